@@ -1,0 +1,75 @@
+"""Command line (CPython only; never bundled for the page):
+
+    python -m banner validate FILE [--languages fr,en]
+    python -m banner decode VALUE
+
+`validate` applies the same rules as the page (banner.manifest) with Python's `re` standing in for the
+browser's RegExp, and prints one line per problem with its field path. Exit status: 0 valid, 1 invalid,
+2 unreadable file or bad usage.
+"""
+
+import argparse
+import json
+import re
+import sys
+
+from .errors import ManifestError
+from .manifest import parse_manifest, text_languages
+from .cookies import decode_consent
+
+
+def _regex_ok(pattern):
+    try:
+        re.compile(pattern)
+    except re.error:
+        return False
+    return True
+
+
+def validate(path, languages, out):
+    try:
+        with open(path, encoding="utf-8") as handle:
+            data = json.load(handle)
+    except OSError as error:
+        print("%s: cannot read: %s" % (path, error.strerror or error), file=out)
+        return 2
+    except ValueError as error:
+        print("%s: not valid JSON: %s" % (path, error), file=out)
+        return 1
+    langs = languages or text_languages(data) or ["fr"]
+    try:
+        manifest = parse_manifest(data, langs, _regex_ok)
+    except ManifestError as error:
+        for field, message in error.problems:
+            print("%s: %s: %s" % (path, field or "(top level)", message), file=out)
+        return 1
+    print("%s: valid (revision %d, %d categories, %d cookies, languages: %s)" % (
+        path, manifest.revision, len(manifest.categories), len(manifest.cookies), ", ".join(langs)), file=out)
+    return 0
+
+
+def main(argv=None, out=None):
+    out = out or sys.stdout
+    parser = argparse.ArgumentParser(prog="python -m banner", description="consent-banner tools")
+    sub = parser.add_subparsers(dest="command", required=True)
+    check = sub.add_parser("validate", help="check a cookie manifest against its schema rules")
+    check.add_argument("file")
+    check.add_argument("--languages", help="comma-separated codes the portal offers (default: every "
+                                           "language the manifest's texts use)")
+    dec = sub.add_parser("decode", help="show what a cookies_preferences value holds")
+    dec.add_argument("value")
+    args = parser.parse_args(argv)
+    if args.command == "validate":
+        langs = [c.strip().lower() for c in args.languages.split(",") if c.strip()] if args.languages else None
+        return validate(args.file, langs, out)
+    consent = decode_consent(args.value)
+    if consent is None:
+        print("not a valid cookies_preferences value", file=out)
+        return 1
+    print(json.dumps({"version": consent.version, "revision": consent.revision, "decidedAt": consent.decided_at,
+                      "consentId": consent.consent_id, "accepted": list(consent.accepted)}), file=out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

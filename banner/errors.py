@@ -1,0 +1,36 @@
+"""One error family for everything the banner can refuse.
+
+    BannerError            base: str(error) is a message an integrator can act on
+    ├── ConfigError        the data-config attribute (JSON, types, values)
+    ├── ManifestError      the cookie manifest; carries every problem found, each with its field path
+    └── CookieError        a cookies_preferences value that cannot be trusted (used by tests and servers)
+
+Each problem names the field at fault ("categories[1].id") because the person reading the console
+is the portal's integrator, who has the manifest open in another window.
+"""
+
+
+class BannerError(Exception):
+    """Base class: the banner refuses this input and fails closed."""
+
+
+class ConfigError(BannerError):
+    """The data-config attribute is unusable; `field` names the key at fault."""
+
+    def __init__(self, field, message):
+        self.field = field
+        self.message = message
+        BannerError.__init__(self, "data-config: " + (field + ": " if field else "") + message)
+
+
+class ManifestError(BannerError):
+    """The manifest breaks its schema. `problems` is a list of (path, message) pairs."""
+
+    def __init__(self, problems):
+        self.problems = list(problems)
+        lines = [(p + ": " if p else "") + m for p, m in self.problems]
+        BannerError.__init__(self, "manifest: " + "; ".join(lines))
+
+
+class CookieError(BannerError):
+    """A stored consent value was rejected; the reason says why it counts as no choice."""

@@ -1,0 +1,241 @@
+"""The cookie manifest: one JSON document that drives categories, cookie tables, clean-up and the policy page.
+
+Theory of operation
+-------------------
+`parse_manifest(data, languages, regex_ok)` takes the already-decoded JSON (dicts, lists, strings) and
+returns a `Manifest`, or raises `ManifestError` listing every problem with its field path. Later code
+accepts only a `Manifest`, so it never re-checks anything: parse once at the edge, then trust.
+
+Rules (mirrored by manifest.schema.json; tests keep the two in step):
+- top level: `revision` (integer >= 1), `categories` (non-empty list), `cookies` (list); `$schema` allowed.
+- category: `id` (see text.is_identifier, unique), `title`, `description`, optional `required` (bool).
+  Exactly one category is required: the strictly necessary one, shown on and locked.
+- cookie: `name`, `provider`, `category` (a known id), `lifetime`, `purpose`; optional `match` (a regular
+  expression naming the cookies to clear on refusal), `multilingualOnly` (bool), `storage` ("cookie" or
+  "local" for a localStorage key). Names are unique per storage.
+- every human text is a string, or an object keyed by language code that has every configured language.
+
+The core cannot compile regular expressions (no `re` in the page), so the caller passes `regex_ok(pattern)`;
+the page passes one built on JavaScript's RegExp, the CLI one built on Python's `re`.
+"""
+
+from .errors import ManifestError
+from .text import is_identifier, is_cookie_name, is_language_code
+
+TOP_KEYS = ("$schema", "revision", "categories", "cookies")
+CATEGORY_KEYS = ("id", "title", "description", "required")
+COOKIE_KEYS = ("name", "provider", "category", "lifetime", "purpose", "match", "multilingualOnly", "storage")
+STORAGES = ("cookie", "local")
+
+
+class Category:
+    __slots__ = ("id", "title", "description", "required")
+
+    def __init__(self, *, id, title, description, required):
+        self.id = id
+        self.title = title            # dict: language -> text
+        self.description = description
+        self.required = required
+
+    def __repr__(self):
+        return "Category(%r, required=%r)" % (self.id, self.required)
+
+
+class CookieInfo:
+    __slots__ = ("name", "provider", "category", "lifetime", "purpose", "match", "multilingual_only", "storage")
+
+    def __init__(self, *, name, provider, category, lifetime, purpose, match, multilingual_only, storage):
+        self.name = name
+        self.provider = provider      # dict: language -> text
+        self.category = category
+        self.lifetime = lifetime
+        self.purpose = purpose
+        self.match = match            # str (regular expression) or None: exact name
+        self.multilingual_only = multilingual_only
+        self.storage = storage
+
+    def __repr__(self):
+        return "CookieInfo(%r, category=%r)" % (self.name, self.category)
+
+
+class Manifest:
+    __slots__ = ("revision", "categories", "cookies", "languages")
+
+    def __init__(self, *, revision, categories, cookies, languages):
+        self.revision = revision
+        self.categories = categories  # list of Category, in manifest order
+        self.cookies = cookies        # list of CookieInfo, in manifest order
+        self.languages = languages    # the languages every text was checked for
+
+    def category(self, category_id):
+        for category in self.categories:
+            if category.id == category_id:
+                return category
+        return None
+
+    @property
+    def required_id(self):
+        return [c.id for c in self.categories if c.required][0]
+
+    @property
+    def optional_ids(self):
+        return [c.id for c in self.categories if not c.required]
+
+    def cookies_of(self, category_id, multilingual=True):
+        """The cookie table of one category; `multilingual=False` leaves out cookies that only exist on
+        portals offering several languages (django_language)."""
+        return [k for k in self.cookies
+                if k.category == category_id and (multilingual or not k.multilingual_only)]
+
+
+def _is_int(value):
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+class _Checker:
+    """Collects problems with their paths so the integrator sees all of them at once."""
+
+    def __init__(self, languages):
+        self.languages = languages
+        self.problems = []
+
+    def fail(self, path, message):
+        self.problems.append((path, message))
+
+    def text(self, path, value):
+        """A human text: a string for every language, or an object with one string per configured language."""
+        if isinstance(value, str):
+            if not value.strip():
+                self.fail(path, "must not be empty")
+            return {lang: value for lang in self.languages}
+        if isinstance(value, dict):
+            result = {}
+            for lang, item in value.items():
+                if not is_language_code(lang):
+                    self.fail(path, "%r is not a language code" % lang)
+                elif not isinstance(item, str) or not item.strip():
+                    self.fail(path + "." + lang, "must be a non-empty string")
+                else:
+                    result[lang] = item
+            for lang in self.languages:
+                if lang not in value:
+                    self.fail(path, "no text for language %r" % lang)
+            return result
+        self.fail(path, "must be a string or an object keyed by language code")
+        return {}
+
+    def keys(self, path, obj, allowed, required):
+        if not isinstance(obj, dict):
+            self.fail(path, "must be an object")
+            return False
+        for key in obj:
+            if key not in allowed:
+                self.fail(path, "unknown field %r" % key)
+        for key in required:
+            if key not in obj:
+                self.fail(path, "missing field %r" % key)
+        return True
+
+    def flag(self, path, obj, key):
+        value = obj.get(key, False)
+        if not isinstance(value, bool):
+            self.fail(path + "." + key, "must be true or false")
+            return False
+        return value
+
+
+def _category(check, path, data, seen):
+    if not check.keys(path, data, CATEGORY_KEYS, ("id", "title", "description")):
+        return None
+    cid = data.get("id")
+    if not is_identifier(cid):
+        check.fail(path + ".id", "must be 1-32 characters of a-z, 0-9, '_' or '-', starting with a letter")
+    elif cid in seen:
+        check.fail(path + ".id", "duplicate id %r" % cid)
+    seen.append(cid)
+    return Category(id=cid, title=check.text(path + ".title", data.get("title")),
+                    description=check.text(path + ".description", data.get("description")),
+                    required=check.flag(path, data, "required"))
+
+
+def _cookie(check, path, data, category_ids, seen, regex_ok):
+    if not check.keys(path, data, COOKIE_KEYS, ("name", "provider", "category", "lifetime", "purpose")):
+        return None
+    name, storage, match = data.get("name"), data.get("storage", "cookie"), data.get("match")
+    if storage not in STORAGES:
+        check.fail(path + ".storage", "must be \"cookie\" or \"local\"")
+    if storage == "cookie" and not is_cookie_name(name):
+        check.fail(path + ".name", "must be a cookie name (visible ASCII, no spaces or separators)")
+    elif not isinstance(name, str) or not name:
+        check.fail(path + ".name", "must be a non-empty string")
+    elif (storage, name) in seen:
+        check.fail(path + ".name", "duplicate cookie %r" % name)
+    seen.append((storage, name))
+    if data.get("category") not in category_ids:
+        check.fail(path + ".category", "unknown category %r" % (data.get("category"),))
+    if match is not None:
+        if not isinstance(match, str) or not match:
+            check.fail(path + ".match", "must be a non-empty string")
+            match = None
+        elif regex_ok is not None and not regex_ok(match):
+            check.fail(path + ".match", "invalid regular expression %r" % match)
+            match = None
+    return CookieInfo(name=name, provider=check.text(path + ".provider", data.get("provider")),
+                      category=data.get("category"), lifetime=check.text(path + ".lifetime", data.get("lifetime")),
+                      purpose=check.text(path + ".purpose", data.get("purpose")), match=match,
+                      multilingual_only=check.flag(path, data, "multilingualOnly"), storage=storage)
+
+
+def parse_manifest(data, languages=("fr",), regex_ok=None):
+    """Validate decoded manifest JSON for the given languages; return a Manifest or raise ManifestError."""
+    check = _Checker(list(languages))
+    if not check.keys("", data, TOP_KEYS, ("revision", "categories", "cookies")):
+        raise ManifestError(check.problems)
+    revision = data.get("revision")
+    if "revision" in data and (not _is_int(revision) or revision < 1):
+        check.fail("revision", "must be an integer >= 1")
+    categories, cookies, ids, names = [], [], [], []
+    raw_categories = data.get("categories", [])
+    if not isinstance(raw_categories, list) or not raw_categories:
+        check.fail("categories", "must be a non-empty list")
+        raw_categories = []
+    for i, item in enumerate(raw_categories):
+        category = _category(check, "categories[%d]" % i, item, ids)
+        if category is not None:
+            categories.append(category)
+    required = [c.id for c in categories if c.required]
+    if raw_categories and len(required) != 1:
+        check.fail("categories", "exactly one category must have \"required\": true (found %d)" % len(required))
+    raw_cookies = data.get("cookies", [])
+    if not isinstance(raw_cookies, list):
+        check.fail("cookies", "must be a list")
+        raw_cookies = []
+    for i, item in enumerate(raw_cookies):
+        cookie = _cookie(check, "cookies[%d]" % i, item, ids, names, regex_ok)
+        if cookie is not None:
+            cookies.append(cookie)
+    if check.problems:
+        raise ManifestError(check.problems)
+    return Manifest(revision=revision, categories=categories, cookies=cookies, languages=list(languages))
+
+
+def text_languages(data):
+    """Every language code used by a text object anywhere in the manifest: the CLI checks each of them
+    when no language list is given, so a text translated everywhere but once is caught."""
+    found = []
+
+    def walk(node, key):
+        if isinstance(node, dict):
+            if key in ("title", "description", "provider", "lifetime", "purpose"):
+                for lang in node:
+                    if lang not in found and is_language_code(lang):
+                        found.append(lang)
+                return
+            for k, v in node.items():
+                walk(v, k)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item, key)
+
+    walk(data, None)
+    return found

@@ -1,0 +1,65 @@
+"""The one stateful object of a page view: manifest + stored cookie text + clock in, decisions out.
+
+Like h11's Connection, a Session does no I/O. The shell reads document.cookie and the clock and passes
+them in; the Session answers what to show, which categories are accepted, which cookie string to write
+and which names to clear, and the shell applies that to the page.
+"""
+
+from .consent import decide, is_current
+from .cookies import (CONSENT_COOKIE, consent_cookie_string, cookie_value, decode_consent, erase_strings,
+                      parse_cookie_header, names_to_clear)
+
+
+class Session:
+    def __init__(self, manifest, config, cookie_text, now, secure=False):
+        self.manifest = manifest
+        self.config = config
+        self.secure = secure              # the page is https: the consent cookie gets Secure
+        self.consent = None
+        self.load(cookie_text, now)
+
+    def load(self, cookie_text, now):
+        """(Re)read the stored choice, e.g. when another tab has decided meanwhile."""
+        stored = decode_consent(cookie_value(cookie_text, CONSENT_COOKIE))
+        self.consent = stored if stored is not None and is_current(stored, self.manifest, now) else None
+
+    @property
+    def decided(self):
+        return self.consent is not None
+
+    @property
+    def needs_banner(self):
+        """No stored choice, and something optional to ask about: a portal with only strictly
+        necessary cookies asks nothing (they need no consent)."""
+        return self.consent is None and bool(self.manifest.optional_ids)
+
+    @property
+    def accepted(self):
+        """Accepted category ids in manifest order; the required one always is."""
+        chosen = self.consent.accepted if self.consent else ()
+        return [c.id for c in self.manifest.categories if c.required or c.id in chosen]
+
+    def is_accepted(self, category_id):
+        return category_id in self.accepted
+
+    def decide(self, action, now, consent_id, choices=()):
+        """Apply a user action; return the document.cookie string that records it."""
+        self.consent = decide(self.manifest, action, now, consent_id, choices)
+        return consent_cookie_string(self.consent, self.secure, self.config.cookie_domain)
+
+    def forget(self, hostname):
+        """Forget the stored choice (API reset()); return the document.cookie strings that erase it."""
+        self.consent = None
+        return erase_strings(CONSENT_COOKIE, hostname)
+
+    def cookies_to_erase(self, cookie_text, hostname, regex_test):
+        """document.cookie strings deleting every present cookie of a refused category."""
+        present = [name for name, _ in parse_cookie_header(cookie_text)]
+        strings = []
+        for name in names_to_clear(self.manifest, self.accepted, present, regex_test):
+            strings.extend(erase_strings(name, hostname))
+        return strings
+
+    def storage_keys_to_remove(self, keys, regex_test):
+        """localStorage keys the manifest declares for refused categories."""
+        return names_to_clear(self.manifest, self.accepted, keys, regex_test, storage="local")

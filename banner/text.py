@@ -1,0 +1,57 @@
+"""Small pure helpers about strings shared by the parsers: identifiers, language codes, URLs.
+
+Why here and not in each parser: the same rule (what a safe URL is, what a language code looks like)
+must give the same answer for data-config, the manifest and the blocked-content attributes.
+Builtins only: this runs in Brython, where `re` is not shipped.
+"""
+
+LOWER = "abcdefghijklmnopqrstuvwxyz"
+DIGITS = "0123456789"
+ID_CHARS = LOWER + DIGITS + "_-"
+# RFC 6265 cookie-name token: visible ASCII except separators.
+TOKEN_SEPARATORS = '()<>@,;:\\"/[]?={} \t'
+SAFE_SCHEMES = ("http", "https", "mailto")
+
+
+def is_identifier(value):
+    """Category ids: 1-32 chars of [a-z0-9_-], starting with a letter. They go into the consent cookie
+    unescaped, so the alphabet is what keeps that cookie octet-safe."""
+    if not isinstance(value, str) or not 0 < len(value) <= 32 or value[0] not in LOWER:
+        return False
+    return all(c in ID_CHARS for c in value)
+
+
+def is_language_code(value):
+    """BCP 47-ish codes as Django writes them: 'fr', 'en', 'en-gb', 'zh-hans'."""
+    if not isinstance(value, str) or not value:
+        return False
+    parts = value.split("-")
+    if not 2 <= len(parts[0]) <= 3 or not all(c in LOWER for c in parts[0]):
+        return False
+    return all(0 < len(p) <= 8 and all(c in LOWER + DIGITS for c in p) for p in parts[1:])
+
+
+def is_cookie_name(value):
+    if not isinstance(value, str) or not value or len(value) > 256:
+        return False
+    return all(32 < ord(c) < 127 and c not in TOKEN_SEPARATORS for c in value)
+
+
+def url_scheme(url):
+    """The scheme a browser would see, after it strips leading spaces/controls and tabs/newlines inside.
+    Returns '' for a relative URL."""
+    cleaned = "".join(c for c in url.lstrip("".join(chr(i) for i in range(33))) if c not in "\t\n\r")
+    for i, c in enumerate(cleaned):
+        if c == ":":
+            return cleaned[:i].lower()
+        if c in "/?#":
+            return ""
+        if not (c.isalnum() or c in "+-.") or (i == 0 and not c.isalpha()):
+            return ""
+    return ""
+
+
+def is_safe_url(url):
+    """Relative URLs and http(s)/mailto only: `javascript:`, `data:` and friends are refused, since a
+    manifest or config value must never become code."""
+    return isinstance(url, str) and url.strip() != "" and url_scheme(url) in ("",) + SAFE_SCHEMES
