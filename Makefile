@@ -1,0 +1,47 @@
+# Two commands matter on a fresh machine: `make demo` and `make test`. Each does its own set-up.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+
+.PHONY: build demo test test-core test-browser bench clean setup browser
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Chromium and chromedriver come from Debian (Selenium Manager cannot download drivers here).
+browser:
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
+		echo "Installing chromium and chromium-driver from Debian..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	fi
+
+setup: $(VENV)/.installed node_modules/.installed browser
+
+build: $(VENV)/.installed
+	$(PY) tools/build.py
+
+demo: build
+	$(PY) demo/server.py --port $(PORT)
+
+test: setup build
+	$(PY) -m pytest
+
+test-core: $(VENV)/.installed
+	$(PY) -m pytest tests/core
+
+test-browser: setup build
+	$(PY) -m pytest tests/browser
+
+bench: setup build
+	$(PY) benchmarks/run.py
+
+clean:
+	rm -rf static/dist .pytest_cache

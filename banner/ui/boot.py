@@ -1,0 +1,127 @@
+"""Start-up: the only module the loader calls (`boot.main()`). It turns the loader's hand-off
+(`window.__consentBoot`: the raw data-config text, the manifest text promise, clicks made while Brython
+was loading) into an App, or, when anything is wrong, fails closed: one console error naming the
+problem, nothing optional runs, and the footer link opens an explanation instead of doing nothing."""
+
+import javascript
+from browser import window, document
+
+from banner.errors import BannerError, ConfigError
+from banner.config import parse_config
+from banner.manifest import parse_manifest
+from banner.i18n import strings, interface_language, pick_language
+from banner.ui.app import App, Page
+from banner.ui.preferences import build_unavailable
+from banner.ui.dom import closest
+
+OPEN_SELECTOR = "[data-consent-open]"
+
+
+def _parse_json(text, what):
+    try:
+        return javascript.JSON.parse(text)
+    except Exception as error:
+        raise ConfigError(what, "is not valid JSON (%s)" % (getattr(error, "args", [""])[0] or error))
+
+
+class Boot:
+    def __init__(self, handoff):
+        self.handoff = handoff
+        self.page = Page(window, document)
+        self.app = None
+        self.failure = None
+        self.lang = interface_language(pick_language(["fr", "en"], None, document.documentElement.lang))
+        document.addEventListener("click", self.on_document_click)
+        window.addEventListener("focus", self.on_focus)
+        self.expose_api()
+
+    # -- start-up steps ---------------------------------------------------------------------------
+    def run(self):
+        try:
+            raw = self.handoff.config
+            if raw is None or raw is javascript.UNDEFINED or raw is javascript.NULL:
+                raise ConfigError("", "the script tag has no data-config attribute")
+            config, warnings = parse_config(_parse_json(raw, "data-config"), document.documentElement.lang or "")
+            for warning in warnings:
+                self.page.warn(warning)
+            self.lang = interface_language(config.language)
+            if isinstance(config.manifest, dict):
+                self.with_manifest(config, config.manifest)
+            else:
+                promise = self.handoff.manifestText
+                if not promise:
+                    promise = window.fetch(config.manifest).then(lambda r: r.text() if r.ok else
+                                                                 window.Promise.reject("HTTP %s" % r.status))
+                promise.then(lambda text: self.guarded(lambda: self.with_manifest(
+                                 config, _parse_json(text, "manifest " + config.manifest))),
+                             lambda reason: self.fail(ConfigError("manifest", "cannot load %s (%s)" % (
+                                 config.manifest, reason))))
+        except BannerError as error:
+            self.fail(error)
+
+    def guarded(self, step):
+        try:
+            step()
+        except BannerError as error:
+            self.fail(error)
+        except Exception as error:
+            self.fail(BannerError("start-up failed: %s: %s" % (type(error).__name__, error)))
+
+    def with_manifest(self, config, data):
+        manifest = parse_manifest(data, config.languages, self.page.regex_ok)
+        self.app = App(self.page, config, manifest)
+        self.app.start()
+        self.replay()
+
+    def fail(self, error):
+        """Fail closed: report once, run nothing optional, keep the footer link useful."""
+        self.failure = str(error)
+        self.page.error(self.failure + " — optional cookies stay refused.")
+        self.page.dispatch([])
+        self.replay()
+
+    def replay(self):
+        """Clicks on the footer link made while the runtime was loading are honoured now."""
+        pending = self.handoff.pending
+        self.handoff.ready = True
+        if pending and pending.length:
+            self.open_preferences(pending[pending.length - 1])
+
+    # -- events and API -----------------------------------------------------------------------------
+    def on_document_click(self, event):
+        link = closest(event.target, OPEN_SELECTOR)
+        if link is None or (self.app is None and self.failure is None):
+            return
+        event.preventDefault()
+        self.open_preferences(link)
+
+    def on_focus(self, event):
+        if self.app is not None:
+            self.app.guard(self.app.resync)(event)
+
+    def open_preferences(self, opener=None):
+        if self.app is not None:
+            self.app.show_preferences(opener)
+        elif self.failure is not None and document.getElementById("cb-prefs") is None:
+            dialog = build_unavailable(document, strings(self.lang), self.lang, self.failure)
+            dialog.addEventListener("close", lambda ev: dialog.remove())
+            dialog.addEventListener("click", lambda ev: dialog.close()
+                                    if closest(ev.target, "[data-cb-action=close]") else None)
+            document.body.appendChild(dialog)
+            dialog.showModal()
+
+    def expose_api(self):
+        api = window.Object.new()
+        api.show = lambda: self.app.show() if self.app else self.open_preferences()
+        api.showPreferences = lambda: self.open_preferences()
+        api.accepted = lambda category: bool(self.app and self.app.session.is_accepted(category))
+        api.reset = lambda: self.app.reset() if self.app else None
+        window.consentBanner = api
+
+
+def main():
+    handoff = window.__consentBoot
+    if not handoff:
+        handoff = window.Object.new()
+        handoff.config = None
+    Boot(handoff).run()

@@ -1,0 +1,58 @@
+"""Building DOM nodes from data. Strings always become text nodes, never markup: a manifest text holding
+`<img onerror=...>` is shown as those characters. No HTML string is ever parsed by the banner."""
+
+
+def h(doc, tag, attrs=None, children=None):
+    """createElement + attributes (None/False skipped, True = empty) + children (str -> text node)."""
+    node = doc.createElement(tag)
+    for key, value in (attrs or {}).items():
+        if value is True:
+            node.setAttribute(key, "")
+        elif value is not None and value is not False:
+            node.setAttribute(key, str(value))
+    for child in children or []:
+        if child is None:
+            continue
+        node.appendChild(doc.createTextNode(child) if isinstance(child, str) else child)
+    return node
+
+
+def button(doc, label, action, extra_class=""):
+    return h(doc, "button", {"type": "button", "class": ("cb-btn " + extra_class).strip(),
+                             "data-cb-action": action}, [label])
+
+
+def focus_main(doc):
+    """Where focus goes when the element that held it has gone (the banner after a choice): the page's
+    <main>, made focusable for the purpose, else the body. Never leave focus on a removed node."""
+    target = doc.querySelector("main") or doc.querySelector("[role=main]")
+    if target is None:
+        target = doc.body
+    if not target.hasAttribute("tabindex"):
+        target.setAttribute("tabindex", "-1")
+    target.focus()
+
+
+def language_choice(doc, strings, config, current, id_prefix):
+    """The language switcher shown only when the portal offers several languages."""
+    from banner.i18n import LANGUAGE_NAMES
+    if not config.multilingual:
+        return None
+    items = []
+    for code in config.languages:
+        attrs = {"type": "button", "class": "cb-lang__btn", "lang": code, "data-cb-language": code,
+                 "aria-current": "true" if code == current else None}
+        items.append(h(doc, "button", attrs, [LANGUAGE_NAMES.get(code, code)]))
+    label_id = id_prefix + "-lang-label"
+    return h(doc, "div", {"class": "cb-lang", "role": "group", "aria-labelledby": label_id}, [
+        h(doc, "span", {"id": label_id, "class": "cb-lang__label"}, [strings["language_label"]]),
+    ] + items)
+
+
+def closest(node, selector):
+    """node.closest(selector) or None. Brython's DOM wrapper raises KeyError where JS returns null,
+    and a text node or the document has no closest() at all."""
+    try:
+        return node.closest(selector)
+    except (KeyError, AttributeError):
+        return None

@@ -1,0 +1,33 @@
+"""The first layer: a labelled region with the three equal buttons, the policy link, and the
+"Continuer sans accepter" control, which records a refusal (silence is refusal, CNIL)."""
+
+from banner.i18n import localize
+from banner.ui.dom import h, button, language_choice
+
+
+def build(doc, strings, manifest, config, lang):
+    purposes = ", ".join(localize(c.title, config.language) for c in manifest.categories if not c.required)
+    policy = None
+    if config.policy_url:
+        policy = h(doc, "p", {"class": "cb-banner__policy"}, [
+            h(doc, "a", {"href": config.policy_url, "class": "cb-link"}, [strings["policy_link"]])])
+    return h(doc, "section", {"class": "cb-banner", "id": "cb-banner", "role": "region",
+                              "aria-labelledby": "cb-banner-title", "lang": lang, "data-cb-ui": True}, [
+        h(doc, "div", {"class": "cb-banner__inner"}, [
+            h(doc, "div", {"class": "cb-banner__head"}, [
+                h(doc, "h2", {"class": "cb-title", "id": "cb-banner-title"}, [strings["banner_title"]]),
+                h(doc, "button", {"type": "button", "class": "cb-close", "data-cb-action": "reject_all",
+                                  "id": "cb-continue"},
+                  [strings["continue_without"], h(doc, "span", {"aria-hidden": "true", "class": "cb-close__x"},
+                                                  ["\u2715"])]),
+            ]),
+            h(doc, "p", {"class": "cb-text"}, [strings["banner_text"].replace("{purposes}", purposes)]),
+            policy,
+            language_choice(doc, strings, config, config.language, "cb-banner"),
+            h(doc, "div", {"class": "cb-actions"}, [
+                button(doc, strings["accept_all"], "accept_all"),
+                button(doc, strings["reject_all"], "reject_all"),
+                button(doc, strings["customise"], "customise"),
+            ]),
+        ]),
+    ])

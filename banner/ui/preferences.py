@@ -1,0 +1,88 @@
+"""The preferences centre: a native <dialog> opened with showModal() (page behind made inert, Escape
+closes without saving), one switch per category, and each category's cookie table from the manifest."""
+
+from banner.i18n import localize
+from banner.ui.dom import h, button, language_choice
+
+
+def _switch(doc, strings, category, title, checked):
+    sid = "cb-switch-" + category.id
+    state_id = "cb-state-" + category.id
+    attrs = {"type": "checkbox", "role": "switch", "id": sid, "class": "cb-switch__input",
+             "data-cb-category": category.id, "aria-describedby": "cb-desc-" + category.id + " " + state_id,
+             "checked": checked or category.required, "disabled": category.required}
+    if category.required:
+        state = strings["always_on"]
+    else:
+        state = strings["state_on"] if checked else strings["state_off"]
+    return h(doc, "div", {"class": "cb-switch"}, [
+        h(doc, "input", attrs),
+        h(doc, "label", {"for": sid, "class": "cb-switch__label"}, [title]),
+        h(doc, "span", {"class": "cb-switch__state", "id": state_id, "data-cb-state": category.id}, [state]),
+    ])
+
+
+def _table(doc, strings, manifest, config, category, title):
+    lang = config.language
+    rows = [h(doc, "tr", None, [
+        h(doc, "td", None, [localize(k.provider, lang)]),
+        h(doc, "td", {"class": "cb-table__name"}, [h(doc, "code", None, [k.name])]),
+        h(doc, "td", None, [localize(k.lifetime, lang)]),
+        h(doc, "td", None, [localize(k.purpose, lang)]),
+    ]) for k in manifest.cookies_of(category.id, multilingual=config.multilingual)]
+    if not rows:
+        return h(doc, "p", {"class": "cb-empty"}, [strings["no_cookies"]])
+    head = h(doc, "tr", None, [h(doc, "th", {"scope": "col"}, [strings[k]])
+                               for k in ("col_provider", "col_name", "col_lifetime", "col_purpose")])
+    return h(doc, "div", {"class": "cb-table-wrap"}, [h(doc, "table", {"class": "cb-table"}, [
+        h(doc, "caption", None, [strings["table_caption"].replace("{title}", title)]),
+        h(doc, "thead", None, [head]),
+        h(doc, "tbody", None, rows),
+    ])])
+
+
+def _category(doc, strings, manifest, config, category, checked):
+    title = localize(category.title, config.language)
+    return h(doc, "fieldset", {"class": "cb-cat", "data-cb-cat": category.id}, [
+        h(doc, "legend", {"class": "cb-cat__title"}, [title]),
+        h(doc, "p", {"class": "cb-cat__desc", "id": "cb-desc-" + category.id},
+          [localize(category.description, config.language)]),
+        _switch(doc, strings, category, title, checked),
+        _table(doc, strings, manifest, config, category, title),
+    ])
+
+
+def build(doc, strings, manifest, config, lang, accepted):
+    body = [h(doc, "p", {"class": "cb-text"}, [strings["prefs_intro"]]),
+            language_choice(doc, strings, config, config.language, "cb-prefs")]
+    body += [_category(doc, strings, manifest, config, c, c.id in accepted) for c in manifest.categories]
+    return h(doc, "dialog", {"class": "cb-prefs", "id": "cb-prefs", "role": "dialog", "aria-modal": "true",
+                             "aria-labelledby": "cb-prefs-title", "lang": lang, "data-cb-ui": True}, [
+        h(doc, "div", {"class": "cb-prefs__head"}, [
+            h(doc, "h2", {"class": "cb-title", "id": "cb-prefs-title", "tabindex": "-1"}, [strings["prefs_title"]]),
+            h(doc, "button", {"type": "button", "class": "cb-close", "data-cb-action": "close"},
+              [strings["close"]]),
+        ]),
+        h(doc, "div", {"class": "cb-prefs__body"}, body),
+        h(doc, "div", {"class": "cb-actions cb-prefs__foot"}, [
+            button(doc, strings["accept_all"], "accept_all"),
+            button(doc, strings["reject_all"], "reject_all"),
+            button(doc, strings["save"], "save"),
+        ]),
+    ])
+
+
+def build_unavailable(doc, strings, lang, reason):
+    """What the footer link opens when the banner could not start: an explanation, not silence."""
+    return h(doc, "dialog", {"class": "cb-prefs cb-prefs--error", "id": "cb-prefs", "role": "dialog",
+                             "aria-modal": "true", "aria-labelledby": "cb-prefs-title", "lang": lang,
+                             "data-cb-ui": True}, [
+        h(doc, "div", {"class": "cb-prefs__head"}, [
+            h(doc, "h2", {"class": "cb-title", "id": "cb-prefs-title", "tabindex": "-1"},
+              [strings["unavailable_title"]]),
+            h(doc, "button", {"type": "button", "class": "cb-close", "data-cb-action": "close"},
+              [strings["close"]]),
+        ]),
+        h(doc, "div", {"class": "cb-prefs__body"}, [
+            h(doc, "p", {"class": "cb-text"}, [strings["unavailable_text"].replace("{reason}", reason)])]),
+    ])

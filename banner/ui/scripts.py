@@ -1,0 +1,76 @@
+"""Blocked content: `<script type="text/plain" data-consent="CAT">` (inline or `data-src`) and
+`<iframe data-consent="CAT" data-src>`. Until CAT is accepted they are inert by construction: the browser
+does not run text/plain scripts nor load an iframe without src. Activation replaces each script with a
+live copy, one at a time in document order (an external script is awaited before the next one runs),
+keeping the page's CSP nonce."""
+
+from banner.text import is_safe_url
+
+SCRIPT_SELECTOR = 'script[type="text/plain"][data-consent]'
+IFRAME_SELECTOR = "iframe[data-consent][data-src]"
+SKIPPED_ATTRIBUTES = ("type", "data-src", "data-type", "nonce")
+
+
+def _revive(doc, old, on_done, report):
+    new = doc.createElement("script")
+    for i in range(old.attributes.length):
+        attr = old.attributes.item(i)
+        if attr.name not in SKIPPED_ATTRIBUTES:
+            new.setAttribute(attr.name, attr.value)
+    if old.getAttribute("data-type"):
+        new.setAttribute("type", old.getAttribute("data-type"))
+    if old.nonce:
+        new.nonce = old.nonce      # the nonce attribute reads as "" once parsed; the property keeps it
+    src = old.getAttribute("data-src")
+    if src is not None:
+        if not is_safe_url(src):
+            report("refused data-src %r on a blocked script: only http(s) or relative URLs run" % src)
+            old.setAttribute("data-consent-refused", "")
+            on_done()
+            return
+        new.addEventListener("load", lambda ev: on_done())
+        new.addEventListener("error", lambda ev: on_done())
+        new.src = src
+        old.replaceWith(new)
+    else:
+        new.textContent = old.textContent
+        old.replaceWith(new)   # an inline script runs synchronously here
+        on_done()
+
+
+def activate_scripts(doc, accepted, report, on_finished=None):
+    """Run, in document order, every blocked script whose category is accepted. Returns the categories
+    of the scripts started; `on_finished` is called after the last one has run."""
+    queue = [s for s in doc.querySelectorAll(SCRIPT_SELECTOR) if s.getAttribute("data-consent") in accepted]
+    started = [s.getAttribute("data-consent") for s in queue]
+
+    def step():
+        if not queue:
+            if on_finished:
+                on_finished()
+            return
+        old = queue.pop(0)
+        _revive(doc, old, step, report)
+
+    step()
+    return started
+
+
+def activate_iframes(doc, accepted, report):
+    for frame in doc.querySelectorAll(IFRAME_SELECTOR):
+        category, src = frame.getAttribute("data-consent"), frame.getAttribute("data-src")
+        if category not in accepted:
+            continue
+        if not is_safe_url(src):
+            report("refused data-src %r on a blocked iframe: only http(s) or relative URLs load" % src)
+            continue
+        if frame.getAttribute("src") != src:
+            frame.setAttribute("src", src)
+
+
+def unload_iframes(doc, accepted):
+    """Withdrawal stops embedded services of refused categories at once."""
+    for frame in doc.querySelectorAll(IFRAME_SELECTOR):
+        if frame.getAttribute("data-consent") not in accepted and frame.hasAttribute("src"):
+            frame.removeAttribute("src")
+            frame.setAttribute("src", "about:blank")

@@ -1,0 +1,153 @@
+"""The demo portal: a few pages in the spirit of an Opendatasoft portal, in French or English.
+
+    python demo/server.py [--port 8000] [--languages fr,en]
+
+Like Django's LocaleMiddleware, the page language comes from the django_language cookie (else French),
+so the banner's language choice can be seen working. The banner itself is the built bundle under
+/static/dist/ (run `make build` first; `make demo` does). Tests reuse `make_server` with extra pages.
+"""
+
+import argparse
+import html
+import json
+import os
+import sys
+from http.cookies import SimpleCookie
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+SITE = os.path.join(HERE, "site")
+
+TEXTS = {
+    "fr": {
+        "site": "Aix-en-Provence — données ouvertes (démo)", "skip": "Aller au contenu",
+        "nav_label": "Navigation principale", "nav_home": "Accueil", "nav_dataset": "Jeu de données",
+        "nav_policy": "Politique de cookies", "manage": "Gestion des cookies",
+        "analytics_label": "Mesure d'audience :", "analytics_off": "inactive",
+        "analytics_on": "active ({n} pages vues)",
+    },
+    "en": {
+        "site": "Aix-en-Provence — open data (demo)", "skip": "Skip to content",
+        "nav_label": "Main navigation", "nav_home": "Home", "nav_dataset": "Dataset",
+        "nav_policy": "Cookie policy", "manage": "Cookie settings",
+        "analytics_label": "Audience measurement:", "analytics_off": "off",
+        "analytics_on": "on ({n} page views)",
+    },
+}
+
+PAGES = {
+    "/": {
+        "fr": ("Accueil", "<h1>Portail de données ouvertes</h1><p>Retrouvez les données publiques de la ville : "
+               "transports, stationnement, budget, équipements.</p><ul><li><a href='/explore/dataset/"
+               "frequentation-parkings/'>Fréquentation des parkings</a></li></ul>"),
+        "en": ("Home", "<h1>Open data portal</h1><p>Find the city's public data: transport, parking, budget, "
+               "facilities.</p><ul><li><a href='/explore/dataset/frequentation-parkings/'>Car park "
+               "occupancy</a></li></ul>"),
+    },
+    "/explore/dataset/frequentation-parkings/": {
+        "fr": ("Fréquentation des parkings", "<h1>Fréquentation des parkings</h1><p>Nombre de places libres par "
+               "parking, mis à jour toutes les 5 minutes.</p><h2>Tableau de bord intégré</h2><p class='embed-off'>"
+               "Ce contenu intégré n'est chargé qu'avec votre accord pour la mesure d'audience.</p>"
+               "<iframe title='Tableau de fréquentation' data-consent='analytics' data-src='/embed.html'></iframe>"),
+        "en": ("Car park occupancy", "<h1>Car park occupancy</h1><p>Free spaces per car park, updated every 5 "
+               "minutes.</p><h2>Embedded dashboard</h2><p class='embed-off'>This embedded content loads only "
+               "with your consent to audience measurement.</p><iframe title='Occupancy dashboard' "
+               "data-consent='analytics' data-src='/embed.html'></iframe>"),
+    },
+    "/pages/cookies/": {
+        "fr": ("Politique de cookies", "<h1>Charte cookies</h1><p>Un « cookie » est une suite d'informations, "
+               "généralement de petite taille et identifiée par un nom, qui peut être transmise à votre "
+               "navigateur par un site web.</p><p>La liste des cookies utilisés, leur durée de vie et leur "
+               "fonction figurent dans le centre de gestion des cookies, où vous pouvez aussi modifier vos "
+               "choix à tout moment.</p><p><button type='button' data-consent-open>Ouvrir le centre de gestion "
+               "des cookies</button></p>"),
+        "en": ("Cookie policy", "<h1>Cookie policy</h1><p>A “cookie” is a small piece of information, identified "
+               "by a name, that a website can send to your browser.</p><p>The cookies we use, their lifetime "
+               "and their purpose are listed in the cookie preferences centre, where you can also change your "
+               "choices at any time.</p><p><button type='button' data-consent-open>Open the cookie preferences "
+               "centre</button></p>"),
+    },
+}
+
+
+def render(path, lang, config, extra=None):
+    title, body = (extra or PAGES)[path][lang]
+    values = dict(TEXTS[lang], lang=lang, title=title, body=body,
+                  config=html.escape(json.dumps(config, ensure_ascii=False), quote=True))
+    with open(os.path.join(SITE, "page.html"), encoding="utf-8") as handle:
+        page = handle.read()
+    for key, value in values.items():
+        page = page.replace("{{%s}}" % key, value)
+    return page
+
+
+def make_handler(languages, pages=None, routes=None):
+    """A request handler: demo pages (or `pages`), /static/ from the repo, the rest from demo/site.
+    `routes` maps extra paths to (content type, body bytes or a callable(handler) -> bytes)."""
+    config = {"manifest": "/cookies.json", "languages": languages, "policyUrl": "/pages/cookies/"}
+
+    class Handler(SimpleHTTPRequestHandler):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, directory=SITE, **kwargs)
+
+        def log_message(self, *args):
+            pass
+
+        def end_headers(self):
+            self.send_header("Cache-Control", "no-store")
+            super().end_headers()
+
+        def translate_path(self, path):
+            clean = urlsplit(path).path
+            if clean.startswith("/static/"):
+                return os.path.join(ROOT, clean.lstrip("/"))
+            return super().translate_path(path)
+
+        def language(self):
+            cookie = SimpleCookie(self.headers.get("Cookie", ""))
+            lang = cookie["django_language"].value if "django_language" in cookie else languages[0]
+            return lang if lang in languages and lang in TEXTS else languages[0]
+
+        def do_GET(self):
+            path = urlsplit(self.path).path
+            if routes and path in routes:
+                ctype, body = routes[path]
+                return self.send_body(ctype, body(self) if callable(body) else body)
+            if path in (pages or PAGES):
+                return self.send_body("text/html; charset=utf-8",
+                                      render(path, self.language(), config, pages).encode("utf-8"))
+            return super().do_GET()
+
+        def send_body(self, ctype, body):
+            self.send_response(200)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    return Handler
+
+
+def make_server(port=8000, languages=("fr", "en"), host="127.0.0.1", pages=None, routes=None):
+    return ThreadingHTTPServer((host, port), make_handler(list(languages), pages, routes))
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description="Serve the consent-banner demo portal.")
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--languages", default="fr,en", help="comma-separated, e.g. fr or fr,en")
+    args = parser.parse_args(argv)
+    if not os.path.exists(os.path.join(ROOT, "static", "dist", "consent.js")):
+        sys.exit("static/dist/ is missing: run `make demo` (it builds first)")
+    server = make_server(args.port, args.languages.split(","))
+    print("Demo portal on http://127.0.0.1:%d/  (Ctrl+C to stop)" % args.port, flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+
+
+if __name__ == "__main__":
+    main()
