@@ -25,7 +25,7 @@ browser:
 
 setup: $(VENV)/.installed node_modules/.installed browser
 
-build: $(VENV)/.installed
+build: $(VENV)/.installed node_modules/.installed
 	$(PY) tools/build.py
 
 demo: build

@@ -2,6 +2,7 @@
 
     python -m banner validate FILE [--languages fr,en]
     python -m banner decode VALUE
+    python -m banner serve-log [--db consent-log.sqlite3] [--port 8001] [--path /consent-log/]
 
 `validate` applies the same rules as the page (banner.manifest) with Python's `re` standing in for the
 browser's RegExp, and prints one line per problem with its field path. Exit status: 0 valid, 1 invalid,
@@ -58,7 +59,15 @@ def main(argv=None, out=None):
                                            "language the manifest's texts use)")
     dec = sub.add_parser("decode", help="show what a cookies_preferences value holds")
     dec.add_argument("value")
+    log = sub.add_parser("serve-log", help="run the reference receiver for consent records (SQLite)")
+    log.add_argument("--db", default="consent-log.sqlite3")
+    log.add_argument("--port", type=int, default=8001)
+    log.add_argument("--path", default="/consent-log/")
     args = parser.parse_args(argv)
+    if args.command == "serve-log":
+        from .receiver import serve
+        serve(args.db, args.port, args.path)
+        return 0
     if args.command == "validate":
         langs = [c.strip().lower() for c in args.languages.split(",") if c.strip()] if args.languages else None
         return validate(args.file, langs, out)
@@ -67,7 +76,8 @@ def main(argv=None, out=None):
         print("not a valid cookies_preferences value", file=out)
         return 1
     print(json.dumps({"version": consent.version, "revision": consent.revision, "decidedAt": consent.decided_at,
-                      "consentId": consent.consent_id, "accepted": list(consent.accepted)}), file=out)
+                      "consentId": consent.consent_id, "accepted": list(consent.accepted),
+                      "fingerprints": consent.fingerprints}), file=out)
     return 0
 
 

@@ -1,7 +1,9 @@
 """The data-config attribute of the script tag: decoded JSON in, a Config (plus warnings) out.
 
 Keys (see docs/reference.md): `manifest` (URL or inline object, required), `languages` (default ["fr"]),
-`language` (default: <html lang> when offered, else the first), `policyUrl`, `cookieDomain`.
+`language` (default: <html lang> when offered, else the first), `policyUrl`, `cookieDomain`,
+`respectGPC` (default true), `googleConsentMode` ({category: [consent types]}), `consentLog` (URL),
+`reopenButton` (false, true or a corner).
 Unknown keys are warnings, not errors: a typo in an optional key must not take consent down with it.
 Wrong types and unsafe URLs are errors: the banner then fails closed.
 """
@@ -10,18 +12,29 @@ from .errors import ConfigError
 from .text import is_language_code, is_safe_url
 from .i18n import pick_language
 
-KNOWN_KEYS = ("manifest", "languages", "language", "policyUrl", "cookieDomain")
+KNOWN_KEYS = ("manifest", "languages", "language", "policyUrl", "cookieDomain", "respectGPC",
+              "googleConsentMode", "consentLog", "reopenButton")
+CORNERS = ("bottom-left", "bottom-right", "top-left", "top-right")
+# Google Consent Mode v2 types (consent-mode and privacy parameters).
+GOOGLE_TYPES = ("ad_storage", "ad_user_data", "ad_personalization", "analytics_storage",
+                "functionality_storage", "personalization_storage", "security_storage")
 
 
 class Config:
-    __slots__ = ("manifest", "languages", "language", "policy_url", "cookie_domain")
+    __slots__ = ("manifest", "languages", "language", "policy_url", "cookie_domain", "respect_gpc",
+                 "google_consent_mode", "consent_log", "reopen_button")
 
-    def __init__(self, *, manifest, languages, language, policy_url, cookie_domain):
+    def __init__(self, *, manifest, languages, language, policy_url=None, cookie_domain=None, respect_gpc=True,
+                 google_consent_mode=None, consent_log=None, reopen_button=None):
         self.manifest = manifest            # str (URL) or dict (inline manifest)
         self.languages = languages          # list of language codes, first is the default
         self.language = language            # the language this page view uses
         self.policy_url = policy_url        # str or None
         self.cookie_domain = cookie_domain  # str or None: host-only
+        self.respect_gpc = respect_gpc      # Global Privacy Control refuses optional categories by default
+        self.google_consent_mode = google_consent_mode  # dict category -> list of Google consent types, or None
+        self.consent_log = consent_log      # URL receiving a record of each decision, or None
+        self.reopen_button = reopen_button  # None, or the corner of the persistent reopen button
 
     @property
     def multilingual(self):
@@ -53,6 +66,39 @@ def _domain(value):
     return value.lstrip(".").lower()
 
 
+def _google(value):
+    if value is None:
+        return None
+    if not isinstance(value, dict) or not value:
+        raise ConfigError("googleConsentMode", "must map category ids to lists of consent types, e.g. "
+                                               "{\"analytics\": [\"analytics_storage\"]}")
+    for category, types in value.items():
+        if not isinstance(types, list) or not types:
+            raise ConfigError("googleConsentMode." + str(category), "must be a non-empty list of consent types")
+        for item in types:
+            if item not in GOOGLE_TYPES:
+                raise ConfigError("googleConsentMode." + str(category), "unknown consent type %r (known: %s)" % (
+                    item, ", ".join(GOOGLE_TYPES)))
+    return value
+
+
+def _reopen(value):
+    if value is None or value is False:
+        return None
+    if value is True:
+        return "bottom-left"
+    if value not in CORNERS:
+        raise ConfigError("reopenButton", "must be true, false or one of %s" % ", ".join(CORNERS))
+    return value
+
+
+def _url(data, key):
+    value = data.get(key)
+    if value is not None and not is_safe_url(value):
+        raise ConfigError(key, "must be an http(s) or relative URL (got %r)" % (value,))
+    return value
+
+
 def parse_config(data, html_lang=""):
     """Return (Config, warnings) from decoded data-config JSON, or raise ConfigError naming the key."""
     if not isinstance(data, dict):
@@ -68,9 +114,11 @@ def parse_config(data, html_lang=""):
     requested = data.get("language")
     if requested is not None and (not isinstance(requested, str) or requested.lower() not in languages):
         raise ConfigError("language", "must be one of %s (got %r)" % (", ".join(languages), requested))
-    policy_url = data.get("policyUrl")
-    if policy_url is not None and not is_safe_url(policy_url):
-        raise ConfigError("policyUrl", "must be an http(s) or relative URL (got %r)" % (policy_url,))
+    respect_gpc = data.get("respectGPC", True)
+    if not isinstance(respect_gpc, bool):
+        raise ConfigError("respectGPC", "must be true or false")
     language = pick_language(languages, requested.lower() if requested else None, html_lang)
-    return Config(manifest=manifest, languages=languages, language=language, policy_url=policy_url,
-                  cookie_domain=_domain(data.get("cookieDomain"))), warnings
+    return Config(manifest=manifest, languages=languages, language=language, policy_url=_url(data, "policyUrl"),
+                  cookie_domain=_domain(data.get("cookieDomain")), respect_gpc=respect_gpc,
+                  google_consent_mode=_google(data.get("googleConsentMode")), consent_log=_url(data, "consentLog"),
+                  reopen_button=_reopen(data.get("reopenButton"))), warnings

@@ -1,11 +1,12 @@
 """Everything about cookie text: the cookies_preferences value, Set-Cookie strings, and the clean-up plan.
 
-Value format, version 1 (fields joined by "."):
+Value format, version 2 (fields joined by "."):
 
-    1.<revision>.<decided_at ms>.<consent id>.<accepted ids joined by ":">
-    e.g. 1.3.1764403200000.k2m9x0c4a7q1v8z3.analytics:video
+    2.<revision>.<decided_at ms>.<consent id>.<entries joined by ":">
+    entry: <category id>=<1 accepted | 0 refused>~<fingerprint of the category when decided>
+    e.g. 2.3.1764403200000.k2m9x0c4a7q1v8z3.analytics=1~4ylmn1:video=0~0k9a2c
 
-Every character is in [0-9a-z_:.-], so the value is a valid RFC 6265 cookie-octet string with no quoting
+Every character is in [0-9a-z_:.=~-], so the value is a valid RFC 6265 cookie-octet string with no quoting
 or escaping: a server reads it with `decode_consent(request.COOKIES["cookies_preferences"])`.
 Decoding never raises: anything malformed (truncated, oversized, another version, bad characters)
 returns None, and the caller treats None as "no choice yet".
@@ -13,16 +14,41 @@ returns None, and the caller treats None as "no choice yet".
 
 from .consent import Consent, FORMAT_VERSION, MAX_AGE_SECONDS
 from .text import is_identifier, LOWER, DIGITS
+from .fingerprint import WIDTH as FINGERPRINT_WIDTH
 
 CONSENT_COOKIE = "cookies_preferences"
 MAX_VALUE_LENGTH = 3800                 # a browser drops a cookie whose name+value pass 4096 bytes
 ID_ALPHABET = LOWER + DIGITS
 
 
+def _entry(category, accepted, fingerprint):
+    return category + "=" + ("1" if accepted else "0") + ("~" + fingerprint if fingerprint else "")
+
+
 def encode_consent(consent):
     """The cookie value for a Consent."""
+    ids = list(consent.fingerprints) + [c for c in consent.accepted if c not in consent.fingerprints]
+    entries = [_entry(c, c in consent.accepted, consent.fingerprints.get(c)) for c in ids]
     return "%d.%d.%d.%s.%s" % (consent.version, consent.revision, consent.decided_at, consent.consent_id,
-                               ":".join(consent.accepted))
+                               ":".join(entries))
+
+
+def _decode_entries(field):
+    """'a=1~fp:b=0~fp' -> (accepted ids, {id: fingerprint}), or None when any entry is malformed."""
+    accepted, fingerprints, seen = [], {}, []
+    for entry in field.split(":") if field else []:
+        category, sep, rest = entry.partition("=")
+        flag, tilde, fingerprint = rest.partition("~")
+        if not sep or not is_identifier(category) or category in seen or flag not in ("0", "1"):
+            return None
+        if tilde and (len(fingerprint) != FINGERPRINT_WIDTH or not all(c in ID_ALPHABET for c in fingerprint)):
+            return None
+        seen.append(category)
+        if flag == "1":
+            accepted.append(category)
+        if tilde:
+            fingerprints[category] = fingerprint
+    return accepted, fingerprints
 
 
 def _number(text):
@@ -45,13 +71,11 @@ def decode_consent(value):
     if len(fields) != 5 or fields[0] != str(FORMAT_VERSION):
         return None
     revision, decided_at, consent_id = _number(fields[1]), _number(fields[2]), fields[3]
-    accepted = fields[4].split(":") if fields[4] else []
-    if revision is None or revision < 1 or decided_at is None or not is_consent_id(consent_id):
-        return None
-    if not all(is_identifier(c) for c in accepted) or len(set(accepted)) != len(accepted):
+    entries = _decode_entries(fields[4])
+    if revision is None or revision < 1 or decided_at is None or not is_consent_id(consent_id) or entries is None:
         return None
     return Consent(version=FORMAT_VERSION, revision=revision, decided_at=decided_at,
-                   consent_id=consent_id, accepted=accepted)
+                   consent_id=consent_id, accepted=entries[0], fingerprints=entries[1])
 
 
 def new_consent_id(random_bytes):
@@ -122,13 +146,16 @@ def matches(info, name, regex_test):
 
 def names_to_clear(manifest, accepted, present, regex_test, storage="cookie"):
     """Present cookie names (or localStorage keys) that belong to refused categories. The required
-    category is never cleared, whatever a `match` says, and names the manifest does not list are left."""
+    category is never cleared, whatever a `match` says (its entries' names and patterns are kept); the
+    exact name of an accepted entry is kept; names the manifest does not list are left."""
     keep = [k for k in manifest.cookies if k.storage == storage and
             (manifest.category(k.category).required or k.category in accepted)]
     clear = [k for k in manifest.cookies if k.storage == storage and k not in keep]
+    required = [k for k in keep if manifest.category(k.category).required]
     result = []
     for name in present:
-        if name in result or any(matches(k, name, regex_test) for k in keep if k.match is None):
+        if name in result or any(k.name == name for k in keep) or any(matches(k, name, regex_test)
+                                                                       for k in required):
             continue
         if any(matches(k, name, regex_test) for k in clear):
             result.append(name)

@@ -7,7 +7,8 @@ returns a `Manifest`, or raises `ManifestError` listing every problem with its f
 accepts only a `Manifest`, so it never re-checks anything: parse once at the edge, then trust.
 
 Rules (mirrored by manifest.schema.json; tests keep the two in step):
-- top level: `revision` (integer >= 1), `categories` (non-empty list), `cookies` (list); `$schema` allowed.
+- top level: `revision` (integer from 1 to MAX_REVISION), `categories` (1 to MAX_CATEGORIES), `cookies` (list);
+  `$schema` (a string) allowed.
 - category: `id` (see text.is_identifier, unique), `title`, `description`, optional `required` (bool).
   Exactly one category is required: the strictly necessary one, shown on and locked.
 - cookie: `name`, `provider`, `category` (a known id), `lifetime`, `purpose`; optional `match` (a regular
@@ -26,6 +27,8 @@ TOP_KEYS = ("$schema", "revision", "categories", "cookies")
 CATEGORY_KEYS = ("id", "title", "description", "required")
 COOKIE_KEYS = ("name", "provider", "category", "lifetime", "purpose", "match", "multilingualOnly", "storage")
 STORAGES = ("cookie", "local")
+MAX_REVISION = 999999999999999      # 15 digits: the most the consent cookie carries (cookies._number)
+MAX_CATEGORIES = 64                 # keeps an "accept all" cookie value far below the 4096-byte cookie limit
 
 
 class Category:
@@ -102,8 +105,12 @@ class _Checker:
     def fail(self, path, message):
         self.problems.append((path, message))
 
-    def text(self, path, value):
-        """A human text: a string for every language, or an object with one string per configured language."""
+    def text(self, path, data, key):
+        """A human text: a string for every language, or an object with one string per configured language.
+        A missing field was already reported by keys(): report it once."""
+        if key not in data:
+            return {}
+        path, value = path + "." + key, data[key]
         if isinstance(value, str):
             if not value.strip():
                 self.fail(path, "must not be empty")
@@ -153,8 +160,8 @@ def _category(check, path, data, seen):
     elif cid in seen:
         check.fail(path + ".id", "duplicate id %r" % cid)
     seen.append(cid)
-    return Category(id=cid, title=check.text(path + ".title", data.get("title")),
-                    description=check.text(path + ".description", data.get("description")),
+    return Category(id=cid, title=check.text(path, data, "title"),
+                    description=check.text(path, data, "description"),
                     required=check.flag(path, data, "required"))
 
 
@@ -173,16 +180,16 @@ def _cookie(check, path, data, category_ids, seen, regex_ok):
     seen.append((storage, name))
     if data.get("category") not in category_ids:
         check.fail(path + ".category", "unknown category %r" % (data.get("category"),))
-    if match is not None:
+    if "match" in data:
         if not isinstance(match, str) or not match:
             check.fail(path + ".match", "must be a non-empty string")
             match = None
         elif regex_ok is not None and not regex_ok(match):
             check.fail(path + ".match", "invalid regular expression %r" % match)
             match = None
-    return CookieInfo(name=name, provider=check.text(path + ".provider", data.get("provider")),
-                      category=data.get("category"), lifetime=check.text(path + ".lifetime", data.get("lifetime")),
-                      purpose=check.text(path + ".purpose", data.get("purpose")), match=match,
+    return CookieInfo(name=name, provider=check.text(path, data, "provider"),
+                      category=data.get("category"), lifetime=check.text(path, data, "lifetime"),
+                      purpose=check.text(path, data, "purpose"), match=match,
                       multilingual_only=check.flag(path, data, "multilingualOnly"), storage=storage)
 
 
@@ -191,14 +198,19 @@ def parse_manifest(data, languages=("fr",), regex_ok=None):
     check = _Checker(list(languages))
     if not check.keys("", data, TOP_KEYS, ("revision", "categories", "cookies")):
         raise ManifestError(check.problems)
+    if "$schema" in data and not isinstance(data["$schema"], str):
+        check.fail("$schema", "must be a string")
     revision = data.get("revision")
-    if "revision" in data and (not _is_int(revision) or revision < 1):
-        check.fail("revision", "must be an integer >= 1")
+    if "revision" in data and (not _is_int(revision) or not 1 <= revision <= MAX_REVISION):
+        check.fail("revision", "must be an integer from 1 to %d" % MAX_REVISION)
     categories, cookies, ids, names = [], [], [], []
     raw_categories = data.get("categories", [])
     if not isinstance(raw_categories, list) or not raw_categories:
-        check.fail("categories", "must be a non-empty list")
+        if "categories" in data:
+            check.fail("categories", "must be a non-empty list")
         raw_categories = []
+    elif len(raw_categories) > MAX_CATEGORIES:
+        check.fail("categories", "at most %d categories (found %d)" % (MAX_CATEGORIES, len(raw_categories)))
     for i, item in enumerate(raw_categories):
         category = _category(check, "categories[%d]" % i, item, ids)
         if category is not None:

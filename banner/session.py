@@ -5,23 +5,27 @@ them in; the Session answers what to show, which categories are accepted, which 
 and which names to clear, and the shell applies that to the page.
 """
 
-from .consent import decide, is_current
+from .consent import decide, is_current, changed_categories
 from .cookies import (CONSENT_COOKIE, consent_cookie_string, cookie_value, decode_consent, erase_strings,
                       parse_cookie_header, names_to_clear)
 
 
 class Session:
-    def __init__(self, manifest, config, cookie_text, now, secure=False):
+    def __init__(self, manifest, config, cookie_text, now, secure=False, gpc=False):
         self.manifest = manifest
         self.config = config
         self.secure = secure              # the page is https: the consent cookie gets Secure
+        # Global Privacy Control: with no stored choice, the visitor's browser has already said no.
+        self.gpc = bool(gpc) and config.respect_gpc
         self.consent = None
+        self.changed = []                 # optional categories changed since the stored decision
         self.load(cookie_text, now)
 
     def load(self, cookie_text, now):
         """(Re)read the stored choice, e.g. when another tab has decided meanwhile."""
         stored = decode_consent(cookie_value(cookie_text, CONSENT_COOKIE))
         self.consent = stored if stored is not None and is_current(stored, self.manifest, now) else None
+        self.changed = changed_categories(self.consent, self.manifest) if self.consent else []
 
     @property
     def decided(self):
@@ -29,14 +33,19 @@ class Session:
 
     @property
     def needs_banner(self):
-        """No stored choice, and something optional to ask about: a portal with only strictly
-        necessary cookies asks nothing (they need no consent)."""
-        return self.consent is None and bool(self.manifest.optional_ids)
+        """No stored choice, or categories changed since it, and something optional to ask about: a portal
+        with only strictly necessary cookies asks nothing (they need no consent), and a Global Privacy
+        Control signal is taken as the answer "refuse" (nothing is written; the footer link still lets the
+        visitor opt in)."""
+        if self.gpc or not self.manifest.optional_ids:
+            return False
+        return self.consent is None or bool(self.changed)
 
     @property
     def accepted(self):
-        """Accepted category ids in manifest order; the required one always is."""
-        chosen = self.consent.accepted if self.consent else ()
+        """Accepted category ids in manifest order; the required one always is. A category that changed
+        since the visitor accepted it is not accepted until they are asked again."""
+        chosen = [c for c in self.consent.accepted if c not in self.changed] if self.consent else ()
         return [c.id for c in self.manifest.categories if c.required or c.id in chosen]
 
     def is_accepted(self, category_id):
@@ -45,11 +54,13 @@ class Session:
     def decide(self, action, now, consent_id, choices=()):
         """Apply a user action; return the document.cookie string that records it."""
         self.consent = decide(self.manifest, action, now, consent_id, choices)
+        self.changed = []
         return consent_cookie_string(self.consent, self.secure, self.config.cookie_domain)
 
     def forget(self, hostname):
         """Forget the stored choice (API reset()); return the document.cookie strings that erase it."""
         self.consent = None
+        self.changed = []
         return erase_strings(CONSENT_COOKIE, hostname)
 
     def cookies_to_erase(self, cookie_text, hostname, regex_test):

@@ -18,6 +18,8 @@ from urllib.parse import urlsplit
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
+sys.path.insert(0, ROOT)
+from banner.receiver import handle_post, open_db  # noqa: E402  (the reference consent-log receiver)
 SITE = os.path.join(HERE, "site")
 
 TEXTS = {
@@ -41,39 +43,54 @@ PAGES = {
     "/": {
         "fr": ("Accueil", "<h1>Portail de données ouvertes</h1><p>Retrouvez les données publiques de la ville : "
                "transports, stationnement, budget, équipements.</p><ul><li><a href='/explore/dataset/"
-               "frequentation-parkings/'>Fréquentation des parkings</a></li></ul>"),
+               "frequentation-parkings/'>Fréquentation des parkings</a></li><li><a href='/google/'>Exemple avec des "
+               "balises Google</a></li></ul>"),
         "en": ("Home", "<h1>Open data portal</h1><p>Find the city's public data: transport, parking, budget, "
                "facilities.</p><ul><li><a href='/explore/dataset/frequentation-parkings/'>Car park "
-               "occupancy</a></li></ul>"),
+               "occupancy</a></li><li><a href='/google/'>Example with Google tags</a></li></ul>"),
     },
     "/explore/dataset/frequentation-parkings/": {
         "fr": ("Fréquentation des parkings", "<h1>Fréquentation des parkings</h1><p>Nombre de places libres par "
                "parking, mis à jour toutes les 5 minutes.</p><h2>Tableau de bord intégré</h2><p class='embed-off'>"
                "Ce contenu intégré n'est chargé qu'avec votre accord pour la mesure d'audience.</p>"
-               "<iframe title='Tableau de fréquentation' data-consent='analytics' data-src='/embed.html'></iframe>"),
+               "<iframe title='Tableau de fréquentation' data-consent='analytics' data-provider='Tableaux de bord Démo' data-src='/embed.html' width='640' height='200'></iframe>"),
         "en": ("Car park occupancy", "<h1>Car park occupancy</h1><p>Free spaces per car park, updated every 5 "
                "minutes.</p><h2>Embedded dashboard</h2><p class='embed-off'>This embedded content loads only "
                "with your consent to audience measurement.</p><iframe title='Occupancy dashboard' "
-               "data-consent='analytics' data-src='/embed.html'></iframe>"),
+               "data-consent='analytics' data-provider='Demo Dashboards' data-src='/embed.html' width='640' "
+               "height='200'></iframe>"),
     },
     "/pages/cookies/": {
-        "fr": ("Politique de cookies", "<h1>Charte cookies</h1><p>Un « cookie » est une suite d'informations, "
-               "généralement de petite taille et identifiée par un nom, qui peut être transmise à votre "
-               "navigateur par un site web.</p><p>La liste des cookies utilisés, leur durée de vie et leur "
-               "fonction figurent dans le centre de gestion des cookies, où vous pouvez aussi modifier vos "
-               "choix à tout moment.</p><p><button type='button' data-consent-open>Ouvrir le centre de gestion "
-               "des cookies</button></p>"),
-        "en": ("Cookie policy", "<h1>Cookie policy</h1><p>A “cookie” is a small piece of information, identified "
-               "by a name, that a website can send to your browser.</p><p>The cookies we use, their lifetime "
-               "and their purpose are listed in the cookie preferences centre, where you can also change your "
-               "choices at any time.</p><p><button type='button' data-consent-open>Open the cookie preferences "
-               "centre</button></p>"),
+        # The tables, the browser help links and the button all come from the manifest (data-consent-policy).
+        "fr": ("Politique de cookies", "<h1>Charte cookies</h1><p>Ce portail utilise des cookies. Cette page "
+               "est générée à partir du manifeste de cookies du portail.</p><div data-consent-policy></div>"
+               "<p>Cette politique peut être mise à jour à tout moment.</p>"),
+        "en": ("Cookie policy", "<h1>Cookie policy</h1><p>This portal uses cookies. This page is generated from "
+               "the portal's cookie manifest.</p><div data-consent-policy></div><p>This policy may be updated "
+               "at any time.</p>"),
+    },
+    "/google/": {
+        # A second manifest: a portal using Google tags, with Google Consent Mode v2 signals.
+        "config": {"manifest": "/cookies-google.json", "policyUrl": "/pages/cookies/",
+                   "googleConsentMode": {"analytics": ["analytics_storage"],
+                                         "ads": ["ad_storage", "ad_user_data", "ad_personalization"]}},
+        "fr": ("Exemple Google", "<h1>Exemple avec des balises Google</h1><p>Cette page utilise un second "
+               "manifeste (Google Analytics et Google Ads) et envoie les signaux Google Consent Mode v2. "
+               "Ouvrez la console et inspectez <code>dataLayer</code>.</p><p>État des balises Google : "
+               "<output id='gtag-status'>bloquées</output></p>"
+               "<script type='text/plain' data-consent='analytics' data-src='/gtag-stub.js'></script>"),
+        "en": ("Google example", "<h1>Example with Google tags</h1><p>This page uses a second manifest (Google "
+               "Analytics and Google Ads) and sends Google Consent Mode v2 signals. Open the console and look "
+               "at <code>dataLayer</code>.</p><p>Google tags: <output id='gtag-status'>blocked</output></p>"
+               "<script type='text/plain' data-consent='analytics' data-src='/gtag-stub.js'></script>"),
     },
 }
 
 
 def render(path, lang, config, extra=None):
-    title, body = (extra or PAGES)[path][lang]
+    page = (extra or PAGES)[path]
+    title, body = page[lang]
+    config = dict(config, **page.get("config", {}))
     values = dict(TEXTS[lang], lang=lang, title=title, body=body,
                   config=html.escape(json.dumps(config, ensure_ascii=False), quote=True))
     with open(os.path.join(SITE, "page.html"), encoding="utf-8") as handle:
@@ -83,10 +100,12 @@ def render(path, lang, config, extra=None):
     return page
 
 
-def make_handler(languages, pages=None, routes=None):
+def make_handler(languages, pages=None, routes=None, log_path=None):
     """A request handler: demo pages (or `pages`), /static/ from the repo, the rest from demo/site.
     `routes` maps extra paths to (content type, body bytes or a callable(handler) -> bytes)."""
-    config = {"manifest": "/cookies.json", "languages": languages, "policyUrl": "/pages/cookies/"}
+    config = {"manifest": "/cookies.json", "languages": languages, "policyUrl": "/pages/cookies/",
+              "reopenButton": True, "consentLog": "/consent-log/"}
+    log_db = open_db(log_path or ":memory:")
 
     class Handler(SimpleHTTPRequestHandler):
         def __init__(self, *args, **kwargs):
@@ -120,6 +139,11 @@ def make_handler(languages, pages=None, routes=None):
                                       render(path, self.language(), config, pages).encode("utf-8"))
             return super().do_GET()
 
+        def do_POST(self):
+            if urlsplit(self.path).path == "/consent-log/":
+                return handle_post(log_db, self)
+            self.send_error(404)
+
         def send_body(self, ctype, body):
             self.send_response(200)
             self.send_header("Content-Type", ctype)
@@ -130,18 +154,20 @@ def make_handler(languages, pages=None, routes=None):
     return Handler
 
 
-def make_server(port=8000, languages=("fr", "en"), host="127.0.0.1", pages=None, routes=None):
-    return ThreadingHTTPServer((host, port), make_handler(list(languages), pages, routes))
+def make_server(port=8000, languages=("fr", "en"), host="127.0.0.1", pages=None, routes=None, log_path=None):
+    return ThreadingHTTPServer((host, port), make_handler(list(languages), pages, routes, log_path))
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description="Serve the consent-banner demo portal.")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--languages", default="fr,en", help="comma-separated, e.g. fr or fr,en")
+    parser.add_argument("--consent-log", default=os.path.join(HERE, "consent-log.sqlite3"),
+                        help="SQLite file receiving the consent records POSTed to /consent-log/")
     args = parser.parse_args(argv)
     if not os.path.exists(os.path.join(ROOT, "static", "dist", "consent.js")):
         sys.exit("static/dist/ is missing: run `make demo` (it builds first)")
-    server = make_server(args.port, args.languages.split(","))
+    server = make_server(args.port, args.languages.split(","), log_path=args.consent_log)
     print("Demo portal on http://127.0.0.1:%d/  (Ctrl+C to stop)" % args.port, flush=True)
     try:
         server.serve_forever()

@@ -1,25 +1,38 @@
 """Build the files a portal serves, into static/dist/:
 
-    consent.js          the loader (static/src/consent.js)
-    consent.css         the styles (static/src/consent.css)
-    brython.js          the Brython runtime, copied from the pinned `brython` package (pyproject.toml)
-    consent.brython.js  our `banner` package as one Brython VFS bundle (docstrings and comments removed)
+    consent.js              the loader (static/src/consent.js, minified with terser when available)
+    consent.css             the styles (static/src/consent.css, comments and spaces removed)
+    brython.js              the Brython runtime, copied from the pinned `brython` package (pyproject.toml)
+    consent.brython.js      the start-up bundle: the core, the first layer, French and English strings
+    consent-extra.js        loaded when needed: preferences centre, policy page, embeds, reopen button,
+                            Google Consent Mode, consent log
+    consent-lang-XX.js      the strings of each other built-in language, loaded when data-config lists it
 
-Our own bundler instead of `brython-cli make_package`: that one needs CPython >= 3.12 and ignores
---exclude-dirs; ours runs on 3.11 and leaves out CPython-only modules (the CLI).
+Bundles are Brython VFS packages (`__BRYTHON__.loadBrythonPackage`), written by our own bundler rather
+than `brython-cli make_package`, which needs CPython >= 3.12 and ignores --exclude-dirs. Python source is
+shipped without docstrings or comments, indented by one space.
 """
 
 import ast
 import json
 import os
+import re
 import shutil
+import subprocess
 import sys
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DIST = os.path.join(ROOT, "static", "dist")
+SRC = os.path.join(ROOT, "static", "src")
 PACKAGE = "banner"
-CPYTHON_ONLY = {"__main__.py"}
+CPYTHON_ONLY = {"__main__.py", "receiver.py"}
+EXTRA = {"banner.ui.preferences", "banner.ui.tables", "banner.ui.policy", "banner.ui.embeds", "banner.ui.reopen",
+         "banner.google", "banner.record"}
+TERSER = os.path.join(ROOT, "node_modules", ".bin", "terser")
+
+sys.path.insert(0, ROOT)
+from banner.lang import SHIPPED, IN_MAIN_BUNDLE  # noqa: E402
 
 
 class _StripDocstrings(ast.NodeTransformer):
@@ -36,13 +49,20 @@ class _StripDocstrings(ast.NodeTransformer):
 
 
 def compact_source(source):
-    """Python source without docstrings or comments (ast round trip): what the page compiles."""
+    """Python source without docstrings or comments, indented by one space: what the page compiles.
+    ast.unparse writes one statement per line with 4-space indents and escapes newlines inside strings,
+    so re-indenting the leading spaces cannot change a string."""
     tree = _StripDocstrings().visit(ast.parse(source))
-    return ast.unparse(ast.fix_missing_locations(tree)) + "\n"
+    lines = ast.unparse(ast.fix_missing_locations(tree)).split("\n")
+    out = []
+    for line in lines:
+        stripped = line.lstrip(" ")
+        out.append(" " * ((len(line) - len(stripped)) // 4) + stripped)
+    return "\n".join(out) + "\n"
 
 
-def bundle(package_dir=os.path.join(ROOT, PACKAGE)):
-    vfs = {"$timestamp": int(time.time() * 1000)}
+def modules(package_dir=os.path.join(ROOT, PACKAGE)):
+    """(module name, compact source, is package) for every module the page may import."""
     for dirpath, dirnames, filenames in os.walk(package_dir):
         dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
         rel = os.path.relpath(dirpath, os.path.dirname(package_dir)).split(os.sep)
@@ -51,11 +71,50 @@ def bundle(package_dir=os.path.join(ROOT, PACKAGE)):
                 continue
             with open(os.path.join(dirpath, filename), encoding="utf-8") as handle:
                 source = compact_source(handle.read())
-            if filename == "__init__.py":
-                vfs[".".join(rel)] = [".py", source, [], 1]
-            else:
-                vfs[".".join(rel + [filename[:-3]])] = [".py", source, []]
-    return "__BRYTHON__.loadBrythonPackage(%s);\n" % json.dumps(vfs, ensure_ascii=False, separators=(",", ":"))
+            is_package = filename == "__init__.py"
+            yield ".".join(rel if is_package else rel + [filename[:-3]]), source, is_package
+
+
+def bundle_name(module):
+    if module in EXTRA:
+        return "consent-extra.js"
+    if module.startswith("banner.lang.") and module.split(".")[-1] not in IN_MAIN_BUNDLE:
+        return "consent-lang-%s.js" % module.split(".")[-1]
+    return "consent.brython.js"
+
+
+def bundles():
+    """{file name: JS text} for every Brython bundle."""
+    grouped = {}
+    stamp = int(time.time() * 1000)
+    for name, source, is_package in modules():
+        vfs = grouped.setdefault(bundle_name(name), {"$timestamp": stamp})
+        vfs[name] = [".py", source, [], 1] if is_package else [".py", source, []]
+    return {file: "__BRYTHON__.loadBrythonPackage(%s);\n" % json.dumps(vfs, ensure_ascii=False, separators=(",", ":"))
+            for file, vfs in grouped.items()}
+
+
+def loader_source():
+    with open(os.path.join(SRC, "consent.js"), encoding="utf-8") as handle:
+        source = handle.read()
+    extra_languages = [c for c in SHIPPED if c not in IN_MAIN_BUNDLE]
+    return source.replace("/*EXTRA_LANGUAGES*/[]", json.dumps(extra_languages))
+
+
+def minify_js(source):
+    if not os.path.exists(TERSER):
+        print("build: terser not installed (npm ci), consent.js left unminified", file=sys.stderr)
+        return source
+    result = subprocess.run([TERSER, "--compress", "--mangle", "--comments", "false"], input=source,
+                            capture_output=True, text=True, check=True)
+    return result.stdout
+
+
+def minify_css(source):
+    source = re.sub(r"/\*.*?\*/", "", source, flags=re.S)
+    source = re.sub(r"\s+", " ", source)
+    source = re.sub(r"\s*([{};,>])\s*", r"\1", source)
+    return source.replace(";}", "}").strip() + "\n"
 
 
 def brython_runtime():
@@ -66,15 +125,23 @@ def brython_runtime():
     return os.path.join(os.path.dirname(brython.__file__), "data", "brython.js")
 
 
+def write(name, text):
+    with open(os.path.join(DIST, name), "w", encoding="utf-8") as out:
+        out.write(text)
+
+
 def main():
-    os.makedirs(DIST, exist_ok=True)
+    if os.path.isdir(DIST):
+        shutil.rmtree(DIST)
+    os.makedirs(DIST)
     shutil.copyfile(brython_runtime(), os.path.join(DIST, "brython.js"))
-    for name in ("consent.js", "consent.css"):
-        shutil.copyfile(os.path.join(ROOT, "static", "src", name), os.path.join(DIST, name))
-    with open(os.path.join(DIST, "consent.brython.js"), "w", encoding="utf-8") as out:
-        out.write(bundle())
+    write("consent.js", minify_js(loader_source()))
+    with open(os.path.join(SRC, "consent.css"), encoding="utf-8") as handle:
+        write("consent.css", minify_css(handle.read()))
+    for name, text in sorted(bundles().items()):
+        write(name, text)
     for name in sorted(os.listdir(DIST)):
-        print("  static/dist/%-20s %9d bytes" % (name, os.path.getsize(os.path.join(DIST, name))))
+        print("  static/dist/%-22s %9d bytes" % (name, os.path.getsize(os.path.join(DIST, name))))
 
 
 if __name__ == "__main__":

@@ -1,77 +1,21 @@
 """The controller of one page view: it owns the Session, applies its answers to the page, and forwards
-DOM events to it. Page I/O (cookies, clock, randomness, regular expressions) goes through `Page`."""
+DOM events to it. Browser I/O goes through `Page` (page.py).
+
+Start-up cost matters (every module is compiled in the page), so what the first layer does not need
+lives in the "extra" bundle (preferences centre, policy page, embeds, reopen button, Google Consent Mode,
+consent log) and is imported only once needed: at start when the page or config uses it, else on the
+first sign of intent (pointer or focus on "Personnaliser" or the footer link) and at the latest on click.
+"""
 
 from banner.session import Session
 from banner.cookies import new_consent_id
-from banner.i18n import strings, interface_language, language_cookie
-from banner.ui.dom import focus_main, closest
-from banner.ui import notice, preferences, scripts
+from banner.i18n import strings, interface_language, language_cookie, direction
+from banner.ui.dom import h, focus_main, closest
+from banner.ui import notice, scripts
 
-EVENT = "consent:change"
-
-
-class Page:
-    """The browser as the core needs it, in one place (tests in CPython never import this module)."""
-
-    def __init__(self, window, document):
-        self.window = window
-        self.document = document
-        self._regexes = {}
-
-    @property
-    def cookie_text(self):
-        return self.document.cookie
-
-    def write_cookie(self, text):
-        self.document.cookie = text
-
-    @property
-    def hostname(self):
-        return self.window.location.hostname
-
-    @property
-    def secure(self):
-        return self.window.location.protocol == "https:"
-
-    def now(self):
-        return self.window.Date.now()
-
-    def random_bytes(self, count):
-        buffer = self.window.Uint8Array.new(count)
-        self.window.crypto.getRandomValues(buffer)
-        return [buffer[i] for i in range(count)]
-
-    def regex_ok(self, pattern):
-        try:
-            self.window.RegExp.new(pattern)
-        except Exception:
-            return False
-        return True
-
-    def regex_test(self, pattern, name):
-        if pattern not in self._regexes:
-            self._regexes[pattern] = self.window.RegExp.new(pattern)
-        return bool(self._regexes[pattern].test(name))
-
-    def storage_keys(self):
-        try:
-            store = self.window.localStorage
-            return [store.key(i) for i in range(store.length)]
-        except Exception:
-            return []     # storage disabled by the visitor: nothing of ours can be there
-
-    def remove_storage_key(self, key):
-        self.window.localStorage.removeItem(key)
-
-    def error(self, message):
-        self.window.console.error("consent-banner: " + message)
-
-    def warn(self, message):
-        self.window.console.warn("consent-banner: " + message)
-
-    def dispatch(self, accepted):
-        event = self.window.CustomEvent.new(EVENT, {"detail": {"accepted": list(accepted)}})
-        self.document.dispatchEvent(event)
+EMBED_SELECTOR = "iframe[data-consent][data-src]"
+POLICY_SELECTOR = "[data-consent-policy]"
+INTENT_SELECTOR = "[data-cb-action=customise], [data-consent-open]"
 
 
 class App:
@@ -80,27 +24,72 @@ class App:
         self.doc = page.document
         self.config = config
         self.manifest = manifest
-        self.lang = interface_language(config.language)
-        self.strings = strings(config.language)
-        self.session = Session(manifest, config, page.cookie_text, page.now(), page.secure)
+        available = page.available_languages
+        self.lang = interface_language(config.language, available)
+        self.direction = direction(config.language)
+        self.strings = strings(config.language, available)
+        self.session = Session(manifest, config, page.cookie_text, page.now(), page.secure, page.gpc)
         self.banner = None
         self.dialog = None
         self.opener = None
         self.live = None
+        self.embeds = None       # embeds.Embeds, once the extra bundle is in
+        self.extra_ready = False
         self.ran = []            # categories whose scripts already ran in this page view
+
+    # -- the extra bundle -------------------------------------------------------------------------
+    def with_extra(self, then):
+        """Run `then` once the extra bundle is loaded (at once when it already is)."""
+        if self.extra_ready:
+            return then()
+
+        def loaded():
+            self.extra_ready = True
+            then()
+        self.page.load_bundle("extra", self.guard(loaded),
+                              lambda reason: self.page.error("cannot load the preferences centre (%s)" % reason))
+
+    def needs_extra_at_start(self):
+        return bool(self.config.google_consent_mode or self.config.reopen_button or self.config.consent_log
+                    or self.doc.querySelector(EMBED_SELECTOR) or self.doc.querySelector(POLICY_SELECTOR))
 
     # -- start-up -------------------------------------------------------------------------------
     def start(self):
         self.live = self._live_region()
+        if self.needs_extra_at_start():
+            self.with_extra(self.start_with_extra)
+        else:
+            self.finish_start()
+        self.doc.addEventListener("pointerover", self.guard(self.on_intent))
+        self.doc.addEventListener("focusin", self.guard(self.on_intent))
+
+    def start_with_extra(self):
+        from banner.ui import policy, reopen
+        from banner.ui.embeds import Embeds
+        self.google_default()
+        policy.fill(self.doc, self.strings, self.manifest, self.config, self.lang, self.direction)
+        self.embeds = Embeds(self)
+        if self.config.reopen_button:
+            self.doc.body.appendChild(reopen.build(self.doc, self.strings, self.config.reopen_button, self.lang,
+                                                   self.direction))
+        self.finish_start()
+
+    def finish_start(self):
         self.apply()
+        self.observe_embeds()
         if self.session.needs_banner:
             self.show()
         self.page.dispatch(self.session.accepted)
+        if self.session.decided:
+            self.google_update()
+
+    def on_intent(self, event):
+        if not self.extra_ready and closest(event.target, INTENT_SELECTOR) is not None:
+            self.with_extra(lambda: None)
 
     def _live_region(self):
-        from banner.ui.dom import h
         region = h(self.doc, "div", {"class": "cb-sr-only", "role": "status", "aria-live": "polite",
-                                     "lang": self.lang, "data-cb-ui": True})
+                                     "lang": self.lang, "dir": self.direction, "data-cb-ui": True})
         self.doc.body.appendChild(region)
         return region
 
@@ -111,15 +100,50 @@ class App:
             self.page.write_cookie(text)
         for key in self.session.storage_keys_to_remove(self.page.storage_keys(), self.page.regex_test):
             self.page.remove_storage_key(key)
-        scripts.unload_iframes(self.doc, accepted)
+        if self.embeds is not None:
+            self.embeds.refresh(accepted)
         self.ran += scripts.activate_scripts(self.doc, accepted, self.page.error)
-        scripts.activate_iframes(self.doc, accepted, self.page.error)
+
+    def observe_embeds(self):
+        """Iframes the portal adds after start-up get the same treatment as the first ones."""
+        def added(records, observer):
+            for record in records:
+                nodes = record.addedNodes
+                for i in range(nodes.length):
+                    node = nodes.item(i)
+                    if node.nodeType == 1 and (node.matches(EMBED_SELECTOR) or node.querySelector(EMBED_SELECTOR)):
+                        return self.with_extra(self.refresh_embeds)
+        observer = self.page.window.MutationObserver.new(self.guard(added))
+        observer.observe(self.doc.documentElement, {"childList": True, "subtree": True})
+
+    def refresh_embeds(self):
+        if self.embeds is None:
+            from banner.ui.embeds import Embeds
+            self.embeds = Embeds(self)
+        self.embeds.refresh(self.session.accepted)
+
+    def google_default(self):
+        mapping = self.config.google_consent_mode
+        if not mapping:
+            return
+        from banner.google import consent_default, unknown_categories
+        unknown = unknown_categories(mapping, self.manifest)
+        if unknown:
+            self.page.error("data-config: googleConsentMode: unknown categories %s" % ", ".join(unknown))
+        self.page.gtag("consent", "default", consent_default(mapping))
+
+    def google_update(self):
+        if self.config.google_consent_mode:
+            from banner.google import consent_update
+            self.page.gtag("consent", "update", consent_update(self.config.google_consent_mode,
+                                                               self.session.accepted))
 
     # -- first layer ------------------------------------------------------------------------------
     def show(self):
         if self.banner is not None:
             return
-        self.banner = notice.build(self.doc, self.strings, self.manifest, self.config, self.lang)
+        self.banner = notice.build(self.doc, self.strings, self.manifest, self.config, self.lang, self.direction,
+                                   self.session.changed)
         self.banner.addEventListener("click", self.guard(self.on_click))
         self.doc.body.insertBefore(self.banner, self.doc.body.firstChild)   # early in the tab order
         self._reserve_space()
@@ -145,11 +169,16 @@ class App:
 
     # -- preferences centre -----------------------------------------------------------------------
     def show_preferences(self, opener=None):
+        opener = opener or self.doc.activeElement
+        self.with_extra(lambda: self.open_dialog(opener))
+
+    def open_dialog(self, opener):
         if self.dialog is not None:
             return
-        self.opener = opener or self.doc.activeElement
+        from banner.ui import preferences
+        self.opener = opener
         self.dialog = preferences.build(self.doc, self.strings, self.manifest, self.config, self.lang,
-                                        self.session.accepted)
+                                        self.direction, self.session.accepted)
         self.dialog.addEventListener("click", self.guard(self.on_click))
         self.dialog.addEventListener("change", self.guard(self.on_switch))
         self.dialog.addEventListener("close", self.guard(self.on_dialog_closed))
@@ -202,12 +231,25 @@ class App:
             self.decide(action)
 
     def decide(self, action, choices=()):
-        before = self.session.accepted
+        before, previous = self.session.accepted, self.session.consent
         consent_id = new_consent_id(self.page.random_bytes(16))
         self.page.write_cookie(self.session.decide(action, self.page.now(), consent_id, choices))
+        if self.config.consent_log:
+            self.with_extra(lambda: self.log(previous, action))
         self.after_change(before)
         self.live.textContent = ""
         self.live.textContent = self.strings["saved"]
+
+    def log(self, previous, action):
+        from banner.record import decision_record
+        self.page.send(self.config.consent_log, decision_record(
+            self.session.consent, previous, action, self.config.language, self.manifest))
+
+    def accept_category(self, category_id):
+        """"Toujours autoriser" on an embed: the current choice plus this category."""
+        chosen = [c for c in self.session.accepted if c in self.manifest.optional_ids]
+        if category_id in self.manifest.optional_ids and category_id not in chosen:
+            self.decide("custom", chosen + [category_id])
 
     def after_change(self, before):
         accepted = self.session.accepted
@@ -215,6 +257,7 @@ class App:
         self.hide()
         self.apply()
         self.page.dispatch(accepted)
+        self.google_update()
         withdrawn = [c for c in before if c not in accepted and c in self.ran]
         if withdrawn:
             # Scripts that already ran cannot be unloaded: a reload is the only way to stop them.
@@ -240,16 +283,17 @@ class App:
         self.session.load(self.page.cookie_text, self.page.now())
         if self.session.consent == was:
             return
-        if self.session.decided:
+        if self.session.decided and not self.session.changed:
             self.after_change(before)
         elif self.session.needs_banner:
             self.show()
 
     def guard(self, handler):
         """Exceptions in DOM handlers would only reach the console as "[object Object]"; name them."""
-        def run(event):
+        def run(*args):
             try:
-                handler(event)
+                return handler(*args)
             except Exception as error:
-                self.page.error("%s in %s: %s" % (type(error).__name__, handler.__name__, error))
+                self.page.error("%s in %s: %s" % (type(error).__name__, getattr(handler, "__name__", "handler"),
+                                                  error))
         return run

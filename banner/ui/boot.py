@@ -10,8 +10,9 @@ from banner.errors import BannerError, ConfigError
 from banner.config import parse_config
 from banner.manifest import parse_manifest
 from banner.i18n import strings, interface_language, pick_language
-from banner.ui.app import App, Page
-from banner.ui.preferences import build_unavailable
+from banner.ui.app import App
+from banner.ui.page import Page
+from banner.ui.unavailable import build_unavailable
 from banner.ui.dom import closest
 
 OPEN_SELECTOR = "[data-consent-open]"
@@ -30,7 +31,7 @@ class Boot:
         self.page = Page(window, document)
         self.app = None
         self.failure = None
-        self.lang = interface_language(pick_language(["fr", "en"], None, document.documentElement.lang))
+        self.lang = interface_language(pick_language(["fr", "en"], None, document.documentElement.lang), ["fr", "en"])
         document.addEventListener("click", self.on_document_click)
         window.addEventListener("focus", self.on_focus)
         self.expose_api()
@@ -44,7 +45,7 @@ class Boot:
             config, warnings = parse_config(_parse_json(raw, "data-config"), document.documentElement.lang or "")
             for warning in warnings:
                 self.page.warn(warning)
-            self.lang = interface_language(config.language)
+            self.lang = interface_language(config.language, self.page.available_languages)
             if isinstance(config.manifest, dict):
                 self.with_manifest(config, config.manifest)
             else:
@@ -103,7 +104,7 @@ class Boot:
         if self.app is not None:
             self.app.show_preferences(opener)
         elif self.failure is not None and document.getElementById("cb-prefs") is None:
-            dialog = build_unavailable(document, strings(self.lang), self.lang, self.failure)
+            dialog = build_unavailable(document, strings(self.lang, [self.lang]), self.lang, self.failure)
             dialog.addEventListener("close", lambda ev: dialog.remove())
             dialog.addEventListener("click", lambda ev: dialog.close()
                                     if closest(ev.target, "[data-cb-action=close]") else None)

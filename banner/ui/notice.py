@@ -1,18 +1,28 @@
 """The first layer: a labelled region with the three equal buttons, the policy link, and the
-"Continuer sans accepter" control, which records a refusal (silence is refusal, CNIL)."""
+"Continuer sans accepter" control, which records a refusal (silence is refusal, CNIL). When the banner
+is back because categories changed since the visitor's choice, it says which."""
 
 from banner.i18n import localize
 from banner.ui.dom import h, button, language_choice
 
 
-def build(doc, strings, manifest, config, lang):
+def _changed(doc, strings, manifest, config, changed):
+    """Why the banner is back although the visitor already chose: what changed, briefly."""
+    if not changed:
+        return None
+    titles = ", ".join(localize(manifest.category(c).title, config.language) for c in changed)
+    return h(doc, "p", {"class": "cb-text cb-changed"}, [strings["changed_text"].replace("{categories}", titles)])
+
+
+def build(doc, strings, manifest, config, lang, direction, changed=()):
     purposes = ", ".join(localize(c.title, config.language) for c in manifest.categories if not c.required)
     policy = None
     if config.policy_url:
         policy = h(doc, "p", {"class": "cb-banner__policy"}, [
             h(doc, "a", {"href": config.policy_url, "class": "cb-link"}, [strings["policy_link"]])])
     return h(doc, "section", {"class": "cb-banner", "id": "cb-banner", "role": "region",
-                              "aria-labelledby": "cb-banner-title", "lang": lang, "data-cb-ui": True}, [
+                              "aria-labelledby": "cb-banner-title", "lang": lang, "dir": direction,
+                              "data-cb-ui": True}, [
         h(doc, "div", {"class": "cb-banner__inner"}, [
             h(doc, "div", {"class": "cb-banner__head"}, [
                 h(doc, "h2", {"class": "cb-title", "id": "cb-banner-title"}, [strings["banner_title"]]),
@@ -22,6 +32,7 @@ def build(doc, strings, manifest, config, lang):
                                                   ["\u2715"])]),
             ]),
             h(doc, "p", {"class": "cb-text"}, [strings["banner_text"].replace("{purposes}", purposes)]),
+            _changed(doc, strings, manifest, config, changed),
             policy,
             language_choice(doc, strings, config, config.language, "cb-banner"),
             h(doc, "div", {"class": "cb-actions"}, [

@@ -3,6 +3,7 @@ closes without saving), one switch per category, and each category's cookie tabl
 
 from banner.i18n import localize
 from banner.ui.dom import h, button, language_choice
+from banner.ui.tables import cookie_table
 
 
 def _switch(doc, strings, category, title, checked):
@@ -22,25 +23,6 @@ def _switch(doc, strings, category, title, checked):
     ])
 
 
-def _table(doc, strings, manifest, config, category, title):
-    lang = config.language
-    rows = [h(doc, "tr", None, [
-        h(doc, "td", None, [localize(k.provider, lang)]),
-        h(doc, "td", {"class": "cb-table__name"}, [h(doc, "code", None, [k.name])]),
-        h(doc, "td", None, [localize(k.lifetime, lang)]),
-        h(doc, "td", None, [localize(k.purpose, lang)]),
-    ]) for k in manifest.cookies_of(category.id, multilingual=config.multilingual)]
-    if not rows:
-        return h(doc, "p", {"class": "cb-empty"}, [strings["no_cookies"]])
-    head = h(doc, "tr", None, [h(doc, "th", {"scope": "col"}, [strings[k]])
-                               for k in ("col_provider", "col_name", "col_lifetime", "col_purpose")])
-    return h(doc, "div", {"class": "cb-table-wrap"}, [h(doc, "table", {"class": "cb-table"}, [
-        h(doc, "caption", None, [strings["table_caption"].replace("{title}", title)]),
-        h(doc, "thead", None, [head]),
-        h(doc, "tbody", None, rows),
-    ])])
-
-
 def _category(doc, strings, manifest, config, category, checked):
     title = localize(category.title, config.language)
     return h(doc, "fieldset", {"class": "cb-cat", "data-cb-cat": category.id}, [
@@ -48,16 +30,17 @@ def _category(doc, strings, manifest, config, category, checked):
         h(doc, "p", {"class": "cb-cat__desc", "id": "cb-desc-" + category.id},
           [localize(category.description, config.language)]),
         _switch(doc, strings, category, title, checked),
-        _table(doc, strings, manifest, config, category, title),
+        cookie_table(doc, strings, manifest, config, category, title),
     ])
 
 
-def build(doc, strings, manifest, config, lang, accepted):
+def build(doc, strings, manifest, config, lang, direction, accepted):
     body = [h(doc, "p", {"class": "cb-text"}, [strings["prefs_intro"]]),
             language_choice(doc, strings, config, config.language, "cb-prefs")]
     body += [_category(doc, strings, manifest, config, c, c.id in accepted) for c in manifest.categories]
     return h(doc, "dialog", {"class": "cb-prefs", "id": "cb-prefs", "role": "dialog", "aria-modal": "true",
-                             "aria-labelledby": "cb-prefs-title", "lang": lang, "data-cb-ui": True}, [
+                             "aria-labelledby": "cb-prefs-title", "lang": lang, "dir": direction,
+                             "data-cb-ui": True}, [
         h(doc, "div", {"class": "cb-prefs__head"}, [
             h(doc, "h2", {"class": "cb-title", "id": "cb-prefs-title", "tabindex": "-1"}, [strings["prefs_title"]]),
             h(doc, "button", {"type": "button", "class": "cb-close", "data-cb-action": "close"},
@@ -69,20 +52,4 @@ def build(doc, strings, manifest, config, lang, accepted):
             button(doc, strings["reject_all"], "reject_all"),
             button(doc, strings["save"], "save"),
         ]),
-    ])
-
-
-def build_unavailable(doc, strings, lang, reason):
-    """What the footer link opens when the banner could not start: an explanation, not silence."""
-    return h(doc, "dialog", {"class": "cb-prefs cb-prefs--error", "id": "cb-prefs", "role": "dialog",
-                             "aria-modal": "true", "aria-labelledby": "cb-prefs-title", "lang": lang,
-                             "data-cb-ui": True}, [
-        h(doc, "div", {"class": "cb-prefs__head"}, [
-            h(doc, "h2", {"class": "cb-title", "id": "cb-prefs-title", "tabindex": "-1"},
-              [strings["unavailable_title"]]),
-            h(doc, "button", {"type": "button", "class": "cb-close", "data-cb-action": "close"},
-              [strings["close"]]),
-        ]),
-        h(doc, "div", {"class": "cb-prefs__body"}, [
-            h(doc, "p", {"class": "cb-text"}, [strings["unavailable_text"].replace("{reason}", reason)])]),
     ])

@@ -1,13 +1,11 @@
-"""Blocked content: `<script type="text/plain" data-consent="CAT">` (inline or `data-src`) and
-`<iframe data-consent="CAT" data-src>`. Until CAT is accepted they are inert by construction: the browser
-does not run text/plain scripts nor load an iframe without src. Activation replaces each script with a
+"""Blocked scripts: `<script type="text/plain" data-consent="CAT">` (inline or `data-src`). Until CAT is
+accepted they are inert by construction: the browser does not run text/plain scripts (iframes: embeds.py). Activation replaces each script with a
 live copy, one at a time in document order (an external script is awaited before the next one runs),
 keeping the page's CSP nonce."""
 
 from banner.text import is_safe_url
 
 SCRIPT_SELECTOR = 'script[type="text/plain"][data-consent]'
-IFRAME_SELECTOR = "iframe[data-consent][data-src]"
 SKIPPED_ATTRIBUTES = ("type", "data-src", "data-type", "nonce")
 
 
@@ -54,23 +52,3 @@ def activate_scripts(doc, accepted, report, on_finished=None):
 
     step()
     return started
-
-
-def activate_iframes(doc, accepted, report):
-    for frame in doc.querySelectorAll(IFRAME_SELECTOR):
-        category, src = frame.getAttribute("data-consent"), frame.getAttribute("data-src")
-        if category not in accepted:
-            continue
-        if not is_safe_url(src):
-            report("refused data-src %r on a blocked iframe: only http(s) or relative URLs load" % src)
-            continue
-        if frame.getAttribute("src") != src:
-            frame.setAttribute("src", src)
-
-
-def unload_iframes(doc, accepted):
-    """Withdrawal stops embedded services of refused categories at once."""
-    for frame in doc.querySelectorAll(IFRAME_SELECTOR):
-        if frame.getAttribute("data-consent") not in accepted and frame.hasAttribute("src"):
-            frame.removeAttribute("src")
-            frame.setAttribute("src", "about:blank")

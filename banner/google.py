@@ -1,0 +1,35 @@
+"""Google Consent Mode v2 signals, computed from the accepted categories.
+
+The portal maps its categories to Google consent types in data-config (`googleConsentMode`). Before any
+Google tag can run, the loader sends `gtag("consent", "default", ...)` with every type denied; the page
+then sends one `update` with `consent_update(...)` on every load with a stored choice and after every
+decision. This is a signalling layer only: Google tags stay blocked (`data-consent`) until accepted.
+"""
+
+from .config import GOOGLE_TYPES
+
+WAIT_FOR_UPDATE_MS = 500
+
+
+def unknown_categories(mapping, manifest):
+    """Categories named in googleConsentMode that the manifest does not define (a configuration error)."""
+    ids = [c.id for c in manifest.categories]
+    return [c for c in mapping if c not in ids]
+
+
+def consent_default(mapping):
+    """Every type denied: the standard ones plus any the mapping names."""
+    types = list(GOOGLE_TYPES)
+    signal = {t: "denied" for t in types}
+    signal["wait_for_update"] = WAIT_FOR_UPDATE_MS
+    return signal
+
+
+def consent_update(mapping, accepted):
+    """granted for each type mapped from an accepted category, denied for every other mapped type."""
+    signal = {}
+    for category, types in mapping.items():
+        for item in types:
+            if signal.get(item) != "granted":
+                signal[item] = "granted" if category in accepted else "denied"
+    return signal

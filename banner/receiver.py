@@ -1,0 +1,129 @@
+"""Reference receiver for consent records (CPython only; never bundled for the page).
+
+    python -m banner serve-log [--db consent-log.sqlite3] [--port 8001] [--path /consent-log/]
+
+It accepts the JSON records the banner POSTs to `consentLog` (see banner/record.py), validates every
+field, and appends them to an SQLite table with the time of receipt. It stores no IP address and no
+user agent. `store_record(db, body)` is the piece to call from a Django view instead.
+"""
+
+import json
+import sqlite3
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from .cookies import is_consent_id
+from .record import ACTIONS
+from .text import is_identifier, is_language_code
+
+MAX_BODY = 8192
+FIELDS = ("consentId", "time", "revision", "language", "action", "accepted", "refused")
+SCHEMA = """CREATE TABLE IF NOT EXISTS consent_log (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    received_at INTEGER NOT NULL,
+    consent_id TEXT NOT NULL,
+    decided_at INTEGER NOT NULL,
+    revision INTEGER NOT NULL,
+    language TEXT NOT NULL,
+    action TEXT NOT NULL,
+    accepted TEXT NOT NULL,
+    refused TEXT NOT NULL
+)"""
+
+
+class RecordError(ValueError):
+    """The body is not a consent record; the message names the field."""
+
+
+def _int(value, field):
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise RecordError("%s: must be a non-negative integer" % field)
+    return value
+
+
+def _ids(value, field):
+    if not isinstance(value, list) or not all(is_identifier(v) for v in value) or len(value) > 100:
+        raise RecordError("%s: must be a list of category ids" % field)
+    return value
+
+
+def parse_record(body):
+    """bytes -> validated record dict, or RecordError."""
+    if len(body) > MAX_BODY:
+        raise RecordError("body larger than %d bytes" % MAX_BODY)
+    try:
+        data = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as error:
+        raise RecordError("not JSON: %s" % error)
+    if not isinstance(data, dict):
+        raise RecordError("must be a JSON object")
+    unknown = sorted(set(data) - set(FIELDS))
+    missing = [f for f in FIELDS if f not in data]
+    if unknown or missing:
+        raise RecordError("unknown fields %s, missing fields %s" % (unknown, missing))
+    if not is_consent_id(data["consentId"]):
+        raise RecordError("consentId: must be 8-40 characters of [0-9a-z]")
+    if not is_language_code(data["language"]):
+        raise RecordError("language: must be a language code")
+    if data["action"] not in ACTIONS:
+        raise RecordError("action: must be one of %s" % ", ".join(ACTIONS))
+    _int(data["time"], "time")
+    _int(data["revision"], "revision")
+    _ids(data["accepted"], "accepted")
+    _ids(data["refused"], "refused")
+    return data
+
+
+def open_db(path):
+    db = sqlite3.connect(path, check_same_thread=False)
+    db.execute(SCHEMA)
+    db.commit()
+    return db
+
+
+def store_record(db, body, now=None):
+    """Validate and append one record; return the stored dict (RecordError when invalid)."""
+    record = parse_record(body)
+    db.execute("INSERT INTO consent_log (received_at, consent_id, decided_at, revision, language, action, "
+               "accepted, refused) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+               (int((now or time.time()) * 1000), record["consentId"], record["time"], record["revision"],
+                record["language"], record["action"], ",".join(record["accepted"]), ",".join(record["refused"])))
+    db.commit()
+    return record
+
+
+def handle_post(db, handler):
+    """Answer one POST on an http.server handler: 204 stored, 400 invalid, 413 too large."""
+    length = int(handler.headers.get("Content-Length") or 0)
+    if length > MAX_BODY:
+        handler.send_response(413)
+        handler.end_headers()
+        return
+    try:
+        store_record(db, handler.rfile.read(length))
+    except RecordError as error:
+        body = str(error).encode("utf-8")
+        handler.send_response(400)
+        handler.send_header("Content-Type", "text/plain; charset=utf-8")
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body)
+        return
+    handler.send_response(204)
+    handler.end_headers()
+
+
+def serve(db_path, port, path):
+    db = open_db(db_path)
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):
+            if self.path.split("?")[0] != path:
+                self.send_response(404)
+                self.end_headers()
+                return
+            handle_post(db, self)
+
+    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    print("consent log receiver on http://127.0.0.1:%d%s -> %s" % (port, path, db_path), flush=True)
+    server.serve_forever()

@@ -1,0 +1,107 @@
+"""Every browser call the banner makes, in one object: cookies, clock, randomness, regular expressions,
+storage, events, Google's gtag, beacons and lazily loaded bundles. The core receives what it needs from
+here as plain values and callables; nothing else in banner/ui touches `window` directly."""
+
+from banner.lang import SHIPPED, IN_MAIN_BUNDLE
+
+EVENT = "consent:change"
+
+
+class Page:
+    """The browser as the core needs it, in one place (tests in CPython never import this module)."""
+
+    def __init__(self, window, document):
+        self.window = window
+        self.document = document
+        self._regexes = {}
+
+    @property
+    def cookie_text(self):
+        return self.document.cookie
+
+    def write_cookie(self, text):
+        self.document.cookie = text
+
+    @property
+    def hostname(self):
+        return self.window.location.hostname
+
+    @property
+    def secure(self):
+        return self.window.location.protocol == "https:"
+
+    def now(self):
+        return self.window.Date.now()
+
+    def random_bytes(self, count):
+        buffer = self.window.Uint8Array.new(count)
+        self.window.crypto.getRandomValues(buffer)
+        return [buffer[i] for i in range(count)]
+
+    def regex_ok(self, pattern):
+        try:
+            self.window.RegExp.new(pattern)
+        except Exception:
+            return False
+        return True
+
+    def regex_test(self, pattern, name):
+        if pattern not in self._regexes:
+            self._regexes[pattern] = self.window.RegExp.new(pattern)
+        return bool(self._regexes[pattern].test(name))
+
+    def storage_keys(self):
+        try:
+            store = self.window.localStorage
+            return [store.key(i) for i in range(store.length)]
+        except Exception:
+            return []     # storage disabled by the visitor: nothing of ours can be there
+
+    def remove_storage_key(self, key):
+        self.window.localStorage.removeItem(key)
+
+    def error(self, message):
+        self.window.console.error("consent-banner: " + message)
+
+    def warn(self, message):
+        self.window.console.warn("consent-banner: " + message)
+
+    @property
+    def gpc(self):
+        return getattr(self.window.navigator, "globalPrivacyControl", False) is True
+
+    def gtag(self, *args):
+        """Google's gtag(): dataLayer needs the Arguments object itself, which only a JS function makes."""
+        if not getattr(self.window, "gtag", None):
+            self.window.eval("window.dataLayer = window.dataLayer || [];"
+                             "window.gtag = function () { dataLayer.push(arguments); };")
+        self.window.gtag(*args)
+
+    def send(self, url, record):
+        """POST a JSON record without ever delaying the visitor: sendBeacon, else fetch keepalive."""
+        body = self.window.JSON.stringify(record)
+        try:
+            blob = self.window.Blob.new([body], {"type": "application/json"})
+            if getattr(self.window.navigator, "sendBeacon", None) and self.window.navigator.sendBeacon(url, blob):
+                return
+            self.window.fetch(url, {"method": "POST", "body": body, "keepalive": True, "credentials": "same-origin",
+                                    "headers": {"Content-Type": "application/json"}}).catch(
+                lambda reason: self.warn("consent log not sent (%s)" % reason))
+        except Exception as error:
+            self.warn("consent log not sent (%s)" % error)
+
+    def dispatch(self, accepted):
+        event = self.window.CustomEvent.new(EVENT, {"detail": {"accepted": list(accepted)}})
+        self.document.dispatchEvent(event)
+
+    @property
+    def available_languages(self):
+        """Built-in languages whose strings this page has: the start-up bundle's, plus each language
+        bundle the loader added because data-config lists that language."""
+        vfs = self.window.__BRYTHON__.VFS
+        return [c for c in SHIPPED if c in IN_MAIN_BUNDLE or getattr(vfs, "banner.lang." + c, None) is not None]
+
+    def load_bundle(self, name, then, failed):
+        """Fetch a lazily loaded part of the banner (consent-NAME.js) once, then call `then()`."""
+        getattr(self.window, "__consentBoot").load(name).then(  # (a plain attribute would be name-mangled)
+           lambda _: then(), lambda reason: failed(str(reason)))

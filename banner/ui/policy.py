@@ -1,0 +1,46 @@
+"""The cookie policy page, generated from the manifest into every element carrying
+`data-consent-policy`: what a cookie is, each category with its table, how to change one's choice
+(a button opening the centre) and the browsers' own help pages. One manifest, no duplicated tables.
+`data-consent-policy="3"` starts the headings at <h3> to fit the host page's outline."""
+
+from banner.i18n import localize
+from banner.lang import BROWSER_HELP
+from banner.ui.dom import h
+from banner.ui.tables import cookie_table
+
+SELECTOR = "[data-consent-policy]"
+
+
+def build(doc, strings, manifest, config, level):
+    top, sub = "h%d" % level, "h%d" % min(level + 1, 6)
+    nodes = [h(doc, top, None, [strings["policy_what_title"]]), h(doc, "p", None, [strings["policy_what_text"]]),
+             h(doc, top, None, [strings["policy_list_title"]])]
+    for category in manifest.categories:
+        title = localize(category.title, config.language)
+        nodes.append(h(doc, "section", {"class": "cb-policy__cat", "data-cb-cat": category.id}, [
+            h(doc, sub, None, [title]),
+            h(doc, "p", None, [localize(category.description, config.language)]),
+            cookie_table(doc, strings, manifest, config, category, title),
+        ]))
+    links = [h(doc, "li", None, [h(doc, "a", {"href": strings["help_" + name], "lang": None}, [name])])
+             for name in BROWSER_HELP]
+    nodes += [h(doc, top, None, [strings["policy_manage_title"]]),
+              h(doc, "p", None, [strings["policy_manage_text"]]),
+              h(doc, "p", None, [h(doc, "button", {"type": "button", "class": "cb-btn cb-policy__open",
+                                                   "data-consent-open": True}, [strings["policy_open"]])]),
+              h(doc, "p", None, [strings["policy_browser_text"]]),
+              h(doc, "ul", {"class": "cb-policy__browsers"}, links)]
+    return nodes
+
+
+def fill(doc, strings, manifest, config, lang, direction):
+    for target in doc.querySelectorAll(SELECTOR):
+        level = target.getAttribute("data-consent-policy") or "2"
+        level = int(level) if level in ("1", "2", "3", "4", "5") else 2
+        while target.firstChild:
+            target.removeChild(target.firstChild)
+        target.classList.add("cb-policy")
+        target.setAttribute("lang", lang)
+        target.setAttribute("dir", direction)
+        for node in build(doc, strings, manifest, config, level):
+            target.appendChild(node)

@@ -1,0 +1,27 @@
+"""The cookie table of one category, built from the manifest: the preferences centre and the policy page
+show the same rows from the same data (the portal never writes a table by hand)."""
+
+from banner.i18n import localize
+from banner.ui.dom import h
+
+COLUMNS = ("col_provider", "col_name", "col_lifetime", "col_purpose")
+
+
+def cookie_table(doc, strings, manifest, config, category, title):
+    lang = config.language
+    labels = [strings[k] for k in COLUMNS]
+    rows = []
+    for k in manifest.cookies_of(category.id, multilingual=config.multilingual):
+        cells = [localize(k.provider, lang), h(doc, "code", None, [k.name]), localize(k.lifetime, lang),
+                 localize(k.purpose, lang)]
+        # data-label lets the narrow-screen layout show each cell's column name (see consent.css)
+        rows.append(h(doc, "tr", None, [h(doc, "td", {"data-label": label}, [cell])
+                                        for label, cell in zip(labels, cells)]))
+    if not rows:
+        return h(doc, "p", {"class": "cb-empty"}, [strings["no_cookies"]])
+    head = h(doc, "tr", None, [h(doc, "th", {"scope": "col"}, [label]) for label in labels])
+    return h(doc, "div", {"class": "cb-table-wrap"}, [h(doc, "table", {"class": "cb-table"}, [
+        h(doc, "caption", None, [strings["table_caption"].replace("{title}", title)]),
+        h(doc, "thead", None, [head]),
+        h(doc, "tbody", None, rows),
+    ])])
