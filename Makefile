@@ -26,7 +26,7 @@ browser:
 setup: $(VENV)/.installed node_modules/.installed browser
 
 build: $(VENV)/.installed node_modules/.installed
-	$(PY) tools/build.py
+	$(PY) tools/build.py --prerender demo/site/config.json --manifest demo/site/cookies.json
 
 demo: build
 	$(PY) demo/server.py --port $(PORT)

@@ -25,9 +25,21 @@ def _entry(category, accepted, fingerprint):
     return category + "=" + ("1" if accepted else "0") + ("~" + fingerprint if fingerprint else "")
 
 
+def _entry_order(consent):
+    """Each stored category once: the fingerprinted ones in their order (manifest order after decide()), an
+    accepted one never after a later one of `accepted`, so that decoding gives back the same Consent."""
+    ids, accepted = [], list(consent.accepted)
+    for c in consent.fingerprints:
+        if c in accepted:
+            ids += [a for a in accepted[:accepted.index(c)] if a not in ids]
+        if c not in ids:
+            ids.append(c)
+    return ids + [a for a in accepted if a not in ids]
+
+
 def encode_consent(consent):
     """The cookie value for a Consent."""
-    ids = list(consent.fingerprints) + [c for c in consent.accepted if c not in consent.fingerprints]
+    ids = _entry_order(consent)
     entries = [_entry(c, c in consent.accepted, consent.fingerprints.get(c)) for c in ids]
     return "%d.%d.%d.%s.%s" % (consent.version, consent.revision, consent.decided_at, consent.consent_id,
                                ":".join(entries))

@@ -17,6 +17,7 @@ from .record import ACTIONS
 from .text import is_identifier, is_language_code
 
 MAX_BODY = 8192
+MAX_INT = 999999999999999        # 15 digits, as in the cookie; SQLite's INTEGER overflows past 2**63 - 1
 FIELDS = ("consentId", "time", "revision", "language", "action", "accepted", "refused")
 SCHEMA = """CREATE TABLE IF NOT EXISTS consent_log (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -36,8 +37,8 @@ class RecordError(ValueError):
 
 
 def _int(value, field):
-    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        raise RecordError("%s: must be a non-negative integer" % field)
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_INT:
+        raise RecordError("%s: must be a non-negative integer of at most 15 digits" % field)
     return value
 
 
@@ -53,7 +54,7 @@ def parse_record(body):
         raise RecordError("body larger than %d bytes" % MAX_BODY)
     try:
         data = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as error:
+    except (UnicodeDecodeError, ValueError, RecursionError) as error:     # [[[[...]]]] nested too deep
         raise RecordError("not JSON: %s" % error)
     if not isinstance(data, dict):
         raise RecordError("must be a JSON object")
@@ -94,23 +95,30 @@ def store_record(db, body, now=None):
 
 def handle_post(db, handler):
     """Answer one POST on an http.server handler: 204 stored, 400 invalid, 413 too large."""
-    length = int(handler.headers.get("Content-Length") or 0)
-    if length > MAX_BODY:
+    text = (handler.headers.get("Content-Length") or "0").strip()
+    if not (text.isascii() and text.isdigit()):   # "-1" would make read() go to the end of the connection
+        _answer(handler, 400, "Content-Length: must be a non-negative integer")
+        return
+    if len(text) > 9 or int(text) > MAX_BODY:
         handler.send_response(413)
         handler.end_headers()
         return
     try:
-        store_record(db, handler.rfile.read(length))
+        store_record(db, handler.rfile.read(int(text)))
     except RecordError as error:
-        body = str(error).encode("utf-8")
-        handler.send_response(400)
-        handler.send_header("Content-Type", "text/plain; charset=utf-8")
-        handler.send_header("Content-Length", str(len(body)))
-        handler.end_headers()
-        handler.wfile.write(body)
+        _answer(handler, 400, str(error))
         return
     handler.send_response(204)
     handler.end_headers()
+
+
+def _answer(handler, status, message):
+    body = message.encode("utf-8")
+    handler.send_response(status)
+    handler.send_header("Content-Type", "text/plain; charset=utf-8")
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    handler.wfile.write(body)
 
 
 def serve(db_path, port, path):

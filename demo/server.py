@@ -103,8 +103,8 @@ def render(path, lang, config, extra=None):
 def make_handler(languages, pages=None, routes=None, log_path=None):
     """A request handler: demo pages (or `pages`), /static/ from the repo, the rest from demo/site.
     `routes` maps extra paths to (content type, body bytes or a callable(handler) -> bytes)."""
-    config = {"manifest": "/cookies.json", "languages": languages, "policyUrl": "/pages/cookies/",
-              "reopenButton": True, "consentLog": "/consent-log/"}
+    with open(os.path.join(SITE, "config.json"), encoding="utf-8") as handle:
+        config = dict(json.load(handle), languages=languages)      # the data-config of every page
     log_db = open_db(log_path or ":memory:")
 
     class Handler(SimpleHTTPRequestHandler):

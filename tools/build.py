@@ -8,11 +8,16 @@
                             Google Consent Mode, consent log
     consent-lang-XX.js      the strings of each other built-in language, loaded when data-config lists it
 
+With `--prerender CONFIG.json --manifest MANIFEST.json` (the portal's data-config and manifest), the
+first layer is rendered ahead of time by banner.ui.notice in CPython and embedded in consent.js, which
+paints it at once on a first visit (tools/prerender.py). `make build` does this for the demo portal.
+
 Bundles are Brython VFS packages (`__BRYTHON__.loadBrythonPackage`), written by our own bundler rather
 than `brython-cli make_package`, which needs CPython >= 3.12 and ignores --exclude-dirs. Python source is
 shipped without docstrings or comments, indented by one space.
 """
 
+import argparse
 import ast
 import json
 import os
@@ -32,6 +37,7 @@ EXTRA = {"banner.ui.preferences", "banner.ui.tables", "banner.ui.policy", "banne
 TERSER = os.path.join(ROOT, "node_modules", ".bin", "terser")
 
 sys.path.insert(0, ROOT)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from banner.lang import SHIPPED, IN_MAIN_BUNDLE  # noqa: E402
 
 
@@ -94,11 +100,21 @@ def bundles():
             for file, vfs in grouped.items()}
 
 
-def loader_source():
+def loader_source(prerendered=None):
     with open(os.path.join(SRC, "consent.js"), encoding="utf-8") as handle:
         source = handle.read()
     extra_languages = [c for c in SHIPPED if c not in IN_MAIN_BUNDLE]
-    return source.replace("/*EXTRA_LANGUAGES*/[]", json.dumps(extra_languages))
+    source = source.replace("/*EXTRA_LANGUAGES*/[]", json.dumps(extra_languages))
+    return source.replace("/*PRERENDERED*/null", json.dumps(prerendered, ensure_ascii=False, separators=(",", ":")))
+
+
+def prerendered(config_path, manifest_path):
+    from prerender import prerender
+    with open(config_path, encoding="utf-8") as handle:
+        config = json.load(handle)
+    with open(manifest_path, encoding="utf-8") as handle:
+        manifest = json.load(handle)
+    return prerender(config, manifest)
 
 
 def minify_js(source):
@@ -130,12 +146,19 @@ def write(name, text):
         out.write(text)
 
 
-def main():
+def main(argv=None):
+    parser = argparse.ArgumentParser(description="Build static/dist/.")
+    parser.add_argument("--prerender", metavar="CONFIG.json", help="the portal's data-config, as JSON")
+    parser.add_argument("--manifest", metavar="MANIFEST.json", help="the portal's cookie manifest")
+    args = parser.parse_args(argv)
+    if bool(args.prerender) != bool(args.manifest):
+        parser.error("--prerender and --manifest go together")
+    first_layer = prerendered(args.prerender, args.manifest) if args.prerender else None
     if os.path.isdir(DIST):
         shutil.rmtree(DIST)
     os.makedirs(DIST)
     shutil.copyfile(brython_runtime(), os.path.join(DIST, "brython.js"))
-    write("consent.js", minify_js(loader_source()))
+    write("consent.js", minify_js(loader_source(first_layer)))
     with open(os.path.join(SRC, "consent.css"), encoding="utf-8") as handle:
         write("consent.css", minify_css(handle.read()))
     for name, text in sorted(bundles().items()):

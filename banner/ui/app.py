@@ -79,9 +79,33 @@ class App:
         self.observe_embeds()
         if self.session.needs_banner:
             self.show()
+        else:
+            self.drop_prerendered()
         self.page.dispatch(self.session.accepted)
         if self.session.decided:
             self.google_update()
+        self.replay(self.page.early_actions())
+
+    def replay(self, actions):
+        """Clicks made on the ahead-of-time banner while Python was starting, in order, until one of
+        them ends the banner."""
+        for action in actions:
+            if self.banner is None:
+                return
+            if action.startswith("language:"):
+                return self.choose_language(action[len("language:"):])
+            if action == "customise":
+                return self.show_preferences(self.banner.querySelector("[data-cb-action=customise]"))
+            if action in ("accept_all", "reject_all"):
+                self.decide(action)
+
+    def drop_prerendered(self):
+        painted = self.doc.querySelector("[data-cb-prerendered]")
+        if painted is not None:
+            had_focus = painted.contains(self.doc.activeElement)
+            painted.remove()
+            if had_focus:
+                focus_main(self.doc)
 
     def on_intent(self, event):
         if not self.extra_ready and closest(event.target, INTENT_SELECTOR) is not None:
@@ -145,7 +169,16 @@ class App:
         self.banner = notice.build(self.doc, self.strings, self.manifest, self.config, self.lang, self.direction,
                                    self.session.changed)
         self.banner.addEventListener("click", self.guard(self.on_click))
-        self.doc.body.insertBefore(self.banner, self.doc.body.firstChild)   # early in the tab order
+        painted = self.doc.querySelector("[data-cb-prerendered]")
+        if painted is None:
+            self.doc.body.insertBefore(self.banner, self.doc.body.firstChild)   # early in the tab order
+        else:
+            # The loader painted the same banner ahead of time: swap in the live one, keeping focus.
+            focused = closest(self.doc.activeElement, "[data-cb-prerendered] [data-cb-action]")
+            action = focused.getAttribute("data-cb-action") if focused is not None else None
+            painted.replaceWith(self.banner)
+            if action is not None:
+                self.banner.querySelector('[data-cb-action="%s"]' % action).focus()
         self._reserve_space()
 
     def hide(self):
@@ -164,8 +197,13 @@ class App:
         root = self.doc.documentElement
         if self.banner is None:
             root.style.removeProperty("scroll-padding-bottom")
+            root.style.removeProperty("padding-bottom")
         else:
-            root.style.setProperty("scroll-padding-bottom", str(self.banner.offsetHeight) + "px")
+            height = str(self.banner.offsetHeight) + "px"
+            root.style.setProperty("scroll-padding-bottom", height)
+            # scroll-padding alone adds no scroll room: without this, the end of a short page (the footer
+            # link "Gestion des cookies") stays under the banner, for the mouse and for keyboard focus.
+            root.style.setProperty("padding-bottom", height)
 
     # -- preferences centre -----------------------------------------------------------------------
     def show_preferences(self, opener=None):

@@ -78,6 +78,9 @@ class Boot:
         """Fail closed: report once, run nothing optional, keep the footer link useful."""
         self.failure = str(error)
         self.page.error(self.failure + " — optional cookies stay refused.")
+        painted = document.querySelector("[data-cb-prerendered]")
+        if painted is not None:
+            painted.remove()          # its buttons could never act
         self.page.dispatch([])
         self.replay()
 

@@ -101,6 +101,11 @@ class Page:
         vfs = self.window.__BRYTHON__.VFS
         return [c for c in SHIPPED if c in IN_MAIN_BUNDLE or getattr(vfs, "banner.lang." + c, None) is not None]
 
+    def early_actions(self):
+        """Actions clicked on the loader's ahead-of-time banner before Python started."""
+        actions = getattr(getattr(self.window, "__consentBoot"), "actions", None)
+        return [actions[i] for i in range(actions.length)] if actions else []
+
     def load_bundle(self, name, then, failed):
         """Fetch a lazily loaded part of the banner (consent-NAME.js) once, then call `then()`."""
         getattr(self.window, "__consentBoot").load(name).then(  # (a plain attribute would be name-mangled)

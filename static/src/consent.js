@@ -20,6 +20,7 @@
   var version = (me.src.match(/[?&]v=([^&#]*)/) || [])[1];
   var suffix = version ? "?v=" + version : "";
   var extraLanguages = /*EXTRA_LANGUAGES*/[];                  // filled in by tools/build.py
+  var prerendered = /*PRERENDERED*/null;                        // tools/prerender.py: {key, trees}
   var boot = window.__consentBoot = {
     config: me.getAttribute("data-config"), manifestText: null, pending: [], ready: false
   };
@@ -27,6 +28,8 @@
   function fail(what) {
     console.error("consent-banner: " + what + " — optional cookies stay refused.");
     boot.ready = true;                                          // stop holding clicks on the footer link
+    var painted = document.querySelector("[data-cb-prerendered]");
+    if (painted) { painted.remove(); }                          // its buttons could never act
   }
 
   // Start the manifest download now, in parallel with the runtime; boot.py validates everything.
@@ -44,6 +47,55 @@
     var link = !boot.ready && event.target.closest && event.target.closest("[data-consent-open]");
     if (link) { event.preventDefault(); boot.pending.push(link); }
   }, true);
+
+  // --- The first layer, painted ahead of Python on a first visit -------------------------------------
+  // The tree was rendered at build time by banner/ui/notice.py for this exact data-config; it is shown
+  // only when no choice is stored at all and no Global Privacy Control signal answers for the visitor.
+  // Python replaces it with the identical live banner and replays the clicks recorded here.
+  boot.actions = [];
+
+  function pickLanguage(languages, requested, htmlLang) {   // mirrors banner.i18n.pick_language
+    if (requested && languages.indexOf(requested) >= 0) { return requested; }
+    var lang = (htmlLang || "").trim().toLowerCase().replace("_", "-"), primary = lang.split("-")[0];
+    if (languages.indexOf(lang) >= 0) { return lang; }
+    if (languages.indexOf(primary) >= 0) { return primary; }
+    for (var i = 0; i < languages.length; i++) {
+      if (primary && languages[i].split("-")[0] === primary) { return languages[i]; }
+    }
+    return languages[0];
+  }
+
+  function mount(node) {                                    // data -> DOM; strings become text nodes
+    if (typeof node === "string") { return document.createTextNode(node); }
+    var el = document.createElement(node[0]);
+    for (var key in node[1]) { el.setAttribute(key, node[1][key]); }
+    node[2].forEach(function (child) { el.appendChild(mount(child)); });
+    return el;
+  }
+
+  function firstLayer() {
+    if (!prerendered || !cfg || document.getElementById("cb-banner")) { return null; }
+    var key = JSON.stringify([cfg.manifest, cfg.languages || ["fr"], cfg.language || null, cfg.policyUrl || null]);
+    var gpc = navigator.globalPrivacyControl === true && cfg.respectGPC !== false;
+    if (key !== prerendered.key || gpc || /(^|;\s*)cookies_preferences=/.test(document.cookie)) { return null; }
+    var lang = pickLanguage((cfg.languages || ["fr"]).map(function (c) { return String(c).toLowerCase(); }),
+                            cfg.language && String(cfg.language).toLowerCase(), document.documentElement.lang);
+    return prerendered.trees[lang] || null;
+  }
+
+  function paint() {
+    var tree = !boot.ready && firstLayer();
+    if (!tree || !document.body) { return; }
+    var banner = mount(tree);
+    banner.setAttribute("data-cb-prerendered", "");
+    banner.addEventListener("click", function (event) {
+      var target = event.target.closest("[data-cb-action], [data-cb-language]");
+      if (target) {
+        boot.actions.push(target.getAttribute("data-cb-action") || "language:" + target.getAttribute("data-cb-language"));
+      }
+    });
+    document.body.insertBefore(banner, document.body.firstChild);
+  }
 
   function start() {
     try {
@@ -64,6 +116,9 @@
   var css = document.createElement("link");                  // one script tag is the whole integration
   css.rel = "stylesheet";
   css.href = base + "consent.css" + suffix;
+  css.onload = function () {
+    if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", paint); } else { paint(); }
+  };
   document.head.appendChild(css);
 
   function addScript(name, onload, onerror) {
@@ -86,7 +141,7 @@
 
   var files = ["consent.brython.js"];
   if (!window.__BRYTHON__) { files.unshift("brython.js"); }    // reuse an engine the portal already runs
-  ((cfg && cfg.languages) || []).forEach(function (code) {
+  (cfg && Array.isArray(cfg.languages) ? cfg.languages : []).forEach(function (code) {  // boot.py reports bad ones
     var primary = String(code).toLowerCase().split("-")[0];
     if (extraLanguages.indexOf(primary) >= 0 && files.indexOf("consent-lang-" + primary + ".js") < 0) {
       files.push("consent-lang-" + primary + ".js");

@@ -1,0 +1,76 @@
+"""Render the first layer ahead of time, in CPython, with the page's own code (banner.ui.notice).
+
+The loader paints this tree as soon as its stylesheet is in, when the visitor has no stored choice,
+instead of waiting ~1 s for Brython to start; Python then replaces it with the identical live banner
+and replays any click made in between. The tree is data (tag, attributes, children; strings are text),
+mounted with createElement/createTextNode: no HTML is ever parsed.
+
+Inputs are the portal's own data-config and manifest, so a prerender is only used by pages whose
+config matches (`key`); any other page simply waits for Python.
+"""
+
+import json
+import re
+
+from banner.config import parse_config
+from banner.manifest import parse_manifest
+from banner.i18n import strings, interface_language, direction
+from banner.ui import notice
+
+
+class Node:
+    def __init__(self, tag):
+        self.tag, self.attrs, self.children = tag, [], []
+
+    def setAttribute(self, key, value):
+        self.attrs = [(k, v) for k, v in self.attrs if k != key] + [(key, value)]
+
+    def appendChild(self, child):
+        self.children.append(child)
+
+    def tree(self):
+        return [self.tag, dict(self.attrs), [c.text if isinstance(c, Text) else c.tree() for c in self.children]]
+
+
+class Text:
+    def __init__(self, text):
+        self.text = text
+
+
+class FakeDocument:
+    """Just what banner.ui.dom.h calls."""
+
+    def createElement(self, tag):
+        return Node(tag)
+
+    def createTextNode(self, text):
+        return Text(text)
+
+
+def config_key(data):
+    """What the loader compares: the data-config values that shape the first layer."""
+    return json.dumps([data.get("manifest"), data.get("languages", ["fr"]), data.get("language"),
+                       data.get("policyUrl")], ensure_ascii=False, separators=(",", ":"))
+
+
+def _regex_ok(pattern):
+    try:
+        re.compile(pattern)
+    except re.error:
+        return False
+    return True
+
+
+def prerender(config_data, manifest_data):
+    """{"key", "trees": {language: tree}}, or None when the portal has nothing optional to ask about."""
+    config, _ = parse_config(config_data)
+    manifest = parse_manifest(manifest_data, config.languages, _regex_ok)
+    if not manifest.optional_ids:
+        return None
+    trees = {}
+    for language in config.languages:
+        page_config, _ = parse_config(dict(config_data, language=language))
+        lang = interface_language(language)
+        tree = notice.build(FakeDocument(), strings(language), manifest, page_config, lang, direction(language))
+        trees[language] = tree.tree()
+    return {"key": config_key(config_data), "trees": trees}
