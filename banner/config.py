@@ -9,7 +9,7 @@ Wrong types and unsafe URLs are errors: the banner then fails closed.
 """
 
 from .errors import ConfigError
-from .text import is_language_code, is_safe_url
+from .text import is_language_code, is_safe_url, is_fetch_url
 from .i18n import pick_language
 
 KNOWN_KEYS = ("manifest", "languages", "language", "policyUrl", "cookieDomain", "respectGPC",
@@ -92,9 +92,9 @@ def _reopen(value):
     return value
 
 
-def _url(data, key):
+def _url(data, key, check=is_safe_url):
     value = data.get(key)
-    if value is not None and not is_safe_url(value):
+    if value is not None and not check(value):
         raise ConfigError(key, "must be an http(s) or relative URL (got %r)" % (value,))
     return value
 
@@ -106,7 +106,7 @@ def parse_config(data, html_lang=""):
     warnings = ["data-config: unknown key %r ignored" % k for k in data if k not in KNOWN_KEYS]
     manifest = data.get("manifest")
     if isinstance(manifest, str):
-        if not is_safe_url(manifest):
+        if not is_fetch_url(manifest):
             raise ConfigError("manifest", "must be an http(s) or relative URL (got %r)" % manifest)
     elif not isinstance(manifest, dict):
         raise ConfigError("manifest", "is required: the URL of the cookie manifest, or the manifest object")
@@ -120,5 +120,5 @@ def parse_config(data, html_lang=""):
     language = pick_language(languages, requested.lower() if requested else None, html_lang)
     return Config(manifest=manifest, languages=languages, language=language, policy_url=_url(data, "policyUrl"),
                   cookie_domain=_domain(data.get("cookieDomain")), respect_gpc=respect_gpc,
-                  google_consent_mode=_google(data.get("googleConsentMode")), consent_log=_url(data, "consentLog"),
+                  google_consent_mode=_google(data.get("googleConsentMode")), consent_log=_url(data, "consentLog", is_fetch_url),
                   reopen_button=_reopen(data.get("reopenButton"))), warnings

@@ -3,8 +3,8 @@ only about what really changed.
 
 A category's fingerprint covers the names, clean-up patterns, providers and purposes of its cookies:
 a new cookie, a new provider or a new purpose changes it; a lifetime or a description edit does not.
-Texts are taken in one reference language (French when present, as the portals' legal language, else
-the first code in sorted order), so adding a translation does not ask everyone again.
+Texts are taken in one reference language (French when present, as the portals' legal language, then
+English, else the first code in sorted order), so adding a translation does not ask everyone again.
 
 FNV-1a (32 bits) over code points: the same number in CPython and in Brython, with builtins only.
 """
@@ -16,8 +16,9 @@ WIDTH = 6        # 36**6 > 2**31: six base-36 digits hold most of the 32 bits
 
 
 def _reference(text):
-    if "fr" in text:
-        return text["fr"]
+    for code in ("fr", "en"):
+        if code in text:
+            return text[code]
     keys = sorted(text)
     return text[keys[0]] if keys else ""
 

@@ -69,9 +69,12 @@ def parse_record(body):
     if data["action"] not in ACTIONS:
         raise RecordError("action: must be one of %s" % ", ".join(ACTIONS))
     _int(data["time"], "time")
-    _int(data["revision"], "revision")
+    if _int(data["revision"], "revision") < 1:
+        raise RecordError("revision: must be at least 1")
     _ids(data["accepted"], "accepted")
     _ids(data["refused"], "refused")
+    if set(data["accepted"]) & set(data["refused"]):
+        raise RecordError("accepted/refused: a category cannot be both")
     return data
 
 

@@ -51,6 +51,11 @@ def url_scheme(url):
     return ""
 
 
+def is_fetch_url(url):
+    """A URL the banner may send requests to: relative or http(s) only."""
+    return is_safe_url(url) and url_scheme(url) in ("", "http", "https")
+
+
 def is_safe_url(url):
     """Relative URLs and http(s)/mailto only: `javascript:`, `data:` and friends are refused, since a
     manifest or config value must never become code."""

@@ -61,6 +61,7 @@ class App:
         else:
             self.finish_start()
         self.doc.addEventListener("pointerover", self.guard(self.on_intent))
+        self.doc.addEventListener("visibilitychange", self.guard(self.on_visible))
         self.doc.addEventListener("focusin", self.guard(self.on_intent))
 
     def start_with_extra(self):
@@ -126,7 +127,7 @@ class App:
             self.page.remove_storage_key(key)
         if self.embeds is not None:
             self.embeds.refresh(accepted)
-        self.ran += scripts.activate_scripts(self.doc, accepted, self.page.error)
+        self.ran += scripts.activate_scripts(self.doc, accepted, self.page.error, self.page.nonce)
 
     def observe_embeds(self):
         """Iframes the portal adds after start-up get the same treatment as the first ones."""
@@ -314,6 +315,10 @@ class App:
             self.page.write_cookie(text)
         self.after_change(before)
         self.show()
+
+    def on_visible(self, event):
+        if self.doc.visibilityState == "visible":
+            self.resync()
 
     def resync(self, event=None):
         """Another tab may have decided: re-read the cookie when this one regains focus."""

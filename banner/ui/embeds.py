@@ -77,17 +77,11 @@ class Embeds:
         cat_title = localize(category.title, app.config.language) if category else frame.getAttribute("data-consent")
         width = frame.getAttribute("width") or (str(frame.offsetWidth) if frame.offsetWidth else None)
         height = frame.getAttribute("height") or (str(frame.offsetHeight) if frame.offsetHeight else None)
-        style = ""
-        if width:
-            style += "width:%spx;max-width:100%%;" % width.replace("px", "")
-        if height:
-            style += "min-height:%spx;" % height.replace("px", "")
         text = strings["placeholder_text"].replace("{provider}", _provider(frame)).replace("{category}", cat_title)
         fid = frame.getAttribute("data-cb-frame")
         label = frame.getAttribute("title") or _provider(frame)
         node = h(self.doc, "div", {"class": "cb-embed", "data-cb-placeholder": fid, "role": "group",
-                                   "aria-label": label, "lang": app.lang, "dir": app.direction,
-                                   "style": style or None}, [
+                                   "aria-label": label, "lang": app.lang, "dir": app.direction}, [
             h(self.doc, "p", {"class": "cb-embed__text"}, [text]),
             h(self.doc, "div", {"class": "cb-embed__actions"}, [
                 h(self.doc, "button", {"type": "button", "class": "cb-btn", "data-cb-embed": "once"},
@@ -96,6 +90,11 @@ class Embeds:
                   [strings["allow_always"]]),
             ]),
         ])
+        # Sized through the CSSOM, not a style attribute, which a CSP without 'unsafe-inline' would block.
+        if width and width.replace("px", "").isdigit():
+            node.style.width = width.replace("px", "") + "px"
+        if height and height.replace("px", "").isdigit():
+            node.style.minHeight = height.replace("px", "") + "px"
         node.addEventListener("click", app.guard(lambda ev: self.on_click(ev, frame)))
         return node
 

@@ -101,6 +101,11 @@ class Page:
         vfs = self.window.__BRYTHON__.VFS
         return [c for c in SHIPPED if c in IN_MAIN_BUNDLE or getattr(vfs, "banner.lang." + c, None) is not None]
 
+    @property
+    def nonce(self):
+        """The CSP nonce of the banner's own script tag ("" without one)."""
+        return getattr(getattr(self.window, "__consentBoot"), "nonce", None) or ""
+
     def early_actions(self):
         """Actions clicked on the loader's ahead-of-time banner before Python started."""
         actions = getattr(getattr(self.window, "__consentBoot"), "actions", None)

@@ -9,7 +9,7 @@ SCRIPT_SELECTOR = 'script[type="text/plain"][data-consent]'
 SKIPPED_ATTRIBUTES = ("type", "data-src", "data-type", "nonce")
 
 
-def _revive(doc, old, on_done, report):
+def _revive(doc, old, on_done, report, nonce):
     new = doc.createElement("script")
     for i in range(old.attributes.length):
         attr = old.attributes.item(i)
@@ -17,8 +17,10 @@ def _revive(doc, old, on_done, report):
             new.setAttribute(attr.name, attr.value)
     if old.getAttribute("data-type"):
         new.setAttribute("type", old.getAttribute("data-type"))
-    if old.nonce:
-        new.nonce = old.nonce      # the nonce attribute reads as "" once parsed; the property keeps it
+    if old.nonce or nonce:
+        # The nonce attribute reads as "" once parsed; the property keeps it. A blocked script without
+        # one gets the nonce of the banner's own script tag, so a strict CSP still lets it run.
+        new.nonce = old.nonce or nonce
     src = old.getAttribute("data-src")
     if src is not None:
         if not is_safe_url(src):
@@ -36,7 +38,7 @@ def _revive(doc, old, on_done, report):
         on_done()
 
 
-def activate_scripts(doc, accepted, report, on_finished=None):
+def activate_scripts(doc, accepted, report, nonce="", on_finished=None):
     """Run, in document order, every blocked script whose category is accepted. Returns the categories
     of the scripts started; `on_finished` is called after the last one has run."""
     queue = [s for s in doc.querySelectorAll(SCRIPT_SELECTOR) if s.getAttribute("data-consent") in accepted]
@@ -48,7 +50,7 @@ def activate_scripts(doc, accepted, report, on_finished=None):
                 on_finished()
             return
         old = queue.pop(0)
-        _revive(doc, old, step, report)
+        _revive(doc, old, step, report, nonce)
 
     step()
     return started

@@ -1,0 +1,122 @@
+"""python -m banner: the validate and decode commands as an integrator runs them."""
+
+import io
+import json
+
+import pytest
+
+from banner.__main__ import main
+
+NOW = 1764403200000
+CID = "k2m9x0c4a7q1v8z3"
+
+
+def run(*argv):
+    out = io.StringIO()
+    status = main(list(argv), out=out)
+    return status, out.getvalue()
+
+
+def test_validate_accepts_the_demo_manifest_and_summarises_it(demo_path):
+    status, output = run("validate", demo_path)
+    assert status == 0
+    assert output == "%s: valid (revision 1, 2 categories, 5 cookies, languages: fr, en)\n" % demo_path
+
+
+def test_validate_checks_plain_string_manifests_for_french_by_default(fixture_path):
+    path = fixture_path("good/basic")
+    assert run("validate", path) == (0, "%s: valid (revision 1, 2 categories, 2 cookies, languages: fr)\n" % path)
+
+
+def test_validate_uses_the_languages_given_on_the_command_line(fixture_path):
+    path = fixture_path("good/full")
+    status, output = run("validate", path, "--languages", "FR, en,")
+    assert status == 0
+    assert output.endswith("languages: fr, en)\n")
+
+
+def test_validate_rejects_each_bad_fixture_with_the_field_path_in_its_output(fixture_path, bad_manifest):
+    name, languages, path, message = bad_manifest
+    file = fixture_path("bad/" + name)
+    status, output = run("validate", file, "--languages", ",".join(languages))
+    assert status == 1
+    assert "%s: %s: " % (file, path or "(top level)") in output
+    assert message in output
+
+
+def test_validate_prints_one_line_per_problem(fixture_path, tmp_path):
+    with open(fixture_path("good/basic"), encoding="utf-8") as handle:
+        data = json.load(handle)
+    data["revision"] = 0
+    data["cookies"][1]["category"] = "ads"
+    file = tmp_path / "cookies.json"
+    file.write_text(json.dumps(data), encoding="utf-8")
+    status, output = run("validate", str(file))
+    assert status == 1
+    assert output.splitlines() == [
+        "%s: revision: must be an integer from 1 to 999999999999999" % file,
+        "%s: cookies[1].category: unknown category 'ads'" % file,
+    ]
+
+
+def test_validate_without_languages_catches_a_text_translated_everywhere_but_once(fixture_path):
+    file = fixture_path("bad/missing_english_title")
+    status, output = run("validate", file)
+    assert status == 1
+    assert output == "%s: categories[0].title: no text for language 'en'\n" % file
+    assert run("validate", file, "--languages", "fr")[0] == 0
+
+
+def test_validate_rejects_an_invalid_regular_expression_with_python_re(fixture_path):
+    status, output = run("validate", fixture_path("bad/invalid_regex"))
+    assert status == 1
+    assert "cookies[0].match: invalid regular expression '^stats(_'" in output
+
+
+def test_validate_reports_a_missing_file_with_status_2(tmp_path):
+    missing = str(tmp_path / "nope.json")
+    status, output = run("validate", missing)
+    assert status == 2
+    assert output.startswith(missing + ": cannot read: ")
+
+
+def test_validate_reports_a_file_that_is_not_json_with_status_1(tmp_path):
+    file = tmp_path / "cookies.json"
+    file.write_text("{\"revision\": 1,", encoding="utf-8")
+    status, output = run("validate", str(file))
+    assert status == 1
+    assert output.startswith("%s: not valid JSON: " % file)
+
+
+def test_validate_reports_a_json_document_that_is_not_an_object(tmp_path):
+    file = tmp_path / "cookies.json"
+    file.write_text("[]", encoding="utf-8")
+    assert run("validate", str(file)) == (1, "%s: (top level): must be an object\n" % file)
+
+
+def test_decode_prints_what_a_consent_value_holds():
+    status, output = run("decode", "2.3.%d.%s.analytics=1~4ylmn1:video=0~0k9a2c" % (NOW, CID))
+    assert status == 0
+    assert json.loads(output) == {"version": 2, "revision": 3, "decidedAt": NOW, "consentId": CID,
+                                  "accepted": ["analytics"],
+                                  "fingerprints": {"analytics": "4ylmn1", "video": "0k9a2c"}}
+
+
+def test_decode_prints_no_fingerprint_for_an_entry_without_one():
+    status, output = run("decode", "2.3.%d.%s.analytics=1" % (NOW, CID))
+    assert status == 0
+    assert json.loads(output)["fingerprints"] == {}
+    assert json.loads(output)["accepted"] == ["analytics"]
+
+
+@pytest.mark.parametrize("value", ["2.3.%d.%s.Analytics=1" % (NOW, CID), "1.3.%d.%s.analytics" % (NOW, CID)])
+def test_decode_refuses_a_value_it_did_not_write(value):
+    assert run("decode", value) == (1, "not a valid cookies_preferences value\n")
+
+
+@pytest.mark.parametrize("argv", [[], ["frobnicate"], ["validate"], ["decode"]])
+def test_bad_usage_exits_with_status_2(argv, capsys):
+    with pytest.raises(SystemExit) as caught:
+        main(argv, out=io.StringIO())
+    assert caught.value.code == 2
+    assert "usage:" in capsys.readouterr().err

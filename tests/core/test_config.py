@@ -1,0 +1,286 @@
+"""banner.config: the data-config attribute as an integrator writes it."""
+
+import pytest
+
+from banner.config import parse_config
+from banner.errors import BannerError, ConfigError
+
+
+def refused(data, html_lang=""):
+    with pytest.raises(ConfigError) as caught:
+        parse_config(data, html_lang)
+    return caught.value
+
+
+# --- defaults and languages ------------------------------------------------------------------------------
+
+def test_a_config_with_only_a_manifest_url_gets_the_defaults():
+    config, warnings = parse_config({"manifest": "/cookies.json"})
+    assert warnings == []
+    assert config.manifest == "/cookies.json"
+    assert config.languages == ["fr"]
+    assert config.language == "fr"
+    assert config.policy_url is None
+    assert config.cookie_domain is None
+    assert config.multilingual is False
+    assert config.respect_gpc is True
+    assert config.google_consent_mode is None
+    assert config.consent_log is None
+    assert config.reopen_button is None
+
+
+def test_the_new_keys_are_known_and_raise_no_warning():
+    _, warnings = parse_config({"manifest": "/m.json", "respectGPC": False, "consentLog": "/log/",
+                                "googleConsentMode": {"analytics": ["analytics_storage"]}, "reopenButton": True})
+    assert warnings == []
+
+
+def test_an_inline_manifest_object_is_kept_as_is(demo_data):
+    data = demo_data()
+    config, _ = parse_config({"manifest": data})
+    assert config.manifest is data
+
+
+def test_several_languages_make_the_portal_multilingual():
+    config, _ = parse_config({"manifest": "/m.json", "languages": ["fr", "en"]})
+    assert config.languages == ["fr", "en"]
+    assert config.multilingual is True
+
+
+def test_language_codes_are_lower_cased():
+    config, _ = parse_config({"manifest": "/m.json", "languages": ["FR", "en-GB"]})
+    assert config.languages == ["fr", "en-gb"]
+
+
+@pytest.mark.parametrize("html_lang, expected", [
+    ("en", "en"),            # exact
+    ("EN", "en"),            # case-insensitive
+    ("en-GB", "en"),         # by primary subtag
+    ("en_GB", "en"),         # as some CMSs write it
+    ("de", "fr"),            # not offered: the portal's first language
+    ("", "fr"),              # no lang attribute
+    ("  ", "fr"),
+])
+def test_the_page_language_follows_the_html_lang_attribute_when_offered(html_lang, expected):
+    config, _ = parse_config({"manifest": "/m.json", "languages": ["fr", "en"]}, html_lang)
+    assert config.language == expected
+
+
+def test_an_html_lang_with_a_region_matches_an_offered_regional_code_exactly():
+    config, _ = parse_config({"manifest": "/m.json", "languages": ["fr", "en", "en-gb"]}, "en-GB")
+    assert config.language == "en-gb"
+
+
+def test_an_explicit_language_wins_over_the_html_lang_attribute():
+    config, _ = parse_config({"manifest": "/m.json", "languages": ["fr", "en"], "language": "EN"}, "fr")
+    assert config.language == "en"
+
+
+def test_an_explicit_language_the_portal_does_not_offer_is_an_error_naming_the_key():
+    error = refused({"manifest": "/m.json", "languages": ["fr", "en"], "language": "de"})
+    assert error.field == "language"
+    assert str(error) == "data-config: language: must be one of fr, en (got 'de')"
+
+
+@pytest.mark.parametrize("languages", ["fr", [], ["fr", 3], ["french"], ["fr", "FR"], None, ["en-"]])
+def test_a_languages_value_that_is_not_a_list_of_distinct_codes_is_an_error(languages):
+    error = refused({"manifest": "/m.json", "languages": languages})
+    assert error.field == "languages"
+    assert str(error).startswith("data-config: languages: ")
+
+
+@pytest.mark.parametrize("language", [3, "", ["en"]])
+def test_a_language_of_the_wrong_type_is_an_error(language):
+    assert refused({"manifest": "/m.json", "languages": ["fr", "en"], "language": language}).field == "language"
+
+
+# --- unknown keys, missing and wrong values --------------------------------------------------------------
+
+def test_an_unknown_key_is_a_warning_not_an_error():
+    config, warnings = parse_config({"manifest": "/m.json", "langauges": ["en"], "theme": "dark"})
+    assert config.languages == ["fr"]
+    assert warnings == ["data-config: unknown key 'langauges' ignored", "data-config: unknown key 'theme' ignored"]
+
+
+@pytest.mark.parametrize("data", [{}, {"languages": ["fr"]}, {"manifest": None}, {"manifest": 42},
+                                  {"manifest": ["/m.json"]}])
+def test_a_missing_or_mistyped_manifest_is_an_error_naming_the_key(data):
+    error = refused(data)
+    assert error.field == "manifest"
+    assert str(error).startswith("data-config: manifest: ")
+
+
+@pytest.mark.parametrize("data", [None, [], "/cookies.json", 3])
+def test_a_config_that_is_not_a_json_object_is_an_error(data):
+    error = refused(data)
+    assert error.field == ""
+    assert str(error).startswith("data-config: must be a JSON object")
+
+
+def test_a_config_error_is_a_banner_error():
+    with pytest.raises(BannerError):
+        parse_config({})
+
+
+# --- URLs ------------------------------------------------------------------------------------------------
+
+UNSAFE_URLS = [
+    "javascript:alert(1)",
+    "JaVaScRiPt:alert(1)",
+    " javascript:alert(1)",
+    "\x01javascript:alert(1)",
+    "java\tscript:alert(1)",
+    "java\nscript:alert(1)",
+    "data:text/html,<script>alert(1)</script>",
+    "DATA:application/json,{}",
+    "vbscript:msgbox",
+    "blob:https://example.org/1",
+    "",
+    "   ",
+]
+
+
+@pytest.mark.parametrize("url", UNSAFE_URLS)
+def test_a_policy_url_that_could_run_code_is_refused(url):
+    error = refused({"manifest": "/m.json", "policyUrl": url})
+    assert error.field == "policyUrl"
+    assert str(error).startswith("data-config: policyUrl: must be an http(s) or relative URL")
+
+
+@pytest.mark.parametrize("url", UNSAFE_URLS)
+def test_a_manifest_url_that_could_run_code_is_refused(url):
+    assert refused({"manifest": url}).field == "manifest"
+
+
+@pytest.mark.parametrize("url", [
+    "/politique-cookies", "politique.html", "../cookies", "?page=cookies", "#cookies",
+    "https://example.org/cookies", "HTTP://example.org/cookies", "//example.org/cookies",
+    "mailto:dpo@example.org", "/page:with-colon-after-slash",
+])
+def test_relative_http_and_mailto_policy_urls_are_accepted(url):
+    config, _ = parse_config({"manifest": "/m.json", "policyUrl": url})
+    assert config.policy_url == url
+
+
+@pytest.mark.parametrize("url", [3, ["https://example.org"], {"href": "/x"}])
+def test_a_policy_url_of_the_wrong_type_is_refused(url):
+    assert refused({"manifest": "/m.json", "policyUrl": url}).field == "policyUrl"
+
+
+def test_an_absolute_https_manifest_url_is_accepted():
+    config, _ = parse_config({"manifest": "https://cdn.example.org/cookies.json"})
+    assert config.manifest == "https://cdn.example.org/cookies.json"
+
+
+# --- cookieDomain ----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("value, expected", [
+    ("example.org", "example.org"),
+    (".example.org", "example.org"),
+    ("Data.Example.ORG", "data.example.org"),
+    ("my-portal.gouv.fr", "my-portal.gouv.fr"),
+    ("localhost", "localhost"),
+])
+def test_a_cookie_domain_is_normalised(value, expected):
+    config, _ = parse_config({"manifest": "/m.json", "cookieDomain": value})
+    assert config.cookie_domain == expected
+
+
+@pytest.mark.parametrize("value", [
+    "", ".", "example..org", "example.org.", "exa mple.org", "example.org; Secure", "example.org/path",
+    "https://example.org", "a" * 64 + ".org", 3, ["example.org"], True,
+])
+def test_a_cookie_domain_that_is_not_a_domain_name_is_an_error_naming_the_key(value):
+    error = refused({"manifest": "/m.json", "cookieDomain": value})
+    assert error.field == "cookieDomain"
+    assert str(error).startswith("data-config: cookieDomain: must be a domain name")
+
+
+def test_a_null_cookie_domain_means_host_only():
+    config, _ = parse_config({"manifest": "/m.json", "cookieDomain": None})
+    assert config.cookie_domain is None
+
+
+# --- respectGPC ------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("value", [True, False])
+def test_respect_gpc_takes_a_boolean(value):
+    assert parse_config({"manifest": "/m.json", "respectGPC": value})[0].respect_gpc is value
+
+
+@pytest.mark.parametrize("value", ["false", "true", 0, 1, None, [], {}])
+def test_a_respect_gpc_that_is_not_a_boolean_is_an_error_naming_the_key(value):
+    error = refused({"manifest": "/m.json", "respectGPC": value})
+    assert error.field == "respectGPC"
+    assert str(error) == "data-config: respectGPC: must be true or false"
+
+
+# --- googleConsentMode -----------------------------------------------------------------------------------
+
+def test_a_google_consent_mode_mapping_is_kept():
+    mapping = {"analytics": ["analytics_storage"], "ads": ["ad_storage", "ad_user_data", "ad_personalization"],
+               "necessary": ["security_storage", "functionality_storage"], "prefs": ["personalization_storage"]}
+    assert parse_config({"manifest": "/m.json", "googleConsentMode": mapping})[0].google_consent_mode == mapping
+
+
+def test_a_null_google_consent_mode_means_none():
+    assert parse_config({"manifest": "/m.json", "googleConsentMode": None})[0].google_consent_mode is None
+
+
+@pytest.mark.parametrize("value", [{}, [], ["analytics_storage"], "analytics_storage", True, 3])
+def test_a_google_consent_mode_that_is_not_a_mapping_is_an_error_naming_the_key(value):
+    error = refused({"manifest": "/m.json", "googleConsentMode": value})
+    assert error.field == "googleConsentMode"
+    assert str(error).startswith("data-config: googleConsentMode: must map category ids to lists")
+
+
+@pytest.mark.parametrize("types", [[], "analytics_storage", None, {"analytics_storage": True}])
+def test_a_category_mapped_to_something_other_than_a_non_empty_list_is_an_error_naming_it(types):
+    error = refused({"manifest": "/m.json", "googleConsentMode": {"analytics": ["analytics_storage"], "ads": types}})
+    assert error.field == "googleConsentMode.ads"
+    assert "must be a non-empty list of consent types" in str(error)
+
+
+@pytest.mark.parametrize("item", ["analytics", "ANALYTICS_STORAGE", "ad_storage ", "wait_for_update", 1, None])
+def test_an_unknown_google_consent_type_is_an_error_naming_the_category_and_the_type(item):
+    error = refused({"manifest": "/m.json", "googleConsentMode": {"analytics": ["analytics_storage", item]}})
+    assert error.field == "googleConsentMode.analytics"
+    assert "unknown consent type %r" % (item,) in str(error)
+    assert "ad_user_data" in str(error)                  # the message lists the known ones
+
+
+# --- consentLog ------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("url", ["/consent-log/", "https://log.example.org/consent", "consent-log"])
+def test_a_consent_log_url_is_kept(url):
+    assert parse_config({"manifest": "/m.json", "consentLog": url})[0].consent_log == url
+
+
+@pytest.mark.parametrize("url", UNSAFE_URLS + [3, ["/log"]])
+def test_a_consent_log_url_that_could_run_code_is_refused(url):
+    error = refused({"manifest": "/m.json", "consentLog": url})
+    assert error.field == "consentLog"
+    assert str(error).startswith("data-config: consentLog: must be an http(s) or relative URL")
+
+
+# --- reopenButton ----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("value, expected", [
+    (True, "bottom-left"), (False, None), (None, None),
+    ("bottom-left", "bottom-left"), ("bottom-right", "bottom-right"), ("top-left", "top-left"),
+    ("top-right", "top-right"),
+])
+def test_reopen_button_is_true_false_or_a_corner(value, expected):
+    assert parse_config({"manifest": "/m.json", "reopenButton": value})[0].reopen_button == expected
+
+
+def test_without_reopen_button_there_is_none():
+    assert parse_config({"manifest": "/m.json"})[0].reopen_button is None
+
+
+@pytest.mark.parametrize("value", ["left", "Bottom-Left", "bottom left", "", "true", 1, 0, ["top-left"], {}])
+def test_a_reopen_button_that_is_not_a_boolean_or_a_corner_is_an_error_naming_the_key(value):
+    error = refused({"manifest": "/m.json", "reopenButton": value})
+    assert error.field == "reopenButton"
+    assert str(error) == ("data-config: reopenButton: must be true, false or one of bottom-left, bottom-right, "
+                          "top-left, top-right")

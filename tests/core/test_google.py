@@ -1,0 +1,76 @@
+"""banner.google: the Google Consent Mode v2 signals a portal's categories produce."""
+
+import pytest
+
+from banner.config import GOOGLE_TYPES
+from banner.fingerprint import fingerprints
+from banner.google import WAIT_FOR_UPDATE_MS, consent_default, consent_update, unknown_categories
+from banner.session import Session
+
+NOW = 1764403200000
+CID = "k2m9x0c4a7q1v8z3"
+MAPPING = {
+    "necessary": ["security_storage"],
+    "analytics": ["analytics_storage"],
+    "ads": ["ad_storage", "ad_user_data", "ad_personalization"],
+}
+
+
+@pytest.fixture
+def manifest(parse, manifest_data):
+    return parse(manifest_data(["analytics", "ads", "video"]))
+
+
+def test_the_known_types_are_the_seven_of_consent_mode_v2():
+    assert sorted(GOOGLE_TYPES) == sorted([
+        "ad_storage", "ad_user_data", "ad_personalization", "analytics_storage", "functionality_storage",
+        "personalization_storage", "security_storage"])
+
+
+@pytest.mark.parametrize("mapping", [MAPPING, {"analytics": ["analytics_storage"]}, {}, None])
+def test_the_default_denies_every_type_and_waits_for_the_update(mapping):
+    signal = consent_default(mapping)
+    assert signal == dict({t: "denied" for t in GOOGLE_TYPES}, wait_for_update=500)
+    assert WAIT_FOR_UPDATE_MS == 500
+
+
+def test_the_update_grants_the_types_of_accepted_categories_and_denies_the_other_mapped_types():
+    assert consent_update(MAPPING, ["necessary", "analytics"]) == {
+        "security_storage": "granted", "analytics_storage": "granted",
+        "ad_storage": "denied", "ad_user_data": "denied", "ad_personalization": "denied"}
+
+
+def test_the_update_after_accept_all_grants_every_mapped_type():
+    assert set(consent_update(MAPPING, ["necessary", "analytics", "ads", "video"]).values()) == {"granted"}
+
+
+def test_the_update_names_only_mapped_types():
+    assert set(consent_update(MAPPING, [])) == {"security_storage", "analytics_storage", "ad_storage", "ad_user_data",
+                                                "ad_personalization"}
+    assert consent_update({"analytics": ["analytics_storage"]}, []) == {"analytics_storage": "denied"}
+
+
+@pytest.mark.parametrize("mapping", [
+    {"analytics": ["analytics_storage", "ad_storage"], "ads": ["ad_storage"]},
+    {"ads": ["ad_storage"], "analytics": ["analytics_storage", "ad_storage"]},
+])
+def test_a_type_mapped_from_two_categories_is_granted_when_either_is_accepted_whatever_the_order(mapping):
+    assert consent_update(mapping, ["analytics"])["ad_storage"] == "granted"
+    assert consent_update(mapping, ["ads"])["ad_storage"] == "granted"
+    assert consent_update(mapping, ["ads"])["analytics_storage"] == "denied"
+    assert consent_update(mapping, [])["ad_storage"] == "denied"
+
+
+def test_unknown_categories_lists_mapped_categories_the_manifest_does_not_define(manifest):
+    assert unknown_categories(MAPPING, manifest) == []                   # the required category may be mapped
+    assert unknown_categories(dict(MAPPING, marketing=["ad_storage"], social=["ad_storage"]), manifest) == [
+        "marketing", "social"]
+
+
+def test_a_category_changed_since_the_choice_is_denied_until_asked_again(manifest, config):
+    prints = dict(fingerprints(manifest), ads="000000")
+    entries = ":".join("%s=1~%s" % (c, f) for c, f in prints.items())
+    session = Session(manifest, config(), "cookies_preferences=2.1.%d.%s.%s" % (NOW, CID, entries), NOW)
+    assert consent_update(MAPPING, session.accepted) == {
+        "security_storage": "granted", "analytics_storage": "granted",
+        "ad_storage": "denied", "ad_user_data": "denied", "ad_personalization": "denied"}

@@ -1,0 +1,140 @@
+"""What each module may import. The core runs in Brython, where no standard library is shipped (no `re`,
+`json`, `typing`, `dataclasses`...), and in CPython, where there is no `browser`: so `banner/*.py` import
+only each other, and only `banner/ui/` may touch the browser.
+
+The exceptions are the CPython-only modules (`__main__.py`, the CLI, and whatever else tools/build.py leaves
+out of the page bundle in CPYTHON_ONLY): the list is read from the build script, so a module is exempt
+here exactly when the page never loads it."""
+
+import ast
+import glob
+import os
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def _cpython_only():
+    with open(os.path.join(ROOT, "tools", "build.py"), encoding="utf-8") as handle:
+        tree = ast.parse(handle.read())
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and [getattr(t, "id", None) for t in node.targets] == ["CPYTHON_ONLY"]:
+            return set(ast.literal_eval(node.value))
+    raise AssertionError("tools/build.py defines no CPYTHON_ONLY")
+
+
+CPYTHON_ONLY = _cpython_only()
+CORE = sorted(p for p in glob.glob(os.path.join(ROOT, "banner", "*.py")) if os.path.basename(p) not in CPYTHON_ONLY)
+LANG = sorted(glob.glob(os.path.join(ROOT, "banner", "lang", "*.py")))
+UI = sorted(glob.glob(os.path.join(ROOT, "banner", "ui", "*.py")))
+UI_ROOTS = ("banner", "browser", "javascript")
+
+
+def imports(source):
+    """(module, level) for every import in the source, wherever it is (function bodies, try blocks...);
+    `__import__(...)` and `importlib` count as an import of "__import__"."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found.extend((alias.name, 0) for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            found.append((node.module or "", node.level))
+        elif isinstance(node, ast.Name) and node.id == "__import__":
+            found.append(("__import__", 0))
+    return found
+
+
+def core_violations(source):
+    """Core modules may only import relatively, from inside the banner package."""
+    return [module or "." for module, level in imports(source) if level == 0]
+
+
+def ui_violations(source):
+    """UI modules may import the banner package (absolutely or relatively), browser and javascript."""
+    return [module for module, level in imports(source)
+            if level == 0 and module.split(".")[0] not in UI_ROOTS]
+
+
+def read(path):
+    with open(path, encoding="utf-8") as handle:
+        return handle.read()
+
+
+NEW_CORE = ("fingerprint.py", "google.py", "record.py")
+
+
+def test_the_cli_and_the_receiver_are_left_out_of_the_page_bundle_and_the_core_is_not():
+    assert "__main__.py" in CPYTHON_ONLY
+    assert "receiver.py" in CPYTHON_ONLY          # json, sqlite3, http.server: never in the page
+    for core in ("__init__.py", "config.py", "consent.py", "cookies.py", "manifest.py", "session.py",
+                 "text.py") + NEW_CORE:
+        assert core not in CPYTHON_ONLY
+
+
+def test_the_core_module_list_covers_the_package():
+    names = [os.path.basename(p) for p in CORE]
+    for expected in ("__init__.py", "config.py", "consent.py", "cookies.py", "errors.py", "i18n.py",
+                     "manifest.py", "session.py", "text.py") + NEW_CORE:
+        assert expected in names
+    assert "receiver.py" not in names
+
+
+@pytest.mark.parametrize("path", [p for p in LANG if not p.endswith("__init__.py")],
+                         ids=[os.path.basename(p) for p in LANG if not p.endswith("__init__.py")])
+def test_a_language_module_imports_nothing(path):
+    assert imports(read(path)) == []
+
+
+def test_the_language_package_imports_only_its_own_language_modules():
+    source = read(os.path.join(ROOT, "banner", "lang", "__init__.py"))
+    assert imports(source) == [("__import__", 0)]
+    calls = [node for node in ast.walk(ast.parse(source))
+             if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "__import__"]
+    assert [ast.unparse(c.args[0]) for c in calls] == ["'banner.lang.' + code"]
+
+
+@pytest.mark.parametrize("path", CORE, ids=[os.path.basename(p) for p in CORE])
+def test_a_core_module_imports_only_from_the_banner_package(path):
+    assert core_violations(read(path)) == []
+
+
+@pytest.mark.parametrize("path", CORE, ids=[os.path.basename(p) for p in CORE])
+def test_a_core_module_never_imports_the_ui(path):
+    assert not [m for m, level in imports(read(path)) if level >= 1 and m.split(".")[0] == "ui"]
+
+
+def test_every_ui_module_imports_only_banner_browser_and_javascript():
+    violations = {os.path.relpath(p, ROOT): ui_violations(read(p)) for p in UI}
+    assert {path: found for path, found in violations.items() if found} == {}
+
+
+# The checks above pass vacuously if `imports` misses something; these show what they catch.
+
+@pytest.mark.parametrize("source, expected", [
+    ("import re", ["re"]),
+    ("import json as j", ["json"]),
+    ("from typing import List", ["typing"]),
+    ("from dataclasses import dataclass", ["dataclasses"]),
+    ("import enum, datetime", ["enum", "datetime"]),
+    ("from browser import document", ["browser"]),
+    ("import javascript", ["javascript"]),
+    ("from banner.text import is_identifier", ["banner.text"]),
+    ("def f():\n    import re\n    return re", ["re"]),
+    ("try:\n    import re\nexcept ImportError:\n    re = None", ["re"]),
+    ("m = __import__('re')", ["__import__"]),
+    ("from .text import is_identifier\nfrom . import errors", []),
+])
+def test_the_core_check_catches_every_absolute_import(source, expected):
+    assert core_violations(source) == expected
+
+
+@pytest.mark.parametrize("source, expected", [
+    ("from browser import document, window\nimport javascript\nfrom banner.session import Session", []),
+    ("from ..session import Session\nimport browser.timer", []),
+    ("import re", ["re"]),
+    ("from json import loads", ["json"]),
+    ("import browserish", ["browserish"]),
+])
+def test_the_ui_check_allows_only_banner_browser_and_javascript(source, expected):
+    assert ui_violations(source) == expected

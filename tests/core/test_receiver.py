@@ -1,0 +1,252 @@
+"""banner.receiver: the reference receiver for consent records (CPython only), through its functions and
+through a real HTTP server on the loopback interface."""
+
+import json
+import socket
+import sqlite3
+import threading
+import urllib.error
+import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from banner.receiver import FIELDS, MAX_BODY, RecordError, handle_post, open_db, parse_record, store_record
+
+NOW = 1764403200000
+CID = "k2m9x0c4a7q1v8z3"
+RECORD = {"consentId": CID, "time": NOW, "revision": 3, "language": "fr", "action": "custom",
+          "accepted": ["analytics", "social_media-2"], "refused": ["video"]}
+
+
+def body(**changes):
+    data = dict(RECORD, **changes)
+    return json.dumps(data).encode("utf-8")
+
+
+def without(field):
+    data = dict(RECORD)
+    del data[field]
+    return json.dumps(data).encode("utf-8")
+
+
+def rejected(raw):
+    with pytest.raises(RecordError) as caught:
+        parse_record(raw)
+    return str(caught.value)
+
+
+def rows(path):
+    with sqlite3.connect(path) as db:
+        return db.execute("SELECT received_at, consent_id, decided_at, revision, language, action, accepted, refused "
+                          "FROM consent_log ORDER BY id").fetchall()
+
+
+# --- parse_record ----------------------------------------------------------------------------------------
+
+def test_a_valid_record_is_returned_as_it_was_sent():
+    assert parse_record(body()) == RECORD
+    assert sorted(RECORD) == sorted(FIELDS)
+
+
+@pytest.mark.parametrize("field, value", [
+    ("consentId", "short"), ("consentId", "K2M9X0C4A7Q1V8Z3"), ("consentId", "a" * 41), ("consentId", 12345678),
+    ("consentId", None), ("consentId", "k2m9x0c4-7q1v8z3"),
+    ("time", -1), ("time", 1.5), ("time", str(NOW)), ("time", True), ("time", None), ("time", 10 ** 15),
+    ("time", 10 ** 30),
+    ("revision", -3), ("revision", "3"), ("revision", False), ("revision", [3]), ("revision", 10 ** 20),
+    ("language", "EN"), ("language", "english"), ("language", ""), ("language", 3), ("language", "en-"),
+    ("action", "accept"), ("action", "ACCEPT_ALL"), ("action", "withdrawn"), ("action", None), ("action", ["custom"]),
+    ("accepted", "analytics"), ("accepted", ["Analytics"]), ("accepted", [1]), ("accepted", [""]),
+    ("accepted", ["a"] * 101), ("accepted", None), ("accepted", {"analytics": True}),
+    ("refused", "video"), ("refused", ["9lives"]), ("refused", [None]), ("refused", ["x" * 33]),
+])
+def test_each_invalid_field_is_rejected_with_its_name_in_the_message(field, value):
+    message = rejected(body(**{field: value}))
+    assert message.startswith(field + ": "), message
+
+
+@pytest.mark.parametrize("field, value", [
+    ("time", 0), ("time", 999999999999999), ("revision", 999999999999999), ("language", "zh-hans"),
+    ("action", "withdraw"), ("accepted", []), ("refused", ["a"] * 100), ("consentId", "0" * 8),
+    ("consentId", "z" * 40),
+])
+def test_the_limits_of_each_field_are_accepted(field, value):
+    assert parse_record(body(**{field: value}))[field] == value
+
+
+@pytest.mark.parametrize("field", FIELDS)
+def test_a_missing_field_is_named(field):
+    assert "missing fields ['%s']" % field in rejected(without(field))
+
+
+@pytest.mark.parametrize("extra", ["ip", "userAgent", "url"])
+def test_an_unknown_field_is_named_and_refused(extra):
+    message = rejected(body(**{extra: "x"}))
+    assert "unknown fields ['%s']" % extra in message
+
+
+@pytest.mark.parametrize("raw, words", [
+    (b"", "not JSON"), (b"{", "not JSON"), (b"\xff\xfe{}", "not JSON"), (b"[]", "must be a JSON object"),
+    (b'"record"', "must be a JSON object"), (b"null", "must be a JSON object"),
+    (b"[" * 4000 + b"]" * 4000, "not JSON"),               # nested deeper than the parser's recursion limit
+    (b'{"a":' * 1300 + b"1" + b"}" * 1300, "not JSON"),
+])
+def test_a_body_that_is_not_a_json_object_is_refused(raw, words):
+    assert len(raw) <= MAX_BODY
+    assert words in rejected(raw)
+
+
+def test_a_body_larger_than_8_kib_is_refused_before_parsing():
+    assert MAX_BODY == 8192
+    raw = body()
+    padded = raw[:-1] + b" " * (MAX_BODY - len(raw)) + b"}"
+    assert len(padded) == MAX_BODY and parse_record(padded) == RECORD
+    assert rejected(padded + b" ") == "body larger than 8192 bytes"
+
+
+# --- store_record ----------------------------------------------------------------------------------------
+
+def test_a_valid_record_is_stored_in_sqlite_and_read_back(tmp_path):
+    path = str(tmp_path / "log.sqlite3")
+    db = open_db(path)
+    assert store_record(db, body(), now=1764403300.25) == RECORD
+    store_record(db, body(action="withdraw", accepted=[], refused=["analytics", "video"]), now=1764403400)
+    db.close()
+    assert rows(path) == [
+        (1764403300250, CID, NOW, 3, "fr", "custom", "analytics,social_media-2", "video"),
+        (1764403400000, CID, NOW, 3, "fr", "withdraw", "", "analytics,video"),
+    ]
+
+
+def test_reopening_the_database_keeps_what_it_holds(tmp_path):
+    path = str(tmp_path / "log.sqlite3")
+    store_record(open_db(path), body(), now=1)
+    store_record(open_db(path), body(), now=2)
+    assert [r[0] for r in rows(path)] == [1000, 2000]
+
+
+def test_the_largest_numbers_a_record_may_hold_are_stored(tmp_path):
+    path = str(tmp_path / "log.sqlite3")
+    store_record(open_db(path), body(time=999999999999999, revision=999999999999999), now=1)
+    assert rows(path)[0][2:4] == (999999999999999, 999999999999999)
+
+
+def test_an_invalid_record_stores_nothing(tmp_path):
+    path = str(tmp_path / "log.sqlite3")
+    db = open_db(path)
+    for raw in (body(action="accept"), body(time=10 ** 30), without("refused"), b"[" * 4000):
+        with pytest.raises(RecordError):
+            store_record(db, raw)
+    assert rows(path) == []
+
+
+def test_the_table_has_no_column_for_an_ip_address_or_a_user_agent(tmp_path):
+    path = str(tmp_path / "log.sqlite3")
+    open_db(path).close()
+    with sqlite3.connect(path) as db:
+        columns = [row[1] for row in db.execute("PRAGMA table_info(consent_log)")]
+    assert columns == ["id", "received_at", "consent_id", "decided_at", "revision", "language", "action",
+                       "accepted", "refused"]
+
+
+# --- handle_post over HTTP -------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """A ThreadingHTTPServer on 127.0.0.1 whose POST handler is handle_post; yields (url, db path)."""
+    path = str(tmp_path_factory.mktemp("receiver") / "log.sqlite3")
+    db = open_db(path)
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):
+            handle_post(db, self)
+
+        def log_message(self, *args):
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    httpd.daemon_threads = True
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield "http://127.0.0.1:%d/consent-log/" % httpd.server_address[1], path
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(5)
+        db.close()
+
+
+def post(url, raw):
+    """(status, body) of a POST with a JSON body."""
+    request = urllib.request.Request(url, data=raw, method="POST", headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        with error:
+            return error.code, error.read()
+
+
+def raw_post(url, content_length, payload=b""):
+    """The status line and body of a POST sent by hand, with whatever Content-Length we like."""
+    port = int(url.split(":")[2].split("/")[0])
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+        sock.sendall(b"POST /consent-log/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: %s\r\n\r\n"
+                     % content_length.encode("utf-8") + payload)
+        answer = b""
+        while True:
+            chunk = sock.recv(65536)        # a socket.timeout here means the server never answered
+            if not chunk:
+                break
+            answer += chunk
+    head, _, rest = answer.partition(b"\r\n\r\n")
+    return head.split(b"\r\n")[0].decode("ascii"), rest
+
+
+def test_a_valid_record_is_answered_204_and_stored(server):
+    url, path = server
+    before = len(rows(path))
+    assert post(url, body(consentId="p0st0ne0k")) == (204, b"")
+    stored = rows(path)
+    assert len(stored) == before + 1
+    assert stored[-1][1:] == ("p0st0ne0k", NOW, 3, "fr", "custom", "analytics,social_media-2", "video")
+
+
+def test_an_invalid_record_is_answered_400_with_the_field_and_not_stored(server):
+    url, path = server
+    before = len(rows(path))
+    status, message = post(url, body(language="French"))
+    assert status == 400
+    assert message == b"language: must be a language code"
+    assert post(url, body(ip="203.0.113.9"))[0] == 400
+    assert len(rows(path)) == before
+
+
+def test_a_body_of_exactly_8_kib_is_accepted(server):
+    url, _ = server
+    raw = body()
+    assert post(url, raw[:-1] + b" " * (MAX_BODY - len(raw)) + b"}")[0] == 204
+
+
+def test_a_declared_body_over_8_kib_is_answered_413_without_reading_it(server):
+    url, path = server
+    before = len(rows(path))
+    assert raw_post(url, str(MAX_BODY + 1)) == ("HTTP/1.0 413 Request Entity Too Large", b"")
+    assert raw_post(url, "9" * 5000)[0] == "HTTP/1.0 413 Request Entity Too Large"
+    assert len(rows(path)) == before
+
+
+@pytest.mark.parametrize("length", ["-1", "abc", "1e3", "٣"])
+def test_a_content_length_that_is_not_a_number_is_answered_400(server, length):
+    status, message = raw_post(server[0], length, body())
+    assert status == "HTTP/1.0 400 Bad Request"
+    assert message.startswith(b"Content-Length: ")
+
+
+def test_a_nesting_bomb_is_answered_400_not_dropped(server):
+    url, _ = server
+    status, message = post(url, b"[" * 4000 + b"]" * 4000)
+    assert status == 400
+    assert message.startswith(b"not JSON")

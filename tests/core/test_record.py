@@ -1,0 +1,75 @@
+"""banner.record: the proof-of-consent record sent to `consentLog` for each decision."""
+
+import json
+
+import pytest
+
+from banner.consent import decide
+from banner.receiver import FIELDS, parse_record
+from banner.record import ACTIONS, classify, decision_record
+
+NOW = 1764403200000
+CID = "k2m9x0c4a7q1v8z3"
+CID2 = "a0b1c2d3e4f5g6h7"
+
+
+@pytest.fixture
+def manifest(parse, manifest_data):
+    return parse(manifest_data(["analytics", "video", "social"], revision=3))
+
+
+def made(manifest, action, choices=(), consent_id=CID2, now=NOW + 1000):
+    return decide(manifest, action, now, consent_id, choices)
+
+
+def test_a_record_holds_the_decision_and_nothing_about_the_visitor(manifest):
+    record = decision_record(made(manifest, "custom", ["social", "analytics"]), None, "custom", "en", manifest)
+    assert record == {"consentId": CID2, "time": NOW + 1000, "revision": 3, "language": "en", "action": "custom",
+                      "accepted": ["analytics", "social"], "refused": ["video"]}
+    assert sorted(record) == sorted(FIELDS)
+
+
+def test_accepted_and_refused_split_the_optional_categories_in_manifest_order(manifest):
+    assert decision_record(made(manifest, "accept_all"), None, "accept_all", "fr", manifest)["refused"] == []
+    record = decision_record(made(manifest, "reject_all"), None, "reject_all", "fr", manifest)
+    assert (record["accepted"], record["refused"]) == ([], ["analytics", "video", "social"])
+
+
+def test_the_known_actions_are_the_three_decisions_and_withdraw():
+    assert ACTIONS == ("accept_all", "reject_all", "custom", "withdraw")
+
+
+@pytest.mark.parametrize("action", ["accept_all", "reject_all", "custom"])
+def test_a_first_decision_keeps_its_action(manifest, action):
+    assert classify(None, made(manifest, action, ["video"] if action == "custom" else ()), action) == action
+
+
+@pytest.mark.parametrize("action, choices", [("reject_all", ()), ("custom", ["video"]), ("custom", ["social"])])
+def test_refusing_a_category_accepted_before_is_a_withdrawal(manifest, action, choices):
+    previous = made(manifest, "custom", ["analytics", "video"], consent_id=CID, now=NOW)
+    now = made(manifest, action, choices)
+    assert classify(previous, now, action) == "withdraw"
+    assert decision_record(now, previous, action, "fr", manifest)["action"] == "withdraw"
+
+
+@pytest.mark.parametrize("action, choices", [
+    ("accept_all", ()), ("custom", ["analytics", "video"]), ("custom", ["analytics", "video", "social"]),
+])
+def test_keeping_or_adding_to_what_was_accepted_is_not_a_withdrawal(manifest, action, choices):
+    previous = made(manifest, "custom", ["analytics", "video"], consent_id=CID, now=NOW)
+    assert classify(previous, made(manifest, action, choices), action) == action
+
+
+def test_refusing_again_after_a_refusal_is_not_a_withdrawal(manifest):
+    previous = made(manifest, "reject_all", consent_id=CID, now=NOW)
+    assert classify(previous, made(manifest, "reject_all"), "reject_all") == "reject_all"
+    assert classify(previous, made(manifest, "custom", ["video"]), "custom") == "custom"
+
+
+@pytest.mark.parametrize("action, choices", [
+    ("accept_all", ()), ("reject_all", ()), ("custom", ["video"]),
+])
+def test_every_record_the_banner_sends_is_one_the_reference_receiver_accepts(manifest, action, choices):
+    previous = made(manifest, "accept_all", consent_id=CID, now=NOW)
+    record = decision_record(made(manifest, action, choices), previous, action, "en-gb", manifest)
+    assert parse_record(json.dumps(record).encode("utf-8")) == record
