@@ -22,7 +22,16 @@
   var extraLanguages = /*EXTRA_LANGUAGES*/[];                  // filled in by tools/build.py
   var prerendered = /*PRERENDERED*/null;                        // tools/prerender.py: {key, trees}
   var boot = window.__consentBoot = {
-    config: me.getAttribute("data-config"), manifestText: null, pending: [], ready: false
+    config: me.getAttribute("data-config"), manifestText: null, pending: [], ready: false, nonce: me.nonce || ""
+  };
+
+  // Until Python has started, or if it never does, the API answers "nothing optional is accepted";
+  // boot.py replaces this stand-in. A call to showPreferences() meanwhile is honoured once ready.
+  window.consentBanner = window.consentBanner || {
+    accepted: function () { return false; },
+    show: function () {},
+    showPreferences: function () { if (!boot.ready) { boot.pending.push(document.body); } },
+    reset: function () {}
   };
 
   function fail(what) {

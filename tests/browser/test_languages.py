@@ -1,0 +1,85 @@
+"""One language versus several: the language choice, the django_language cookie, the reload into the chosen
+language, and the multilingualOnly row of the cookie tables."""
+
+import time
+
+from browser_kit import DAY
+
+LANGUAGE_NAMES = ("Français", "English")
+
+
+def table_names(browser, dialog):
+    return browser.js("""return Array.from(arguments[0].querySelectorAll("table tbody tr")).map(
+        function (tr) { return tr.cells[1].textContent.trim(); });""", dialog)
+
+
+def language_buttons(browser, container):
+    return [name for name in browser.buttons(container) if name in LANGUAGE_NAMES]
+
+
+def test_two_languages_offer_a_choice_that_reloads_in_english(browser, site):
+    browser.open(site.url("/"))
+    banner = browser.wait_banner()
+    assert language_buttons(browser, banner) == ["Français", "English"]
+    browser.click_banner("Personnaliser")
+    dialog = browser.wait_dialog()
+    assert language_buttons(browser, dialog) == ["Français", "English"]
+    assert "django_language" in table_names(browser, dialog)
+    browser.click_dialog("Fermer")
+    browser.wait_no_dialog()
+
+    before = time.time()
+    browser.navigating(lambda: browser.click_banner("English"))
+    cookie = browser.cookie("django_language")
+    assert cookie is not None and cookie["value"] == "en"
+    assert cookie["path"] == "/"
+    assert abs(cookie["expires"] - before - 365 * DAY) < 600, "django_language does not last 12 months"
+    assert browser.cookie("cookies_preferences") is None, "choosing a language recorded a consent"
+
+    assert browser.js("return document.documentElement.lang;") == "en"      # the portal served English
+    banner = browser.wait_banner()
+    names = browser.buttons(banner)
+    for label in ("Accept all", "Reject all", "Customise", "Continue without accepting"):
+        assert label in names, "%r missing from the English banner (%r)" % (label, sorted(names))
+    assert "Tout accepter" not in names
+    browser.click_banner("Customise")
+    dialog = browser.wait_dialog()
+    title = browser.find("#" + dialog.get_attribute("aria-labelledby"))
+    assert title.text == "Cookie preferences"
+    names = browser.buttons(dialog)
+    for label in ("Accept all", "Reject all", "Save my choices"):
+        assert label in names
+    assert "Audience measurement" in dialog.text            # manifest texts follow the language
+    browser.click_dialog("Save my choices")
+    browser.wait_no_banner()
+    assert browser.console_errors() == []
+
+
+def test_the_language_choice_in_the_centre_works_too(browser, site):
+    browser.open(site.url("/pages/cookies/"))
+    browser.click_banner("Personnaliser")
+    browser.navigating(lambda: browser.click_dialog("English"))
+    assert browser.cookie("django_language")["value"] == "en"
+    assert browser.js("return document.documentElement.lang;") == "en"
+    assert "Accept all" in browser.buttons(browser.wait_banner())
+
+
+def test_one_language_offers_no_choice_and_never_writes_django_language(browser, mono):
+    browser.open(mono.url("/"))
+    banner = browser.wait_banner()
+    assert language_buttons(browser, banner) == []
+    assert "Langue" not in banner.text
+    browser.click_banner("Personnaliser")
+    dialog = browser.wait_dialog()
+    assert language_buttons(browser, dialog) == []
+    names = table_names(browser, dialog)
+    assert names == ["sessionid", "csrftoken", "cookies_preferences", "demo_analytics"]
+    assert "django_language" not in dialog.text
+    browser.click_dialog("Tout accepter")
+    browser.wait_no_banner()
+    browser.wait(lambda d: browser.cookie("demo_analytics_visits") is not None)
+    browser.reload()
+    browser.find("footer [data-consent-open]").click()
+    browser.wait_dialog()
+    assert browser.cookie("django_language") is None
+    assert set(browser.all_cookies()) == {"cookies_preferences", "demo_analytics", "demo_analytics_visits"}
