@@ -10,8 +10,8 @@ config matches (`key`); any other page simply waits for Python.
 """
 
 import json
-import re
 
+from banner.__main__ import regex_ok
 from banner.config import parse_config
 from banner.manifest import parse_manifest
 from banner.i18n import strings, interface_language, direction
@@ -53,18 +53,10 @@ def config_key(data):
                        data.get("policyUrl")], ensure_ascii=False, separators=(",", ":"))
 
 
-def _regex_ok(pattern):
-    try:
-        re.compile(pattern)
-    except re.error:
-        return False
-    return True
-
-
 def prerender(config_data, manifest_data):
     """{"key", "trees": {language: tree}}, or None when the portal has nothing optional to ask about."""
     config, _ = parse_config(config_data)
-    manifest = parse_manifest(manifest_data, config.languages, _regex_ok)
+    manifest = parse_manifest(manifest_data, config.languages, regex_ok)
     if not manifest.optional_ids:
         return None
     trees = {}

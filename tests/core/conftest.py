@@ -13,6 +13,7 @@ import pytest
 
 from banner.config import parse_config
 from banner.manifest import parse_manifest
+from banner.__main__ import regex_ok as regex_ok_impl
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -74,14 +75,6 @@ def bad_manifest_names():
     return sorted(BAD_MANIFESTS)
 
 
-def _regex_ok(pattern):
-    try:
-        re.compile(pattern)
-    except re.error:
-        return False
-    return True
-
-
 def _regex_test(pattern, name):
     return re.search(pattern, name) is not None
 
@@ -89,7 +82,7 @@ def _regex_test(pattern, name):
 @pytest.fixture(scope="session")
 def regex_ok():
     """What the CLI passes to parse_manifest: does Python's `re` compile this pattern?"""
-    return _regex_ok
+    return regex_ok_impl
 
 
 @pytest.fixture(scope="session")
@@ -141,7 +134,7 @@ def schema():
 @pytest.fixture(scope="session")
 def parse():
     """parse(data, languages=("fr",)) -> Manifest, with the CLI's regex check."""
-    return lambda data, languages=("fr",): parse_manifest(data, languages, _regex_ok)
+    return lambda data, languages=("fr",): parse_manifest(data, languages, regex_ok_impl)
 
 
 @pytest.fixture(scope="session")
