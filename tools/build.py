@@ -100,11 +100,60 @@ def bundles():
             for file, vfs in grouped.items()}
 
 
+def _module_imports(name, source, is_package, known):
+    """The banner modules a module imports when it is executed (top-level imports only: imports inside
+    functions run later, on demand), parents included."""
+    package = name if is_package else name.rsplit(".", 1)[0]
+    found = []
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.Import):
+            found += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parts = package.split(".")
+                base = ".".join(parts[:len(parts) - node.level + 1] + ([base] if base else []))
+            found.append(base)
+            found += [base + "." + alias.name for alias in node.names if base + "." + alias.name in known]
+    result = []
+    for module in found:
+        parts = module.split(".")
+        result += [".".join(parts[:i]) for i in range(1, len(parts) + 1)]
+    return [m for m in result if m in known and m != name]
+
+
+def start_chunks(entry="banner.ui.boot", chunk_chars=2500):
+    """The start-up modules in dependency order, grouped into chunks the loader imports one task at a
+    time: compiling everything in one go would block the main thread for hundreds of milliseconds."""
+    sources = {name: (source, is_package) for name, source, is_package in modules()
+               if bundle_name(name) == "consent.brython.js"}
+    order, seen = [], set()
+
+    def visit(name):
+        if name in seen:
+            return
+        seen.add(name)
+        for dep in _module_imports(name, sources[name][0], sources[name][1], sources):
+            visit(dep)
+        order.append(name)
+
+    visit(entry)
+    chunks, current, size = [], [], 0
+    for name in order:
+        current.append(name)
+        size += len(sources[name][0])
+        if size >= chunk_chars:
+            chunks.append(current)
+            current, size = [], 0
+    return chunks + ([current] if current else [])
+
+
 def loader_source(prerendered=None):
     with open(os.path.join(SRC, "consent.js"), encoding="utf-8") as handle:
         source = handle.read()
     extra_languages = [c for c in SHIPPED if c not in IN_MAIN_BUNDLE]
     source = source.replace("/*EXTRA_LANGUAGES*/[]", json.dumps(extra_languages))
+    source = source.replace("/*START_CHUNKS*/[]", json.dumps(start_chunks(), separators=(",", ":")))
     return source.replace("/*PRERENDERED*/null", json.dumps(prerendered, ensure_ascii=False, separators=(",", ":")))
 
 

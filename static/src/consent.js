@@ -106,12 +106,32 @@
     document.body.insertBefore(banner, document.body.firstChild);
   }
 
+  // Start-up modules, in dependency order and in chunks (tools/build.py): each chunk is compiled in its
+  // own task, so the page stays responsive while Brython compiles our Python.
+  var startChunks = /*START_CHUNKS*/[];
+
+  function nextTask(fn) {
+    if (window.scheduler && scheduler.yield) { scheduler.yield().then(fn); return; }
+    var channel = new MessageChannel();
+    channel.port1.onmessage = function () { fn(); };
+    channel.port2.postMessage(0);
+  }
+
   function start() {
-    try {
-      __BRYTHON__.runPythonSource("from banner.ui import boot\nboot.main()", {id: "consent_banner"});
-    } catch (e) {
-      fail("start-up failed: " + (e && e.message || e));
-    }
+    var i = 0;
+    (function step() {
+      try {
+        if (i < startChunks.length) {
+          var chunk = startChunks[i];
+          __BRYTHON__.runPythonSource(chunk.map(function (m) { return "import " + m; }).join("\n"),
+                                      {id: "consent_start_" + i++});
+          return nextTask(step);
+        }
+        __BRYTHON__.runPythonSource("from banner.ui import boot\nboot.main()", {id: "consent_banner"});
+      } catch (e) {
+        fail("start-up failed: " + (e && e.message || e));
+      }
+    })();
   }
 
   function whenDomReady() {

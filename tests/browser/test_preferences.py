@@ -244,7 +244,8 @@ def test_a_footer_click_made_while_the_banner_loads_is_not_lost(browser, site):
     url = site.page("/t/early-click.html", {"manifest": "/t/cookies.json"}, probes=False, body="""
         <p id="early"></p>
         <script>document.addEventListener("DOMContentLoaded", function () {
-          document.getElementById("early").textContent = window.consentBanner ? "too late" : "clicked early";
+          var boot = window.__consentBoot;
+          document.getElementById("early").textContent = boot && !boot.ready ? "clicked early" : "too late";
           document.getElementById("manage").click();
         });</script>""")
     browser.open(url)
