@@ -158,10 +158,16 @@ def loader_source(prerendered=None):
     return source.replace("/*PRERENDERED*/null", json.dumps(prerendered, ensure_ascii=False, separators=(",", ":")))
 
 
-def prerendered(config_path, manifest_path):
+def prerendered(config_path, manifest_path=None):
+    """The ahead-of-time first layer for a portal's data-config (whose manifest is inline, or in
+    `manifest_path` when data-config names it by URL)."""
     from prerender import prerender
     with open(config_path, encoding="utf-8") as handle:
         config = json.load(handle)
+    if isinstance(config.get("manifest"), dict):
+        return prerender(config, config["manifest"])
+    if not manifest_path:
+        sys.exit("build: %s names its manifest by URL; give the file with --manifest" % config_path)
     with open(manifest_path, encoding="utf-8") as handle:
         manifest = json.load(handle)
     return prerender(config, manifest)
@@ -208,30 +214,33 @@ def brython_runtime():
     return os.path.join(os.path.dirname(brython.__file__), "data", "brython.js")
 
 
-def write(name, text):
-    with open(os.path.join(DIST, name), "w", encoding="utf-8") as out:
+def write(directory, name, text):
+    with open(os.path.join(directory, name), "w", encoding="utf-8") as out:
         out.write(text)
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description="Build static/dist/.")
     parser.add_argument("--prerender", metavar="CONFIG.json", help="the portal's data-config, as JSON")
-    parser.add_argument("--manifest", metavar="MANIFEST.json", help="the portal's cookie manifest")
+    parser.add_argument("--manifest", metavar="MANIFEST.json", help="the portal's cookie manifest (when "
+                                                                     "data-config names it by URL)")
+    parser.add_argument("--out", default=DIST, help="output directory (default static/dist)")
     args = parser.parse_args(argv)
-    if bool(args.prerender) != bool(args.manifest):
-        parser.error("--prerender and --manifest go together")
+    if args.manifest and not args.prerender:
+        parser.error("--manifest goes with --prerender")
     first_layer = prerendered(args.prerender, args.manifest) if args.prerender else None
-    if os.path.isdir(DIST):
-        shutil.rmtree(DIST)
-    os.makedirs(DIST)
-    shutil.copyfile(minified_runtime(brython_runtime()), os.path.join(DIST, "brython.js"))
-    write("consent.js", minify_js(loader_source(first_layer)))
+    out = os.path.abspath(args.out)
+    if os.path.isdir(out):
+        shutil.rmtree(out)
+    os.makedirs(out)
+    shutil.copyfile(minified_runtime(brython_runtime()), os.path.join(out, "brython.js"))
+    write(out, "consent.js", minify_js(loader_source(first_layer)))
     with open(os.path.join(SRC, "consent.css"), encoding="utf-8") as handle:
-        write("consent.css", minify_css(handle.read()))
+        write(out, "consent.css", minify_css(handle.read()))
     for name, text in sorted(bundles().items()):
-        write(name, text)
-    for name in sorted(os.listdir(DIST)):
-        print("  static/dist/%-22s %9d bytes" % (name, os.path.getsize(os.path.join(DIST, name))))
+        write(out, name, text)
+    for name in sorted(os.listdir(out)):
+        print("  %s/%-22s %9d bytes" % (os.path.relpath(out, ROOT), name, os.path.getsize(os.path.join(out, name))))
 
 
 if __name__ == "__main__":
