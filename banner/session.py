@@ -6,7 +6,7 @@ and which names to clear, and the shell applies that to the page.
 """
 
 from .consent import decide, is_current, changed_categories
-from .cookies import (CONSENT_COOKIE, consent_cookie_string, cookie_value, decode_consent, erase_strings,
+from .cookies import (CONSENT_COOKIE, consent_cookie_string, decode_consent, erase_strings,
                       parse_cookie_header, names_to_clear)
 
 
@@ -22,9 +22,16 @@ class Session:
         self.load(cookie_text, now)
 
     def load(self, cookie_text, now):
-        """(Re)read the stored choice, e.g. when another tab has decided meanwhile."""
-        stored = decode_consent(cookie_value(cookie_text, CONSENT_COOKIE))
-        self.consent = stored if stored is not None and is_current(stored, self.manifest, now) else None
+        """(Re)read the stored choice, e.g. when another tab has decided meanwhile. The browser may send
+        several cookies_preferences (host-only and on a parent domain, one of them broken or stale): the
+        newest one that still stands wins, so a tampered copy can never hide the visitor's decision."""
+        values = [value for name, value in parse_cookie_header(cookie_text) if name == CONSENT_COOKIE]
+        decoded = [decode_consent(v) for v in values]
+        standing = [c for c in decoded if c is not None and is_current(c, self.manifest, now)]
+        self.consent = None
+        for consent in standing:
+            if self.consent is None or consent.decided_at > self.consent.decided_at:
+                self.consent = consent
         self.changed = changed_categories(self.consent, self.manifest) if self.consent else []
 
     @property

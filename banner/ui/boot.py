@@ -59,6 +59,10 @@ class Boot:
                                  config.manifest, reason))))
         except BannerError as error:
             self.fail(error)
+        except Exception as error:
+            # e.g. an inline manifest whose keys break Brython's conversion ("hasOwnProperty"), or a page
+            # whose document.cookie throws: still one error, nothing optional, and an explanation.
+            self.fail(BannerError("start-up failed: %s: %s" % (type(error).__name__, error)))
 
     def guarded(self, step):
         try:
