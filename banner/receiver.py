@@ -9,16 +9,18 @@ user agent. `store_record(db, body)` is the piece to call from a Django view ins
 
 import json
 import sqlite3
+import sys
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from .cookies import is_consent_id
+from .cookies import ID_ALPHABET, is_consent_id
+from .fingerprint import WIDTH as FINGERPRINT_WIDTH
 from .record import ACTIONS
 from .text import is_identifier, is_language_code
 
 MAX_BODY = 8192
 MAX_INT = 999999999999999        # 15 digits, as in the cookie; SQLite's INTEGER overflows past 2**63 - 1
-FIELDS = ("consentId", "time", "revision", "language", "action", "accepted", "refused")
+FIELDS = ("consentId", "time", "revision", "language", "action", "accepted", "refused", "fingerprints")
 SCHEMA = """CREATE TABLE IF NOT EXISTS consent_log (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     received_at INTEGER NOT NULL,
@@ -28,7 +30,8 @@ SCHEMA = """CREATE TABLE IF NOT EXISTS consent_log (
     language TEXT NOT NULL,
     action TEXT NOT NULL,
     accepted TEXT NOT NULL,
-    refused TEXT NOT NULL
+    refused TEXT NOT NULL,
+    fingerprints TEXT NOT NULL DEFAULT ''
 )"""
 
 
@@ -45,6 +48,15 @@ def _int(value, field):
 def _ids(value, field):
     if not isinstance(value, list) or not all(is_identifier(v) for v in value) or len(value) > 100:
         raise RecordError("%s: must be a list of category ids" % field)
+    return value
+
+
+def _fingerprints(value):
+    ok = isinstance(value, dict) and len(value) <= 100 and all(
+        is_identifier(k) and isinstance(v, str) and len(v) == FINGERPRINT_WIDTH and all(c in ID_ALPHABET for c in v)
+        for k, v in value.items())
+    if not ok:
+        raise RecordError("fingerprints: must map category ids to %d-character fingerprints" % FINGERPRINT_WIDTH)
     return value
 
 
@@ -75,12 +87,16 @@ def parse_record(body):
     _ids(data["refused"], "refused")
     if set(data["accepted"]) & set(data["refused"]):
         raise RecordError("accepted/refused: a category cannot be both")
+    _fingerprints(data["fingerprints"])
     return data
 
 
 def open_db(path):
     db = sqlite3.connect(path, check_same_thread=False)
     db.execute(SCHEMA)
+    columns = [row[1] for row in db.execute("PRAGMA table_info(consent_log)")]
+    if "fingerprints" not in columns:             # a log created before records carried fingerprints
+        db.execute("ALTER TABLE consent_log ADD COLUMN fingerprints TEXT NOT NULL DEFAULT ''")
     db.commit()
     return db
 
@@ -88,10 +104,12 @@ def open_db(path):
 def store_record(db, body, now=None):
     """Validate and append one record; return the stored dict (RecordError when invalid)."""
     record = parse_record(body)
+    fingerprints = ",".join("%s=%s" % item for item in sorted(record["fingerprints"].items()))
     db.execute("INSERT INTO consent_log (received_at, consent_id, decided_at, revision, language, action, "
-               "accepted, refused) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+               "accepted, refused, fingerprints) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                (int((now or time.time()) * 1000), record["consentId"], record["time"], record["revision"],
-                record["language"], record["action"], ",".join(record["accepted"]), ",".join(record["refused"])))
+                record["language"], record["action"], ",".join(record["accepted"]), ",".join(record["refused"]),
+                fingerprints))
     db.commit()
     return record
 
@@ -124,8 +142,9 @@ def _answer(handler, status, message):
     handler.wfile.write(body)
 
 
-def serve(db_path, port, path):
-    db = open_db(db_path)
+def make_handler(db, path):
+    """The request handler of `serve`: POST `path` -> handle_post. Its access log leaves out the client
+    address that http.server prints by default: the receiver keeps no IP address, not even on stderr."""
 
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self):
@@ -135,6 +154,13 @@ def serve(db_path, port, path):
                 return
             handle_post(db, self)
 
-    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        def log_message(self, format, *args):
+            sys.stderr.write("[%s] %s\n" % (self.log_date_time_string(), format % args))
+
+    return Handler
+
+
+def serve(db_path, port, path):
+    server = ThreadingHTTPServer(("127.0.0.1", port), make_handler(open_db(db_path), path))
     print("consent log receiver on http://127.0.0.1:%d%s -> %s" % (port, path, db_path), flush=True)
     server.serve_forever()

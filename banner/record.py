@@ -1,4 +1,6 @@
 """Proof of consent (GDPR art. 7(1)): the record of one decision, as sent to the portal's `consentLog`.
+It names what the visitor saw: the manifest revision and the fingerprint of each optional category's
+content (fingerprint.py), the same ones the cookie stores.
 
 No IP address, no user agent: the consent id in the visitor's cookie links a record to a browser, and
 that is all the portal needs to demonstrate how consent was obtained. The reference receiver
@@ -24,4 +26,5 @@ def decision_record(consent, previous, action, language, manifest):
         "action": classify(previous, consent, action),
         "accepted": list(consent.accepted),
         "refused": [c for c in manifest.optional_ids if c not in consent.accepted],
+        "fingerprints": dict(consent.fingerprints),
     }

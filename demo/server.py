@@ -76,12 +76,14 @@ PAGES = {
                                          "ads": ["ad_storage", "ad_user_data", "ad_personalization"]}},
         "fr": ("Exemple Google", "<h1>Exemple avec des balises Google</h1><p>Cette page utilise un second "
                "manifeste (Google Analytics et Google Ads) et envoie les signaux Google Consent Mode v2. "
-               "Ouvrez la console et inspectez <code>dataLayer</code>.</p><p>État des balises Google : "
-               "<output id='gtag-status'>bloquées</output></p>"
+               "Ouvrez la console et inspectez <code>dataLayer</code>. Comme c'est un autre manifeste, la "
+               "bannière vous redemande votre choix en passant de cette page aux autres.</p>"
+               "<p>État des balises Google : <output id='gtag-status'>bloquées</output></p>"
                "<script type='text/plain' data-consent='analytics' data-src='/gtag-stub.js'></script>"),
         "en": ("Google example", "<h1>Example with Google tags</h1><p>This page uses a second manifest (Google "
                "Analytics and Google Ads) and sends Google Consent Mode v2 signals. Open the console and look "
-               "at <code>dataLayer</code>.</p><p>Google tags: <output id='gtag-status'>blocked</output></p>"
+               "at <code>dataLayer</code>. As this is another manifest, the banner asks again when you move "
+               "between this page and the others.</p><p>Google tags: <output id='gtag-status'>blocked</output></p>"
                "<script type='text/plain' data-consent='analytics' data-src='/gtag-stub.js'></script>"),
     },
 }

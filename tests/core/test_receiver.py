@@ -16,7 +16,9 @@ from banner.receiver import FIELDS, MAX_BODY, RecordError, handle_post, open_db,
 NOW = 1764403200000
 CID = "k2m9x0c4a7q1v8z3"
 RECORD = {"consentId": CID, "time": NOW, "revision": 3, "language": "fr", "action": "custom",
-          "accepted": ["analytics", "social_media-2"], "refused": ["video"]}
+          "accepted": ["analytics", "social_media-2"], "refused": ["video"],
+          "fingerprints": {"analytics": "4ylmn1", "social_media-2": "000000", "video": "0k9a2c"}}
+FINGERPRINTS = "analytics=4ylmn1,social_media-2=000000,video=0k9a2c"
 
 
 def body(**changes):
@@ -60,6 +62,9 @@ def test_a_valid_record_is_returned_as_it_was_sent():
     ("accepted", "analytics"), ("accepted", ["Analytics"]), ("accepted", [1]), ("accepted", [""]),
     ("accepted", ["a"] * 101), ("accepted", None), ("accepted", {"analytics": True}),
     ("refused", "video"), ("refused", ["9lives"]), ("refused", [None]), ("refused", ["x" * 33]),
+    ("fingerprints", None), ("fingerprints", ["4ylmn1"]), ("fingerprints", {"analytics": "4YLMN1"}),
+    ("fingerprints", {"analytics": "4ylmn"}), ("fingerprints", {"analytics": 4}), ("fingerprints", {"9a": "4ylmn1"}),
+    ("fingerprints", {"c%d" % i: "4ylmn1" for i in range(101)}),
 ])
 def test_each_invalid_field_is_rejected_with_its_name_in_the_message(field, value):
     message = rejected(body(**{field: value}))
@@ -69,7 +74,7 @@ def test_each_invalid_field_is_rejected_with_its_name_in_the_message(field, valu
 @pytest.mark.parametrize("field, value", [
     ("time", 0), ("time", 999999999999999), ("revision", 999999999999999), ("language", "zh-hans"),
     ("action", "withdraw"), ("accepted", []), ("refused", ["a"] * 100), ("consentId", "0" * 8),
-    ("consentId", "z" * 40),
+    ("consentId", "z" * 40), ("fingerprints", {}), ("fingerprints", {"c%d" % i: "zzzzzz" for i in range(100)}),
 ])
 def test_the_limits_of_each_field_are_accepted(field, value):
     assert parse_record(body(**{field: value}))[field] == value
@@ -147,7 +152,28 @@ def test_the_table_has_no_column_for_an_ip_address_or_a_user_agent(tmp_path):
     with sqlite3.connect(path) as db:
         columns = [row[1] for row in db.execute("PRAGMA table_info(consent_log)")]
     assert columns == ["id", "received_at", "consent_id", "decided_at", "revision", "language", "action",
-                       "accepted", "refused"]
+                       "accepted", "refused", "fingerprints"]
+
+
+def test_the_fingerprints_are_stored_as_category_fingerprint_pairs(tmp_path):
+    path = str(tmp_path / "log.sqlite3")
+    store_record(open_db(path), body(), now=1)
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT fingerprints FROM consent_log").fetchall() == [(FINGERPRINTS,)]
+
+
+def test_a_log_created_before_records_had_fingerprints_gains_the_column(tmp_path):
+    path = str(tmp_path / "log.sqlite3")
+    with sqlite3.connect(path) as db:
+        db.execute(open_db(":memory:").execute("SELECT sql FROM sqlite_master").fetchone()[0]
+                   .replace(",\n    fingerprints TEXT NOT NULL DEFAULT ''", ""))
+        db.execute("INSERT INTO consent_log (received_at, consent_id, decided_at, revision, language, action, "
+                   "accepted, refused) VALUES (1, 'oldrecord', 1, 1, 'fr', 'accept_all', 'analytics', '')")
+        assert "fingerprints" not in [row[1] for row in db.execute("PRAGMA table_info(consent_log)")]
+    store_record(open_db(path), body(), now=2)
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT consent_id, fingerprints FROM consent_log ORDER BY id").fetchall() == [
+            ("oldrecord", ""), (CID, FINGERPRINTS)]
 
 
 # --- handle_post over HTTP -------------------------------------------------------------------------------
@@ -250,3 +276,25 @@ def test_a_nesting_bomb_is_answered_400_not_dropped(server):
     status, message = post(url, b"[" * 4000 + b"]" * 4000)
     assert status == 400
     assert message.startswith(b"not JSON")
+
+
+def test_the_reference_server_answers_only_its_path_and_logs_no_client_address(tmp_path, capsys):
+    from banner.receiver import make_handler
+    path = str(tmp_path / "log.sqlite3")
+    db = open_db(path)
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(db, "/consent-log/"))
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        base = "http://127.0.0.1:%d" % httpd.server_address[1]
+        assert post(base + "/consent-log/", body())[0] == 204
+        assert post(base + "/elsewhere/", body())[0] == 404
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(5)
+        db.close()
+    assert len(rows(path)) == 1
+    logged = capsys.readouterr().err
+    assert "POST /consent-log/" in logged and "204" in logged
+    assert "127.0.0.1" not in logged

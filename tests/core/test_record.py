@@ -5,6 +5,7 @@ import json
 import pytest
 
 from banner.consent import decide
+from banner.fingerprint import fingerprints
 from banner.receiver import FIELDS, parse_record
 from banner.record import ACTIONS, classify, decision_record
 
@@ -25,8 +26,16 @@ def made(manifest, action, choices=(), consent_id=CID2, now=NOW + 1000):
 def test_a_record_holds_the_decision_and_nothing_about_the_visitor(manifest):
     record = decision_record(made(manifest, "custom", ["social", "analytics"]), None, "custom", "en", manifest)
     assert record == {"consentId": CID2, "time": NOW + 1000, "revision": 3, "language": "en", "action": "custom",
-                      "accepted": ["analytics", "social"], "refused": ["video"]}
+                      "accepted": ["analytics", "social"], "refused": ["video"],
+                      "fingerprints": fingerprints(manifest)}
     assert sorted(record) == sorted(FIELDS)
+
+
+def test_a_record_names_the_content_the_visitor_decided_on_with_the_fingerprints_the_cookie_stores(manifest):
+    consent = made(manifest, "reject_all")
+    record = decision_record(consent, None, "reject_all", "fr", manifest)
+    assert record["fingerprints"] == consent.fingerprints
+    assert sorted(record["fingerprints"]) == ["analytics", "social", "video"]
 
 
 def test_accepted_and_refused_split_the_optional_categories_in_manifest_order(manifest):

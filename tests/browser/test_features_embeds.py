@@ -1,0 +1,102 @@
+"""Issue 6: embeds with a placeholder. Until its category is accepted, an <iframe data-consent data-src> has
+no src and is hidden, and an accessible placeholder in its box names the provider with "Autoriser une fois"
+(this page view only, nothing written) and "Toujours autoriser" (accepts the category). Iframes added
+later get the same treatment; withdrawal unloads them. The demo's dataset page has one."""
+
+from browser_kit import consent_value, decode_consent
+
+DATASET = "/explore/dataset/frequentation-parkings/"
+ONCE, ALWAYS = "Autoriser une fois", "Toujours autoriser"
+
+READ_EMBED = """
+var frame = document.querySelector(arguments[0]);
+var holder = frame.getAttribute("data-cb-frame") &&
+             document.querySelector('[data-cb-placeholder="' + frame.getAttribute("data-cb-frame") + '"]');
+return {src: frame.getAttribute("src"), hidden: frame.hidden, shown: frame.getClientRects().length > 0,
+        holder: holder ? {text: holder.textContent, role: holder.getAttribute("role"),
+                          label: holder.getAttribute("aria-label"), before: holder.nextElementSibling === frame,
+                          shown: holder.getClientRects().length > 0} : null};"""
+
+ADD_FRAME = """
+var frame = document.createElement("iframe");
+frame.id = "late"; frame.title = "Carte"; frame.width = "300"; frame.height = "150";
+frame.setAttribute("data-consent", "analytics"); frame.setAttribute("data-provider", "Cartes Démo");
+frame.setAttribute("data-src", "/t/frame.html");
+document.getElementById("main").appendChild(frame);"""
+
+
+def embed(browser, css="iframe[data-consent]"):
+    return browser.js(READ_EMBED, css)
+
+
+def assert_blocked(browser, css, provider):
+    state = embed(browser, css)
+    assert state["src"] in (None, "about:blank") and state["hidden"] and not state["shown"]
+    holder = state["holder"]
+    assert holder and holder["shown"] and holder["before"] and holder["role"] == "group" and holder["label"]
+    assert provider in holder["text"]
+
+
+def placeholder(browser, css="iframe[data-consent]"):
+    holder = browser.find(css).find_element("xpath", "preceding-sibling::*[1]")
+    browser.js("arguments[0].scrollIntoView({block: 'center'});", holder)
+    return holder
+
+
+def test_the_dataset_page_embed_waits_behind_a_placeholder_and_allow_once_loads_it_for_this_view_only(browser, site):
+    browser.open(site.url(DATASET))
+    assert_blocked(browser, "iframe[data-consent]", "Tableaux de bord Démo")
+    assert sorted(browser.buttons(placeholder(browser))) == [ONCE, ALWAYS]
+    browser.button(placeholder(browser), ONCE).click()
+    browser.wait_js("var f = document.querySelector('iframe[data-consent]');"
+                    " return f.contentDocument && !!f.contentDocument.getElementById('embed');",
+                    "the embed did not load")
+    state = embed(browser)
+    assert state["src"] == "/embed.html" and state["shown"] and state["holder"] is None
+    assert browser.cookie("cookies_preferences") is None, "allow once wrote a choice"
+    assert browser.find("#analytics-status").text == "inactive", "allow once accepted the whole category"
+    assert browser.banner() is not None
+    browser.reload()
+    assert_blocked(browser, "iframe[data-consent]", "Tableaux de bord Démo")
+
+
+def test_always_allow_accepts_the_category_and_loads_the_embed(browser, site):
+    browser.open(site.url(DATASET))
+    browser.button(placeholder(browser), ALWAYS).click()
+    browser.wait_no_banner()
+    assert decode_consent(browser.cookie("cookies_preferences")["value"]).accepted == ("analytics",)
+    browser.wait_js("return document.querySelector('iframe[data-consent]').getAttribute('src') === '/embed.html'")
+    assert embed(browser)["holder"] is None and embed(browser)["shown"]
+    browser.wait_js("return !!window.demoAnalytics", "the category's other content did not run")
+
+
+def test_an_iframe_added_later_gets_a_placeholder_and_withdrawal_unloads_it(browser, site):
+    url = site.page("/t/late-embed.html", {"manifest": "/t/cookies.json", "languages": ["fr", "en"]}, probes=False,
+                    head="<style>iframe { display: block; width: 100%; }</style>")   # a portal's responsive CSS
+    browser.open(url)
+    browser.js(ADD_FRAME)
+    browser.wait(lambda d: embed(browser, "#late")["holder"], "the late iframe got no placeholder")
+    assert_blocked(browser, "#late", "Cartes Démo")
+    browser.button(placeholder(browser, "#late"), ALWAYS).click()
+    browser.wait_js("return document.getElementById('late').getAttribute('src') === '/t/frame.html'")
+    browser.wait_js("return window.__frameLoads === 1", "the embed did not load")
+    # Withdrawal: the centre's "Tout refuser" unloads the iframe at once and brings the placeholder back.
+    browser.js("window.__samePage = true;")
+    browser.find("#manage").click()
+    browser.click_dialog("Tout refuser")
+    browser.wait_no_dialog()
+    browser.wait_js("return document.getElementById('late').getAttribute('src') === 'about:blank'")
+    assert browser.js("return window.__samePage") is True
+    assert_blocked(browser, "#late", "Cartes Démo")
+
+
+def test_an_iframe_added_later_loads_directly_when_its_category_is_accepted(browser, site):
+    browser.set_cookie("cookies_preferences", consent_value(["analytics"]))
+    url = site.page("/t/late-embed-accepted.html", {"manifest": "/t/cookies.json", "languages": ["fr", "en"]},
+                    probes=False)
+    browser.open(url)
+    browser.js(ADD_FRAME)
+    browser.wait_js("return document.getElementById('late').getAttribute('src') === '/t/frame.html'",
+                    "the late iframe did not load")
+    state = embed(browser, "#late")
+    assert state["holder"] is None and state["shown"]
