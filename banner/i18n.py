@@ -8,7 +8,7 @@
 - The language choice and the django_language cookie exist only when the portal offers several languages.
 """
 
-from .lang import SHIPPED, RTL, table
+from .lang import SHIPPED, RTL, table, more
 
 LANGUAGE_COOKIE = "django_language"
 LANGUAGE_COOKIE_MAX_AGE = 31536000   # 12 months, as the portal's cookie policy says
@@ -37,10 +37,12 @@ def pick_language(languages, requested=None, html_lang=""):
     return languages[0]
 
 
-def strings(language, available=SHIPPED):
-    """Built-in interface strings for a language (English when we ship none for it). `available` is what
-    this page has loaded (the shell knows which language bundles arrived)."""
-    return table(interface_language(language, available))
+def strings(language, available=SHIPPED, complete=False):
+    """Built-in interface strings for a language (English when we ship none for it): the first layer's,
+    or all of them with `complete`. `available` is what this page has loaded (the shell knows which
+    language bundles arrived)."""
+    code = interface_language(language, available)
+    return dict(table(code), **more(code)) if complete else dict(table(code))
 
 
 def interface_language(language, available=SHIPPED):

@@ -34,7 +34,7 @@ SRC = os.path.join(ROOT, "static", "src")
 PACKAGE = "banner"
 CPYTHON_ONLY = {"__main__.py", "receiver.py"}
 EXTRA = {"banner.ui.preferences", "banner.ui.tables", "banner.ui.policy", "banner.ui.embeds", "banner.ui.reopen",
-         "banner.google", "banner.record"}
+         "banner.google", "banner.record"}          # plus the French and English `_more` strings
 TERSER = os.path.join(ROOT, "node_modules", ".bin", "terser")
 
 sys.path.insert(0, ROOT)
@@ -85,8 +85,12 @@ def modules(package_dir=os.path.join(ROOT, PACKAGE)):
 def bundle_name(module):
     if module in EXTRA:
         return "consent-extra.js"
-    if module.startswith("banner.lang.") and module.split(".")[-1] not in IN_MAIN_BUNDLE:
-        return "consent-lang-%s.js" % module.split(".")[-1]
+    if module.startswith("banner.lang."):
+        code, _, part = module.split(".")[-1].partition("_")
+        if code not in IN_MAIN_BUNDLE:
+            return "consent-lang-%s.js" % code
+        if part == "more":
+            return "consent-extra.js"
     return "consent.brython.js"
 
 

@@ -44,7 +44,10 @@ class App:
             return then()
 
         def loaded():
-            self.extra_ready = True
+            if not self.extra_ready:
+                self.extra_ready = True
+                # the centre's, policy page's and embeds' strings came with the extra bundle
+                self.strings.update(strings(self.config.language, self.page.available_languages, complete=True))
             then()
         self.page.load_bundle("extra", self.guard(loaded),
                               lambda reason: self.page.error("cannot load the preferences centre (%s)" % reason))
@@ -221,6 +224,11 @@ class App:
         self.dialog.addEventListener("click", self.guard(self.on_click))
         self.dialog.addEventListener("change", self.guard(self.on_switch))
         self.dialog.addEventListener("close", self.guard(self.on_dialog_closed))
+        dialog = self.dialog
+
+        def cycle_focus(event):
+            preferences.keep_focus_inside(self.doc, dialog, event)
+        self.dialog.addEventListener("keydown", self.guard(cycle_focus))
         self.doc.body.appendChild(self.dialog)
         self.dialog.showModal()
         self.doc.getElementById("cb-prefs-title").focus()

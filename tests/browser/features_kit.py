@@ -51,8 +51,8 @@ def document_script(browser, source):
 
 def strings(code):
     """The built-in interface strings of a language, as the page has them."""
-    from banner.lang import table
-    return table(code)
+    from banner.lang import all_tables
+    return all_tables()[code]
 
 
 def _flatten(value, language):

@@ -7,7 +7,7 @@ import pytest
 
 from banner.i18n import (FALLBACK, LANGUAGE_COOKIE, LANGUAGE_NAMES, direction, interface_language, language_cookie,
                          localize, pick_language, strings)
-from banner.lang import IN_MAIN_BUNDLE, RTL, SHIPPED, all_tables, table
+from banner.lang import IN_MAIN_BUNDLE, RTL, SHIPPED, all_tables, more, table
 from banner.text import is_language_code
 
 STRINGS = all_tables()
@@ -21,13 +21,27 @@ def placeholders(text):
 def test_the_built_in_strings_cover_seven_languages_french_and_english_in_the_main_bundle():
     assert sorted(SHIPPED) == sorted(STRINGS) == BUILT_IN
     assert IN_MAIN_BUNDLE == ("fr", "en")
-    assert all(table(code) is STRINGS[code] for code in SHIPPED)
+    assert all(dict(table(code), **more(code)) == STRINGS[code] for code in SHIPPED)
+
+
+@pytest.mark.parametrize("language", BUILT_IN)
+def test_the_first_layer_and_the_rest_of_a_language_split_the_keys_as_french_does(language):
+    assert sorted(table(language)) == sorted(table("fr"))
+    assert sorted(more(language)) == sorted(more("fr"))
+    assert not set(table(language)) & set(more(language))
+
+
+def test_the_first_layer_strings_are_the_ones_the_first_layer_and_the_failure_dialog_use():
+    assert sorted(table("fr")) == sorted([
+        "banner_title", "banner_text", "changed_text", "policy_link", "accept_all", "reject_all", "customise",
+        "continue_without", "language_label", "saved", "close", "unavailable_title", "unavailable_text"])
 
 
 def test_every_shipped_language_has_its_own_module():
     folder = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
                           "banner", "lang")
-    assert sorted(f[:-3] for f in os.listdir(folder) if f.endswith(".py") and f != "__init__.py") == BUILT_IN
+    modules = sorted(f[:-3] for f in os.listdir(folder) if f.endswith(".py") and f != "__init__.py")
+    assert modules == sorted(BUILT_IN + [code + "_more" for code in BUILT_IN])
 
 
 @pytest.mark.parametrize("language", BUILT_IN)
@@ -110,17 +124,18 @@ def test_pick_language_prefers_the_exact_primary_subtag_over_another_region():
 def test_strings_falls_back_to_the_primary_subtag_then_to_english():
     unshipped = "xx"
     assert unshipped not in STRINGS
-    assert strings("fr") is STRINGS["fr"]
-    assert strings("fr-ca") is STRINGS["fr"]
-    assert strings("ar") is STRINGS["ar"]
-    assert strings(unshipped) is STRINGS["en"]
-    assert strings(unshipped + "-be") is STRINGS["en"]
+    assert strings("fr", complete=True) == STRINGS["fr"]
+    assert strings("fr") == table("fr")
+    assert strings("fr-ca", complete=True) == STRINGS["fr"]
+    assert strings("ar", complete=True) == STRINGS["ar"]
+    assert strings(unshipped, complete=True) == STRINGS["en"]
+    assert strings(unshipped + "-be") == table("en")
     assert [interface_language(c) for c in ("fr-ca", unshipped, "en", "nl-be")] == ["fr", "en", "en", "nl"]
 
 
 def test_a_shipped_language_whose_bundle_the_page_has_not_loaded_falls_back_to_english():
     assert interface_language("de", IN_MAIN_BUNDLE) == "en"
-    assert strings("de", IN_MAIN_BUNDLE) is STRINGS["en"]
+    assert strings("de", IN_MAIN_BUNDLE, complete=True) == STRINGS["en"]
     assert interface_language("de", IN_MAIN_BUNDLE + ("de",)) == "de"
     assert interface_language("fr-ca", IN_MAIN_BUNDLE) == "fr"
 
