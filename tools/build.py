@@ -127,7 +127,7 @@ def _module_imports(name, source, is_package, known):
     return [m for m in result if m in known and m != name]
 
 
-def start_chunks(entry="banner.ui.boot", chunk_chars=2500):
+def start_chunks(entry="banner.ui.boot", chunk_chars=1000):
     """The start-up modules in dependency order, grouped into chunks the loader imports one task at a
     time: compiling everything in one go would block the main thread for hundreds of milliseconds."""
     sources = {name: (source, is_package) for name, source, is_package in modules()

@@ -176,9 +176,28 @@
       files.push("consent-lang-" + primary + ".js");
     }
   });
-  var waiting = files.length;
+  // Download everything now, but evaluate the runtime only once the page has painted: evaluating
+  // brython.js is a long main-thread task, and before the first frame it would delay the portal's own
+  // first contentful paint.
   files.forEach(function (name) {
-    addScript(name, function () { if (--waiting === 0) { whenDomReady(); } },
-              function (what) { waiting = -1; fail(what); });
+    var hint = document.createElement("link");
+    hint.rel = "preload";
+    hint.as = "script";
+    hint.href = base + name + suffix;
+    if (me.nonce) { hint.nonce = me.nonce; }
+    document.head.appendChild(hint);
+  });
+
+  function afterFirstPaint(fn) {
+    if (document.visibilityState === "hidden") { setTimeout(fn, 0); return; }  // no frames in a hidden tab
+    requestAnimationFrame(function () { setTimeout(fn, 0); });   // rAF runs before a paint, the timeout after
+  }
+
+  afterFirstPaint(function () {
+    var waiting = files.length;
+    files.forEach(function (name) {
+      addScript(name, function () { if (--waiting === 0) { whenDomReady(); } },
+                function (what) { waiting = -1; fail(what); });
+    });
   });
 })();
