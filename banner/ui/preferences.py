@@ -34,6 +34,28 @@ def _category(doc, strings, manifest, config, category, checked):
     ])
 
 
+TABBABLE = "button, a[href], input, select, textarea, [tabindex]"
+
+
+def keep_focus_inside(doc, dialog, event):
+    """Tab from the last control goes to the first, Shift+Tab from the first (or from the title, where
+    focus lands on opening) to the last: the WAI-ARIA APG modal dialog pattern. A native modal <dialog>
+    alone lets Tab leave the page for the browser's toolbar."""
+    if event.key != "Tab" or event.altKey or event.ctrlKey or event.metaKey:
+        return
+    items = [n for n in dialog.querySelectorAll(TABBABLE)
+             if n.getAttribute("tabindex") != "-1" and not n.hasAttribute("disabled") and n.getClientRects().length]
+    if not items:
+        return
+    first, last, active = items[0], items[-1], doc.activeElement
+    if event.shiftKey and (active == first or active == dialog or active.getAttribute("tabindex") == "-1"):
+        last.focus()
+        event.preventDefault()
+    elif not event.shiftKey and (active == last or not dialog.contains(active)):
+        first.focus()
+        event.preventDefault()
+
+
 def build(doc, strings, manifest, config, lang, direction, accepted):
     body = [h(doc, "p", {"class": "cb-text"}, [strings["prefs_intro"]]),
             language_choice(doc, strings, config, config.language, "cb-prefs")]
