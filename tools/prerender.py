@@ -47,10 +47,28 @@ class FakeDocument:
         return Text(text)
 
 
+def fnv1a_utf16(text):
+    """FNV-1a over UTF-16 code units, base 36: the loader's `fnv` (JavaScript strings are UTF-16)."""
+    value = 0x811C9DC5
+    data = text.encode("utf-16-le")
+    for i in range(0, len(data), 2):
+        value = ((value ^ (data[i] | data[i + 1] << 8)) * 0x01000193) & 0xFFFFFFFF
+    digits = ""
+    while True:
+        value, digit = divmod(value, 36)
+        digits = "0123456789abcdefghijklmnopqrstuvwxyz"[digit] + digits
+        if not value:
+            return digits
+
+
 def config_key(data):
-    """What the loader compares: the data-config values that shape the first layer."""
-    return json.dumps([data.get("manifest"), data.get("languages", ["fr"]), data.get("language"),
-                       data.get("policyUrl")], ensure_ascii=False, separators=(",", ":"))
+    """What the loader compares: the data-config values that shape the first layer. An inline manifest
+    counts by a hash of its JSON text, so consent.js does not carry a second copy of it."""
+    manifest = data.get("manifest")
+    if not isinstance(manifest, str):
+        manifest = "#" + fnv1a_utf16(json.dumps(manifest, ensure_ascii=False, separators=(",", ":")))
+    return json.dumps([manifest, data.get("languages", ["fr"]), data.get("language"), data.get("policyUrl")],
+                      ensure_ascii=False, separators=(",", ":"))
 
 
 def prerender(config_data, manifest_data):

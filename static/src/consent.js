@@ -82,9 +82,16 @@
     return el;
   }
 
+  function fnv(text) {                                      // mirrors tools/prerender.py fnv1a_utf16
+    var h = 0x811c9dc5;
+    for (var i = 0; i < text.length; i++) { h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0; }
+    return h.toString(36);
+  }
+
   function firstLayer() {
     if (!prerendered || !cfg || document.getElementById("cb-banner")) { return null; }
-    var key = JSON.stringify([cfg.manifest, cfg.languages || ["fr"], cfg.language || null, cfg.policyUrl || null]);
+    var manifest = typeof cfg.manifest === "string" ? cfg.manifest : "#" + fnv(JSON.stringify(cfg.manifest));
+    var key = JSON.stringify([manifest, cfg.languages || ["fr"], cfg.language || null, cfg.policyUrl || null]);
     var gpc = navigator.globalPrivacyControl === true && cfg.respectGPC !== false;
     if (key !== prerendered.key || gpc || /(^|;\s*)cookies_preferences=/.test(document.cookie)) { return null; }
     var lang = pickLanguage((cfg.languages || ["fr"]).map(function (c) { return String(c).toLowerCase(); }),

@@ -1,0 +1,94 @@
+"""The first layer painted ahead of Python (tools/prerender.py + the loader): shown at once on a first
+visit, identical to the live banner that replaces it, clicks made on it meanwhile replayed, and never
+shown when it would be wrong (a stored choice, another data-config)."""
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+from browser_kit import ROOT, consent_value, demo_manifest, render_page
+from features_kit import document_script
+
+# Records the first #cb-banner the page ever shows, the moment it appears, and whether Python had
+# started then; with window.__clickEarly it also clicks that banner's button at once.
+FIRST_BANNER = """
+(function () {
+  window.__first = null;
+  new MutationObserver(function () {
+    var banner = document.getElementById("cb-banner");
+    if (!banner || window.__first) { return; }
+    window.__first = {prerendered: banner.hasAttribute("data-cb-prerendered"), html: banner.outerHTML,
+                      pythonStarted: !!(window.__consentBoot && window.__consentBoot.ready)};
+    var early = sessionStorage.getItem("clickEarly");
+    if (early) { banner.querySelector('[data-cb-action="' + early + '"]').click(); }
+  }).observe(document, {childList: true, subtree: true});
+})();
+"""
+
+
+def first_banner(browser, url, click=None):
+    with document_script(browser, FIRST_BANNER):
+        if click:
+            browser.open(url, ready=False)          # an origin for sessionStorage, then the real visit
+            browser.js("sessionStorage.setItem('clickEarly', arguments[0]);", click)
+            browser.driver.delete_all_cookies()
+        browser.open(url)
+        return browser.js("return window.__first;")
+
+
+def test_a_first_visit_paints_the_prerendered_banner_before_python_and_python_swaps_in_the_same(browser, site):
+    first = first_banner(browser, site.url("/"))
+    assert first["prerendered"] and not first["pythonStarted"]
+    live = browser.banner()
+    assert live.get_attribute("data-cb-prerendered") is None
+    assert len(browser.find_all("#cb-banner")) == 1
+    assert browser.js("return arguments[0].outerHTML;", live) == first["html"].replace(' data-cb-prerendered=""', "")
+
+
+def test_a_click_on_the_prerendered_banner_is_replayed_once_python_starts(browser, site):
+    first = first_banner(browser, site.url("/"), click="reject_all")
+    assert first["prerendered"] and not first["pythonStarted"]
+    browser.wait_no_banner()
+    from banner.cookies import decode_consent
+    stored = decode_consent(browser.cookie("cookies_preferences")["value"])
+    assert stored is not None and stored.accepted == ()
+    assert browser.events()[-1] == ["necessary"]
+
+
+def test_a_visitor_with_a_stored_choice_never_sees_a_prerendered_banner(browser, site):
+    browser.set_cookie("cookies_preferences", consent_value(accepted=["analytics"]), url=site.url("/"))
+    assert first_banner(browser, site.url("/")) is None
+
+
+def test_a_page_whose_config_differs_from_the_build_waits_for_python(browser, site):
+    url = site.page("/t/other-config.html", {"manifest": "/cookies.json", "languages": ["fr"]})
+    first = first_banner(browser, url)
+    assert first is not None and not first["prerendered"]
+
+
+def test_an_inline_manifest_is_recognised_by_its_hash_even_with_non_ascii_text(browser, site):
+    """Built for a data-config holding its manifest inline (accents, an emoji: UTF-16 surrogates), the
+    loader matches the page by the manifest's hash and paints at once."""
+    manifest = demo_manifest()
+    manifest["categories"][1]["description"] = {"fr": "Compter les visites 📊 — données anonymes",
+                                                "en": "Counting visits 📊 — anonymous data"}
+    config = {"manifest": manifest, "languages": ["fr", "en"], "policyUrl": "/pages/cookies/"}
+    out = tempfile.mkdtemp()
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as handle:
+        json.dump(config, handle, ensure_ascii=False)
+    try:
+        subprocess.run([sys.executable, os.path.join(ROOT, "tools", "build.py"), "--prerender", handle.name,
+                        "--out", out], check=True, stdout=subprocess.DEVNULL)
+    finally:
+        os.unlink(handle.name)
+    for name in os.listdir(out):
+        with open(os.path.join(out, name), "rb") as built:
+            kind = "text/css" if name.endswith(".css") else "text/javascript"
+            site.route("/inline-build/" + name, kind, built.read())
+    url = site.route("/t/inline.html", "text/html; charset=utf-8",
+                     render_page(config, loader="/inline-build/consent.js"))
+    first = first_banner(browser, url)
+    assert first["prerendered"] and not first["pythonStarted"]
+    assert browser.banner().get_attribute("data-cb-prerendered") is None
