@@ -149,11 +149,18 @@
     }
   }
 
+  // The stylesheet loads as media="print" (never render-blocking for the portal's own first paint) and
+  // switches to all media when it is in; the painted banner and then the runtime follow it.
+  var cssSettled = [];
   var css = document.createElement("link");                  // one script tag is the whole integration
   css.rel = "stylesheet";
+  css.media = "print";
   css.href = base + "consent.css" + suffix;
-  css.onload = function () {
+  css.onload = css.onerror = function () {
+    css.media = "all";
     if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", paint); } else { paint(); }
+    cssSettled.forEach(function (fn) { fn(); });
+    cssSettled = null;
   };
   document.head.appendChild(css);
 
@@ -183,9 +190,9 @@
       files.push("consent-lang-" + primary + ".js");
     }
   });
-  // Download everything now, but evaluate the runtime only once the page has painted: evaluating
-  // brython.js is a long main-thread task, and before the first frame it would delay the portal's own
-  // first contentful paint.
+  // Download everything now, but evaluate the runtime only once the page (and the prerendered banner)
+  // has painted: evaluating brython.js is a long main-thread task, and before the first frame it would
+  // delay the portal's own first contentful paint and the banner.
   files.forEach(function (name) {
     var hint = document.createElement("link");
     hint.rel = "preload";
@@ -197,7 +204,8 @@
 
   function afterFirstPaint(fn) {
     if (document.visibilityState === "hidden") { setTimeout(fn, 0); return; }  // no frames in a hidden tab
-    requestAnimationFrame(function () { setTimeout(fn, 0); });   // rAF runs before a paint, the timeout after
+    var next = function () { requestAnimationFrame(function () { setTimeout(fn, 0); }); };  // after a paint
+    if (cssSettled) { cssSettled.push(next); } else { next(); }  // and after the painted banner, if any
   }
 
   afterFirstPaint(function () {
