@@ -158,3 +158,9 @@ def config():
         data.setdefault("manifest", "/cookies.json")
         return parse_config(data)[0]
     return build
+
+
+@pytest.fixture
+def demo(parse, demo_data):
+    """The demo portal's manifest, parsed for French and English."""
+    return parse(demo_data(), ["fr", "en"])

@@ -13,11 +13,6 @@ CID = "k2m9x0c4a7q1v8z3"
 
 
 @pytest.fixture
-def demo(parse, demo_data):
-    return parse(demo_data(), ["fr", "en"])
-
-
-@pytest.fixture
 def three(parse, manifest_data):
     """necessary + analytics, video, social: one exact-name cookie each."""
     return parse(manifest_data(["analytics", "video", "social"]))

@@ -16,11 +16,6 @@ DAY_MS = 24 * 3600 * 1000
 CID = "k2m9x0c4a7q1v8z3"
 
 
-@pytest.fixture
-def demo(parse, demo_data):
-    return parse(demo_data(), ["fr", "en"])
-
-
 def choice(manifest, action, decided_at=NOW - 60000, consent_id=CID):
     return encode_consent(decide(manifest, action, decided_at, consent_id))
 
