@@ -90,6 +90,7 @@
 
   function firstLayer() {
     if (!prerendered || !cfg || document.getElementById("cb-banner")) { return null; }
+    if (!cfg.manifest || (typeof cfg.manifest !== "string" && typeof cfg.manifest !== "object")) { return null; }
     var manifest = typeof cfg.manifest === "string" ? cfg.manifest : "#" + fnv(JSON.stringify(cfg.manifest));
     var key = JSON.stringify([manifest, cfg.languages || ["fr"], cfg.language || null, cfg.policyUrl || null]);
     var gpc = navigator.globalPrivacyControl === true && cfg.respectGPC !== false;
@@ -100,6 +101,10 @@
   }
 
   function paint() {
+    try { paintFirstLayer(); } catch (e) { /* never block the start: Python renders the banner anyway */ }
+  }
+
+  function paintFirstLayer() {
     var tree = !boot.ready && firstLayer();
     if (!tree || !document.body) { return; }
     var banner = mount(tree);
@@ -158,9 +163,10 @@
   css.href = base + "consent.css" + suffix;
   css.onload = css.onerror = function () {
     css.media = "all";
-    if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", paint); } else { paint(); }
-    cssSettled.forEach(function (fn) { fn(); });
+    var waiting = cssSettled;
     cssSettled = null;
+    waiting.forEach(function (fn) { fn(); });                  // the runtime starts whatever paint() does
+    if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", paint); } else { paint(); }
   };
   document.head.appendChild(css);
 
