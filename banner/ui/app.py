@@ -10,11 +10,9 @@ first sign of intent (pointer or focus on "Personnaliser" or the footer link) an
 from banner.session import Session
 from banner.cookies import new_consent_id
 from banner.i18n import strings, interface_language, language_cookie, direction
-from banner.ui.dom import h, focus_main, closest
+from banner.ui.dom import h, focus_main, closest, EMBED_SELECTOR, POLICY_SELECTOR
 from banner.ui import notice, scripts
 
-EMBED_SELECTOR = "iframe[data-consent][data-src]"
-POLICY_SELECTOR = "[data-consent-policy]"
 INTENT_SELECTOR = "[data-cb-action=customise], [data-consent-open]"
 
 

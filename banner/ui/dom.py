@@ -1,6 +1,11 @@
 """Building DOM nodes from data. Strings always become text nodes, never markup: a manifest text holding
 `<img onerror=...>` is shown as those characters. No HTML string is ever parsed by the banner."""
 
+# The portal's markup the shell looks for, used by the start-up bundle (to decide whether the extra
+# bundle is needed) and by the extra bundle's modules alike.
+EMBED_SELECTOR = "iframe[data-consent][data-src]"
+POLICY_SELECTOR = "[data-consent-policy]"
+
 
 def h(doc, tag, attrs=None, children=None):
     """createElement + attributes (None/False skipped, True = empty) + children (str -> text node)."""

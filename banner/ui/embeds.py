@@ -5,9 +5,9 @@ Iframes added to the page later get the same treatment (app.App.observe_embeds).
 
 from banner.i18n import localize
 from banner.text import is_safe_url
-from banner.ui.dom import h, closest
+from banner.ui.dom import h, closest, EMBED_SELECTOR
 
-SELECTOR = "iframe[data-consent][data-src]"
+SELECTOR = EMBED_SELECTOR
 
 
 def _provider(frame):
@@ -23,7 +23,6 @@ class Embeds:
     def __init__(self, app):
         self.app = app
         self.doc = app.doc
-        self.observer = None
 
     def refresh(self, accepted):
         for frame in self.doc.querySelectorAll(SELECTOR):

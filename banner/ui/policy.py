@@ -5,10 +5,10 @@
 
 from banner.i18n import localize
 from banner.lang import BROWSER_HELP
-from banner.ui.dom import h
+from banner.ui.dom import h, POLICY_SELECTOR
 from banner.ui.tables import cookie_table
 
-SELECTOR = "[data-consent-policy]"
+SELECTOR = POLICY_SELECTOR
 
 
 def build(doc, strings, manifest, config, level):

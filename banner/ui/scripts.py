@@ -38,16 +38,14 @@ def _revive(doc, old, on_done, report, nonce):
         on_done()
 
 
-def activate_scripts(doc, accepted, report, nonce="", on_finished=None):
+def activate_scripts(doc, accepted, report, nonce=""):
     """Run, in document order, every blocked script whose category is accepted. Returns the categories
-    of the scripts started; `on_finished` is called after the last one has run."""
+    of the scripts started."""
     queue = [s for s in doc.querySelectorAll(SCRIPT_SELECTOR) if s.getAttribute("data-consent") in accepted]
     started = [s.getAttribute("data-consent") for s in queue]
 
     def step():
         if not queue:
-            if on_finished:
-                on_finished()
             return
         old = queue.pop(0)
         _revive(doc, old, step, report, nonce)
