@@ -6,6 +6,10 @@ the loader imports the start-up modules one task at a time so none blocks the ma
 This file never imports `banner.ui`, which needs the browser.
 """
 
+# The one place the version is written: pyproject.toml, the npm package (tools/package.py) and the built
+# loader (`consentBanner.version`) all take it from here.
+__version__ = "0.1.0"
+
 # public name -> the module that defines it
 _EXPORTS = {
     "BannerError": "errors", "ConfigError": "errors", "ManifestError": "errors", "CookieError": "errors",

@@ -6,6 +6,7 @@ problem, nothing optional runs, and the footer link opens an explanation instead
 import javascript
 from browser import window, document
 
+from banner import __version__
 from banner.errors import BannerError, ConfigError
 from banner.config import parse_config
 from banner.manifest import parse_manifest
@@ -120,6 +121,7 @@ class Boot:
 
     def expose_api(self):
         api = window.Object.new()
+        api.version = __version__
         api.show = lambda: self.app.show() if self.app else self.open_preferences()
         api.showPreferences = lambda: self.open_preferences()
         api.accepted = lambda category: bool(self.app and self.app.session.is_accepted(category))

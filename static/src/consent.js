@@ -19,8 +19,8 @@
   var base = me.src.replace(/[^\/]*([?#].*)?$/, "");
   var version = (me.src.match(/[?&]v=([^&#]*)/) || [])[1];
   var suffix = version ? "?v=" + version : "";
-  var extraLanguages = /*EXTRA_LANGUAGES*/[];                  // filled in by tools/build.py
-  var prerendered = /*PRERENDERED*/null;                        // tools/prerender.py: {key, trees}
+  var extraLanguages = /*EXTRA_LANGUAGES*/[];                  // filled in by banner/build.py
+  var prerendered = /*PRERENDERED*/null;                        // banner/prerender.py: {key, trees}
   var boot = window.__consentBoot = {
     config: me.getAttribute("data-config"), manifestText: null, pending: [], ready: false, nonce: me.nonce || ""
   };
@@ -28,6 +28,7 @@
   // Until Python has started, or if it never does, the API answers "nothing optional is accepted";
   // boot.py replaces this stand-in. A call to showPreferences() meanwhile is honoured once ready.
   window.consentBanner = window.consentBanner || {
+    version: /*VERSION*/"",                                     // banner.__version__, filled in by banner/build.py
     accepted: function () { return false; },
     show: function () {},
     showPreferences: function () { if (!boot.ready) { boot.pending.push(document.body); } },
@@ -82,7 +83,7 @@
     return el;
   }
 
-  function fnv(text) {                                      // mirrors tools/prerender.py fnv1a_utf16
+  function fnv(text) {                                      // mirrors banner/prerender.py fnv1a_utf16
     var h = 0x811c9dc5;
     for (var i = 0; i < text.length; i++) { h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0; }
     return h.toString(36);
@@ -118,7 +119,7 @@
     document.body.insertBefore(banner, document.body.firstChild);
   }
 
-  // Start-up modules, in dependency order and in chunks (tools/build.py): each chunk is compiled in its
+  // Start-up modules, in dependency order and in chunks (banner/build.py): each chunk is compiled in its
   // own task, so the page stays responsive while Brython compiles our Python.
   var startChunks = /*START_CHUNKS*/[];
 
