@@ -4,7 +4,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: build demo test test-core test-browser bench clean setup browser
+# Node/npm is optional for `make build`/`make demo`: with it, terser minifies the loader and the runtime.
+NODE_DEPS := $(if $(shell command -v npm 2>/dev/null),node_modules/.installed)
+
+.PHONY: build demo test test-core test-browser bench clean setup browser package
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,8 +28,13 @@ browser:
 
 setup: $(VENV)/.installed node_modules/.installed browser
 
-build: $(VENV)/.installed node_modules/.installed
-	$(PY) tools/build.py --prerender demo/site/config.json --manifest demo/site/cookies.json
+# The packaged assets (banner/static/consent_banner/), then the demo portal's own build into static/dist/.
+build: $(VENV)/.installed $(NODE_DEPS)
+	$(PY) -m banner.build --release --config demo/site/config.json --manifest demo/site/cookies.json --out static/dist
+
+# The wheel and the npm tarball, into dist/, with the list of their files.
+package: setup
+	$(PY) tools/package.py --list
 
 demo: build
 	$(PY) demo/server.py --port $(PORT)
@@ -44,4 +52,4 @@ bench: setup build
 	$(PY) benchmarks/run.py
 
 clean:
-	rm -rf static/dist .pytest_cache
+	rm -rf static/dist banner/static/consent_banner banner/consent.template.js dist build .pytest_cache

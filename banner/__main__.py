@@ -1,8 +1,10 @@
-"""Command line (CPython only; never bundled for the page):
+"""Command line, `consent-banner` once installed (or `python -m banner`; CPython only, never bundled for the page):
 
-    python -m banner validate FILE [--languages fr,en]
-    python -m banner decode VALUE
-    python -m banner serve-log [--db consent-log.sqlite3] [--port 8001] [--path /consent-log/]
+    consent-banner validate FILE [--languages fr,en]
+    consent-banner decode VALUE
+    consent-banner build [--config CONFIG.json [--manifest MANIFEST.json]] --out DIR
+    consent-banner serve-log [--db consent-log.sqlite3] [--port 8001] [--path /consent-log/]
+    consent-banner --version
 
 `validate` applies the same rules as the page (banner.manifest) with Python's `re` standing in for the
 browser's RegExp, and prints one line per problem with its field path. Exit status: 0 valid, 1 invalid,
@@ -14,6 +16,7 @@ import json
 import re
 import sys
 
+from . import __version__
 from .errors import ManifestError
 from .manifest import parse_manifest, text_languages
 from .cookies import decode_consent
@@ -52,7 +55,8 @@ def validate(path, languages, out):
 
 def main(argv=None, out=None):
     out = out or sys.stdout
-    parser = argparse.ArgumentParser(prog="python -m banner", description="consent-banner tools")
+    parser = argparse.ArgumentParser(prog="consent-banner", description="consent-banner tools")
+    parser.add_argument("--version", action="version", version="consent-banner " + __version__)
     sub = parser.add_subparsers(dest="command", required=True)
     check = sub.add_parser("validate", help="check a cookie manifest against its schema rules")
     check.add_argument("file")
@@ -60,11 +64,18 @@ def main(argv=None, out=None):
                                            "language the manifest's texts use)")
     dec = sub.add_parser("decode", help="show what a cookies_preferences value holds")
     dec.add_argument("value")
+    from .build import add_arguments as build_arguments
+    build_arguments(sub.add_parser("build", help="write the files a portal serves into --out DIR, with the "
+                                                  "first layer prerendered for its data-config"))
+    # The static policy page command (`policy`, issue 10) registers its sub-parser here.
     log = sub.add_parser("serve-log", help="run the reference receiver for consent records (SQLite)")
     log.add_argument("--db", default="consent-log.sqlite3")
     log.add_argument("--port", type=int, default=8001)
     log.add_argument("--path", default="/consent-log/")
     args = parser.parse_args(argv)
+    if args.command == "build":
+        from .build import run
+        return run(args)
     if args.command == "serve-log":
         from .receiver import serve
         serve(args.db, args.port, args.path)

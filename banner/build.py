@@ -1,4 +1,9 @@
-"""Build the files a portal serves, into static/dist/:
+"""Build the files a portal serves (CPython only; never bundled for the page).
+
+Two steps, so that a portal's build needs neither Node nor a checkout:
+
+1. `release()` (contributors, from a checkout: `make build` / `make package`) turns the sources into the
+   packaged assets, banner/static/consent_banner/, which the wheel and the npm package ship:
 
     consent.js              the loader (static/src/consent.js, minified with terser when available)
     consent.css             the styles (static/src/consent.css, comments and spaces removed)
@@ -9,9 +14,14 @@
                             Google Consent Mode, consent log
     consent-lang-XX.js      the strings of each other built-in language, loaded when data-config lists it
 
-With `--prerender CONFIG.json --manifest MANIFEST.json` (the portal's data-config and manifest), the
-first layer is rendered ahead of time by banner.ui.notice in CPython and embedded in consent.js, which
-paints it at once on a first visit (tools/prerender.py). `make build` does this for the demo portal.
+   plus banner/consent.template.js, the same minified loader with a hole where a prerendered first layer goes.
+
+2. `build()` (everyone: `consent-banner build --config CONFIG.json --manifest MANIFEST.json --out DIR`)
+   copies the packaged assets into DIR and, given the portal's data-config and manifest, renders the first
+   layer ahead of time with banner.ui.notice (banner/prerender.py) and fills the hole with it: consent.js
+   then paints it at once on a first visit. It writes into DIR only the files it lists in
+   DIR/.consent-banner-build, removes only files listed there by an earlier build, and refuses a
+   directory holding anything else: it never deletes what it did not write.
 
 Bundles are Brython VFS packages (`__BRYTHON__.loadBrythonPackage`), written by our own bundler rather
 than `brython-cli make_package`, which needs CPython >= 3.12 and ignores --exclude-dirs. Python source is
@@ -28,17 +38,23 @@ import subprocess
 import sys
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+HERE = os.path.dirname(os.path.abspath(__file__))          # the banner package, installed or in a checkout
+ROOT = os.path.dirname(HERE)                                 # a checkout's root (release() needs one)
 DIST = os.path.join(ROOT, "static", "dist")
 SRC = os.path.join(ROOT, "static", "src")
+ASSETS = os.path.join(HERE, "static", "consent_banner")      # the packaged assets (where collectstatic looks)
+TEMPLATE = os.path.join(HERE, "consent.template.js")         # the packaged loader with a hole for a prerender
+HOLE = "__CB_PRERENDERED__"                  # an undeclared global: terser can neither rename nor fold it
+RECORD = ".consent-banner-build"             # in an output directory: the files build() wrote there
 PACKAGE = "banner"
-CPYTHON_ONLY = {"__main__.py", "receiver.py"}
+CPYTHON_ONLY = {"__main__.py", "receiver.py", "build.py", "prerender.py"}
 EXTRA = {"banner.ui.preferences", "banner.ui.tables", "banner.ui.policy", "banner.ui.embeds", "banner.ui.reopen",
          "banner.google", "banner.record"}          # plus the French and English `_more` strings
 TERSER = os.path.join(ROOT, "node_modules", ".bin", "terser")
 
-sys.path.insert(0, ROOT)
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+if __package__ in (None, ""):                # run as a script (`python banner/build.py`): import the package beside it
+    sys.path.insert(0, ROOT)
+from banner import __version__  # noqa: E402
 from banner.lang import SHIPPED, IN_MAIN_BUNDLE  # noqa: E402
 
 
@@ -68,7 +84,7 @@ def compact_source(source):
     return "\n".join(out) + "\n"
 
 
-def modules(package_dir=os.path.join(ROOT, PACKAGE)):
+def modules(package_dir=HERE):
     """(module name, compact source, is package) for every module the page may import."""
     for dirpath, dirnames, filenames in os.walk(package_dir):
         dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
@@ -153,28 +169,45 @@ def start_chunks(entry="banner.ui.boot", chunk_chars=1000):
     return chunks + ([current] if current else [])
 
 
-def loader_source(prerendered=None):
+def loader_source(prerendered=None, hole=False):
+    """The loader with this release's facts filled in, and the prerendered first layer (or, with `hole`,
+    the HOLE that build() fills for each portal)."""
     with open(os.path.join(SRC, "consent.js"), encoding="utf-8") as handle:
         source = handle.read()
     extra_languages = [c for c in SHIPPED if c not in IN_MAIN_BUNDLE]
+    source = source.replace('/*VERSION*/""', json.dumps(__version__))
     source = source.replace("/*EXTRA_LANGUAGES*/[]", json.dumps(extra_languages))
     source = source.replace("/*START_CHUNKS*/[]", json.dumps(start_chunks(), separators=(",", ":")))
-    return source.replace("/*PRERENDERED*/null", json.dumps(prerendered, ensure_ascii=False, separators=(",", ":")))
+    first_layer = HOLE if hole else json.dumps(prerendered, ensure_ascii=False, separators=(",", ":"))
+    return source.replace("/*PRERENDERED*/null", first_layer)
 
 
 def prerendered(config_path, manifest_path=None):
     """The ahead-of-time first layer for a portal's data-config (whose manifest is inline, or in
     `manifest_path` when data-config names it by URL)."""
-    from prerender import prerender
-    with open(config_path, encoding="utf-8") as handle:
-        config = json.load(handle)
+    from banner.prerender import prerender
+    config = read_json(config_path)
+    if not isinstance(config, dict):
+        raise BuildError("%s: a data-config is a JSON object" % config_path)
     if isinstance(config.get("manifest"), dict):
         return prerender(config, config["manifest"])
     if not manifest_path:
-        sys.exit("build: %s names its manifest by URL; give the file with --manifest" % config_path)
-    with open(manifest_path, encoding="utf-8") as handle:
-        manifest = json.load(handle)
-    return prerender(config, manifest)
+        raise BuildError("%s names its manifest by URL; give the file with --manifest" % config_path)
+    return prerender(config, read_json(manifest_path))
+
+
+class BuildError(Exception):
+    """A problem the person running the build can fix (bad input, wrong directory): one line, no traceback."""
+
+
+def read_json(path):
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return json.load(handle)
+    except OSError as error:
+        raise BuildError("%s: cannot read: %s" % (path, error.strerror or error))
+    except ValueError as error:
+        raise BuildError("%s: not valid JSON: %s" % (path, error))
 
 
 def minify_js(source):
@@ -214,7 +247,7 @@ def brython_runtime():
     try:
         import brython
     except ImportError:
-        sys.exit("build: the 'brython' package is missing; run `make build` (it installs it from pyproject.toml)")
+        raise BuildError("the 'brython' package is missing; run `make build` (it installs it from pyproject.toml)")
     return os.path.join(os.path.dirname(brython.__file__), "data", "brython.js")
 
 
@@ -223,29 +256,112 @@ def write(directory, name, text):
         out.write(text)
 
 
+def release():
+    """Sources -> the packaged assets (ASSETS and TEMPLATE). Needs a checkout and the `brython` package;
+    minifies with terser when `npm ci` has installed it, and works without it (larger files)."""
+    if not os.path.exists(os.path.join(SRC, "consent.js")):
+        raise BuildError("no static/src/ next to %s: the release step runs in a checkout" % HERE)
+    template = minify_js(loader_source(hole=True))
+    if template.count(HOLE) != 1:
+        raise BuildError("the minified loader holds %d prerender holes, not one" % template.count(HOLE))
+    files = {"consent.js": template.replace(HOLE, "null")}
+    with open(os.path.join(SRC, "consent.css"), encoding="utf-8") as handle:
+        files["consent.css"] = minify_css(handle.read())
+    files.update(bundles())
+    os.makedirs(ASSETS, exist_ok=True)
+    for name in os.listdir(ASSETS):                          # generated, git-ignored: stale bundles go
+        if name.endswith((".js", ".css")):
+            os.remove(os.path.join(ASSETS, name))
+    shutil.copyfile(minified_runtime(brython_runtime()), os.path.join(ASSETS, "brython.js"))
+    for name, text in files.items():
+        write(ASSETS, name, text)
+    write(HERE, os.path.basename(TEMPLATE), template)
+
+
+def packaged_assets():
+    """{file name: path} of the assets this installation ships."""
+    names = sorted(n for n in os.listdir(ASSETS) if n.endswith((".js", ".css"))) if os.path.isdir(ASSETS) else []
+    if "consent.js" not in names or not os.path.exists(TEMPLATE):
+        raise BuildError("this installation has no built assets in %s (in a checkout, run `make build`)" % ASSETS)
+    return {name: os.path.join(ASSETS, name) for name in names}
+
+
+def claim(out, names):
+    """Make `out` ready for `names`: create it, or clear the files an earlier build() listed in its RECORD.
+    A directory holding anything else is refused: its files are someone else's."""
+    if not os.path.isdir(out):
+        if os.path.exists(out):
+            raise BuildError("%s exists and is not a directory" % out)
+        os.makedirs(out)
+        return
+    record = os.path.join(out, RECORD)
+    ours = set(names)
+    if os.path.isfile(record):
+        with open(record, encoding="utf-8") as handle:
+            ours |= {line.strip() for line in handle if line.strip() and os.path.basename(line.strip()) == line.strip()}
+    foreign = sorted(set(os.listdir(out)) - ours - {RECORD})
+    if foreign:
+        raise BuildError("%s holds files this build did not write (%s); give a new or empty directory"
+                         % (out, ", ".join(foreign[:5]) + (", ..." if len(foreign) > 5 else "")))
+    for name in ours - set(names):                           # an earlier build's files this one does not write
+        path = os.path.join(out, name)
+        if os.path.isfile(path):
+            os.remove(path)
+
+
+def build(out, config_path=None, manifest_path=None):
+    """The packaged assets, with the portal's prerendered first layer, into `out`. Returns the file names."""
+    if manifest_path and not config_path:
+        raise BuildError("--manifest goes with --config")
+    first_layer = prerendered(config_path, manifest_path) if config_path else None
+    assets = packaged_assets()
+    out = os.path.abspath(out)
+    claim(out, assets)
+    for name, path in assets.items():
+        if name != "consent.js":
+            shutil.copyfile(path, os.path.join(out, name))
+    with open(TEMPLATE, encoding="utf-8") as handle:
+        template = handle.read()
+    write(out, "consent.js", template.replace(HOLE, json.dumps(first_layer, ensure_ascii=False, separators=(",", ":"))))
+    write(out, RECORD, "".join(name + "\n" for name in sorted(assets)))
+    return sorted(assets)
+
+
 def main(argv=None):
-    parser = argparse.ArgumentParser(description="Build static/dist/.")
-    parser.add_argument("--prerender", metavar="CONFIG.json", help="the portal's data-config, as JSON")
+    """`consent-banner build` (and `python -m banner.build`, which also offers --release for contributors)."""
+    parser = argparse.ArgumentParser(prog="consent-banner build", description="Write the files a portal serves "
+                                     "into DIR, with the first layer prerendered for its data-config.")
+    add_arguments(parser)
+    parser.add_argument("--release", action="store_true", help="contributors: first rebuild the packaged assets "
+                                                                "from a checkout's sources")
+    return run(parser.parse_args(argv))
+
+
+def add_arguments(parser):
+    parser.add_argument("--config", "--prerender", dest="config", metavar="CONFIG.json",
+                        help="the portal's data-config, as JSON: its first layer is rendered now")
     parser.add_argument("--manifest", metavar="MANIFEST.json", help="the portal's cookie manifest (when "
                                                                      "data-config names it by URL)")
-    parser.add_argument("--out", default=DIST, help="output directory (default static/dist)")
-    args = parser.parse_args(argv)
-    if args.manifest and not args.prerender:
-        parser.error("--manifest goes with --prerender")
-    first_layer = prerendered(args.prerender, args.manifest) if args.prerender else None
+    parser.add_argument("--out", metavar="DIR", help="where to write the files (created if missing)")
+
+
+def run(args):
+    try:
+        if getattr(args, "release", False):
+            release()
+        if args.out is None:
+            if getattr(args, "release", False):
+                return 0
+            raise BuildError("give the output directory with --out DIR")
+        names = build(args.out, args.config, args.manifest)
+    except BuildError as error:
+        print("build: %s" % error, file=sys.stderr)
+        return 2
     out = os.path.abspath(args.out)
-    if os.path.isdir(out):
-        shutil.rmtree(out)
-    os.makedirs(out)
-    shutil.copyfile(minified_runtime(brython_runtime()), os.path.join(out, "brython.js"))
-    write(out, "consent.js", minify_js(loader_source(first_layer)))
-    with open(os.path.join(SRC, "consent.css"), encoding="utf-8") as handle:
-        write(out, "consent.css", minify_css(handle.read()))
-    for name, text in sorted(bundles().items()):
-        write(out, name, text)
-    for name in sorted(os.listdir(out)):
-        print("  %s/%-22s %9d bytes" % (os.path.relpath(out, ROOT), name, os.path.getsize(os.path.join(out, name))))
+    for name in names:
+        print("  %s/%-22s %9d bytes" % (os.path.relpath(out), name, os.path.getsize(os.path.join(out, name))))
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -215,15 +215,15 @@ def ours_config():
 
 
 def build_ours():
-    """Build our files for this portal, as a portal would (`tools/build.py --prerender`): the first layer
+    """Build our files for this portal, as a portal would (`consent-banner build --config`): the first layer
     rendered ahead of time for this data-config. Written to benchmarks/.dist, leaving static/dist alone."""
     global DIST
     out = os.path.join(HERE, ".dist")
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as handle:
         json.dump(ours_config(), handle, ensure_ascii=False)
     try:
-        subprocess.run([sys.executable, os.path.join(ROOT, "tools", "build.py"), "--prerender", handle.name,
-                        "--out", out], check=True, stdout=subprocess.DEVNULL)
+        subprocess.run([sys.executable, "-m", "banner.build", "--config", handle.name, "--out", out],
+                       check=True, stdout=subprocess.DEVNULL, cwd=ROOT)
     finally:
         os.unlink(handle.name)
     DIST = out

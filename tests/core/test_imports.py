@@ -2,7 +2,7 @@
 `json`, `typing`, `dataclasses`...), and in CPython, where there is no `browser`: so `banner/*.py` import
 only each other, and only `banner/ui/` may touch the browser.
 
-The exceptions are the CPython-only modules (`__main__.py`, the CLI, and whatever else tools/build.py leaves
+The exceptions are the CPython-only modules (`__main__.py`, the CLI, and whatever else banner/build.py leaves
 out of the page bundle in CPYTHON_ONLY): the list is read from the build script, so a module is exempt
 here exactly when the page never loads it."""
 
@@ -16,12 +16,12 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 
 
 def _cpython_only():
-    with open(os.path.join(ROOT, "tools", "build.py"), encoding="utf-8") as handle:
+    with open(os.path.join(ROOT, "banner", "build.py"), encoding="utf-8") as handle:
         tree = ast.parse(handle.read())
     for node in tree.body:
         if isinstance(node, ast.Assign) and [getattr(t, "id", None) for t in node.targets] == ["CPYTHON_ONLY"]:
             return set(ast.literal_eval(node.value))
-    raise AssertionError("tools/build.py defines no CPYTHON_ONLY")
+    raise AssertionError("banner/build.py defines no CPYTHON_ONLY")
 
 
 CPYTHON_ONLY = _cpython_only()
@@ -67,6 +67,7 @@ NEW_CORE = ("fingerprint.py", "google.py", "record.py")
 def test_the_cli_and_the_receiver_are_left_out_of_the_page_bundle_and_the_core_is_not():
     assert "__main__.py" in CPYTHON_ONLY
     assert "receiver.py" in CPYTHON_ONLY          # json, sqlite3, http.server: never in the page
+    assert {"build.py", "prerender.py"} <= CPYTHON_ONLY   # the build runs in CPython, before any page
     for core in ("__init__.py", "config.py", "consent.py", "cookies.py", "manifest.py", "session.py",
                  "text.py") + NEW_CORE:
         assert core not in CPYTHON_ONLY
