@@ -1,0 +1,91 @@
+"""`consent-banner build` (banner.build.build) on stand-in packaged assets: what it writes into a portal's
+directory, what it removes there, and what it refuses to touch. The real assets and the browser are
+exercised by tests/install/ and tests/browser/test_prerender.py."""
+
+import json
+import os
+
+import pytest
+
+from banner import build
+from banner.__main__ import main
+
+
+@pytest.fixture
+def assets(tmp_path, monkeypatch):
+    """Packaged assets as release() lays them out: a few files and the loader template with its hole."""
+    packaged = tmp_path / "package"
+    packaged.mkdir()
+    for name in ("brython.js", "consent.brython.js", "consent.css", "consent-lang-de.js"):
+        (packaged / name).write_text("/* %s */" % name, encoding="utf-8")
+    (packaged / "consent.js").write_text("var p=null;", encoding="utf-8")
+    template = tmp_path / "consent.template.js"
+    template.write_text("var p=%s;" % build.HOLE, encoding="utf-8")
+    monkeypatch.setattr(build, "ASSETS", str(packaged))
+    monkeypatch.setattr(build, "TEMPLATE", str(template))
+    return packaged
+
+
+def test_it_creates_the_directory_and_records_what_it_wrote(assets, tmp_path):
+    out = tmp_path / "site" / "consent"
+    names = build.build(str(out))
+    assert sorted(p.name for p in out.iterdir()) == sorted(names + [build.RECORD])
+    assert (out / "consent.js").read_text() == "var p=null;"
+    assert (out / build.RECORD).read_text().split() == names
+
+
+def test_the_prerendered_first_layer_fills_the_hole(assets, tmp_path):
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    with open(os.path.join(root, "demo", "site", "cookies.json"), encoding="utf-8") as handle:
+        manifest = json.load(handle)
+    config = tmp_path / "config.json"
+    config.write_text(json.dumps({"manifest": manifest, "languages": ["fr"]}), encoding="utf-8")
+    build.build(str(tmp_path / "out"), str(config))
+    loader = (tmp_path / "out" / "consent.js").read_text(encoding="utf-8")
+    first_layer = json.loads(loader[len("var p="):-1])
+    assert set(first_layer) == {"key", "trees"} and list(first_layer["trees"]) == ["fr"]
+    assert build.HOLE not in loader
+
+
+def test_a_rebuild_removes_only_the_files_an_earlier_build_wrote(assets, tmp_path):
+    out = tmp_path / "out"
+    build.build(str(out))
+    (assets / "consent-lang-de.js").unlink()                 # a newer release no longer ships this file
+    build.build(str(out))
+    assert not (out / "consent-lang-de.js").exists()
+    assert (out / "consent.brython.js").exists()
+
+
+def test_a_directory_holding_other_files_is_refused_and_left_as_it_was(assets, tmp_path, capsys):
+    out = tmp_path / "static"
+    out.mkdir()
+    (out / "site.css").write_text("body{}", encoding="utf-8")
+    (out / "consent.js").write_text("// the portal's own consent.js", encoding="utf-8")
+    assert main(["build", "--out", str(out)]) == 2
+    assert "site.css" in capsys.readouterr().err
+    assert sorted(p.name for p in out.iterdir()) == ["consent.js", "site.css"]
+    assert (out / "consent.js").read_text() == "// the portal's own consent.js"
+
+
+def test_an_earlier_record_cannot_name_files_outside_the_directory(assets, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep", encoding="utf-8")
+    (out / build.RECORD).write_text("../victim.txt\n", encoding="utf-8")
+    build.build(str(out))
+    assert victim.read_text() == "keep"
+
+
+def test_a_config_naming_its_manifest_by_url_needs_the_manifest_file(assets, tmp_path, capsys):
+    config = tmp_path / "config.json"
+    config.write_text(json.dumps({"manifest": "/cookies.json"}), encoding="utf-8")
+    assert main(["build", "--config", str(config), "--out", str(tmp_path / "out")]) == 2
+    assert "--manifest" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+def test_without_packaged_assets_it_says_how_to_get_them(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(build, "ASSETS", str(tmp_path / "missing"))
+    assert main(["build", "--out", str(tmp_path / "out")]) == 2
+    assert "make build" in capsys.readouterr().err
