@@ -185,15 +185,21 @@ def loader_source(prerendered=None, hole=False):
 def prerendered(config_path, manifest_path=None):
     """The ahead-of-time first layer for a portal's data-config (whose manifest is inline, or in
     `manifest_path` when data-config names it by URL)."""
+    from banner.errors import BannerError, ManifestError
     from banner.prerender import prerender
     config = read_json(config_path)
     if not isinstance(config, dict):
         raise BuildError("%s: a data-config is a JSON object" % config_path)
     if isinstance(config.get("manifest"), dict):
-        return prerender(config, config["manifest"])
-    if not manifest_path:
+        manifest, manifest_path = config["manifest"], config_path
+    elif manifest_path:
+        manifest = read_json(manifest_path)
+    else:
         raise BuildError("%s names its manifest by URL; give the file with --manifest" % config_path)
-    return prerender(config, read_json(manifest_path))
+    try:
+        return prerender(config, manifest)
+    except BannerError as error:              # the page would refuse it too: say so now, not at the visitor
+        raise BuildError("%s: %s" % (manifest_path if isinstance(error, ManifestError) else config_path, error))
 
 
 class BuildError(Exception):

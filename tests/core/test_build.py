@@ -85,6 +85,17 @@ def test_a_config_naming_its_manifest_by_url_needs_the_manifest_file(assets, tmp
     assert not (tmp_path / "out").exists()
 
 
+def test_a_manifest_the_page_would_refuse_stops_the_build_with_its_field(assets, tmp_path, capsys):
+    config = tmp_path / "config.json"
+    config.write_text(json.dumps({"manifest": "/cookies.json"}), encoding="utf-8")
+    manifest = tmp_path / "cookies.json"
+    manifest.write_text(json.dumps({"revision": 1, "categories": [], "cookies": []}), encoding="utf-8")
+    assert main(["build", "--config", str(config), "--manifest", str(manifest), "--out", str(tmp_path / "out")]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith("build: %s: manifest: categories" % manifest) and "Traceback" not in error
+    assert not (tmp_path / "out").exists()
+
+
 def test_without_packaged_assets_it_says_how_to_get_them(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(build, "ASSETS", str(tmp_path / "missing"))
     assert main(["build", "--out", str(tmp_path / "out")]) == 2
