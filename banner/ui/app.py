@@ -156,7 +156,7 @@ class App:
         unknown = unknown_categories(mapping, self.manifest)
         if unknown:
             self.page.error("data-config: googleConsentMode: unknown categories %s" % ", ".join(unknown))
-        self.page.gtag("consent", "default", consent_default(mapping))
+        self.page.gtag("consent", "default", consent_default())
 
     def google_update(self):
         if self.config.google_consent_mode:

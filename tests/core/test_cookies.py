@@ -5,7 +5,7 @@ from hypothesis import given, settings, strategies as st
 
 import banner.cookies
 from banner.consent import FORMAT_VERSION, MAX_AGE_SECONDS, Consent, decide
-from banner.cookies import (CONSENT_COOKIE, MAX_VALUE_LENGTH, consent_cookie_string, cookie_domains, cookie_value,
+from banner.cookies import (CONSENT_COOKIE, MAX_VALUE_LENGTH, consent_cookie_string, cookie_domains,
                             decode_consent, encode_consent, erase_strings, names_to_clear, parse_cookie_header,
                             set_cookie_string)
 from banner.manifest import MAX_CATEGORIES, parse_manifest
@@ -251,13 +251,6 @@ def test_parse_cookie_header_keeps_order_duplicates_and_values_with_equals_signs
 @pytest.mark.parametrize("text", ["", None])
 def test_parse_cookie_header_of_nothing_is_empty(text):
     assert parse_cookie_header(text) == []
-
-
-def test_cookie_value_returns_the_first_value_of_a_name_or_none():
-    text = "sessionid=s; cookies_preferences=first; cookies_preferences=second"
-    assert cookie_value(text, CONSENT_COOKIE) == "first"
-    assert cookie_value(text, "missing") is None
-    assert cookie_value(text, "cookies") is None
 
 
 # --- deleting cookies ------------------------------------------------------------------------------------
