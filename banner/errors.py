@@ -11,6 +11,9 @@ Each problem names the field at fault ("categories[1].id") because the person re
 is the portal's integrator, who has the manifest open in another window.
 """
 
+CONSOLE_PREFIX = "consent-banner: "                   # every console message of ours starts with it
+FAIL_CLOSED = " — optional cookies stay refused."     # ends the one error a failed start-up reports
+
 
 class BannerError(Exception):
     """Base class: the banner refuses this input and fails closed."""

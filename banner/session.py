@@ -10,13 +10,19 @@ from .cookies import (CONSENT_COOKIE, consent_cookie_string, decode_consent, era
                       parse_cookie_header, names_to_clear)
 
 
+def gpc_answers(signal, respect_gpc):
+    """Whether a Global Privacy Control signal (navigator.globalPrivacyControl, exactly true) answers
+    "refuse" for a visitor with no stored choice: unless the portal set respectGPC to false."""
+    return signal is True and respect_gpc is not False
+
+
 class Session:
     def __init__(self, manifest, config, cookie_text, now, secure=False, gpc=False):
         self.manifest = manifest
         self.config = config
         self.secure = secure              # the page is https: the consent cookie gets Secure
         # Global Privacy Control: with no stored choice, the visitor's browser has already said no.
-        self.gpc = bool(gpc) and config.respect_gpc
+        self.gpc = gpc_answers(gpc, config.respect_gpc)
         self.consent = None
         self.changed = []                 # optional categories changed since the stored decision
         self.load(cookie_text, now)

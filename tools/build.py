@@ -32,7 +32,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DIST = os.path.join(ROOT, "static", "dist")
 SRC = os.path.join(ROOT, "static", "src")
 PACKAGE = "banner"
-CPYTHON_ONLY = {"__main__.py", "receiver.py"}
+CPYTHON_ONLY = {"__main__.py", "receiver.py", "loader_facts.py"}
 EXTRA = {"banner.ui.preferences", "banner.ui.tables", "banner.ui.policy", "banner.ui.embeds", "banner.ui.reopen",
          "banner.google", "banner.record"}          # plus the French and English `_more` strings
 TERSER = os.path.join(ROOT, "node_modules", ".bin", "terser")
@@ -40,6 +40,7 @@ TERSER = os.path.join(ROOT, "node_modules", ".bin", "terser")
 sys.path.insert(0, ROOT)
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from banner.lang import SHIPPED, IN_MAIN_BUNDLE  # noqa: E402
+from banner import loader_facts  # noqa: E402
 
 
 class _StripDocstrings(ast.NodeTransformer):
@@ -157,6 +158,7 @@ def loader_source(prerendered=None):
     with open(os.path.join(SRC, "consent.js"), encoding="utf-8") as handle:
         source = handle.read()
     extra_languages = [c for c in SHIPPED if c not in IN_MAIN_BUNDLE]
+    source = loader_facts.fill(source)
     source = source.replace("/*EXTRA_LANGUAGES*/[]", json.dumps(extra_languages))
     source = source.replace("/*START_CHUNKS*/[]", json.dumps(start_chunks(), separators=(",", ":")))
     return source.replace("/*PRERENDERED*/null", json.dumps(prerendered, ensure_ascii=False, separators=(",", ":")))

@@ -6,16 +6,15 @@ problem, nothing optional runs, and the footer link opens an explanation instead
 import javascript
 from browser import window, document
 
-from banner.errors import BannerError, ConfigError
+from banner.errors import BannerError, ConfigError, FAIL_CLOSED
 from banner.config import parse_config
 from banner.manifest import parse_manifest
 from banner.i18n import strings, interface_language, pick_language
 from banner.ui.app import App
 from banner.ui.page import Page
 from banner.ui.unavailable import build_unavailable
-from banner.ui.dom import closest
-
-OPEN_SELECTOR = "[data-consent-open]"
+from banner.ui.dom import closest, OPEN_SELECTOR, PRERENDERED_ATTR
+from banner.lang import IN_MAIN_BUNDLE
 
 
 def _parse_json(text, what):
@@ -31,7 +30,9 @@ class Boot:
         self.page = Page(window, document)
         self.app = None
         self.failure = None
-        self.lang = interface_language(pick_language(["fr", "en"], None, document.documentElement.lang), ["fr", "en"])
+        # until data-config is read: the page's language if its strings are in the start-up bundle
+        self.lang = interface_language(pick_language(list(IN_MAIN_BUNDLE), None, document.documentElement.lang),
+                                       IN_MAIN_BUNDLE)
         document.addEventListener("click", self.on_document_click)
         window.addEventListener("focus", self.on_focus)
         self.expose_api()
@@ -81,8 +82,8 @@ class Boot:
     def fail(self, error):
         """Fail closed: report once, run nothing optional, keep the footer link useful."""
         self.failure = str(error)
-        self.page.error(self.failure + " — optional cookies stay refused.")
-        painted = document.querySelector("[data-cb-prerendered]")
+        self.page.error(self.failure + FAIL_CLOSED)
+        painted = document.querySelector("[%s]" % PRERENDERED_ATTR)
         if painted is not None:
             painted.remove()          # its buttons could never act
         self.page.dispatch([])
