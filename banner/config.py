@@ -1,9 +1,7 @@
 """The data-config attribute of the script tag: decoded JSON in, a Config (plus warnings) out.
 
-Keys (see docs/reference.md): `manifest` (URL or inline object, required), `languages` (default ["fr"]),
-`language` (default: <html lang> when offered, else the first), `policyUrl`, `cookieDomain`,
-`respectGPC` (default true), `googleConsentMode` ({category: [consent types]}), `consentLog` (URL),
-`reopenButton` (false, true or a corner).
+The keys are KNOWN_KEYS, described once for integrators in docs/reference.md (README's table lists the
+same keys; tests/core/test_docs.py keeps both in step with KNOWN_KEYS).
 Unknown keys are warnings, not errors: a typo in an optional key must not take consent down with it.
 Wrong types and unsafe URLs are errors: the banner then fails closed.
 """

@@ -1,4 +1,4 @@
-"""Tampered and duplicated cookies_preferences values, at the Session level (issue 4): a value that cannot be
+"""Tampered and duplicated cookies_preferences values, at the Session level: a value that cannot be
 trusted counts as no choice and the next decision replaces it; when the browser sends several values
 (host-only and on a parent domain, or a stale copy), the newest one that still stands wins, whatever the
 order, and a broken or future-dated copy never hides the decision.
