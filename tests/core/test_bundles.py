@@ -9,7 +9,7 @@ import os
 
 import pytest
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from core_kit import ROOT
 START, EXTRA = "consent.brython.js", "consent-extra.js"
 
 

@@ -12,12 +12,7 @@ import pytest
 
 from banner.config import DEFAULT_LANGUAGES, KNOWN_KEYS
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-
-def read(*path):
-    with open(os.path.join(ROOT, *path), encoding="utf-8") as handle:
-        return handle.read()
+from core_kit import ROOT, read
 
 
 def config_table(text):

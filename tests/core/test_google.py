@@ -6,9 +6,8 @@ from banner.config import GOOGLE_TYPES
 from banner.fingerprint import fingerprints
 from banner.google import WAIT_FOR_UPDATE_MS, consent_default, consent_update, unknown_categories
 from banner.session import Session
+from core_kit import NOW, CID
 
-NOW = 1764403200000
-CID = "k2m9x0c4a7q1v8z3"
 MAPPING = {
     "necessary": ["security_storage"],
     "analytics": ["analytics_storage"],

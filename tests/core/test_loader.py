@@ -17,8 +17,7 @@ from banner.fnv import base36, code_points, utf16
 from banner.i18n import pick_language
 from banner.session import gpc_answers
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-LOADER = os.path.join(ROOT, "static", "src", "consent.js")
+from core_kit import read
 NODE = shutil.which("node")       # installed with npm, which `make setup` needs anyway
 
 with open(os.path.join(os.path.dirname(__file__), "shared_cases.json"), encoding="utf-8") as handle:
@@ -26,8 +25,7 @@ with open(os.path.join(os.path.dirname(__file__), "shared_cases.json"), encoding
 
 
 def loader_source():
-    with open(LOADER, encoding="utf-8") as handle:
-        return handle.read()
+    return read("static", "src", "consent.js")
 
 
 def js_function(source, name):
@@ -133,8 +131,7 @@ def test_the_api_stand_in_offers_exactly_the_methods_python_installs():
     stand_in = re.search(r"window\.consentBanner = window\.consentBanner \|\| \{(.*?)\n  \};", loader_source(), re.S)
     assert stand_in
     loader_methods = set(re.findall(r"^\s*(\w+): function", stand_in.group(1), re.M))
-    with open(os.path.join(ROOT, "banner", "ui", "boot.py"), encoding="utf-8") as handle:
-        tree = ast.parse(handle.read())
+    tree = ast.parse(read("banner", "ui", "boot.py"))
     python_methods = {node.targets[0].attr for node in ast.walk(tree) if isinstance(node, ast.Assign)
                       and isinstance(node.targets[0], ast.Attribute) and getattr(node.targets[0].value, "id", "") == "api"}
     assert python_methods and loader_methods == python_methods

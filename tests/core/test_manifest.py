@@ -6,8 +6,7 @@ import pytest
 
 from banner.errors import BannerError, ManifestError
 from banner.manifest import MAX_CATEGORIES, Manifest, parse_manifest, text_languages
-
-FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures")
+from core_kit import FIXTURES
 
 
 def problems_of(parse, data, languages=("fr",)):

@@ -8,9 +8,8 @@ from banner.consent import decide
 from banner.fingerprint import fingerprints
 from banner.receiver import FIELDS, parse_record
 from banner.record import LOGGED_ACTIONS, classify, decision_record
+from core_kit import NOW, CID
 
-NOW = 1764403200000
-CID = "k2m9x0c4a7q1v8z3"
 CID2 = "a0b1c2d3e4f5g6h7"
 
 

@@ -6,10 +6,7 @@ from banner.consent import decide
 from banner.cookies import encode_consent
 from banner.fingerprint import fingerprints
 from banner.session import Session
-
-NOW = 1764403200000
-DAY_MS = 24 * 3600 * 1000
-CID = "k2m9x0c4a7q1v8z3"
+from core_kit import NOW, DAY_MS, CID
 
 
 @pytest.fixture
