@@ -39,38 +39,37 @@ class Boot:
 
     # -- start-up steps ---------------------------------------------------------------------------
     def run(self):
-        try:
-            raw = self.handoff.config
-            if raw is None or raw is javascript.UNDEFINED or raw is javascript.NULL:
-                raise ConfigError("", "the script tag has no data-config attribute")
-            config, warnings = parse_config(_parse_json(raw, "data-config"), document.documentElement.lang or "")
-            for warning in warnings:
-                self.page.warn(warning)
-            self.lang = interface_language(config.language, self.page.available_languages)
-            if isinstance(config.manifest, dict):
-                self.with_manifest(config, config.manifest)
-            else:
-                promise = self.handoff.manifestText
-                if not promise:
-                    promise = window.fetch(config.manifest).then(lambda r: r.text() if r.ok else
-                                                                 window.Promise.reject("HTTP %s" % r.status))
-                promise.then(lambda text: self.guarded(lambda: self.with_manifest(
-                                 config, _parse_json(text, "manifest " + config.manifest))),
-                             lambda reason: self.fail(ConfigError("manifest", "cannot load %s (%s)" % (
-                                 config.manifest, reason))))
-        except BannerError as error:
-            self.fail(error)
-        except Exception as error:
-            # e.g. an inline manifest whose keys break Brython's conversion ("hasOwnProperty"), or a page
-            # whose document.cookie throws: still one error, nothing optional, and an explanation.
-            self.fail(BannerError("start-up failed: %s: %s" % (type(error).__name__, error)))
+        self.guarded(self.read_config)
+
+    def read_config(self):
+        raw = self.handoff.config
+        if raw is None or raw is javascript.UNDEFINED or raw is javascript.NULL:
+            raise ConfigError("", "the script tag has no data-config attribute")
+        config, warnings = parse_config(_parse_json(raw, "data-config"), document.documentElement.lang or "")
+        for warning in warnings:
+            self.page.warn(warning)
+        self.lang = interface_language(config.language, self.page.available_languages)
+        if isinstance(config.manifest, dict):
+            self.with_manifest(config, config.manifest)
+        else:
+            promise = self.handoff.manifestText
+            if not promise:
+                promise = window.fetch(config.manifest).then(lambda r: r.text() if r.ok else
+                                                             window.Promise.reject("HTTP %s" % r.status))
+            promise.then(lambda text: self.guarded(lambda: self.with_manifest(
+                             config, _parse_json(text, "manifest " + config.manifest))),
+                         lambda reason: self.fail(ConfigError("manifest", "cannot load %s (%s)" % (
+                             config.manifest, reason))))
 
     def guarded(self, step):
+        """Run a start-up step; whatever it raises fails closed with one named error."""
         try:
             step()
         except BannerError as error:
             self.fail(error)
         except Exception as error:
+            # e.g. an inline manifest whose keys break Brython's conversion ("hasOwnProperty"), or a page
+            # whose document.cookie throws: still one error, nothing optional, and an explanation.
             self.fail(BannerError("start-up failed: %s: %s" % (type(error).__name__, error)))
 
     def with_manifest(self, config, data):

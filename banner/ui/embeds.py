@@ -8,8 +8,6 @@ from banner.i18n import localize
 from banner.text import is_safe_url
 from banner.ui.dom import h, closest, EMBED_SELECTOR
 
-SELECTOR = EMBED_SELECTOR
-
 
 def _provider(frame):
     named = frame.getAttribute("data-provider")
@@ -33,7 +31,7 @@ class Embeds:
         self.accept_category = accept_category  # "Toujours autoriser": App.accept_category
 
     def refresh(self, accepted):
-        for frame in self.doc.querySelectorAll(SELECTOR):
+        for frame in self.doc.querySelectorAll(EMBED_SELECTOR):
             self.apply(frame, accepted)
 
     def apply(self, frame, accepted):
