@@ -12,7 +12,7 @@ __version__ = "0.1.0"
 
 # public name -> the module that defines it
 _EXPORTS = {
-    "BannerError": "errors", "ConfigError": "errors", "ManifestError": "errors", "CookieError": "errors",
+    "BannerError": "errors", "ConfigError": "errors", "ManifestError": "errors",
     "Manifest": "manifest", "Category": "manifest", "CookieInfo": "manifest", "parse_manifest": "manifest",
     "Config": "config", "parse_config": "config",
     "Consent": "consent", "decide": "consent", "is_current": "consent", "MAX_AGE_DAYS": "consent",

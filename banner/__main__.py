@@ -67,7 +67,7 @@ def main(argv=None, out=None):
     from .build import add_arguments as build_arguments
     build_arguments(sub.add_parser("build", help="write the files a portal serves into --out DIR, with the "
                                                   "first layer prerendered for its data-config"))
-    # The static policy page command (`policy`, issue 10) registers its sub-parser here.
+    # The static policy page command (`policy`) registers its sub-parser here.
     log = sub.add_parser("serve-log", help="run the reference receiver for consent records (SQLite)")
     log.add_argument("--db", default="consent-log.sqlite3")
     log.add_argument("--port", type=int, default=8001)

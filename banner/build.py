@@ -47,15 +47,16 @@ TEMPLATE = os.path.join(HERE, "consent.template.js")         # the packaged load
 HOLE = "__CB_PRERENDERED__"                  # an undeclared global: terser can neither rename nor fold it
 RECORD = ".consent-banner-build"             # in an output directory: the files build() wrote there
 PACKAGE = "banner"
-CPYTHON_ONLY = {"__main__.py", "receiver.py", "build.py", "prerender.py"}
+CPYTHON_ONLY = {"__main__.py", "receiver.py", "build.py", "prerender.py", "loader_facts.py"}
 EXTRA = {"banner.ui.preferences", "banner.ui.tables", "banner.ui.policy", "banner.ui.embeds", "banner.ui.reopen",
-         "banner.google", "banner.record"}          # plus the French and English `_more` strings
+         "banner.ui.signals", "banner.google", "banner.record"}          # plus the French and English `_more` strings
 TERSER = os.path.join(ROOT, "node_modules", ".bin", "terser")
 
 if __package__ in (None, ""):                # run as a script (`python banner/build.py`): import the package beside it
     sys.path.insert(0, ROOT)
 from banner import __version__  # noqa: E402
 from banner.lang import SHIPPED, IN_MAIN_BUNDLE  # noqa: E402
+from banner import loader_facts  # noqa: E402
 
 
 class _StripDocstrings(ast.NodeTransformer):
@@ -176,6 +177,7 @@ def loader_source(prerendered=None, hole=False):
         source = handle.read()
     extra_languages = [c for c in SHIPPED if c not in IN_MAIN_BUNDLE]
     source = source.replace('/*VERSION*/""', json.dumps(__version__))
+    source = loader_facts.fill(source)
     source = source.replace("/*EXTRA_LANGUAGES*/[]", json.dumps(extra_languages))
     source = source.replace("/*START_CHUNKS*/[]", json.dumps(start_chunks(), separators=(",", ":")))
     first_layer = HOLE if hole else json.dumps(prerendered, ensure_ascii=False, separators=(",", ":"))

@@ -1,9 +1,7 @@
 """The data-config attribute of the script tag: decoded JSON in, a Config (plus warnings) out.
 
-Keys (see docs/reference.md): `manifest` (URL or inline object, required), `languages` (default ["fr"]),
-`language` (default: <html lang> when offered, else the first), `policyUrl`, `cookieDomain`,
-`respectGPC` (default true), `googleConsentMode` ({category: [consent types]}), `consentLog` (URL),
-`reopenButton` (false, true or a corner).
+The keys are KNOWN_KEYS, described once for integrators in docs/reference.md (README's table lists the
+same keys; tests/core/test_docs.py keeps both in step with KNOWN_KEYS).
 Unknown keys are warnings, not errors: a typo in an optional key must not take consent down with it.
 Wrong types and unsafe URLs are errors: the banner then fails closed.
 """
@@ -12,6 +10,8 @@ from .errors import ConfigError
 from .text import is_language_code, is_safe_url, is_fetch_url
 from .i18n import pick_language
 
+DEFAULT_LANGUAGES = ("fr",)       # `languages` when data-config omits it
+RESPECT_GPC_DEFAULT = True
 KNOWN_KEYS = ("manifest", "languages", "language", "policyUrl", "cookieDomain", "respectGPC",
               "googleConsentMode", "consentLog", "reopenButton")
 CORNERS = ("bottom-left", "bottom-right", "top-left", "top-right")
@@ -42,7 +42,7 @@ class Config:
 
 
 def _languages(data):
-    value = data.get("languages", ["fr"])
+    value = data.get("languages", list(DEFAULT_LANGUAGES))
     if not isinstance(value, list) or not value:
         raise ConfigError("languages", "must be a non-empty list of language codes, e.g. [\"fr\", \"en\"]")
     codes = []
@@ -114,7 +114,7 @@ def parse_config(data, html_lang=""):
     requested = data.get("language")
     if requested is not None and (not isinstance(requested, str) or requested.lower() not in languages):
         raise ConfigError("language", "must be one of %s (got %r)" % (", ".join(languages), requested))
-    respect_gpc = data.get("respectGPC", True)
+    respect_gpc = data.get("respectGPC", RESPECT_GPC_DEFAULT)
     if not isinstance(respect_gpc, bool):
         raise ConfigError("respectGPC", "must be true or false")
     language = pick_language(languages, requested.lower() if requested else None, html_lang)

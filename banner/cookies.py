@@ -119,14 +119,6 @@ def parse_cookie_header(text):
     return pairs
 
 
-def cookie_value(text, name):
-    """The first value of a cookie named `name` in document.cookie text, or None."""
-    for key, value in parse_cookie_header(text):
-        if key == name:
-            return value
-    return None
-
-
 def _is_ip(hostname):
     return ":" in hostname or all(p and all(c in DIGITS for c in p) for p in hostname.split("."))
 

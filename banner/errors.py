@@ -2,12 +2,17 @@
 
     BannerError            base: str(error) is a message an integrator can act on
     ├── ConfigError        the data-config attribute (JSON, types, values)
-    ├── ManifestError      the cookie manifest; carries every problem found, each with its field path
-    └── CookieError        a cookies_preferences value that cannot be trusted (used by tests and servers)
+    └── ManifestError      the cookie manifest; carries every problem found, each with its field path
+
+A cookies_preferences value that cannot be trusted is not an error: cookies.decode_consent returns None
+and the visitor is simply asked again.
 
 Each problem names the field at fault ("categories[1].id") because the person reading the console
 is the portal's integrator, who has the manifest open in another window.
 """
+
+CONSOLE_PREFIX = "consent-banner: "                   # every console message of ours starts with it
+FAIL_CLOSED = " — optional cookies stay refused."     # ends the one error a failed start-up reports
 
 
 class BannerError(Exception):
@@ -30,7 +35,3 @@ class ManifestError(BannerError):
         self.problems = list(problems)
         lines = [(p + ": " if p else "") + m for p, m in self.problems]
         BannerError.__init__(self, "manifest: " + "; ".join(lines))
-
-
-class CookieError(BannerError):
-    """A stored consent value was rejected; the reason says why it counts as no choice."""

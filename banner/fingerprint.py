@@ -6,12 +6,11 @@ a new cookie, a new provider or a new purpose changes it; a lifetime or a descri
 Texts are taken in one reference language (French when present, as the portals' legal language, then
 English, else the first code in sorted order), so adding a translation does not ask everyone again.
 
-FNV-1a (32 bits) over code points: the same number in CPython and in Brython, with builtins only.
+FNV-1a (32 bits) over code points (fnv.code_points): the same number in CPython and in Brython.
 """
 
-FNV_OFFSET = 0x811C9DC5
-FNV_PRIME = 0x01000193
-ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz"
+from .fnv import code_points, base36
+
 WIDTH = 6        # 36**6 > 2**31: six base-36 digits hold most of the 32 bits
 
 
@@ -23,27 +22,12 @@ def _reference(text):
     return text[keys[0]] if keys else ""
 
 
-def fnv1a(text):
-    value = FNV_OFFSET
-    for char in text:
-        value = ((value ^ ord(char)) * FNV_PRIME) & 0xFFFFFFFF
-    return value
-
-
-def base36(value, width=WIDTH):
-    digits = ""
-    for _ in range(width):
-        digits = ALPHABET[value % 36] + digits
-        value //= 36
-    return digits
-
-
 def category_fingerprint(manifest, category_id):
     entries = []
     for cookie in manifest.cookies_of(category_id):
         entries.append("\x1f".join([cookie.storage, cookie.name, cookie.match or "", _reference(cookie.provider),
                                     _reference(cookie.purpose)]))
-    return base36(fnv1a("\x1e".join(sorted(entries))))
+    return base36(code_points("\x1e".join(sorted(entries))), WIDTH)
 
 
 def fingerprints(manifest):

@@ -1,9 +1,9 @@
 """Google Consent Mode v2 signals, computed from the accepted categories.
 
-The portal maps its categories to Google consent types in data-config (`googleConsentMode`). Before any
-Google tag can run, the loader sends `gtag("consent", "default", ...)` with every type denied; the page
-then sends one `update` with `consent_update(...)` on every load with a stored choice and after every
-decision. This is a signalling layer only: Google tags stay blocked (`data-consent`) until accepted.
+The portal maps its categories to Google consent types in data-config (`googleConsentMode`). At start-up,
+before any blocked Google tag can run, the page (banner.ui) sends `gtag("consent", "default", ...)` with
+every type denied, then one `update` with `consent_update(...)` on every load with a stored choice and
+after every decision. This is a signalling layer only: Google tags stay blocked (`data-consent`) until accepted.
 """
 
 from .config import GOOGLE_TYPES
@@ -17,10 +17,10 @@ def unknown_categories(mapping, manifest):
     return [c for c in mapping if c not in ids]
 
 
-def consent_default(mapping):
-    """Every type denied: the standard ones plus any the mapping names."""
-    types = list(GOOGLE_TYPES)
-    signal = {t: "denied" for t in types}
+def consent_default():
+    """Every Consent Mode type denied (config.py accepts no other types in a mapping), waiting briefly for
+    the update a stored choice sends."""
+    signal = {t: "denied" for t in GOOGLE_TYPES}
     signal["wait_for_update"] = WAIT_FOR_UPDATE_MS
     return signal
 

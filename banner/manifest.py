@@ -77,10 +77,6 @@ class Manifest:
         return None
 
     @property
-    def required_id(self):
-        return [c.id for c in self.categories if c.required][0]
-
-    @property
     def optional_ids(self):
         return [c.id for c in self.categories if not c.required]
 

@@ -9,10 +9,9 @@ Inputs are the portal's own data-config and manifest, so a prerender is only use
 config matches (`key`); any other page simply waits for Python.
 """
 
-import json
-
 from banner.__main__ import regex_ok
 from banner.config import parse_config
+from banner.loader_facts import config_key
 from banner.manifest import parse_manifest
 from banner.i18n import strings, interface_language, direction
 from banner.ui import notice
@@ -45,30 +44,6 @@ class FakeDocument:
 
     def createTextNode(self, text):
         return Text(text)
-
-
-def fnv1a_utf16(text):
-    """FNV-1a over UTF-16 code units, base 36: the loader's `fnv` (JavaScript strings are UTF-16)."""
-    value = 0x811C9DC5
-    data = text.encode("utf-16-le")
-    for i in range(0, len(data), 2):
-        value = ((value ^ (data[i] | data[i + 1] << 8)) * 0x01000193) & 0xFFFFFFFF
-    digits = ""
-    while True:
-        value, digit = divmod(value, 36)
-        digits = "0123456789abcdefghijklmnopqrstuvwxyz"[digit] + digits
-        if not value:
-            return digits
-
-
-def config_key(data):
-    """What the loader compares: the data-config values that shape the first layer. An inline manifest
-    counts by a hash of its JSON text, so consent.js does not carry a second copy of it."""
-    manifest = data.get("manifest")
-    if not isinstance(manifest, str):
-        manifest = "#" + fnv1a_utf16(json.dumps(manifest, ensure_ascii=False, separators=(",", ":")))
-    return json.dumps([manifest, data.get("languages", ["fr"]), data.get("language"), data.get("policyUrl")],
-                      ensure_ascii=False, separators=(",", ":"))
 
 
 def prerender(config_data, manifest_data):

@@ -15,7 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from .cookies import ID_ALPHABET, is_consent_id
 from .fingerprint import WIDTH as FINGERPRINT_WIDTH
-from .record import ACTIONS
+from .record import LOGGED_ACTIONS
 from .text import is_identifier, is_language_code
 
 MAX_BODY = 8192
@@ -78,8 +78,8 @@ def parse_record(body):
         raise RecordError("consentId: must be 8-40 characters of [0-9a-z]")
     if not is_language_code(data["language"]):
         raise RecordError("language: must be a language code")
-    if data["action"] not in ACTIONS:
-        raise RecordError("action: must be one of %s" % ", ".join(ACTIONS))
+    if data["action"] not in LOGGED_ACTIONS:
+        raise RecordError("action: must be one of %s" % ", ".join(LOGGED_ACTIONS))
     _int(data["time"], "time")
     if _int(data["revision"], "revision") < 1:
         raise RecordError("revision: must be at least 1")

@@ -7,7 +7,10 @@ that is all the portal needs to demonstrate how consent was obtained. The refere
 (banner/receiver.py) validates these fields.
 """
 
-ACTIONS = ("accept_all", "reject_all", "custom", "withdraw")
+from .consent import ACTIONS
+
+# The actions a record names: a decision's own, or "withdraw" when it takes back an earlier acceptance.
+LOGGED_ACTIONS = tuple(ACTIONS) + ("withdraw",)
 
 
 def classify(previous, consent, action):

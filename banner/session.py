@@ -10,13 +10,19 @@ from .cookies import (CONSENT_COOKIE, consent_cookie_string, decode_consent, era
                       parse_cookie_header, names_to_clear)
 
 
+def gpc_answers(signal, respect_gpc):
+    """Whether a Global Privacy Control signal (navigator.globalPrivacyControl, exactly true) answers
+    "refuse" for a visitor with no stored choice: unless the portal set respectGPC to false."""
+    return signal is True and respect_gpc is not False
+
+
 class Session:
     def __init__(self, manifest, config, cookie_text, now, secure=False, gpc=False):
         self.manifest = manifest
         self.config = config
         self.secure = secure              # the page is https: the consent cookie gets Secure
         # Global Privacy Control: with no stored choice, the visitor's browser has already said no.
-        self.gpc = bool(gpc) and config.respect_gpc
+        self.gpc = gpc_answers(gpc, config.respect_gpc)
         self.consent = None
         self.changed = []                 # optional categories changed since the stored decision
         self.load(cookie_text, now)
@@ -57,6 +63,32 @@ class Session:
 
     def is_accepted(self, category_id):
         return category_id in self.accepted
+
+    def choices_with(self, category_id):
+        """"Toujours autoriser" on an embed: the custom choice that keeps what is accepted and adds this
+        optional category, or None when there is nothing to add (unknown, required, or accepted already)."""
+        optional = self.manifest.optional_ids
+        chosen = [c for c in self.accepted if c in optional]
+        if category_id not in optional or category_id in chosen:
+            return None
+        return chosen + [category_id]
+
+    def withdrawn(self, before, ran):
+        """Categories accepted `before` and refused now whose scripts already ran in this page view:
+        scripts cannot be unloaded, so only a reload stops them."""
+        accepted = self.accepted
+        return [c for c in before if c not in accepted and c in ran]
+
+    def reload(self, cookie_text, now):
+        """Re-read the cookie (another tab may have decided) and say what the page must do: "apply" a
+        decision made elsewhere, "ask" with the banner, or None when nothing changed for this page."""
+        was = self.consent
+        self.load(cookie_text, now)
+        if self.consent == was:
+            return None
+        if self.decided and not self.changed:
+            return "apply"
+        return "ask" if self.needs_banner else None
 
     def decide(self, action, now, consent_id, choices=()):
         """Apply a user action; return the document.cookie string that records it."""

@@ -7,16 +7,15 @@ import javascript
 from browser import window, document
 
 from banner import __version__
-from banner.errors import BannerError, ConfigError
+from banner.errors import BannerError, ConfigError, FAIL_CLOSED
 from banner.config import parse_config
 from banner.manifest import parse_manifest
 from banner.i18n import strings, interface_language, pick_language
 from banner.ui.app import App
 from banner.ui.page import Page
 from banner.ui.unavailable import build_unavailable
-from banner.ui.dom import closest
-
-OPEN_SELECTOR = "[data-consent-open]"
+from banner.ui.dom import closest, OPEN_SELECTOR, PRERENDERED_ATTR
+from banner.lang import IN_MAIN_BUNDLE
 
 
 def _parse_json(text, what):
@@ -32,45 +31,46 @@ class Boot:
         self.page = Page(window, document)
         self.app = None
         self.failure = None
-        self.lang = interface_language(pick_language(["fr", "en"], None, document.documentElement.lang), ["fr", "en"])
+        # until data-config is read: the page's language if its strings are in the start-up bundle
+        self.lang = interface_language(pick_language(list(IN_MAIN_BUNDLE), None, document.documentElement.lang),
+                                       IN_MAIN_BUNDLE)
         document.addEventListener("click", self.on_document_click)
         window.addEventListener("focus", self.on_focus)
         self.expose_api()
 
     # -- start-up steps ---------------------------------------------------------------------------
     def run(self):
-        try:
-            raw = self.handoff.config
-            if raw is None or raw is javascript.UNDEFINED or raw is javascript.NULL:
-                raise ConfigError("", "the script tag has no data-config attribute")
-            config, warnings = parse_config(_parse_json(raw, "data-config"), document.documentElement.lang or "")
-            for warning in warnings:
-                self.page.warn(warning)
-            self.lang = interface_language(config.language, self.page.available_languages)
-            if isinstance(config.manifest, dict):
-                self.with_manifest(config, config.manifest)
-            else:
-                promise = self.handoff.manifestText
-                if not promise:
-                    promise = window.fetch(config.manifest).then(lambda r: r.text() if r.ok else
-                                                                 window.Promise.reject("HTTP %s" % r.status))
-                promise.then(lambda text: self.guarded(lambda: self.with_manifest(
-                                 config, _parse_json(text, "manifest " + config.manifest))),
-                             lambda reason: self.fail(ConfigError("manifest", "cannot load %s (%s)" % (
-                                 config.manifest, reason))))
-        except BannerError as error:
-            self.fail(error)
-        except Exception as error:
-            # e.g. an inline manifest whose keys break Brython's conversion ("hasOwnProperty"), or a page
-            # whose document.cookie throws: still one error, nothing optional, and an explanation.
-            self.fail(BannerError("start-up failed: %s: %s" % (type(error).__name__, error)))
+        self.guarded(self.read_config)
+
+    def read_config(self):
+        raw = self.handoff.config
+        if raw is None or raw is javascript.UNDEFINED or raw is javascript.NULL:
+            raise ConfigError("", "the script tag has no data-config attribute")
+        config, warnings = parse_config(_parse_json(raw, "data-config"), document.documentElement.lang or "")
+        for warning in warnings:
+            self.page.warn(warning)
+        self.lang = interface_language(config.language, self.page.available_languages)
+        if isinstance(config.manifest, dict):
+            self.with_manifest(config, config.manifest)
+        else:
+            promise = self.handoff.manifestText
+            if not promise:
+                promise = window.fetch(config.manifest).then(lambda r: r.text() if r.ok else
+                                                             window.Promise.reject("HTTP %s" % r.status))
+            promise.then(lambda text: self.guarded(lambda: self.with_manifest(
+                             config, _parse_json(text, "manifest " + config.manifest))),
+                         lambda reason: self.fail(ConfigError("manifest", "cannot load %s (%s)" % (
+                             config.manifest, reason))))
 
     def guarded(self, step):
+        """Run a start-up step; whatever it raises fails closed with one named error."""
         try:
             step()
         except BannerError as error:
             self.fail(error)
         except Exception as error:
+            # e.g. an inline manifest whose keys break Brython's conversion ("hasOwnProperty"), or a page
+            # whose document.cookie throws: still one error, nothing optional, and an explanation.
             self.fail(BannerError("start-up failed: %s: %s" % (type(error).__name__, error)))
 
     def with_manifest(self, config, data):
@@ -82,8 +82,8 @@ class Boot:
     def fail(self, error):
         """Fail closed: report once, run nothing optional, keep the footer link useful."""
         self.failure = str(error)
-        self.page.error(self.failure + " — optional cookies stay refused.")
-        painted = document.querySelector("[data-cb-prerendered]")
+        self.page.error(self.failure + FAIL_CLOSED)
+        painted = document.querySelector("[%s]" % PRERENDERED_ATTR)
         if painted is not None:
             painted.remove()          # its buttons could never act
         self.page.dispatch([])

@@ -5,6 +5,13 @@
 # bundle is needed) and by the extra bundle's modules alike.
 EMBED_SELECTOR = "iframe[data-consent][data-src]"
 POLICY_SELECTOR = "[data-consent-policy]"
+OPEN_SELECTOR = "[data-consent-open]"             # the portal's "Gestion des cookies" links
+
+# Shared with the loader (static/src/consent.js gets them from banner/loader_facts.py at build time):
+PRERENDERED_ATTR = "data-cb-prerendered"          # marks the first layer the loader painted ahead of Python
+ACTION_ATTR = "data-cb-action"                    # a banner button's action: accept_all, customise...
+LANGUAGE_ATTR = "data-cb-language"                # a language button's code
+LANGUAGE_ACTION = "language:"                     # a language click recorded by the loader: "language:en"
 
 
 def h(doc, tag, attrs=None, children=None):

@@ -1,13 +1,12 @@
 """Embeds with a placeholder: until its category is accepted, an `<iframe data-consent data-src>` is
 hidden and an accessible placeholder takes its box, naming the provider, with "Autoriser une fois"
 (loads this iframe for this page view, writes nothing) and "Toujours autoriser" (accepts the category).
-Iframes added to the page later get the same treatment (app.App.observe_embeds)."""
+Iframes added to the page later get the same treatment (app.App.observe_embeds). The App hands in
+only what an embed needs: texts, the manifest, an error report and the "accept this category" action."""
 
 from banner.i18n import localize
 from banner.text import is_safe_url
 from banner.ui.dom import h, closest, EMBED_SELECTOR
-
-SELECTOR = EMBED_SELECTOR
 
 
 def _provider(frame):
@@ -20,12 +19,19 @@ def _provider(frame):
 
 
 class Embeds:
-    def __init__(self, app):
-        self.app = app
-        self.doc = app.doc
+    def __init__(self, doc, strings, manifest, language, lang, direction, report, guard, accept_category):
+        self.doc = doc
+        self.strings = strings              # the interface strings, complete (extra bundle)
+        self.manifest = manifest
+        self.language = language            # of the manifest texts (the category's title)
+        self.lang = lang                    # of the interface strings, and their direction
+        self.direction = direction
+        self.report = report                # Page.error
+        self.guard = guard
+        self.accept_category = accept_category  # "Toujours autoriser": App.accept_category
 
     def refresh(self, accepted):
-        for frame in self.doc.querySelectorAll(SELECTOR):
+        for frame in self.doc.querySelectorAll(EMBED_SELECTOR):
             self.apply(frame, accepted)
 
     def apply(self, frame, accepted):
@@ -38,7 +44,7 @@ class Embeds:
     def load(self, frame):
         src = frame.getAttribute("data-src")
         if not is_safe_url(src):
-            self.app.page.error("refused data-src %r on a blocked iframe: only http(s) or relative URLs load" % src)
+            self.report("refused data-src %r on a blocked iframe: only http(s) or relative URLs load" % src)
             return
         placeholder = self._placeholder_of(frame)
         if placeholder is not None:
@@ -71,16 +77,16 @@ class Embeds:
         return self.doc.querySelector('[data-cb-placeholder="%s"]' % fid)
 
     def _build(self, frame):
-        app, strings = self.app, self.app.strings
-        category = app.manifest.category(frame.getAttribute("data-consent"))
-        cat_title = localize(category.title, app.config.language) if category else frame.getAttribute("data-consent")
+        strings = self.strings
+        category = self.manifest.category(frame.getAttribute("data-consent"))
+        cat_title = localize(category.title, self.language) if category else frame.getAttribute("data-consent")
         width = frame.getAttribute("width") or (str(frame.offsetWidth) if frame.offsetWidth else None)
         height = frame.getAttribute("height") or (str(frame.offsetHeight) if frame.offsetHeight else None)
         text = strings["placeholder_text"].replace("{provider}", _provider(frame)).replace("{category}", cat_title)
         fid = frame.getAttribute("data-cb-frame")
         label = frame.getAttribute("title") or _provider(frame)
         node = h(self.doc, "div", {"class": "cb-embed", "data-cb-placeholder": fid, "role": "group",
-                                   "aria-label": label, "lang": app.lang, "dir": app.direction}, [
+                                   "aria-label": label, "lang": self.lang, "dir": self.direction}, [
             h(self.doc, "p", {"class": "cb-embed__text"}, [text]),
             h(self.doc, "div", {"class": "cb-embed__actions"}, [
                 h(self.doc, "button", {"type": "button", "class": "cb-btn", "data-cb-embed": "once"},
@@ -94,7 +100,7 @@ class Embeds:
             node.style.width = width.replace("px", "") + "px"
         if height and height.replace("px", "").isdigit():
             node.style.minHeight = height.replace("px", "") + "px"
-        node.addEventListener("click", app.guard(lambda ev: self.on_click(ev, frame)))
+        node.addEventListener("click", self.guard(lambda ev: self.on_click(ev, frame)))
         return node
 
     def on_click(self, event, frame):
@@ -106,4 +112,4 @@ class Embeds:
             self.load(frame)
             frame.focus()
         else:
-            self.app.accept_category(frame.getAttribute("data-consent"))
+            self.accept_category(frame.getAttribute("data-consent"))

@@ -3,6 +3,7 @@ storage, events, Google's gtag, beacons and lazily loaded bundles. The core rece
 here as plain values and callables; nothing else in banner/ui touches `window` directly."""
 
 from banner.lang import SHIPPED, IN_MAIN_BUNDLE
+from banner.errors import CONSOLE_PREFIX
 
 EVENT = "consent:change"
 
@@ -61,10 +62,10 @@ class Page:
         self.window.localStorage.removeItem(key)
 
     def error(self, message):
-        self.window.console.error("consent-banner: " + message)
+        self.window.console.error(CONSOLE_PREFIX + message)
 
     def warn(self, message):
-        self.window.console.warn("consent-banner: " + message)
+        self.window.console.warn(CONSOLE_PREFIX + message)
 
     @property
     def gpc(self):

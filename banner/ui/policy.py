@@ -8,8 +8,6 @@ from banner.lang import BROWSER_HELP
 from banner.ui.dom import h, POLICY_SELECTOR
 from banner.ui.tables import cookie_table
 
-SELECTOR = POLICY_SELECTOR
-
 
 def build(doc, strings, manifest, config, level):
     top, sub = "h%d" % level, "h%d" % min(level + 1, 6)
@@ -34,7 +32,7 @@ def build(doc, strings, manifest, config, level):
 
 
 def fill(doc, strings, manifest, config, lang, direction):
-    for target in doc.querySelectorAll(SELECTOR):
+    for target in doc.querySelectorAll(POLICY_SELECTOR):
         level = target.getAttribute("data-consent-policy") or "2"
         level = int(level) if level in ("1", "2", "3", "4", "5") else 2
         while target.firstChild:

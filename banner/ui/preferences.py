@@ -2,7 +2,7 @@
 closes without saving), one switch per category, and each category's cookie table from the manifest."""
 
 from banner.i18n import localize
-from banner.ui.dom import h, button, language_choice
+from banner.ui.dom import h, button, language_choice, focus_main
 from banner.ui.tables import cookie_table
 
 
@@ -75,3 +75,63 @@ def build(doc, strings, manifest, config, lang, direction, accepted):
             button(doc, strings["save"], "save"),
         ]),
     ])
+
+
+class Dialog:
+    """The open preferences centre: built on demand, modal, its switches' state text kept in step, focus
+    returned on closing to what opened it (else the banner's first button, else the page)."""
+
+    def __init__(self, doc, strings, build, on_click, guard, first_layer):
+        self.doc = doc
+        self.strings = strings
+        self.build = build                  # accepted ids -> the <dialog> (the module's build())
+        self.on_click = on_click
+        self.guard = guard
+        self.first_layer = first_layer      # first_layer.FirstLayer
+        self.node = None
+        self.opener = None
+
+    def open(self, opener, accepted):
+        if self.node is not None:
+            return
+        self.opener = opener
+        self.node = node = self.build(accepted)
+        node.addEventListener("click", self.guard(self.on_click))
+        node.addEventListener("change", self.guard(self.on_switch))
+        node.addEventListener("close", self.guard(self.on_closed))
+
+        def cycle_focus(event):
+            keep_focus_inside(self.doc, node, event)
+        node.addEventListener("keydown", self.guard(cycle_focus))
+        self.doc.body.appendChild(node)
+        node.showModal()
+        self.doc.getElementById("cb-prefs-title").focus()
+
+    def chosen(self):
+        """The optional categories switched on."""
+        boxes = self.node.querySelectorAll("input[data-cb-category]")
+        return [b.getAttribute("data-cb-category") for b in boxes if b.checked and not b.disabled]
+
+    def close(self):
+        if self.node is not None and self.node.open:
+            self.node.close()          # fires "close" -> on_closed
+
+    def on_closed(self, event):
+        node, self.node = self.node, None
+        if node is not None:
+            node.remove()
+        opener, self.opener = self.opener, None
+        if opener is not None and opener.isConnected and opener != self.doc.body:
+            opener.focus()
+        elif self.first_layer.shown:
+            self.first_layer.node.querySelector("button").focus()
+        else:
+            focus_main(self.doc)
+
+    def on_switch(self, event):
+        target = event.target
+        category = target.getAttribute("data-cb-category")
+        if category is None:
+            return
+        state = self.node.querySelector('[data-cb-state="%s"]' % category)
+        state.textContent = self.strings["state_on"] if target.checked else self.strings["state_off"]

@@ -21,6 +21,8 @@
   var suffix = version ? "?v=" + version : "";
   var extraLanguages = /*EXTRA_LANGUAGES*/[];                  // filled in by banner/build.py
   var prerendered = /*PRERENDERED*/null;                        // banner/prerender.py: {key, trees}
+  // Names and defaults shared with Python, written in by banner/loader_facts.py at build time.
+  var facts = /*LOADER_FACTS*/{};
   var boot = window.__consentBoot = {
     config: me.getAttribute("data-config"), manifestText: null, pending: [], ready: false, nonce: me.nonce || ""
   };
@@ -36,9 +38,9 @@
   };
 
   function fail(what) {
-    console.error("consent-banner: " + what + " — optional cookies stay refused.");
+    console.error(facts.consolePrefix + what + facts.failClosed);
     boot.ready = true;                                          // stop holding clicks on the footer link
-    var painted = document.querySelector("[data-cb-prerendered]");
+    var painted = document.querySelector("[" + facts.prerenderedAttr + "]");
     if (painted) { painted.remove(); }                          // its buttons could never act
   }
 
@@ -54,7 +56,7 @@
   } catch (e) { /* boot.py reports the bad JSON with its field */ }
 
   document.addEventListener("click", function (event) {
-    var link = !boot.ready && event.target.closest && event.target.closest("[data-consent-open]");
+    var link = !boot.ready && event.target.closest && event.target.closest(facts.openSelector);
     if (link) { event.preventDefault(); boot.pending.push(link); }
   }, true);
 
@@ -64,9 +66,10 @@
   // Python replaces it with the identical live banner and replays the clicks recorded here.
   boot.actions = [];
 
-  function pickLanguage(languages, requested, htmlLang) {   // mirrors banner.i18n.pick_language
+  // The rules below restate Python's; tests/core/test_loader.py runs both on tests/core/shared_cases.json.
+  function pickLanguage(languages, requested, htmlLang) {   // banner.i18n.pick_language
     if (requested && languages.indexOf(requested) >= 0) { return requested; }
-    var lang = (htmlLang || "").trim().toLowerCase().replace("_", "-"), primary = lang.split("-")[0];
+    var lang = (htmlLang || "").trim().toLowerCase().replace(/_/g, "-"), primary = lang.split("-")[0];
     if (languages.indexOf(lang) >= 0) { return lang; }
     if (languages.indexOf(primary) >= 0) { return primary; }
     for (var i = 0; i < languages.length; i++) {
@@ -83,20 +86,33 @@
     return el;
   }
 
-  function fnv(text) {                                      // mirrors banner/prerender.py fnv1a_utf16
+  function fnv(text) {                                      // banner.fnv: base36(utf16(text))
     var h = 0x811c9dc5;
     for (var i = 0; i < text.length; i++) { h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0; }
     return h.toString(36);
   }
 
+  function configKey(cfg) {                                 // banner.loader_facts.config_key
+    return JSON.stringify(facts.keyFields.map(function (field) {
+      var value = field in cfg ? cfg[field] : (field in facts.keyDefaults ? facts.keyDefaults[field] : null);
+      return field === "manifest" && typeof value !== "string" ? "#" + fnv(JSON.stringify(value)) : value;
+    }));
+  }
+
+  function gpcAnswers(cfg, signal) {                        // banner.session.gpc_answers
+    return signal === true && ("respectGPC" in cfg ? cfg.respectGPC : facts.respectGPC) !== false;
+  }
+
+  function consentCookiePresent(cookieText) {               // banner.cookies.parse_cookie_header
+    return new RegExp("(^|;\\s*)" + facts.consentCookie + "=").test(cookieText);
+  }
+
   function firstLayer() {
     if (!prerendered || !cfg || document.getElementById("cb-banner")) { return null; }
     if (!cfg.manifest || (typeof cfg.manifest !== "string" && typeof cfg.manifest !== "object")) { return null; }
-    var manifest = typeof cfg.manifest === "string" ? cfg.manifest : "#" + fnv(JSON.stringify(cfg.manifest));
-    var key = JSON.stringify([manifest, cfg.languages || ["fr"], cfg.language || null, cfg.policyUrl || null]);
-    var gpc = navigator.globalPrivacyControl === true && cfg.respectGPC !== false;
-    if (key !== prerendered.key || gpc || /(^|;\s*)cookies_preferences=/.test(document.cookie)) { return null; }
-    var lang = pickLanguage((cfg.languages || ["fr"]).map(function (c) { return String(c).toLowerCase(); }),
+    if (configKey(cfg) !== prerendered.key || gpcAnswers(cfg, navigator.globalPrivacyControl) ||
+        consentCookiePresent(document.cookie)) { return null; }
+    var lang = pickLanguage((cfg.languages || facts.defaultLanguages).map(function (c) { return String(c).toLowerCase(); }),
                             cfg.language && String(cfg.language).toLowerCase(), document.documentElement.lang);
     return prerendered.trees[lang] || null;
   }
@@ -109,11 +125,12 @@
     var tree = !boot.ready && firstLayer();
     if (!tree || !document.body) { return; }
     var banner = mount(tree);
-    banner.setAttribute("data-cb-prerendered", "");
+    banner.setAttribute(facts.prerenderedAttr, "");
     banner.addEventListener("click", function (event) {
-      var target = event.target.closest("[data-cb-action], [data-cb-language]");
+      var target = event.target.closest("[" + facts.actionAttr + "], [" + facts.languageAttr + "]");
       if (target) {
-        boot.actions.push(target.getAttribute("data-cb-action") || "language:" + target.getAttribute("data-cb-language"));
+        boot.actions.push(target.getAttribute(facts.actionAttr) ||
+                          facts.languageAction + target.getAttribute(facts.languageAttr));
       }
     });
     document.body.insertBefore(banner, document.body.firstChild);

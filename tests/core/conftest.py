@@ -1,7 +1,7 @@
-"""Shared helpers for the CPython tests of the pure core.
+"""The fixtures of the CPython tests of the pure core (plain values and helpers are in core_kit.py).
 
-Test modules cannot import this file, so everything they share is a pytest fixture (session-scoped, so
-hypothesis tests may use them too) or is injected by `pytest_generate_tests` (the bad-manifest table).
+Fixtures are session-scoped, so hypothesis tests may use them too; the bad-manifest table is injected by
+`pytest_generate_tests`.
 """
 
 import copy
@@ -15,9 +15,8 @@ from banner.config import parse_config
 from banner.manifest import parse_manifest
 from banner.__main__ import regex_ok as regex_ok_impl
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(HERE))
-FIXTURES = os.path.join(HERE, "fixtures")
+from core_kit import ROOT, FIXTURES
+
 DEMO_MANIFEST = os.path.join(ROOT, "demo", "site", "cookies.json")
 SCHEMA = os.path.join(ROOT, "banner", "manifest.schema.json")
 

@@ -6,9 +6,7 @@ import json
 import pytest
 
 from banner.__main__ import main
-
-NOW = 1764403200000
-CID = "k2m9x0c4a7q1v8z3"
+from core_kit import NOW, CID
 
 
 def run(*argv):

@@ -8,20 +8,12 @@ from banner.consent import (ACTIONS, CLOCK_SKEW_MS, FORMAT_VERSION, MAX_AGE_DAYS
 from banner.cookies import decode_consent, encode_consent, new_consent_id
 from banner.fingerprint import fingerprints
 from banner.manifest import MAX_CATEGORIES, parse_manifest
-
-NOW = 1764403200000            # 2025-11-29T08:00:00Z, in ms
-DAY_MS = 24 * 3600 * 1000
-CID = "k2m9x0c4a7q1v8z3"
+from core_kit import NOW, DAY_MS, CID, consent
 
 
 @pytest.fixture
 def manifest(manifest_data):
     return parse_manifest(manifest_data(["analytics", "video", "social"], revision=3), ["fr"])
-
-
-def consent(accepted=("analytics",), revision=3, decided_at=NOW, consent_id=CID, fingerprints=None):
-    return Consent(version=FORMAT_VERSION, revision=revision, decided_at=decided_at, consent_id=consent_id,
-                   accepted=accepted, fingerprints=fingerprints)
 
 
 def other(fingerprint):

@@ -5,21 +5,20 @@ from hypothesis import given, settings, strategies as st
 
 import banner.cookies
 from banner.consent import FORMAT_VERSION, MAX_AGE_SECONDS, Consent, decide
-from banner.cookies import (CONSENT_COOKIE, MAX_VALUE_LENGTH, consent_cookie_string, cookie_domains, cookie_value,
+from banner.cookies import (MAX_VALUE_LENGTH, consent_cookie_string, cookie_domains,
                             decode_consent, encode_consent, erase_strings, names_to_clear, parse_cookie_header,
                             set_cookie_string)
 from banner.manifest import MAX_CATEGORIES, parse_manifest
+import core_kit
+from core_kit import NOW, CID
 
-NOW = 1764403200000
-CID = "k2m9x0c4a7q1v8z3"
 FINGERPRINTS = {"analytics": "4ylmn1", "video": "0k9a2c"}
 VALUE = "2.3.%d.%s.analytics=1~4ylmn1:video=0~0k9a2c" % (NOW, CID)       # the example of the module docstring
 ERASE = "=; Path=/; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT"
 
 
-def consent(accepted=("analytics",), revision=3, decided_at=NOW, consent_id=CID, fingerprints=FINGERPRINTS):
-    return Consent(version=FORMAT_VERSION, revision=revision, decided_at=decided_at, consent_id=consent_id,
-                   accepted=accepted, fingerprints=fingerprints)
+def consent(accepted=("analytics",), fingerprints=FINGERPRINTS, **fields):
+    return core_kit.consent(accepted, fingerprints=fingerprints, **fields)
 
 
 # --- the value -------------------------------------------------------------------------------------------
@@ -251,13 +250,6 @@ def test_parse_cookie_header_keeps_order_duplicates_and_values_with_equals_signs
 @pytest.mark.parametrize("text", ["", None])
 def test_parse_cookie_header_of_nothing_is_empty(text):
     assert parse_cookie_header(text) == []
-
-
-def test_cookie_value_returns_the_first_value_of_a_name_or_none():
-    text = "sessionid=s; cookies_preferences=first; cookies_preferences=second"
-    assert cookie_value(text, CONSENT_COOKIE) == "first"
-    assert cookie_value(text, "missing") is None
-    assert cookie_value(text, "cookies") is None
 
 
 # --- deleting cookies ------------------------------------------------------------------------------------

@@ -5,7 +5,8 @@ import copy
 
 import pytest
 
-from banner.fingerprint import WIDTH, base36, category_fingerprint, fingerprints, fnv1a
+from banner.fingerprint import WIDTH, category_fingerprint, fingerprints
+from banner.fnv import base36, code_points
 from banner.manifest import parse_manifest
 
 US, RS = "\x1f", "\x1e"       # the separators between the fields of one cookie, and between cookies
@@ -69,7 +70,7 @@ def changed(edit):
     (VIDEO_TEXT, 0x27A415B7),
 ])
 def test_fnv1a_gives_the_32_bit_fnv_1a_hash_of_the_code_points(text, expected):
-    assert fnv1a(text) == expected
+    assert code_points(text) == expected
 
 
 @pytest.mark.parametrize("value, expected", [
@@ -78,13 +79,13 @@ def test_fnv1a_gives_the_32_bit_fnv_1a_hash_of_the_code_points(text, expected):
 ])
 def test_base36_writes_the_six_low_base_36_digits(value, expected):
     assert WIDTH == 6
-    assert base36(value) == expected
+    assert base36(value, WIDTH) == expected
     assert int(expected, 36) == value % 36 ** 6
 
 
 def test_the_fingerprints_of_a_fixed_manifest_are_the_pinned_values():
     assert fingerprints(manifest()) == PINNED
-    assert category_fingerprint(manifest(), "analytics") == base36(fnv1a(ANALYTICS_TEXT))
+    assert category_fingerprint(manifest(), "analytics") == base36(code_points(ANALYTICS_TEXT), WIDTH)
 
 
 def test_fingerprints_cover_every_optional_category_in_manifest_order_and_never_the_required_one():

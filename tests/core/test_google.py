@@ -6,9 +6,8 @@ from banner.config import GOOGLE_TYPES
 from banner.fingerprint import fingerprints
 from banner.google import WAIT_FOR_UPDATE_MS, consent_default, consent_update, unknown_categories
 from banner.session import Session
+from core_kit import NOW, CID
 
-NOW = 1764403200000
-CID = "k2m9x0c4a7q1v8z3"
 MAPPING = {
     "necessary": ["security_storage"],
     "analytics": ["analytics_storage"],
@@ -27,9 +26,8 @@ def test_the_known_types_are_the_seven_of_consent_mode_v2():
         "personalization_storage", "security_storage"])
 
 
-@pytest.mark.parametrize("mapping", [MAPPING, {"analytics": ["analytics_storage"]}, {}, None])
-def test_the_default_denies_every_type_and_waits_for_the_update(mapping):
-    signal = consent_default(mapping)
+def test_the_default_denies_every_type_and_waits_for_the_update():
+    signal = consent_default()
     assert signal == dict({t: "denied" for t in GOOGLE_TYPES}, wait_for_update=500)
     assert WAIT_FOR_UPDATE_MS == 500
 

@@ -12,7 +12,7 @@ import os
 
 import pytest
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from core_kit import ROOT
 
 
 def _cpython_only():

@@ -6,8 +6,7 @@ import pytest
 
 from banner.errors import BannerError, ManifestError
 from banner.manifest import MAX_CATEGORIES, Manifest, parse_manifest, text_languages
-
-FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures")
+from core_kit import FIXTURES
 
 
 def problems_of(parse, data, languages=("fr",)):
@@ -24,7 +23,7 @@ def test_the_demo_manifest_parses_for_the_languages_the_demo_offers(parse, demo_
     assert isinstance(manifest, Manifest)
     assert manifest.revision == 1
     assert [c.id for c in manifest.categories] == ["necessary", "analytics"]
-    assert manifest.required_id == "necessary"
+    assert [c.id for c in manifest.categories if c.required] == ["necessary"]
     assert manifest.optional_ids == ["analytics"]
     assert manifest.languages == languages
     assert [k.name for k in manifest.cookies] == [
@@ -55,7 +54,7 @@ def test_the_full_fixture_keeps_order_regexes_storage_and_flags(parse, load_fixt
     manifest = parse(load_fixture("good/full"), ["fr", "en"])
     assert manifest.revision == 7
     assert [c.id for c in manifest.categories] == ["analytics", "necessary", "video", "social_media-2"]
-    assert manifest.required_id == "necessary"
+    assert [c.id for c in manifest.categories if c.required] == ["necessary"]
     assert manifest.optional_ids == ["analytics", "video", "social_media-2"]
     by_key = {(k.storage, k.name): k for k in manifest.cookies}
     assert by_key[("cookie", "_ga")].match == "^_ga(_[A-Z0-9]+)?$"

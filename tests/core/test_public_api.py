@@ -10,7 +10,7 @@ import banner
 
 def test_the_public_names_are_exactly_these():
     assert banner.__all__ == [
-        "BannerError", "CONSENT_COOKIE", "Category", "Config", "ConfigError", "Consent", "CookieError",
+        "BannerError", "CONSENT_COOKIE", "Category", "Config", "ConfigError", "Consent",
         "CookieInfo", "MAX_AGE_DAYS", "Manifest", "ManifestError", "Session", "decide", "decode_consent",
         "encode_consent", "is_current", "parse_config", "parse_manifest"]
 

@@ -12,9 +12,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from banner.receiver import FIELDS, MAX_BODY, RecordError, handle_post, open_db, parse_record, store_record
+from core_kit import NOW, CID
 
-NOW = 1764403200000
-CID = "k2m9x0c4a7q1v8z3"
 RECORD = {"consentId": CID, "time": NOW, "revision": 3, "language": "fr", "action": "custom",
           "accepted": ["analytics", "social_media-2"], "refused": ["video"],
           "fingerprints": {"analytics": "4ylmn1", "social_media-2": "000000", "video": "0k9a2c"}}

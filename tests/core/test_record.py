@@ -7,10 +7,9 @@ import pytest
 from banner.consent import decide
 from banner.fingerprint import fingerprints
 from banner.receiver import FIELDS, parse_record
-from banner.record import ACTIONS, classify, decision_record
+from banner.record import LOGGED_ACTIONS, classify, decision_record
+from core_kit import NOW, CID
 
-NOW = 1764403200000
-CID = "k2m9x0c4a7q1v8z3"
 CID2 = "a0b1c2d3e4f5g6h7"
 
 
@@ -45,7 +44,7 @@ def test_accepted_and_refused_split_the_optional_categories_in_manifest_order(ma
 
 
 def test_the_known_actions_are_the_three_decisions_and_withdraw():
-    assert ACTIONS == ("accept_all", "reject_all", "custom", "withdraw")
+    assert LOGGED_ACTIONS == ("accept_all", "reject_all", "custom", "withdraw")
 
 
 @pytest.mark.parametrize("action", ["accept_all", "reject_all", "custom"])

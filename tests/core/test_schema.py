@@ -12,7 +12,8 @@ from jsonschema import Draft202012Validator, FormatChecker  # noqa: E402
 from banner.errors import ManifestError  # noqa: E402
 from banner.manifest import MAX_CATEGORIES  # noqa: E402
 
-FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures")
+from core_kit import FIXTURES
+
 GOOD = sorted(f[:-5] for f in os.listdir(os.path.join(FIXTURES, "good")) if f.endswith(".json"))
 
 

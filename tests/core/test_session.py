@@ -6,10 +6,7 @@ from banner.consent import decide
 from banner.cookies import encode_consent
 from banner.fingerprint import fingerprints
 from banner.session import Session
-
-NOW = 1764403200000
-DAY_MS = 24 * 3600 * 1000
-CID = "k2m9x0c4a7q1v8z3"
+from core_kit import NOW, DAY_MS, CID
 
 
 @pytest.fixture
@@ -285,3 +282,49 @@ def test_a_stored_value_made_by_decide_is_read_back_unchanged(three, config):
     assert written.split(";")[0] == "cookies_preferences=" + encode_consent(
         decide(three, "custom", NOW, CID, ["social"]))
     assert written.split(";")[0] == "cookies_preferences=" + value(three, ("social",))
+
+
+# --- the rules the page applies after a decision -----------------------------------------------------------
+
+def test_allowing_an_embed_always_adds_its_category_to_what_is_accepted(three, config):
+    session = Session(three, config(), stored(three, ("social",)), NOW)
+    assert session.choices_with("video") == ["social", "video"]
+    session.decide("custom", NOW, CID, session.choices_with("video"))
+    assert session.accepted == ["necessary", "video", "social"]
+
+
+@pytest.mark.parametrize("category", ["analytics", "necessary", "unknown"])
+def test_allowing_an_accepted_required_or_unknown_category_changes_nothing(three, config, category):
+    session = Session(three, config(), stored(three, ("analytics",)), NOW)
+    assert session.choices_with(category) is None
+
+
+def test_withdrawn_names_the_refused_categories_whose_scripts_already_ran(three, config):
+    session = Session(three, config(), stored(three, ("analytics", "video")), NOW)
+    before = session.accepted
+    session.decide("custom", NOW, CID, ["video"])
+    assert session.withdrawn(before, ran=["analytics", "video"]) == ["analytics"]
+    assert session.withdrawn(before, ran=["video"]) == []
+    session.decide("accept_all", NOW, CID)
+    assert session.withdrawn(before, ran=["analytics", "video"]) == []
+
+
+def test_reload_applies_a_decision_made_in_another_tab(three, config):
+    session = Session(three, config(), "sessionid=abc", NOW)
+    assert session.reload(stored(three, ("video",)), NOW) == "apply"
+    assert session.accepted == ["necessary", "video"]
+    assert session.reload(stored(three, ("video",)), NOW) is None
+
+
+def test_reload_asks_again_when_the_choice_was_forgotten_or_changed(three, config):
+    session = Session(three, config(), stored(three), NOW)
+    assert session.reload("sessionid=abc", NOW) == "ask"
+    session = Session(three, config(), stored(three), NOW)
+    assert session.reload(stored(three, analytics="000000"), NOW) == "ask"
+    assert session.changed == ["analytics"]
+
+
+def test_reload_under_gpc_with_the_choice_gone_neither_applies_nor_asks(three, config):
+    session = Session(three, config(), stored(three), NOW, gpc=True)
+    assert session.reload("sessionid=abc", NOW) is None
+    assert session.accepted == ["necessary"]

@@ -1,4 +1,4 @@
-"""Tampered and duplicated cookies_preferences values, at the Session level (issue 4): a value that cannot be
+"""Tampered and duplicated cookies_preferences values, at the Session level: a value that cannot be
 trusted counts as no choice and the next decision replaces it; when the browser sends several values
 (host-only and on a parent domain, or a stale copy), the newest one that still stands wins, whatever the
 order, and a broken or future-dated copy never hides the decision.
@@ -10,10 +10,7 @@ from hypothesis import given, strategies as st
 from banner.consent import decide
 from banner.cookies import decode_consent, encode_consent
 from banner.session import Session
-
-NOW = 1764403200000
-DAY_MS = 24 * 3600 * 1000
-CID = "k2m9x0c4a7q1v8z3"
+from core_kit import NOW, DAY_MS, CID
 
 
 def choice(manifest, action, decided_at=NOW - 60000, consent_id=CID):

@@ -1,0 +1,27 @@
+"""The extra bundle (consent-extra.js: preferences centre, policy page, embeds, reopen button, Google
+Consent Mode, consent log), loaded once and only when needed: every module of the first layer is compiled
+in the page at start, so what the first layer does not use waits for the first sign that it will be."""
+
+
+class ExtraBundle:
+    """`run(then)` calls `then` once the bundle is in (at once when it already is). `loaded()` runs first,
+    once: e.g. to complete the interface strings that came with the bundle."""
+
+    def __init__(self, load_bundle, report, guard, loaded):
+        self.load_bundle = load_bundle      # Page.load_bundle
+        self.report = report                # Page.error
+        self.guard = guard
+        self.loaded = loaded
+        self.ready = False
+
+    def run(self, then):
+        if self.ready:
+            return then()
+
+        def arrived():
+            if not self.ready:
+                self.ready = True
+                self.loaded()
+            then()
+        self.load_bundle("extra", self.guard(arrived),
+                         lambda reason: self.report("cannot load the preferences centre (%s)" % reason))

@@ -1,0 +1,72 @@
+"""The first layer on the page: shown, swapped in for the one the loader painted ahead of time, hidden
+after a choice with focus kept on the page, and the page padded so that it never hides the focused
+element. What the banner holds is notice.py's; what its buttons do is the App's (`on_click`)."""
+
+from banner.ui.dom import focus_main, closest, PRERENDERED_ATTR, ACTION_ATTR
+
+PRERENDERED = "[%s]" % PRERENDERED_ATTR
+
+
+class FirstLayer:
+    def __init__(self, doc, build, on_click):
+        self.doc = doc
+        self.build = build          # changed categories -> the banner's <section> (notice.build)
+        self.on_click = on_click
+        self.node = None
+
+    @property
+    def shown(self):
+        return self.node is not None
+
+    def button(self, action):
+        return self.node.querySelector('[%s="%s"]' % (ACTION_ATTR, action))
+
+    def show(self, changed=()):
+        if self.node is not None:
+            return
+        self.node = self.build(changed)
+        self.node.addEventListener("click", self.on_click)
+        painted = self.doc.querySelector(PRERENDERED)
+        if painted is None:
+            self.doc.body.insertBefore(self.node, self.doc.body.firstChild)   # early in the tab order
+        else:
+            # The loader painted the same banner ahead of time: swap in the live one, keeping focus.
+            focused = closest(self.doc.activeElement, "%s [%s]" % (PRERENDERED, ACTION_ATTR))
+            action = focused.getAttribute(ACTION_ATTR) if focused is not None else None
+            painted.replaceWith(self.node)
+            if action is not None:
+                self.button(action).focus()
+        self._reserve_space()
+
+    def hide(self):
+        if self.node is None:
+            return
+        had_focus = self.node.contains(self.doc.activeElement)
+        self.node.remove()
+        self.node = None
+        self._reserve_space()
+        if had_focus:
+            focus_main(self.doc)
+
+    def drop_prerendered(self):
+        """No banner is needed after all: remove the one the loader painted, keeping focus on the page."""
+        painted = self.doc.querySelector(PRERENDERED)
+        if painted is not None:
+            had_focus = painted.contains(self.doc.activeElement)
+            painted.remove()
+            if had_focus:
+                focus_main(self.doc)
+
+    def _reserve_space(self):
+        """A sticky banner must never hide the focused element (WCAG 2.4.11): pad the page's scroll
+        area by the banner's height."""
+        root = self.doc.documentElement
+        if self.node is None:
+            root.style.removeProperty("scroll-padding-bottom")
+            root.style.removeProperty("padding-bottom")
+        else:
+            height = str(self.node.offsetHeight) + "px"
+            root.style.setProperty("scroll-padding-bottom", height)
+            # scroll-padding alone adds no scroll room: without this, the end of a short page (the footer
+            # link "Gestion des cookies") stays under the banner, for the mouse and for keyboard focus.
+            root.style.setProperty("padding-bottom", height)

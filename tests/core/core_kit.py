@@ -1,0 +1,26 @@
+"""What the core tests share, written once: the clock and consent id every test decides with, the
+repository's paths, and a Consent builder. Fixtures (parsed manifests, configs) are in conftest.py."""
+
+import os
+
+from banner.consent import FORMAT_VERSION, Consent
+
+NOW = 1764403200000            # 2025-11-29T08:00:00Z, in ms
+DAY_MS = 24 * 3600 * 1000
+CID = "k2m9x0c4a7q1v8z3"       # a consent id as the page makes them
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+FIXTURES = os.path.join(HERE, "fixtures")
+
+
+def read(*path):
+    """A text file of the repository."""
+    with open(os.path.join(ROOT, *path), encoding="utf-8") as handle:
+        return handle.read()
+
+
+def consent(accepted=("analytics",), revision=3, decided_at=NOW, consent_id=CID, fingerprints=None):
+    """A Consent of the current format, built field by field (decide() would compute the fingerprints)."""
+    return Consent(version=FORMAT_VERSION, revision=revision, decided_at=decided_at, consent_id=consent_id,
+                   accepted=accepted, fingerprints=fingerprints)
