@@ -11,7 +11,9 @@ from banner.session import Session
 from banner.cookies import new_consent_id
 from banner.i18n import strings, interface_language, language_cookie, direction
 from banner.ui.dom import h, focus_main, closest, EMBED_SELECTOR, POLICY_SELECTOR
-from banner.ui import notice, scripts
+from banner.ui import notice
+from banner.ui.scripts import Scripts
+from banner.ui.watch import Watch
 
 INTENT_SELECTOR = "[data-cb-action=customise], [data-consent-open]"
 
@@ -34,6 +36,8 @@ class App:
         self.embeds = None       # embeds.Embeds, once the extra bundle is in
         self.extra_ready = False
         self.ran = []            # categories whose scripts already ran in this page view
+        self.scripts = Scripts(self.doc, page.error, page.nonce)
+        self.watch = Watch(self)  # content added after start-up, and consentBanner.apply()
 
     # -- the extra bundle -------------------------------------------------------------------------
     def with_extra(self, then):
@@ -78,7 +82,7 @@ class App:
 
     def finish_start(self):
         self.apply()
-        self.observe_embeds()
+        self.watch.start()
         if self.session.needs_banner:
             self.show()
         else:
@@ -127,26 +131,18 @@ class App:
         for key in self.session.storage_keys_to_remove(self.page.storage_keys(), self.page.regex_test):
             self.page.remove_storage_key(key)
         if self.embeds is not None:
-            self.embeds.refresh(accepted)
-        self.ran += scripts.activate_scripts(self.doc, accepted, self.page.error, self.page.nonce)
+            self.embeds.refresh(accepted, self.watch.roots)
+        self.run_scripts(self.watch.roots)
 
-    def observe_embeds(self):
-        """Iframes the portal adds after start-up get the same treatment as the first ones."""
-        def added(records, observer):
-            for record in records:
-                nodes = record.addedNodes
-                for i in range(nodes.length):
-                    node = nodes.item(i)
-                    if node.nodeType == 1 and (node.matches(EMBED_SELECTOR) or node.querySelector(EMBED_SELECTOR)):
-                        return self.with_extra(self.refresh_embeds)
-        observer = self.page.window.MutationObserver.new(self.guard(added))
-        observer.observe(self.doc.documentElement, {"childList": True, "subtree": True})
+    def run_scripts(self, roots):
+        self.ran += self.scripts.run(roots, self.session.accepted)
 
-    def refresh_embeds(self):
+    def refresh_embeds(self, nodes=()):
         if self.embeds is None:
             from banner.ui.embeds import Embeds
             self.embeds = Embeds(self)
-        self.embeds.refresh(self.session.accepted)
+        # nodes not in the document yet (a fragment handed to consentBanner.apply) are treated too
+        self.embeds.refresh(self.session.accepted, self.watch.roots + [n for n in nodes if not n.isConnected])
 
     def google_default(self):
         mapping = self.config.google_consent_mode

@@ -1,7 +1,7 @@
 """Embeds with a placeholder: until its category is accepted, an `<iframe data-consent data-src>` is
 hidden and an accessible placeholder takes its box, naming the provider, with "Autoriser une fois"
 (loads this iframe for this page view, writes nothing) and "Toujours autoriser" (accepts the category).
-Iframes added to the page later get the same treatment (app.App.observe_embeds)."""
+Iframes added to the page later, or handed over by consentBanner.apply, get the same treatment (watch.py)."""
 
 from banner.i18n import localize
 from banner.text import is_safe_url
@@ -23,10 +23,13 @@ class Embeds:
     def __init__(self, app):
         self.app = app
         self.doc = app.doc
+        self.count = 0
 
-    def refresh(self, accepted):
-        for frame in self.doc.querySelectorAll(SELECTOR):
-            self.apply(frame, accepted)
+    def refresh(self, accepted, roots):
+        for root in roots:
+            found = [root] if root.nodeType == 1 and root.matches(SELECTOR) else []
+            for frame in found + list(root.querySelectorAll(SELECTOR)):
+                self.apply(frame, accepted)
 
     def apply(self, frame, accepted):
         category = frame.getAttribute("data-consent")
@@ -53,6 +56,9 @@ class Embeds:
         if self._placeholder_of(frame) is not None:
             return
         frame.setAttribute("data-cb-frame", self._frame_id(frame))
+        if frame.parentNode is None:
+            frame.setAttribute("hidden", "")        # a lone iframe not yet inserted: placeholder on insertion
+            return
         placeholder = self._build(frame)
         frame.parentNode.insertBefore(placeholder, frame)
         frame.setAttribute("hidden", "")
@@ -61,14 +67,15 @@ class Embeds:
         existing = frame.getAttribute("data-cb-frame")
         if existing:
             return existing
-        count = len(self.doc.querySelectorAll("[data-cb-frame]"))
-        return "cb-frame-%d" % (count + 1)
+        self.count += 1
+        return "cb-frame-%d" % self.count
 
     def _placeholder_of(self, frame):
+        """Looked up in the frame's own tree: the document, a shadow root or a fragment not yet inserted."""
         fid = frame.getAttribute("data-cb-frame")
         if not fid:
             return None
-        return self.doc.querySelector('[data-cb-placeholder="%s"]' % fid)
+        return frame.getRootNode().querySelector('[data-cb-placeholder="%s"]' % fid)
 
     def _build(self, frame):
         app, strings = self.app, self.app.strings

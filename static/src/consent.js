@@ -22,7 +22,8 @@
   var extraLanguages = /*EXTRA_LANGUAGES*/[];                  // filled in by tools/build.py
   var prerendered = /*PRERENDERED*/null;                        // tools/prerender.py: {key, trees}
   var boot = window.__consentBoot = {
-    config: me.getAttribute("data-config"), manifestText: null, pending: [], ready: false, nonce: me.nonce || ""
+    config: me.getAttribute("data-config"), manifestText: null, pending: [], ready: false, nonce: me.nonce || "",
+    roots: []                                                  // consentBanner.apply() before start-up
   };
 
   // Until Python has started, or if it never does, the API answers "nothing optional is accepted";
@@ -31,7 +32,9 @@
     accepted: function () { return false; },
     show: function () {},
     showPreferences: function () { if (!boot.ready) { boot.pending.push(document.body); } },
-    reset: function () {}
+    reset: function () {},
+    // What is in the document at start-up is treated then; a shadow root is remembered for boot.py.
+    apply: function (node) { if (!boot.ready && node && node.host && boot.roots.indexOf(node) < 0) { boot.roots.push(node); } }
   };
 
   function fail(what) {
