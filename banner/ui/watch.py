@@ -4,9 +4,10 @@ the browser, and in-page navigation (pushState, popstate, hash changes) swaps th
 One MutationObserver watches the document (and each shadow root handed to `consentBanner.apply`), so a
 blocked script or iframe added at any time is treated like one present at start-up: scripts of accepted
 categories run, in insertion order, the others stay inert until their category is accepted; iframes
-get their src or their placeholder. Navigation itself needs nothing: it is the content it adds that
-counts, whatever the router. Links [data-consent-open] need nothing either: boot.py listens on the
-document, so a link of a new view works as soon as it is there."""
+get their src or their placeholder, and what a re-render of <body> removed of the banner comes back.
+Navigation itself needs nothing: it is the content it adds that counts, whatever the router. Links
+[data-consent-open] need nothing either: boot.py listens on the document, so a link of a new view works
+as soon as it is there."""
 
 from banner.ui.dom import EMBED_SELECTOR
 from banner.ui.scripts import PENDING_SELECTOR
@@ -33,11 +34,26 @@ class Watch:
             self.observer.observe(root, OPTIONS)
 
     def on_added(self, records, observer=None):
-        added = []
+        added, removed = [], False
         for record in records:
             nodes = record.addedNodes
             added += [nodes.item(i) for i in range(nodes.length) if nodes.item(i).nodeType == 1]
+            removed = removed or record.removedNodes.length > 0
+        if removed:
+            self.keep_ui()
         self.adopt_nodes(added)
+
+    def keep_ui(self):
+        """A portal that re-renders all of <body> on navigation takes the banner's own nodes with it: put
+        back the banner still waiting for an answer and the live region; forget a centre removed while
+        open (no "close" event comes), so the footer link opens a new one."""
+        app, body = self.app, self.app.doc.body
+        if app.banner is not None and not app.banner.isConnected:
+            body.insertBefore(app.banner, body.firstChild)
+        if app.live is not None and not app.live.isConnected:
+            body.appendChild(app.live)
+        if app.dialog is not None and not app.dialog.isConnected:
+            app.dialog, app.opener = None, None
 
     def adopt_nodes(self, nodes):
         """Treat `nodes` as the start-up treats the page: scripts in insertion order, then iframes."""

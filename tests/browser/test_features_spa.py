@@ -257,6 +257,26 @@ def test_push_state_navigation_re_asks_nothing_and_the_new_view_follows_the_stor
     assert browser.js("return [location.pathname, window.__routed];") == ["/t/spa/dataset", routed]
 
 
+def test_a_portal_re_rendering_the_whole_body_keeps_the_banner_and_the_centre(browser, spa, plain_page):
+    browser.open(plain_page)
+    browser.wait_banner()
+    rerender = ("document.body.innerHTML = '<main id=\"main\"><h1>Vue ' + arguments[0] + '</h1></main>' +"
+                " '<footer><a href=\"#\" id=\"manage\" data-consent-open>Gestion des cookies</a></footer>';")
+    browser.js(rerender, "2")
+    browser.wait_banner()
+    assert len(browser.find_all("#cb-banner")) == 1
+    browser.find("#manage").click()
+    browser.wait_dialog()
+    browser.js(rerender, "3")                  # the open centre goes with the body
+    browser.wait_no_dialog()
+    browser.find("#manage").click()
+    browser.click_dialog("Tout refuser")
+    browser.wait_no_banner()
+    assert decode_consent(browser.cookie("cookies_preferences")["value"]).accepted == ()
+    assert browser.js("return document.querySelector('[role=status][aria-live]').textContent;"), \
+        "the decision was not announced"
+
+
 # -- consentBanner.apply --------------------------------------------------------------------------------
 FRAGMENT = """
 var box = document.createElement("section");
