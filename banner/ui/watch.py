@@ -13,6 +13,7 @@ from banner.ui.dom import EMBED_SELECTOR
 from banner.ui.scripts import PENDING_SELECTOR
 
 OPTIONS = {"childList": True, "subtree": True}
+WATCHED = PENDING_SELECTOR + ", " + EMBED_SELECTOR
 
 
 def holds(node, selector):
@@ -57,6 +58,9 @@ class Watch:
 
     def adopt_nodes(self, nodes):
         """Treat `nodes` as the start-up treats the page: scripts in insertion order, then iframes."""
+        nodes = [n for n in nodes if holds(n, WATCHED)]     # one check per node for the usual batch
+        if not nodes:
+            return
         scripts = [n for n in nodes if holds(n, PENDING_SELECTOR)]
         if scripts:
             self.app.run_scripts(scripts)
