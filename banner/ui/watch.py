@@ -1,7 +1,7 @@
 """Content that arrives after start-up: single-page portals render views, widgets and visualisations in
 the browser, and in-page navigation (pushState, popstate, hash changes) swaps them without a page load.
 
-One MutationObserver watches the document (and each shadow root handed to `consentBanner.apply`), so a
+One MutationObserver (made by the loader, which filters its records natively) watches the document (and each shadow root handed to `consentBanner.apply`), so a
 blocked script or iframe added at any time is treated like one present at start-up: scripts of accepted
 categories run, in insertion order, the others stay inert until their category is accepted; iframes
 get their src or their placeholder, and what a re-render of <body> removed of the banner comes back.
@@ -30,19 +30,15 @@ class Watch:
         self.observer = None
 
     def start(self):
-        self.observer = self.app.page.window.MutationObserver.new(self.app.guard(self.on_added))
+        self.observer = self.app.page.observer(WATCHED, self.app.guard(self.on_found))
         for root in self.roots:
             self.observer.observe(root, OPTIONS)
 
-    def on_added(self, records, observer=None):
-        added, removed = [], False
-        for record in records:
-            nodes = record.addedNodes
-            added += [nodes.item(i) for i in range(nodes.length) if nodes.item(i).nodeType == 1]
-            removed = removed or record.removedNodes.length > 0
+    def on_found(self, found, removed):
+        """The loader's observer filtered the records: `found` holds the added scripts and iframes."""
         if removed:
             self.keep_ui()
-        self.adopt_nodes(added)
+        self.adopt_nodes(list(found))
 
     def keep_ui(self):
         """A portal that re-renders all of <body> on navigation takes the banner's own nodes with it: put
@@ -58,9 +54,6 @@ class Watch:
 
     def adopt_nodes(self, nodes):
         """Treat `nodes` as the start-up treats the page: scripts in insertion order, then iframes."""
-        nodes = [n for n in nodes if holds(n, WATCHED)]     # one check per node for the usual batch
-        if not nodes:
-            return
         scripts = [n for n in nodes if holds(n, PENDING_SELECTOR)]
         if scripts:
             self.app.run_scripts(scripts)

@@ -183,6 +183,24 @@
     document.head.appendChild(s);
   }
 
+  // Content added after start-up (banner/ui/watch.py): records are filtered here, natively, so Python
+  // runs only for added nodes matching `selector` (in insertion order) or when nodes were removed, not
+  // for every row a single-page portal renders. Returns the observer; Python picks what it observes.
+  boot.observer = function (selector, callback) {
+    return new MutationObserver(function (records) {
+      var found = [], removed = false;
+      records.forEach(function (record) {
+        removed = removed || record.removedNodes.length > 0;
+        record.addedNodes.forEach(function (node) {
+          if (node.nodeType !== 1) { return; }
+          if (node.matches(selector)) { found.push(node); }
+          node.querySelectorAll(selector).forEach(function (match) { found.push(match); });
+        });
+      });
+      if (found.length || removed) { callback(found, removed); }
+    });
+  };
+
   var loading = {};
   boot.load = function (name) {
     if (!loading[name]) {
