@@ -33,6 +33,7 @@ class App:
         self.dialog = None
         self.opener = None
         self.live = None
+        self.reopen_button = None
         self.embeds = None       # embeds.Embeds, once the extra bundle is in
         self.extra_ready = False
         self.ran = []            # categories whose scripts already ran in this page view
@@ -76,8 +77,9 @@ class App:
         policy.fill(self.doc, self.strings, self.manifest, self.config, self.lang, self.direction)
         self.embeds = Embeds(self)
         if self.config.reopen_button:
-            self.doc.body.appendChild(reopen.build(self.doc, self.strings, self.config.reopen_button, self.lang,
-                                                   self.direction))
+            self.reopen_button = reopen.build(self.doc, self.strings, self.config.reopen_button, self.lang,
+                                              self.direction)
+            self.doc.body.appendChild(self.reopen_button)
         self.finish_start()
 
     def finish_start(self):

@@ -136,7 +136,7 @@ class Boot:
         shadow root is kept for start-up (the rest of the page is treated then anyway); failed: nothing."""
         if self.app is not None:
             self.app.guard(self.app.watch.adopt)(node)
-        elif self.failure is None and getattr(node, "host", None):
+        elif self.failure is None and node.nodeType == 11 and getattr(node, "host", None):
             self.handoff.roots.push(node)
 
     def expose_api(self):

@@ -5,7 +5,7 @@ Iframes added to the page later, or handed over by consentBanner.apply, get the 
 
 from banner.i18n import localize
 from banner.text import is_safe_url
-from banner.ui.dom import h, closest, EMBED_SELECTOR
+from banner.ui.dom import h, closest, select_all, EMBED_SELECTOR
 
 SELECTOR = EMBED_SELECTOR
 
@@ -27,8 +27,7 @@ class Embeds:
 
     def refresh(self, accepted, roots):
         for root in roots:
-            found = [root] if root.nodeType == 1 and root.matches(SELECTOR) else []
-            for frame in found + list(root.querySelectorAll(SELECTOR)):
+            for frame in select_all(root, SELECTOR):
                 self.apply(frame, accepted)
 
     def apply(self, frame, accepted):

@@ -8,17 +8,12 @@ original stays where the portal put it, marked as done, so it never runs twice a
 owns the node (React, Vue) still finds it where it left it."""
 
 from banner.text import is_safe_url
+from banner.ui.dom import select_all
 
 DONE = "data-cb-ran"
 SCRIPT_SELECTOR = 'script[type="text/plain"][data-consent]'
 PENDING_SELECTOR = SCRIPT_SELECTOR + ":not([" + DONE + "])"
 SKIPPED_ATTRIBUTES = ("type", "data-src", "data-type", "nonce", DONE)
-
-
-def pending_in(node):
-    """The blocked scripts not yet queued in `node` (itself included), in tree order."""
-    found = [node] if getattr(node, "nodeType", 0) == 1 and node.matches(PENDING_SELECTOR) else []
-    return found + list(node.querySelectorAll(PENDING_SELECTOR))
 
 
 def _live_copy(doc, old, nonce):
@@ -50,7 +45,7 @@ class Scripts:
         the categories of the scripts queued."""
         started = []
         for root in roots:
-            for script in pending_in(root):
+            for script in select_all(root, PENDING_SELECTOR):
                 if script.isConnected and script.getAttribute("data-consent") in accepted:
                     script.setAttribute(DONE, "")
                     self.queue.append(script)

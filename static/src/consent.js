@@ -34,7 +34,9 @@
     showPreferences: function () { if (!boot.ready) { boot.pending.push(document.body); } },
     reset: function () {},
     // What is in the document at start-up is treated then; a shadow root is remembered for boot.py.
-    apply: function (node) { if (!boot.ready && node && node.host && boot.roots.indexOf(node) < 0) { boot.roots.push(node); } }
+    apply: function (node) {
+      if (!boot.ready && node && node.nodeType === 11 && node.host && boot.roots.indexOf(node) < 0) { boot.roots.push(node); }
+    }
   };
 
   function fail(what) {

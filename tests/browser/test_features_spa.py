@@ -26,7 +26,8 @@ NONCE = "spa-n0nce"
 # already handled the click, which React Router, Vue Router, Turbo and AngularJS's $location all check),
 # the URL is pushed and #view is re-rendered from markup, as frameworks do.
 ROUTER = """
-<nav><a href="/t/spa/" id="to-home">Accueil</a> <a href="/t/spa/dataset" id="to-dataset">Jeu de données</a></nav>
+<nav><a href="/t/spa/" id="to-home">Accueil</a> <a href="/t/spa/dataset" id="to-dataset">Jeu de données</a>
+     <a href="/t/spa/politique" id="to-policy">Cookies</a></nav>
 <div id="view"></div>
 <script>
   window.__order = []; window.__routed = 0;
@@ -37,7 +38,8 @@ ROUTER = """
       '<script type="text/plain" data-consent="video">window.__order.push("dataset-video")<\\/script>' +
       '<iframe id="map" title="Carte" data-consent="analytics" data-src="/t/frame.html?map"></iframe>' +
       '<iframe id="clip" title="Vidéo" data-consent="video" data-provider="Vidéos Démo" data-src="/t/frame.html?clip"></iframe>' +
-      '<p><a href="/t/spa/cookies" id="view-manage" data-consent-open>Vos choix de cookies</a></p>'
+      '<p><a href="/t/spa/cookies" id="view-manage" data-consent-open>Vos choix de cookies</a></p>',
+    "/t/spa/politique": '<h2>Politique cookies</h2><div id="policy" data-consent-policy="3"><p>Chargement…</p></div>'
   };
   function render() {
     var view = document.getElementById("view");
@@ -90,7 +92,8 @@ class SpaSite:
 
     def __init__(self, path):
         self.path = path
-        self.routes = {"/favicon.ico": ("image/x-icon", b""), "/t/frame.html": ("text/html; charset=utf-8", FRAME_HTML),
+        self.routes = {"/favicon.ico": ("image/x-icon", b""),
+                       "/t/frame.html": ("text/html; charset=utf-8", FRAME_HTML),
                        "/t/spa-ext.js": ("text/javascript", _external)}
         self.server = make_server(0, ["fr"], routes=self.routes, log_path=path)
         self.base = "http://127.0.0.1:%d" % self.server.server_address[1]
@@ -103,7 +106,8 @@ class SpaSite:
     def page(self, path, body="", config=None, head=""):
         """A page whose loader tag carries the CSP nonce NONCE."""
         html = render_page(config or CONFIG, body=body, probes=False, head=head).replace(
-            b'<script src="/static/dist/consent.js"', b'<script nonce="%s" src="/static/dist/consent.js"' % NONCE.encode())
+            b'<script src="/static/dist/consent.js"',
+            b'<script nonce="%s" src="/static/dist/consent.js"' % NONCE.encode())
         self.routes[path] = ("text/html; charset=utf-8", html)
         return self.url(path)
 
@@ -257,14 +261,30 @@ def test_push_state_navigation_re_asks_nothing_and_the_new_view_follows_the_stor
     assert browser.js("return [location.pathname, window.__routed];") == ["/t/spa/dataset", routed]
 
 
-def test_a_portal_re_rendering_the_whole_body_keeps_the_banner_and_the_centre(browser, spa, plain_page):
-    browser.open(plain_page)
+def test_a_cookie_policy_view_rendered_in_the_page_is_filled_and_its_button_opens_the_centre(browser, spa):
+    url = spa.page("/t/spa/", body=ROUTER)
+    spa.routes["/t/spa/politique"] = spa.routes["/t/spa/"]
+    accept(browser, spa, "analytics")
+    browser.open(url)
+    browser.find("#to-policy").click()
+    browser.wait_js("return !!document.querySelector('#policy.cb-policy h3') &&"
+                    " document.querySelectorAll('#policy table').length === 3;", "the policy view was not filled")
+    assert "Chargement" not in browser.find("#policy").text
+    browser.js("document.querySelector('#policy button[data-consent-open]').click();")
+    browser.wait_dialog()
+    assert browser.js("return location.pathname;") == "/t/spa/politique"
+
+
+def test_a_portal_re_rendering_the_whole_body_keeps_the_banner_the_reopen_button_and_the_centre(browser, spa):
+    browser.open(spa.page("/t/spa/reopen.html", config=dict(CONFIG, reopenButton=True)))
     browser.wait_banner()
+    browser.wait(lambda d: browser.find_all(".cb-reopen"), "no reopen button")
     rerender = ("document.body.innerHTML = '<main id=\"main\"><h1>Vue ' + arguments[0] + '</h1></main>' +"
                 " '<footer><a href=\"#\" id=\"manage\" data-consent-open>Gestion des cookies</a></footer>';")
     browser.js(rerender, "2")
     browser.wait_banner()
     assert len(browser.find_all("#cb-banner")) == 1
+    browser.wait(lambda d: len(browser.find_all(".cb-reopen")) == 1, "the reopen button was not put back")
     browser.find("#manage").click()
     browser.wait_dialog()
     browser.js(rerender, "3")                  # the open centre goes with the body
