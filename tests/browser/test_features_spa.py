@@ -1,9 +1,10 @@
-"""Issue 16: single-page portals. Content added after start-up is treated like content that was there from
-the start: blocked scripts of accepted categories run once, in insertion order (an external one awaited
-before the next), with the banner's nonce; the others stay inert until their category is accepted; late
-iframes get their src or placeholder. In-page navigation (a pushState router swapping the main content,
-popstate, hash changes) re-asks nothing, logs and announces nothing, and the footer link still opens the
-centre, also from a link of the new view. `consentBanner.apply(node)` hands over what a framework rendered
+"""Issue 16: single-page portals. Content added after start-up is treated like content that was there from the
+start: blocked scripts of accepted categories run once, in insertion order (an external one awaited before
+the next), with the banner's nonce; the others stay inert until their category is accepted; late iframes get
+their src or placeholder, a late cookie-policy element is filled. In-page navigation (a pushState router
+swapping the main content, popstate, hash changes) re-asks nothing, logs and announces nothing, and the
+footer link still opens the centre, also from a link of the new view; a portal re-rendering all of <body>
+gets the banner and the reopen button back. `consentBanner.apply(node)` hands over what a framework rendered
 out of the observer's sight (a fragment not yet inserted, a shadow root)."""
 
 import json
