@@ -13,7 +13,9 @@ from banner.cookies import new_consent_id
 from banner.i18n import strings, interface_language, language_cookie, direction
 from banner.ui.dom import (h, closest, EMBED_SELECTOR, POLICY_SELECTOR, OPEN_SELECTOR, ACTION_ATTR, LANGUAGE_ATTR,
                            LANGUAGE_ACTION)
-from banner.ui import notice, scripts
+from banner.ui import notice
+from banner.ui.scripts import Scripts
+from banner.ui.watch import Watch
 from banner.ui.extra import ExtraBundle
 from banner.ui.first_layer import FirstLayer
 
@@ -38,7 +40,10 @@ class App:
         self.embeds = None
         self.google = None
         self.live = None
+        self.reopen_button = None
         self.ran = []            # categories whose scripts already ran in this page view
+        self.scripts = Scripts(self.doc, page.error, page.nonce)
+        self.watch = Watch(self)  # content added after start-up, and consentBanner.apply()
 
     def complete_strings(self):
         """The centre's, policy page's and embeds' strings came with the extra bundle."""
@@ -74,13 +79,14 @@ class App:
         policy.fill(self.doc, self.strings, self.manifest, self.config, self.lang, self.direction)
         self.embeds = self.new_embeds()
         if self.config.reopen_button:
-            self.doc.body.appendChild(reopen.build(self.doc, self.strings, self.config.reopen_button, self.lang,
-                                                   self.direction))
+            self.reopen_button = reopen.build(self.doc, self.strings, self.config.reopen_button, self.lang,
+                                              self.direction)
+            self.doc.body.appendChild(self.reopen_button)
         self.finish_start()
 
     def finish_start(self):
         self.apply()
-        self.observe_embeds()
+        self.watch.start()
         if self.session.needs_banner:
             self.show()
         else:
@@ -115,8 +121,8 @@ class App:
         for key in self.session.storage_keys_to_remove(self.page.storage_keys(), self.page.regex_test):
             self.page.remove_storage_key(key)
         if self.embeds is not None:
-            self.embeds.refresh(accepted)
-        self.ran += scripts.activate_scripts(self.doc, accepted, self.page.error, self.page.nonce)
+            self.embeds.refresh(accepted, self.watch.roots)
+        self.run_scripts(self.watch.roots)
 
     # -- embeds -------------------------------------------------------------------------------------
     def new_embeds(self):
@@ -124,22 +130,14 @@ class App:
         return Embeds(self.doc, self.strings, self.manifest, self.config.language, self.lang, self.direction,
                       self.page.error, self.guard, self.accept_category)
 
-    def observe_embeds(self):
-        """Iframes the portal adds after start-up get the same treatment as the first ones."""
-        def added(records, observer):
-            for record in records:
-                nodes = record.addedNodes
-                for i in range(nodes.length):
-                    node = nodes.item(i)
-                    if node.nodeType == 1 and (node.matches(EMBED_SELECTOR) or node.querySelector(EMBED_SELECTOR)):
-                        return self.extra.run(self.refresh_embeds)
-        observer = self.page.window.MutationObserver.new(self.guard(added))
-        observer.observe(self.doc.documentElement, {"childList": True, "subtree": True})
+    def run_scripts(self, roots):
+        self.ran += self.scripts.run(roots, self.session.accepted)
 
-    def refresh_embeds(self):
+    def refresh_embeds(self, nodes=()):
         if self.embeds is None:
             self.embeds = self.new_embeds()
-        self.embeds.refresh(self.session.accepted)
+        # nodes not in the document yet (a fragment handed to consentBanner.apply) are treated too
+        self.embeds.refresh(self.session.accepted, self.watch.roots + [n for n in nodes if not n.isConnected])
 
     # -- first layer and preferences centre -----------------------------------------------------------
     def show(self):

@@ -25,6 +25,15 @@ def _parse_json(text, what):
         raise ConfigError(what, "is not valid JSON (%s)" % (getattr(error, "args", [""])[0] or error))
 
 
+def open_link(event):
+    """The [data-consent-open] element clicked, also inside an open shadow root (where event.target is
+    retargeted to the host): the first match along the event's path."""
+    for node in event.composedPath():
+        if getattr(node, "nodeType", 0) == 1 and node.matches(OPEN_SELECTOR):
+            return node
+    return None
+
+
 class Boot:
     def __init__(self, handoff):
         self.handoff = handoff
@@ -34,7 +43,9 @@ class Boot:
         # until data-config is read: the page's language if its strings are in the start-up bundle
         self.lang = interface_language(pick_language(list(IN_MAIN_BUNDLE), None, document.documentElement.lang),
                                        IN_MAIN_BUNDLE)
-        document.addEventListener("click", self.on_document_click)
+        # Capture phase: the footer link is handled (and its default prevented) before a single-page
+        # router sees the click, so the router neither navigates instead nor stops it reaching us.
+        document.addEventListener("click", self.on_document_click, True)
         window.addEventListener("focus", self.on_focus)
         self.expose_api()
 
@@ -77,6 +88,8 @@ class Boot:
         manifest = parse_manifest(data, config.languages, self.page.regex_ok)
         self.app = App(self.page, config, manifest)
         self.app.start()
+        for root in self.handoff.roots or []:     # consentBanner.apply() calls made before start-up
+            self.app.watch.adopt(root)
         self.replay()
 
     def fail(self, error):
@@ -98,7 +111,7 @@ class Boot:
 
     # -- events and API -----------------------------------------------------------------------------
     def on_document_click(self, event):
-        link = closest(event.target, OPEN_SELECTOR)
+        link = open_link(event)
         if link is None or (self.app is None and self.failure is None):
             return
         event.preventDefault()
@@ -119,6 +132,14 @@ class Boot:
             document.body.appendChild(dialog)
             dialog.showModal()
 
+    def apply(self, node):
+        """consentBanner.apply(node): treat a fragment a framework rendered (watch.py). Before start-up a
+        shadow root is kept for start-up (the rest of the page is treated then anyway); failed: nothing."""
+        if self.app is not None:
+            self.app.guard(self.app.watch.adopt)(node)
+        elif self.failure is None and node.nodeType == 11 and getattr(node, "host", None):
+            self.handoff.roots.push(node)
+
     def expose_api(self):
         api = window.Object.new()
         api.version = __version__
@@ -126,6 +147,7 @@ class Boot:
         api.showPreferences = lambda: self.open_preferences()
         api.accepted = lambda category: bool(self.app and self.app.session.is_accepted(category))
         api.reset = lambda: self.app.reset() if self.app else None
+        api.apply = self.apply
         window.consentBanner = api
 
 

@@ -61,6 +61,13 @@ def language_choice(doc, strings, config, current, id_prefix):
     ] + items)
 
 
+def select_all(node, selector):
+    """`node` itself when it matches, then its matching descendants in tree order (node: an element, a
+    document, a fragment or a shadow root; only elements can match themselves)."""
+    found = [node] if node.nodeType == 1 and node.matches(selector) else []
+    return found + list(node.querySelectorAll(selector))
+
+
 def closest(node, selector):
     """node.closest(selector) or None. Brython's DOM wrapper raises KeyError where JS returns null,
     and a text node or the document has no closest() at all."""

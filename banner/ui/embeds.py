@@ -1,12 +1,13 @@
 """Embeds with a placeholder: until its category is accepted, an `<iframe data-consent data-src>` is
 hidden and an accessible placeholder takes its box, naming the provider, with "Autoriser une fois"
 (loads this iframe for this page view, writes nothing) and "Toujours autoriser" (accepts the category).
-Iframes added to the page later get the same treatment (app.App.observe_embeds). The App hands in
-only what an embed needs: texts, the manifest, an error report and the "accept this category" action."""
+Iframes added to the page later, or handed over by consentBanner.apply, get the same treatment (watch.py).
+The App hands in only what an embed needs: texts, the manifest, an error report and the "accept this
+category" action."""
 
 from banner.i18n import localize
 from banner.text import is_safe_url
-from banner.ui.dom import h, closest, EMBED_SELECTOR
+from banner.ui.dom import h, closest, select_all, EMBED_SELECTOR
 
 
 def _provider(frame):
@@ -29,10 +30,12 @@ class Embeds:
         self.report = report                # Page.error
         self.guard = guard
         self.accept_category = accept_category  # "Toujours autoriser": App.accept_category
+        self.count = 0                      # placeholder ids, unique across shadow roots
 
-    def refresh(self, accepted):
-        for frame in self.doc.querySelectorAll(EMBED_SELECTOR):
-            self.apply(frame, accepted)
+    def refresh(self, accepted, roots):
+        for root in roots:
+            for frame in select_all(root, EMBED_SELECTOR):
+                self.apply(frame, accepted)
 
     def apply(self, frame, accepted):
         category = frame.getAttribute("data-consent")
@@ -59,6 +62,9 @@ class Embeds:
         if self._placeholder_of(frame) is not None:
             return
         frame.setAttribute("data-cb-frame", self._frame_id(frame))
+        if frame.parentNode is None:
+            frame.setAttribute("hidden", "")        # a lone iframe not yet inserted: placeholder on insertion
+            return
         placeholder = self._build(frame)
         frame.parentNode.insertBefore(placeholder, frame)
         frame.setAttribute("hidden", "")
@@ -67,14 +73,15 @@ class Embeds:
         existing = frame.getAttribute("data-cb-frame")
         if existing:
             return existing
-        count = len(self.doc.querySelectorAll("[data-cb-frame]"))
-        return "cb-frame-%d" % (count + 1)
+        self.count += 1
+        return "cb-frame-%d" % self.count
 
     def _placeholder_of(self, frame):
+        """Looked up in the frame's own tree: the document, a shadow root or a fragment not yet inserted."""
         fid = frame.getAttribute("data-cb-frame")
         if not fid:
             return None
-        return self.doc.querySelector('[data-cb-placeholder="%s"]' % fid)
+        return frame.getRootNode().querySelector('[data-cb-placeholder="%s"]' % fid)
 
     def _build(self, frame):
         strings = self.strings

@@ -48,6 +48,12 @@ class FirstLayer:
         if had_focus:
             focus_main(self.doc)
 
+    def restore(self):
+        """A portal that re-rendered all of <body> took the banner with it: put it back while it still
+        waits for an answer."""
+        if self.node is not None and not self.node.isConnected:
+            self.doc.body.insertBefore(self.node, self.doc.body.firstChild)
+
     def drop_prerendered(self):
         """No banner is needed after all: remove the one the loader painted, keeping focus on the page."""
         painted = self.doc.querySelector(PRERENDERED)

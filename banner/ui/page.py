@@ -112,6 +112,11 @@ class Page:
         actions = getattr(getattr(self.window, "__consentBoot"), "actions", None)
         return [actions[i] for i in range(actions.length)] if actions else []
 
+    def observer(self, selector, callback):
+        """A MutationObserver calling `callback(found, removed)` only for added nodes matching `selector`
+        or removals (the loader's filter: one Python call per relevant batch, not one per added node)."""
+        return getattr(self.window, "__consentBoot").observer(selector, callback)
+
     def load_bundle(self, name, then, failed):
         """Fetch a lazily loaded part of the banner (consent-NAME.js) once, then call `then()`."""
         getattr(self.window, "__consentBoot").load(name).then(  # (a plain attribute would be name-mangled)

@@ -5,7 +5,7 @@
 
 from banner.i18n import localize
 from banner.lang import BROWSER_HELP
-from banner.ui.dom import h, POLICY_SELECTOR
+from banner.ui.dom import h, select_all, POLICY_SELECTOR
 from banner.ui.tables import cookie_table
 
 
@@ -31,8 +31,13 @@ def build(doc, strings, manifest, config, level):
     return nodes
 
 
-def fill(doc, strings, manifest, config, lang, direction):
-    for target in doc.querySelectorAll(POLICY_SELECTOR):
+def fill(doc, strings, manifest, config, lang, direction, roots=None):
+    """Fill every [data-consent-policy] of the page, or of `roots` (added later: watch.py)."""
+    if roots:
+        targets = [t for root in roots for t in select_all(root, POLICY_SELECTOR)]
+    else:
+        targets = doc.querySelectorAll(POLICY_SELECTOR)
+    for target in targets:
         level = target.getAttribute("data-consent-policy") or "2"
         level = int(level) if level in ("1", "2", "3", "4", "5") else 2
         while target.firstChild:

@@ -128,6 +128,12 @@ class Dialog:
         else:
             focus_main(self.doc)
 
+    def forget_if_removed(self):
+        """A centre removed with the rest of <body> while open fires no "close": forget it, so the footer
+        link opens a new one."""
+        if self.node is not None and not self.node.isConnected:
+            self.node, self.opener = None, None
+
     def on_switch(self, event):
         target = event.target
         category = target.getAttribute("data-cb-category")

@@ -1,15 +1,22 @@
 """Blocked scripts: `<script type="text/plain" data-consent="CAT">` (inline or `data-src`). Until CAT is
-accepted they are inert by construction: the browser does not run text/plain scripts (iframes: embeds.py). Activation replaces each script with a
-live copy, one at a time in document order (an external script is awaited before the next one runs),
-keeping the page's CSP nonce."""
+accepted they are inert by construction: the browser does not run text/plain scripts (iframes: embeds.py).
+
+One queue per page view, fed at start-up and by every script the portal adds later (watch.py): each
+accepted script gets a live copy inserted right after it, one at a time in the order they were queued
+(an external script is awaited before the next one runs), keeping the page's CSP nonce. The inert
+original stays where the portal put it, marked as done, so it never runs twice and a framework that
+owns the node (React, Vue) still finds it where it left it."""
 
 from banner.text import is_safe_url
+from banner.ui.dom import select_all
 
+DONE = "data-cb-ran"
 SCRIPT_SELECTOR = 'script[type="text/plain"][data-consent]'
-SKIPPED_ATTRIBUTES = ("type", "data-src", "data-type", "nonce")
+PENDING_SELECTOR = SCRIPT_SELECTOR + ":not([" + DONE + "])"
+SKIPPED_ATTRIBUTES = ("type", "data-src", "data-type", "nonce", DONE)
 
 
-def _revive(doc, old, on_done, report, nonce):
+def _live_copy(doc, old, nonce):
     new = doc.createElement("script")
     for i in range(old.attributes.length):
         attr = old.attributes.item(i)
@@ -21,34 +28,57 @@ def _revive(doc, old, on_done, report, nonce):
         # The nonce attribute reads as "" once parsed; the property keeps it. A blocked script without
         # one gets the nonce of the banner's own script tag, so a strict CSP still lets it run.
         new.nonce = old.nonce or nonce
-    src = old.getAttribute("data-src")
-    if src is not None:
+    return new
+
+
+class Scripts:
+    def __init__(self, doc, report, nonce=""):
+        self.doc = doc
+        self.report = report
+        self.nonce = nonce
+        self.queue = []
+        self.busy = False
+
+    def run(self, roots, accepted):
+        """Queue the not-yet-run scripts of accepted categories found in `roots` (in the document or a
+        connected shadow root; the others wait until they are inserted), then run the queue. Returns
+        the categories of the scripts queued."""
+        started = []
+        for root in roots:
+            for script in select_all(root, PENDING_SELECTOR):
+                if script.isConnected and script.getAttribute("data-consent") in accepted:
+                    script.setAttribute(DONE, "")
+                    self.queue.append(script)
+                    started.append(script.getAttribute("data-consent"))
+        if started and not self.busy:
+            self.step()
+        return started
+
+    def step(self):
+        self.busy = False
+        while self.queue:
+            old = self.queue.pop(0)
+            if not old.isConnected:
+                old.removeAttribute(DONE)       # removed before its turn: like the browser, do not run it
+                continue
+            if self._revive(old):
+                self.busy = True                # an external script: the next one waits for its load
+                return
+
+    def _revive(self, old):
+        """Insert the live copy of `old`; True when it is external (the queue waits for it)."""
+        new = _live_copy(self.doc, old, self.nonce)
+        src = old.getAttribute("data-src")
+        if src is None:
+            new.textContent = old.textContent
+            old.after(new)                      # an inline script runs synchronously here
+            return False
         if not is_safe_url(src):
-            report("refused data-src %r on a blocked script: only http(s) or relative URLs run" % src)
+            self.report("refused data-src %r on a blocked script: only http(s) or relative URLs run" % src)
             old.setAttribute("data-consent-refused", "")
-            on_done()
-            return
-        new.addEventListener("load", lambda ev: on_done())
-        new.addEventListener("error", lambda ev: on_done())
+            return False
+        new.addEventListener("load", lambda ev: self.step())
+        new.addEventListener("error", lambda ev: self.step())
         new.src = src
-        old.replaceWith(new)
-    else:
-        new.textContent = old.textContent
-        old.replaceWith(new)   # an inline script runs synchronously here
-        on_done()
-
-
-def activate_scripts(doc, accepted, report, nonce=""):
-    """Run, in document order, every blocked script whose category is accepted. Returns the categories
-    of the scripts started."""
-    queue = [s for s in doc.querySelectorAll(SCRIPT_SELECTOR) if s.getAttribute("data-consent") in accepted]
-    started = [s.getAttribute("data-consent") for s in queue]
-
-    def step():
-        if not queue:
-            return
-        old = queue.pop(0)
-        _revive(doc, old, step, report, nonce)
-
-    step()
-    return started
+        old.after(new)
+        return True

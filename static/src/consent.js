@@ -24,7 +24,8 @@
   // Names and defaults shared with Python, written in by banner/loader_facts.py at build time.
   var facts = /*LOADER_FACTS*/{};
   var boot = window.__consentBoot = {
-    config: me.getAttribute("data-config"), manifestText: null, pending: [], ready: false, nonce: me.nonce || ""
+    config: me.getAttribute("data-config"), manifestText: null, pending: [], ready: false, nonce: me.nonce || "",
+    roots: []                                                  // consentBanner.apply() before start-up
   };
 
   // Until Python has started, or if it never does, the API answers "nothing optional is accepted";
@@ -34,7 +35,11 @@
     accepted: function () { return false; },
     show: function () {},
     showPreferences: function () { if (!boot.ready) { boot.pending.push(document.body); } },
-    reset: function () {}
+    reset: function () {},
+    // What is in the document at start-up is treated then; a shadow root is remembered for boot.py.
+    apply: function (node) {
+      if (!boot.ready && node && node.nodeType === 11 && node.host && boot.roots.indexOf(node) < 0) { boot.roots.push(node); }
+    }
   };
 
   function fail(what) {
@@ -197,6 +202,24 @@
     s.onerror = function () { onerror("cannot load " + s.src); };
     document.head.appendChild(s);
   }
+
+  // Content added after start-up (banner/ui/watch.py): records are filtered here, natively, so Python
+  // runs only for added nodes matching `selector` (in insertion order) or when nodes were removed, not
+  // for every row a single-page portal renders. Returns the observer; Python picks what it observes.
+  boot.observer = function (selector, callback) {
+    return new MutationObserver(function (records) {
+      var found = [], removed = false;
+      records.forEach(function (record) {
+        removed = removed || record.removedNodes.length > 0;
+        record.addedNodes.forEach(function (node) {
+          if (node.nodeType !== 1) { return; }
+          if (node.matches(selector)) { found.push(node); }
+          node.querySelectorAll(selector).forEach(function (match) { found.push(match); });
+        });
+      });
+      if (found.length || removed) { callback(found, removed); }
+    });
+  };
 
   var loading = {};
   boot.load = function (name) {

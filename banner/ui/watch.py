@@ -1,0 +1,79 @@
+"""Content that arrives after start-up: single-page portals render views, widgets and visualisations in
+the browser, and in-page navigation (pushState, popstate, hash changes) swaps them without a page load.
+
+One MutationObserver (made by the loader, which filters its records natively) watches the document (and each
+shadow root handed to `consentBanner.apply`), so a blocked script, iframe or cookie-policy element added at
+any time is treated like one present at start-up: scripts of accepted categories run, in insertion order,
+the others stay inert until their category is accepted; iframes get their src or their placeholder, and what
+a re-render of <body> removed of the banner comes back. Navigation itself needs nothing: it is the content
+it adds that counts, whatever the router. Links [data-consent-open] need nothing either: boot.py listens on
+the document, so a link of a new view works as soon as it is there."""
+
+from banner.ui.dom import EMBED_SELECTOR, POLICY_SELECTOR
+from banner.ui.scripts import PENDING_SELECTOR
+
+OPTIONS = {"childList": True, "subtree": True}
+WATCHED = ", ".join((PENDING_SELECTOR, EMBED_SELECTOR, POLICY_SELECTOR))
+
+
+def holds(node, selector):
+    """Whether `node` (an element, document, fragment or shadow root) is or contains a match."""
+    if node.nodeType == 1 and node.matches(selector):
+        return True
+    return node.nodeType in (1, 9, 11) and node.querySelector(selector) is not None
+
+
+class Watch:
+    def __init__(self, app):
+        self.app = app
+        self.roots = [app.doc]          # the document, then the shadow roots handed to apply()
+        self.observer = None
+
+    def start(self):
+        self.observer = self.app.page.observer(WATCHED, self.app.guard(self.on_found))
+        for root in self.roots:
+            self.observer.observe(root, OPTIONS)
+
+    def on_found(self, found, removed):
+        """The loader's observer filtered the records: `found` holds the added scripts, iframes and policy elements."""
+        if removed:
+            self.keep_ui()
+        self.adopt_nodes(list(found))
+
+    def keep_ui(self):
+        """A portal that re-renders all of <body> on navigation takes the banner's own nodes with it: put
+        back the banner still waiting for an answer, the live region and the reopen button; forget a
+        centre removed while open (no "close" event comes), so the footer link opens a new one."""
+        app, body = self.app, self.app.doc.body
+        app.first_layer.restore()
+        for node in (app.live, app.reopen_button):
+            if node is not None and not node.isConnected:
+                body.appendChild(node)
+        if app.dialog is not None:
+            app.dialog.forget_if_removed()
+
+    def adopt_nodes(self, nodes):
+        """Treat `nodes` as the start-up treats the page: scripts in insertion order, then iframes."""
+        scripts = [n for n in nodes if holds(n, PENDING_SELECTOR)]
+        if scripts:
+            self.app.run_scripts(scripts)
+        if any(holds(n, EMBED_SELECTOR) for n in nodes):
+            self.app.extra.run(lambda: self.app.refresh_embeds(nodes))
+        policies = [n for n in nodes if holds(n, POLICY_SELECTOR)]
+        if policies:
+            self.app.extra.run(lambda: self.fill_policies(policies))
+
+    def fill_policies(self, nodes):
+        """A cookie-policy view rendered in the page ([data-consent-policy]) is filled like a served one."""
+        from banner.ui import policy
+        app = self.app
+        policy.fill(app.doc, app.strings, app.manifest, app.config, app.lang, app.direction, nodes)
+
+    def adopt(self, node):
+        """consentBanner.apply(node): a fragment a framework rendered, in the document or not yet, or a
+        shadow root, which the observer cannot see into: it is remembered and watched from now on."""
+        if node.nodeType == 11 and getattr(node, "host", None) and node not in self.roots:
+            self.roots.append(node)
+            if self.observer is not None:
+                self.observer.observe(node, OPTIONS)
+        self.adopt_nodes([node])
