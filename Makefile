@@ -41,7 +41,7 @@ test-browser: setup build
 	$(PY) -m pytest tests/browser
 
 bench: setup build
-	$(PY) benchmarks/run.py
+	$(PY) -m benchmarks
 
 clean:
 	rm -rf static/dist .pytest_cache
