@@ -49,7 +49,7 @@ test-browser: setup build
 	$(PY) -m pytest tests/browser
 
 bench: setup build
-	$(PY) benchmarks/run.py
+	$(PY) -m benchmarks
 
 clean:
 	rm -rf static/dist banner/static/consent_banner banner/consent.template.js dist build .pytest_cache

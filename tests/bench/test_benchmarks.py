@@ -1,0 +1,106 @@
+"""The benchmark's pure parts, in CPython: the pages it serves, which runs count, and the targets it prints.
+A wrong page or a wrong verdict would make `make bench` report numbers about the wrong thing."""
+
+import os
+import re
+import sys
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+if ROOT not in sys.path:
+    sys.path.insert(0, ROOT)
+
+from benchmarks import page, report, runner, stats  # noqa: E402
+from benchmarks.banners import ALL_KINDS, BANNERS, COMPETITORS  # noqa: E402
+
+LOADER = '<script src="/static/dist/consent.js"'
+
+
+@pytest.mark.parametrize("kind", ALL_KINDS)
+def test_every_page_is_the_demo_template_with_one_blocked_tag_in_the_banners_convention(kind):
+    html = page.render(kind)
+    assert '<a class="skip" href="#main">' in html and '<footer class="site-footer">' in html   # the demo's page
+    assert 'src="/bench/hero.png"' in html
+    blocked = re.findall(r'<script type="text/plain"[^>]*></script>', html)
+    assert blocked == ['<script type="text/plain" %s data-src="/analytics.js"></script>' % BANNERS[kind]["blocked"]]
+    assert html.count('<link rel="icon" href="data:,">') == 1
+    assert html.count(LOADER) == (1 if kind == "ours" else 0)
+
+
+def test_only_our_page_has_our_reopen_link_and_each_competitor_its_own():
+    assert "data-consent-open" in page.render("ours")
+    for kind in COMPETITORS:
+        html = page.render(kind)
+        assert "data-consent-open" not in html
+        assert re.search(r'<a href="/pages/cookies/" [^>]+>Gestion des cookies</a>', html)
+
+
+def test_our_page_carries_the_inline_manifest_data_config():
+    html = page.render("ours")
+    assert "&quot;manifest&quot;: {&quot;revision&quot;" in html and "&quot;languages&quot;: [&quot;fr&quot;]" in html
+
+
+def test_instrumentation_is_a_js_file_called_with_the_banners_settings():
+    source = runner.instrument_source("vanilla")
+    assert source.startswith("/*") and source.endswith('({"root": "#cc-main .cm", "consent": "(?:^|; )cc_cookie="});')
+
+
+def test_a_successful_retry_replaces_the_failed_attempt_but_a_double_failure_counts():
+    runs = [{"kind": "ours", "condition": "loopback", "round": 0, "error": "x"},
+            {"kind": "ours", "condition": "loopback", "round": 0, "retry": True, "visible_ms": 1},
+            {"kind": "none", "condition": "loopback", "round": 0, "error": "y"},
+            {"kind": "none", "condition": "loopback", "round": 0, "retry": True, "error": "z"}]
+    kept = stats.counted(runs)
+    assert [r.get("error") for r in kept] == [None, "y", "z"]
+    summary = stats.summarise(kept, ["loopback"])
+    assert summary["loopback"]["ours"]["n"] == 1 and summary["loopback"]["none"]["failed"] == 2
+
+
+def medians(ours_lt=80, slow_ours_lt=300, longest=50, visible=120, slow_visible=500, ret=128, nbytes=293000):
+    """Loopback and CPU-slowed medians where every precompiled-build target sits exactly at its limit:
+    no banner 30/50 ms of long tasks, vanilla-cookieconsent visible at 120/500 ms, returning at 64 ms,
+    the no-banner page 63 KB."""
+    def kind(lt, longest_task, visible_ms, return_ms, size):
+        return {"longtask_ms": lt, "longtask_max_ms": longest_task, "visible_ms": visible_ms, "return_ms": return_ms,
+                "bytes": size, "fcp_ms": 100}
+    return {"loopback": {"ours": kind(ours_lt, longest, visible, ret, nbytes), "none": kind(30, 0, None, None, 63000),
+                         "vanilla": kind(0, 0, 120, 64, 80000)},
+            "cpu4x": {"ours": kind(slow_ours_lt, longest, slow_visible, ret, nbytes),
+                      "none": kind(50, 0, None, None, 63000), "vanilla": kind(0, 0, 500, 64, 80000)}}
+
+
+def verdicts(text):
+    return [line.startswith("- ✅ met ") for line in text.splitlines()]
+
+
+AT_LIMIT = {"score": 100, "tbt_ms": 100}
+
+
+def test_precompiled_targets_are_met_at_their_limits():
+    # beyond no banner (normal, slowed), longest task, score, TBT, return 2.0×, return 1.5× (stretch),
+    # visible (normal, slowed), bytes
+    assert verdicts(report.precompiled_targets(medians(), {"ours": AT_LIMIT})) == [
+        True, True, True, True, True, True, False, True, True, True]
+    assert verdicts(report.precompiled_targets(medians(ret=96), {"ours": AT_LIMIT}))[6] is True
+
+
+def test_precompiled_targets_are_missed_just_beyond_their_limits():
+    beyond = medians(ours_lt=81, slow_ours_lt=301, longest=51, visible=121, slow_visible=501, ret=129, nbytes=293001)
+    assert verdicts(report.precompiled_targets(beyond, {"ours": {"score": 99, "tbt_ms": 101}})) == [False] * 10
+
+
+def test_each_precompiled_target_line_says_what_was_measured():
+    lines = report.precompiled_targets(medians(longest=0), {"ours": {"score": 100, "tbt_ms": 40}}).splitlines()
+    assert lines[0] == "- ✅ met our main-thread long-task time beyond no banner ≤ 50 ms (normal CPU): 50 ms " \
+                       "(ours 80 − no banner 30)"
+    assert lines[2] == "- ✅ met no single task of ours over 50 ms (normal CPU): longest none over 50 ms " \
+                       "(no banner: 0 ms)"
+    assert lines[6] == "- ❌ missed return visit: consented script within 1.5× vanilla-cookieconsent (stretch): " \
+                       "128 ms vs 64 ms (2.00×)"
+    assert lines[-1] == "- ✅ met bytes added by the banner on a first visit ≤ 230 KB: 230.0 KB"
+
+
+def test_targets_without_lighthouse_or_slow_cpu_runs_are_left_out_not_failed():
+    only_loopback = {"loopback": medians()["loopback"]}
+    assert len(verdicts(report.precompiled_targets(only_loopback, {}))) == 6
