@@ -1,6 +1,7 @@
 """banner.receiver: the reference receiver for consent records (CPython only), through its functions and
 through a real HTTP server on the loopback interface."""
 
+import http.client as http_client
 import json
 import socket
 import sqlite3
@@ -298,3 +299,59 @@ def test_the_reference_server_answers_only_its_path_and_logs_no_client_address(t
     logged = capsys.readouterr().err
     assert "POST /consent-log/" in logged and "204" in logged
     assert "127.0.0.1" not in logged
+
+
+# --- failures inside the receiver ------------------------------------------------------------------------
+
+def test_a_record_that_cannot_be_stored_is_answered_500_and_no_output_names_the_client(tmp_path, capfd):
+    """The database refuses the insert (here a trigger standing in for a full disk or a locked file): the
+    client hears 500, not 204, nothing is stored, neither the answer nor the receiver's log (error report
+    included) holds the client's address, and the next record is stored normally."""
+    from banner.receiver import make_server
+    path = str(tmp_path / "log.sqlite3")
+    server = make_server(path)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    url = "http://127.0.0.1:%d/consent-log/" % server.server_address[1]
+    try:
+        with sqlite3.connect(path) as db:
+            db.execute("CREATE TRIGGER full_disk BEFORE INSERT ON consent_log "
+                       "BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END")
+        status, answer = post(url, body(consentId="f4iled000"))
+        assert status == 500
+        assert answer == b"internal error: the record was not stored"
+        with sqlite3.connect(path) as db:
+            db.execute("DROP TRIGGER full_disk")
+        assert post(url, body(consentId="st0red000")) == (204, b"")
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+    assert [r[1] for r in rows(path)] == ["st0red000"]
+    out, err = capfd.readouterr()
+    assert "database or disk is full" in err and "Traceback" in err      # the error is reported...
+    assert "127.0.0.1" not in out + err                                   # ...without the client address
+
+
+def test_an_error_escaping_a_handler_is_reported_without_the_client_address(tmp_path, capfd):
+    """socketserver's default report reads 'Exception occurred during processing of request from
+    ('127.0.0.1', port)': the receiver's server leaves the address out."""
+    from banner.receiver import LogServer
+
+    class Broken(BaseHTTPRequestHandler):
+        def do_POST(self):
+            raise RuntimeError("handler bug")
+
+    server = LogServer(("127.0.0.1", 0), Broken)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        with pytest.raises((urllib.error.URLError, ConnectionError, http_client.RemoteDisconnected)):
+            post("http://127.0.0.1:%d/consent-log/" % server.server_address[1], body())
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+    _, err = capfd.readouterr()
+    assert "handler bug" in err
+    assert "127.0.0.1" not in err
