@@ -6,6 +6,8 @@ the loader imports the start-up modules one task at a time so none blocks the ma
 This file never imports `banner.ui`, which needs the browser.
 """
 
+__version__ = "0.1.0"
+
 # public name -> the module that defines it
 _EXPORTS = {
     "BannerError": "errors", "ConfigError": "errors", "ManifestError": "errors", "CookieError": "errors",

@@ -23,12 +23,17 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from .cookies import ID_ALPHABET, is_consent_id
 from .fingerprint import WIDTH as FINGERPRINT_WIDTH
-from .record import ACTIONS
+from .record import ACTIONS, SOURCES
 from .text import is_identifier, is_language_code
 
 MAX_BODY = 8192
 MAX_INT = 999999999999999        # 15 digits, as in the cookie; SQLite's INTEGER overflows past 2**63 - 1
 FIELDS = ("consentId", "time", "revision", "language", "action", "accepted", "refused", "fingerprints")
+# Sent by banner 0.1.0 and later; optional so that records of earlier banners still count as proof.
+# `once` is required exactly when the action is allow_once.
+ORIGIN_FIELDS = ("bannerVersion", "build", "source", "once")
+VERSION_CHARS = "0123456789abcdefghijklmnopqrstuvwxyz.+-"
+HEX = "0123456789abcdef"
 SCHEMA = """CREATE TABLE IF NOT EXISTS consent_log (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     received_at INTEGER NOT NULL,
@@ -39,8 +44,13 @@ SCHEMA = """CREATE TABLE IF NOT EXISTS consent_log (
     action TEXT NOT NULL,
     accepted TEXT NOT NULL,
     refused TEXT NOT NULL,
-    fingerprints TEXT NOT NULL DEFAULT ''
+    fingerprints TEXT NOT NULL DEFAULT '',
+    banner_version TEXT NOT NULL DEFAULT '',
+    build TEXT NOT NULL DEFAULT '',
+    source TEXT NOT NULL DEFAULT '',
+    once TEXT NOT NULL DEFAULT ''
 )"""
+ADDED_COLUMNS = ("fingerprints", "banner_version", "build", "source", "once")   # absent from older logs
 
 
 class RecordError(ValueError):
@@ -78,7 +88,7 @@ def parse_record(body):
         raise RecordError("not JSON: %s" % error)
     if not isinstance(data, dict):
         raise RecordError("must be a JSON object")
-    unknown = sorted(set(data) - set(FIELDS))
+    unknown = sorted(set(data) - set(FIELDS) - set(ORIGIN_FIELDS))
     missing = [f for f in FIELDS if f not in data]
     if unknown or missing:
         raise RecordError("unknown fields %s, missing fields %s" % (unknown, missing))
@@ -96,11 +106,26 @@ def parse_record(body):
     if set(data["accepted"]) & set(data["refused"]):
         raise RecordError("accepted/refused: a category cannot be both")
     _fingerprints(data["fingerprints"])
+    _origin(data)
     return data
 
 
+def _origin(data):
+    """The optional fields saying which banner asked and where the visitor answered."""
+    version, build = data.get("bannerVersion", ""), data.get("build", "")
+    if not isinstance(version, str) or len(version) > 32 or not all(c in VERSION_CHARS for c in version):
+        raise RecordError("bannerVersion: must be a version such as 0.1.0")
+    if not isinstance(build, str) or len(build) > 64 or not all(c in HEX for c in build):
+        raise RecordError("build: must be a lower-case hexadecimal hash of at most 64 digits")
+    if "source" in data and data["source"] not in SOURCES:
+        raise RecordError("source: must be one of %s" % ", ".join(SOURCES))
+    once = data.get("once")
+    if (once is not None) != (data["action"] == "allow_once") or (once is not None and not is_identifier(once)):
+        raise RecordError("once: the category id of an allow_once record, and only of one")
+
+
 INSERT = ("INSERT INTO consent_log (received_at, consent_id, decided_at, revision, language, action, accepted, "
-          "refused, fingerprints) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+          "refused, fingerprints, banner_version, build, source, once) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 _LOCK = threading.Lock()         # for a connection not made by open_db (a Django view's own)
 
 
@@ -154,8 +179,9 @@ def open_db(path):
     db.execute("PRAGMA synchronous=FULL")         # a committed record survives a power cut
     db.execute(SCHEMA)
     columns = [row[1] for row in db.execute("PRAGMA table_info(consent_log)")]
-    if "fingerprints" not in columns:             # a log created before records carried fingerprints
-        db.execute("ALTER TABLE consent_log ADD COLUMN fingerprints TEXT NOT NULL DEFAULT ''")
+    for column in ADDED_COLUMNS:                  # a log created before records carried these
+        if column not in columns:
+            db.execute("ALTER TABLE consent_log ADD COLUMN %s TEXT NOT NULL DEFAULT ''" % column)
     db.commit()
     return db
 
@@ -167,7 +193,8 @@ def store_record(db, body, now=None):
     fingerprints = ",".join("%s=%s" % item for item in sorted(record["fingerprints"].items()))
     row = (int((now or time.time()) * 1000), record["consentId"], record["time"], record["revision"],
            record["language"], record["action"], ",".join(record["accepted"]), ",".join(record["refused"]),
-           fingerprints)
+           fingerprints, record.get("bannerVersion", ""), record.get("build", ""), record.get("source", ""),
+           record.get("once") or "")
     if isinstance(db, LogConnection):
         db.append(row)
     else:

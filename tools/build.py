@@ -153,9 +153,24 @@ def start_chunks(entry="banner.ui.boot", chunk_chars=1000):
     return chunks + ([current] if current else [])
 
 
+def build_hash():
+    """12 hex digits of SHA-256 over what runs in the page (every module's shipped source, the loader and
+    the styles): the build each consent record names, so a portal can show which code asked (CNIL's
+    "hash of each version of the banner code" as proof of how consent was obtained)."""
+    import hashlib
+    digest = hashlib.sha256()
+    for name, source, _ in sorted(modules()):
+        digest.update(("%s\0%s\0" % (name, source)).encode("utf-8"))
+    for name in ("consent.js", "consent.css"):
+        with open(os.path.join(SRC, name), "rb") as handle:
+            digest.update(handle.read())
+    return digest.hexdigest()[:12]
+
+
 def loader_source(prerendered=None):
     with open(os.path.join(SRC, "consent.js"), encoding="utf-8") as handle:
         source = handle.read()
+    source = source.replace('/*BUILD*/""', json.dumps(build_hash()))
     extra_languages = [c for c in SHIPPED if c not in IN_MAIN_BUNDLE]
     source = source.replace("/*EXTRA_LANGUAGES*/[]", json.dumps(extra_languages))
     source = source.replace("/*START_CHUNKS*/[]", json.dumps(start_chunks(), separators=(",", ":")))

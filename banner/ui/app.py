@@ -99,7 +99,7 @@ class App:
             if action == "customise":
                 return self.show_preferences(self.banner.querySelector("[data-cb-action=customise]"))
             if action in ("accept_all", "reject_all"):
-                self.decide(action)
+                self.decide(action, source="first_layer")
 
     def drop_prerendered(self):
         painted = self.doc.querySelector("[data-cb-prerendered]")
@@ -271,30 +271,40 @@ class App:
         elif action == "save":
             boxes = self.dialog.querySelectorAll("input[data-cb-category]")
             chosen = [b.getAttribute("data-cb-category") for b in boxes if b.checked and not b.disabled]
-            self.decide("custom", chosen)
+            self.decide("custom", chosen, "centre")
         else:
-            self.decide(action)
+            self.decide(action, source="centre" if closest(target, "#cb-prefs") is not None else "first_layer")
 
-    def decide(self, action, choices=()):
+    def decide(self, action, choices=(), source="first_layer"):
         before, previous = self.session.accepted, self.session.consent
         consent_id = new_consent_id(self.page.random_bytes(16))
         self.page.write_cookie(self.session.decide(action, self.page.now(), consent_id, choices))
         if self.config.consent_log:
-            self.with_extra(lambda: self.log(previous, action))
+            self.with_extra(lambda: self.log(previous, action, source))
         self.after_change(before)
         self.live.textContent = ""
         self.live.textContent = self.strings["saved"]
 
-    def log(self, previous, action):
+    def log(self, previous, action, source):
         from banner.record import decision_record
         self.page.send(self.config.consent_log, decision_record(
-            self.session.consent, previous, action, self.config.language, self.manifest))
+            self.session.consent, previous, action, self.config.language, self.manifest, source, self.page.build))
+
+    def log_once(self, category_id):
+        """"Autoriser une fois" stores nothing, but the third party it loads is logged (extra bundle)."""
+        if self.config.consent_log and category_id in self.manifest.optional_ids:
+            from banner.record import once_record
+            consent = self.session.consent
+            consent_id = consent.consent_id if consent else new_consent_id(self.page.random_bytes(16))
+            self.page.send(self.config.consent_log, once_record(
+                consent_id, self.page.now(), self.session.accepted, category_id, self.config.language,
+                self.manifest, self.page.build))
 
     def accept_category(self, category_id):
         """"Toujours autoriser" on an embed: the current choice plus this category."""
         chosen = [c for c in self.session.accepted if c in self.manifest.optional_ids]
         if category_id in self.manifest.optional_ids and category_id not in chosen:
-            self.decide("custom", chosen + [category_id])
+            self.decide("custom", chosen + [category_id], "embed")
 
     def after_change(self, before):
         accepted = self.session.accepted
@@ -316,11 +326,19 @@ class App:
 
     # -- public API and cross-tab -------------------------------------------------------------------
     def reset(self):
-        before = self.session.accepted
+        before, previous = self.session.accepted, self.session.consent
+        if self.config.consent_log:
+            self.with_extra(lambda: self.log_reset(previous))
         for text in self.session.forget(self.page.hostname):
             self.page.write_cookie(text)
         self.after_change(before)
         self.show()
+
+    def log_reset(self, previous):
+        from banner.record import reset_record
+        record = reset_record(previous, self.page.now(), self.config.language, self.manifest, self.page.build)
+        if record is not None:
+            self.page.send(self.config.consent_log, record)
 
     def on_visible(self, event):
         if self.doc.visibilityState == "visible":

@@ -105,5 +105,6 @@ class Embeds:
             frame.setAttribute("data-cb-once", "")
             self.load(frame)
             frame.focus()
+            self.app.log_once(frame.getAttribute("data-consent"))
         else:
             self.app.accept_category(frame.getAttribute("data-consent"))

@@ -77,18 +77,62 @@ class Page:
                              "window.gtag = function () { dataLayer.push(arguments); };")
         self.window.gtag(*args)
 
-    def send(self, url, record):
-        """POST a JSON record without ever delaying the visitor: sendBeacon, else fetch keepalive."""
-        body = self.window.JSON.stringify(record)
+    RETRY_DELAYS = (500, 2000, 6000)      # ms: three more attempts within the page view
+
+    def send(self, url, record, attempt=0):
+        """POST a JSON record without ever delaying the visitor. fetch keepalive first, since its answer
+        says whether the record was stored: a network error, a 5xx, 408 or 429 is retried after each of
+        RETRY_DELAYS; a record still unsent when the page goes away leaves by sendBeacon. sendBeacon
+        alone (no fetch) can only tell that it queued the record."""
+        window = self.window
+        body = window.JSON.stringify(record)
+        if not getattr(window, "fetch", None):
+            return self._beacon(url, body) or self.warn("consent log not sent (no fetch, no sendBeacon)")
+        waiting = []                      # the retry timer, while one is set
+
+        def later():
+            waiting.clear()
+            self.send(url, record, attempt + 1)
+
+        def unload(event):                # only while waiting: a fetch in flight outlives the page itself
+            if waiting:
+                window.clearTimeout(waiting.pop())
+                self._beacon(url, body)
+
+        def retry(reason):
+            if attempt < len(self.RETRY_DELAYS):
+                waiting.append(window.setTimeout(later, self.RETRY_DELAYS[attempt]))
+                window.addEventListener("pagehide", unload, {"once": True})
+            else:
+                self.warn("consent log not sent after %d attempts (%s)" % (attempt + 1, reason))
+
+        def answered(response):
+            if response.ok:
+                return
+            if response.status >= 500 or response.status in (408, 429):
+                retry("HTTP %s" % response.status)
+            else:
+                self.warn("consent log refused the record (HTTP %s)" % response.status)
+
+        try:
+            window.fetch(url, {"method": "POST", "body": body, "keepalive": True, "credentials": "same-origin",
+                               "headers": {"Content-Type": "application/json"}}).then(
+                answered, lambda reason: retry(str(reason)))
+        except Exception as error:
+            retry(str(error))
+
+    def _beacon(self, url, body):
         try:
             blob = self.window.Blob.new([body], {"type": "application/json"})
-            if getattr(self.window.navigator, "sendBeacon", None) and self.window.navigator.sendBeacon(url, blob):
-                return
-            self.window.fetch(url, {"method": "POST", "body": body, "keepalive": True, "credentials": "same-origin",
-                                    "headers": {"Content-Type": "application/json"}}).catch(
-                lambda reason: self.warn("consent log not sent (%s)" % reason))
-        except Exception as error:
-            self.warn("consent log not sent (%s)" % error)
+            beacon = getattr(self.window.navigator, "sendBeacon", None)
+            return bool(beacon and self.window.navigator.sendBeacon(url, blob))
+        except Exception:
+            return False
+
+    @property
+    def build(self):
+        """The build hash the loader carries (tools/build.py), "" in a loader built without one."""
+        return getattr(getattr(self.window, "__consentBoot"), "build", None) or ""
 
     def dispatch(self, accepted):
         event = self.window.CustomEvent.new(EVENT, {"detail": {"accepted": list(accepted)}})

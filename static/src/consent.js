@@ -22,7 +22,8 @@
   var extraLanguages = /*EXTRA_LANGUAGES*/[];                  // filled in by tools/build.py
   var prerendered = /*PRERENDERED*/null;                        // tools/prerender.py: {key, trees}
   var boot = window.__consentBoot = {
-    config: me.getAttribute("data-config"), manifestText: null, pending: [], ready: false, nonce: me.nonce || ""
+    config: me.getAttribute("data-config"), manifestText: null, pending: [], ready: false, nonce: me.nonce || "",
+    build: /*BUILD*/""                                          // tools/build.py: hash of the shipped code
   };
 
   // Until Python has started, or if it never does, the API answers "nothing optional is accepted";

@@ -111,6 +111,42 @@ def test_a_body_larger_than_8_kib_is_refused_before_parsing():
     assert rejected(padded + b" ") == "body larger than 8192 bytes"
 
 
+# --- which banner asked, where, and "Autoriser une fois" ----------------------------------------------------
+
+ORIGIN = {"bannerVersion": "0.1.0", "build": "3f9a0c1b2d4e", "source": "centre"}
+
+
+def test_a_record_naming_its_banner_version_build_and_source_is_accepted():
+    assert parse_record(body(**ORIGIN)) == dict(RECORD, **ORIGIN)
+    once = dict(RECORD, action="allow_once", once="video", source="embed", bannerVersion="0.1.0", build="ab12")
+    assert parse_record(json.dumps(once).encode("utf-8")) == once
+
+
+@pytest.mark.parametrize("changes, field", [
+    ({"bannerVersion": "0.1.0 beta"}, "bannerVersion"), ({"bannerVersion": 1}, "bannerVersion"),
+    ({"bannerVersion": "1" * 33}, "bannerVersion"), ({"build": "3F9A"}, "build"), ({"build": "x" * 8}, "build"),
+    ({"build": "a" * 65}, "build"), ({"build": None}, "build"), ({"source": "footer"}, "source"),
+    ({"source": None}, "source"), ({"once": "video"}, "once"),                  # once without allow_once
+    ({"action": "allow_once"}, "once"),                                            # allow_once without once
+    ({"action": "allow_once", "once": "Video"}, "once"), ({"action": "allow_once", "once": ["video"]}, "once"),
+])
+def test_a_wrong_origin_field_is_rejected_with_its_name(changes, field):
+    assert rejected(body(**changes)).startswith(field + ": ")
+
+
+def test_the_origin_and_the_category_allowed_once_are_stored(tmp_path):
+    path = str(tmp_path / "log.sqlite3")
+    db = open_db(path)
+    store_record(db, body(**ORIGIN), now=1)
+    store_record(db, body(action="allow_once", once="video", source="embed", bannerVersion="0.1.0", build="ab"), now=2)
+    store_record(db, body(), now=3)                       # a record from a banner before 0.1.0
+    db.close()
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT action, banner_version, build, source, once FROM consent_log ORDER BY id").fetchall() == [
+            ("custom", "0.1.0", "3f9a0c1b2d4e", "centre", ""), ("allow_once", "0.1.0", "ab", "embed", "video"),
+            ("custom", "", "", "", "")]
+
+
 # --- store_record ----------------------------------------------------------------------------------------
 
 def test_a_valid_record_is_stored_in_sqlite_and_read_back(tmp_path):
@@ -153,7 +189,7 @@ def test_the_table_has_no_column_for_an_ip_address_or_a_user_agent(tmp_path):
     with sqlite3.connect(path) as db:
         columns = [row[1] for row in db.execute("PRAGMA table_info(consent_log)")]
     assert columns == ["id", "received_at", "consent_id", "decided_at", "revision", "language", "action",
-                       "accepted", "refused", "fingerprints"]
+                       "accepted", "refused", "fingerprints", "banner_version", "build", "source", "once"]
 
 
 def test_the_fingerprints_are_stored_as_category_fingerprint_pairs(tmp_path):
