@@ -34,7 +34,7 @@ SRC = os.path.join(ROOT, "static", "src")
 PACKAGE = "banner"
 CPYTHON_ONLY = {"__main__.py", "receiver.py"}
 EXTRA = {"banner.ui.preferences", "banner.ui.tables", "banner.ui.policy", "banner.ui.embeds", "banner.ui.reopen",
-         "banner.google", "banner.record"}          # plus the French and English `_more` strings
+         "banner.google", "banner.record", "banner.ui.browser_help"}          # plus the French and English `_more` strings
 TERSER = os.path.join(ROOT, "node_modules", ".bin", "terser")
 
 sys.path.insert(0, ROOT)

@@ -119,13 +119,17 @@ class App:
         self.doc.body.appendChild(region)
         return region
 
-    def apply(self):
-        """Make the page match the session: clear refused categories, run accepted content."""
+    def apply(self, decided=False):
+        """Make the page match the session: clear refused categories (after a decision, also their cookies
+        declared on other paths, which this page cannot see), run accepted content."""
         accepted = self.session.accepted
-        for text in self.session.cookies_to_erase(self.page.cookie_text, self.page.hostname, self.page.regex_test):
+        for text in self.session.cookies_to_erase(self.page.cookie_text, self.page.hostname, self.page.regex_test,
+                                                  self.page.path, decided):
             self.page.write_cookie(text)
-        for key in self.session.storage_keys_to_remove(self.page.storage_keys(), self.page.regex_test):
-            self.page.remove_storage_key(key)
+        for area, storage in (("localStorage", "local"), ("sessionStorage", "session")):
+            for key in self.session.storage_keys_to_remove(self.page.storage_keys(area), self.page.regex_test,
+                                                           storage):
+                self.page.remove_storage_key(key, area)
         if self.embeds is not None:
             self.embeds.refresh(accepted)
         self.ran += scripts.activate_scripts(self.doc, accepted, self.page.error, self.page.nonce)
@@ -182,6 +186,7 @@ class App:
             if action is not None:
                 self.banner.querySelector('[data-cb-action="%s"]' % action).focus()
         self._reserve_space()
+        self._follow_height()
 
     def hide(self):
         if self.banner is None:
@@ -189,6 +194,8 @@ class App:
         had_focus = self.banner.contains(self.doc.activeElement)
         self.banner.remove()
         self.banner = None
+        if getattr(self, "resize_observer", None) is not None:
+            self.resize_observer.disconnect()
         self._reserve_space()
         if had_focus:
             focus_main(self.doc)
@@ -206,6 +213,14 @@ class App:
             # scroll-padding alone adds no scroll room: without this, the end of a short page (the footer
             # link "Gestion des cookies") stays under the banner, for the mouse and for keyboard focus.
             root.style.setProperty("padding-bottom", height)
+
+    def _follow_height(self):
+        """The banner's height changes with the viewport (a phone turned, the toolbar shown, text zoomed):
+        keep the reserved space equal to it, or a focused element could end up entirely behind it."""
+        if getattr(self.page.window, "ResizeObserver", None):
+            self.resize_observer = self.page.window.ResizeObserver.new(
+                self.guard(lambda entries, observer: self._reserve_space()))
+            self.resize_observer.observe(self.banner)
 
     # -- preferences centre -----------------------------------------------------------------------
     def show_preferences(self, opener=None):
@@ -310,7 +325,7 @@ class App:
         accepted = self.session.accepted
         self.close_preferences()
         self.hide()
-        self.apply()
+        self.apply(decided=True)
         self.page.dispatch(accepted)
         self.google_update()
         withdrawn = [c for c in before if c not in accepted and c in self.ran]

@@ -27,6 +27,10 @@ class Page:
         return self.window.location.hostname
 
     @property
+    def path(self):
+        return self.window.location.pathname
+
+    @property
     def secure(self):
         return self.window.location.protocol == "https:"
 
@@ -50,15 +54,16 @@ class Page:
             self._regexes[pattern] = self.window.RegExp.new(pattern)
         return bool(self._regexes[pattern].test(name))
 
-    def storage_keys(self):
+    def storage_keys(self, area="localStorage"):
+        """The keys of localStorage or sessionStorage."""
         try:
-            store = self.window.localStorage
+            store = getattr(self.window, area)
             return [store.key(i) for i in range(store.length)]
         except Exception:
             return []     # storage disabled by the visitor: nothing of ours can be there
 
-    def remove_storage_key(self, key):
-        self.window.localStorage.removeItem(key)
+    def remove_storage_key(self, key, area="localStorage"):
+        getattr(self.window, area).removeItem(key)
 
     def error(self, message):
         self.window.console.error("consent-banner: " + message)

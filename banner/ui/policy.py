@@ -4,7 +4,7 @@
 `data-consent-policy="3"` starts the headings at <h3> to fit the host page's outline."""
 
 from banner.i18n import localize
-from banner.lang import BROWSER_HELP
+from banner.ui.browser_help import browser_only
 from banner.ui.dom import h, POLICY_SELECTOR
 from banner.ui.tables import cookie_table
 
@@ -22,14 +22,11 @@ def build(doc, strings, manifest, config, level):
             h(doc, "p", None, [localize(category.description, config.language)]),
             cookie_table(doc, strings, manifest, config, category, title),
         ]))
-    links = [h(doc, "li", None, [h(doc, "a", {"href": strings["help_" + name], "lang": None}, [name])])
-             for name in BROWSER_HELP]
     nodes += [h(doc, top, None, [strings["policy_manage_title"]]),
               h(doc, "p", None, [strings["policy_manage_text"]]),
               h(doc, "p", None, [h(doc, "button", {"type": "button", "class": "cb-btn cb-policy__open",
                                                    "data-consent-open": True}, [strings["policy_open"]])]),
-              h(doc, "p", None, [strings["policy_browser_text"]]),
-              h(doc, "ul", {"class": "cb-policy__browsers"}, links)]
+              ] + [n for n in browser_only(doc, strings, "policy_browser_text") if n is not None]
     return nodes
 
 
