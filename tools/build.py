@@ -32,7 +32,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DIST = os.path.join(ROOT, "static", "dist")
 SRC = os.path.join(ROOT, "static", "src")
 PACKAGE = "banner"
-CPYTHON_ONLY = {"__main__.py", "receiver.py"}
+CPYTHON_ONLY = {"__main__.py", "receiver.py", "static_policy.py"}
 EXTRA = {"banner.ui.preferences", "banner.ui.tables", "banner.ui.policy", "banner.ui.embeds", "banner.ui.reopen",
          "banner.google", "banner.record", "banner.ui.browser_help"}          # plus the French and English `_more` strings
 TERSER = os.path.join(ROOT, "node_modules", ".bin", "terser")

@@ -16,6 +16,6 @@ def browser_links(doc, strings):
 
 def browser_only(doc, strings, intro=None):
     """The sentence on third-party cookies (after `intro`, a text key, when given) and the help links."""
-    return [h(doc, "p", {"class": "cb-text cb-browser-only"}, [strings[intro]]) if intro else None,
-            h(doc, "p", {"class": "cb-text cb-browser-only"}, [strings["browser_only_text"]]),
-            browser_links(doc, strings)]
+    nodes = [h(doc, "p", {"class": "cb-text cb-browser-only"}, [strings[intro]])] if intro else []
+    return nodes + [h(doc, "p", {"class": "cb-text cb-browser-only"}, [strings["browser_only_text"]]),
+                    browser_links(doc, strings)]
