@@ -4,6 +4,7 @@
     consent-banner decode VALUE
     consent-banner build [--config CONFIG.json [--manifest MANIFEST.json]] --out DIR
     consent-banner serve-log [--db consent-log.sqlite3] [--port 8001] [--path /consent-log/]
+    consent-banner policy CONFIG.json [--manifest MANIFEST.json] [--out DIR] [--level 2]
     consent-banner --version
 
 `validate` applies the same rules as the page (banner.manifest) with Python's `re` standing in for the
@@ -17,7 +18,7 @@ import re
 import sys
 
 from . import __version__
-from .errors import ManifestError
+from .errors import BannerError, ManifestError
 from .manifest import parse_manifest, text_languages
 from .cookies import decode_consent
 
@@ -72,10 +73,22 @@ def main(argv=None, out=None):
     log.add_argument("--db", default="consent-log.sqlite3")
     log.add_argument("--port", type=int, default=8001)
     log.add_argument("--path", default="/consent-log/")
+    page = sub.add_parser("policy", help="write the cookie policy page as static HTML, one file per language")
+    page.add_argument("config", help="the portal's data-config, as a JSON file")
+    page.add_argument("--manifest", help="the manifest file, when data-config names it by URL")
+    page.add_argument("--out", default=".", help="directory receiving cookie-policy.LANG.html (default: .)")
+    page.add_argument("--level", type=int, choices=range(1, 6), default=2, help="level of the top headings")
     args = parser.parse_args(argv)
     if args.command == "build":
         from .build import run
         return run(args)
+    if args.command == "policy":
+        from .static_policy import write
+        try:
+            return write(args.config, args.manifest, args.out, args.level, out)
+        except (OSError, ValueError, BannerError) as error:     # unreadable file, bad JSON, bad config/manifest
+            print("policy: %s" % error, file=out)
+            return 1
     if args.command == "serve-log":
         from .receiver import serve
         serve(args.db, args.port, args.path)

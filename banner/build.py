@@ -47,9 +47,10 @@ TEMPLATE = os.path.join(HERE, "consent.template.js")         # the packaged load
 HOLE = "__CB_PRERENDERED__"                  # an undeclared global: terser can neither rename nor fold it
 RECORD = ".consent-banner-build"             # in an output directory: the files build() wrote there
 PACKAGE = "banner"
-CPYTHON_ONLY = {"__main__.py", "receiver.py", "build.py", "prerender.py", "loader_facts.py"}
+CPYTHON_ONLY = {"__main__.py", "receiver.py", "build.py", "prerender.py", "loader_facts.py", "static_policy.py"}
 EXTRA = {"banner.ui.preferences", "banner.ui.tables", "banner.ui.policy", "banner.ui.embeds", "banner.ui.reopen",
-         "banner.ui.signals", "banner.google", "banner.record"}          # plus the French and English `_more` strings
+         "banner.ui.signals", "banner.google", "banner.record",
+         "banner.ui.browser_help"}          # plus the French and English `_more` strings
 TERSER = os.path.join(ROOT, "node_modules", ".bin", "terser")
 
 if __package__ in (None, ""):                # run as a script (`python banner/build.py`): import the package beside it
@@ -170,6 +171,20 @@ def start_chunks(entry="banner.ui.boot", chunk_chars=1000):
     return chunks + ([current] if current else [])
 
 
+def build_hash():
+    """12 hex digits of SHA-256 over what runs in the page (every module's shipped source, the loader and
+    the styles): the build each consent record names, so a portal can show which code asked (CNIL's
+    "hash of each version of the banner code" as proof of how consent was obtained)."""
+    import hashlib
+    digest = hashlib.sha256()
+    for name, source, _ in sorted(modules()):
+        digest.update(("%s\0%s\0" % (name, source)).encode("utf-8"))
+    for name in ("consent.js", "consent.css"):
+        with open(os.path.join(SRC, name), "rb") as handle:
+            digest.update(handle.read())
+    return digest.hexdigest()[:12]
+
+
 def loader_source(prerendered=None, hole=False):
     """The loader with this release's facts filled in, and the prerendered first layer (or, with `hole`,
     the HOLE that build() fills for each portal)."""
@@ -177,6 +192,7 @@ def loader_source(prerendered=None, hole=False):
         source = handle.read()
     extra_languages = [c for c in SHIPPED if c not in IN_MAIN_BUNDLE]
     source = source.replace('/*VERSION*/""', json.dumps(__version__))
+    source = source.replace('/*BUILD*/""', json.dumps(build_hash()))
     source = loader_facts.fill(source)
     source = source.replace("/*EXTRA_LANGUAGES*/[]", json.dumps(extra_languages))
     source = source.replace("/*START_CHUNKS*/[]", json.dumps(start_chunks(), separators=(",", ":")))

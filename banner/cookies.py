@@ -135,10 +135,50 @@ def cookie_domains(hostname):
     return [".".join(labels[i:]) for i in range(len(labels) - 1)]
 
 
-def erase_strings(name, hostname):
-    """document.cookie assignments that delete `name` on path / for the host and each parent domain."""
-    base = name + "=; Path=/; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT"
-    return [base] + [base + "; Domain=" + d for d in cookie_domains(hostname)]
+MAX_PATHS = 16                          # of a page's own path: enough for any real URL, bounded for odd ones
+
+
+def erase_strings(name, hostname, paths=("/",)):
+    """document.cookie assignments that delete `name` on each path, for the host and each parent domain."""
+    strings = []
+    for path in paths:
+        base = name + "=; Path=" + path + "; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT"
+        strings += [base] + [base + "; Domain=" + d for d in cookie_domains(hostname)]
+    return strings
+
+
+def page_paths(page_path):
+    """The Path attributes a cookie visible on this page may have (RFC 6265 path-match): "/" and each
+    prefix of the page's path ending before or at a "/", e.g. /a/b -> /, /a, /a/, /a/b. A cookie set by a
+    script on /explore/x (default path /explore) shows in document.cookie there, but `Path=/` does not
+    delete it: only its own path does."""
+    path = page_path if isinstance(page_path, str) and page_path[:1] == "/" else "/"
+    found = ["/"]
+    for i in range(1, len(path)):
+        if path[i] == "/":
+            found += [p for p in (path[:i], path[:i + 1]) if p not in found]
+    if path not in found:
+        found.append(path)
+    return found[:MAX_PATHS]
+
+
+def withdrawal_strings(manifest, accepted, present, hostname, page_path, regex_test, everywhere=False):
+    """document.cookie strings deleting the cookies of refused categories: each present one on every path
+    it may have here, and, with `everywhere` (a decision was just made), each declared with `paths` on
+    those paths too, although this page cannot see it."""
+    here = page_paths(page_path)
+    clear = [k for k in manifest.cookies if k.storage == "cookie" and k.category not in accepted
+             and not manifest.category(k.category).required]
+    strings, done = [], []
+    for name in names_to_clear(manifest, accepted, present, regex_test):
+        declared = [p for k in clear if matches(k, name, regex_test) for p in k.paths]
+        strings += erase_strings(name, hostname, here + [p for p in declared if p not in here])
+        done.append(name)
+    if everywhere:
+        for k in clear:
+            if k.paths and k.name not in done:
+                strings += erase_strings(k.name, hostname, k.paths)
+    return strings
 
 
 def matches(info, name, regex_test):

@@ -12,8 +12,10 @@ Rules (mirrored by manifest.schema.json; tests keep the two in step):
 - category: `id` (see text.is_identifier, unique), `title`, `description`, optional `required` (bool).
   Exactly one category is required: the strictly necessary one, shown on and locked.
 - cookie: `name`, `provider`, `category` (a known id), `lifetime`, `purpose`; optional `match` (a regular
-  expression naming the cookies to clear on refusal), `multilingualOnly` (bool), `storage` ("cookie" or
-  "local" for a localStorage key). Names are unique per storage.
+  expression naming the cookies to clear on refusal), `multilingualOnly` (bool), `storage` ("cookie",
+  "local" for a localStorage key, "session" for a sessionStorage key), `paths` (cookies only: the paths,
+  other than "/", on which the cookie may be set, so that withdrawal deletes it there too: a page only
+  sees the cookies of its own path). Names are unique per storage.
 - every human text is a string, or an object keyed by language code that has every configured language.
 
 The core cannot compile regular expressions (no `re` in the page), so the caller passes `regex_ok(pattern)`;
@@ -25,8 +27,10 @@ from .text import is_identifier, is_cookie_name, is_language_code
 
 TOP_KEYS = ("$schema", "revision", "categories", "cookies")
 CATEGORY_KEYS = ("id", "title", "description", "required")
-COOKIE_KEYS = ("name", "provider", "category", "lifetime", "purpose", "match", "multilingualOnly", "storage")
-STORAGES = ("cookie", "local")
+COOKIE_KEYS = ("name", "provider", "category", "lifetime", "purpose", "match", "multilingualOnly", "storage",
+               "paths")
+STORAGES = ("cookie", "local", "session")
+MAX_PATH = 256
 MAX_REVISION = 999999999999999      # 15 digits: the most the consent cookie carries (cookies._number)
 MAX_CATEGORIES = 64                 # keeps an "accept all" cookie value far below the 4096-byte cookie limit
 
@@ -45,9 +49,11 @@ class Category:
 
 
 class CookieInfo:
-    __slots__ = ("name", "provider", "category", "lifetime", "purpose", "match", "multilingual_only", "storage")
+    __slots__ = ("name", "provider", "category", "lifetime", "purpose", "match", "multilingual_only", "storage",
+                 "paths")
 
-    def __init__(self, *, name, provider, category, lifetime, purpose, match, multilingual_only, storage):
+    def __init__(self, *, name, provider, category, lifetime, purpose, match, multilingual_only, storage,
+                 paths=()):
         self.name = name
         self.provider = provider      # dict: language -> text
         self.category = category
@@ -56,6 +62,7 @@ class CookieInfo:
         self.match = match            # str (regular expression) or None: exact name
         self.multilingual_only = multilingual_only
         self.storage = storage
+        self.paths = list(paths)      # cookie paths besides "/" where withdrawal deletes it too
 
     def __repr__(self):
         return "CookieInfo(%r, category=%r)" % (self.name, self.category)
@@ -166,7 +173,7 @@ def _cookie(check, path, data, category_ids, seen, regex_ok):
         return None
     name, storage, match = data.get("name"), data.get("storage", "cookie"), data.get("match")
     if storage not in STORAGES:
-        check.fail(path + ".storage", "must be \"cookie\" or \"local\"")
+        check.fail(path + ".storage", "must be \"cookie\", \"local\" or \"session\"")
     if storage == "cookie" and not is_cookie_name(name):
         check.fail(path + ".name", "must be a cookie name (visible ASCII, no spaces or separators)")
     elif not isinstance(name, str) or not name:
@@ -186,7 +193,31 @@ def _cookie(check, path, data, category_ids, seen, regex_ok):
     return CookieInfo(name=name, provider=check.text(path, data, "provider"),
                       category=data.get("category"), lifetime=check.text(path, data, "lifetime"),
                       purpose=check.text(path, data, "purpose"), match=match,
-                      multilingual_only=check.flag(path, data, "multilingualOnly"), storage=storage)
+                      multilingual_only=check.flag(path, data, "multilingualOnly"), storage=storage,
+                      paths=_paths(check, path, data, storage))
+
+
+def is_cookie_path(value):
+    """A Path attribute the banner may write: "/" then visible ASCII without ";", at most MAX_PATH long."""
+    return (isinstance(value, str) and 0 < len(value) <= MAX_PATH and value[0] == "/"
+            and all(32 < ord(c) < 127 and c != ";" for c in value))
+
+
+def _paths(check, path, data, storage):
+    if "paths" not in data:
+        return []
+    value = data["paths"]
+    if storage != "cookie":
+        check.fail(path + ".paths", "only cookies have paths")
+        return []
+    if not isinstance(value, list) or not value or not all(is_cookie_path(p) for p in value):
+        check.fail(path + ".paths", "must be a non-empty list of paths such as \"/explore/\" (\"/\" then "
+                                    "visible ASCII without ';', at most %d characters)" % MAX_PATH)
+        return []
+    if len(set(value)) != len(value):
+        check.fail(path + ".paths", "lists a path twice")
+        return []
+    return value
 
 
 def parse_manifest(data, languages=("fr",), regex_ok=None):

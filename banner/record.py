@@ -2,15 +2,25 @@
 It names what the visitor saw: the manifest revision and the fingerprint of each optional category's
 content (fingerprint.py), the same ones the cookie stores.
 
+It also names what asked (the banner version and the hash of the build the page loaded), where the
+visitor answered (SOURCES), and logs "Autoriser une fois" (`allow_once`), which stores nothing on the
+device but does load a third party: without its record the log could not explain that request.
+
 No IP address, no user agent: the consent id in the visitor's cookie links a record to a browser, and
 that is all the portal needs to demonstrate how consent was obtained. The reference receiver
 (banner/receiver.py) validates these fields.
 """
 
+from . import __version__
 from .consent import ACTIONS
+from .fingerprint import fingerprints
 
-# The actions a record names: a decision's own, or "withdraw" when it takes back an earlier acceptance.
-LOGGED_ACTIONS = tuple(ACTIONS) + ("withdraw",)
+# The actions a record names: a decision's own, "withdraw" when it takes back an earlier acceptance, and
+# "allow_once" for an embed loaded for this page view only.
+LOGGED_ACTIONS = tuple(ACTIONS) + ("withdraw", "allow_once")
+# Where a choice was made: the first layer (live or painted ahead of time), the preferences centre, an
+# embed's placeholder, or the page's own script (consentBanner.reset()).
+SOURCES = ("first_layer", "centre", "embed", "api")
 
 
 def classify(previous, consent, action):
@@ -20,8 +30,13 @@ def classify(previous, consent, action):
     return action
 
 
-def decision_record(consent, previous, action, language, manifest):
-    return {
+def _origin(source, build):
+    return {"bannerVersion": __version__, "build": build, "source": source}
+
+
+def decision_record(consent, previous, action, language, manifest, source, build):
+    """The record of a stored decision. `build` is the build hash the loader carries ("" when unknown)."""
+    return dict(_origin(source, build), **{
         "consentId": consent.consent_id,
         "time": consent.decided_at,
         "revision": consent.revision,
@@ -30,4 +45,38 @@ def decision_record(consent, previous, action, language, manifest):
         "accepted": list(consent.accepted),
         "refused": [c for c in manifest.optional_ids if c not in consent.accepted],
         "fingerprints": dict(consent.fingerprints),
-    }
+    })
+
+
+def once_record(consent_id, now, accepted, category_id, language, manifest, build):
+    """"Autoriser une fois" on an embed of `category_id`: nothing is stored, the stored choice (`accepted`,
+    under `consent_id`, or a fresh id when there is none) stands, and this page view loads the embed."""
+    optional = [c for c in accepted if c in manifest.optional_ids]
+    return dict(_origin("embed", build), **{
+        "consentId": consent_id,
+        "time": now,
+        "revision": manifest.revision,
+        "language": language,
+        "action": "allow_once",
+        "once": category_id,
+        "accepted": optional,
+        "refused": [c for c in manifest.optional_ids if c not in optional],
+        "fingerprints": fingerprints(manifest),
+    })
+
+
+def reset_record(previous, now, language, manifest, build):
+    """consentBanner.reset() forgets a stored choice: when that choice accepted something, the page's
+    script has withdrawn it (nothing optional runs until the visitor answers again). None otherwise."""
+    if previous is None or not previous.accepted:
+        return None
+    return dict(_origin("api", build), **{
+        "consentId": previous.consent_id,
+        "time": now,
+        "revision": manifest.revision,
+        "language": language,
+        "action": "withdraw",
+        "accepted": [],
+        "refused": list(manifest.optional_ids),
+        "fingerprints": fingerprints(manifest),
+    })

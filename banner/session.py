@@ -7,7 +7,7 @@ and which names to clear, and the shell applies that to the page.
 
 from .consent import decide, is_current, changed_categories
 from .cookies import (CONSENT_COOKIE, consent_cookie_string, decode_consent, erase_strings,
-                      parse_cookie_header, names_to_clear)
+                      parse_cookie_header, names_to_clear, withdrawal_strings)
 
 
 def gpc_answers(signal, respect_gpc):
@@ -102,14 +102,14 @@ class Session:
         self.changed = []
         return erase_strings(CONSENT_COOKIE, hostname)
 
-    def cookies_to_erase(self, cookie_text, hostname, regex_test):
-        """document.cookie strings deleting every present cookie of a refused category."""
+    def cookies_to_erase(self, cookie_text, hostname, regex_test, page_path="/", everywhere=False):
+        """document.cookie strings deleting every present cookie of a refused category, on every path it
+        may have here; with `everywhere`, also those declared on other paths (cookies.withdrawal_strings)."""
         present = [name for name, _ in parse_cookie_header(cookie_text)]
-        strings = []
-        for name in names_to_clear(self.manifest, self.accepted, present, regex_test):
-            strings.extend(erase_strings(name, hostname))
-        return strings
+        return withdrawal_strings(self.manifest, self.accepted, present, hostname, page_path, regex_test,
+                                  everywhere)
 
-    def storage_keys_to_remove(self, keys, regex_test):
-        """localStorage keys the manifest declares for refused categories."""
-        return names_to_clear(self.manifest, self.accepted, keys, regex_test, storage="local")
+    def storage_keys_to_remove(self, keys, regex_test, storage="local"):
+        """localStorage ("local") or sessionStorage ("session") keys the manifest declares for refused
+        categories."""
+        return names_to_clear(self.manifest, self.accepted, keys, regex_test, storage=storage)

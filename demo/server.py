@@ -20,6 +20,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, ROOT)
 from banner.receiver import handle_post, open_db  # noqa: E402  (the reference consent-log receiver)
+from banner.static_policy import render_all  # noqa: E402  (the policy page without JavaScript)
 SITE = os.path.join(HERE, "site")
 
 TEXTS = {
@@ -61,7 +62,9 @@ PAGES = {
                "height='200'></iframe>"),
     },
     "/pages/cookies/": {
-        # The tables, the browser help links and the button all come from the manifest (data-consent-policy).
+        # The policy comes from the manifest: written as static HTML into data-consent-policy by
+        # banner.static_policy (what `python -m banner policy` writes), so it reads without JavaScript;
+        # the script then only adds the button that opens the centre.
         "fr": ("Politique de cookies", "<h1>Charte cookies</h1><p>Ce portail utilise des cookies. Cette page "
                "est générée à partir du manifeste de cookies du portail.</p><div data-consent-policy></div>"
                "<p>Cette politique peut être mise à jour à tout moment.</p>"),
@@ -89,9 +92,14 @@ PAGES = {
 }
 
 
-def render(path, lang, config, extra=None):
+POLICY_SLOT = "<div data-consent-policy></div>"
+
+
+def render(path, lang, config, extra=None, policies=None):
     page = (extra or PAGES)[path]
     title, body = page[lang]
+    if policies and lang in policies:
+        body = body.replace(POLICY_SLOT, policies[lang])
     config = dict(config, **page.get("config", {}))
     values = dict(TEXTS[lang], lang=lang, title=title, body=body,
                   config=html.escape(json.dumps(config, ensure_ascii=False), quote=True))
@@ -108,6 +116,8 @@ def make_handler(languages, pages=None, routes=None, log_path=None):
     with open(os.path.join(SITE, "config.json"), encoding="utf-8") as handle:
         config = dict(json.load(handle), languages=languages)      # the data-config of every page
     log_db = open_db(log_path or ":memory:")
+    with open(os.path.join(SITE, "cookies.json"), encoding="utf-8") as handle:
+        policies = render_all(config, json.load(handle))       # the static policy page, per language
 
     class Handler(SimpleHTTPRequestHandler):
         def __init__(self, *args, **kwargs):
@@ -138,7 +148,7 @@ def make_handler(languages, pages=None, routes=None, log_path=None):
                 return self.send_body(ctype, body(self) if callable(body) else body)
             if path in (pages or PAGES):
                 return self.send_body("text/html; charset=utf-8",
-                                      render(path, self.language(), config, pages).encode("utf-8"))
+                                      render(path, self.language(), config, pages, policies).encode("utf-8"))
             return super().do_GET()
 
         def do_POST(self):

@@ -24,6 +24,7 @@ STRINGS = {
     'policy_manage_text': 'Sie können Ihre Wahl jederzeit in den Cookie-Einstellungen ändern, die der Link „Cookie-Einstellungen“ unten auf jeder Seite öffnet.',
     'policy_browser_text': 'Sie können Cookies auch in den Einstellungen Ihres Browsers verwalten:',
     'policy_open': 'Cookie-Einstellungen öffnen',
+    'browser_only_text': 'Cookies, die eingebettete Dienste Dritter (Videos, Karten, Dashboards) unter ihrer eigenen Domain setzen, kann dieses Portal nicht löschen: Nur Ihr Browser kann sie entfernen. Wenn Sie Ihre Einwilligung widerrufen, werden diese Dienste hier nicht mehr geladen; um bereits gespeicherte Daten zu löschen, folgen Sie der Hilfe Ihres Browsers:',
     'help_Edge': 'https://support.microsoft.com/de-de/microsoft-edge/cookies-in-microsoft-edge-l%C3%B6schen-63947406-40ac-c3b8-57b9-2a946a29ae09',
     'help_Safari': 'https://support.apple.com/de-de/guide/safari/sfri11471/mac',
     'help_Chrome': 'https://support.google.com/chrome/answer/95647?hl=de',

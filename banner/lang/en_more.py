@@ -24,6 +24,7 @@ STRINGS = {
     'policy_manage_text': 'You can change your choices at any time in the cookie preferences centre, opened by the “Cookie settings” link at the bottom of every page.',
     'policy_browser_text': "You can also manage cookies in your browser's settings:",
     'policy_open': 'Open the cookie preferences centre',
+    'browser_only_text': "Cookies that embedded third-party services (videos, maps, dashboards) set under their own domain cannot be deleted by this portal: only your browser can remove them. Withdrawing your consent stops these services from loading here again; to delete what they have already stored, follow your browser's help:",
     'help_Edge': 'https://support.microsoft.com/en-us/microsoft-edge/delete-cookies-in-microsoft-edge-63947406-40ac-c3b8-57b9-2a946a29ae09',
     'help_Safari': 'https://support.apple.com/en-us/guide/safari/sfri11471/mac',
     'help_Chrome': 'https://support.google.com/chrome/answer/95647?hl=en',

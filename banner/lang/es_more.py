@@ -24,6 +24,7 @@ STRINGS = {
     'policy_manage_text': 'Puede cambiar sus elecciones en cualquier momento en la configuración de cookies, que se abre con el enlace «Configuración de cookies» al pie de cada página.',
     'policy_browser_text': 'También puede gestionar las cookies en la configuración de su navegador:',
     'policy_open': 'Abrir la configuración de cookies',
+    'browser_only_text': 'Las cookies que los servicios de terceros integrados (vídeos, mapas, paneles) instalan con su propio dominio no pueden ser eliminadas por este portal: solo su navegador puede borrarlas. Retirar su consentimiento impide que estos servicios se vuelvan a cargar aquí; para borrar lo que ya han guardado, siga la ayuda de su navegador:',
     'help_Edge': 'https://support.microsoft.com/es-es/microsoft-edge/eliminar-las-cookies-en-microsoft-edge-63947406-40ac-c3b8-57b9-2a946a29ae09',
     'help_Safari': 'https://support.apple.com/es-es/guide/safari/sfri11471/mac',
     'help_Chrome': 'https://support.google.com/chrome/answer/95647?hl=es',

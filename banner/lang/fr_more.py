@@ -24,6 +24,7 @@ STRINGS = {
     'policy_manage_text': 'Vous pouvez modifier vos choix à tout moment dans le centre de gestion des cookies, accessible par le lien « Gestion des cookies » en bas de chaque page.',
     'policy_browser_text': 'Vous pouvez aussi régler les cookies dans les paramètres de votre navigateur :',
     'policy_open': 'Ouvrir le centre de gestion des cookies',
+    'browser_only_text': "Les cookies que les services tiers intégrés (vidéos, cartes, tableaux de bord) déposent sous leur propre nom de domaine ne peuvent pas être supprimés par ce portail : seul votre navigateur peut les effacer. Retirer votre accord empêche ces services de se charger à nouveau ici ; pour effacer ce qu'ils ont déjà enregistré, suivez l'aide de votre navigateur :",
     'help_Edge': 'https://support.microsoft.com/fr-fr/microsoft-edge/supprimer-les-cookies-dans-microsoft-edge-63947406-40ac-c3b8-57b9-2a946a29ae09',
     'help_Safari': 'https://support.apple.com/fr-fr/guide/safari/sfri11471/mac',
     'help_Chrome': 'https://support.google.com/chrome/answer/95647?hl=fr',

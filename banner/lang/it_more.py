@@ -24,6 +24,7 @@ STRINGS = {
     'policy_manage_text': 'Può modificare le sue scelte in qualsiasi momento nelle impostazioni cookie, aperte dal link «Impostazioni cookie» in fondo a ogni pagina.',
     'policy_browser_text': 'Può gestire i cookie anche nelle impostazioni del suo browser:',
     'policy_open': 'Apri le impostazioni cookie',
+    'browser_only_text': 'I cookie che i servizi di terzi integrati (video, mappe, dashboard) impostano con il proprio dominio non possono essere eliminati da questo portale: solo il suo browser può cancellarli. Revocare il consenso impedisce a questi servizi di caricarsi di nuovo qui; per cancellare ciò che hanno già salvato, segua la guida del suo browser:',
     'help_Edge': 'https://support.microsoft.com/it-it/microsoft-edge/eliminare-i-cookie-in-microsoft-edge-63947406-40ac-c3b8-57b9-2a946a29ae09',
     'help_Safari': 'https://support.apple.com/it-it/guide/safari/sfri11471/mac',
     'help_Chrome': 'https://support.google.com/chrome/answer/95647?hl=it',

@@ -24,6 +24,7 @@ STRINGS = {
     'policy_manage_text': 'U kunt uw keuzes altijd wijzigen in de cookie-instellingen, die u opent met de link ‘Cookie-instellingen’ onderaan elke pagina.',
     'policy_browser_text': 'U kunt cookies ook beheren in de instellingen van uw browser:',
     'policy_open': 'Cookie-instellingen openen',
+    'browser_only_text': "Cookies die ingesloten diensten van derden (video's, kaarten, dashboards) onder hun eigen domein plaatsen, kan dit portaal niet verwijderen: alleen uw browser kan ze wissen. Als u uw toestemming intrekt, worden deze diensten hier niet meer geladen; volg de hulp van uw browser om te wissen wat ze al hebben opgeslagen:",
     'help_Edge': 'https://support.microsoft.com/nl-nl/microsoft-edge/cookies-verwijderen-in-microsoft-edge-63947406-40ac-c3b8-57b9-2a946a29ae09',
     'help_Safari': 'https://support.apple.com/nl-nl/guide/safari/sfri11471/mac',
     'help_Chrome': 'https://support.google.com/chrome/answer/95647?hl=nl',

@@ -35,7 +35,7 @@ class App:
         self.strings = strings(config.language, available)
         self.session = Session(manifest, config, page.cookie_text, page.now(), page.secure, page.gpc)
         self.extra = ExtraBundle(page.load_bundle, page.error, self.guard, self.complete_strings)
-        self.first_layer = FirstLayer(self.doc, self.build_banner, self.guard(self.on_click))
+        self.first_layer = FirstLayer(self.doc, self.build_banner, self.guard(self.on_click), self.observe_size)
         self.dialog = None       # preferences.Dialog, embeds.Embeds, signals.GoogleSignals: extra bundle
         self.embeds = None
         self.google = None
@@ -48,6 +48,14 @@ class App:
     def complete_strings(self):
         """The centre's, policy page's and embeds' strings came with the extra bundle."""
         self.strings.update(strings(self.config.language, self.page.available_languages, complete=True))
+
+    def observe_size(self, node, resized):
+        """Call `resized` whenever `node` changes size (a ResizeObserver, where the browser has one)."""
+        if not getattr(self.page.window, "ResizeObserver", None):
+            return None
+        observer = self.page.window.ResizeObserver.new(self.guard(lambda entries, observer: resized()))
+        observer.observe(node)
+        return observer
 
     def build_banner(self, changed):
         return notice.build(self.doc, self.strings, self.manifest, self.config, self.lang, self.direction, changed)
@@ -107,19 +115,23 @@ class App:
             if action == "customise":
                 return self.show_preferences(self.first_layer.button("customise"))
             if action in ("accept_all", "reject_all"):
-                self.decide(action)
+                self.decide(action, source="first_layer")
 
     def on_intent(self, event):
         if not self.extra.ready and closest(event.target, INTENT_SELECTOR) is not None:
             self.extra.run(lambda: None)
 
-    def apply(self):
-        """Make the page match the session: clear refused categories, run accepted content."""
+    def apply(self, decided=False):
+        """Make the page match the session: clear refused categories (after a decision, also their cookies
+        declared on other paths, which this page cannot see), run accepted content."""
         accepted = self.session.accepted
-        for text in self.session.cookies_to_erase(self.page.cookie_text, self.page.hostname, self.page.regex_test):
+        for text in self.session.cookies_to_erase(self.page.cookie_text, self.page.hostname, self.page.regex_test,
+                                                  self.page.path, decided):
             self.page.write_cookie(text)
-        for key in self.session.storage_keys_to_remove(self.page.storage_keys(), self.page.regex_test):
-            self.page.remove_storage_key(key)
+        for area, storage in (("localStorage", "local"), ("sessionStorage", "session")):
+            for key in self.session.storage_keys_to_remove(self.page.storage_keys(area), self.page.regex_test,
+                                                           storage):
+                self.page.remove_storage_key(key, area)
         if self.embeds is not None:
             self.embeds.refresh(accepted, self.watch.roots)
         self.run_scripts(self.watch.roots)
@@ -128,7 +140,7 @@ class App:
     def new_embeds(self):
         from banner.ui.embeds import Embeds
         return Embeds(self.doc, self.strings, self.manifest, self.config.language, self.lang, self.direction,
-                      self.page.error, self.guard, self.accept_category)
+                      self.page.error, self.guard, self.accept_category, self.log_once)
 
     def run_scripts(self, roots):
         self.ran += self.scripts.run(roots, self.session.accepted)
@@ -175,36 +187,46 @@ class App:
         elif action == "close":
             self.close_preferences()
         elif action == "save":
-            self.decide("custom", self.dialog.chosen())
+            self.decide("custom", self.dialog.chosen(), "centre")
         else:
-            self.decide(action)
+            self.decide(action, source="centre" if closest(target, "#cb-prefs") is not None else "first_layer")
 
-    def decide(self, action, choices=()):
+    def decide(self, action, choices=(), source="first_layer"):
         before, previous = self.session.accepted, self.session.consent
         consent_id = new_consent_id(self.page.random_bytes(16))
         self.page.write_cookie(self.session.decide(action, self.page.now(), consent_id, choices))
         if self.config.consent_log:
-            self.extra.run(lambda: self.log(previous, action))
+            self.extra.run(lambda: self.log(previous, action, source))
         self.after_change(before)
         self.live.textContent = ""
         self.live.textContent = self.strings["saved"]
 
-    def log(self, previous, action):
+    def log(self, previous, action, source):
         from banner.record import decision_record
         self.page.send(self.config.consent_log, decision_record(
-            self.session.consent, previous, action, self.config.language, self.manifest))
+            self.session.consent, previous, action, self.config.language, self.manifest, source, self.page.build))
+
+    def log_once(self, category_id):
+        """"Autoriser une fois" stores nothing, but the third party it loads is logged (extra bundle)."""
+        if self.config.consent_log and category_id in self.manifest.optional_ids:
+            from banner.record import once_record
+            consent = self.session.consent
+            consent_id = consent.consent_id if consent else new_consent_id(self.page.random_bytes(16))
+            self.page.send(self.config.consent_log, once_record(
+                consent_id, self.page.now(), self.session.accepted, category_id, self.config.language,
+                self.manifest, self.page.build))
 
     def accept_category(self, category_id):
         """"Toujours autoriser" on an embed: the current choice plus this category."""
         choices = self.session.choices_with(category_id)
         if choices is not None:
-            self.decide("custom", choices)
+            self.decide("custom", choices, "embed")
 
     def after_change(self, before):
         accepted = self.session.accepted
         self.close_preferences()
         self.first_layer.hide()
-        self.apply()
+        self.apply(decided=True)
         self.page.dispatch(accepted)
         if self.google is not None:
             self.google.update(accepted)
@@ -220,11 +242,19 @@ class App:
 
     # -- public API and cross-tab -------------------------------------------------------------------
     def reset(self):
-        before = self.session.accepted
+        before, previous = self.session.accepted, self.session.consent
+        if self.config.consent_log:
+            self.extra.run(lambda: self.log_reset(previous))
         for text in self.session.forget(self.page.hostname):
             self.page.write_cookie(text)
         self.after_change(before)
         self.show()
+
+    def log_reset(self, previous):
+        from banner.record import reset_record
+        record = reset_record(previous, self.page.now(), self.config.language, self.manifest, self.page.build)
+        if record is not None:
+            self.page.send(self.config.consent_log, record)
 
     def on_visible(self, event):
         if self.doc.visibilityState == "visible":

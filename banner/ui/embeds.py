@@ -20,7 +20,7 @@ def _provider(frame):
 
 
 class Embeds:
-    def __init__(self, doc, strings, manifest, language, lang, direction, report, guard, accept_category):
+    def __init__(self, doc, strings, manifest, language, lang, direction, report, guard, accept_category, allowed_once):
         self.doc = doc
         self.strings = strings              # the interface strings, complete (extra bundle)
         self.manifest = manifest
@@ -30,6 +30,7 @@ class Embeds:
         self.report = report                # Page.error
         self.guard = guard
         self.accept_category = accept_category  # "Toujours autoriser": App.accept_category
+        self.allowed_once = allowed_once        # "Autoriser une fois", for the consent log: App.log_once
         self.count = 0                      # placeholder ids, unique across shadow roots
 
     def refresh(self, accepted, roots):
@@ -118,5 +119,6 @@ class Embeds:
             frame.setAttribute("data-cb-once", "")
             self.load(frame)
             frame.focus()
+            self.allowed_once(frame.getAttribute("data-consent"))
         else:
             self.accept_category(frame.getAttribute("data-consent"))

@@ -8,11 +8,13 @@ PRERENDERED = "[%s]" % PRERENDERED_ATTR
 
 
 class FirstLayer:
-    def __init__(self, doc, build, on_click):
+    def __init__(self, doc, build, on_click, observe_size):
         self.doc = doc
         self.build = build          # changed categories -> the banner's <section> (notice.build)
         self.on_click = on_click
+        self.observe_size = observe_size    # (node, resized) -> an observer with disconnect(), or None
         self.node = None
+        self.resize = None
 
     @property
     def shown(self):
@@ -37,6 +39,9 @@ class FirstLayer:
             if action is not None:
                 self.button(action).focus()
         self._reserve_space()
+        # The banner's height changes with the viewport (a phone turned, the toolbar shown, text zoomed):
+        # keep the reserved space equal to it, or a focused element could end up entirely behind it.
+        self.resize = self.observe_size(self.node, self._reserve_space)
 
     def hide(self):
         if self.node is None:
@@ -44,6 +49,9 @@ class FirstLayer:
         had_focus = self.node.contains(self.doc.activeElement)
         self.node.remove()
         self.node = None
+        if self.resize is not None:
+            self.resize.disconnect()
+            self.resize = None
         self._reserve_space()
         if had_focus:
             focus_main(self.doc)

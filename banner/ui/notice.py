@@ -24,17 +24,21 @@ def build(doc, strings, manifest, config, lang, direction, changed=()):
                               "aria-labelledby": "cb-banner-title", "lang": lang, "dir": direction,
                               "data-cb-ui": True}, [
         h(doc, "div", {"class": "cb-banner__inner"}, [
-            h(doc, "div", {"class": "cb-banner__head"}, [
-                h(doc, "h2", {"class": "cb-title", "id": "cb-banner-title"}, [strings["banner_title"]]),
-                h(doc, "button", {"type": "button", "class": "cb-close", "data-cb-action": "reject_all",
-                                  "id": "cb-continue"},
-                  [strings["continue_without"], h(doc, "span", {"aria-hidden": "true", "class": "cb-close__x"},
-                                                  ["\u2715"])]),
+            # Everything but the choices scrolls inside the banner when it does not fit in half the
+            # screen, so "Tout accepter" and "Tout refuser" always show together (consent.css).
+            h(doc, "div", {"class": "cb-banner__body"}, [
+                h(doc, "div", {"class": "cb-banner__head"}, [
+                    h(doc, "h2", {"class": "cb-title", "id": "cb-banner-title"}, [strings["banner_title"]]),
+                    h(doc, "button", {"type": "button", "class": "cb-close", "data-cb-action": "reject_all",
+                                      "id": "cb-continue"},
+                      [strings["continue_without"], h(doc, "span", {"aria-hidden": "true", "class": "cb-close__x"},
+                                                      ["\u2715"])]),
+                ]),
+                h(doc, "p", {"class": "cb-text"}, [strings["banner_text"].replace("{purposes}", purposes)]),
+                _changed(doc, strings, manifest, config, changed),
+                policy,
+                language_choice(doc, strings, config, config.language, "cb-banner"),
             ]),
-            h(doc, "p", {"class": "cb-text"}, [strings["banner_text"].replace("{purposes}", purposes)]),
-            _changed(doc, strings, manifest, config, changed),
-            policy,
-            language_choice(doc, strings, config, config.language, "cb-banner"),
             h(doc, "div", {"class": "cb-actions"}, [
                 button(doc, strings["accept_all"], "accept_all"),
                 button(doc, strings["reject_all"], "reject_all"),

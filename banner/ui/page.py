@@ -28,6 +28,10 @@ class Page:
         return self.window.location.hostname
 
     @property
+    def path(self):
+        return self.window.location.pathname
+
+    @property
     def secure(self):
         return self.window.location.protocol == "https:"
 
@@ -51,15 +55,16 @@ class Page:
             self._regexes[pattern] = self.window.RegExp.new(pattern)
         return bool(self._regexes[pattern].test(name))
 
-    def storage_keys(self):
+    def storage_keys(self, area="localStorage"):
+        """The keys of localStorage or sessionStorage."""
         try:
-            store = self.window.localStorage
+            store = getattr(self.window, area)
             return [store.key(i) for i in range(store.length)]
         except Exception:
             return []     # storage disabled by the visitor: nothing of ours can be there
 
-    def remove_storage_key(self, key):
-        self.window.localStorage.removeItem(key)
+    def remove_storage_key(self, key, area="localStorage"):
+        getattr(self.window, area).removeItem(key)
 
     def error(self, message):
         self.window.console.error(CONSOLE_PREFIX + message)
@@ -78,18 +83,62 @@ class Page:
                              "window.gtag = function () { dataLayer.push(arguments); };")
         self.window.gtag(*args)
 
-    def send(self, url, record):
-        """POST a JSON record without ever delaying the visitor: sendBeacon, else fetch keepalive."""
-        body = self.window.JSON.stringify(record)
+    RETRY_DELAYS = (500, 2000, 6000)      # ms: three more attempts within the page view
+
+    def send(self, url, record, attempt=0):
+        """POST a JSON record without ever delaying the visitor. fetch keepalive first, since its answer
+        says whether the record was stored: a network error, a 5xx, 408 or 429 is retried after each of
+        RETRY_DELAYS; a record still unsent when the page goes away leaves by sendBeacon. sendBeacon
+        alone (no fetch) can only tell that it queued the record."""
+        window = self.window
+        body = window.JSON.stringify(record)
+        if not getattr(window, "fetch", None):
+            return self._beacon(url, body) or self.warn("consent log not sent (no fetch, no sendBeacon)")
+        waiting = []                      # the retry timer, while one is set
+
+        def later():
+            waiting.clear()
+            self.send(url, record, attempt + 1)
+
+        def unload(event):                # only while waiting: a fetch in flight outlives the page itself
+            if waiting:
+                window.clearTimeout(waiting.pop())
+                self._beacon(url, body)
+
+        def retry(reason):
+            if attempt < len(self.RETRY_DELAYS):
+                waiting.append(window.setTimeout(later, self.RETRY_DELAYS[attempt]))
+                window.addEventListener("pagehide", unload, {"once": True})
+            else:
+                self.warn("consent log not sent after %d attempts (%s)" % (attempt + 1, reason))
+
+        def answered(response):
+            if response.ok:
+                return
+            if response.status >= 500 or response.status in (408, 429):
+                retry("HTTP %s" % response.status)
+            else:
+                self.warn("consent log refused the record (HTTP %s)" % response.status)
+
+        try:
+            window.fetch(url, {"method": "POST", "body": body, "keepalive": True, "credentials": "same-origin",
+                               "headers": {"Content-Type": "application/json"}}).then(
+                answered, lambda reason: retry(str(reason)))
+        except Exception as error:
+            retry(str(error))
+
+    def _beacon(self, url, body):
         try:
             blob = self.window.Blob.new([body], {"type": "application/json"})
-            if getattr(self.window.navigator, "sendBeacon", None) and self.window.navigator.sendBeacon(url, blob):
-                return
-            self.window.fetch(url, {"method": "POST", "body": body, "keepalive": True, "credentials": "same-origin",
-                                    "headers": {"Content-Type": "application/json"}}).catch(
-                lambda reason: self.warn("consent log not sent (%s)" % reason))
-        except Exception as error:
-            self.warn("consent log not sent (%s)" % error)
+            beacon = getattr(self.window.navigator, "sendBeacon", None)
+            return bool(beacon and self.window.navigator.sendBeacon(url, blob))
+        except Exception:
+            return False
+
+    @property
+    def build(self):
+        """The build hash the loader carries (tools/build.py), "" in a loader built without one."""
+        return getattr(getattr(self.window, "__consentBoot"), "build", None) or ""
 
     def dispatch(self, accepted):
         event = self.window.CustomEvent.new(EVENT, {"detail": {"accepted": list(accepted)}})

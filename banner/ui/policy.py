@@ -1,15 +1,19 @@
 """The cookie policy page, generated from the manifest into every element carrying
 `data-consent-policy`: what a cookie is, each category with its table, how to change one's choice
 (a button opening the centre) and the browsers' own help pages. One manifest, no duplicated tables.
-`data-consent-policy="3"` starts the headings at <h3> to fit the host page's outline."""
+`data-consent-policy="3"` starts the headings at <h3> to fit the host page's outline.
+
+The same code writes the page as static HTML, for visitors without JavaScript (banner/static_policy.py,
+`python -m banner policy`): such an element carries `data-cb-static`, and the script then only adds the
+button, which needs it."""
 
 from banner.i18n import localize
-from banner.lang import BROWSER_HELP
+from banner.ui.browser_help import browser_only
 from banner.ui.dom import h, select_all, POLICY_SELECTOR
 from banner.ui.tables import cookie_table
 
 
-def build(doc, strings, manifest, config, level):
+def build(doc, strings, manifest, config, level, with_button=True):
     top, sub = "h%d" % level, "h%d" % min(level + 1, 6)
     nodes = [h(doc, top, None, [strings["policy_what_title"]]), h(doc, "p", None, [strings["policy_what_text"]]),
              h(doc, top, None, [strings["policy_list_title"]])]
@@ -20,15 +24,23 @@ def build(doc, strings, manifest, config, level):
             h(doc, "p", None, [localize(category.description, config.language)]),
             cookie_table(doc, strings, manifest, config, category, title),
         ]))
-    links = [h(doc, "li", None, [h(doc, "a", {"href": strings["help_" + name], "lang": None}, [name])])
-             for name in BROWSER_HELP]
     nodes += [h(doc, top, None, [strings["policy_manage_title"]]),
-              h(doc, "p", None, [strings["policy_manage_text"]]),
-              h(doc, "p", None, [h(doc, "button", {"type": "button", "class": "cb-btn cb-policy__open",
-                                                   "data-consent-open": True}, [strings["policy_open"]])]),
-              h(doc, "p", None, [strings["policy_browser_text"]]),
-              h(doc, "ul", {"class": "cb-policy__browsers"}, links)]
-    return nodes
+              h(doc, "p", {"data-cb-policy-manage": True}, [strings["policy_manage_text"]]),
+              open_button(doc, strings) if with_button else None,
+              ] + browser_only(doc, strings, "policy_browser_text")
+    return [n for n in nodes if n is not None]
+
+
+def open_button(doc, strings):
+    return h(doc, "p", None, [h(doc, "button", {"type": "button", "class": "cb-btn cb-policy__open",
+                                                "data-consent-open": True}, [strings["policy_open"]])])
+
+
+def _add_button(doc, strings, target):
+    """A page written by `python -m banner policy` lacks only the button that opens the centre."""
+    manage = target.querySelector("[data-cb-policy-manage]")
+    if manage is not None and target.querySelector(".cb-policy__open") is None:
+        manage.parentNode.insertBefore(open_button(doc, strings), manage.nextSibling)
 
 
 def fill(doc, strings, manifest, config, lang, direction, roots=None):
@@ -38,6 +50,9 @@ def fill(doc, strings, manifest, config, lang, direction, roots=None):
     else:
         targets = doc.querySelectorAll(POLICY_SELECTOR)
     for target in targets:
+        if target.hasAttribute("data-cb-static"):
+            _add_button(doc, strings, target)
+            continue
         level = target.getAttribute("data-consent-policy") or "2"
         level = int(level) if level in ("1", "2", "3", "4", "5") else 2
         while target.firstChild:

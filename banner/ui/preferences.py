@@ -4,6 +4,7 @@ closes without saving), one switch per category, and each category's cookie tabl
 from banner.i18n import localize
 from banner.ui.dom import h, button, language_choice, focus_main
 from banner.ui.tables import cookie_table
+from banner.ui.browser_help import browser_only
 
 
 def _switch(doc, strings, category, title, checked):
@@ -60,6 +61,7 @@ def build(doc, strings, manifest, config, lang, direction, accepted):
     body = [h(doc, "p", {"class": "cb-text"}, [strings["prefs_intro"]]),
             language_choice(doc, strings, config, config.language, "cb-prefs")]
     body += [_category(doc, strings, manifest, config, c, c.id in accepted) for c in manifest.categories]
+    body += browser_only(doc, strings)
     return h(doc, "dialog", {"class": "cb-prefs", "id": "cb-prefs", "role": "dialog", "aria-modal": "true",
                              "aria-labelledby": "cb-prefs-title", "lang": lang, "dir": direction,
                              "data-cb-ui": True}, [

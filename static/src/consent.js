@@ -25,7 +25,8 @@
   var facts = /*LOADER_FACTS*/{};
   var boot = window.__consentBoot = {
     config: me.getAttribute("data-config"), manifestText: null, pending: [], ready: false, nonce: me.nonce || "",
-    roots: []                                                  // consentBanner.apply() before start-up
+    roots: [],                                                 // consentBanner.apply() before start-up
+    build: /*BUILD*/""                                          // banner/build.py: hash of the shipped code
   };
 
   // Until Python has started, or if it never does, the API answers "nothing optional is accepted";

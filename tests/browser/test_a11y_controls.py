@@ -221,7 +221,7 @@ def test_targets_focus_rings_and_non_text_contrast(media, site, scheme):
     browser.find("#cb-switch-analytics").send_keys(Keys.SPACE)
     assert check_switch(browser, "#cb-switch-analytics", scheme) == "on"
     browser.js("document.getElementById('cb-prefs-title').focus();")
-    assert tab_through(browser, "#cb-prefs", where) == 7      # close, 2 languages, switch, 3 buttons
+    assert tab_through(browser, "#cb-prefs", where) == 11     # close, 2 languages, switch, 4 browser help links, 3 buttons
     press(browser, Keys.ESCAPE)
     browser.wait_no_dialog()
     assert banner.is_displayed()

@@ -75,14 +75,15 @@ def test_the_centre_from_the_keyboard_alone(browser, site):
     assert focus_is_in(browser, IN_DIALOG), "focus did not move into the centre: %s" % focused(browser)
     assert focused(browser).startswith("h2#cb-prefs-title")
 
-    forward = cycle(browser)                                # 7 controls: Tab wraps round, twice over
-    assert forward[7:14] == forward[:7] and len(set(forward)) == 7, "Tab does not cycle: %r" % forward
-    assert forward[0] == 'button "Fermer"' and forward[6] == 'button "Enregistrer mes choix"'
-    backward = cycle(browser, backwards=True)
-    order = forward[:7]
+    # 11 controls (close, 2 languages, switch, 4 browser help links, 3 buttons): Tab wraps round, twice over
+    forward = cycle(browser, presses=22)
+    assert forward[11:22] == forward[:11] and len(set(forward)) == 11, "Tab does not cycle: %r" % forward
+    assert forward[0] == 'button "Fermer"' and forward[10] == 'button "Enregistrer mes choix"'
+    backward = cycle(browser, backwards=True, presses=22)
+    order = forward[:11]
     assert set(backward) == set(order), "Shift+Tab does not visit the same controls: %r" % backward
     for before, after in zip([forward[-1]] + backward, backward):
-        assert order.index(after) == (order.index(before) - 1) % 7, "Shift+Tab does not cycle back: %r" % backward
+        assert order.index(after) == (order.index(before) - 1) % 11, "Shift+Tab does not cycle back: %r" % backward
 
     # Space toggles, the state text follows; Escape closes without saving, focus back on "Personnaliser".
     assert tab_until(browser, "el.id === 'cb-switch-analytics'") is not None

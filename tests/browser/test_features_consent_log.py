@@ -14,7 +14,7 @@ from features_kit import document_script, log_columns, log_rows
 
 NO_BEACON = "delete Navigator.prototype.sendBeacon;"
 COLUMNS = ["id", "received_at", "consent_id", "decided_at", "revision", "language", "action", "accepted",
-           "refused", "fingerprints"]
+           "refused", "fingerprints", "banner_version", "build", "source", "once"]
 
 
 class LogSite:

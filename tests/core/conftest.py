@@ -45,7 +45,7 @@ BAD_MANIFESTS = {
     "cookie_missing_purpose": (["fr", "en"], "cookies[0]", "missing field 'purpose'", True),
     "cookie_name_with_space": (["fr", "en"], "cookies[0].name", "must be a cookie name", True),
     "duplicate_cookie_name": (["fr", "en"], "cookies[1].name", "duplicate cookie 'sessionid'", False),
-    "bad_storage": (["fr", "en"], "cookies[0].storage", 'must be "cookie" or "local"', True),
+    "bad_storage": (["fr", "en"], "cookies[0].storage", 'must be "cookie", "local" or "session"', True),
     "empty_match": (["fr", "en"], "cookies[0].match", "must be a non-empty string", True),
     "null_match": (["fr", "en"], "cookies[0].match", "must be a non-empty string", True),
     "invalid_regex": (["fr", "en"], "cookies[0].match", "invalid regular expression", False),

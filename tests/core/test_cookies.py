@@ -348,3 +348,48 @@ def test_names_to_clear_spare_the_declared_name_of_an_accepted_entry_with_a_rege
     data["cookies"][2]["match"] = "^c_"                       # refused, broad
     manifest = parse(data)
     assert names_to_clear(manifest, ["necessary", "stats"], ["c_stats", "c_ads"], regex_test) == ["c_ads"]
+
+
+# --- withdrawal on other paths -----------------------------------------------------------------------------
+
+from banner.cookies import page_paths, withdrawal_strings  # noqa: E402
+
+GONE = "=; Path=%s; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT"
+
+
+def test_the_paths_a_visible_cookie_may_have_are_the_prefixes_of_the_page_path():
+    assert page_paths("/") == ["/"]
+    assert page_paths("/explore/dataset/x") == ["/", "/explore", "/explore/", "/explore/dataset",
+                                                "/explore/dataset/", "/explore/dataset/x"]
+    assert page_paths("/pages/cookies/") == ["/", "/pages", "/pages/", "/pages/cookies", "/pages/cookies/"]
+    assert page_paths("") == ["/"] and page_paths(None) == ["/"]
+    assert len(page_paths("/a" * 100)) == 16
+
+
+def _withdrawal_manifest(manifest_data):
+    data = manifest_data(["analytics", "video"])
+    data["cookies"][1]["paths"] = ["/explore/", "/api"]           # c_analytics
+    data["cookies"][0]["paths"] = ["/admin/"]                     # c_necessary: never deleted
+    return parse_manifest(data, ["fr"])
+
+
+def test_a_present_cookie_of_a_refused_category_is_deleted_on_every_path_it_may_have(manifest_data):
+    manifest = _withdrawal_manifest(manifest_data)
+    strings = withdrawal_strings(manifest, ["necessary"], ["c_analytics", "c_necessary"], "localhost",
+                                 "/explore/x", lambda p, n: False)
+    assert strings == ["c_analytics" + GONE % p for p in ("/", "/explore", "/explore/", "/explore/x", "/api")]
+
+
+def test_after_a_decision_cookies_declared_on_other_paths_are_deleted_there_even_unseen(manifest_data):
+    manifest = _withdrawal_manifest(manifest_data)
+    quiet = withdrawal_strings(manifest, ["necessary"], [], "portal.example.org", "/", lambda p, n: False)
+    assert quiet == []                          # a plain page view writes nothing for what it cannot see
+    strings = withdrawal_strings(manifest, ["necessary"], [], "portal.example.org", "/", lambda p, n: False,
+                                 everywhere=True)
+    for path in ("/explore/", "/api"):
+        base = "c_analytics" + GONE % path
+        assert [base, base + "; Domain=portal.example.org", base + "; Domain=example.org"] == \
+            [s for s in strings if s.startswith(base)]
+    assert not [s for s in strings if "c_necessary" in s or "c_video" in s]
+    assert withdrawal_strings(manifest, ["necessary", "analytics"], [], "localhost", "/", lambda p, n: False,
+                              everywhere=True) == []

@@ -139,7 +139,7 @@ def test_every_problem_is_reported_at_once(parse, load_fixture):
     data["revision"] = "2"
     data["categories"][1]["title"] = 5
     data["cookies"][0]["category"] = "marketing"
-    data["cookies"][1]["storage"] = "session"
+    data["cookies"][1]["storage"] = "indexeddb"
     paths = [p for p, _ in problems_of(parse, data)]
     assert paths == ["revision", "categories[1].title", "cookies[0].category", "cookies[1].storage"]
 
@@ -318,3 +318,24 @@ def test_text_languages_finds_a_language_used_once_deep_in_the_manifest(load_fix
 
 def test_text_languages_ignores_keys_that_are_not_language_codes(load_fixture):
     assert text_languages(load_fixture("bad/uppercase_language_key")) == ["fr"]
+
+
+def test_session_storage_keys_and_other_cookie_paths_are_declared(parse, load_fixture):
+    data = load_fixture("good/basic")
+    data["cookies"].append(dict(data["cookies"][-1], name="draft: é", storage="session"))
+    data["cookies"][-2]["paths"] = ["/explore/", "/api/v2"]
+    manifest = parse(data, ["fr", "en"])
+    assert [(k.storage, k.paths) for k in manifest.cookies[-2:]] == [("cookie", ["/explore/", "/api/v2"]),
+                                                                      ("session", [])]
+
+
+@pytest.mark.parametrize("paths, storage", [
+    ([], "cookie"), ("/explore/", "cookie"), (["explore/"], "cookie"), (["/a;b"], "cookie"), (["/a b"], "cookie"),
+    (["/" + "a" * 256], "cookie"), (["/a", "/a"], "cookie"), (["/a"], "local"), (["/a"], "session"),
+])
+def test_a_bad_paths_field_is_named(parse, load_fixture, paths, storage):
+    data = load_fixture("good/basic")
+    data["cookies"][-1].update(paths=paths, storage=storage)
+    with pytest.raises(ManifestError) as caught:
+        parse(data, ["fr", "en"])
+    assert [p for p, _ in caught.value.problems] == ["cookies[%d].paths" % (len(data["cookies"]) - 1)]

@@ -1,6 +1,7 @@
 """banner.receiver: the reference receiver for consent records (CPython only), through its functions and
 through a real HTTP server on the loopback interface."""
 
+import http.client as http_client
 import json
 import socket
 import sqlite3
@@ -109,6 +110,42 @@ def test_a_body_larger_than_8_kib_is_refused_before_parsing():
     assert rejected(padded + b" ") == "body larger than 8192 bytes"
 
 
+# --- which banner asked, where, and "Autoriser une fois" ----------------------------------------------------
+
+ORIGIN = {"bannerVersion": "0.1.0", "build": "3f9a0c1b2d4e", "source": "centre"}
+
+
+def test_a_record_naming_its_banner_version_build_and_source_is_accepted():
+    assert parse_record(body(**ORIGIN)) == dict(RECORD, **ORIGIN)
+    once = dict(RECORD, action="allow_once", once="video", source="embed", bannerVersion="0.1.0", build="ab12")
+    assert parse_record(json.dumps(once).encode("utf-8")) == once
+
+
+@pytest.mark.parametrize("changes, field", [
+    ({"bannerVersion": "0.1.0 beta"}, "bannerVersion"), ({"bannerVersion": 1}, "bannerVersion"),
+    ({"bannerVersion": "1" * 33}, "bannerVersion"), ({"build": "3F9A"}, "build"), ({"build": "x" * 8}, "build"),
+    ({"build": "a" * 65}, "build"), ({"build": None}, "build"), ({"source": "footer"}, "source"),
+    ({"source": None}, "source"), ({"once": "video"}, "once"),                  # once without allow_once
+    ({"action": "allow_once"}, "once"),                                            # allow_once without once
+    ({"action": "allow_once", "once": "Video"}, "once"), ({"action": "allow_once", "once": ["video"]}, "once"),
+])
+def test_a_wrong_origin_field_is_rejected_with_its_name(changes, field):
+    assert rejected(body(**changes)).startswith(field + ": ")
+
+
+def test_the_origin_and_the_category_allowed_once_are_stored(tmp_path):
+    path = str(tmp_path / "log.sqlite3")
+    db = open_db(path)
+    store_record(db, body(**ORIGIN), now=1)
+    store_record(db, body(action="allow_once", once="video", source="embed", bannerVersion="0.1.0", build="ab"), now=2)
+    store_record(db, body(), now=3)                       # a record from a banner before 0.1.0
+    db.close()
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT action, banner_version, build, source, once FROM consent_log ORDER BY id").fetchall() == [
+            ("custom", "0.1.0", "3f9a0c1b2d4e", "centre", ""), ("allow_once", "0.1.0", "ab", "embed", "video"),
+            ("custom", "", "", "", "")]
+
+
 # --- store_record ----------------------------------------------------------------------------------------
 
 def test_a_valid_record_is_stored_in_sqlite_and_read_back(tmp_path):
@@ -151,7 +188,7 @@ def test_the_table_has_no_column_for_an_ip_address_or_a_user_agent(tmp_path):
     with sqlite3.connect(path) as db:
         columns = [row[1] for row in db.execute("PRAGMA table_info(consent_log)")]
     assert columns == ["id", "received_at", "consent_id", "decided_at", "revision", "language", "action",
-                       "accepted", "refused", "fingerprints"]
+                       "accepted", "refused", "fingerprints", "banner_version", "build", "source", "once"]
 
 
 def test_the_fingerprints_are_stored_as_category_fingerprint_pairs(tmp_path):
@@ -297,3 +334,59 @@ def test_the_reference_server_answers_only_its_path_and_logs_no_client_address(t
     logged = capsys.readouterr().err
     assert "POST /consent-log/" in logged and "204" in logged
     assert "127.0.0.1" not in logged
+
+
+# --- failures inside the receiver ------------------------------------------------------------------------
+
+def test_a_record_that_cannot_be_stored_is_answered_500_and_no_output_names_the_client(tmp_path, capfd):
+    """The database refuses the insert (here a trigger standing in for a full disk or a locked file): the
+    client hears 500, not 204, nothing is stored, neither the answer nor the receiver's log (error report
+    included) holds the client's address, and the next record is stored normally."""
+    from banner.receiver import make_server
+    path = str(tmp_path / "log.sqlite3")
+    server = make_server(path)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    url = "http://127.0.0.1:%d/consent-log/" % server.server_address[1]
+    try:
+        with sqlite3.connect(path) as db:
+            db.execute("CREATE TRIGGER full_disk BEFORE INSERT ON consent_log "
+                       "BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END")
+        status, answer = post(url, body(consentId="f4iled000"))
+        assert status == 500
+        assert answer == b"internal error: the record was not stored"
+        with sqlite3.connect(path) as db:
+            db.execute("DROP TRIGGER full_disk")
+        assert post(url, body(consentId="st0red000")) == (204, b"")
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+    assert [r[1] for r in rows(path)] == ["st0red000"]
+    out, err = capfd.readouterr()
+    assert "database or disk is full" in err and "Traceback" in err      # the error is reported...
+    assert "127.0.0.1" not in out + err                                   # ...without the client address
+
+
+def test_an_error_escaping_a_handler_is_reported_without_the_client_address(tmp_path, capfd):
+    """socketserver's default report reads 'Exception occurred during processing of request from
+    ('127.0.0.1', port)': the receiver's server leaves the address out."""
+    from banner.receiver import LogServer
+
+    class Broken(BaseHTTPRequestHandler):
+        def do_POST(self):
+            raise RuntimeError("handler bug")
+
+    server = LogServer(("127.0.0.1", 0), Broken)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        with pytest.raises((urllib.error.URLError, ConnectionError, http_client.RemoteDisconnected)):
+            post("http://127.0.0.1:%d/consent-log/" % server.server_address[1], body())
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+    _, err = capfd.readouterr()
+    assert "handler bug" in err
+    assert "127.0.0.1" not in err

@@ -150,3 +150,14 @@ def test_schema_and_parser_agree_on_which_texts_are_blank(validator, parse, mani
     data["categories"][1]["description"] = value
     data["cookies"][1]["purpose"] = {"fr": value}
     assert (errors(validator, data) == []) == parser_accepts(parse, data)
+
+
+@settings_
+@given(paths=st.lists(SAMPLE.map(lambda v: "/" + v) | SAMPLE, max_size=3),
+       storage=st.sampled_from([None, "cookie", "local", "session"]))
+def test_schema_and_parser_agree_on_which_cookie_paths_are_valid(validator, parse, manifest_data, paths, storage):
+    data = manifest_data(["analytics"])
+    data["cookies"][1]["paths"] = paths
+    if storage:
+        data["cookies"][1]["storage"] = storage
+    assert (errors(validator, data) == []) == parser_accepts(parse, data)

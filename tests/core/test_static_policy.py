@@ -1,0 +1,48 @@
+"""banner.static_policy and `python -m banner policy`: the policy page as static HTML, per language, from
+the page's own code; manifest strings are escaped text, never markup."""
+
+import copy
+import io
+import json
+
+from banner.__main__ import main
+from banner.static_policy import render, render_all
+
+CONFIG = {"manifest": "/cookies.json", "languages": ["fr", "en"]}
+
+
+def test_each_language_gets_its_page_with_every_cookie_and_no_button(load_fixture):
+    manifest = load_fixture("good/basic")
+    pages = render_all(CONFIG, manifest)
+    assert sorted(pages) == ["en", "fr"]
+    assert pages["fr"].startswith('<div class="cb-policy" data-consent-policy="2" data-cb-static lang="fr" dir="ltr">')
+    assert "Qu'est-ce qu'un cookie ?" in pages["fr"] and "What is a cookie?" in pages["en"]
+    for cookie in manifest["cookies"]:
+        assert "<code>%s</code>" % cookie["name"] in pages["fr"]
+    assert "<button" not in pages["fr"] and "data-cb-policy-manage" in pages["fr"]
+
+
+def test_manifest_strings_are_escaped(load_fixture):
+    manifest = copy.deepcopy(load_fixture("good/basic"))
+    manifest["categories"][1]["title"] = '<img src=x onerror="alert(1)"> & co'
+    page = render(CONFIG, manifest, "fr", level=3)
+    assert "<img" not in page
+    assert "&lt;img src=x onerror=\"alert(1)\"&gt; &amp; co" in page
+    assert "<h3>" in page and "<h2>" not in page
+
+
+def test_the_cli_writes_one_file_per_language(tmp_path, load_fixture):
+    (tmp_path / "config.json").write_text(json.dumps(CONFIG), encoding="utf-8")
+    (tmp_path / "cookies.json").write_text(json.dumps(load_fixture("good/basic")), encoding="utf-8")
+    out = io.StringIO()
+    status = main(["policy", str(tmp_path / "config.json"), "--manifest", str(tmp_path / "cookies.json"),
+                   "--out", str(tmp_path / "site")], out)
+    assert status == 0
+    assert sorted(p.name for p in (tmp_path / "site").iterdir()) == ["cookie-policy.en.html", "cookie-policy.fr.html"]
+    assert (tmp_path / "site" / "cookie-policy.en.html").read_text(encoding="utf-8").strip() == \
+        render(CONFIG, load_fixture("good/basic"), "en")
+    assert main(["policy", str(tmp_path / "config.json"), "--out", str(tmp_path)], io.StringIO()) == 2
+    bad = io.StringIO()
+    (tmp_path / "bad.json").write_text('{"revision": 1}', encoding="utf-8")
+    assert main(["policy", str(tmp_path / "config.json"), "--manifest", str(tmp_path / "bad.json")], bad) == 1
+    assert bad.getvalue().startswith("policy: ")
