@@ -1,4 +1,4 @@
-"""Issue 10, finding 10: the reference receiver under load. 50 concurrent clients post 5,000 valid records
+"""The reference receiver under load. 50 concurrent clients post 5,000 valid records
 to `banner.receiver.make_server` (the server `python -m banner serve-log` runs) on the loopback interface;
 every record answered 204 must be in the database exactly once, and the run is bounded in time.
 Throughput and the 95th percentile latency are printed (pytest -s, or in the terminal summary)."""
