@@ -80,6 +80,7 @@ def test_first_visit_shows_a_labelled_banner_with_three_equal_choices(browser, s
     assert_nothing_optional(browser)
 
 
+@pytest.mark.journey
 def test_accept_all_records_the_choice_and_runs_blocked_scripts(browser, site):
     browser.open(site.url("/"))
     before = time.time()
