@@ -175,12 +175,7 @@ class App:
         if painted is None:
             self.doc.body.insertBefore(self.banner, self.doc.body.firstChild)   # early in the tab order
         else:
-            # The loader painted the same banner ahead of time: swap in the live one, keeping focus.
-            focused = closest(self.doc.activeElement, "[data-cb-prerendered] [data-cb-action]")
-            action = focused.getAttribute("data-cb-action") if focused is not None else None
-            painted.replaceWith(self.banner)
-            if action is not None:
-                self.banner.querySelector('[data-cb-action="%s"]' % action).focus()
+            notice.take_place(self.doc, painted, self.banner)     # the loader painted it ahead of time
         self._reserve_space()
 
     def hide(self):
