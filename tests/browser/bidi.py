@@ -130,11 +130,13 @@ class FirefoxElement:
                         "return {x: r.left + scrollX, y: r.top + scrollY, width: r.width, height: r.height};")
 
     def get_attribute(self, name):
-        """Selenium's rule: a few names read the property (resolved URLs, live state), others the attribute."""
-        return self._js("""var el = arguments[0], n = arguments[1];
-            if ((n === 'href' || n === 'src') && el.hasAttribute(n)) { return String(el[n]); }
-            if (n === 'value' && 'value' in el) { return String(el.value); }
-            if (n === 'checked' || n === 'selected') { return el[n] ? 'true' : null; }
+        """Selenium's rule: the property when the element has one of a simple type (resolved URLs, live
+        state; booleans as "true" or None), else the attribute."""
+        return self._js("""var el = arguments[0], n = arguments[1], v = el[n];
+            if (typeof v === 'boolean') { return v ? 'true' : null; }
+            if (n in el && (typeof v === 'string' || typeof v === 'number')) {
+              return (n === 'href' || n === 'src') && !el.hasAttribute(n) ? null : String(v);
+            }
             return el.getAttribute(n);""", name)
 
     def get_property(self, name):

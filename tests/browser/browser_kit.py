@@ -296,6 +296,24 @@ class Browser:
         self.wait_still()
         button.click()
 
+    def viewport(self, width=None, height=900):
+        """A viewport `width` CSS px wide (None: the session's 1280x900 again); returns the width given."""
+        if self.kind == "chromium":
+            if width is None:
+                self.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+            else:
+                self.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+                    "width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
+        elif self.kind == "firefox":
+            self.driver.set_viewport(width or 1280, height)
+        else:
+            # WebKitGTK's window is at least 447 px wide: narrower asks get that (still under 30rem,
+            # the narrow layout of consent.css)
+            self.driver.set_window_size(width or 1280, height)
+            width = max(width or 1280, 447)
+        self.wait_js("return innerWidth === %d;" % (width or 1280), "the viewport did not take its width")
+        return width or 1280
+
     def scroll_to_end(self):
         self.js("window.scrollTo(0, document.documentElement.scrollHeight);")
 

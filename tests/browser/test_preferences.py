@@ -252,3 +252,54 @@ def test_a_footer_click_made_while_the_banner_loads_is_not_lost(browser, site):
     assert browser.find("#early").text == "clicked early"
     assert_is_preferences_centre(browser, browser.wait_dialog())
     assert browser.driver.current_url == url, "the held click still followed the link"
+
+
+# Words (runs without spaces) of the tables' text that a line break cuts in two.
+BROKEN_WORDS = """
+var out = [];
+arguments[0].querySelectorAll("table").forEach(function (table) {
+  var walker = document.createTreeWalker(table, NodeFilter.SHOW_TEXT), node, word, pattern = /\\S+/g;
+  while ((node = walker.nextNode())) {
+    while ((word = pattern.exec(node.data))) {
+      var range = document.createRange();
+      range.setStart(node, word.index);
+      range.setEnd(node, word.index + word[0].length);
+      var lines = new Set(Array.from(range.getClientRects()).filter(function (r) { return r.width > 0; })
+                               .map(function (r) { return Math.round(r.top); }));
+      if (lines.size > 1) { out.push(word[0]); }
+    }
+  }
+});
+return out;"""
+LINES = """
+var range = document.createRange(); range.selectNodeContents(arguments[0]);
+return new Set(Array.from(range.getClientRects()).filter(function (r) { return r.width > 0; })
+                    .map(function (r) { return Math.round(r.top); })).size;"""
+
+
+@pytest.fixture
+def sized(browser):
+    yield browser
+    browser.viewport(None)
+
+
+@pytest.mark.journey
+@pytest.mark.parametrize("width", [1280, 320])
+def test_cookie_names_never_break_mid_word_and_the_table_fits(sized, site, width):
+    """Cookie names broke mid-word ("session/id") in every engine, and WebKit put "Nom du cookie" on three
+    lines: the name column could shrink below its longest name."""
+    browser = sized
+    width = browser.viewport(width)
+    browser.open(site.url("/"))
+    browser.click_banner("Personnaliser")
+    dialog = browser.wait_dialog()
+    assert browser.js(BROKEN_WORDS, dialog) == [], "words of the cookie tables break across lines"
+    fits = "var b = arguments[0].querySelector('.cb-prefs__body'); return b.scrollWidth <= b.clientWidth;"
+    assert browser.js(fits, dialog), "the centre scrolls sideways at %dpx" % width
+    if width == 1280:
+        for header in dialog.find_elements("css selector", "thead th:nth-child(2)"):
+            assert header.get_attribute("textContent") == "Nom du cookie"
+            assert browser.js(LINES, header) == 1, "the header of the cookie names wraps"
+    else:
+        assert browser.js("var d = document.documentElement; return d.scrollWidth <= d.clientWidth;"), \
+            "the page scrolls sideways at %dpx" % width
