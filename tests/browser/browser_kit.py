@@ -1,12 +1,29 @@
-"""Pure helpers of the browser suite, importable by test modules and conftest.py alike: the demo
-manifest (copied, to derive variants), test page HTML, and cookies_preferences values."""
+"""The helper kit of the browser suite, importable by test modules and conftest.py alike (a11y_kit.py
+adds the accessibility measurements):
 
+- test pages and their probes, the demo manifest and variants, cookies_preferences values made and read
+  by the product's own CPython code, the built-in strings;
+- what every page records (EVENT_RECORDER, PAGE_RECORDER) and the assertions built on it
+  (assert_nothing_optional, assert_page_still_works);
+- the security set-ups: a private Chromium on real host names and https (Portal), CSP;
+- `Browser`: a driver of any engine (engines.py) with the waits, cookie and console helpers tests share.
+"""
+
+import contextlib
 import copy
 import html
 import json
 import os
+import shutil
+import sqlite3
+import ssl
+import subprocess
 import sys
+import threading
 import time
+from http.server import ThreadingHTTPServer
+
+import pytest
 
 from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
@@ -16,6 +33,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 if ROOT not in sys.path:
     sys.path.insert(0, ROOT)         # the banner package, decoded in CPython as a server would
+
+from demo.server import make_handler, make_server, render  # noqa: E402
 DAY = 24 * 3600
 TIMEOUT = 15                      # seconds; a cold Brython start on a loaded 2-core machine is ~1-2 s
 
@@ -101,6 +120,53 @@ FRAME_HTML = (b"<!doctype html><html lang='fr'><head><meta charset='utf-8'><titl
               b"(parent.__frameLoads || 0) + 1; } catch (e) {}</script></body></html>")
 
 
+# What running optional content leaves in a page. The causes (a blocked script made live, a blocked iframe
+# given its src) are set synchronously, at start-up or on a decision, so once the page has settled there
+# is nothing to wait for; the effects are read as well: the test pages' probes (OPTIONAL_PROBES) and the
+# demo's analytics tag (its badge, its cookies).
+OPTIONAL_TRACES = """
+var traces = [];
+document.querySelectorAll("script[data-consent]").forEach(function (s) {
+  if (s.type !== "text/plain") { traces.push("a blocked " + s.getAttribute("data-consent") + " script was made live"); }
+});
+document.querySelectorAll("iframe[data-consent]").forEach(function (f) {
+  var src = f.getAttribute("src");
+  if (src !== null && src !== "about:blank") { traces.push("a blocked iframe got its src " + src); }
+});
+if (window.__optional) { traces.push("an optional script ran: " + window.__optional); }
+if (window.__frameLoads) { traces.push("an optional iframe loaded"); }
+if (window.demoAnalytics) { traces.push("the demo's analytics tag ran"); }
+var badge = document.getElementById("analytics-status");
+if (badge && badge.classList.contains("badge--on")) { traces.push("the analytics badge is on"); }
+if (/(^|; )demo_analytics(_visits)?=/.test(document.cookie)) { traces.push("the analytics cookies are set"); }
+return traces;"""
+
+
+def assert_nothing_optional(browser):
+    """Nothing optional ran or loaded in the current page (read once the page has settled)."""
+    traces = browser.js(OPTIONAL_TRACES)
+    assert traces == [], "; ".join(traces)
+
+
+def assert_page_still_works(browser, clicks=1):
+    """The portal's own script (PAGE_SCRIPT) ran, and its button works (`clicks` is the count expected
+    after this click)."""
+    assert browser.js("return window.__pageScript;") == "ran", "the portal's own script did not run"
+    browser.find("#page-button").click()
+    assert browser.find("#page-count").text == str(clicks), "the portal's own button does not work"
+
+
+def wait_analytics_active(browser):
+    """The demo's analytics tag ran (its badge says so)."""
+    browser.wait(lambda d: browser.find("#analytics-status").text.startswith("active"),
+                 "the accepted analytics script did not run")
+
+
+def optional_ran(browser):
+    """The optional probes that ran, in order (OPTIONAL_PROBES and pages of the same kind)."""
+    return browser.js("return window.__optional || [];")
+
+
 def demo_manifest(**changes):
     """A deep copy of demo/site/cookies.json with top-level keys replaced."""
     manifest = copy.deepcopy(_DEMO_MANIFEST)
@@ -155,6 +221,259 @@ def decode_consent(value):
 def format_version():
     from banner.consent import FORMAT_VERSION
     return FORMAT_VERSION
+
+
+# -- features: manifests, strings, page probes, the consent log -------------------------------------------
+GPC_ON = """
+Object.defineProperty(Navigator.prototype, "globalPrivacyControl", {get: function () { return true; },
+                                                                    configurable: true});
+"""
+
+# Records whether a banner (the loader's ahead-of-time one or the live one) was ever in the document.
+BANNER_WATCH = """
+window.__bannerSeen = false;
+new MutationObserver(function () {
+  if (document.querySelector("#cb-banner, [data-cb-prerendered]")) { window.__bannerSeen = true; }
+}).observe(document, {childList: true, subtree: true});
+"""
+
+# The demo's gtag stub sets window.__gtagStubRan: snapshot dataLayer at that moment.
+STUB_WATCH = """
+Object.defineProperty(window, "__gtagStubRan", {configurable: true, set: function (value) {
+  window.__stubSawDataLayer = Array.from(window.dataLayer || [], function (e) { return Array.from(e); });
+}, get: function () { return !!window.__stubSawDataLayer; }});
+"""
+
+READ_DATA_LAYER = """
+return Array.from(window.dataLayer || [], function (entry) {
+  return (entry && typeof entry === "object" && "length" in entry) ? Array.from(entry) : entry;
+});"""
+
+GOOGLE_MAPPING = {"analytics": ["analytics_storage"], "ads": ["ad_storage", "ad_user_data", "ad_personalization"]}
+GOOGLE_TYPES = ("ad_storage", "ad_user_data", "ad_personalization", "analytics_storage",
+                "functionality_storage", "personalization_storage", "security_storage")
+
+
+@contextlib.contextmanager
+def document_script(browser, source):
+    """Run `source` in every new document (before the page's own scripts) while the block lasts
+    (Chromium and Firefox)."""
+    remove = browser.document_script(source)
+    try:
+        yield
+    finally:
+        remove()
+
+
+def strings(code):
+    """The built-in interface strings of a language, as the page has them."""
+    from banner.lang import all_tables
+    return all_tables()[code]
+
+
+def _flatten(value, language):
+    if isinstance(value, dict) and language in value and all(isinstance(v, str) for v in value.values()):
+        return value[language]
+    if isinstance(value, dict):
+        return {k: _flatten(v, language) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_flatten(v, language) for v in value]
+    return value
+
+
+def single_text_manifest(language="en", **changes):
+    """The demo manifest with every text a plain string (valid whatever the configured languages)."""
+    return _flatten(demo_manifest(**changes), language)
+
+
+VIDEO_CATEGORY = {"id": "video", "title": {"fr": "Vidéos", "en": "Videos"},
+                  "description": {"fr": "Lecteurs vidéo intégrés.", "en": "Embedded video players."}}
+VIDEO_COOKIE = {"provider": "Vidéos Démo", "name": "demo_video", "category": "video",
+                "lifetime": {"fr": "6 mois", "en": "6 months"},
+                "purpose": {"fr": "Mémorise le volume du lecteur.", "en": "Remembers the player volume."}}
+
+
+def two_category_manifest():
+    """The demo manifest with a second optional category, "video" (after analytics)."""
+    manifest = demo_manifest()
+    manifest["categories"].append(copy.deepcopy(VIDEO_CATEGORY))
+    manifest["cookies"].append(copy.deepcopy(VIDEO_COOKIE))
+    return manifest
+
+
+def resources(browser):
+    """Paths of every resource the page requested so far (Resource Timing)."""
+    return browser.js("return performance.getEntriesByType('resource').map(function (e) {"
+                      " return new URL(e.name).pathname; });")
+
+
+def log_rows(path):
+    """The consent log as stored by the reference receiver: a list of dicts, oldest first."""
+    db = sqlite3.connect(path)
+    try:
+        db.row_factory = sqlite3.Row
+        return [dict(row) for row in db.execute("SELECT * FROM consent_log ORDER BY id")]
+    finally:
+        db.close()
+
+
+def log_columns(path):
+    db = sqlite3.connect(path)
+    try:
+        return [row[1] for row in db.execute("PRAGMA table_info(consent_log)")]
+    finally:
+        db.close()
+
+
+# -- security: real host names, https, Content Security Policy -----------------------------------------------
+CONSENT = "cookies_preferences"
+PORTAL_DOMAIN = "portal.test"
+WWW = "www." + PORTAL_DOMAIN
+DATA = "data." + PORTAL_DOMAIN
+
+
+# -- https certificate -----------------------------------------------------------------------------------
+def self_signed_certificate(directory):
+    """(cert path, key path) for *.portal.test and 127.0.0.1, made with the openssl CLI; skips the test
+    when openssl is not installed."""
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        pytest.skip("the openssl command is not installed: cannot make a certificate for the https tests")
+    cert, key = os.path.join(directory, "cert.pem"), os.path.join(directory, "key.pem")
+    subprocess.run([openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
+                    "/CN=" + WWW, "-addext", "subjectAltName=DNS:*.%s,DNS:%s,IP:127.0.0.1" % (
+                        PORTAL_DOMAIN, PORTAL_DOMAIN), "-keyout", key, "-out", cert],
+                   check=True, capture_output=True)
+    return cert, key
+
+
+# -- servers ---------------------------------------------------------------------------------------------
+class Served:
+    """One demo server (http, or https with `certificate`) on a free port of 127.0.0.1, with the live
+    route table of its handler."""
+
+    def __init__(self, routes, certificate=None, handler=None, languages=("fr",)):
+        self.routes = routes
+        if handler is None:
+            self.server = make_server(0, languages, routes=routes)
+        else:
+            self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.scheme = "http"
+        if certificate:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*certificate)
+            self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
+            self.scheme = "https"
+        self.port = self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def url(self, host, path="/"):
+        return "%s://%s:%d%s" % (self.scheme, host, self.port, path)
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def base_routes():
+    return {"/favicon.ico": ("image/x-icon", b""),
+            "/t/frame.html": ("text/html; charset=utf-8", FRAME_HTML),
+            "/t/cookies.json": ("application/json", json.dumps(demo_manifest()).encode("utf-8"))}
+
+
+def add_page(routes, path, config, **kwargs):
+    routes[path] = ("text/html; charset=utf-8", render_page(config, **kwargs))
+    return path
+
+
+def add_json(routes, path, data):
+    routes[path] = ("application/json", json.dumps(data, ensure_ascii=False).encode("utf-8"))
+    return path
+
+
+# -- a private Chromium for host names and https ---------------------------------------------------------
+PORTAL_FLAGS = ("--host-resolver-rules=MAP *.%s 127.0.0.1" % PORTAL_DOMAIN, "--ignore-certificate-errors",
+                # never let Chromium try https first for an http:// URL (HTTPS-Upgrades)
+                "--disable-features=HttpsUpgrades,HttpsFirstBalancedModeAutoEnable")
+
+
+class Portal:
+    """www.portal.test and data.portal.test over http, and over https, on one private Chromium.
+    `browser` is a Browser on that Chromium (same waits and cookie helpers)."""
+
+    def __init__(self, tmpdir):
+        self.routes = base_routes()
+        self.http = Served(self.routes)
+        self.https = Served(self.routes, certificate=self_signed_certificate(tmpdir))
+        self.origins = [server.url(host, "") for server in (self.http, self.https) for host in (WWW, DATA)]
+        self.multi = self          # what Browser.set_cookie's default url asks for
+        import engines
+        self.engine = engines.Chromium(PORTAL_FLAGS)
+        self.driver = self.engine.driver
+        self.browser = Browser(self.driver, self, self.engine)
+
+    def url(self, path="/", host=WWW, https=False):
+        return (self.https if https else self.http).url(host, path)
+
+    def page(self, path, config, **kwargs):
+        return add_page(self.routes, path, config, **kwargs)
+
+    def stop(self):
+        self.engine.quit()
+        self.http.stop()
+        self.https.stop()
+
+
+# -- Content Security Policy -----------------------------------------------------------------------------
+NONCE = "c2VjdXJpdHktdGVzdHMtbm9uY2U"
+CSP = ("default-src 'self'; script-src 'self' 'unsafe-eval' 'nonce-%s'; style-src 'self'; img-src 'self'; "
+       "frame-src 'self'; connect-src 'self'" % NONCE)
+
+# Installed before any page script (CDP): every violation of this document, kept across reloads.
+CSP_RECORDER = """
+(function () {
+  function record(e) {
+    var list = JSON.parse(sessionStorage.getItem("__csp") || "[]");
+    list.push({directive: e.effectiveDirective || e.violatedDirective, blocked: String(e.blockedURI),
+               sample: e.sample || "", url: location.pathname, line: e.lineNumber});
+    sessionStorage.setItem("__csp", JSON.stringify(list));
+  }
+  window.addEventListener("securitypolicyviolation", record, true);
+})();
+"""
+
+
+def with_nonce(page_html):
+    """A demo page's HTML with the nonce on the loader and on every blocked script, as a portal under
+    a nonce-based CSP would write it."""
+    loader = '<script src="/static/dist/consent.js"'
+    return (page_html.replace(loader, loader.replace("<script", '<script nonce="%s"' % NONCE))
+            .replace('<script type="text/plain"', '<script nonce="%s" type="text/plain"' % NONCE))
+
+
+# The embedded dashboard stands for a third-party service: its own server, its own policy (none here).
+THIRD_PARTY = ("/embed.html", "/t/frame.html")
+
+
+def csp_handler(languages, routes):
+    """demo.server's handler, sending CSP with every response of the portal itself."""
+    base = make_handler(list(languages), routes=routes)
+
+    class Handler(base):
+        def end_headers(self):
+            if self.path.split("?")[0] not in THIRD_PARTY:
+                self.send_header("Content-Security-Policy", CSP)
+            base.end_headers(self)
+
+    return Handler
+
+
+def demo_page_with_nonce(path, lang="fr"):
+    """The demo page `path` (rendered by demo.server with demo/site/config.json) with nonces added."""
+    with open(os.path.join(ROOT, "demo", "site", "config.json"), encoding="utf-8") as handle:
+        config = dict(json.load(handle), languages=["fr", "en"])
+    return with_nonce(render(path, lang, config)).encode("utf-8")
 
 
 class Browser:

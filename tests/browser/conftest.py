@@ -41,7 +41,6 @@ for _path in (ROOT, HERE):          # demo.server and banner from the repository
 from demo.server import make_handler  # noqa: E402
 from browser_kit import FRAME_HTML, Browser, demo_manifest, render_page, with_recorder  # noqa: E402,F401
 import engines  # noqa: E402
-from engines import CHROMEDRIVER, CHROMIUM, CHROMIUM_FLAGS  # noqa: E402,F401  (security tests start their own)
 
 BLANK = b"<!doctype html><html lang='fr'><head><meta charset='utf-8'><title>blank</title></head><body></body></html>"
 

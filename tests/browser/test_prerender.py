@@ -13,7 +13,7 @@ import pytest
 from a11y_kit import emulate
 from browser_kit import ROOT, consent_value, demo_manifest, render_page
 from demo.server import render
-from features_kit import document_script
+from browser_kit import document_script
 
 # Records the first #cb-banner the page ever shows, the moment it appears, and whether Python had
 # started then; with window.__clickEarly it also clicks that banner's button at once.

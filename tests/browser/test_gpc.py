@@ -6,7 +6,7 @@ nothing is written; the footer link still opens the centre, and an explicit choi
 import pytest
 
 from browser_kit import decode_consent
-from features_kit import BANNER_WATCH, GPC_ON, document_script
+from browser_kit import BANNER_WATCH, GPC_ON, document_script
 
 
 @pytest.fixture

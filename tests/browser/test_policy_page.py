@@ -3,7 +3,7 @@
 a button opening the centre, and the browsers' help pages, in the page's language."""
 
 from browser_kit import demo_manifest
-from features_kit import strings
+from browser_kit import strings
 
 BROWSERS = ("Edge", "Safari", "Chrome", "Firefox")
 

@@ -5,7 +5,7 @@ both tabs read is always the last decision: nothing is lost, nothing stale is wr
 from selenium.common.exceptions import WebDriverException
 
 from browser_kit import EVENT_RECORDER, decode_consent
-from security_kit import CONSENT, optional_ran
+from browser_kit import CONSENT, optional_ran
 
 
 def consent_in_tab(browser):

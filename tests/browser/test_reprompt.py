@@ -7,7 +7,7 @@ import copy
 import pytest
 
 from browser_kit import consent_value, decode_consent
-from features_kit import strings, two_category_manifest
+from browser_kit import strings, two_category_manifest
 
 PROBES = "".join('<script type="text/plain" data-consent="%s">window.__optional = (window.__optional || [])'
                  '.concat("%s");</script>' % (c, c) for c in ("analytics", "video"))

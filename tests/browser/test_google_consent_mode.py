@@ -8,7 +8,7 @@ import os
 import pytest
 
 from browser_kit import ROOT, consent_value
-from features_kit import GOOGLE_TYPES, READ_DATA_LAYER, STUB_WATCH, document_script
+from browser_kit import GOOGLE_TYPES, READ_DATA_LAYER, STUB_WATCH, document_script
 
 with open(os.path.join(ROOT, "demo", "site", "cookies-google.json"), encoding="utf-8") as _handle:
     GOOGLE_MANIFEST = json.load(_handle)
