@@ -168,7 +168,7 @@ class FirefoxElement:
 
     def send_keys(self, *keys):
         self._js("arguments[0].focus();")
-        self._driver._type("".join(keys))
+        self._driver.type_keys("".join(keys))
 
 
 class _SwitchTo:
@@ -349,7 +349,7 @@ class FirefoxDriver:
                 {"type": "pointerDown", "button": 0}, {"type": "pointerUp", "button": 0}]}]})
         self.command("input.releaseActions", {"context": self.context})
 
-    def _type(self, text):
+    def type_keys(self, text):
         actions = []
         for char in text:
             actions += [{"type": "keyDown", "value": char}, {"type": "keyUp", "value": char}]

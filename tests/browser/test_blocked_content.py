@@ -66,6 +66,13 @@ def assert_marketing_inert(browser):
     assert_frame_not_loaded(browser, "frame-marketing")
 
 
+def refusals(browser):
+    """The banner's console errors, each of which must be the refusal of a javascript: data-src."""
+    errors = browser.banner_errors()
+    assert all("refused data-src 'javascript:" in e for e in errors), errors
+    return errors
+
+
 def assert_never_pwned(browser):
     assert browser.js("return [window.__pwnedScript, window.__pwnedFrame];") == [None, None]
 
@@ -101,6 +108,7 @@ def test_accept_all_runs_every_script_in_document_order_and_loads_iframes(browse
     browser.wait_js("return window.__order.length >= 6;")
     assert order(browser) == ALL_ORDER
     assert_never_pwned(browser)
+    assert len(refusals(browser)) == 4, "the javascript: data-src values were not refused again"
 
 
 @pytest.mark.journey
@@ -130,6 +138,7 @@ def test_a_refused_category_never_runs_and_a_later_acceptance_runs_only_it(brows
     assert order(browser) == ANALYTICS_ORDER + ["m1-inline"], "accepting marketing ran analytics again"
     assert browser.js(LIVE % "analytics") == 5, "accepting marketing made analytics scripts live again"
     assert_never_pwned(browser)
+    assert refusals(browser), "the javascript: data-src values were not refused"
 
 
 @pytest.mark.journey
