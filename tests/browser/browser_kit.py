@@ -138,7 +138,9 @@ if (window.__frameLoads) { traces.push("an optional iframe loaded"); }
 if (window.demoAnalytics) { traces.push("the demo's analytics tag ran"); }
 var badge = document.getElementById("analytics-status");
 if (badge && badge.classList.contains("badge--on")) { traces.push("the analytics badge is on"); }
-if (/(^|; )demo_analytics(_visits)?=/.test(document.cookie)) { traces.push("the analytics cookies are set"); }
+var cookies = "";
+try { cookies = document.cookie; } catch (e) { /* a page whose document.cookie throws has none to show */ }
+if (/(^|; )demo_analytics(_visits)?=/.test(cookies)) { traces.push("the analytics cookies are set"); }
 return traces;"""
 
 
