@@ -19,11 +19,17 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-# Chromium and chromedriver come from Debian (Selenium Manager cannot download drivers here).
+# The three browser engines come from Debian (Selenium Manager cannot download drivers here): Chromium
+# and chromedriver; Firefox ESR, driven over WebDriver BiDi (Debian has no geckodriver); WebKitGTK's
+# WebKitWebDriver, on a private Xvfb display.
+BROWSER_FILES := /usr/bin/chromium /usr/bin/chromedriver /usr/bin/firefox-esr /usr/bin/WebKitWebDriver /usr/bin/Xvfb
+BROWSER_PACKAGES := chromium chromium-driver firefox-esr webkit2gtk-driver xvfb
+
 browser:
-	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
-		echo "Installing chromium and chromium-driver from Debian..."; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	@for f in $(BROWSER_FILES); do [ -x $$f ] || missing=1; done; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing $(BROWSER_PACKAGES) from Debian..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BROWSER_PACKAGES) >/dev/null; \
 	fi
 
 setup: $(VENV)/.installed node_modules/.installed browser

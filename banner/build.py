@@ -250,19 +250,40 @@ def minify_css(source):
     return source.replace(";}", "}").strip() + "\n"
 
 
+# Brython hands navigator.language to Intl.DateTimeFormat while brython.js is evaluated; a tag the engine
+# rejects ("C" in WebKit under LANG=C.UTF-8) threw a RangeError and nothing of ours could start. The
+# runtime we ship falls back to the engine's default locale instead.
+RUNTIME_LANGUAGE = "$B.language=_window.navigator.userLanguage ||_window.navigator.language"
+RUNTIME_LANGUAGE_SAFE = ("$B.language=(function(tag){try{new Intl.DateTimeFormat(tag);return tag}"
+                         "catch(e){return undefined}})(_window.navigator.userLanguage ||_window.navigator.language)")
+
+
+def robust_runtime(source):
+    """brython.js with a browser locale it cannot parse made harmless (see RUNTIME_LANGUAGE)."""
+    if source.count(RUNTIME_LANGUAGE) != 1:
+        sys.exit("build: brython.js no longer reads navigator.language as banner/build.py expects; check that "
+                 "start-up still survives an invalid locale (tests/browser/test_loader.py)")
+    return source.replace(RUNTIME_LANGUAGE, RUNTIME_LANGUAGE_SAFE)
+
+
 def minified_runtime(path):
-    """brython.js through terser, cached by content hash: 287 KB -> 234 KB gzip."""
+    """brython.js made robust, then through terser, cached by content hash: 287 KB -> 234 KB gzip."""
     import hashlib
-    with open(path, "rb") as handle:
-        digest = hashlib.sha256(handle.read()).hexdigest()[:16]
+    with open(path, encoding="utf-8") as handle:
+        source = robust_runtime(handle.read())
+    digest = hashlib.sha256(source.encode("utf-8")).hexdigest()[:16]
     cached = os.path.join(ROOT, ".build-cache", "brython-%s.min.js" % digest)
     if not os.path.exists(cached):
+        os.makedirs(os.path.dirname(cached), exist_ok=True)
+        with open(cached + ".src", "w", encoding="utf-8") as handle:
+            handle.write(source)
         if not os.path.exists(TERSER):
             print("build: terser not installed (npm ci), brython.js left unminified", file=sys.stderr)
-            return path
-        os.makedirs(os.path.dirname(cached), exist_ok=True)
-        subprocess.run([TERSER, path, "--compress", "--mangle", "--comments", "false", "-o", cached + ".tmp"],
-                       check=True)
+            os.replace(cached + ".src", cached)
+            return cached
+        subprocess.run([TERSER, cached + ".src", "--compress", "--mangle", "--comments", "false", "-o",
+                        cached + ".tmp"], check=True)
+        os.remove(cached + ".src")
         os.replace(cached + ".tmp", cached)
     return cached
 

@@ -2,7 +2,8 @@
 after a choice with focus kept on the page, and the page padded so that it never hides the focused
 element. What the banner holds is notice.py's; what its buttons do is the App's (`on_click`)."""
 
-from banner.ui.dom import focus_main, closest, PRERENDERED_ATTR, ACTION_ATTR
+from banner.ui.dom import focus_main, PRERENDERED_ATTR, ACTION_ATTR
+from banner.ui.notice import take_place
 
 PRERENDERED = "[%s]" % PRERENDERED_ATTR
 
@@ -32,12 +33,7 @@ class FirstLayer:
         if painted is None:
             self.doc.body.insertBefore(self.node, self.doc.body.firstChild)   # early in the tab order
         else:
-            # The loader painted the same banner ahead of time: swap in the live one, keeping focus.
-            focused = closest(self.doc.activeElement, "%s [%s]" % (PRERENDERED, ACTION_ATTR))
-            action = focused.getAttribute(ACTION_ATTR) if focused is not None else None
-            painted.replaceWith(self.node)
-            if action is not None:
-                self.button(action).focus()
+            take_place(self.doc, painted, self.node)     # the loader painted it ahead of time
         self._reserve_space()
         # The banner's height changes with the viewport (a phone turned, the toolbar shown, text zoomed):
         # keep the reserved space equal to it, or a focused element could end up entirely behind it.

@@ -46,3 +46,20 @@ def build(doc, strings, manifest, config, lang, direction, changed=()):
             ]),
         ]),
     ])
+
+
+def take_place(doc, painted, banner):
+    """The live banner takes the place of the one the loader painted ahead of time (the same tree): it
+    does not slide in a second time (it goes on from where the first one's entrance is, if that still
+    runs), and the control that had focus in the painted one has it in the live one."""
+    nodes = painted.querySelectorAll("*")
+    focused = [i for i in range(nodes.length) if nodes.item(i) == doc.activeElement]
+    moving = [a.currentTime for a in painted.getAnimations() if a.playState == "running"]
+    if not moving:
+        banner.setAttribute("data-cb-entered", "")          # consent.css: no entrance animation
+    painted.replaceWith(banner)
+    for animation in banner.getAnimations():
+        if moving:
+            animation.currentTime = moving[0]
+    if focused:
+        banner.querySelectorAll("*").item(focused[0]).focus()

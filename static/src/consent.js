@@ -186,7 +186,8 @@
   css.media = "print";
   css.href = base + "consent.css" + suffix;
   css.onload = css.onerror = function () {
-    css.media = "all";
+    css.onload = css.onerror = null;                          // Firefox and WebKit fire "load" again once
+    css.media = "all";                                        // the media switches to all: start up once
     var waiting = cssSettled;
     cssSettled = null;
     waiting.forEach(function (fn) { fn(); });                  // the runtime starts whatever paint() does

@@ -89,7 +89,10 @@ def zoom_text(browser, percent=200):
 
 # -- keyboard --------------------------------------------------------------------------------------------
 def press(browser, *keys):
-    """Key presses sent to whatever has focus (ActionChains: real key events, no element.click())."""
+    """Key presses sent to whatever has focus (real key events, no element.click()): ActionChains, or
+    BiDi input actions in Firefox."""
+    if getattr(browser, "kind", "chromium") == "firefox":
+        return browser.driver.type_keys("".join(keys))
     chain = ActionChains(browser.driver)
     for key in keys:
         chain.send_keys(key)

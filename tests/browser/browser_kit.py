@@ -1,30 +1,104 @@
-"""Pure helpers of the browser suite, importable by test modules and conftest.py alike: the demo
-manifest (copied, to derive variants), test page HTML, and cookies_preferences values."""
+"""The helper kit of the browser suite, importable by test modules and conftest.py alike (a11y_kit.py
+adds the accessibility measurements):
 
+- test pages and their probes, the demo manifest and variants, cookies_preferences values made and read
+  by the product's own CPython code, the built-in strings;
+- what every page records (EVENT_RECORDER, PAGE_RECORDER) and the assertions built on it
+  (assert_nothing_optional, assert_page_still_works);
+- the security set-ups: a private Chromium on real host names and https (Portal), CSP;
+- `Browser`: a driver of any engine (engines.py) with the waits, cookie and console helpers tests share.
+"""
+
+import contextlib
 import copy
 import html
 import json
 import os
+import shutil
+import sqlite3
+import ssl
+import subprocess
 import sys
+import threading
 import time
+from http.server import ThreadingHTTPServer
+
+import pytest
+
+from selenium.common.exceptions import WebDriverException
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 if ROOT not in sys.path:
     sys.path.insert(0, ROOT)         # the banner package, decoded in CPython as a server would
+
+from demo.server import make_handler, make_server, render  # noqa: E402
 DAY = 24 * 3600
+TIMEOUT = 15                      # seconds; a cold Brython start on a loaded 2-core machine is ~1-2 s
 
 with open(os.path.join(ROOT, "demo", "site", "cookies.json"), encoding="utf-8") as _handle:
     _DEMO_MANIFEST = json.load(_handle)
 
-# Recorded in every document before any page script runs (Page.addScriptToEvaluateOnNewDocument).
+# Recorded in every document before any page script runs (Chromium: Page.addScriptToEvaluateOnNewDocument;
+# Firefox: a BiDi preload script; WebKit, which has neither: PAGE_RECORDER, injected by the test servers).
+# Each `consent:change` event (its `detail.accepted`) goes to window.__events, each CSS animation that
+# starts to window.__animations ("name #id"). Running it twice in one document changes nothing.
 EVENT_RECORDER = """
-window.__events = [];
-document.addEventListener("consent:change", function (event) {
-  var accepted = event.detail && event.detail.accepted;
-  window.__events.push(accepted ? Array.prototype.slice.call(accepted) : null);
-});
+(function () {
+  if (window.__events) { return; }
+  window.__events = [];
+  window.__animations = [];
+  document.addEventListener("consent:change", function (event) {
+    var accepted = event.detail && event.detail.accepted;
+    window.__events.push(accepted ? Array.prototype.slice.call(accepted) : null);
+  });
+  document.addEventListener("animationstart", function (event) {
+    window.__animations.push(event.animationName + " #" + (event.target.id || event.target.tagName));
+  }, true);
+})();
 """
+
+# For WebKit, which has no log API: console errors and warnings, uncaught exceptions and unhandled
+# rejections kept in sessionStorage["__console"] (engines.WebKit reads and clears it; reloads keep it).
+CONSOLE_RECORDER = """
+(function () {
+  if (window.__consoleRecorder) { return; }
+  window.__consoleRecorder = true;
+  function keep(level, message) {
+    try {
+      var list = JSON.parse(sessionStorage.getItem("__console") || "[]");
+      list.push({level: level, message: String(message)});
+      sessionStorage.setItem("__console", JSON.stringify(list));
+    } catch (e) { /* storage unavailable: nothing to keep it in */ }
+  }
+  ["error", "warn"].forEach(function (level) {
+    var original = console[level];
+    console[level] = function () {
+      keep(level, Array.prototype.map.call(arguments, String).join(" "));
+      return original.apply(console, arguments);
+    };
+  });
+  window.addEventListener("error", function (event) {
+    if (event instanceof ErrorEvent) { keep("error", "uncaught " + (event.message || event.error)); }
+  }, true);
+  window.addEventListener("unhandledrejection", function (event) {
+    keep("error", "unhandled rejection " + (event.reason && event.reason.message || event.reason));
+  });
+})();
+"""
+PAGE_RECORDER = "<script>%s%s</script>" % (EVENT_RECORDER, CONSOLE_RECORDER)
+
+
+def with_recorder(body):
+    """An HTML page (bytes) with PAGE_RECORDER as the first thing in its <head>."""
+    at = body.lower().find(b"<head>")
+    if at < 0:
+        return body
+    at += len(b"<head>")
+    return body[:at] + PAGE_RECORDER.encode("utf-8") + body[at:]
+
 
 # What every generated test page carries unless told otherwise: a blocked analytics script and iframe
 # (probes: they must stay inert without consent) and a page script of the portal's own (must keep working).
@@ -44,6 +118,55 @@ PAGE_SCRIPT = """
 FRAME_HTML = (b"<!doctype html><html lang='fr'><head><meta charset='utf-8'><title>frame</title></head>"
               b"<body><p id='frame-body'>contenu tiers</p><script>try { parent.__frameLoads = "
               b"(parent.__frameLoads || 0) + 1; } catch (e) {}</script></body></html>")
+
+
+# What running optional content leaves in a page. The causes (a blocked script made live, a blocked iframe
+# given its src) are set synchronously, at start-up or on a decision, so once the page has settled there
+# is nothing to wait for; the effects are read as well: the test pages' probes (OPTIONAL_PROBES) and the
+# demo's analytics tag (its badge, its cookies).
+OPTIONAL_TRACES = """
+var traces = [];
+document.querySelectorAll("script[data-consent]").forEach(function (s) {
+  if (s.type !== "text/plain") { traces.push("a blocked " + s.getAttribute("data-consent") + " script was made live"); }
+});
+document.querySelectorAll("iframe[data-consent]").forEach(function (f) {
+  var src = f.getAttribute("src");
+  if (src !== null && src !== "about:blank") { traces.push("a blocked iframe got its src " + src); }
+});
+if (window.__optional) { traces.push("an optional script ran: " + window.__optional); }
+if (window.__frameLoads) { traces.push("an optional iframe loaded"); }
+if (window.demoAnalytics) { traces.push("the demo's analytics tag ran"); }
+var badge = document.getElementById("analytics-status");
+if (badge && badge.classList.contains("badge--on")) { traces.push("the analytics badge is on"); }
+var cookies = "";
+try { cookies = document.cookie; } catch (e) { /* a page whose document.cookie throws has none to show */ }
+if (/(^|; )demo_analytics(_visits)?=/.test(cookies)) { traces.push("the analytics cookies are set"); }
+return traces;"""
+
+
+def assert_nothing_optional(browser):
+    """Nothing optional ran or loaded in the current page (read once the page has settled)."""
+    traces = browser.js(OPTIONAL_TRACES)
+    assert traces == [], "; ".join(traces)
+
+
+def assert_page_still_works(browser, clicks=1):
+    """The portal's own script (PAGE_SCRIPT) ran, and its button works (`clicks` is the count expected
+    after this click)."""
+    assert browser.js("return window.__pageScript;") == "ran", "the portal's own script did not run"
+    browser.find("#page-button").click()
+    assert browser.find("#page-count").text == str(clicks), "the portal's own button does not work"
+
+
+def wait_analytics_active(browser):
+    """The demo's analytics tag ran (its badge says so)."""
+    browser.wait(lambda d: browser.find("#analytics-status").text.startswith("active"),
+                 "the accepted analytics script did not run")
+
+
+def optional_ran(browser):
+    """The optional probes that ran, in order (OPTIONAL_PROBES and pages of the same kind)."""
+    return browser.js("return window.__optional || [];")
 
 
 def demo_manifest(**changes):
@@ -100,3 +223,472 @@ def decode_consent(value):
 def format_version():
     from banner.consent import FORMAT_VERSION
     return FORMAT_VERSION
+
+
+# -- features: manifests, strings, page probes, the consent log -------------------------------------------
+GPC_ON = """
+Object.defineProperty(Navigator.prototype, "globalPrivacyControl", {get: function () { return true; },
+                                                                    configurable: true});
+"""
+
+# Records whether a banner (the loader's ahead-of-time one or the live one) was ever in the document.
+BANNER_WATCH = """
+window.__bannerSeen = false;
+new MutationObserver(function () {
+  if (document.querySelector("#cb-banner, [data-cb-prerendered]")) { window.__bannerSeen = true; }
+}).observe(document, {childList: true, subtree: true});
+"""
+
+# The demo's gtag stub sets window.__gtagStubRan: snapshot dataLayer at that moment.
+STUB_WATCH = """
+Object.defineProperty(window, "__gtagStubRan", {configurable: true, set: function (value) {
+  window.__stubSawDataLayer = Array.from(window.dataLayer || [], function (e) { return Array.from(e); });
+}, get: function () { return !!window.__stubSawDataLayer; }});
+"""
+
+READ_DATA_LAYER = """
+return Array.from(window.dataLayer || [], function (entry) {
+  return (entry && typeof entry === "object" && "length" in entry) ? Array.from(entry) : entry;
+});"""
+
+GOOGLE_MAPPING = {"analytics": ["analytics_storage"], "ads": ["ad_storage", "ad_user_data", "ad_personalization"]}
+GOOGLE_TYPES = ("ad_storage", "ad_user_data", "ad_personalization", "analytics_storage",
+                "functionality_storage", "personalization_storage", "security_storage")
+
+
+@contextlib.contextmanager
+def document_script(browser, source):
+    """Run `source` in every new document (before the page's own scripts) while the block lasts
+    (Chromium and Firefox)."""
+    remove = browser.document_script(source)
+    try:
+        yield
+    finally:
+        remove()
+
+
+def strings(code):
+    """The built-in interface strings of a language, as the page has them."""
+    from banner.lang import all_tables
+    return all_tables()[code]
+
+
+def _flatten(value, language):
+    if isinstance(value, dict) and language in value and all(isinstance(v, str) for v in value.values()):
+        return value[language]
+    if isinstance(value, dict):
+        return {k: _flatten(v, language) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_flatten(v, language) for v in value]
+    return value
+
+
+def single_text_manifest(language="en", **changes):
+    """The demo manifest with every text a plain string (valid whatever the configured languages)."""
+    return _flatten(demo_manifest(**changes), language)
+
+
+VIDEO_CATEGORY = {"id": "video", "title": {"fr": "Vidéos", "en": "Videos"},
+                  "description": {"fr": "Lecteurs vidéo intégrés.", "en": "Embedded video players."}}
+VIDEO_COOKIE = {"provider": "Vidéos Démo", "name": "demo_video", "category": "video",
+                "lifetime": {"fr": "6 mois", "en": "6 months"},
+                "purpose": {"fr": "Mémorise le volume du lecteur.", "en": "Remembers the player volume."}}
+
+
+def two_category_manifest():
+    """The demo manifest with a second optional category, "video" (after analytics)."""
+    manifest = demo_manifest()
+    manifest["categories"].append(copy.deepcopy(VIDEO_CATEGORY))
+    manifest["cookies"].append(copy.deepcopy(VIDEO_COOKIE))
+    return manifest
+
+
+def resources(browser):
+    """Paths of every resource the page requested so far (Resource Timing)."""
+    return browser.js("return performance.getEntriesByType('resource').map(function (e) {"
+                      " return new URL(e.name).pathname; });")
+
+
+def log_rows(path):
+    """The consent log as stored by the reference receiver: a list of dicts, oldest first."""
+    db = sqlite3.connect(path)
+    try:
+        db.row_factory = sqlite3.Row
+        return [dict(row) for row in db.execute("SELECT * FROM consent_log ORDER BY id")]
+    finally:
+        db.close()
+
+
+def log_columns(path):
+    db = sqlite3.connect(path)
+    try:
+        return [row[1] for row in db.execute("PRAGMA table_info(consent_log)")]
+    finally:
+        db.close()
+
+
+# -- security: real host names, https, Content Security Policy -----------------------------------------------
+CONSENT = "cookies_preferences"
+PORTAL_DOMAIN = "portal.test"
+WWW = "www." + PORTAL_DOMAIN
+DATA = "data." + PORTAL_DOMAIN
+
+
+# -- https certificate -----------------------------------------------------------------------------------
+def self_signed_certificate(directory):
+    """(cert path, key path) for *.portal.test and 127.0.0.1, made with the openssl CLI; skips the test
+    when openssl is not installed."""
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        pytest.skip("the openssl command is not installed: cannot make a certificate for the https tests")
+    cert, key = os.path.join(directory, "cert.pem"), os.path.join(directory, "key.pem")
+    subprocess.run([openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
+                    "/CN=" + WWW, "-addext", "subjectAltName=DNS:*.%s,DNS:%s,IP:127.0.0.1" % (
+                        PORTAL_DOMAIN, PORTAL_DOMAIN), "-keyout", key, "-out", cert],
+                   check=True, capture_output=True)
+    return cert, key
+
+
+# -- servers ---------------------------------------------------------------------------------------------
+class Served:
+    """One demo server (http, or https with `certificate`) on a free port of 127.0.0.1, with the live
+    route table of its handler."""
+
+    def __init__(self, routes, certificate=None, handler=None, languages=("fr",)):
+        self.routes = routes
+        if handler is None:
+            self.server = make_server(0, languages, routes=routes)
+        else:
+            self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.scheme = "http"
+        if certificate:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*certificate)
+            self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
+            self.scheme = "https"
+        self.port = self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def url(self, host, path="/"):
+        return "%s://%s:%d%s" % (self.scheme, host, self.port, path)
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def base_routes():
+    return {"/favicon.ico": ("image/x-icon", b""),
+            "/t/frame.html": ("text/html; charset=utf-8", FRAME_HTML),
+            "/t/cookies.json": ("application/json", json.dumps(demo_manifest()).encode("utf-8"))}
+
+
+def add_page(routes, path, config, **kwargs):
+    routes[path] = ("text/html; charset=utf-8", render_page(config, **kwargs))
+    return path
+
+
+def add_json(routes, path, data):
+    routes[path] = ("application/json", json.dumps(data, ensure_ascii=False).encode("utf-8"))
+    return path
+
+
+# -- a private Chromium for host names and https ---------------------------------------------------------
+PORTAL_FLAGS = ("--host-resolver-rules=MAP *.%s 127.0.0.1" % PORTAL_DOMAIN, "--ignore-certificate-errors",
+                # never let Chromium try https first for an http:// URL (HTTPS-Upgrades)
+                "--disable-features=HttpsUpgrades,HttpsFirstBalancedModeAutoEnable")
+
+
+class Portal:
+    """www.portal.test and data.portal.test over http, and over https, on one private Chromium.
+    `browser` is a Browser on that Chromium (same waits and cookie helpers)."""
+
+    def __init__(self, tmpdir):
+        self.routes = base_routes()
+        self.http = Served(self.routes)
+        self.https = Served(self.routes, certificate=self_signed_certificate(tmpdir))
+        self.origins = [server.url(host, "") for server in (self.http, self.https) for host in (WWW, DATA)]
+        self.multi = self          # what Browser.set_cookie's default url asks for
+        import engines
+        self.engine = engines.Chromium(PORTAL_FLAGS)
+        self.driver = self.engine.driver
+        self.browser = Browser(self.driver, self, self.engine)
+
+    def url(self, path="/", host=WWW, https=False):
+        return (self.https if https else self.http).url(host, path)
+
+    def page(self, path, config, **kwargs):
+        return add_page(self.routes, path, config, **kwargs)
+
+    def stop(self):
+        self.engine.quit()
+        self.http.stop()
+        self.https.stop()
+
+
+# -- Content Security Policy -----------------------------------------------------------------------------
+NONCE = "c2VjdXJpdHktdGVzdHMtbm9uY2U"
+CSP = ("default-src 'self'; script-src 'self' 'unsafe-eval' 'nonce-%s'; style-src 'self'; img-src 'self'; "
+       "frame-src 'self'; connect-src 'self'" % NONCE)
+
+# Installed before any page script (CDP): every violation of this document, kept across reloads.
+CSP_RECORDER = """
+(function () {
+  function record(e) {
+    var list = JSON.parse(sessionStorage.getItem("__csp") || "[]");
+    list.push({directive: e.effectiveDirective || e.violatedDirective, blocked: String(e.blockedURI),
+               sample: e.sample || "", url: location.pathname, line: e.lineNumber});
+    sessionStorage.setItem("__csp", JSON.stringify(list));
+  }
+  window.addEventListener("securitypolicyviolation", record, true);
+})();
+"""
+
+
+def with_nonce(page_html):
+    """A demo page's HTML with the nonce on the loader and on every blocked script, as a portal under
+    a nonce-based CSP would write it."""
+    loader = '<script src="/static/dist/consent.js"'
+    return (page_html.replace(loader, loader.replace("<script", '<script nonce="%s"' % NONCE))
+            .replace('<script type="text/plain"', '<script nonce="%s" type="text/plain"' % NONCE))
+
+
+# The embedded dashboard stands for a third-party service: its own server, its own policy (none here).
+THIRD_PARTY = ("/embed.html", "/t/frame.html")
+
+
+def csp_handler(languages, routes):
+    """demo.server's handler, sending CSP with every response of the portal itself."""
+    base = make_handler(list(languages), routes=routes)
+
+    class Handler(base):
+        def end_headers(self):
+            if self.path.split("?")[0] not in THIRD_PARTY:
+                self.send_header("Content-Security-Policy", CSP)
+            base.end_headers(self)
+
+    return Handler
+
+
+def demo_page_with_nonce(path, lang="fr"):
+    """The demo page `path` (rendered by demo.server with demo/site/config.json) with nonces added."""
+    with open(os.path.join(ROOT, "demo", "site", "config.json"), encoding="utf-8") as handle:
+        config = dict(json.load(handle), languages=["fr", "en"])
+    return with_nonce(render(path, lang, config)).encode("utf-8")
+
+
+class Browser:
+    """A browser engine's driver plus the waits and inspections the tests share."""
+
+    def __init__(self, driver, servers, engine=None):
+        self.driver = driver
+        self.servers = servers
+        if engine is None:                        # a Chromium started elsewhere (security tests)
+            import engines
+            engine = engines.Chromium.__new__(engines.Chromium)
+            engine.driver = driver
+        self.engine = engine
+        self.kind = self.engine.name           # "chromium", "firefox" or "webkit"
+        self.logs = []
+        self.read = set()                         # indexes in self.logs of entries a test has read
+
+    # -- state between tests ---------------------------------------------------------------------------
+    def reset(self):
+        self.engine.reset(self.servers.origins, self.servers.multi.url("/t/blank.html"))
+        self.logs = []
+        self.read = set()
+
+    # -- navigation and waits --------------------------------------------------------------------------
+    def js(self, script, *args):
+        return self.driver.execute_script(script, *args)
+
+    def wait(self, condition, message="", timeout=TIMEOUT):
+        """Wait until condition(driver) is truthy (script errors during a navigation are retried)."""
+        return WebDriverWait(self.driver, timeout, poll_frequency=0.05,
+                             ignored_exceptions=(WebDriverException,)).until(condition, message)
+
+    def wait_js(self, script, message="", timeout=TIMEOUT):
+        return self.wait(lambda d: d.execute_script(script), message or script, timeout)
+
+    def wait_ready(self):
+        """The banner has started (or failed closed): API present, start-up done, first event fired."""
+        self.wait_js("return !!(window.consentBanner && window.__consentBoot && window.__consentBoot.ready"
+                     " && window.__events && window.__events.length)", "the banner did not finish starting")
+
+    def wait_loader_settled(self):
+        """For pages where the Python side never starts: the loader gave up (ready without an API)."""
+        self.wait_js("return !!(window.__consentBoot && window.__consentBoot.ready)", "the loader never settled")
+
+    def wait_still(self):
+        """Nothing in the page is moving: a person clicks a button once it has stopped sliding in (its
+        box while it moves is not where it will be)."""
+        self.wait_js("return document.getAnimations().every(function (a) { return a.playState !== 'running'; });",
+                     "the page never stopped moving")
+
+    def open(self, url, ready=True):
+        self.engine.before_navigation()
+        self.driver.get(url)
+        if ready:
+            self.wait_ready()
+            self.wait_still()
+
+    def navigating(self, action, ready=True):
+        """Run `action` (which makes the page reload or navigate) and wait for the new page."""
+        self.js("window.__stale = true;")
+        self.engine.before_navigation()
+        action()
+        self.wait_js("return !window.__stale && document.readyState === 'complete'", "the page did not reload")
+        if ready:
+            self.wait_ready()
+
+    def reload(self, ready=True):
+        self.navigating(self.driver.refresh, ready)
+
+    # -- page content ----------------------------------------------------------------------------------
+    def find(self, css):
+        return self.driver.find_element(By.CSS_SELECTOR, css)
+
+    def find_all(self, css):
+        return self.driver.find_elements(By.CSS_SELECTOR, css)
+
+    def banner(self):
+        """The first-layer banner element, or None."""
+        found = self.find_all("#cb-banner")
+        return found[0] if found else None
+
+    def dialog(self):
+        found = self.find_all("dialog#cb-prefs")
+        return found[0] if found else None
+
+    def wait_banner(self):
+        return self.wait(lambda d: self.banner(), "the banner did not appear")
+
+    def wait_no_banner(self):
+        self.wait(lambda d: self.banner() is None, "the banner is still shown")
+
+    def wait_dialog(self):
+        return self.wait(lambda d: (self.dialog() if self.js(
+            "var d = document.getElementById('cb-prefs'); return !!(d && d.open);") else None),
+            "the preferences centre did not open")
+
+    def wait_no_dialog(self):
+        self.wait(lambda d: self.dialog() is None, "the preferences centre is still open")
+
+    def name(self, element):
+        """An element's accessible name as a screen reader user hears it: aria-label, else its text
+        without aria-hidden decorations (the "✕" of a close button)."""
+        return self.js("""
+            var el = arguments[0];
+            if (el.getAttribute("aria-label")) { return el.getAttribute("aria-label").trim(); }
+            var copy = el.cloneNode(true);
+            copy.querySelectorAll("[aria-hidden=true]").forEach(function (n) { n.remove(); });
+            return copy.textContent.replace(/\\s+/g, " ").trim();""", element)
+
+    def buttons(self, container):
+        """Visible buttons of `container` by accessible name."""
+        return {self.name(b): b for b in container.find_elements(By.CSS_SELECTOR, "button") if b.is_displayed()}
+
+    def button(self, container, label):
+        """The visible button named exactly `label` inside `container` (an element)."""
+        found = self.buttons(container)
+        assert label in found, "no button %r in #%s (buttons: %r)" % (
+            label, container.get_attribute("id"), sorted(found))
+        return found[label]
+
+    def switches(self, dialog):
+        """The centre's category switches (checkbox role=switch) by the text of their label."""
+        found = {}
+        for box in dialog.find_elements(By.CSS_SELECTOR, "input[type=checkbox]"):
+            assert box.get_attribute("role") == "switch", "a category checkbox is not a switch"
+            label = self.js("return arguments[0].labels.length ? arguments[0].labels[0].textContent.trim() : '';",
+                            box)
+            assert label, "a category switch has no label"
+            found[label] = box
+        return found
+
+    def click_banner(self, label):
+        button = self.button(self.wait_banner(), label)
+        self.wait_still()
+        button.click()
+
+    def click_dialog(self, label):
+        button = self.button(self.wait_dialog(), label)
+        self.wait_still()
+        button.click()
+
+    def viewport(self, width=None, height=900):
+        """A viewport `width` CSS px wide (None: the session's 1280x900 again); returns the width given."""
+        if self.kind == "chromium":
+            if width is None:
+                self.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+            else:
+                self.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+                    "width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
+        elif self.kind == "firefox":
+            self.driver.set_viewport(width or 1280, height)
+        else:
+            # WebKitGTK's window is at least 447 px wide: narrower asks get that (still under 30rem,
+            # the narrow layout of consent.css)
+            self.driver.set_window_size(width or 1280, height)
+            width = max(width or 1280, 447)
+        self.wait_js("return innerWidth === %d;" % (width or 1280), "the viewport did not take its width")
+        return width or 1280
+
+    def scroll_to_end(self):
+        self.js("window.scrollTo(0, document.documentElement.scrollHeight);")
+
+    def events(self):
+        return self.js("return window.__events || null;")
+
+    def active_element(self):
+        return self.driver.switch_to.active_element
+
+    # -- cookies ---------------------------------------------------------------------------------------
+    def all_cookies(self):
+        """Every cookie of the browser with all its attributes (CDP's shape), name -> cookie. (WebKit:
+        those of the current page's URL.)"""
+        return {c["name"]: c for c in self.engine.cookies()}
+
+    def cookie(self, name):
+        return self.all_cookies().get(name)
+
+    def document_cookies(self):
+        """What the page itself sees in document.cookie, as a dict."""
+        text = self.js("return document.cookie;") or ""
+        pairs = [part.strip().partition("=") for part in text.split(";") if part.strip()]
+        return {name: value for name, _, value in pairs}
+
+    def set_cookie(self, name, value, url=None, **extra):
+        """Set a cookie as a server or another page would (before the page under test loads)."""
+        self.engine.set_cookie(name, value, url or self.servers.multi.url("/"), **extra)
+
+    # -- console ---------------------------------------------------------------------------------------
+    def console(self):
+        """Every console entry of this test so far, as {"level", "message"} (SEVERE for errors and
+        uncaught exceptions, WARNING, INFO)."""
+        self.logs += self.engine.console()
+        return self.logs
+
+    def _read_errors(self, keep):
+        found = [(i, e["message"]) for i, e in enumerate(self.console()) if e["level"] == "SEVERE" and keep(e)]
+        self.read.update(i for i, _ in found)
+        return [m for _, m in found]
+
+    def console_errors(self):
+        return self._read_errors(lambda e: True)
+
+    def banner_errors(self):
+        """console.error messages written by the banner itself."""
+        return self._read_errors(lambda e: "consent-banner:" in e["message"])
+
+    def unread_errors(self):
+        """Console errors and uncaught exceptions the test never read: in a journey, each one is a bug."""
+        return [e["message"] for i, e in enumerate(self.console()) if e["level"] == "SEVERE" and i not in self.read]
+
+    # -- scripts in every new document -----------------------------------------------------------------
+    def document_script(self, source):
+        """Run `source` in every new document, before the page's own scripts, until the returned
+        function is called (Chromium and Firefox; WebKit cannot)."""
+        handle = self.engine.add_document_script(source)
+        return lambda: self.engine.remove_document_script(handle)

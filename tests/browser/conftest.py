@@ -1,17 +1,24 @@
-"""End-to-end tests of the built bundle in headless Chromium (Selenium).
+"""End-to-end tests of the built bundle in real browsers: headless Chromium (the whole suite), and Firefox
+ESR and WebKitGTK for the journeys of the public contract.
 
 Infrastructure, shared by every test module of this directory (pure helpers that test modules import,
-such as the demo manifest, test page HTML and cookies_preferences values, live in browser_kit.py):
+such as the demo manifest, test page HTML and cookies_preferences values, live in browser_kit.py; the
+browsers themselves in engines.py):
 
 - `servers` (session): two demo portals on 127.0.0.1, both from `demo.server.make_server`:
   `servers.multi` serves the demo pages in ["fr", "en"] plus the test pages this suite generates
   (`servers.multi.page(...)`, `servers.multi.route(...)`), `servers.mono` the demo pages in ["fr"] only.
   Both run on the same host, so they share cookies (cookies ignore the port): that is fine, since
-  every test starts from an empty cookie jar.
-- `driver` (session): ONE headless Chromium for the whole run. A script installed for every new
-  document records each `consent:change` event in `window.__events` (list of `detail.accepted`).
-- `browser` (function): the driver wrapped in `Browser`, reset before each test (cookies, storage,
-  about:blank, console log drained), with the waits and cookie helpers tests need.
+  every test starts from an empty cookie jar. Every HTML page they send starts with
+  browser_kit.PAGE_RECORDER (consent:change events, animations, and console entries for WebKit).
+- `engine`: which browser a test runs in. Chromium unless the test is marked `@pytest.mark.journey`: then
+  it runs once in each of Chromium, Firefox ESR and WebKitGTK (one browser of each kind for the session,
+  started on first use). In a journey, a console error or uncaught exception that the test did not
+  itself read (through `console_errors()` or `banner_errors()`) fails the test.
+- `driver` (session): the session's Chromium (Selenium). A script installed for every new document
+  records each `consent:change` event in `window.__events` (list of `detail.accepted`).
+- `browser` (function): the engine's driver wrapped in `Browser`, reset before each test (cookies,
+  storage, console drained), with the waits and cookie helpers tests need.
 
 Nothing here builds the bundle: run `make build` first (the suite stops with that advice otherwise).
 """
@@ -20,6 +27,7 @@ import json
 import os
 import sys
 import threading
+from http.server import ThreadingHTTPServer
 
 import pytest
 
@@ -30,21 +38,22 @@ for _path in (ROOT, HERE):          # demo.server and banner from the repository
     if _path not in sys.path:
         sys.path.insert(0, _path)
 
-from demo.server import make_server  # noqa: E402
-from browser_kit import EVENT_RECORDER, FRAME_HTML, demo_manifest, render_page  # noqa: E402
+from demo.server import make_handler  # noqa: E402
+from browser_kit import FRAME_HTML, Browser, demo_manifest, render_page, with_recorder  # noqa: E402,F401
+import engines  # noqa: E402
 
-from selenium import webdriver  # noqa: E402
-from selenium.common.exceptions import WebDriverException  # noqa: E402
-from selenium.webdriver.chrome.service import Service  # noqa: E402
-from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+BLANK = b"<!doctype html><html lang='fr'><head><meta charset='utf-8'><title>blank</title></head><body></body></html>"
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
-CHROMIUM_FLAGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                  "--disable-background-networking", "--disable-component-update", "--no-first-run",
-                  "--disable-sync", "--window-size=1280,900", "--lang=fr-FR")
-TIMEOUT = 15                      # seconds; a cold Brython start on a loaded 2-core machine is ~1-2 s
+
+def recording_handler(languages, routes):
+    """demo.server's handler, with browser_kit.PAGE_RECORDER at the top of every HTML page it sends."""
+    base = make_handler(list(languages), routes=routes)
+
+    class Handler(base):
+        def send_body(self, ctype, body):
+            base.send_body(self, ctype, with_recorder(body) if ctype.startswith("text/html") else body)
+
+    return Handler
 
 
 class Site:
@@ -52,13 +61,12 @@ class Site:
     while it runs."""
 
     def __init__(self, languages, extra_routes=None):
-        self.routes = {"/favicon.ico": ("image/x-icon", b"")}
+        self.routes = {"/favicon.ico": ("image/x-icon", b""), "/t/blank.html": ("text/html; charset=utf-8", BLANK)}
         self.routes.update(extra_routes or {})
-        self.server = make_server(0, languages, routes=self.routes)
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), recording_handler(languages, self.routes))
         self.base = "http://127.0.0.1:%d" % self.server.server_address[1]
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
-
     def url(self, path="/"):
         return self.base + path
 
@@ -110,200 +118,59 @@ def servers():
     running.stop()
 
 
-@pytest.fixture(scope="session")
-def driver(servers):
-    for path in (CHROMIUM, CHROMEDRIVER):
-        if not os.access(path, os.X_OK):
-            pytest.fail("%s is missing: install Debian's chromium and chromium-driver (make setup)" % path,
+# -- engines ---------------------------------------------------------------------------------------------------
+def pytest_configure(config):
+    config.addinivalue_line("markers", "journey: a journey of the public contract, run in Chromium, Firefox "
+                                       "ESR and WebKitGTK; unread console errors fail it")
+
+
+def pytest_generate_tests(metafunc):
+    if metafunc.definition.get_closest_marker("journey") and "browser" in metafunc.fixturenames:
+        metafunc.parametrize("engine", engines.NAMES, indirect=True)
+
+
+_running = {}
+
+
+def running_engine(name):
+    """The session's browser of kind `name`, started on first use."""
+    if name not in _running:
+        absent = engines.missing(name)
+        if absent:
+            pytest.fail("%s is missing: install Debian's %s (make setup)" % (absent, engines.PACKAGES[name]),
                         pytrace=False)
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in CHROMIUM_FLAGS:
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    chrome = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    chrome.set_page_load_timeout(30)
-    chrome.execute_cdp_cmd("Page.enable", {})
-    chrome.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": EVENT_RECORDER})
-    # The banner slides in unless the visitor asks for reduced motion: ask, so clicks never chase it.
-    chrome.execute_cdp_cmd("Emulation.setEmulatedMedia",
-                           {"features": [{"name": "prefers-reduced-motion", "value": "reduce"}]})
-    yield chrome
-    chrome.quit()
+        _running[name] = engines.start(name)
+    return _running[name]
 
 
-class Browser:
-    """The session's driver plus the waits and inspections the tests share."""
-
-    def __init__(self, driver, servers):
-        self.driver = driver
-        self.servers = servers
-        self.logs = []
-
-    # -- state between tests ---------------------------------------------------------------------------
-    def reset(self):
-        self.driver.get("about:blank")
-        self.driver.execute_cdp_cmd("Network.clearBrowserCookies", {})
-        for origin in self.servers.origins:
-            self.driver.execute_cdp_cmd("Storage.clearDataForOrigin",
-                                        {"origin": origin, "storageTypes": "local_storage"})
-        self.driver.get_log("browser")          # drain what earlier tests left
-        self.logs = []
-
-    # -- navigation and waits --------------------------------------------------------------------------
-    def js(self, script, *args):
-        return self.driver.execute_script(script, *args)
-
-    def wait(self, condition, message="", timeout=TIMEOUT):
-        """Wait until condition(driver) is truthy (script errors during a navigation are retried)."""
-        return WebDriverWait(self.driver, timeout, poll_frequency=0.05,
-                             ignored_exceptions=(WebDriverException,)).until(condition, message)
-
-    def wait_js(self, script, message="", timeout=TIMEOUT):
-        return self.wait(lambda d: d.execute_script(script), message or script, timeout)
-
-    def wait_ready(self):
-        """The banner has started (or failed closed): API present, start-up done, first event fired."""
-        self.wait_js("return !!(window.consentBanner && window.__consentBoot && window.__consentBoot.ready"
-                     " && window.__events && window.__events.length)", "the banner did not finish starting")
-
-    def wait_loader_settled(self):
-        """For pages where the Python side never starts: the loader gave up (ready without an API)."""
-        self.wait_js("return !!(window.__consentBoot && window.__consentBoot.ready)", "the loader never settled")
-
-    def open(self, url, ready=True):
-        self.driver.get(url)
-        if ready:
-            self.wait_ready()
-
-    def navigating(self, action, ready=True):
-        """Run `action` (which makes the page reload or navigate) and wait for the new page."""
-        self.js("window.__stale = true;")
-        action()
-        self.wait_js("return !window.__stale && document.readyState === 'complete'", "the page did not reload")
-        if ready:
-            self.wait_ready()
-
-    def reload(self, ready=True):
-        self.navigating(self.driver.refresh, ready)
-
-    # -- page content ----------------------------------------------------------------------------------
-    def find(self, css):
-        return self.driver.find_element(By.CSS_SELECTOR, css)
-
-    def find_all(self, css):
-        return self.driver.find_elements(By.CSS_SELECTOR, css)
-
-    def banner(self):
-        """The first-layer banner element, or None."""
-        found = self.find_all("#cb-banner")
-        return found[0] if found else None
-
-    def dialog(self):
-        found = self.find_all("dialog#cb-prefs")
-        return found[0] if found else None
-
-    def wait_banner(self):
-        return self.wait(lambda d: self.banner(), "the banner did not appear")
-
-    def wait_no_banner(self):
-        self.wait(lambda d: self.banner() is None, "the banner is still shown")
-
-    def wait_dialog(self):
-        return self.wait(lambda d: (self.dialog() if self.js(
-            "var d = document.getElementById('cb-prefs'); return !!(d && d.open);") else None),
-            "the preferences centre did not open")
-
-    def wait_no_dialog(self):
-        self.wait(lambda d: self.dialog() is None, "the preferences centre is still open")
-
-    def name(self, element):
-        """An element's accessible name as a screen reader user hears it: aria-label, else its text
-        without aria-hidden decorations (the "✕" of a close button)."""
-        return self.js("""
-            var el = arguments[0];
-            if (el.getAttribute("aria-label")) { return el.getAttribute("aria-label").trim(); }
-            var copy = el.cloneNode(true);
-            copy.querySelectorAll("[aria-hidden=true]").forEach(function (n) { n.remove(); });
-            return copy.textContent.replace(/\\s+/g, " ").trim();""", element)
-
-    def buttons(self, container):
-        """Visible buttons of `container` by accessible name."""
-        return {self.name(b): b for b in container.find_elements(By.CSS_SELECTOR, "button") if b.is_displayed()}
-
-    def button(self, container, label):
-        """The visible button named exactly `label` inside `container` (an element)."""
-        found = self.buttons(container)
-        assert label in found, "no button %r in #%s (buttons: %r)" % (
-            label, container.get_attribute("id"), sorted(found))
-        return found[label]
-
-    def switches(self, dialog):
-        """The centre's category switches (checkbox role=switch) by the text of their label."""
-        found = {}
-        for box in dialog.find_elements(By.CSS_SELECTOR, "input[type=checkbox]"):
-            assert box.get_attribute("role") == "switch", "a category checkbox is not a switch"
-            label = self.js("return arguments[0].labels.length ? arguments[0].labels[0].textContent.trim() : '';",
-                            box)
-            assert label, "a category switch has no label"
-            found[label] = box
-        return found
-
-    def click_banner(self, label):
-        self.button(self.wait_banner(), label).click()
-
-    def click_dialog(self, label):
-        self.button(self.wait_dialog(), label).click()
-
-    def scroll_to_end(self):
-        self.js("window.scrollTo(0, document.documentElement.scrollHeight);")
-
-    def events(self):
-        return self.js("return window.__events || null;")
-
-    def active_element(self):
-        return self.driver.switch_to.active_element
-
-    # -- cookies ---------------------------------------------------------------------------------------
-    def all_cookies(self):
-        """Every cookie of the browser with all its attributes (CDP), name -> cookie."""
-        return {c["name"]: c for c in self.driver.execute_cdp_cmd("Network.getAllCookies", {})["cookies"]}
-
-    def cookie(self, name):
-        return self.all_cookies().get(name)
-
-    def document_cookies(self):
-        """What the page itself sees in document.cookie, as a dict."""
-        text = self.js("return document.cookie;") or ""
-        pairs = [part.strip().partition("=") for part in text.split(";") if part.strip()]
-        return {name: value for name, _, value in pairs}
-
-    def set_cookie(self, name, value, url=None, **extra):
-        """Set a cookie as a server or another page would (before the page under test loads)."""
-        params = {"name": name, "value": value, "url": url or self.servers.multi.url("/"), "path": "/"}
-        params.update(extra)
-        ok = self.driver.execute_cdp_cmd("Network.setCookie", params)
-        assert ok.get("success", True), "could not set cookie %s" % name
-
-    # -- console ---------------------------------------------------------------------------------------
-    def console(self):
-        """Every console entry of this test so far (the driver's log is drained on each read)."""
-        self.logs += self.driver.get_log("browser")
-        return self.logs
-
-    def console_errors(self):
-        return [e["message"] for e in self.console() if e["level"] == "SEVERE"]
-
-    def banner_errors(self):
-        """console.error messages written by the banner itself."""
-        return [m for m in self.console_errors() if "consent-banner:" in m]
+@pytest.fixture(scope="session")
+def browsers_session(servers):
+    yield running_engine
+    for name in list(_running):
+        _running.pop(name).quit()
 
 
 @pytest.fixture
-def browser(driver, servers):
-    b = Browser(driver, servers)
+def engine(request, browsers_session):
+    return browsers_session(getattr(request, "param", "chromium"))
+
+
+@pytest.fixture(scope="session")
+def driver(browsers_session):
+    """The session's Chromium (Selenium webdriver.Chrome)."""
+    return browsers_session("chromium").driver
+
+
+@pytest.fixture
+def browser(engine, servers, request):
+    b = Browser(engine.driver, servers, engine)
     b.reset()
-    return b
+    yield b
+    if request.node.get_closest_marker("journey"):
+        unread = b.unread_errors()
+        if unread:
+            pytest.fail("console errors during the journey in %s:\n%s" % (engine.name, "\n".join(unread)),
+                        pytrace=False)
 
 
 @pytest.fixture

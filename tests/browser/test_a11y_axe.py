@@ -23,6 +23,17 @@ def assert_clean(browser, where):
 def test_axe_finds_no_wcag_violation(media, site, lang, scheme):
     browser = media
     emulate(browser, dark=scheme == "dark")
+    every_state_is_clean(browser, site, lang, scheme)
+
+
+@pytest.mark.parametrize("engine", ["firefox"], indirect=True)
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_axe_finds_no_wcag_violation_in_firefox(browser, site, lang):
+    """The same states in Firefox (light scheme: BiDi cannot emulate the colour scheme)."""
+    every_state_is_clean(browser, site, lang, "light")
+
+
+def every_state_is_clean(browser, site, lang, scheme):
     if lang == "en":
         browser.set_cookie("django_language", "en")           # the portal serves English, so does the banner
     where = "%s, %s scheme" % (lang, scheme)

@@ -105,9 +105,11 @@ def test_text_spacing_overrides_clip_nothing(media, site):
 
 
 def test_motion_only_when_the_visitor_allows_it(media, site):
+    """On a page whose banner Python inserts itself (on the demo home, the live banner takes the place of
+    the painted one, which already slid in: test_prerender.py)."""
     browser = media
     emulate(browser, reduced_motion=False)
-    browser.open(site.url("/"))
+    browser.open(site.page("/t/motion.html", {"manifest": "/t/cookies.json", "languages": ["fr", "en"]}))
     banner = browser.wait_banner()
     open_centre(browser)
     motion = ("var b = getComputedStyle(arguments[0]), t = getComputedStyle("

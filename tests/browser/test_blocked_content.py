@@ -56,14 +56,31 @@ def assert_frame_not_loaded(browser, frame_id):
     assert frame_src(browser, frame_id) in (None, "about:blank"), "%s loaded without consent" % frame_id
 
 
+# Blocked scripts of a category made live so far (their revival is what runs them).
+LIVE = "return document.querySelectorAll('script[data-consent=%s]:not([type=\"text/plain\"])').length;"
+
+
+def assert_marketing_inert(browser):
+    """The refused category's script and iframe are untouched: nothing can run or load them later."""
+    assert browser.js(LIVE % "marketing") == 0, "the refused marketing script was made live"
+    assert_frame_not_loaded(browser, "frame-marketing")
+
+
+def refusals(browser):
+    """The banner's console errors, each of which must be the refusal of a javascript: data-src."""
+    errors = browser.banner_errors()
+    assert all("refused data-src 'javascript:" in e for e in errors), errors
+    return errors
+
+
 def assert_never_pwned(browser):
     assert browser.js("return [window.__pwnedScript, window.__pwnedFrame];") == [None, None]
 
 
+@pytest.mark.journey
 def test_nothing_runs_or_loads_before_a_choice(browser, blocked_page):
     browser.open(blocked_page)
     browser.wait_banner()
-    time.sleep(0.5)                                   # give a wrongly started slow script time to land
     assert order(browser) == []
     for frame_id in ("frame-analytics", "frame-marketing", "frame-js"):
         assert_frame_not_loaded(browser, frame_id)
@@ -72,6 +89,7 @@ def test_nothing_runs_or_loads_before_a_choice(browser, blocked_page):
     assert_never_pwned(browser)
 
 
+@pytest.mark.journey
 def test_accept_all_runs_every_script_in_document_order_and_loads_iframes(browser, blocked_page):
     browser.open(blocked_page)
     browser.click_banner("Tout accepter")
@@ -90,8 +108,10 @@ def test_accept_all_runs_every_script_in_document_order_and_loads_iframes(browse
     browser.wait_js("return window.__order.length >= 6;")
     assert order(browser) == ALL_ORDER
     assert_never_pwned(browser)
+    assert len(refusals(browser)) == 4, "the javascript: data-src values were not refused again"
 
 
+@pytest.mark.journey
 def test_a_refused_category_never_runs_and_a_later_acceptance_runs_only_it(browser, blocked_page):
     browser.open(blocked_page)
     browser.click_banner("Personnaliser")
@@ -100,16 +120,14 @@ def test_a_refused_category_never_runs_and_a_later_acceptance_runs_only_it(brows
     browser.click_dialog("Enregistrer mes choix")
     browser.wait_js("return window.__order.length >= 5;")
     browser.wait_js("return window.__frameLoads === 1;")
-    time.sleep(0.3)
-    assert order(browser) == ANALYTICS_ORDER
-    assert_frame_not_loaded(browser, "frame-marketing")
+    assert order(browser) == ANALYTICS_ORDER            # in document order: m1 would be there already
+    assert_marketing_inert(browser)
 
     browser.reload()
     browser.wait_js("return window.__order.length >= 5;")
     browser.wait_js("return window.__frameLoads === 1;")
-    time.sleep(0.3)
     assert order(browser) == ANALYTICS_ORDER
-    assert_frame_not_loaded(browser, "frame-marketing")
+    assert_marketing_inert(browser)
 
     browser.find("#manage").click()
     dialog = browser.wait_dialog()
@@ -117,17 +135,19 @@ def test_a_refused_category_never_runs_and_a_later_acceptance_runs_only_it(brows
     browser.click_dialog("Enregistrer mes choix")
     browser.wait_js("return window.__order.length >= 6;")
     browser.wait_js("return window.__frameLoads === 2;")
-    time.sleep(0.2)
     assert order(browser) == ANALYTICS_ORDER + ["m1-inline"], "accepting marketing ran analytics again"
+    assert browser.js(LIVE % "analytics") == 5, "accepting marketing made analytics scripts live again"
     assert_never_pwned(browser)
+    assert refusals(browser), "the javascript: data-src values were not refused"
 
 
+@pytest.mark.journey
 def test_refusing_keeps_everything_inert(browser, blocked_page):
     browser.open(blocked_page)
     browser.click_banner("Tout refuser")
     browser.wait_no_banner()
     browser.reload()
-    time.sleep(0.5)
+    assert browser.js(LIVE % "analytics") == browser.js(LIVE % "marketing") == 0
     assert order(browser) == []
     for frame_id in ("frame-analytics", "frame-marketing", "frame-js"):
         assert_frame_not_loaded(browser, frame_id)
@@ -135,6 +155,7 @@ def test_refusing_keeps_everything_inert(browser, blocked_page):
     assert browser.banner_errors() == []
 
 
+@pytest.mark.journey
 def test_demo_dataset_iframe_loads_only_after_acceptance(browser, site):
     browser.open(site.url("/explore/dataset/frequentation-parkings/"))
     frame = browser.find("iframe[data-consent]")

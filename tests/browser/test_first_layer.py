@@ -6,7 +6,8 @@ import time
 
 import pytest
 
-from browser_kit import DAY, consent_value, decode_consent, demo_manifest, format_version
+from browser_kit import (DAY, assert_nothing_optional, decode_consent, demo_manifest, format_version,
+                         wait_analytics_active)
 
 CHOICES = ("Tout accepter", "Tout refuser", "Personnaliser")
 CONSENT = "cookies_preferences"
@@ -24,24 +25,7 @@ def stored(browser):
     return consent
 
 
-def optional_ran(browser):
-    """Whether the demo's blocked analytics script ran (it sets window.demoAnalytics and the badge)."""
-    return browser.js("return !!window.demoAnalytics || "
-                      "!document.querySelector('script[data-consent][type=\"text/plain\"]');")
-
-
-def assert_nothing_optional(browser):
-    assert not optional_ran(browser), "the blocked analytics script ran without consent"
-    assert browser.find("#analytics-status").text == "inactive"
-    assert browser.cookie("demo_analytics") is None
-    assert browser.cookie("demo_analytics_visits") is None
-
-
-def wait_analytics_active(browser):
-    browser.wait(lambda d: browser.find("#analytics-status").text.startswith("active"),
-                 "the accepted analytics script did not run")
-
-
+@pytest.mark.journey
 def test_first_visit_shows_a_labelled_banner_with_three_equal_choices(browser, site):
     browser.open(site.url("/"))
     banner = browser.wait_banner()
@@ -80,6 +64,7 @@ def test_first_visit_shows_a_labelled_banner_with_three_equal_choices(browser, s
     assert_nothing_optional(browser)
 
 
+@pytest.mark.journey
 def test_accept_all_records_the_choice_and_runs_blocked_scripts(browser, site):
     browser.open(site.url("/"))
     before = time.time()
@@ -114,6 +99,7 @@ def test_accept_all_records_the_choice_and_runs_blocked_scripts(browser, site):
     assert browser.console_errors() == []
 
 
+@pytest.mark.journey
 @pytest.mark.parametrize("label", ["Tout refuser", "Continuer sans accepter"])
 def test_refusing_records_no_optional_category(browser, site, label):
     browser.open(site.url("/"))
@@ -129,42 +115,7 @@ def test_refusing_records_no_optional_category(browser, site, label):
     assert_nothing_optional(browser)
 
 
-NOW_MS = int(time.time() * 1000)
-VALID = consent_value(accepted=["analytics"])
-WITH_MARKETING = demo_manifest()
-WITH_MARKETING["categories"].append({"id": "marketing", "title": "Publicité", "description": "Publicité."})
-TAMPERED = {
-    "truncated": VALID[:len(VALID) // 2],
-    "cut-before-categories": VALID.rsplit(".", 1)[0],
-    "garbage": "%7B%22analytics%22%3Atrue%7D",
-    "unknown-category": consent_value(accepted=["analytics", "marketing"], manifest=WITH_MARKETING),
-    "future-timestamp": consent_value(accepted=["analytics"], decided_at=NOW_MS + 3 * DAY * 1000),
-    "expired": consent_value(accepted=["analytics"], decided_at=NOW_MS - 200 * DAY * 1000),
-    "other-format-version": consent_value(accepted=["analytics"], version=99),
-    "short-consent-id": consent_value(accepted=["analytics"], consent_id="abc"),
-    "other-revision": consent_value(accepted=["analytics"], revision=2),
-    "empty": "",
-}
-
-
-def test_a_valid_stored_choice_is_honoured(browser, site):
-    """Control for the tampered values below: the same kind of cookie, well formed, is a choice."""
-    browser.set_cookie(CONSENT, VALID)
-    browser.open(site.url("/"))
-    assert browser.banner() is None
-    wait_analytics_active(browser)
-
-
-@pytest.mark.parametrize("value", list(TAMPERED.values()), ids=list(TAMPERED))
-def test_a_cookie_that_does_not_decode_counts_as_no_choice(browser, site, value):
-    browser.set_cookie(CONSENT, value)
-    browser.open(site.url("/"))
-    assert browser.wait_banner().is_displayed(), "a tampered choice was honoured"
-    assert browser.js("return window.consentBanner.accepted('analytics');") is False
-    assert browser.events() == [["necessary"]]
-    assert_nothing_optional(browser)
-
-
+@pytest.mark.journey
 def test_a_new_manifest_revision_asks_again(browser, site):
     """Accept on the demo (revision 1), then visit a page whose manifest is revision 2."""
     browser.open(site.url("/"))

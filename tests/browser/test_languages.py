@@ -1,9 +1,15 @@
-"""One language versus several: the language choice, the django_language cookie, the reload into the chosen
-language, and the multilingualOnly row of the cookie tables."""
+"""Languages: one versus several (the language choice, the django_language cookie, the reload into the
+chosen language, the multilingualOnly row of the cookie tables), and the built-in German, Spanish,
+Italian, Dutch and Arabic strings (besides French and English, which are in the start-up bundle): each
+other language comes in its own bundle, consent-lang-XX.js, fetched only when data-config lists it;
+Arabic is laid out right to left. (That every built-in language defines every string is
+tests/core/test_i18n.py.)"""
 
 import time
 
-from browser_kit import DAY
+import pytest
+
+from browser_kit import DAY, resources, single_text_manifest, strings
 
 LANGUAGE_NAMES = ("Français", "English")
 
@@ -17,6 +23,7 @@ def language_buttons(browser, container):
     return [name for name in browser.buttons(container) if name in LANGUAGE_NAMES]
 
 
+@pytest.mark.journey
 def test_two_languages_offer_a_choice_that_reloads_in_english(browser, site):
     browser.open(site.url("/"))
     banner = browser.wait_banner()
@@ -55,6 +62,7 @@ def test_two_languages_offer_a_choice_that_reloads_in_english(browser, site):
     assert browser.console_errors() == []
 
 
+@pytest.mark.journey
 def test_the_language_choice_in_the_centre_works_too(browser, site):
     browser.open(site.url("/pages/cookies/"))
     browser.click_banner("Personnaliser")
@@ -64,6 +72,7 @@ def test_the_language_choice_in_the_centre_works_too(browser, site):
     assert "Accept all" in browser.buttons(browser.wait_banner())
 
 
+@pytest.mark.journey
 def test_one_language_offers_no_choice_and_never_writes_django_language(browser, mono):
     browser.open(mono.url("/"))
     banner = browser.wait_banner()
@@ -83,3 +92,31 @@ def test_one_language_offers_no_choice_and_never_writes_django_language(browser,
     browser.wait_dialog()
     assert browser.cookie("django_language") is None
     assert set(browser.all_cookies()) == {"cookies_preferences", "demo_analytics", "demo_analytics_visits"}
+
+
+OTHERS = ("de", "es", "it", "nl", "ar")
+
+
+@pytest.mark.parametrize("code", OTHERS)
+def test_a_configured_language_shows_its_built_in_strings_from_its_own_bundle_only(browser, site, code):
+    site.json("/t/plain.json", single_text_manifest())
+    url = site.page("/t/lang-%s.html" % code, {"manifest": "/t/plain.json", "languages": [code], "language": code},
+                    lang=code, probes=False)
+    text = strings(code)
+    browser.open(url)
+    banner = browser.wait_banner()
+    assert browser.find("#cb-banner-title").text == text["banner_title"]
+    assert set(browser.buttons(banner)) >= {text["accept_all"], text["reject_all"], text["customise"]}
+    direction = "rtl" if code == "ar" else "ltr"
+    assert (banner.get_attribute("lang"), banner.get_attribute("dir")) == (code, direction)
+    loaded = [p.rsplit("/", 1)[-1] for p in resources(browser) if "/consent-lang-" in p]
+    assert loaded == ["consent-lang-%s.js" % code]
+    browser.click_banner(text["customise"])
+    dialog = browser.wait_dialog()
+    assert (dialog.get_attribute("lang"), dialog.get_attribute("dir")) == (code, direction)
+    assert browser.find("#cb-prefs-title").text == text["prefs_title"]
+    assert set(browser.buttons(dialog)) >= {text["accept_all"], text["reject_all"], text["save"], text["close"]}
+    if code == "ar":
+        # Right to left for real: the centre's first action button sits to the right of the last one.
+        assert browser.js("""var b = document.querySelectorAll("#cb-prefs .cb-prefs__foot button");
+            return b[0].getBoundingClientRect().left > b[b.length - 1].getBoundingClientRect().left;""")

@@ -49,6 +49,7 @@ def assert_is_preferences_centre(browser, dialog, title=TITLE):
     assert browser.js("return arguments[0].contains(arguments[1]);", dialog, heading)
 
 
+@pytest.mark.journey
 def test_customise_opens_a_modal_centre_with_switches_and_tables(browser, site):
     browser.open(site.url("/"))
     browser.click_banner("Personnaliser")
@@ -74,6 +75,7 @@ def test_customise_opens_a_modal_centre_with_switches_and_tables(browser, site):
     assert browser.cookie(CONSENT) is None, "opening the centre recorded a choice"
 
 
+@pytest.mark.journey
 def test_space_toggles_a_switch_and_save_records_exactly_that(browser, site):
     browser.open(site.url("/"))
     browser.click_banner("Personnaliser")
@@ -88,6 +90,7 @@ def test_space_toggles_a_switch_and_save_records_exactly_that(browser, site):
     browser.wait(lambda d: browser.find("#analytics-status").text.startswith("active"))
 
 
+@pytest.mark.journey
 def test_saving_untouched_switches_refuses_optional_categories(browser, site):
     browser.open(site.url("/"))
     browser.click_banner("Personnaliser")
@@ -105,6 +108,7 @@ def two_optional_page(site):
     return site.page("/t/two-optional.html", {"manifest": manifest, "languages": ["fr"]})
 
 
+@pytest.mark.journey
 def test_saving_two_optional_categories_keeps_each_choice(browser, site, two_optional_page):
     """With two optional categories, switching only the second one on stores only that one."""
     browser.open(two_optional_page)
@@ -121,6 +125,7 @@ def test_saving_two_optional_categories_keeps_each_choice(browser, site, two_opt
     assert browser.js("return window.consentBanner.accepted('analytics');") is False
 
 
+@pytest.mark.journey
 def test_escape_closes_without_saving_and_returns_focus(browser, site):
     browser.open(site.url("/"))
     opener = browser.button(browser.wait_banner(), "Personnaliser")
@@ -137,6 +142,7 @@ def test_escape_closes_without_saving_and_returns_focus(browser, site):
     assert not browser.switches(browser.wait_dialog())[ANALYTICS].is_selected()
 
 
+@pytest.mark.journey
 @pytest.mark.parametrize("path", DEMO_PAGES)
 def test_footer_link_opens_the_centre_before_and_after_a_choice(browser, site, path):
     browser.open(site.url(path))
@@ -165,6 +171,7 @@ def test_footer_link_opens_the_centre_before_and_after_a_choice(browser, site, p
     assert browser.driver.current_url == site.url(path), "the footer link navigated away"
 
 
+@pytest.mark.journey
 def test_footer_link_of_another_page_shows_the_choice_made_elsewhere(browser, site):
     browser.open(site.url("/"))
     browser.click_banner("Personnaliser")
@@ -178,6 +185,7 @@ def test_footer_link_of_another_page_shows_the_choice_made_elsewhere(browser, si
     assert browser.switches(browser.wait_dialog())[ANALYTICS].is_selected()
 
 
+@pytest.mark.journey
 def test_withdrawal_clears_the_category_cookies_now_and_on_later_visits(browser, site):
     browser.set_cookie("sessionid", "s3ss10n")                         # necessary: must survive
     browser.set_cookie("portal_theme", "dark")                         # not in the manifest: left alone
@@ -206,6 +214,7 @@ def test_withdrawal_clears_the_category_cookies_now_and_on_later_visits(browser,
     assert browser.find("#analytics-status").text == "inactive"
 
 
+@pytest.mark.journey
 def test_keyboard_focus_on_the_footer_link_is_not_hidden_by_the_banner(browser, site):
     """WCAG 2.4.11: a keyboard user tabbing to "Gestion des cookies" on a page that fits the screen
     must see it above the fixed banner, and Enter opens the centre."""
@@ -227,6 +236,7 @@ def test_keyboard_focus_on_the_footer_link_is_not_hidden_by_the_banner(browser, 
     assert_is_preferences_centre(browser, browser.wait_dialog())
 
 
+@pytest.mark.journey
 @pytest.mark.parametrize("label, expected", [("Tout accepter", "analytics"), ("Tout refuser", "")])
 def test_the_centre_buttons_accept_or_refuse_everything(browser, site, label, expected):
     browser.open(site.url("/"))
@@ -237,6 +247,7 @@ def test_the_centre_buttons_accept_or_refuse_everything(browser, site, label, ex
     assert stored_categories(browser) == expected
 
 
+@pytest.mark.journey
 def test_a_footer_click_made_while_the_banner_loads_is_not_lost(browser, site):
     """The page clicks "Gestion des cookies" as soon as the DOM is ready (the loader has run, the Brython
     runtime is still downloading): the centre opens once the banner has started, and the link's own
@@ -252,3 +263,54 @@ def test_a_footer_click_made_while_the_banner_loads_is_not_lost(browser, site):
     assert browser.find("#early").text == "clicked early"
     assert_is_preferences_centre(browser, browser.wait_dialog())
     assert browser.driver.current_url == url, "the held click still followed the link"
+
+
+# Words (runs without spaces) of the tables' text that a line break cuts in two.
+BROKEN_WORDS = """
+var out = [];
+arguments[0].querySelectorAll("table").forEach(function (table) {
+  var walker = document.createTreeWalker(table, NodeFilter.SHOW_TEXT), node, word, pattern = /\\S+/g;
+  while ((node = walker.nextNode())) {
+    while ((word = pattern.exec(node.data))) {
+      var range = document.createRange();
+      range.setStart(node, word.index);
+      range.setEnd(node, word.index + word[0].length);
+      var lines = new Set(Array.from(range.getClientRects()).filter(function (r) { return r.width > 0; })
+                               .map(function (r) { return Math.round(r.top); }));
+      if (lines.size > 1) { out.push(word[0]); }
+    }
+  }
+});
+return out;"""
+LINES = """
+var range = document.createRange(); range.selectNodeContents(arguments[0]);
+return new Set(Array.from(range.getClientRects()).filter(function (r) { return r.width > 0; })
+                    .map(function (r) { return Math.round(r.top); })).size;"""
+
+
+@pytest.fixture
+def sized(browser):
+    yield browser
+    browser.viewport(None)
+
+
+@pytest.mark.journey
+@pytest.mark.parametrize("width", [1280, 320])
+def test_cookie_names_never_break_mid_word_and_the_table_fits(sized, site, width):
+    """Cookie names broke mid-word ("session/id") in every engine, and WebKit put "Nom du cookie" on three
+    lines: the name column could shrink below its longest name."""
+    browser = sized
+    width = browser.viewport(width)
+    browser.open(site.url("/"))
+    browser.click_banner("Personnaliser")
+    dialog = browser.wait_dialog()
+    assert browser.js(BROKEN_WORDS, dialog) == [], "words of the cookie tables break across lines"
+    fits = "var b = arguments[0].querySelector('.cb-prefs__body'); return b.scrollWidth <= b.clientWidth;"
+    assert browser.js(fits, dialog), "the centre scrolls sideways at %dpx" % width
+    if width == 1280:
+        for header in dialog.find_elements("css selector", "thead th:nth-child(2)"):
+            assert header.get_attribute("textContent") == "Nom du cookie"
+            assert browser.js(LINES, header) == 1, "the header of the cookie names wraps"
+    else:
+        assert browser.js("var d = document.documentElement; return d.scrollWidth <= d.clientWidth;"), \
+            "the page scrolls sideways at %dpx" % width

@@ -8,8 +8,12 @@ import subprocess
 import sys
 import tempfile
 
+import pytest
+
+from a11y_kit import emulate
 from browser_kit import ROOT, consent_value, demo_manifest, render_page
-from features_kit import document_script
+from demo.server import render
+from browser_kit import document_script
 
 # Records the first #cb-banner the page ever shows, the moment it appears, and whether Python had
 # started then; with window.__clickEarly it also clicks that banner's button at once.
@@ -44,7 +48,9 @@ def test_a_first_visit_paints_the_prerendered_banner_before_python_and_python_sw
     live = browser.banner()
     assert live.get_attribute("data-cb-prerendered") is None
     assert len(browser.find_all("#cb-banner")) == 1
-    assert browser.js("return arguments[0].outerHTML;", live) == first["html"].replace(' data-cb-prerendered=""', "")
+    # the same tree; only the marks differ (painted ahead of time / entered already, so no second slide)
+    assert browser.js("return arguments[0].outerHTML;", live).replace(' data-cb-entered=""', "") == \
+        first["html"].replace(' data-cb-prerendered=""', "")
 
 
 def test_a_click_on_the_prerendered_banner_is_replayed_once_python_starts(browser, site):
@@ -92,3 +98,61 @@ def test_an_inline_manifest_is_recognised_by_its_hash_even_with_non_ascii_text(b
     first = first_banner(browser, url)
     assert first["prerendered"] and not first["pythonStarted"]
     assert browser.banner().get_attribute("data-cb-prerendered") is None
+
+
+# -- entering once, in every engine -----------------------------------------------------------------------
+@pytest.fixture
+def moving(browser):
+    """The browser with motion allowed (prefers-reduced-motion: no-preference): Firefox's and WebKit's
+    default here; the session's Chromium asks for reduced motion, so it is lifted for the test."""
+    if browser.kind == "chromium":
+        emulate(browser, reduced_motion=False)
+    yield browser
+    if browser.kind == "chromium":
+        emulate(browser, reduced_motion=True)
+
+
+def demo_home_with(site, path, script):
+    """The demo's home page (its data-config matches the build's, so its first layer is painted ahead
+    of Python) at `path`, with `script` run before anything else."""
+    with open(os.path.join(ROOT, "demo", "site", "config.json"), encoding="utf-8") as handle:
+        config = dict(json.load(handle), languages=["fr", "en"])
+    page = render("/", "fr", config).replace("<head>", "<head><script>%s</script>" % script, 1)
+    return site.route(path, "text/html; charset=utf-8", page.encode("utf-8"))
+
+
+# A keyboard user has reached the painted banner's "English" button before Python starts.
+FOCUS_PAINTED = """
+new MutationObserver(function (records, observer) {
+  var button = document.querySelector("[data-cb-prerendered] [data-cb-language=en]");
+  if (button) { observer.disconnect(); button.focus(); window.__focusedPainted = document.activeElement === button; }
+}).observe(document, {childList: true, subtree: true});
+"""
+
+
+@pytest.mark.journey
+def test_the_first_layer_slides_in_once(moving, site):
+    """The painted banner slides in; the live one takes its place where it stands. (A second slide,
+    1-4 s after navigation, made clicks aimed at the moving buttons miss.)"""
+    browser = moving
+    browser.open(site.url("/"))
+    assert browser.js("return matchMedia('(prefers-reduced-motion: no-preference)').matches;"), \
+        "motion is not allowed: the check proves nothing"
+    assert browser.banner().get_attribute("data-cb-prerendered") is None
+    slides = [a for a in browser.js("return window.__animations;") if a.startswith("cb-slide-in ")]
+    assert slides == ["cb-slide-in #cb-banner"], "the banner entered %d times: %r" % (len(slides), slides)
+    browser.click_banner("Tout refuser")
+    browser.wait_no_banner()
+
+
+@pytest.mark.journey
+def test_focus_in_the_painted_banner_stays_on_the_same_control_in_the_live_one(moving, site):
+    browser = moving
+    browser.open(demo_home_with(site, "/t/focus-painted.html", FOCUS_PAINTED))
+    assert browser.js("return window.__focusedPainted;") is True
+    assert browser.banner().get_attribute("data-cb-prerendered") is None
+    assert browser.js("return document.activeElement === "
+                      "document.querySelector('#cb-banner:not([data-cb-prerendered]) [data-cb-language=en]');"), \
+        "focus was lost when the live banner took the painted one's place"
+    slides = [a for a in browser.js("return window.__animations;") if a.startswith("cb-slide-in ")]
+    assert len(slides) == 1, slides

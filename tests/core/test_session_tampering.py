@@ -2,7 +2,7 @@
 trusted counts as no choice and the next decision replaces it; when the browser sends several values
 (host-only and on a parent domain, or a stale copy), the newest one that still stands wins, whatever the
 order, and a broken or future-dated copy never hides the decision.
-Browser counterparts: tests/browser/test_security_tampering.py and test_security_cookies.py."""
+Browser counterparts: tests/browser/test_stored_choice.py and test_cookies_on_real_hosts.py."""
 
 import pytest
 from hypothesis import given, strategies as st

@@ -1,9 +1,9 @@
-"""Issue 6: the cookie policy page generated from the manifest into [data-consent-policy] (demo page
+"""The cookie policy page generated from the manifest into [data-consent-policy] (demo page
 /pages/cookies/): what a cookie is, each category with the same cookie table as the preferences centre,
 a button opening the centre, and the browsers' help pages, in the page's language."""
 
 from browser_kit import demo_manifest
-from features_kit import strings
+from browser_kit import strings
 
 BROWSERS = ("Edge", "Safari", "Chrome", "Firefox")
 

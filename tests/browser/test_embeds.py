@@ -1,4 +1,4 @@
-"""Issue 6: embeds with a placeholder. Until its category is accepted, an <iframe data-consent data-src> has
+"""Embeds with a placeholder. Until its category is accepted, an <iframe data-consent data-src> has
 no src and is hidden, and an accessible placeholder in its box names the provider with "Autoriser une fois"
 (this page view only, nothing written) and "Toujours autoriser" (accepts the category). Iframes added
 later get the same treatment; withdrawal unloads them. The demo's dataset page has one."""

@@ -1,4 +1,4 @@
-"""Issue 16: single-page portals. Content added after start-up is treated like content that was there from the
+"""Single-page portals. Content added after start-up is treated like content that was there from the
 start: blocked scripts of accepted categories run once, in insertion order (an external one awaited before
 the next), with the banner's nonce; the others stay inert until their category is accepted; late iframes get
 their src or placeholder, a late cookie-policy element is filled. In-page navigation (a pushState router
@@ -17,7 +17,7 @@ import pytest
 
 from browser_kit import FRAME_HTML, consent_value, decode_consent, render_page
 from demo.server import make_server
-from features_kit import log_rows, two_category_manifest
+from browser_kit import log_rows, two_category_manifest
 
 MANIFEST = two_category_manifest()                      # analytics, then video
 CONFIG = {"manifest": "/t/cookies.json", "languages": ["fr"], "consentLog": "/consent-log/"}

@@ -1,5 +1,5 @@
-"""Cookies in the real browser, on real host names (issue 4). A private Chromium resolves *.portal.test to
-127.0.0.1 and accepts the test's self-signed certificate (security_kit.Portal), so these tests see what a
+"""Cookies in the real browser, on real host names. A private Chromium resolves *.portal.test to
+127.0.0.1 and accepts the test's self-signed certificate (browser_kit.Portal), so these tests see what a
 portal in production sees: `Secure` on https, `SameSite=Lax`, `Path=/`, `Domain` only with `cookieDomain`,
 one choice shared by www.portal.test and data.portal.test when it is set, and the clean-up of a tracker's
 cookies on the host and on the parent domain, and of its localStorage keys, after a refusal and on every
@@ -10,15 +10,15 @@ import time
 import pytest
 
 from browser_kit import decode_consent, demo_manifest
-from security_kit import (CONSENT, DATA, PORTAL_DOMAIN, WWW, Portal, add_json, assert_nothing_optional,
-                          browser_conftest, optional_ran)
+from browser_kit import (CONSENT, DATA, PORTAL_DOMAIN, WWW, Portal, add_json, assert_nothing_optional,
+                          optional_ran)
 
 MAX_AGE = 15724800
 
 
 @pytest.fixture(scope="module")
 def portal(servers, request, tmp_path_factory):
-    running = Portal(browser_conftest(request.config), str(tmp_path_factory.mktemp("tls")))
+    running = Portal(str(tmp_path_factory.mktemp("tls")))
     yield running
     running.stop()
 
@@ -83,7 +83,7 @@ def test_the_consent_cookie_attributes(pb, portal, https, cookie_domain):
         assert pb.banner() is None and optional_ran(pb) == ["analytics"]
     else:
         assert pb.wait_banner().is_displayed()
-        assert_nothing_optional(pb, settle=0)
+        assert_nothing_optional(pb)
 
 
 def test_cookie_domain_shares_one_choice_across_subdomains_both_ways(pb, portal):
@@ -104,7 +104,7 @@ def test_cookie_domain_shares_one_choice_across_subdomains_both_ways(pb, portal)
     pb.open(portal.url(page, host=WWW))
     assert pb.banner() is None, "the choice made on data was not seen on www"
     assert pb.js("return window.consentBanner.accepted('analytics');") is False
-    assert_nothing_optional(pb, settle=0.2)
+    assert_nothing_optional(pb)
     assert stored(pb)["domain"] == "." + PORTAL_DOMAIN
 
 

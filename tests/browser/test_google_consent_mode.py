@@ -1,4 +1,4 @@
-"""Issue 6: Google Consent Mode v2, on the demo's /google/ page (second manifest, cookies-google.json, and
+"""Google Consent Mode v2, on the demo's /google/ page (second manifest, cookies-google.json, and
 data-config googleConsentMode). Read from window.dataLayer, whose entries are the Arguments objects gtag()
 pushes. The demo's gtag stub (a blocked analytics script) stands in for Google's tag."""
 
@@ -8,7 +8,7 @@ import os
 import pytest
 
 from browser_kit import ROOT, consent_value
-from features_kit import GOOGLE_TYPES, READ_DATA_LAYER, STUB_WATCH, document_script
+from browser_kit import GOOGLE_TYPES, READ_DATA_LAYER, STUB_WATCH, document_script
 
 with open(os.path.join(ROOT, "demo", "site", "cookies-google.json"), encoding="utf-8") as _handle:
     GOOGLE_MANIFEST = json.load(_handle)

@@ -1,14 +1,12 @@
-"""Content Security Policy (issue 4): the demo portal served with the policy README's "Security" section
-documents (security_kit.CSP: no 'unsafe-inline' anywhere, 'unsafe-eval' for Brython, a nonce) works with
+"""Content Security Policy: the demo portal served with the policy README's "Security" section
+documents (browser_kit.CSP: no 'unsafe-inline' anywhere, 'unsafe-eval' for Brython, a nonce) works with
 no violation reported through a whole visit, and a blocked inline script without a nonce of its own gets
 the loader's nonce when it is revived, so it runs under that policy."""
-
-import time
 
 import pytest
 
 from browser_kit import render_page
-from security_kit import (CSP, CSP_RECORDER, NONCE, Served, base_routes, csp_handler, demo_page_with_nonce,
+from browser_kit import (CSP, CSP_RECORDER, NONCE, Served, base_routes, csp_handler, demo_page_with_nonce,
                           with_nonce)
 
 DEMO_PAGES = ["/", "/explore/dataset/frequentation-parkings/", "/pages/cookies/"]
@@ -62,7 +60,8 @@ def test_the_demo_portal_runs_under_a_strict_csp_without_violations(csp_browser,
 
     browser.click_banner("Tout accepter")
     browser.wait_js("return !!window.demoAnalytics;", "the demo's analytics tag did not run")
-    time.sleep(0.3)                                             # the consent log beacon
+    browser.wait_js("return performance.getEntriesByType('resource').some(function (e) {"
+                    " return e.name.indexOf('/consent-log/') >= 0; });", "the consent log beacon was not sent")
     assert_no_violation(browser, "after accepting")
 
     browser.find("footer [data-consent-open]").click()

@@ -1,4 +1,4 @@
-"""Issue 10, finding 8: withdrawal leaves nothing the banner can reach. Refusing a category accepted
+"""Withdrawal leaves nothing the banner can reach. Refusing a category accepted
 before deletes its cookies on the other paths the manifest declares (invisible from the page where the
 visitor withdraws) and on the deeper path of the page itself, and its sessionStorage keys; the visitor
 is told what only the browser can delete (third-party cookies of embeds), with the Edge, Safari, Chrome
@@ -7,7 +7,7 @@ and Firefox help pages, in the centre and on the policy page."""
 import copy
 
 from browser_kit import consent_value, demo_manifest
-from features_kit import strings
+from browser_kit import strings
 
 PAGE = "/t/withdraw/page.html"
 

@@ -1,4 +1,4 @@
-"""Issue 6: Global Privacy Control. With navigator.globalPrivacyControl true and no stored choice, optional
+"""Global Privacy Control. With navigator.globalPrivacyControl true and no stored choice, optional
 categories are refused without a banner (neither the loader's ahead-of-time one nor the live one) and
 nothing is written; the footer link still opens the centre, and an explicit choice wins from then on.
 `respectGPC: false` in data-config turns this off."""
@@ -6,7 +6,7 @@ nothing is written; the footer link still opens the centre, and an explicit choi
 import pytest
 
 from browser_kit import decode_consent
-from features_kit import BANNER_WATCH, GPC_ON, document_script
+from browser_kit import BANNER_WATCH, GPC_ON, document_script
 
 
 @pytest.fixture

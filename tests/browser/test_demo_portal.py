@@ -1,9 +1,9 @@
-"""Issue 6 in the demo portal: every page has the reopen button (demo/site/config.json), the home page links
+"""The demo portal: every page has the reopen button (demo/site/config.json), the home page links
 the embed page and the Google example, and the Google example runs on its own manifest. (The embed, policy
-and Google pages themselves are exercised in test_features_embeds/policy/google.py.)"""
+and Google pages themselves are exercised in test_embeds.py, test_policy_page.py and test_google_consent_mode.py.)"""
 
 from browser_kit import consent_value
-from features_kit import resources
+from browser_kit import resources
 
 
 def test_the_demo_home_links_every_example_and_has_the_reopen_button(browser, site):

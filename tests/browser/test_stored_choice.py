@@ -1,14 +1,15 @@
-"""Tampered cookies_preferences values in the real browser (issue 4): each one counts as no choice (the
-banner shows, nothing optional runs, the API says refused), and the visitor's next decision replaces it
-with a value the server-side decoder reads back. (test_first_layer.py checks more values for "banner
-shows"; this module adds the missing ones and the overwrite.)"""
+"""The stored choice (cookies_preferences) as the page reads it: a valid value is honoured; a value that
+does not decode, or is not current (another format version or revision, expired, from the future, an
+unknown category), counts as no choice (the banner shows, nothing optional runs, the API says refused);
+and for a tampered value, the visitor's next decision replaces it with a value the server-side decoder
+reads back."""
 
 import time
 
 import pytest
 
-from browser_kit import DAY, consent_value, decode_consent, demo_manifest
-from security_kit import CONSENT, assert_nothing_optional, optional_ran
+from browser_kit import (CONSENT, DAY, assert_nothing_optional, consent_value, decode_consent, demo_manifest,
+                         optional_ran, wait_analytics_active)
 
 NOW_MS = int(time.time() * 1000)
 VALID = consent_value(accepted=["analytics"])
@@ -77,3 +78,36 @@ def test_a_tampered_choice_counts_as_none_and_the_next_decision_replaces_it(brow
     assert consent.accepted == DECISIONS[label]
     assert consent.decided_at >= NOW_MS
     assert (optional_ran(browser) == ["analytics"]) == bool(DECISIONS[label])
+
+
+UNDECODABLE = {
+    "truncated": VALID[:len(VALID) // 2],
+    "cut-before-categories": VALID.rsplit(".", 1)[0],
+    "garbage": "%7B%22analytics%22%3Atrue%7D",
+    "unknown-category": consent_value(accepted=["analytics", "marketing"], manifest=WITH_MARKETING),
+    "future-timestamp": consent_value(accepted=["analytics"], decided_at=NOW_MS + 3 * DAY * 1000),
+    "expired": consent_value(accepted=["analytics"], decided_at=NOW_MS - 200 * DAY * 1000),
+    "other-format-version": consent_value(accepted=["analytics"], version=99),
+    "short-consent-id": consent_value(accepted=["analytics"], consent_id="abc"),
+    "other-revision": consent_value(accepted=["analytics"], revision=2),
+    "empty": "",
+}
+
+
+@pytest.mark.journey
+def test_a_valid_stored_choice_is_honoured(browser, site):
+    """Control for the tampered values below: the same kind of cookie, well formed, is a choice."""
+    browser.set_cookie(CONSENT, VALID)
+    browser.open(site.url("/"))
+    assert browser.banner() is None
+    wait_analytics_active(browser)
+
+
+@pytest.mark.parametrize("value", list(UNDECODABLE.values()), ids=list(UNDECODABLE))
+def test_a_cookie_that_does_not_decode_counts_as_no_choice(browser, site, value):
+    browser.set_cookie(CONSENT, value)
+    browser.open(site.url("/"))
+    assert browser.wait_banner().is_displayed(), "a tampered choice was honoured"
+    assert browser.js("return window.consentBanner.accepted('analytics');") is False
+    assert browser.events() == [["necessary"]]
+    assert_nothing_optional(browser)

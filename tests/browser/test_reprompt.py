@@ -1,4 +1,4 @@
-"""Issue 6: re-prompt on real change. The stored choice carries a fingerprint of each optional category
+"""Re-prompt on real change. The stored choice carries a fingerprint of each optional category
 (its cookies' names, providers and purposes); when a category's content changes under the same manifest
 revision, the banner asks again, says which category changed, and keeps the other choices."""
 
@@ -7,7 +7,7 @@ import copy
 import pytest
 
 from browser_kit import consent_value, decode_consent
-from features_kit import strings, two_category_manifest
+from browser_kit import strings, two_category_manifest
 
 PROBES = "".join('<script type="text/plain" data-consent="%s">window.__optional = (window.__optional || [])'
                  '.concat("%s");</script>' % (c, c) for c in ("analytics", "video"))

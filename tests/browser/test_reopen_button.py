@@ -1,4 +1,4 @@
-"""Issue 6: the optional persistent reopen button (`"reopenButton": true` or a corner): a small fixed
+"""The optional persistent reopen button (`"reopenButton": true` or a corner): a small fixed
 <button> named "Gestion des cookies", reachable with the keyboard, that opens the preferences centre."""
 
 import pytest

@@ -1,4 +1,4 @@
-"""Issue 10, finding 6: proof of consent names which banner asked (version and build hash), where the
+"""Proof of consent names which banner asked (version and build hash), where the
 visitor answered (first layer, centre, embed placeholder, API), logs "Autoriser une fois", and a record
 the receiver could not store is sent again within the page view. The receiver is the reference one
 (banner/receiver.py) behind the demo server, writing to a temporary SQLite file."""
@@ -11,7 +11,7 @@ import pytest
 from banner import __version__
 from browser_kit import render_page
 from demo.server import make_handler
-from features_kit import log_rows
+from browser_kit import log_rows
 from http.server import ThreadingHTTPServer
 
 DATASET = "/explore/dataset/frequentation-parkings/"

@@ -1,4 +1,4 @@
-"""Issue 10, finding 7: equal prominence on a small phone. At 320x568 and 375x667 CSS px, in the light and
+"""Equal prominence on a small phone. At 320x568 and 375x667 CSS px, in the light and
 dark themes, "Tout accepter" and "Tout refuser" are both on screen without any scrolling, the first layer
 takes at most half the viewport height (its text scrolls inside it), and no element of the page that
 takes keyboard focus is ever entirely hidden behind it, even after the viewport changes size (a phone

@@ -1,11 +1,11 @@
-"""Concurrency (issue 4): two tabs on the portal. A decision in one reaches the other when it regains
+"""Concurrency: two tabs on the portal. A decision in one reaches the other when it regains
 focus (or becomes visible again) and on its next load, without the banner coming back, and the cookie
 both tabs read is always the last decision: nothing is lost, nothing stale is written back."""
 
 from selenium.common.exceptions import WebDriverException
 
 from browser_kit import EVENT_RECORDER, decode_consent
-from security_kit import CONSENT, optional_ran
+from browser_kit import CONSENT, optional_ran
 
 
 def consent_in_tab(browser):

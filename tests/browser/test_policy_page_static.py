@@ -1,4 +1,4 @@
-"""Issue 10, finding 9: no JavaScript, still the information. The demo serves /pages/cookies/ with the
+"""No JavaScript, still the information. The demo serves /pages/cookies/ with the
 policy written as static HTML by `python -m banner policy` (banner.static_policy): every category and
 cookie of the manifest and the browsers' help pages read with scripts disabled; with scripts, the banner
 only adds the button that opens the centre, nothing twice."""
@@ -7,8 +7,8 @@ import os
 import subprocess
 import sys
 
-from features_kit import strings
-from test_features_policy import READ_POLICY, assert_policy, expected_rows
+from browser_kit import strings
+from test_policy_page import READ_POLICY, assert_policy, expected_rows
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 

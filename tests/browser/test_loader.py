@@ -1,0 +1,139 @@
+"""The loader (static/src/consent.js) in every engine: its start-up runs once per page view, whatever the
+engine does with the stylesheet's load event, and it survives a browser locale the runtime cannot parse.
+When its own files fail (consent.js itself, the runtime, the bundle) or the runtime on the page is
+broken, every data-consent script stays text/plain and every iframe without src, even for a visitor who
+had accepted everything, and the portal page keeps working."""
+
+import os
+
+import pytest
+
+import engines
+from browser_kit import (ROOT, Browser, assert_nothing_optional, assert_page_still_works,
+                         consent_value)
+
+DIST = os.path.join(ROOT, "static", "dist")
+
+# What one start-up leaves in the page: one stylesheet (switched to all media), one runtime and one
+# bundle script, one banner, one consent:change event.
+ONE_START = """
+return {stylesheets: document.querySelectorAll('link[rel=stylesheet][href*="consent.css"]').length,
+        media: (document.querySelector('link[rel=stylesheet][href*="consent.css"]') || {}).media,
+        runtimes: document.querySelectorAll('script[src*="/brython.js"]').length,
+        bundles: document.querySelectorAll('script[src*="consent.brython.js"]').length,
+        banners: document.querySelectorAll('#cb-banner').length,
+        events: window.__events.length};"""
+
+
+@pytest.mark.journey
+@pytest.mark.parametrize("path", ["/", "/t/not-prerendered.html"], ids=["prerendered", "live-only"])
+def test_the_start_up_runs_once_per_page_view(browser, site, path):
+    """Firefox and WebKit fire the stylesheet's load handler a second time when its media switches from
+    print to all; a second start-up then threw from the loader on every page view. Unread console
+    errors fail a journey, so the TypeError alone fails this test."""
+    site.page("/t/not-prerendered.html", {"manifest": "/t/cookies.json", "languages": ["fr", "en"]})
+    browser.open(site.url(path))
+    browser.wait_banner()
+    assert browser.js(ONE_START) == {"stylesheets": 1, "media": "all", "runtimes": 1, "bundles": 1, "banners": 1,
+                                     "events": 1}
+    browser.reload()
+    assert browser.js(ONE_START)["events"] == 1
+    assert browser.console_errors() == []
+
+
+@pytest.fixture
+def webkit_in_c_locale(servers):
+    """A second WebKit whose environment has LANG=C.UTF-8 (a server or container default): its
+    navigator.language is "C", which Intl.DateTimeFormat rejects."""
+    if engines.missing("webkit"):
+        pytest.fail("WebKitWebDriver or Xvfb is missing: install Debian's webkit2gtk-driver xvfb (make setup)",
+                    pytrace=False)
+    engine = engines.WebKit(lang="C.UTF-8")
+    yield engine
+    engine.quit()
+
+
+def test_start_up_survives_a_locale_the_runtime_cannot_parse(webkit_in_c_locale, servers):
+    browser = Browser(webkit_in_c_locale.driver, servers, webkit_in_c_locale)
+    browser.reset()
+    browser.open(servers.multi.url("/"))
+    assert browser.js("return navigator.language;") == "C"
+    banner = browser.wait_banner()
+    assert banner.get_attribute("data-cb-prerendered") is None, "Python never replaced the painted banner"
+    assert browser.events() == [["necessary"]]
+    assert browser.console_errors() == []
+    browser.click_banner("Tout accepter")
+    browser.wait_no_banner()
+    browser.wait(lambda d: browser.find("#analytics-status").text.startswith("active"),
+                 "the accepted analytics script did not run")
+
+
+# -- the banner's own files failing ------------------------------------------------------------------------
+def dist(name):
+    with open(os.path.join(DIST, name), "rb") as handle:
+        return handle.read()
+
+
+@pytest.fixture
+def accepted_before(browser):
+    browser.set_cookie("cookies_preferences", consent_value(accepted=["analytics"]))
+
+
+def test_a_missing_loader_leaves_the_page_working_and_everything_inert(browser, site, accepted_before):
+    url = site.page("/t/no-loader.html", {"manifest": "/t/cookies.json"}, loader="/t/gone/consent.js")
+    browser.open(url, ready=False)
+    browser.wait_js("return document.readyState === 'complete';")
+    assert_nothing_optional(browser)
+    assert_page_still_works(browser)
+    assert browser.js("return typeof window.__consentBoot;") == "undefined"
+    assert browser.banner() is None
+    browser.find("#manage").click()             # a plain link again: it follows its href, nothing breaks
+    assert browser.js("return location.href.slice(-1);") == "#"
+    assert_page_still_works(browser, clicks=2)
+
+
+def test_a_missing_runtime_fails_closed_with_one_error_naming_it(browser, site, accepted_before):
+    site.route("/t/no-runtime/consent.js", "text/javascript", dist("consent.js"))
+    site.route("/t/no-runtime/consent.brython.js", "text/javascript", dist("consent.brython.js"))
+    url = site.page("/t/no-runtime.html", {"manifest": "/t/cookies.json"}, loader="/t/no-runtime/consent.js")
+    browser.open(url, ready=False)
+    browser.wait_loader_settled()
+    errors = browser.banner_errors()
+    assert len(errors) == 1 and "brython.js" in errors[0], errors
+    assert_nothing_optional(browser)
+    assert_page_still_works(browser)
+    assert browser.js("return window.consentBanner.accepted('analytics');") is False
+    browser.find("#manage").click()             # no longer held back by the loader: it follows its href
+    browser.wait_js("return location.href.slice(-1) === '#';", "the footer link stayed blocked")
+
+
+def test_a_broken_runtime_on_the_page_fails_closed(browser, site, accepted_before):
+    """The portal already defines window.__BRYTHON__, but it is not a working runtime: the loader reuses
+    it, the bundle cannot register, start-up throws."""
+    url = site.page("/t/broken-runtime.html", {"manifest": "/t/cookies.json"},
+                    head="<script>window.__BRYTHON__ = {broken: true};</script>")
+    browser.open(url, ready=False)
+    browser.wait_loader_settled()
+    errors = browser.banner_errors()
+    assert len(errors) == 1 and "start-up failed" in errors[0], errors
+    assert_nothing_optional(browser)
+    assert_page_still_works(browser)
+    assert browser.js("return window.consentBanner.accepted('analytics');") is False
+    browser.find("#manage").click()
+    browser.wait_js("return location.href.slice(-1) === '#';", "the footer link stayed blocked")
+
+
+def test_a_missing_bundle_leaves_blocked_content_inert(browser, site):
+    """consent.js is served from a directory holding the Brython runtime but not consent.brython.js."""
+    url = site.page("/t/no-bundle.html", {"manifest": "/t/cookies.json"}, loader="/nobundle/consent.js")
+    browser.set_cookie("cookies_preferences", consent_value(accepted=["analytics"]))
+    browser.open(url, ready=False)
+    browser.wait_loader_settled()
+    errors = browser.banner_errors()
+    assert len(errors) == 1 and "consent.brython.js" in errors[0], errors
+    assert_nothing_optional(browser)
+    assert_page_still_works(browser)
+    # page code asking the API still gets an answer: nothing optional is accepted
+    assert browser.js("return window.consentBanner.accepted('analytics');") is False
+    browser.find("#manage").click()                 # the footer link is no longer held back: no error
+    assert len(browser.banner_errors()) == 1
