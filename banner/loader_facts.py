@@ -6,7 +6,7 @@ attribute marking the painted banner, the prefix of a recorded language click...
 both languages (the key that says whether a prerendered first layer fits this data-config). The facts are
 written into the loader's `/*LOADER_FACTS*/{}` block by `fill`, so they have one home: Python. The rules
 the loader must still spell out in JavaScript (its language choice, its FNV hash, its key, its GPC and
-cookie checks) run against the same table of cases as their Python originals: tests/core/test_loader.py
+cookie checks) run against the same table of cases as their Python originals: tests/core/test_loader_facts.py
 and tests/core/shared_cases.json.
 
 CPython only (banner/build.py and banner/prerender.py use it; the page never imports it).
