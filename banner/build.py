@@ -118,12 +118,15 @@ def bundle_name(module):
 
 def compile_modules(sources, runtime=None):
     """Brython's own compiler, from the runtime that ships, over `sources` ([(name, source, is_package)]):
-    {"version", "implementation", "timestamp", "modules": {name: JavaScript}}. Runs Node once
-    (tools/compile_python.js); only a release needs Node, a portal's build() copies the result."""
+    {"version", "implementation", "timestamp", "modules": {name: JavaScript}}, minified with terser when
+    `npm ci` installed it. Runs Node once (tools/compile_python.js); only a release needs Node, a
+    portal's build() copies the result."""
     node = shutil.which("node")
     if node is None:
         raise BuildError("the release step compiles the Python with Node (`node` on PATH); install nodejs")
-    request = {"runtime": runtime or brython_runtime(), "modules": [list(m) for m in sources]}
+    terser = os.path.join(ROOT, "node_modules", "terser")
+    request = {"runtime": runtime or brython_runtime(), "modules": [list(m) for m in sources],
+               "terser": terser if os.path.isdir(terser) else None}
     result = subprocess.run([node, COMPILER], input=json.dumps(request), capture_output=True, text=True)
     if result.returncode != 0:
         raise BuildError("compiling the Python failed: %s" % (result.stderr.strip().splitlines() or ["?"])[-1])

@@ -1,6 +1,7 @@
 // Ahead-of-time compiler for the banner's Python (run by banner/build.py at release time only).
 //
-// Reads JSON on stdin: {"runtime": "/path/to/brython.js", "modules": [[name, source, isPackage], ...]}
+// Reads JSON on stdin: {"runtime": "/path/to/brython.js", "modules": [[name, source, isPackage], ...],
+// "terser": "/path/to/node_modules/terser" or null}
 // and writes JSON on stdout: {"version": "3.15.0", "timestamp": <runtime build>, "modules": {name: js}}.
 // Each module's JavaScript is what Brython's VFS loader evaluates from __BRYTHON__.precompiled (see
 // VFSLoader.exec_module in brython.js), produced by the very runtime that ships, so the generated
@@ -33,7 +34,21 @@ function shim() {
   delete globalThis.window;
 }
 
-function main() {
+// The generated module body, minified with terser when the release has it (npm ci). Brython evaluates
+// it as `new Function("locals_NAME", body + "return locals_NAME")`, so the body is minified inside such
+// a function, ending with that return, with that one name kept; function names are kept too.
+async function minify(terser, body, scopeName) {
+  const wrapped = "function __m(" + scopeName + "){" + body + "\nreturn " + scopeName + "}";
+  const result = await terser.minify(wrapped, {
+    compress: {passes: 1}, mangle: {reserved: [scopeName]}, keep_fnames: true, keep_classnames: true,
+    format: {comments: false}});
+  // The minified body keeps its own (possibly folded) return; the one Brython appends is then unreachable.
+  const code = result.code, head = "function __m(" + scopeName + "){";
+  if (!code.startsWith(head) || !code.endsWith("}")) { throw new Error("unexpected minified shape: " + scopeName); }
+  return code.slice(head.length, -1) + "\n";
+}
+
+async function main() {
   const request = JSON.parse(fs.readFileSync(0, "utf-8"));
   shim();
   Math.random = seeded(1);
@@ -49,7 +64,13 @@ function main() {
     const root = $B.py2js({src: source, filename, imported: true}, name, name, $B.builtins_scope);
     out.modules[name] = root.to_js();
   }
+  if (request.terser) {
+    const terser = require(request.terser);
+    for (const name of Object.keys(out.modules)) {
+      out.modules[name] = await minify(terser, out.modules[name], "locals_" + $B.scope_name(name));
+    }
+  }
   process.stdout.write(JSON.stringify(out));
 }
 
-main();
+main().catch((error) => { process.stderr.write(String(error && error.stack || error) + "\n"); process.exit(1); });
