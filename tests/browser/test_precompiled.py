@@ -1,4 +1,5 @@
-"""The page runs our Python precompiled at build time and never calls Brython's compiler: with the
+"""The page runs our Python precompiled at build time on a runtime without Brython's compiler, and
+never calls the compiler even when a portal's full runtime is there: with the
 compiler's entry points made to throw as soon as the runtime has loaded, the banner, the preferences
 centre, the footer link, the embeds, the policy page and every built-in language still work. A bundle
 compiled for another runtime build is refused, and so is a portal's own Brython of another build: one
@@ -135,3 +136,15 @@ def test_a_portal_brython_of_another_build_is_not_reused(browser, site):
     assert_page_still_works(browser)
     loaded = browser.js("return performance.getEntriesByType('resource').map(function (e) { return e.name; });")
     assert not [p for p in loaded if p.endswith((".brython.js", "/brython.js"))], loaded
+
+
+def test_the_shipped_runtime_has_no_compiler(browser, site):
+    """What a compiler-free runtime cannot do (Python's eval, exec, runPythonSource) fails; the banner works."""
+    browser.open(site.url("/"))
+    browser.wait_banner()
+    assert browser.js("return typeof window.__BRYTHON__.Parser;") == "undefined"
+    failed = browser.js("""var B = window.__BRYTHON__, out = [];
+        try { B.builtins.eval('1 + 1'); out.push('eval ran'); } catch (e) { out.push('eval failed'); }
+        try { B.runPythonSource('x = 1'); out.push('runPythonSource ran'); } catch (e) { out.push('runPythonSource failed'); }
+        return out;""")
+    assert failed == ["eval failed", "runPythonSource failed"]

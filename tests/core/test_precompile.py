@@ -66,3 +66,20 @@ def test_every_module_of_every_bundle_is_compiled_for_the_shipped_runtime(build,
 def test_the_loader_expects_the_runtime_its_bundles_are_compiled_for(build):
     source = build.loader_source(runtime=runtime_build(build))
     assert 'var runtime = "%s";' % runtime_build(build) in source
+
+
+def test_the_shipped_runtime_has_no_compiler_but_keeps_what_generated_code_calls(build):
+    with open(build.brython_runtime(), encoding="utf-8") as handle:
+        full = handle.read()
+    cut = build.without_compiler(full)
+    assert len(cut) < len(full) * 0.7
+    for gone in ("$B.Parser=", "$B._PySymtable_Build=", "$B._PyPegen="):
+        assert gone in full and gone not in cut, gone
+    for kept in ("$B.resolve=", "$B.resolve_local=", "$B.scope_name=", "$B.decode_position=", "$B.is_XID_Start=",
+                 "__BRYTHON__.timestamp="):
+        assert kept in cut, kept
+
+
+def test_a_runtime_that_does_not_mark_its_compiler_is_refused(build):
+    with pytest.raises(build.BuildError):
+        build.without_compiler("var __BRYTHON__ = {};\n")
