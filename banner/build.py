@@ -79,7 +79,7 @@ class _StripDocstrings(ast.NodeTransformer):
 
 
 def compact_source(source):
-    """Python source without docstrings or comments, indented by one space: what the page compiles.
+    """Python source without docstrings or comments, indented by one space: what the release compiles.
     ast.unparse writes one statement per line with 4-space indents and escapes newlines inside strings,
     so re-indenting the leading spaces cannot change a string."""
     tree = _StripDocstrings().visit(ast.parse(source))
@@ -120,7 +120,8 @@ def bundle_name(module):
 def compile_modules(sources, runtime=None):
     """Brython's own compiler, from the runtime that ships, over `sources` ([(name, source, is_package)]):
     {"version", "implementation", "timestamp", "modules": {name: JavaScript}}, minified with terser when
-    `npm ci` installed it. Runs Node once (tools/compile_python.js); only a release needs Node, a
+    `npm ci` installed it. The full runtime compiles; the shipped one (without_compiler) keeps its build
+    timestamp. Runs Node once (tools/compile_python.js); only a release needs Node, a
     portal's build() copies the result."""
     node = shutil.which("node")
     if node is None:
@@ -183,7 +184,8 @@ def _module_imports(name, source, is_package, known):
 
 def start_chunks(entry="banner.ui.boot", chunk_chars=1000):
     """The start-up modules in dependency order, grouped into chunks the loader imports one task at a
-    time: compiling everything in one go would block the main thread for hundreds of milliseconds."""
+    time (the page evaluates precompiled modules, tens of milliseconds in all; the chunks keep each task
+    short on slow CPUs)."""
     sources = {name: (source, is_package) for name, source, is_package in modules()
                if bundle_name(name) == "consent.brython.js"}
     order, seen = [], set()

@@ -144,8 +144,8 @@
     document.body.insertBefore(banner, document.body.firstChild);
   }
 
-  // Start-up modules, in dependency order and in chunks (banner/build.py): each chunk is compiled in its
-  // own task, so the page stays responsive while Brython compiles our Python.
+  // Start-up modules, in dependency order and in chunks (banner/build.py): each chunk is evaluated in its
+  // own task, so the page stays responsive between them.
   var startChunks = /*START_CHUNKS*/[];
 
   function nextTask(fn) {
