@@ -4,10 +4,11 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-# Node/npm is optional for `make build`/`make demo`: with it, terser minifies the loader and the runtime.
+# Node is needed by `make build` (the release step compiles our Python in it); npm is optional: with it,
+# terser minifies the loader, the runtime and the generated JavaScript.
 NODE_DEPS := $(if $(shell command -v npm 2>/dev/null),node_modules/.installed)
 
-.PHONY: build demo test test-core test-browser bench clean setup browser package
+.PHONY: build demo test test-core test-browser bench clean setup browser package nodejs
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,10 +33,15 @@ browser:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BROWSER_PACKAGES) >/dev/null; \
 	fi
 
-setup: $(VENV)/.installed node_modules/.installed browser
+# The release step compiles our Python with Brython's own compiler in Node (Debian's Node 20 will do).
+nodejs:
+	@command -v node >/dev/null 2>&1 || { echo "Installing nodejs from Debian..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs >/dev/null; }
+
+setup: $(VENV)/.installed node_modules/.installed browser nodejs
 
 # The packaged assets (banner/static/consent_banner/), then the demo portal's own build into static/dist/.
-build: $(VENV)/.installed $(NODE_DEPS)
+build: $(VENV)/.installed nodejs $(NODE_DEPS)
 	$(PY) -m banner.build --release --config demo/site/config.json --manifest demo/site/cookies.json --out static/dist
 
 # The wheel and the npm tarball, into dist/, with the list of their files.

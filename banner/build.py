@@ -7,8 +7,9 @@ Two steps, so that a portal's build needs neither Node nor a checkout:
 
     consent.js              the loader (static/src/consent.js, minified with terser when available)
     consent.css             the styles (static/src/consent.css, comments and spaces removed)
-    brython.js              the Brython runtime from the pinned `brython` package (pyproject.toml), minified
-                            with terser (-18 % gzip; cached in .build-cache/ since it takes seconds)
+    brython.js              the Brython runtime from the pinned `brython` package (pyproject.toml) without its
+                            compiler (the page never compiles), minified with terser (234 -> 196 KB gzip;
+                            cached in .build-cache/ since it takes seconds)
     consent.brython.js      the start-up bundle: the core, the first layer, French and English strings
     consent-extra.js        loaded when needed: preferences centre, policy page, embeds, reopen button,
                             Google Consent Mode, consent log
@@ -23,9 +24,14 @@ Two steps, so that a portal's build needs neither Node nor a checkout:
    DIR/.consent-banner-build, removes only files listed there by an earlier build, and refuses a
    directory holding anything else: it never deletes what it did not write.
 
-Bundles are Brython VFS packages (`__BRYTHON__.loadBrythonPackage`), written by our own bundler rather
-than `brython-cli make_package`, which needs CPython >= 3.12 and ignores --exclude-dirs. Python source is
-shipped without docstrings or comments, indented by one space.
+Bundles hold JavaScript, not Python: release() runs Brython's own compiler, from the very brython.js it
+ships, in Node (tools/compile_python.js, with Math.random seeded so that the same sources give the same
+bytes) over every module of every bundle. Each bundle calls the loader's `__consentBoot.bundle(stamp, vfs,
+code)`: `stamp` is the runtime's version and build timestamp (generated code calls the runtime's
+internals, so the loader refuses a bundle made for another build), `vfs` empty Brython VFS entries so that
+Brython's finder knows the modules, `code` the generated JavaScript for `__BRYTHON__.precompiled`, which
+Brython's VFS loader evaluates instead of compiling. The page never compiles. Only release() needs Node;
+build() copies its output.
 """
 
 import argparse
@@ -36,7 +42,6 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))          # the banner package, installed or in a checkout
 ROOT = os.path.dirname(HERE)                                 # a checkout's root (release() needs one)
@@ -52,6 +57,7 @@ EXTRA = {"banner.ui.preferences", "banner.ui.tables", "banner.ui.policy", "banne
          "banner.ui.signals", "banner.google", "banner.record",
          "banner.ui.browser_help"}          # plus the French and English `_more` strings
 TERSER = os.path.join(ROOT, "node_modules", ".bin", "terser")
+COMPILER = os.path.join(ROOT, "tools", "compile_python.js")    # Brython's compiler in Node (release only)
 
 if __package__ in (None, ""):                # run as a script (`python banner/build.py`): import the package beside it
     sys.path.insert(0, ROOT)
@@ -74,7 +80,7 @@ class _StripDocstrings(ast.NodeTransformer):
 
 
 def compact_source(source):
-    """Python source without docstrings or comments, indented by one space: what the page compiles.
+    """Python source without docstrings or comments, indented by one space: what the release compiles.
     ast.unparse writes one statement per line with 4-space indents and escapes newlines inside strings,
     so re-indenting the leading spaces cannot change a string."""
     tree = _StripDocstrings().visit(ast.parse(source))
@@ -112,15 +118,47 @@ def bundle_name(module):
     return "consent.brython.js"
 
 
-def bundles():
-    """{file name: JS text} for every Brython bundle."""
+def compile_modules(sources, runtime=None):
+    """Brython's own compiler, from the runtime that ships, over `sources` ([(name, source, is_package)]):
+    {"version", "implementation", "timestamp", "modules": {name: JavaScript}}, minified with terser when
+    `npm ci` installed it. The full runtime compiles; the shipped one (without_compiler) keeps its build
+    timestamp. Runs Node once (tools/compile_python.js); only a release needs Node, a
+    portal's build() copies the result."""
+    node = shutil.which("node")
+    if node is None:
+        raise BuildError("the release step compiles the Python with Node (`node` on PATH); install nodejs")
+    terser = os.path.join(ROOT, "node_modules", "terser")
+    request = {"runtime": runtime or brython_runtime(), "modules": [list(m) for m in sources],
+               "terser": terser if os.path.isdir(terser) else None}
+    result = subprocess.run([node, COMPILER], input=json.dumps(request), capture_output=True, text=True)
+    if result.returncode != 0:
+        raise BuildError("compiling the Python failed: %s" % (result.stderr.strip().splitlines() or ["?"])[-1])
+    return json.loads(result.stdout)
+
+
+def runtime_stamp(compiled):
+    """What a bundle is made for and the loader checks: the runtime's release and build timestamp."""
+    return "%s+%s" % (compiled["version"], compiled["timestamp"])
+
+
+def bundles(compiled=None):
+    """{file name: JS text} for every Brython bundle: each module's generated JavaScript (packages as a
+    one-element list, as Brython's precompiled path expects) with an empty VFS entry so that Brython's
+    finder knows the module, handed to the loader's `bundle()` with the runtime it was compiled for."""
+    sources = list(modules())
+    compiled = compiled or compile_modules(sources)
+    stamp = runtime_stamp(compiled)
     grouped = {}
-    stamp = int(time.time() * 1000)
-    for name, source, is_package in modules():
-        vfs = grouped.setdefault(bundle_name(name), {"$timestamp": stamp})
-        vfs[name] = [".py", source, [], 1] if is_package else [".py", source, []]
-    return {file: "__BRYTHON__.loadBrythonPackage(%s);\n" % json.dumps(vfs, ensure_ascii=False, separators=(",", ":"))
-            for file, vfs in grouped.items()}
+    for name, _source, is_package in sources:
+        vfs, code = grouped.setdefault(bundle_name(name), ({}, {}))
+        vfs[name] = [".py", "", [], 1] if is_package else [".py", "", []]
+        code[name] = [compiled["modules"][name]] if is_package else compiled["modules"][name]
+    return {file: "__consentBoot.bundle(%s,%s,%s);\n" % (json.dumps(stamp), _js(vfs), _js(code))
+            for file, (vfs, code) in sorted(grouped.items())}
+
+
+def _js(value):
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def _module_imports(name, source, is_package, known):
@@ -147,7 +185,8 @@ def _module_imports(name, source, is_package, known):
 
 def start_chunks(entry="banner.ui.boot", chunk_chars=1000):
     """The start-up modules in dependency order, grouped into chunks the loader imports one task at a
-    time: compiling everything in one go would block the main thread for hundreds of milliseconds."""
+    time (the page evaluates precompiled modules, tens of milliseconds in all; the chunks keep each task
+    short on slow CPUs)."""
     sources = {name: (source, is_package) for name, source, is_package in modules()
                if bundle_name(name) == "consent.brython.js"}
     order, seen = [], set()
@@ -185,14 +224,16 @@ def build_hash():
     return digest.hexdigest()[:12]
 
 
-def loader_source(prerendered=None, hole=False):
-    """The loader with this release's facts filled in, and the prerendered first layer (or, with `hole`,
-    the HOLE that build() fills for each portal)."""
+def loader_source(prerendered=None, hole=False, runtime=""):
+    """The loader with this release's facts filled in (`runtime`: the runtime_stamp() its bundles are
+    compiled for), and the prerendered first layer (or, with `hole`, the HOLE that build() fills for
+    each portal)."""
     with open(os.path.join(SRC, "consent.js"), encoding="utf-8") as handle:
         source = handle.read()
     extra_languages = [c for c in SHIPPED if c not in IN_MAIN_BUNDLE]
     source = source.replace('/*VERSION*/""', json.dumps(__version__))
     source = source.replace('/*BUILD*/""', json.dumps(build_hash()))
+    source = source.replace('/*RUNTIME*/""', json.dumps(runtime))
     source = loader_facts.fill(source)
     source = source.replace("/*EXTRA_LANGUAGES*/[]", json.dumps(extra_languages))
     source = source.replace("/*START_CHUNKS*/[]", json.dumps(start_chunks(), separators=(",", ":")))
@@ -266,24 +307,39 @@ def robust_runtime(source):
     return source.replace(RUNTIME_LANGUAGE, RUNTIME_LANGUAGE_SAFE)
 
 
+COMPILER_CHAIN = ("// >>> brython compiler chain\n", "// <<< brython compiler chain\n")
+
+
+def without_compiler(text):
+    """brython.js without its compiler: the tokenizer, parser, AST, symtable and code generator, which the
+    dist itself marks as "brython compiler chain". What generated code calls at run time (the resolve*
+    helpers, scope_name, decode_position, the identifier and unicode helpers) lies outside the markers.
+    Python's exec/eval/compile, the ast module, runPythonSource and text/python scripts no longer work;
+    the page never needs them (the bundles are precompiled)."""
+    start, end = COMPILER_CHAIN
+    if text.count(start) != 1 or text.count(end) != 1 or text.index(start) > text.index(end):
+        raise BuildError("brython.js does not mark its compiler chain once; cannot ship a compiler-free runtime")
+    return text[:text.index(start)] + text[text.index(end) + len(end):]
+
+
 def minified_runtime(path):
-    """brython.js made robust, then through terser, cached by content hash: 287 KB -> 234 KB gzip."""
+    """brython.js without its compiler (without_compiler), made robust (robust_runtime), through terser,
+    cached by content hash: 287 KB -> 196 KB gzip (234 KB with the compiler)."""
     import hashlib
     with open(path, encoding="utf-8") as handle:
-        source = robust_runtime(handle.read())
-    digest = hashlib.sha256(source.encode("utf-8")).hexdigest()[:16]
+        text = robust_runtime(without_compiler(handle.read()))
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    cut = os.path.join(ROOT, ".build-cache", "brython-%s.js" % digest)
     cached = os.path.join(ROOT, ".build-cache", "brython-%s.min.js" % digest)
+    os.makedirs(os.path.dirname(cached), exist_ok=True)
+    if not os.path.exists(cut):
+        write(os.path.dirname(cut), os.path.basename(cut), text)
     if not os.path.exists(cached):
-        os.makedirs(os.path.dirname(cached), exist_ok=True)
-        with open(cached + ".src", "w", encoding="utf-8") as handle:
-            handle.write(source)
         if not os.path.exists(TERSER):
             print("build: terser not installed (npm ci), brython.js left unminified", file=sys.stderr)
-            os.replace(cached + ".src", cached)
-            return cached
-        subprocess.run([TERSER, cached + ".src", "--compress", "--mangle", "--comments", "false", "-o",
-                        cached + ".tmp"], check=True)
-        os.remove(cached + ".src")
+            return cut
+        subprocess.run([TERSER, cut, "--compress", "--mangle", "--comments", "false", "-o", cached + ".tmp"],
+                       check=True)
         os.replace(cached + ".tmp", cached)
     return cached
 
@@ -306,13 +362,14 @@ def release():
     minifies with terser when `npm ci` has installed it, and works without it (larger files)."""
     if not os.path.exists(os.path.join(SRC, "consent.js")):
         raise BuildError("no static/src/ next to %s: the release step runs in a checkout" % HERE)
-    template = minify_js(loader_source(hole=True))
+    compiled = compile_modules(list(modules()))
+    template = minify_js(loader_source(hole=True, runtime=runtime_stamp(compiled)))
     if template.count(HOLE) != 1:
         raise BuildError("the minified loader holds %d prerender holes, not one" % template.count(HOLE))
     files = {"consent.js": template.replace(HOLE, "null")}
     with open(os.path.join(SRC, "consent.css"), encoding="utf-8") as handle:
         files["consent.css"] = minify_css(handle.read())
-    files.update(bundles())
+    files.update(bundles(compiled))
     os.makedirs(ASSETS, exist_ok=True)
     for name in os.listdir(ASSETS):                          # generated, git-ignored: stale bundles go
         if name.endswith((".js", ".css")):

@@ -5,9 +5,11 @@
  * It reads its own data-config, then in parallel: fetches the manifest, the Brython runtime
  * (brython.js), our start-up bundle (consent.brython.js) and the string bundle of each configured
  * language not in it (consent-lang-XX.js), all relative to its own URL. When these scripts have run and
- * the DOM is ready, it starts `banner.ui.boot.main()` with
- * __BRYTHON__.runPythonSource (never Brython's auto-start, which waits for window load, writes an
- * IndexedDB cache and runs text/python scripts injected later). Until then, clicks on
+ * the DOM is ready, it imports the start-up modules and calls `banner.ui.boot.main()` through Brython's
+ * import system (never Brython's auto-start, which waits for window load, writes an IndexedDB cache
+ * and runs text/python scripts injected later). Our Python arrives compiled to JavaScript at build
+ * time (banner/build.py): nothing is compiled in the page, and a bundle compiled for another runtime
+ * build than the one running is refused. Until then, clicks on
  * [data-consent-open] are remembered and replayed. If anything fails to load, nothing optional ever
  * runs: blocked scripts stay type="text/plain" and iframes have no src. `__consentBoot.load(name)`
  * fetches a lazily loaded bundle (consent-NAME.js) for the Python side.
@@ -20,6 +22,7 @@
   var version = (me.src.match(/[?&]v=([^&#]*)/) || [])[1];
   var suffix = version ? "?v=" + version : "";
   var extraLanguages = /*EXTRA_LANGUAGES*/[];                  // filled in by banner/build.py
+  var runtime = /*RUNTIME*/"";                                  // the Brython build our bundles are compiled for
   var prerendered = /*PRERENDERED*/null;                        // banner/prerender.py: {key, trees}
   // Names and defaults shared with Python, written in by banner/loader_facts.py at build time.
   var facts = /*LOADER_FACTS*/{};
@@ -142,8 +145,8 @@
     document.body.insertBefore(banner, document.body.firstChild);
   }
 
-  // Start-up modules, in dependency order and in chunks (banner/build.py): each chunk is compiled in its
-  // own task, so the page stays responsive while Brython compiles our Python.
+  // Start-up modules, in dependency order and in chunks (banner/build.py): each chunk is evaluated in its
+  // own task, so the page stays responsive between them.
   var startChunks = /*START_CHUNKS*/[];
 
   function nextTask(fn) {
@@ -153,19 +156,34 @@
     channel.port2.postMessage(0);
   }
 
+  // Imports go through Brython's own import system, which evaluates the precompiled JavaScript the
+  // bundles registered: the compiler (runPythonSource, py2js) is never called.
+  function importModule(name) {
+    var B = window.__BRYTHON__;
+    B.$__import__(name, B.builtins.None, B.builtins.None, []);
+    return B.imported[name];
+  }
+
+  function describe(e) {                                        // a JS error or a Python exception
+    if (e && e.__class__ && e.__class__.__name__) {
+      var args = e.args && e.args[0] !== undefined ? ": " + e.args[0] : "";
+      return e.__class__.__name__ + args;
+    }
+    return e && e.message || String(e);
+  }
+
   function start() {
     var i = 0;
     (function step() {
       try {
         if (i < startChunks.length) {
-          var chunk = startChunks[i];
-          __BRYTHON__.runPythonSource(chunk.map(function (m) { return "import " + m; }).join("\n"),
-                                      {id: "consent_start_" + i++});
+          startChunks[i++].forEach(importModule);
           return nextTask(step);
         }
-        __BRYTHON__.runPythonSource("from banner.ui import boot\nboot.main()", {id: "consent_banner"});
+        var main = window.__BRYTHON__.$getattr(importModule("banner.ui.boot"), "main");
+        window.__BRYTHON__.$call(main);
       } catch (e) {
-        fail("start-up failed: " + (e && e.message || e));
+        fail("start-up failed: " + describe(e));
       }
     })();
   }
@@ -195,12 +213,36 @@
   };
   document.head.appendChild(css);
 
+  // The version and build of a Brython runtime: generated code calls its internals, so a bundle runs
+  // only on the exact build it was compiled by.
+  function runtimeOf(B) {
+    return B && B.version_info && B.timestamp ? B.version_info.slice(0, 3).join(".") + "+" + B.timestamp : "none";
+  }
+
+  // Each bundle (consent*.js, written by banner/build.py) calls this with the runtime it was compiled
+  // for, empty VFS entries (so Brython's finder knows the modules) and their generated JavaScript.
+  var refused = {};
+  boot.bundle = function (madeFor, vfs, modules) {
+    var B = window.__BRYTHON__, names = Object.keys(vfs);
+    if (madeFor !== runtime || runtimeOf(B) !== runtime) {
+      refused[names[0]] = "a bundle compiled for Brython " + madeFor + " cannot run on Brython " + runtimeOf(B);
+      return;
+    }
+    B.loadBrythonPackage(vfs);
+    names.forEach(function (name) { B.precompiled[name] = modules[name]; });
+  };
+
+  function refusal() {
+    for (var name in refused) { return refused[name]; }
+    return null;
+  }
+
   function addScript(name, onload, onerror) {
     var s = document.createElement("script");
     s.src = base + name + suffix;
     s.async = false;                                            // parallel download, ordered execution
     if (me.nonce) { s.nonce = me.nonce; }
-    s.onload = onload;
+    s.onload = function () { var why = refusal(); if (why) { onerror(why); } else { onload(); } };
     s.onerror = function () { onerror("cannot load " + s.src); };
     document.head.appendChild(s);
   }
@@ -231,6 +273,12 @@
     return loading[name];
   };
 
+  // A second Brython engine on a page breaks both; the portal's own is reused only when it is the very
+  // build our bundles are compiled for. Any other: fail closed before loading anything.
+  if (window.__BRYTHON__ && runtimeOf(window.__BRYTHON__) !== runtime) {
+    fail("this page already runs Brython " + runtimeOf(window.__BRYTHON__) + "; the banner needs Brython " + runtime);
+    return;
+  }
   var files = ["consent.brython.js"];
   if (!window.__BRYTHON__) { files.unshift("brython.js"); }    // reuse an engine the portal already runs
   (cfg && Array.isArray(cfg.languages) ? cfg.languages : []).forEach(function (code) {  // boot.py reports bad ones
@@ -261,7 +309,7 @@
     var waiting = files.length;
     files.forEach(function (name) {
       addScript(name, function () { if (--waiting === 0) { whenDomReady(); } },
-                function (what) { waiting = -1; fail(what); });
+                function (what) { if (waiting >= 0) { waiting = -1; fail(what); } });  // one error
     });
   });
 })();

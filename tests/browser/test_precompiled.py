@@ -1,0 +1,150 @@
+"""The page runs our Python precompiled at build time on a runtime without Brython's compiler, and
+never calls the compiler even when a portal's full runtime is there: with the
+compiler's entry points made to throw as soon as the runtime has loaded, the banner, the preferences
+centre, the footer link, the embeds, the policy page and every built-in language still work. A bundle
+compiled for another runtime build is refused, and so is a portal's own Brython of another build: one
+console error, nothing optional runs."""
+
+import os
+import re
+
+import pytest
+
+from browser_kit import consent_value
+from browser_kit import document_script, single_text_manifest, strings
+from browser_kit import assert_nothing_optional, assert_page_still_works
+
+DIST = os.path.join(os.path.dirname(__file__), "..", "..", "static", "dist")
+
+# Installed in every new document: once brython.js has run, each compiler entry point records its call
+# and throws. Brython's own callers look these up on __BRYTHON__, so nothing can reach the compiler.
+NO_COMPILER = """
+(function () {
+  window.__compilerCalls = [];
+  var names = ["py2js", "runPythonSource", "python_to_js", "pythonToJS", "pythonToAST", "run_script",
+               "importPythonModule", "importModule", "Parser", "tokenizer"];
+  document.addEventListener("load", function (event) {
+    var B = window.__BRYTHON__;
+    if (!B || B.__noCompiler || !/\\/brython\\.js/.test(event.target.src || "")) { return; }
+    B.__noCompiler = true;
+    names.forEach(function (name) {
+      B[name] = function () { window.__compilerCalls.push(name); throw new Error("compiler called: " + name); };
+    });
+  }, true);
+})();
+"""
+
+
+def compiler_calls(browser):
+    return browser.js("return window.__compilerCalls;")
+
+
+@pytest.fixture
+def no_compiler(browser):
+    with document_script(browser, NO_COMPILER):
+        yield
+
+
+def test_banner_centre_and_footer_link_run_without_the_compiler(browser, site, no_compiler):
+    browser.open(site.url("/"))
+    banner = browser.wait_banner()
+    assert browser.js("return window.__BRYTHON__.__noCompiler === true;"), "the poison was not installed"
+    browser.click_banner("Personnaliser")
+    dialog = browser.wait_dialog()
+    assert len(browser.switches(dialog)) >= 2
+    browser.click_dialog("Tout accepter")
+    browser.wait_no_dialog()
+    assert browser.cookie("cookies_preferences") is not None
+    browser.wait_no_banner()
+    browser.js("document.querySelector('[data-consent-open]').click();")
+    browser.wait_dialog()
+    assert compiler_calls(browser) == []
+    assert browser.console_errors() == []
+    # Control: the poison does catch a compile (Python's eval needs the compiler).
+    browser.js("try { window.__BRYTHON__.builtins.eval('1 + 1'); } catch (e) {}")
+    browser.js("try { window.__BRYTHON__.runPythonSource('x = 1'); } catch (e) {}")
+    assert "runPythonSource" in compiler_calls(browser)
+    del banner
+
+
+def test_embeds_and_policy_page_run_without_the_compiler(browser, site, no_compiler):
+    browser.open(site.url("/explore/dataset/frequentation-parkings/"))
+    holder = browser.wait_js("return document.querySelector('[data-cb-placeholder]');", "no embed placeholder")
+    assert "Autoriser une fois" in holder.text
+    browser.js("arguments[0].click();", browser.button(holder, "Autoriser une fois"))
+    browser.wait_js("var f = document.querySelector('iframe[data-consent]'); return f.getAttribute('src');",
+                    "the embed did not load")
+    browser.open(site.url("/pages/cookies/"))
+    browser.wait_js("return document.querySelector('[data-consent-policy] table');", "no policy tables")
+    assert compiler_calls(browser) == []
+    assert browser.console_errors() == []
+
+
+@pytest.mark.parametrize("code", ["fr", "en", "de", "es", "it", "nl", "ar"])
+def test_every_language_runs_without_the_compiler(browser, site, no_compiler, code):
+    site.json("/t/plain.json", single_text_manifest())
+    url = site.page("/t/aot-%s.html" % code, {"manifest": "/t/plain.json", "languages": [code], "language": code},
+                    lang=code, probes=False)
+    text = strings(code)
+    browser.open(url)
+    browser.wait_banner()
+    browser.wait_js("return !document.querySelector('[data-cb-prerendered]');", "Python did not take over")
+    assert browser.find("#cb-banner-title").text == text["banner_title"]
+    browser.click_banner(text["customise"])
+    browser.wait_dialog()
+    assert browser.find("#cb-prefs-title").text == text["prefs_title"]
+    assert compiler_calls(browser) == []
+    assert browser.console_errors() == []
+
+
+def _dist(name):
+    with open(os.path.join(DIST, name), "rb") as handle:
+        return handle.read()
+
+
+def test_a_bundle_compiled_for_another_runtime_is_refused(browser, site):
+    """The start-up bundle claims another Brython build: the loader refuses it before running anything."""
+    for name in ("consent.js", "consent.css", "brython.js"):
+        site.route("/t/other/" + name, "text/javascript" if name.endswith(".js") else "text/css", _dist(name))
+    bundle = _dist("consent.brython.js")
+    stamp = re.match(rb'__consentBoot\.bundle\("([^"]+)"', bundle).group(1)
+    site.route("/t/other/consent.brython.js", "text/javascript", bundle.replace(stamp, b"3.14.3+1760000000000", 1))
+    site.json("/t/cookies.json", single_text_manifest("fr"))
+    url = site.page("/t/other-runtime.html", {"manifest": "/t/cookies.json"}, loader="/t/other/consent.js")
+    browser.open(url, ready=False)
+    browser.wait_loader_settled()
+    errors = browser.banner_errors()
+    assert len(errors) == 1 and "compiled for Brython 3.14.3+1760000000000" in errors[0], errors
+    assert_nothing_optional(browser)
+    assert_page_still_works(browser)
+    assert browser.js("return window.consentBanner.accepted('analytics');") is False
+
+
+def test_a_portal_brython_of_another_build_is_not_reused(browser, site):
+    """The portal runs its own Brython, another build: a second engine would break both, and our
+    bundles cannot run on it, so the banner fails closed without loading anything."""
+    site.json("/t/cookies.json", single_text_manifest("fr"))
+    url = site.page("/t/portal-brython.html", {"manifest": "/t/cookies.json"},
+                    head="<script>window.__BRYTHON__ = {version_info: [3, 14, 3, 'final', 0], "
+                         "timestamp: 1760000000000};</script>")
+    browser.set_cookie("cookies_preferences", consent_value(accepted=["analytics"]), url=site.url("/"))
+    browser.open(url, ready=False)
+    browser.wait_loader_settled()
+    errors = browser.banner_errors()
+    assert len(errors) == 1 and "already runs Brython 3.14.3+1760000000000" in errors[0], errors
+    assert_nothing_optional(browser)
+    assert_page_still_works(browser)
+    loaded = browser.js("return performance.getEntriesByType('resource').map(function (e) { return e.name; });")
+    assert not [p for p in loaded if p.endswith((".brython.js", "/brython.js"))], loaded
+
+
+def test_the_shipped_runtime_has_no_compiler(browser, site):
+    """What a compiler-free runtime cannot do (Python's eval, exec, runPythonSource) fails; the banner works."""
+    browser.open(site.url("/"))
+    browser.wait_banner()
+    assert browser.js("return typeof window.__BRYTHON__.Parser;") == "undefined"
+    failed = browser.js("""var B = window.__BRYTHON__, out = [];
+        try { B.builtins.eval('1 + 1'); out.push('eval ran'); } catch (e) { out.push('eval failed'); }
+        try { B.runPythonSource('x = 1'); out.push('runPythonSource ran'); } catch (e) { out.push('runPythonSource failed'); }
+        return out;""")
+    assert failed == ["eval failed", "runPythonSource failed"]
