@@ -16,6 +16,6 @@ STRINGS = {
     'unavailable_text': 'Die Cookie-Einstellungen konnten nicht gestartet werden ({reason}). Auf dieser Seite werden keine optionalen Cookies verwendet.',
     'accept_changed': 'Diese Kategorien akzeptieren',
     'reject_changed': 'Diese Kategorien ablehnen',
-    'refuse_effect': 'Eine Ablehnung ändert nur die optionalen Dienste: Das ganze Portal und seine Daten bleiben zugänglich.',
-    'providers_link': 'Liste der Anbieter ansehen',
+    'refuse_effect': 'Eine Ablehnung ändert nur die optionalen Dienste.',
+    'providers_link': 'Anbieterliste',
 }

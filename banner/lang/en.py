@@ -16,6 +16,6 @@ STRINGS = {
     'unavailable_text': 'The cookie preferences centre could not start ({reason}). No optional cookie is used on this page.',
     'accept_changed': 'Accept these categories',
     'reject_changed': 'Refuse these categories',
-    'refuse_effect': 'Refusing changes nothing but the optional services: the whole portal and its data stay available.',
-    'providers_link': 'See the list of providers',
+    'refuse_effect': 'Refusing changes nothing but the optional services.',
+    'providers_link': 'List of providers',
 }

@@ -16,6 +16,6 @@ STRINGS = {
     'unavailable_text': 'La configuración de cookies no pudo iniciarse ({reason}). En esta página no se utiliza ninguna cookie opcional.',
     'accept_changed': 'Aceptar estas categorías',
     'reject_changed': 'Rechazar estas categorías',
-    'refuse_effect': 'Rechazar solo cambia los servicios opcionales: todo el portal y sus datos siguen disponibles.',
-    'providers_link': 'Ver la lista de proveedores',
+    'refuse_effect': 'Rechazar solo cambia los servicios opcionales.',
+    'providers_link': 'Lista de proveedores',
 }

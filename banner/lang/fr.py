@@ -16,6 +16,6 @@ STRINGS = {
     'unavailable_text': "Le centre de gestion des cookies n'a pas pu démarrer ({reason}). Aucun cookie optionnel n'est utilisé sur cette page.",
     'accept_changed': 'Accepter ces catégories',
     'reject_changed': 'Refuser ces catégories',
-    'refuse_effect': "Refuser ne change rien d'autre que les services optionnels : tout le portail et ses données restent accessibles.",
-    'providers_link': 'Voir la liste des prestataires',
+    'refuse_effect': "Refuser ne change rien d'autre que les services optionnels.",
+    'providers_link': 'Liste des prestataires',
 }

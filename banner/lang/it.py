@@ -16,6 +16,6 @@ STRINGS = {
     'unavailable_text': 'Le impostazioni dei cookie non si sono avviate ({reason}). In questa pagina non viene usato alcun cookie facoltativo.',
     'accept_changed': 'Accetta queste categorie',
     'reject_changed': 'Rifiuta queste categorie',
-    'refuse_effect': 'Rifiutare cambia solo i servizi facoltativi: tutto il portale e i suoi dati restano accessibili.',
-    'providers_link': "Vedi l'elenco dei fornitori",
+    'refuse_effect': 'Rifiutare cambia solo i servizi facoltativi.',
+    'providers_link': 'Elenco dei fornitori',
 }

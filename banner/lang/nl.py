@@ -16,6 +16,6 @@ STRINGS = {
     'unavailable_text': 'De cookie-instellingen konden niet starten ({reason}). Op deze pagina worden geen optionele cookies gebruikt.',
     'accept_changed': 'Deze categorieën accepteren',
     'reject_changed': 'Deze categorieën weigeren',
-    'refuse_effect': 'Weigeren verandert alleen de optionele diensten: het hele portaal en zijn gegevens blijven beschikbaar.',
-    'providers_link': 'Bekijk de lijst van aanbieders',
+    'refuse_effect': 'Weigeren verandert alleen de optionele diensten.',
+    'providers_link': 'Lijst van aanbieders',
 }

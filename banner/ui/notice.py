@@ -19,10 +19,12 @@ def _changed(doc, strings, manifest, config, changed):
 
 def build(doc, strings, manifest, config, lang, direction, changed=()):
     purposes = ", ".join(localize(c.title, config.language) for c in manifest.categories if not c.required)
-    policy = None
+    providers = h(doc, "button", {"type": "button", "class": "cb-link", "data-cb-action": "providers"},
+                  [strings["providers_link"]])
+    links = [providers]
     if config.policy_url:
-        policy = h(doc, "p", {"class": "cb-banner__policy"}, [
-            h(doc, "a", {"href": config.policy_url, "class": "cb-link"}, [strings["policy_link"]])])
+        links = [h(doc, "a", {"href": config.policy_url, "class": "cb-link"}, [strings["policy_link"]]), " ", providers]
+    policy = h(doc, "p", {"class": "cb-banner__policy"}, links)
     return h(doc, "section", {"class": "cb-banner", "id": "cb-banner", "role": "region",
                               "aria-labelledby": "cb-banner-title", "lang": lang, "dir": direction,
                               "data-cb-ui": True}, [
@@ -34,11 +36,8 @@ def build(doc, strings, manifest, config, lang, direction, changed=()):
                   [strings["continue_without"], h(doc, "span", {"aria-hidden": "true", "class": "cb-close__x"},
                                                   ["\u2715"])]),
             ]),
-            h(doc, "p", {"class": "cb-text"}, [strings["banner_text"].replace("{purposes}", purposes)]),
-            h(doc, "p", {"class": "cb-text cb-refuse-effect"}, [
-                strings["refuse_effect"], " ",
-                h(doc, "button", {"type": "button", "class": "cb-link", "data-cb-action": "providers"},
-                  [strings["providers_link"]])]),
+            h(doc, "p", {"class": "cb-text"}, [
+                strings["banner_text"].replace("{purposes}", purposes) + " " + strings["refuse_effect"]]),
             _changed(doc, strings, manifest, config, changed),
             policy,
             language_choice(doc, strings, config, config.language, "cb-banner"),

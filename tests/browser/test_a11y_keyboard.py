@@ -49,7 +49,7 @@ def test_the_first_layer_comes_first_and_does_not_trap_focus(browser, site):
     press(browser, Keys.TAB)
     assert focus_is_in(browser, "#cb-banner"), "the first Tab of the page is not in the banner: %s" % focused(browser)
     left = tab_until(browser, "!document.getElementById('cb-banner').contains(el)")
-    assert left == 7, "Tab did not leave the non-modal banner after its 7 controls"
+    assert left == 8, "Tab did not leave the non-modal banner after its 8 controls"
     assert focused(browser) == 'a "Aller au contenu"', "after the banner comes the page: %s" % focused(browser)
 
     shift_tab(browser)                                      # and back in, to decide from the keyboard
@@ -75,14 +75,14 @@ def test_the_centre_from_the_keyboard_alone(browser, site):
     assert focus_is_in(browser, IN_DIALOG), "focus did not move into the centre: %s" % focused(browser)
     assert focused(browser).startswith("h2#cb-prefs-title")
 
-    forward = cycle(browser)                                # 7 controls: Tab wraps round, twice over
-    assert forward[7:14] == forward[:7] and len(set(forward)) == 7, "Tab does not cycle: %r" % forward
-    assert forward[0] == 'button "Fermer"' and forward[6] == 'button "Enregistrer mes choix"'
+    forward = cycle(browser)                                # 8 controls (one a provider's policy link): Tab wraps
+    assert forward[8:16] == forward[:8] and len(set(forward)) == 8, "Tab does not cycle: %r" % forward
+    assert forward[0] == 'button "Fermer"' and forward[7] == 'button "Enregistrer mes choix"'
     backward = cycle(browser, backwards=True)
-    order = forward[:7]
+    order = forward[:8]
     assert set(backward) == set(order), "Shift+Tab does not visit the same controls: %r" % backward
     for before, after in zip([forward[-1]] + backward, backward):
-        assert order.index(after) == (order.index(before) - 1) % 7, "Shift+Tab does not cycle back: %r" % backward
+        assert order.index(after) == (order.index(before) - 1) % 8, "Shift+Tab does not cycle back: %r" % backward
 
     # Space toggles, the state text follows; Escape closes without saving, focus back on "Personnaliser".
     assert tab_until(browser, "el.id === 'cb-switch-analytics'") is not None
