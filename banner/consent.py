@@ -1,29 +1,41 @@
 """Consent decisions: the value a visitor's choice produces, and the rules that make it.
 
-A `Consent` is immutable once made: format version, manifest revision, decision time (ms since the
-epoch), a random consent id, the optional categories accepted, and the fingerprint of every optional
-category as it was when the visitor decided (fingerprint.py). The required category is always accepted
-and is never stored. Every rule about which categories a user action accepts lives in ACTIONS.
+A `Consent` is immutable once made: format version, manifest revision, time of the latest decision (ms
+since the epoch), a random consent id, the optional categories accepted, the fingerprint of every optional
+category as it was when the visitor decided (fingerprint.py), and when each category was decided. The
+required category is always accepted and is never stored. Every rule about which categories a user
+action accepts lives in ACTIONS.
+
+Each category's answer lives MAX_AGE_DAYS from the moment *that category* was decided: a decision about
+some categories (the "something changed" banner, an embed's "Toujours autoriser") keeps the others'
+answers, fingerprints and decision times as they were, so it never extends another category's life.
 """
 
 from .fingerprint import fingerprints as manifest_fingerprints
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3                                  # 3: a decision time per category (2 still reads)
 MAX_AGE_DAYS = 182                                  # 6 months, as CNIL recommends and the seed policy says
 MAX_AGE_SECONDS = MAX_AGE_DAYS * 24 * 3600
 CLOCK_SKEW_MS = 24 * 3600 * 1000                    # a decision "from the future" beyond this is tampering
 
 
 class Consent:
-    __slots__ = ("version", "revision", "decided_at", "consent_id", "accepted", "fingerprints")
+    __slots__ = ("version", "revision", "decided_at", "consent_id", "accepted", "fingerprints", "decided")
 
-    def __init__(self, *, version, revision, decided_at, consent_id, accepted, fingerprints=None):
+    def __init__(self, *, version, revision, decided_at, consent_id, accepted, fingerprints=None, decided=None):
         self.version = version
         self.revision = revision
         self.decided_at = decided_at
         self.consent_id = consent_id
         self.accepted = tuple(accepted)     # optional category ids, in manifest order
         self.fingerprints = dict(fingerprints or {})   # optional category id -> fingerprint when decided
+        # optional category id -> ms when that category was decided; a category not listed was decided
+        # at decided_at (format 2 cookies, and every category of a whole-banner decision)
+        times = dict(decided or {})
+        self.decided = {c: times.get(c, decided_at) for c in _stored(self.accepted, self.fingerprints)}
+
+    def decided_time(self, category_id):
+        return self.decided.get(category_id, self.decided_at)
 
     def __eq__(self, other):
         return isinstance(other, Consent) and all(
@@ -32,6 +44,10 @@ class Consent:
     def __repr__(self):
         return "Consent(revision=%r, decided_at=%r, consent_id=%r, accepted=%r, fingerprints=%r)" % (
             self.revision, self.decided_at, self.consent_id, self.accepted, self.fingerprints)
+
+
+def _stored(accepted, fingerprints):
+    return list(fingerprints) + [c for c in accepted if c not in fingerprints]
 
 
 def _accept_all(manifest, choices):
@@ -53,13 +69,28 @@ def _custom(manifest, choices):
 ACTIONS = {"accept_all": _accept_all, "reject_all": _reject_all, "custom": _custom}
 
 
-def decide(manifest, action, now, consent_id, choices=()):
-    """The Consent produced by a user action at time `now` (ms)."""
+def decide(manifest, action, now, consent_id, choices=(), previous=None, scope=None):
+    """The Consent produced by a user action at time `now` (ms). With a standing `previous` consent and
+    a `scope` (the optional categories the action is about), categories outside the scope keep their
+    previous answer, fingerprint and decision time; without them the action decides every category."""
     if action not in ACTIONS:
         raise ValueError("unknown action %r" % action)
+    answers = ACTIONS[action](manifest, choices)
+    current = manifest_fingerprints(manifest)
+    if previous is None or scope is None:
+        scope = manifest.optional_ids
+    accepted, prints, times = [], {}, {}
+    for c in manifest.optional_ids:
+        if c in scope:
+            answer, prints[c], times[c] = c in answers, current[c], now
+        elif c in previous.fingerprints:
+            answer, prints[c], times[c] = c in previous.accepted, previous.fingerprints[c], previous.decided_time(c)
+        else:
+            continue                        # never decided and not asked now: it stays unanswered
+        if answer:
+            accepted.append(c)
     return Consent(version=FORMAT_VERSION, revision=manifest.revision, decided_at=now,
-                   consent_id=consent_id, accepted=ACTIONS[action](manifest, choices),
-                   fingerprints=manifest_fingerprints(manifest))
+                   consent_id=consent_id, accepted=accepted, fingerprints=prints, decided=times)
 
 
 def is_current(consent, manifest, now):
@@ -71,12 +102,21 @@ def is_current(consent, manifest, now):
         return False
     if consent.decided_at > now + CLOCK_SKEW_MS:
         return False
+    if any(t > consent.decided_at for t in consent.decided.values()):
+        return False                    # a category decided after the latest decision: not one we wrote
     return now - consent.decided_at <= MAX_AGE_SECONDS * 1000
 
 
-def changed_categories(consent, manifest):
-    """Optional categories whose content changed since the decision (another fingerprint), or that did not
-    exist then. The banner asks again about these only; the other choices stand."""
+def is_expired(consent, category_id, now):
+    """Whether one category's answer has outlived its MAX_AGE_DAYS, counted from its own decision."""
+    return now - consent.decided_time(category_id) > MAX_AGE_SECONDS * 1000
+
+
+def changed_categories(consent, manifest, now=None):
+    """Optional categories whose content changed since the decision (another fingerprint), that did not
+    exist then, or (given `now`) whose answer expired. The banner asks again about these only; the other
+    choices stand."""
     current = manifest_fingerprints(manifest)
     return [c for c in manifest.optional_ids
-            if c not in consent.fingerprints or consent.fingerprints[c] != current[c]]
+            if c not in consent.fingerprints or consent.fingerprints[c] != current[c]
+            or (now is not None and is_expired(consent, c, now))]

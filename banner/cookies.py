@@ -1,10 +1,17 @@
 """Everything about cookie text: the cookies_preferences value, Set-Cookie strings, and the clean-up plan.
 
-Value format, version 2 (fields joined by "."):
+Value format, version 3 (fields joined by "."):
 
-    2.<revision>.<decided_at ms>.<consent id>.<entries joined by ":">
-    entry: <category id>=<1 accepted | 0 refused>~<fingerprint of the category when decided>
-    e.g. 2.3.1764403200000.k2m9x0c4a7q1v8z3.analytics=1~4ylmn1:video=0~0k9a2c
+    3.<revision>.<decided_at ms>.<consent id>.<entries joined by ":">
+    entry: <category id>=<1 accepted | 0 refused>~<fingerprint of the category when decided>[~<age>]
+    e.g. 3.3.1764403200000.k2m9x0c4a7q1v8z3.analytics=1~4ylmn1~1dgf:video=0~0k9a2c
+
+<decided_at> is the time of the latest decision; <age>, in base 36, is how many whole seconds before it
+that category was decided (rounded up, so a category never looks younger than it is), absent when it
+was decided then. Ages are capped just past the 182-day lifetime: older is expired anyway.
+
+Version 2 is the same without ages (every category decided at <decided_at>); it still reads, as a
+Consent with version 2, and is written again as version 3 at the visitor's next decision.
 
 Every character is in [0-9a-z_:.=~-], so the value is a valid RFC 6265 cookie-octet string with no quoting
 or escaping: a server reads it with `decode_consent(request.COOKIES["cookies_preferences"])`.
@@ -13,16 +20,28 @@ returns None, and the caller treats None as "no choice yet".
 """
 
 from .consent import Consent, FORMAT_VERSION, MAX_AGE_SECONDS
+from .fnv import base36
 from .text import is_identifier, LOWER, DIGITS
 from .fingerprint import WIDTH as FINGERPRINT_WIDTH
 
 CONSENT_COOKIE = "cookies_preferences"
 MAX_VALUE_LENGTH = 3800                 # a browser drops a cookie whose name+value pass 4096 bytes
 ID_ALPHABET = LOWER + DIGITS
+READ_VERSIONS = (2, FORMAT_VERSION)
+MAX_AGE_FIELD = MAX_AGE_SECONDS + 1      # seconds; an older category is expired, whatever its exact age
 
 
-def _entry(category, accepted, fingerprint):
-    return category + "=" + ("1" if accepted else "0") + ("~" + fingerprint if fingerprint else "")
+def _age(consent, category):
+    """Whole seconds between the category's decision and the latest one, rounded up and capped."""
+    ms = consent.decided_at - consent.decided_time(category)
+    return min((ms + 999) // 1000, MAX_AGE_FIELD)
+
+
+def _entry(category, accepted, fingerprint, age=0):
+    text = category + "=" + ("1" if accepted else "0") + ("~" + fingerprint if fingerprint else "")
+    if age:
+        text += ("" if fingerprint else "~") + "~" + base36(age)
+    return text
 
 
 def _entry_order(consent):
@@ -40,27 +59,38 @@ def _entry_order(consent):
 def encode_consent(consent):
     """The cookie value for a Consent."""
     ids = _entry_order(consent)
-    entries = [_entry(c, c in consent.accepted, consent.fingerprints.get(c)) for c in ids]
+    aged = consent.version >= 3
+    entries = [_entry(c, c in consent.accepted, consent.fingerprints.get(c), _age(consent, c) if aged else 0)
+               for c in ids]
     return "%d.%d.%d.%s.%s" % (consent.version, consent.revision, consent.decided_at, consent.consent_id,
                                ":".join(entries))
 
 
-def _decode_entries(field):
-    """'a=1~fp:b=0~fp' -> (accepted ids, {id: fingerprint}), or None when any entry is malformed."""
-    accepted, fingerprints, seen = [], {}, []
+def _decode_entries(field, aged):
+    """'a=1~fp~age:b=0~fp' -> (accepted ids, {id: fingerprint}, {id: age in s}), or None when any entry is
+    malformed. Ages exist in format 3 only."""
+    accepted, fingerprints, ages, seen = [], {}, {}, []
     for entry in field.split(":") if field else []:
         category, sep, rest = entry.partition("=")
-        flag, tilde, fingerprint = rest.partition("~")
+        parts = rest.split("~")
+        flag, fingerprint, age = parts[0], parts[1] if len(parts) > 1 else "", parts[2] if len(parts) > 2 else ""
         if not sep or not is_identifier(category) or category in seen or flag not in ("0", "1"):
             return None
-        if tilde and (len(fingerprint) != FINGERPRINT_WIDTH or not all(c in ID_ALPHABET for c in fingerprint)):
+        if len(parts) > (3 if aged else 2) or (len(parts) == 3 and not age):
             return None
+        if (len(parts) == 2 or fingerprint) and (len(fingerprint) != FINGERPRINT_WIDTH or
+                                                 not all(c in ID_ALPHABET for c in fingerprint)):
+            return None
+        if age:
+            if len(age) > 6 or not all(c in ID_ALPHABET for c in age) or age[0] == "0":
+                return None
+            ages[category] = int(age, 36)
         seen.append(category)
         if flag == "1":
             accepted.append(category)
-        if tilde:
+        if fingerprint:
             fingerprints[category] = fingerprint
-    return accepted, fingerprints
+    return accepted, fingerprints, ages
 
 
 def _number(text):
@@ -80,14 +110,19 @@ def decode_consent(value):
     if len(value) > 1 and value[0] == value[-1] == '"':
         value = value[1:-1]               # RFC 6265 allows a quoted value
     fields = value.split(".")
-    if len(fields) != 5 or fields[0] != str(FORMAT_VERSION):
+    if len(fields) != 5 or fields[0] not in [str(v) for v in READ_VERSIONS]:
         return None
+    version = int(fields[0])
     revision, decided_at, consent_id = _number(fields[1]), _number(fields[2]), fields[3]
-    entries = _decode_entries(fields[4])
+    entries = _decode_entries(fields[4], version >= 3)
     if revision is None or revision < 1 or decided_at is None or not is_consent_id(consent_id) or entries is None:
         return None
-    return Consent(version=FORMAT_VERSION, revision=revision, decided_at=decided_at,
-                   consent_id=consent_id, accepted=entries[0], fingerprints=entries[1])
+    accepted, fingerprints, ages = entries
+    if any(a > MAX_AGE_FIELD for a in ages.values()):
+        return None
+    return Consent(version=version, revision=revision, decided_at=decided_at, consent_id=consent_id,
+                   accepted=accepted, fingerprints=fingerprints,
+                   decided={c: decided_at - a * 1000 for c, a in ages.items()})
 
 
 def new_consent_id(random_bytes):

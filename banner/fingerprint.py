@@ -1,8 +1,9 @@
 """Short fingerprints of each category's content, stored with the choice so the banner asks again
 only about what really changed.
 
-A category's fingerprint covers the names, clean-up patterns, providers and purposes of its cookies:
-a new cookie, a new provider or a new purpose changes it; a lifetime or a description edit does not.
+A category's fingerprint covers everything the visitor is shown about it when deciding: its title and
+description, its declared providers (name, policy link, hosts) and each of its cookies (name, clean-up
+pattern, storage, provider, lifetime, purpose). Any edit of these asks again about that category only.
 Texts are taken in one reference language (French when present, as the portals' legal language, then
 English, else the first code in sorted order), so adding a translation does not ask everyone again.
 
@@ -22,14 +23,42 @@ def _reference(text):
     return text[keys[0]] if keys else ""
 
 
-def category_fingerprint(manifest, category_id):
+def category_text(manifest, category_id):
+    """What is hashed: the category's own texts first, then its providers and cookies in sorted order
+    (their order in the manifest is not something the visitor decides on)."""
+    category = manifest.category(category_id)
+    head = "\x1f".join(["category", _reference(category.title), _reference(category.description)])
     entries = []
+    for provider in category.providers:
+        entries.append("\x1f".join(["provider", provider.name, provider.policy_url or "",
+                                    " ".join(sorted(provider.hosts))]))
     for cookie in manifest.cookies_of(category_id):
         entries.append("\x1f".join([cookie.storage, cookie.name, cookie.match or "", _reference(cookie.provider),
-                                    _reference(cookie.purpose)]))
-    return base36(code_points("\x1e".join(sorted(entries))), WIDTH)
+                                    _reference(cookie.lifetime), _reference(cookie.purpose)]))
+    return "\x1e".join([head] + sorted(entries))
+
+
+def category_fingerprint(manifest, category_id):
+    return base36(code_points(category_text(manifest, category_id)), WIDTH)
 
 
 def fingerprints(manifest):
     """{category id: fingerprint} for every optional category."""
     return {cid: category_fingerprint(manifest, cid) for cid in manifest.optional_ids}
+
+
+def _all_languages(text):
+    return "\x1f".join(k + "\x1d" + text[k] for k in sorted(text))
+
+
+def layer_key(manifest):
+    """What a first layer rendered ahead of time from this manifest was about: its revision, every
+    category (id, required or not, its title in every language, as the layer lists them) and each
+    optional category's fingerprint (what "Tout accepter" would record as shown). A click made on a
+    layer painted for another key must never decide anything (App.replay)."""
+    parts = [str(manifest.revision)]
+    prints = fingerprints(manifest)
+    for category in manifest.categories:
+        parts.append("\x1e".join([category.id, "1" if category.required else "0", _all_languages(category.title),
+                                  prints.get(category.id, "")]))
+    return base36(code_points("\x1c".join(parts)), WIDTH)

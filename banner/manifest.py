@@ -9,7 +9,9 @@ accepts only a `Manifest`, so it never re-checks anything: parse once at the edg
 Rules (mirrored by manifest.schema.json; tests keep the two in step):
 - top level: `revision` (integer from 1 to MAX_REVISION), `categories` (1 to MAX_CATEGORIES), `cookies` (list);
   `$schema` (a string) allowed.
-- category: `id` (see text.is_identifier, unique), `title`, `description`, optional `required` (bool).
+- category: `id` (see text.is_identifier, unique), `title`, `description`, optional `required` (bool),
+  optional `providers`: the third parties whose content the category covers, each `{name, policyUrl?,
+  hosts?}` (name unique in the category; hosts are the domains their scripts and iframes come from).
   Exactly one category is required: the strictly necessary one, shown on and locked.
 - cookie: `name`, `provider`, `category` (a known id), `lifetime`, `purpose`; optional `match` (a regular
   expression naming the cookies to clear on refusal), `multilingualOnly` (bool), `storage` ("cookie",
@@ -23,10 +25,11 @@ the page passes one built on JavaScript's RegExp, the CLI one built on Python's 
 """
 
 from .errors import ManifestError
-from .text import is_identifier, is_cookie_name, is_language_code
+from .text import is_identifier, is_cookie_name, is_language_code, is_safe_url, is_host_name, host_of
 
 TOP_KEYS = ("$schema", "revision", "categories", "cookies")
-CATEGORY_KEYS = ("id", "title", "description", "required")
+CATEGORY_KEYS = ("id", "title", "description", "required", "providers")
+PROVIDER_KEYS = ("name", "policyUrl", "hosts")
 COOKIE_KEYS = ("name", "provider", "category", "lifetime", "purpose", "match", "multilingualOnly", "storage",
                "paths")
 STORAGES = ("cookie", "local", "session")
@@ -35,14 +38,28 @@ MAX_REVISION = 999999999999999      # 15 digits: the most the consent cookie car
 MAX_CATEGORIES = 64                 # keeps an "accept all" cookie value far below the 4096-byte cookie limit
 
 
-class Category:
-    __slots__ = ("id", "title", "description", "required")
+class Provider:
+    """A third party named to the visitor: content from it runs only for the category declaring it."""
+    __slots__ = ("name", "policy_url", "hosts")
 
-    def __init__(self, *, id, title, description, required):
+    def __init__(self, *, name, policy_url=None, hosts=()):
+        self.name = name              # str, as data-provider names it
+        self.policy_url = policy_url  # str or None
+        self.hosts = list(hosts)      # lower-case host names; a subdomain of one belongs to it too
+
+    def __repr__(self):
+        return "Provider(%r)" % self.name
+
+
+class Category:
+    __slots__ = ("id", "title", "description", "required", "providers")
+
+    def __init__(self, *, id, title, description, required, providers=()):
         self.id = id
         self.title = title            # dict: language -> text
         self.description = description
         self.required = required
+        self.providers = list(providers)   # list of Provider, in manifest order
 
     def __repr__(self):
         return "Category(%r, required=%r)" % (self.id, self.required)
@@ -86,6 +103,21 @@ class Manifest:
     @property
     def optional_ids(self):
         return [c.id for c in self.categories if not c.required]
+
+    def undeclared(self, category_id, named, url, page_host):
+        """Why blocked content of a category may not run, or None when it may: a `data-provider` must be a
+        provider the category declares, and a URL on another host than the page's must be on a host one of
+        them declares (or a subdomain of it). The portal's own content (inline, same host) names no third
+        party; anything else would load a provider the visitor was never told about."""
+        category = self.category(category_id)
+        providers = category.providers if category is not None else []
+        if named and not any(p.name == named for p in providers):
+            return "provider %r is not declared for category %r" % (named, category_id)
+        host = host_of(url)
+        if host and host != (page_host or "").lower() and not any(
+                host == known or host.endswith("." + known) for p in providers for known in p.hosts):
+            return "host %r is not declared by a provider of category %r" % (host, category_id)
+        return None
 
     def cookies_of(self, category_id, multilingual=True):
         """The cookie table of one category; `multilingual=False` leaves out cookies that only exist on
@@ -154,6 +186,37 @@ class _Checker:
         return value
 
 
+def _provider(check, path, data, names):
+    if not check.keys(path, data, PROVIDER_KEYS, ("name",)):
+        return None
+    name, policy, hosts = data.get("name"), data.get("policyUrl"), data.get("hosts", [])
+    if not isinstance(name, str) or not name.strip():
+        check.fail(path + ".name", "must be a non-empty string")
+    elif name in names:
+        check.fail(path + ".name", "duplicate provider %r" % name)
+    names.append(name)
+    if "policyUrl" in data and not is_safe_url(policy):
+        check.fail(path + ".policyUrl", "must be an http(s) or relative URL")
+        policy = None
+    if not isinstance(hosts, list) or not all(is_host_name(x) for x in hosts):
+        check.fail(path + ".hosts", "must be a list of host names (example.org)")
+        hosts = []
+    return Provider(name=name, policy_url=policy, hosts=[x.lower() for x in hosts])
+
+
+def _providers(check, path, data):
+    raw = data.get("providers", [])
+    if not isinstance(raw, list):
+        check.fail(path + ".providers", "must be a list")
+        return []
+    names, found = [], []
+    for i, item in enumerate(raw):
+        provider = _provider(check, "%s.providers[%d]" % (path, i), item, names)
+        if provider is not None:
+            found.append(provider)
+    return found
+
+
 def _category(check, path, data, seen):
     if not check.keys(path, data, CATEGORY_KEYS, ("id", "title", "description")):
         return None
@@ -165,7 +228,7 @@ def _category(check, path, data, seen):
     seen.append(cid)
     return Category(id=cid, title=check.text(path, data, "title"),
                     description=check.text(path, data, "description"),
-                    required=check.flag(path, data, "required"))
+                    required=check.flag(path, data, "required"), providers=_providers(check, path, data))
 
 
 def _cookie(check, path, data, category_ids, seen, regex_ok):

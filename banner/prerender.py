@@ -11,6 +11,7 @@ config matches (`key`); any other page simply waits for Python.
 
 from banner.__main__ import regex_ok
 from banner.config import parse_config
+from banner.fingerprint import layer_key
 from banner.loader_facts import config_key
 from banner.manifest import parse_manifest
 from banner.i18n import strings, interface_language, direction
@@ -47,7 +48,9 @@ class FakeDocument:
 
 
 def prerender(config_data, manifest_data):
-    """{"key", "trees": {language: tree}}, or None when the portal has nothing optional to ask about."""
+    """{"key", "content", "trees": {language: tree}}, or None when the portal has nothing optional to ask
+    about. `content` (fingerprint.layer_key) names the manifest content the trees show and decide: the
+    page replays early clicks only when its live manifest has the same."""
     config, _ = parse_config(config_data)
     manifest = parse_manifest(manifest_data, config.languages, regex_ok)
     if not manifest.optional_ids:
@@ -58,4 +61,4 @@ def prerender(config_data, manifest_data):
         lang = interface_language(language)
         tree = notice.build(FakeDocument(), strings(language), manifest, page_config, lang, direction(language))
         trees[language] = tree.tree()
-    return {"key": config_key(config_data), "trees": trees}
+    return {"key": config_key(config_data), "content": layer_key(manifest), "trees": trees}

@@ -38,7 +38,7 @@ class Session:
         for consent in standing:
             if self.consent is None or consent.decided_at > self.consent.decided_at:
                 self.consent = consent
-        self.changed = changed_categories(self.consent, self.manifest) if self.consent else []
+        self.changed = changed_categories(self.consent, self.manifest, now) if self.consent else []
 
     @property
     def decided(self):
@@ -63,6 +63,12 @@ class Session:
 
     def is_accepted(self, category_id):
         return category_id in self.accepted
+
+    @property
+    def first_layer_scope(self):
+        """What the first layer's accept and refuse buttons act on: in the "something changed" state the
+        changed (or expired) categories only, as its wording says; otherwise every category."""
+        return list(self.changed) if self.consent is not None and self.changed else None
 
     def choices_with(self, category_id):
         """"Toujours autoriser" on an embed: the custom choice that keeps what is accepted and adds this
@@ -90,10 +96,12 @@ class Session:
             return "apply"
         return "ask" if self.needs_banner else None
 
-    def decide(self, action, now, consent_id, choices=()):
-        """Apply a user action; return the document.cookie string that records it."""
-        self.consent = decide(self.manifest, action, now, consent_id, choices)
-        self.changed = []
+    def decide(self, action, now, consent_id, choices=(), scope=None):
+        """Apply a user action; return the document.cookie string that records it. `scope` names the
+        optional categories the action is about (None: all of them); the others keep their standing
+        answer and its age."""
+        self.consent = decide(self.manifest, action, now, consent_id, choices, self.consent, scope)
+        self.changed = changed_categories(self.consent, self.manifest, now)
         return consent_cookie_string(self.consent, self.secure, self.config.cookie_domain)
 
     def forget(self, hostname):

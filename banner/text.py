@@ -31,6 +31,31 @@ def is_language_code(value):
     return all(0 < len(p) <= 8 and all(c in LOWER + DIGITS for c in p) for p in parts[1:])
 
 
+def is_host_name(value):
+    """A DNS host name as a provider's `hosts` lists it: dot-separated labels of letters, digits and '-'."""
+    if not isinstance(value, str) or not 0 < len(value) <= 253:
+        return False
+    labels = value.lower().split(".")
+    return all(0 < len(x) <= 63 and x[0] != "-" and x[-1] != "-" and all(c in LOWER + DIGITS + "-" for c in x)
+               for x in labels)
+
+
+def host_of(url):
+    """The lower-case host of an absolute or protocol-relative http(s) URL, or "" for a relative one."""
+    if not isinstance(url, str):
+        return ""
+    url = url.strip()
+    if url_scheme(url) not in ("http", "https") and not url.startswith("//"):
+        return ""
+    rest = url.split("//", 1)[1] if "//" in url else ""
+    for stop in "/?#":
+        rest = rest.split(stop, 1)[0]
+    rest = rest.rsplit("@", 1)[-1]
+    if rest.startswith("["):
+        return rest.split("]", 1)[0] + "]"
+    return rest.split(":", 1)[0].lower()
+
+
 def is_cookie_name(value):
     if not isinstance(value, str) or not value or len(value) > 256:
         return False

@@ -54,7 +54,7 @@ PAGES = {
         "fr": ("Fréquentation des parkings", "<h1>Fréquentation des parkings</h1><p>Nombre de places libres par "
                "parking, mis à jour toutes les 5 minutes.</p><h2>Tableau de bord intégré</h2><p class='embed-off'>"
                "Ce contenu intégré n'est chargé qu'avec votre accord pour la mesure d'audience.</p>"
-               "<iframe title='Tableau de fréquentation' data-consent='analytics' data-provider='Tableaux de bord Démo' data-src='/embed.html' width='640' height='200'></iframe>"),
+               "<iframe title='Tableau de fréquentation' data-consent='analytics' data-provider='Demo Dashboards' data-src='/embed.html' width='640' height='200'></iframe>"),
         "en": ("Car park occupancy", "<h1>Car park occupancy</h1><p>Free spaces per car park, updated every 5 "
                "minutes.</p><h2>Embedded dashboard</h2><p class='embed-off'>This embedded content loads only "
                "with your consent to audience measurement.</p><iframe title='Occupancy dashboard' "

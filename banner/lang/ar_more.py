@@ -29,4 +29,8 @@ STRINGS = {
     'help_Safari': 'https://support.apple.com/ar-sa/guide/safari/sfri11471/mac',
     'help_Chrome': 'https://support.google.com/chrome/answer/95647?hl=ar',
     'help_Firefox': 'https://support.mozilla.org/ar/kb/enhanced-tracking-protection-firefox-desktop',
+    'providers_heading': 'مقدّمو الخدمات',
+    'no_providers': 'لا يوجد مقدّم خدمة خارجي.',
+    'policy_of': 'سياسة الخصوصية لدى {provider}',
+    'placeholder_providers': 'مقدّمو الخدمات في فئة «{category}»: {providers}.',
 }

@@ -3,7 +3,7 @@
 STRINGS = {
     'banner_title': 'Dieses Portal verwendet Cookies',
     'banner_text': 'Einige Cookies sind für den Betrieb des Portals notwendig. Mit Ihrer Zustimmung verwenden wir Cookies außerdem für: {purposes}. Sie können Ihre Wahl jederzeit über den Link „Cookie-Einstellungen“ unten auf der Seite ändern.',
-    'changed_text': 'Seit Ihrer letzten Wahl haben sich diese Kategorien geändert: {categories}. Ihre übrigen Einstellungen bleiben erhalten.',
+    'changed_text': 'Seit Ihrer letzten Wahl haben sich diese Kategorien geändert oder Ihre Wahl ist abgelaufen: {categories}. Die Schaltflächen unten gelten nur für diese Kategorien; Ihre übrigen Einstellungen bleiben erhalten.',
     'policy_link': 'Cookie-Richtlinie',
     'accept_all': 'Alle akzeptieren',
     'reject_all': 'Alle ablehnen',
@@ -14,4 +14,8 @@ STRINGS = {
     'close': 'Schließen',
     'unavailable_title': 'Cookie-Einstellungen nicht verfügbar',
     'unavailable_text': 'Die Cookie-Einstellungen konnten nicht gestartet werden ({reason}). Auf dieser Seite werden keine optionalen Cookies verwendet.',
+    'accept_changed': 'Diese Kategorien akzeptieren',
+    'reject_changed': 'Diese Kategorien ablehnen',
+    'refuse_effect': 'Eine Ablehnung ändert nur die optionalen Dienste.',
+    'providers_link': 'Anbieterliste',
 }

@@ -29,4 +29,8 @@ STRINGS = {
     'help_Safari': 'https://support.apple.com/de-de/guide/safari/sfri11471/mac',
     'help_Chrome': 'https://support.google.com/chrome/answer/95647?hl=de',
     'help_Firefox': 'https://support.mozilla.org/de/kb/verbesserter-schutz-aktivitatenverfolgung-desktop',
+    'providers_heading': 'Anbieter',
+    'no_providers': 'Kein Drittanbieter.',
+    'policy_of': 'Datenschutzerklärung von {provider}',
+    'placeholder_providers': 'Anbieter der Kategorie „{category}“: {providers}.',
 }

@@ -3,7 +3,7 @@
 STRINGS = {
     'banner_title': 'This portal uses cookies',
     'banner_text': 'Some cookies are needed for the portal to work. With your consent, we also use cookies for: {purposes}. You can change your mind at any time with the “Cookie settings” link at the bottom of the page.',
-    'changed_text': 'These categories have changed since your last choice: {categories}. Your other choices are kept.',
+    'changed_text': 'Since your last choice, these categories have changed or your choice has expired: {categories}. The buttons below apply to these categories only; your other choices are kept.',
     'policy_link': 'Cookie policy',
     'accept_all': 'Accept all',
     'reject_all': 'Reject all',
@@ -14,4 +14,8 @@ STRINGS = {
     'close': 'Close',
     'unavailable_title': 'Cookie settings unavailable',
     'unavailable_text': 'The cookie preferences centre could not start ({reason}). No optional cookie is used on this page.',
+    'accept_changed': 'Accept these categories',
+    'reject_changed': 'Refuse these categories',
+    'refuse_effect': 'Refusing changes nothing but the optional services.',
+    'providers_link': 'List of providers',
 }

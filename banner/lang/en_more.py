@@ -29,4 +29,8 @@ STRINGS = {
     'help_Safari': 'https://support.apple.com/en-us/guide/safari/sfri11471/mac',
     'help_Chrome': 'https://support.google.com/chrome/answer/95647?hl=en',
     'help_Firefox': 'https://support.mozilla.org/en-US/kb/enhanced-tracking-protection-firefox-desktop',
+    'providers_heading': 'Providers',
+    'no_providers': 'No third-party provider.',
+    'policy_of': '{provider} privacy policy',
+    'placeholder_providers': 'Providers of the “{category}” category: {providers}.',
 }

@@ -3,7 +3,7 @@
 STRINGS = {
     'banner_title': 'Este portal utiliza cookies',
     'banner_text': 'Algunas cookies son necesarias para el funcionamiento del portal. Con su consentimiento, también usamos cookies para: {purposes}. Puede cambiar de opinión en cualquier momento con el enlace «Configuración de cookies» al pie de la página.',
-    'changed_text': 'Desde su última elección, estas categorías han cambiado: {categories}. Sus demás elecciones se conservan.',
+    'changed_text': 'Desde su última elección, estas categorías han cambiado o su elección ha caducado: {categories}. Los botones de abajo solo se aplican a estas categorías; sus demás elecciones se conservan.',
     'policy_link': 'Política de cookies',
     'accept_all': 'Aceptar todo',
     'reject_all': 'Rechazar todo',
@@ -14,4 +14,8 @@ STRINGS = {
     'close': 'Cerrar',
     'unavailable_title': 'Configuración de cookies no disponible',
     'unavailable_text': 'La configuración de cookies no pudo iniciarse ({reason}). En esta página no se utiliza ninguna cookie opcional.',
+    'accept_changed': 'Aceptar estas categorías',
+    'reject_changed': 'Rechazar estas categorías',
+    'refuse_effect': 'Rechazar solo cambia los servicios opcionales.',
+    'providers_link': 'Lista de proveedores',
 }

@@ -29,4 +29,8 @@ STRINGS = {
     'help_Safari': 'https://support.apple.com/es-es/guide/safari/sfri11471/mac',
     'help_Chrome': 'https://support.google.com/chrome/answer/95647?hl=es',
     'help_Firefox': 'https://support.mozilla.org/es/kb/proteccion-mejorada-contra-rastreo-firefox-escritorio',
+    'providers_heading': 'Proveedores',
+    'no_providers': 'Ningún proveedor externo.',
+    'policy_of': 'política de privacidad de {provider}',
+    'placeholder_providers': 'Proveedores de la categoría «{category}»: {providers}.',
 }

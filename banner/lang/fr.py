@@ -3,7 +3,7 @@
 STRINGS = {
     'banner_title': 'Ce portail utilise des cookies',
     'banner_text': "Certains cookies sont nécessaires au fonctionnement du portail. Avec votre accord, nous en utilisons aussi pour : {purposes}. Vous pouvez changer d'avis à tout moment avec le lien « Gestion des cookies » en bas de page.",
-    'changed_text': 'Depuis votre dernier choix, ces catégories ont changé : {categories}. Vos autres choix sont conservés.',
+    'changed_text': 'Depuis votre dernier choix, ces catégories ont changé ou votre choix a expiré : {categories}. Les boutons ci-dessous ne portent que sur ces catégories ; vos autres choix sont conservés.',
     'policy_link': 'Politique de cookies',
     'accept_all': 'Tout accepter',
     'reject_all': 'Tout refuser',
@@ -14,4 +14,8 @@ STRINGS = {
     'close': 'Fermer',
     'unavailable_title': 'Gestion des cookies indisponible',
     'unavailable_text': "Le centre de gestion des cookies n'a pas pu démarrer ({reason}). Aucun cookie optionnel n'est utilisé sur cette page.",
+    'accept_changed': 'Accepter ces catégories',
+    'reject_changed': 'Refuser ces catégories',
+    'refuse_effect': "Refuser ne change rien d'autre que les services optionnels.",
+    'providers_link': 'Liste des prestataires',
 }

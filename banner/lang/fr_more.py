@@ -29,4 +29,8 @@ STRINGS = {
     'help_Safari': 'https://support.apple.com/fr-fr/guide/safari/sfri11471/mac',
     'help_Chrome': 'https://support.google.com/chrome/answer/95647?hl=fr',
     'help_Firefox': 'https://support.mozilla.org/fr/kb/protection-renforcee-contre-pistage-firefox-ordinateur',
+    'providers_heading': 'Prestataires',
+    'no_providers': 'Aucun prestataire tiers.',
+    'policy_of': 'politique de confidentialité de {provider}',
+    'placeholder_providers': 'Prestataires de la catégorie « {category} » : {providers}.',
 }

@@ -3,7 +3,7 @@
 STRINGS = {
     'banner_title': 'Questo portale utilizza i cookie',
     'banner_text': 'Alcuni cookie sono necessari al funzionamento del portale. Con il suo consenso, utilizziamo i cookie anche per: {purposes}. Può cambiare idea in qualsiasi momento con il link «Impostazioni cookie» in fondo alla pagina.',
-    'changed_text': 'Dalla sua ultima scelta queste categorie sono cambiate: {categories}. Le altre scelte restano valide.',
+    'changed_text': 'Dalla sua ultima scelta queste categorie sono cambiate o la sua scelta è scaduta: {categories}. I pulsanti qui sotto valgono solo per queste categorie; le altre scelte restano valide.',
     'policy_link': 'Informativa sui cookie',
     'accept_all': 'Accetta tutto',
     'reject_all': 'Rifiuta tutto',
@@ -14,4 +14,8 @@ STRINGS = {
     'close': 'Chiudi',
     'unavailable_title': 'Impostazioni cookie non disponibili',
     'unavailable_text': 'Le impostazioni dei cookie non si sono avviate ({reason}). In questa pagina non viene usato alcun cookie facoltativo.',
+    'accept_changed': 'Accetta queste categorie',
+    'reject_changed': 'Rifiuta queste categorie',
+    'refuse_effect': 'Rifiutare cambia solo i servizi facoltativi.',
+    'providers_link': 'Elenco dei fornitori',
 }

@@ -29,4 +29,8 @@ STRINGS = {
     'help_Safari': 'https://support.apple.com/it-it/guide/safari/sfri11471/mac',
     'help_Chrome': 'https://support.google.com/chrome/answer/95647?hl=it',
     'help_Firefox': 'https://support.mozilla.org/it/kb/protezione-antitracciamento-avanzata-firefox-desktop',
+    'providers_heading': 'Fornitori',
+    'no_providers': 'Nessun fornitore terzo.',
+    'policy_of': 'informativa sulla privacy di {provider}',
+    'placeholder_providers': 'Fornitori della categoria «{category}»: {providers}.',
 }

@@ -3,7 +3,7 @@
 STRINGS = {
     'banner_title': 'Dit portaal gebruikt cookies',
     'banner_text': 'Sommige cookies zijn nodig om het portaal te laten werken. Met uw toestemming gebruiken we ook cookies voor: {purposes}. U kunt uw keuze altijd wijzigen via de link ‘Cookie-instellingen’ onderaan de pagina.',
-    'changed_text': 'Sinds uw laatste keuze zijn deze categorieën gewijzigd: {categories}. Uw andere keuzes blijven behouden.',
+    'changed_text': 'Sinds uw laatste keuze zijn deze categorieën gewijzigd of is uw keuze verlopen: {categories}. De knoppen hieronder gelden alleen voor deze categorieën; uw andere keuzes blijven behouden.',
     'policy_link': 'Cookiebeleid',
     'accept_all': 'Alles accepteren',
     'reject_all': 'Alles weigeren',
@@ -14,4 +14,8 @@ STRINGS = {
     'close': 'Sluiten',
     'unavailable_title': 'Cookie-instellingen niet beschikbaar',
     'unavailable_text': 'De cookie-instellingen konden niet starten ({reason}). Op deze pagina worden geen optionele cookies gebruikt.',
+    'accept_changed': 'Deze categorieën accepteren',
+    'reject_changed': 'Deze categorieën weigeren',
+    'refuse_effect': 'Weigeren verandert alleen de optionele diensten.',
+    'providers_link': 'Lijst van aanbieders',
 }

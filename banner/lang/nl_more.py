@@ -29,4 +29,8 @@ STRINGS = {
     'help_Safari': 'https://support.apple.com/nl-nl/guide/safari/sfri11471/mac',
     'help_Chrome': 'https://support.google.com/chrome/answer/95647?hl=nl',
     'help_Firefox': 'https://support.mozilla.org/nl/kb/verbeterde-bescherming-tegen-volgen-firefox-desktop',
+    'providers_heading': 'Aanbieders',
+    'no_providers': 'Geen externe aanbieder.',
+    'policy_of': 'privacybeleid van {provider}',
+    'placeholder_providers': 'Aanbieders van de categorie ‘{category}’: {providers}.',
 }

@@ -9,6 +9,7 @@ the latest on click.
 """
 
 from banner.session import Session
+from banner.fingerprint import layer_key
 from banner.cookies import new_consent_id
 from banner.i18n import strings, interface_language, language_cookie, direction
 from banner.ui.dom import (h, closest, EMBED_SELECTOR, POLICY_SELECTOR, OPEN_SELECTOR, ACTION_ATTR, LANGUAGE_ATTR,
@@ -42,7 +43,8 @@ class App:
         self.live = None
         self.reopen_button = None
         self.ran = []            # categories whose scripts already ran in this page view
-        self.scripts = Scripts(self.doc, page.error, page.nonce)
+        self.scripts = Scripts(self.doc, page.error, page.nonce,
+                               lambda c, n, u: manifest.undeclared(c, n, u, page.hostname))
         self.watch = Watch(self)  # content added after start-up, and consentBanner.apply()
 
     def complete_strings(self):
@@ -102,20 +104,26 @@ class App:
         self.page.dispatch(self.session.accepted)
         if self.session.decided and self.google is not None:
             self.google.update(self.session.accepted)
-        self.replay(self.page.early_actions())
+        self.replay(self.page.early_actions(), self.page.painted_for())
 
-    def replay(self, actions):
+    def replay(self, actions, painted_for):
         """Clicks made on the ahead-of-time banner while Python was starting, in order, until one of
-        them ends the banner."""
+        them ends the banner. A banner painted from other manifest content than the live one (the portal
+        edited its manifest and did not rebuild) showed the visitor something else: its clicks decide
+        nothing, and the live banner, now in its place, asks."""
+        if actions and painted_for != layer_key(self.manifest):
+            self.page.warn("a click on the banner painted ahead of time was ignored: it was built from "
+                            "another manifest content than the live one (rebuild to paint the live one)")
+            return
         for action in actions:
             if not self.first_layer.shown:
                 return
             if action.startswith(LANGUAGE_ACTION):
                 return self.choose_language(action[len(LANGUAGE_ACTION):])
-            if action == "customise":
-                return self.show_preferences(self.first_layer.button("customise"))
+            if action in ("customise", "providers"):
+                return self.show_preferences(self.first_layer.button(action))
             if action in ("accept_all", "reject_all"):
-                self.decide(action, source="first_layer")
+                self.decide(action, scope=self.session.first_layer_scope, source="first_layer")
 
     def on_intent(self, event):
         if not self.extra.ready and closest(event.target, INTENT_SELECTOR) is not None:
@@ -140,7 +148,7 @@ class App:
     def new_embeds(self):
         from banner.ui.embeds import Embeds
         return Embeds(self.doc, self.strings, self.manifest, self.config.language, self.lang, self.direction,
-                      self.page.error, self.guard, self.accept_category, self.log_once)
+                      self.page.error, self.guard, self.accept_category, self.log_once, self.page.hostname)
 
     def run_scripts(self, roots):
         self.ran += self.scripts.run(roots, self.session.accepted)
@@ -182,19 +190,22 @@ class App:
         if language is not None:
             return self.choose_language(language)
         action = target.getAttribute(ACTION_ATTR)
-        if action == "customise":
+        if action in ("customise", "providers"):
             self.show_preferences(target)
         elif action == "close":
             self.close_preferences()
         elif action == "save":
-            self.decide("custom", self.dialog.chosen(), "centre")
+            self.decide("custom", self.dialog.chosen(), source="centre")
+        elif self.first_layer.shown and self.first_layer.node.contains(target):
+            # In the "something changed" state the first layer's buttons say they act on those categories.
+            self.decide(action, scope=self.session.first_layer_scope, source="first_layer")
         else:
             self.decide(action, source="centre" if closest(target, "#cb-prefs") is not None else "first_layer")
 
-    def decide(self, action, choices=(), source="first_layer"):
+    def decide(self, action, choices=(), scope=None, source="first_layer"):
         before, previous = self.session.accepted, self.session.consent
         consent_id = new_consent_id(self.page.random_bytes(16))
-        self.page.write_cookie(self.session.decide(action, self.page.now(), consent_id, choices))
+        self.page.write_cookie(self.session.decide(action, self.page.now(), consent_id, choices, scope))
         if self.config.consent_log:
             self.extra.run(lambda: self.log(previous, action, source))
         self.after_change(before)
@@ -220,12 +231,14 @@ class App:
         """"Toujours autoriser" on an embed: the current choice plus this category."""
         choices = self.session.choices_with(category_id)
         if choices is not None:
-            self.decide("custom", choices, "embed")
+            self.decide("custom", choices, scope=[category_id], source="embed")   # the others keep their answer and its age
 
     def after_change(self, before):
         accepted = self.session.accepted
         self.close_preferences()
         self.first_layer.hide()
+        if self.session.needs_banner:
+            self.show()             # a decision about some categories leaves others still to ask about
         self.apply(decided=True)
         self.page.dispatch(accepted)
         if self.google is not None:

@@ -20,7 +20,8 @@ def _provider(frame):
 
 
 class Embeds:
-    def __init__(self, doc, strings, manifest, language, lang, direction, report, guard, accept_category, allowed_once):
+    def __init__(self, doc, strings, manifest, language, lang, direction, report, guard, accept_category, allowed_once,
+                 page_host=""):
         self.doc = doc
         self.strings = strings              # the interface strings, complete (extra bundle)
         self.manifest = manifest
@@ -32,6 +33,10 @@ class Embeds:
         self.accept_category = accept_category  # "Toujours autoriser": App.accept_category
         self.allowed_once = allowed_once        # "Autoriser une fois", for the consent log: App.log_once
         self.count = 0                      # placeholder ids, unique across shadow roots
+        self.page_host = page_host          # content from the page's own host names no third party
+
+    def undeclared(self, category, named, url):
+        return self.manifest.undeclared(category, named, url, self.page_host)
 
     def refresh(self, accepted, roots):
         for root in roots:
@@ -49,6 +54,14 @@ class Embeds:
         src = frame.getAttribute("data-src")
         if not is_safe_url(src):
             self.report("refused data-src %r on a blocked iframe: only http(s) or relative URLs load" % src)
+            return
+        problem = self.undeclared(frame.getAttribute("data-consent"), frame.getAttribute("data-provider"), src)
+        if problem is not None:
+            if not frame.hasAttribute("data-consent-refused"):
+                self.report("blocked iframe stays blocked: " + problem)
+            frame.setAttribute("data-consent-refused", "")
+            if self._placeholder_of(frame) is None:
+                self.block(frame)
             return
         placeholder = self._placeholder_of(frame)
         if placeholder is not None:
@@ -96,6 +109,7 @@ class Embeds:
         node = h(self.doc, "div", {"class": "cb-embed", "data-cb-placeholder": fid, "role": "group",
                                    "aria-label": label, "lang": self.lang, "dir": self.direction}, [
             h(self.doc, "p", {"class": "cb-embed__text"}, [text]),
+            h(self.doc, "p", {"class": "cb-embed__providers"}, [self._providers_text(category, cat_title)]),
             h(self.doc, "div", {"class": "cb-embed__actions"}, [
                 h(self.doc, "button", {"type": "button", "class": "cb-btn", "data-cb-embed": "once"},
                   [strings["allow_once"]]),
@@ -110,6 +124,12 @@ class Embeds:
             node.style.minHeight = height.replace("px", "") + "px"
         node.addEventListener("click", self.guard(lambda ev: self.on_click(ev, frame)))
         return node
+
+    def _providers_text(self, category, cat_title):
+        """"Toujours autoriser" accepts the whole category: name every provider it covers first."""
+        names = [p.name for p in category.providers] if category is not None else []
+        listed = ", ".join(names) if names else self.strings["no_providers"]
+        return self.strings["placeholder_providers"].replace("{category}", cat_title).replace("{providers}", listed)
 
     def on_click(self, event, frame):
         button = closest(event.target, "[data-cb-embed]")

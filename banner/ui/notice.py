@@ -1,6 +1,9 @@
 """The first layer: a labelled region with the three equal buttons, the policy link, and the
 "Continuer sans accepter" control, which records a refusal (silence is refusal, CNIL). When the banner
-is back because categories changed since the visitor's choice, it says which."""
+is back because categories changed (or their answer expired) since the visitor's choice, it says which,
+and its accept and refuse buttons then act on those categories only (Session.decide), and say so. It
+says what refusing changes (nothing but the optional services) and links to the providers' list in the
+preferences centre ("providers" opens the centre)."""
 
 from banner.i18n import localize
 from banner.ui.dom import h, button, language_choice
@@ -16,10 +19,12 @@ def _changed(doc, strings, manifest, config, changed):
 
 def build(doc, strings, manifest, config, lang, direction, changed=()):
     purposes = ", ".join(localize(c.title, config.language) for c in manifest.categories if not c.required)
-    policy = None
+    providers = h(doc, "button", {"type": "button", "class": "cb-link", "data-cb-action": "providers"},
+                  [strings["providers_link"]])
+    links = [providers]
     if config.policy_url:
-        policy = h(doc, "p", {"class": "cb-banner__policy"}, [
-            h(doc, "a", {"href": config.policy_url, "class": "cb-link"}, [strings["policy_link"]])])
+        links = [h(doc, "a", {"href": config.policy_url, "class": "cb-link"}, [strings["policy_link"]]), " ", providers]
+    policy = h(doc, "p", {"class": "cb-banner__policy"}, links)
     return h(doc, "section", {"class": "cb-banner", "id": "cb-banner", "role": "region",
                               "aria-labelledby": "cb-banner-title", "lang": lang, "dir": direction,
                               "data-cb-ui": True}, [
@@ -34,14 +39,15 @@ def build(doc, strings, manifest, config, lang, direction, changed=()):
                       [strings["continue_without"], h(doc, "span", {"aria-hidden": "true", "class": "cb-close__x"},
                                                       ["\u2715"])]),
                 ]),
-                h(doc, "p", {"class": "cb-text"}, [strings["banner_text"].replace("{purposes}", purposes)]),
+                h(doc, "p", {"class": "cb-text"}, [
+                    strings["banner_text"].replace("{purposes}", purposes) + " " + strings["refuse_effect"]]),
                 _changed(doc, strings, manifest, config, changed),
                 policy,
                 language_choice(doc, strings, config, config.language, "cb-banner"),
             ]),
             h(doc, "div", {"class": "cb-actions"}, [
-                button(doc, strings["accept_all"], "accept_all"),
-                button(doc, strings["reject_all"], "reject_all"),
+                button(doc, strings["accept_changed" if changed else "accept_all"], "accept_all"),
+                button(doc, strings["reject_changed" if changed else "reject_all"], "reject_all"),
                 button(doc, strings["customise"], "customise"),
             ]),
         ]),

@@ -161,6 +161,11 @@ class Page:
         actions = getattr(getattr(self.window, "__consentBoot"), "actions", None)
         return [actions[i] for i in range(actions.length)] if actions else []
 
+    def painted_for(self):
+        """The manifest content (fingerprint.layer_key) the loader's ahead-of-time banner was built from,
+        or None when it painted none."""
+        return getattr(getattr(self.window, "__consentBoot"), "paintedFor", None)
+
     def observer(self, selector, callback):
         """A MutationObserver calling `callback(found, removed)` only for added nodes matching `selector`
         or removals (the loader's filter: one Python call per relevant batch, not one per added node)."""

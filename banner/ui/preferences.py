@@ -3,7 +3,7 @@ closes without saving), one switch per category, and each category's cookie tabl
 
 from banner.i18n import localize
 from banner.ui.dom import h, button, language_choice, focus_main
-from banner.ui.tables import cookie_table
+from banner.ui.tables import cookie_table, provider_list
 from banner.ui.browser_help import browser_only
 
 
@@ -31,6 +31,7 @@ def _category(doc, strings, manifest, config, category, checked):
         h(doc, "p", {"class": "cb-cat__desc", "id": "cb-desc-" + category.id},
           [localize(category.description, config.language)]),
         _switch(doc, strings, category, title, checked),
+        provider_list(doc, strings, category),
         cookie_table(doc, strings, manifest, config, category, title),
     ])
 

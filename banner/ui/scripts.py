@@ -3,7 +3,9 @@ accepted they are inert by construction: the browser does not run text/plain scr
 
 One queue per page view, fed at start-up and by every script the portal adds later (watch.py): each
 accepted script gets a live copy inserted right after it, one at a time in the order they were queued
-(an external script is awaited before the next one runs), keeping the page's CSP nonce. The inert
+(an external script is awaited before the next one runs), keeping the page's CSP nonce. A script whose
+`data-provider` or source host its category does not declare (Manifest.undeclared) never runs: the
+visitor was never told about that third party. The inert
 original stays where the portal put it, marked as done, so it never runs twice and a framework that
 owns the node (React, Vue) still finds it where it left it."""
 
@@ -32,9 +34,10 @@ def _live_copy(doc, old, nonce):
 
 
 class Scripts:
-    def __init__(self, doc, report, nonce=""):
+    def __init__(self, doc, report, nonce="", undeclared=None):
         self.doc = doc
         self.report = report
+        self.undeclared = undeclared or (lambda category, named, url: None)   # App: Manifest.undeclared
         self.nonce = nonce
         self.queue = []
         self.busy = False
@@ -48,6 +51,12 @@ class Scripts:
             for script in select_all(root, PENDING_SELECTOR):
                 if script.isConnected and script.getAttribute("data-consent") in accepted:
                     script.setAttribute(DONE, "")
+                    problem = self.undeclared(script.getAttribute("data-consent"),
+                                              script.getAttribute("data-provider"), script.getAttribute("data-src"))
+                    if problem is not None:
+                        self.report("blocked script stays blocked: " + problem)
+                        script.setAttribute("data-consent-refused", "")
+                        continue
                     self.queue.append(script)
                     started.append(script.getAttribute("data-consent"))
         if started and not self.busy:

@@ -25,3 +25,20 @@ def cookie_table(doc, strings, manifest, config, category, title):
         h(doc, "thead", None, [head]),
         h(doc, "tbody", None, rows),
     ])])
+
+
+def provider_list(doc, strings, category):
+    """The third parties of one category, with a link to each one's privacy policy when declared (the
+    list the first layer points to: every provider is named before the choice)."""
+    items = []
+    for provider in category.providers:
+        parts = [provider.name]
+        if provider.policy_url:
+            parts += [" \u2014 ", h(doc, "a", {"href": provider.policy_url, "class": "cb-link"},
+                                    [strings["policy_of"].replace("{provider}", provider.name)])]
+        items.append(h(doc, "li", {"data-cb-provider": provider.name}, parts))
+    heading = h(doc, "p", {"class": "cb-cat__providers-title"}, [strings["providers_heading"]])
+    if not items:
+        return h(doc, "div", {"class": "cb-providers"}, [heading, h(doc, "p", {"class": "cb-empty"},
+                                                                    [strings["no_providers"]])])
+    return h(doc, "div", {"class": "cb-providers"}, [heading, h(doc, "ul", {"class": "cb-providers__list"}, items)])

@@ -23,7 +23,7 @@
   var suffix = version ? "?v=" + version : "";
   var extraLanguages = /*EXTRA_LANGUAGES*/[];                  // filled in by banner/build.py
   var runtime = /*RUNTIME*/"";                                  // the Brython build our bundles are compiled for
-  var prerendered = /*PRERENDERED*/null;                        // banner/prerender.py: {key, trees}
+  var prerendered = /*PRERENDERED*/null;                        // banner/prerender.py: {key, content, trees}
   // Names and defaults shared with Python, written in by banner/loader_facts.py at build time.
   var facts = /*LOADER_FACTS*/{};
   var boot = window.__consentBoot = {
@@ -135,6 +135,7 @@
     if (!tree || !document.body) { return; }
     var banner = mount(tree);
     banner.setAttribute(facts.prerenderedAttr, "");
+    boot.paintedFor = prerendered.content;                      // Python replays clicks only for this content
     banner.addEventListener("click", function (event) {
       var target = event.target.closest("[" + facts.actionAttr + "], [" + facts.languageAttr + "]");
       if (target) {

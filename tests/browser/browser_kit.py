@@ -289,7 +289,8 @@ def single_text_manifest(language="en", **changes):
 
 
 VIDEO_CATEGORY = {"id": "video", "title": {"fr": "Vidéos", "en": "Videos"},
-                  "description": {"fr": "Lecteurs vidéo intégrés.", "en": "Embedded video players."}}
+                  "description": {"fr": "Lecteurs vidéo intégrés.", "en": "Embedded video players."},
+                  "providers": [{"name": "Vidéos Démo", "policyUrl": "/pages/cookies/"}]}
 VIDEO_COOKIE = {"provider": "Vidéos Démo", "name": "demo_video", "category": "video",
                 "lifetime": {"fr": "6 mois", "en": "6 months"},
                 "purpose": {"fr": "Mémorise le volume du lecteur.", "en": "Remembers the player volume."}}

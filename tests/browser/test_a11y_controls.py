@@ -203,10 +203,11 @@ def test_targets_focus_rings_and_non_text_contrast(media, site, scheme):
     where = "the first layer (%s)" % scheme
     browser.open(site.url("/"))
     banner = browser.wait_banner()
-    assert check_sizes(browser, "#cb-banner :is(%s)" % CONTROLS, where) == 7
+    # 2 languages, "Continuer sans accepter", the providers' list, the policy link and the 3 choices
+    assert check_sizes(browser, "#cb-banner :is(%s)" % CONTROLS, where) == 8
     for element in visible_controls(browser, "#cb-banner button"):
         boundary(browser, element, where)
-    assert tab_through(browser, "#cb-banner", where) == 7
+    assert tab_through(browser, "#cb-banner", where) == 8
 
     where = "the centre (%s)" % scheme
     shift_back = tab_until(browser, "el.getAttribute('data-cb-action') === 'customise'", backwards=True)
@@ -221,7 +222,7 @@ def test_targets_focus_rings_and_non_text_contrast(media, site, scheme):
     browser.find("#cb-switch-analytics").send_keys(Keys.SPACE)
     assert check_switch(browser, "#cb-switch-analytics", scheme) == "on"
     browser.js("document.getElementById('cb-prefs-title').focus();")
-    assert tab_through(browser, "#cb-prefs", where) == 11     # close, 2 languages, switch, 4 browser help links, 3 buttons
+    assert tab_through(browser, "#cb-prefs", where) == 12     # close, 2 languages, switch, a provider policy link, 4 browser help links, 3 buttons
     press(browser, Keys.ESCAPE)
     browser.wait_no_dialog()
     assert banner.is_displayed()

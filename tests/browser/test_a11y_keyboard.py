@@ -49,7 +49,7 @@ def test_the_first_layer_comes_first_and_does_not_trap_focus(browser, site):
     press(browser, Keys.TAB)
     assert focus_is_in(browser, "#cb-banner"), "the first Tab of the page is not in the banner: %s" % focused(browser)
     left = tab_until(browser, "!document.getElementById('cb-banner').contains(el)")
-    assert left == 7, "Tab did not leave the non-modal banner after its 7 controls"
+    assert left == 8, "Tab did not leave the non-modal banner after its 8 controls"
     assert focused(browser) == 'a "Aller au contenu"', "after the banner comes the page: %s" % focused(browser)
 
     shift_tab(browser)                                      # and back in, to decide from the keyboard
@@ -75,15 +75,16 @@ def test_the_centre_from_the_keyboard_alone(browser, site):
     assert focus_is_in(browser, IN_DIALOG), "focus did not move into the centre: %s" % focused(browser)
     assert focused(browser).startswith("h2#cb-prefs-title")
 
-    # 11 controls (close, 2 languages, switch, 4 browser help links, 3 buttons): Tab wraps round, twice over
-    forward = cycle(browser, presses=22)
-    assert forward[11:22] == forward[:11] and len(set(forward)) == 11, "Tab does not cycle: %r" % forward
-    assert forward[0] == 'button "Fermer"' and forward[10] == 'button "Enregistrer mes choix"'
-    backward = cycle(browser, backwards=True, presses=22)
-    order = forward[:11]
+    # 12 controls (close, 2 languages, switch, a provider's policy link, 4 browser help links, 3 buttons): Tab
+    # wraps round, twice over
+    forward = cycle(browser, presses=24)
+    assert forward[12:24] == forward[:12] and len(set(forward)) == 12, "Tab does not cycle: %r" % forward
+    assert forward[0] == 'button "Fermer"' and forward[11] == 'button "Enregistrer mes choix"'
+    backward = cycle(browser, backwards=True, presses=24)
+    order = forward[:12]
     assert set(backward) == set(order), "Shift+Tab does not visit the same controls: %r" % backward
     for before, after in zip([forward[-1]] + backward, backward):
-        assert order.index(after) == (order.index(before) - 1) % 11, "Shift+Tab does not cycle back: %r" % backward
+        assert order.index(after) == (order.index(before) - 1) % 12, "Shift+Tab does not cycle back: %r" % backward
 
     # Space toggles, the state text follows; Escape closes without saving, focus back on "Personnaliser".
     assert tab_until(browser, "el.id === 'cb-switch-analytics'") is not None

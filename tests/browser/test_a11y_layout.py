@@ -19,7 +19,7 @@ arguments[0].querySelectorAll("button, a[href], input").forEach(function (el) {
   if (!el.getClientRects().length) { return; }
   el.scrollIntoView({block: "nearest", inline: "nearest"});
   var r = el.getClientRects()[0], vw = document.documentElement.clientWidth;
-  var inside = r.top >= 0 && r.left >= 0 && r.bottom <= innerHeight + 0.5 && r.right <= vw + 0.5;
+  var inside = r.top >= -0.5 && r.left >= -0.5 && r.bottom <= innerHeight + 0.5 && r.right <= vw + 0.5;  // subpixel layout
   var hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
   var label = (el.textContent || el.id).replace(/\\s+/g, " ").trim().slice(0, 30);
   if (!inside) { out.push(label + " outside the viewport " + JSON.stringify([r.left, r.top, r.right, r.bottom])); }

@@ -20,7 +20,7 @@ return {src: frame.getAttribute("src"), hidden: frame.hidden, shown: frame.getCl
 ADD_FRAME = """
 var frame = document.createElement("iframe");
 frame.id = "late"; frame.title = "Carte"; frame.width = "300"; frame.height = "150";
-frame.setAttribute("data-consent", "analytics"); frame.setAttribute("data-provider", "Cartes Démo");
+frame.setAttribute("data-consent", "analytics"); frame.setAttribute("data-provider", "Demo Dashboards");
 frame.setAttribute("data-src", "/t/frame.html");
 document.getElementById("main").appendChild(frame);"""
 
@@ -45,7 +45,7 @@ def placeholder(browser, css="iframe[data-consent]"):
 
 def test_the_dataset_page_embed_waits_behind_a_placeholder_and_allow_once_loads_it_for_this_view_only(browser, site):
     browser.open(site.url(DATASET))
-    assert_blocked(browser, "iframe[data-consent]", "Tableaux de bord Démo")
+    assert_blocked(browser, "iframe[data-consent]", "Demo Dashboards")
     assert sorted(browser.buttons(placeholder(browser))) == [ONCE, ALWAYS]
     browser.button(placeholder(browser), ONCE).click()
     browser.wait_js("var f = document.querySelector('iframe[data-consent]');"
@@ -57,7 +57,7 @@ def test_the_dataset_page_embed_waits_behind_a_placeholder_and_allow_once_loads_
     assert browser.find("#analytics-status").text == "inactive", "allow once accepted the whole category"
     assert browser.banner() is not None
     browser.reload()
-    assert_blocked(browser, "iframe[data-consent]", "Tableaux de bord Démo")
+    assert_blocked(browser, "iframe[data-consent]", "Demo Dashboards")
 
 
 def test_always_allow_accepts_the_category_and_loads_the_embed(browser, site):
@@ -76,7 +76,7 @@ def test_an_iframe_added_later_gets_a_placeholder_and_withdrawal_unloads_it(brow
     browser.open(url)
     browser.js(ADD_FRAME)
     browser.wait(lambda d: embed(browser, "#late")["holder"], "the late iframe got no placeholder")
-    assert_blocked(browser, "#late", "Cartes Démo")
+    assert_blocked(browser, "#late", "Demo Dashboards")
     browser.button(placeholder(browser, "#late"), ALWAYS).click()
     browser.wait_js("return document.getElementById('late').getAttribute('src') === '/t/frame.html'")
     browser.wait_js("return window.__frameLoads === 1", "the embed did not load")
@@ -87,7 +87,7 @@ def test_an_iframe_added_later_gets_a_placeholder_and_withdrawal_unloads_it(brow
     browser.wait_no_dialog()
     browser.wait_js("return document.getElementById('late').getAttribute('src') === 'about:blank'")
     assert browser.js("return window.__samePage") is True
-    assert_blocked(browser, "#late", "Cartes Démo")
+    assert_blocked(browser, "#late", "Demo Dashboards")
 
 
 def test_an_iframe_added_later_loads_directly_when_its_category_is_accepted(browser, site):

@@ -53,7 +53,7 @@ def test_manifest_and_page_strings_render_as_text_everywhere(browser, site):
     browser.wait_js("return !!document.querySelector('[data-cb-placeholder]');", "no embed placeholder")
     placeholder = text_of(browser, "[data-cb-placeholder]")
     assert IMG in placeholder, placeholder              # the provider (data-provider) and the category title
-    assert placeholder.count(IMG) == 2, placeholder
+    assert placeholder.count(IMG) == 3, placeholder     # and the title again before the providers' list
     assert browser.js("return document.querySelector('[data-cb-placeholder]').getAttribute('aria-label');") == SCRIPT
     policy = text_of(browser, "#policy")                # the policy page generated from the manifest
     for text in (SCRIPT, IMG, "<b>13</b> mois", "Audience " + IMG):

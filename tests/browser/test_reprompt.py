@@ -88,9 +88,22 @@ def test_a_new_provider_or_purpose_asks_again_about_that_category_only(browser, 
     assert browser.js("return window.__optional || []") == ["video"]
 
 
-def test_a_lifetime_or_description_edit_does_not_ask_again(browser, site):
-    url = store_choice_then_change(browser, site, "f-reprompt-lifetime", new_lifetime_and_description)
+def new_title(manifest):
+    manifest["categories"][1]["title"]["fr"] = "Statistiques de visite"
+
+
+def declared_provider(manifest):
+    manifest["categories"][1]["providers"] = [{"name": "Matomo Cloud", "policyUrl": "https://matomo.org/privacy/"}]
+
+
+@pytest.mark.parametrize("change", [new_lifetime_and_description, new_title, declared_provider],
+                         ids=["lifetime-description", "title", "category-provider"])
+def test_anything_shown_about_a_category_edited_asks_again_about_that_category_only(browser, site, change):
+    """What the visitor was shown when deciding (title, description, providers, lifetimes...) is what
+    they agreed to: an edit of any of it asks again about that category, and only that one."""
+    url = store_choice_then_change(browser, site, "f-reprompt-shown-" + change.__name__, change)
     browser.open(url)
-    assert browser.banner() is None
-    assert sorted(browser.js("return window.__optional || []")) == ["analytics", "video"]
-    assert browser.events()[-1] == ["necessary", "analytics", "video"]
+    sentence = changed_sentence(browser)
+    assert sentence is not None and "Vidéos" not in sentence
+    assert browser.js("return window.__optional || []") == ["video"]
+    assert browser.events()[-1] == ["necessary", "video"]

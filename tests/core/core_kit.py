@@ -20,7 +20,7 @@ def read(*path):
         return handle.read()
 
 
-def consent(accepted=("analytics",), revision=3, decided_at=NOW, consent_id=CID, fingerprints=None):
+def consent(accepted=("analytics",), revision=3, decided_at=NOW, consent_id=CID, fingerprints=None, decided=None):
     """A Consent of the current format, built field by field (decide() would compute the fingerprints)."""
     return Consent(version=FORMAT_VERSION, revision=revision, decided_at=decided_at, consent_id=consent_id,
-                   accepted=accepted, fingerprints=fingerprints)
+                   accepted=accepted, fingerprints=fingerprints, decided=decided)

@@ -43,7 +43,10 @@ def test_the_prerendered_first_layer_fills_the_hole(assets, tmp_path):
     build.build(str(tmp_path / "out"), str(config))
     loader = (tmp_path / "out" / "consent.js").read_text(encoding="utf-8")
     first_layer = json.loads(loader[len("var p="):-1])
-    assert set(first_layer) == {"key", "trees"} and list(first_layer["trees"]) == ["fr"]
+    assert set(first_layer) == {"key", "content", "trees"} and list(first_layer["trees"]) == ["fr"]
+    from banner.fingerprint import layer_key
+    from banner.manifest import parse_manifest
+    assert first_layer["content"] == layer_key(parse_manifest(manifest, ["fr"]))   # what the page compares
     assert build.HOLE not in loader
 
 

@@ -13,7 +13,7 @@ import core_kit
 from core_kit import NOW, CID
 
 FINGERPRINTS = {"analytics": "4ylmn1", "video": "0k9a2c"}
-VALUE = "2.3.%d.%s.analytics=1~4ylmn1:video=0~0k9a2c" % (NOW, CID)       # the example of the module docstring
+VALUE = "3.3.%d.%s.analytics=1~4ylmn1:video=0~0k9a2c" % (NOW, CID)       # the example of the module docstring
 ERASE = "=; Path=/; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT"
 
 
@@ -23,50 +23,53 @@ def consent(accepted=("analytics",), fingerprints=FINGERPRINTS, **fields):
 
 # --- the value -------------------------------------------------------------------------------------------
 
-def test_the_format_version_is_2():
-    assert FORMAT_VERSION == 2
+def test_the_format_version_is_3():
+    assert FORMAT_VERSION == 3
 
 
 def test_a_consent_encodes_to_the_documented_value():
     assert encode_consent(consent()) == VALUE
-    assert "e.g. " + VALUE in banner.cookies.__doc__
+    aged = consent(decided={"analytics": NOW - 64095 * 1000})      # analytics decided 17 h 48 min 15 s earlier
+    documented = VALUE.replace("4ylmn1:", "4ylmn1~1dgf:")
+    assert encode_consent(aged) == documented
+    assert "e.g. " + documented in banner.cookies.__doc__
 
 
 def test_a_refusal_keeps_a_refused_entry_with_its_fingerprint_for_each_category():
-    assert encode_consent(consent(accepted=())) == "2.3.%d.%s.analytics=0~4ylmn1:video=0~0k9a2c" % (NOW, CID)
+    assert encode_consent(consent(accepted=())) == "3.3.%d.%s.analytics=0~4ylmn1:video=0~0k9a2c" % (NOW, CID)
 
 
 def test_a_consent_without_fingerprints_encodes_accepted_entries_only():
     assert encode_consent(consent(accepted=("analytics", "video"), fingerprints={})) == (
-        "2.3.%d.%s.analytics=1:video=1" % (NOW, CID))
-    assert encode_consent(consent(accepted=(), fingerprints={})) == "2.3.%d.%s." % (NOW, CID)
+        "3.3.%d.%s.analytics=1:video=1" % (NOW, CID))
+    assert encode_consent(consent(accepted=(), fingerprints={})) == "3.3.%d.%s." % (NOW, CID)
 
 
 def test_decode_reads_back_what_encode_wrote():
     decoded = decode_consent(VALUE)
     assert decoded == consent()
-    assert decoded.version == 2
+    assert decoded.version == 3
     assert decoded.accepted == ("analytics",)
     assert decoded.fingerprints == {"analytics": "4ylmn1", "video": "0k9a2c"}
 
 
 def test_decode_reads_a_refusal_as_no_optional_category():
-    decoded = decode_consent("2.3.%d.%s.analytics=0~4ylmn1:video=0~0k9a2c" % (NOW, CID))
+    decoded = decode_consent("3.3.%d.%s.analytics=0~4ylmn1:video=0~0k9a2c" % (NOW, CID))
     assert decoded.accepted == ()
     assert decoded.fingerprints == FINGERPRINTS
-    assert decode_consent("2.3.%d.%s." % (NOW, CID)).accepted == ()
+    assert decode_consent("3.3.%d.%s." % (NOW, CID)).accepted == ()
 
 
 def test_decode_accepts_entries_without_a_fingerprint():
-    decoded = decode_consent("2.3.%d.%s.analytics=1:video=0~0k9a2c:social=0" % (NOW, CID))
+    decoded = decode_consent("3.3.%d.%s.analytics=1:video=0~0k9a2c:social=0" % (NOW, CID))
     assert decoded.accepted == ("analytics",)
     assert decoded.fingerprints == {"video": "0k9a2c"}
 
 
 @pytest.mark.parametrize("value", [
-    "2.3.%d.%s.analytics=1:video=1~0k9a2c" % (NOW, CID),              # fingerprints on some entries only
-    "2.3.%d.%s.video=1~0k9a2c:analytics=1:social=0~000000" % (NOW, CID),
-    "2.3.%d.%s.social=0~000000:video=1:analytics=1~4ylmn1" % (NOW, CID),
+    "3.3.%d.%s.analytics=1:video=1~0k9a2c" % (NOW, CID),              # fingerprints on some entries only
+    "3.3.%d.%s.video=1~0k9a2c:analytics=1:social=0~000000" % (NOW, CID),
+    "3.3.%d.%s.social=0~000000:video=1:analytics=1~4ylmn1" % (NOW, CID),
 ])
 def test_a_value_with_fingerprints_on_some_entries_reads_back_as_the_same_consent(value):
     decoded = decode_consent(value)
@@ -76,7 +79,7 @@ def test_a_value_with_fingerprints_on_some_entries_reads_back_as_the_same_consen
 
 def test_a_consent_keeps_the_order_of_its_accepted_categories_whatever_it_has_fingerprints_for():
     made = consent(accepted=("analytics", "video", "social"), fingerprints={"video": "0k9a2c", "other": "000000"})
-    assert encode_consent(made) == "2.3.%d.%s.analytics=1:video=1~0k9a2c:other=0~000000:social=1" % (NOW, CID)
+    assert encode_consent(made) == "3.3.%d.%s.analytics=1:video=1~0k9a2c:other=0~000000:social=1" % (NOW, CID)
     assert decode_consent(encode_consent(made)) == made
 
 
@@ -93,50 +96,55 @@ def test_the_value_uses_only_cookie_octet_safe_characters():
 
 
 @pytest.mark.parametrize("value", [
-    "2.3.%d.%s" % (NOW, CID),                             # truncated: 4 fields
-    "2.3.%d" % NOW,
+    "3.3.%d.%s" % (NOW, CID),                             # truncated: 4 fields
+    "3.3.%d" % NOW,
     "2",
     "",
     "1.3.%d.%s.analytics" % (NOW, CID),                   # the older format version 1
     "1.3.%d.%s.analytics=1~4ylmn1" % (NOW, CID),          # a version-2 body under version 1
-    "3.3.%d.%s.analytics=1~4ylmn1" % (NOW, CID),          # a newer format version
+    "4.3.%d.%s.analytics=1~4ylmn1" % (NOW, CID),          # a newer format version
+    "03.3.%d.%s.analytics=1~4ylmn1" % (NOW, CID),
     "0.3.%d.%s.analytics=1" % (NOW, CID),
     "02.3.%d.%s.analytics=1" % (NOW, CID),
     "2.0.%d.%s.analytics=1" % (NOW, CID),                 # revision 0
     "2.03.%d.%s.analytics=1" % (NOW, CID),                # leading zero
     "2.-3.%d.%s.analytics=1" % (NOW, CID),
-    "2.3.%d.%s.analytics=1" % (NOW * 1000000, CID),       # a time of 19 digits
+    "3.3.%d.%s.analytics=1" % (NOW * 1000000, CID),       # a time of 19 digits
     "2.1234567890123456.%d.%s.analytics=1" % (NOW, CID),  # a revision of 16 digits
-    "2.3.%d.short.analytics=1" % NOW,                     # consent id under 8 characters
-    "2.3.%d.%s.analytics=1" % (NOW, "a" * 41),            # consent id over 40 characters
-    "2.3.%d.K2M9X0C4A7Q1V8Z3.analytics=1" % NOW,          # consent id in capitals
-    "2.3.%d.%s.analytics" % (NOW, CID),                   # an entry without "="
-    "2.3.%d.%s.analytics~4ylmn1" % (NOW, CID),
-    "2.3.%d.%s.analytics=1~4ylmn1:video" % (NOW, CID),
-    "2.3.%d.%s.analytics=" % (NOW, CID),                  # a flag other than 0 or 1
-    "2.3.%d.%s.analytics=2" % (NOW, CID),
-    "2.3.%d.%s.analytics=true" % (NOW, CID),
-    "2.3.%d.%s.analytics=01" % (NOW, CID),
-    "2.3.%d.%s.analytics==1" % (NOW, CID),
-    "2.3.%d.%s.analytics=1~" % (NOW, CID),                # a fingerprint of the wrong length
-    "2.3.%d.%s.analytics=1~4ylmn" % (NOW, CID),
-    "2.3.%d.%s.analytics=1~4ylmn12" % (NOW, CID),
-    "2.3.%d.%s.analytics=1~~4ylmn" % (NOW, CID),
-    "2.3.%d.%s.analytics=1~4YLMN1" % (NOW, CID),          # a fingerprint with capitals
-    "2.3.%d.%s.analytics=1~4ylm_1" % (NOW, CID),          # ... or another character
-    "2.3.%d.%s.analytics=1~4ylmn1~4ylmn1" % (NOW, CID),
-    "2.3.%d.%s.analytics=1~4ylmn1:analytics=0~4ylmn1" % (NOW, CID),   # a duplicate category
-    "2.3.%d.%s.analytics=1:analytics=1" % (NOW, CID),
-    "2.3.%d.%s.analytics=1:video=0~0k9a2c:analytics=0" % (NOW, CID),
-    "2.3.%d.%s.Analytics=1" % (NOW, CID),                 # a category id that is not an id
-    "2.3.%d.%s.=1~4ylmn1" % (NOW, CID),                   # an empty category id
-    "2.3.%d.%s.analytics=1:" % (NOW, CID),                # an empty entry
-    "2.3.%d.%s.:analytics=1" % (NOW, CID),
-    "2.3.%d.%s.9lives=1" % (NOW, CID),
-    "2.3.%d.%s.analytics=1.video=0" % (NOW, CID),         # 6 fields
+    "3.3.%d.short.analytics=1" % NOW,                     # consent id under 8 characters
+    "3.3.%d.%s.analytics=1" % (NOW, "a" * 41),            # consent id over 40 characters
+    "3.3.%d.K2M9X0C4A7Q1V8Z3.analytics=1" % NOW,          # consent id in capitals
+    "3.3.%d.%s.analytics" % (NOW, CID),                   # an entry without "="
+    "3.3.%d.%s.analytics~4ylmn1" % (NOW, CID),
+    "3.3.%d.%s.analytics=1~4ylmn1:video" % (NOW, CID),
+    "3.3.%d.%s.analytics=" % (NOW, CID),                  # a flag other than 0 or 1
+    "3.3.%d.%s.analytics=2" % (NOW, CID),
+    "3.3.%d.%s.analytics=true" % (NOW, CID),
+    "3.3.%d.%s.analytics=01" % (NOW, CID),
+    "3.3.%d.%s.analytics==1" % (NOW, CID),
+    "3.3.%d.%s.analytics=1~" % (NOW, CID),                # a fingerprint of the wrong length
+    "3.3.%d.%s.analytics=1~4ylmn" % (NOW, CID),
+    "3.3.%d.%s.analytics=1~4ylmn12" % (NOW, CID),
+    "2.3.%d.%s.analytics=1~~4ylmn" % (NOW, CID),          # an age in format 2
+    "3.3.%d.%s.analytics=1~4ylmn1~" % (NOW, CID),         # an empty age
+    "3.3.%d.%s.analytics=1~4ylmn1~0a" % (NOW, CID),       # an age with a leading zero
+    "3.3.%d.%s.analytics=1~4ylmn1~9dmh3" % (NOW, CID),    # an age past the 182-day lifetime and its margin
+    "3.3.%d.%s.analytics=1~4ylmn1~a~b" % (NOW, CID),      # a fourth part
+    "3.3.%d.%s.analytics=1~4YLMN1" % (NOW, CID),          # a fingerprint with capitals
+    "3.3.%d.%s.analytics=1~4ylm_1" % (NOW, CID),          # ... or another character
+    "3.3.%d.%s.analytics=1~4ylmn1~4ylmn1" % (NOW, CID),
+    "3.3.%d.%s.analytics=1~4ylmn1:analytics=0~4ylmn1" % (NOW, CID),   # a duplicate category
+    "3.3.%d.%s.analytics=1:analytics=1" % (NOW, CID),
+    "3.3.%d.%s.analytics=1:video=0~0k9a2c:analytics=0" % (NOW, CID),
+    "3.3.%d.%s.Analytics=1" % (NOW, CID),                 # a category id that is not an id
+    "3.3.%d.%s.=1~4ylmn1" % (NOW, CID),                   # an empty category id
+    "3.3.%d.%s.analytics=1:" % (NOW, CID),                # an empty entry
+    "3.3.%d.%s.:analytics=1" % (NOW, CID),
+    "3.3.%d.%s.9lives=1" % (NOW, CID),
+    "3.3.%d.%s.analytics=1.video=0" % (NOW, CID),         # 6 fields
     "2.３.%d.%s.analytics=1" % (NOW, CID),                # a non-ASCII digit
     '"%s' % VALUE,                                        # half-quoted
-    "2.3.%d.%s.%s" % (NOW, CID, ":".join("c%d=1~000000" % i for i in range(400))),   # oversized
+    "3.3.%d.%s.%s" % (NOW, CID, ":".join("c%d=1~000000" % i for i in range(400))),   # oversized
     "tarteaucitron=!analytics=true",
     "%7B%22necessary%22%3Atrue%7D",
     "{\"analytics\": true}",
