@@ -150,6 +150,17 @@ def assert_nothing_optional(browser):
     assert traces == [], "; ".join(traces)
 
 
+def assert_failed_closed(browser, naming):
+    """The loader gave up: once it has settled, exactly one console error, naming `naming`; nothing optional
+    ran and none is accepted for the page's own code; the portal page still works."""
+    browser.wait_loader_settled()
+    errors = browser.banner_errors()
+    assert len(errors) == 1 and naming in errors[0], errors
+    assert_nothing_optional(browser)
+    assert_page_still_works(browser)
+    assert browser.js("return window.consentBanner.accepted('analytics');") is False
+
+
 def assert_page_still_works(browser, clicks=1):
     """The portal's own script (PAGE_SCRIPT) ran, and its button works (`clicks` is the count expected
     after this click)."""
@@ -318,6 +329,51 @@ def log_rows(path):
         return [dict(row) for row in db.execute("SELECT * FROM consent_log ORDER BY id")]
     finally:
         db.close()
+
+
+class LoggingSite:
+    """A demo portal on 127.0.0.1 whose /consent-log/ receiver (banner/receiver.py) stores into its own
+    SQLite file, `path`, for tests that read the records. `wrap` may subclass the demo's handler."""
+
+    def __init__(self, path, languages=("fr", "en"), routes=None, wrap=None):
+        self.path = path
+        self.routes = {"/favicon.ico": ("image/x-icon", b"")}
+        self.routes.update(routes or {})
+        handler = make_handler(list(languages), routes=self.routes, log_path=path)
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), wrap(handler) if wrap else handler)
+        self.base = "http://127.0.0.1:%d" % self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def url(self, path="/"):
+        return self.base + path
+
+    def rows(self, count=0, timeout=15):
+        """The records stored so far, once there are `count` of them (or `timeout` seconds have passed)."""
+        deadline = time.time() + timeout
+        while True:
+            rows = log_rows(self.path)
+            if len(rows) >= count or time.time() > deadline:
+                return rows
+            time.sleep(0.05)
+
+    def clear(self):
+        with sqlite3.connect(self.path) as db:
+            db.execute("DELETE FROM consent_log")
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def serving(site, servers):
+    """For a module fixture (`yield from serving(site, servers)`): the site is reset between tests like the
+    suite's own portals, and stopped at the end."""
+    servers.origins.append(site.base)
+    try:
+        yield site
+    finally:
+        servers.origins.remove(site.base)
+        site.stop()
 
 
 def log_columns(path):

@@ -3,58 +3,23 @@ is POSTed (sendBeacon, else fetch keepalive) to the reference receiver (banner/r
 server mounts and which appends it to SQLite: here a temporary file the test reads. A failing endpoint
 never blocks the visitor."""
 
-import threading
-import time
-
 import pytest
 
-from browser_kit import decode_consent
-from demo.server import make_server
-from browser_kit import document_script, log_columns, log_rows
+from browser_kit import LoggingSite, decode_consent, document_script, log_columns, log_rows, serving
 
 NO_BEACON = "delete Navigator.prototype.sendBeacon;"
 COLUMNS = ["id", "received_at", "consent_id", "decided_at", "revision", "language", "action", "accepted",
            "refused", "fingerprints", "banner_version", "build", "source", "once"]
 
 
-class LogSite:
-    """A demo portal whose /consent-log/ receiver writes to a temporary SQLite file."""
-
-    def __init__(self, path):
-        self.path = path
-        self.routes = {"/favicon.ico": ("image/x-icon", b"")}
-        self.server = make_server(0, ["fr", "en"], routes=self.routes, log_path=path)
-        self.base = "http://127.0.0.1:%d" % self.server.server_address[1]
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def url(self, path="/"):
-        return self.base + path
-
-    def rows(self, count, timeout=10):
-        """Wait until the log holds `count` records; return them."""
-        deadline = time.time() + timeout
-        while True:
-            rows = log_rows(self.path)
-            if len(rows) >= count or time.time() > deadline:
-                return rows
-            time.sleep(0.05)
-
-
 @pytest.fixture(scope="module")
 def logsite(tmp_path_factory, servers):
-    site = LogSite(str(tmp_path_factory.mktemp("consent-log") / "log.sqlite3"))
-    servers.origins.append(site.base)           # reset between tests like the other portals
-    yield site
-    servers.origins.remove(site.base)
-    site.server.shutdown()
-    site.server.server_close()
+    yield from serving(LoggingSite(str(tmp_path_factory.mktemp("consent-log") / "log.sqlite3")), servers)
 
 
 @pytest.fixture
 def log(logsite):
-    import sqlite3
-    with sqlite3.connect(logsite.path) as db:
-        db.execute("DELETE FROM consent_log")
+    logsite.clear()
     return logsite
 
 

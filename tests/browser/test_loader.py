@@ -9,7 +9,7 @@ import os
 import pytest
 
 import engines
-from browser_kit import (ROOT, Browser, assert_nothing_optional, assert_page_still_works,
+from browser_kit import (ROOT, Browser, assert_failed_closed, assert_nothing_optional, assert_page_still_works,
                          consent_value)
 
 DIST = os.path.join(ROOT, "static", "dist")
@@ -97,12 +97,7 @@ def test_a_missing_runtime_fails_closed_with_one_error_naming_it(browser, site, 
     site.route("/t/no-runtime/consent.brython.js", "text/javascript", dist("consent.brython.js"))
     url = site.page("/t/no-runtime.html", {"manifest": "/t/cookies.json"}, loader="/t/no-runtime/consent.js")
     browser.open(url, ready=False)
-    browser.wait_loader_settled()
-    errors = browser.banner_errors()
-    assert len(errors) == 1 and "brython.js" in errors[0], errors
-    assert_nothing_optional(browser)
-    assert_page_still_works(browser)
-    assert browser.js("return window.consentBanner.accepted('analytics');") is False
+    assert_failed_closed(browser, "brython.js")
     browser.find("#manage").click()             # no longer held back by the loader: it follows its href
     browser.wait_js("return location.href.slice(-1) === '#';", "the footer link stayed blocked")
 
@@ -113,12 +108,7 @@ def test_a_broken_runtime_on_the_page_fails_closed(browser, site, accepted_befor
     url = site.page("/t/broken-runtime.html", {"manifest": "/t/cookies.json"},
                     head="<script>window.__BRYTHON__ = {broken: true};</script>")
     browser.open(url, ready=False)
-    browser.wait_loader_settled()
-    errors = browser.banner_errors()
-    assert len(errors) == 1 and "already runs Brython none" in errors[0], errors
-    assert_nothing_optional(browser)
-    assert_page_still_works(browser)
-    assert browser.js("return window.consentBanner.accepted('analytics');") is False
+    assert_failed_closed(browser, "already runs Brython none")
     browser.find("#manage").click()
     browser.wait_js("return location.href.slice(-1) === '#';", "the footer link stayed blocked")
 
@@ -128,12 +118,6 @@ def test_a_missing_bundle_leaves_blocked_content_inert(browser, site):
     url = site.page("/t/no-bundle.html", {"manifest": "/t/cookies.json"}, loader="/nobundle/consent.js")
     browser.set_cookie("cookies_preferences", consent_value(accepted=["analytics"]))
     browser.open(url, ready=False)
-    browser.wait_loader_settled()
-    errors = browser.banner_errors()
-    assert len(errors) == 1 and "consent.brython.js" in errors[0], errors
-    assert_nothing_optional(browser)
-    assert_page_still_works(browser)
-    # page code asking the API still gets an answer: nothing optional is accepted
-    assert browser.js("return window.consentBanner.accepted('analytics');") is False
+    assert_failed_closed(browser, "consent.brython.js")
     browser.find("#manage").click()                 # the footer link is no longer held back: no error
     assert len(browser.banner_errors()) == 1

@@ -3,29 +3,25 @@ visitor answered (first layer, centre, embed placeholder, API), logs "Autoriser 
 the receiver could not store is sent again within the page view. The receiver is the reference one
 (banner/receiver.py) behind the demo server, writing to a temporary SQLite file."""
 
-import threading
 import time
 
 import pytest
 
 from banner import __version__
-from browser_kit import render_page
-from demo.server import make_handler
-from browser_kit import log_rows
-from http.server import ThreadingHTTPServer
+from browser_kit import LoggingSite, log_rows, render_page, serving
 
 DATASET = "/explore/dataset/frequentation-parkings/"
 
 
-class ProofSite:
+class ProofSite(LoggingSite):
     """A demo portal whose /consent-log/ stores into `path`; `fail_next` answers that many POSTs 503 first."""
 
     def __init__(self, path):
-        self.path = path
         self.fail_next = 0
         self.posts = []
-        self.routes = {"/favicon.ico": ("image/x-icon", b"")}
-        base = make_handler(["fr", "en"], routes=self.routes, log_path=path)
+        super().__init__(path, wrap=self.failing)
+
+    def failing(self, base):
         site = self
 
         class Handler(base):
@@ -38,38 +34,17 @@ class ProofSite:
                     self.end_headers()
                     return
                 base.do_POST(self)
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.base = "http://127.0.0.1:%d" % self.server.server_address[1]
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def url(self, path="/"):
-        return self.base + path
-
-    def rows(self, count, timeout=15):
-        deadline = time.time() + timeout
-        while True:
-            rows = log_rows(self.path)
-            if len(rows) >= count or time.time() > deadline:
-                return rows
-            time.sleep(0.05)
+        return Handler
 
 
 @pytest.fixture(scope="module")
 def proofsite(tmp_path_factory, servers):
-    site = ProofSite(str(tmp_path_factory.mktemp("proof") / "log.sqlite3"))
-    servers.origins.append(site.base)
-    yield site
-    servers.origins.remove(site.base)
-    site.server.shutdown()
-    site.server.server_close()
+    yield from serving(ProofSite(str(tmp_path_factory.mktemp("proof") / "log.sqlite3")), servers)
 
 
 @pytest.fixture
 def proof(proofsite):
-    import sqlite3
-    with sqlite3.connect(proofsite.path) as db:
-        db.execute("DELETE FROM consent_log")
+    proofsite.clear()
     proofsite.fail_next = 0
     proofsite.posts.clear()
     return proofsite

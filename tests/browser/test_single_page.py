@@ -8,16 +8,13 @@ gets the banner and the reopen button back. `consentBanner.apply(node)` hands ov
 out of the observer's sight (a fragment not yet inserted, a shadow root)."""
 
 import json
-import sqlite3
-import threading
 import time
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from browser_kit import FRAME_HTML, consent_value, decode_consent, render_page
-from demo.server import make_server
-from browser_kit import log_rows, two_category_manifest
+from browser_kit import (FRAME_HTML, LoggingSite, consent_value, decode_consent, render_page, serving,
+                         two_category_manifest)
 
 MANIFEST = two_category_manifest()                      # analytics, then video
 CONFIG = {"manifest": "/t/cookies.json", "languages": ["fr"], "consentLog": "/consent-log/"}
@@ -88,21 +85,13 @@ def _external(handler):
     return ('window.__order.push("%s");' % query["name"][0]).encode("utf-8")
 
 
-class SpaSite:
-    """A portal whose /consent-log/ receiver writes to a SQLite file the tests read."""
+class SpaSite(LoggingSite):
+    """A portal in French whose /consent-log/ receiver writes to a SQLite file the tests read."""
 
     def __init__(self, path):
-        self.path = path
-        self.routes = {"/favicon.ico": ("image/x-icon", b""),
-                       "/t/frame.html": ("text/html; charset=utf-8", FRAME_HTML),
-                       "/t/spa-ext.js": ("text/javascript", _external)}
-        self.server = make_server(0, ["fr"], routes=self.routes, log_path=path)
-        self.base = "http://127.0.0.1:%d" % self.server.server_address[1]
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        self.routes["/t/cookies.json"] = ("application/json", json.dumps(MANIFEST).encode("utf-8"))
-
-    def url(self, path="/"):
-        return self.base + path
+        super().__init__(path, ["fr"], {"/t/frame.html": ("text/html; charset=utf-8", FRAME_HTML),
+                                        "/t/spa-ext.js": ("text/javascript", _external),
+                                        "/t/cookies.json": ("application/json", json.dumps(MANIFEST).encode("utf-8"))})
 
     def page(self, path, body="", config=None, head=""):
         """A page whose loader tag carries the CSP nonce NONCE."""
@@ -112,18 +101,10 @@ class SpaSite:
         self.routes[path] = ("text/html; charset=utf-8", html)
         return self.url(path)
 
-    def rows(self):
-        return log_rows(self.path)
-
 
 @pytest.fixture(scope="module")
 def spa(tmp_path_factory, servers):
-    site = SpaSite(str(tmp_path_factory.mktemp("spa-log") / "log.sqlite3"))
-    servers.origins.append(site.base)           # reset between tests like the other portals
-    yield site
-    servers.origins.remove(site.base)
-    site.server.shutdown()
-    site.server.server_close()
+    yield from serving(SpaSite(str(tmp_path_factory.mktemp("spa-log") / "log.sqlite3")), servers)
 
 
 @pytest.fixture
@@ -199,8 +180,7 @@ def test_scripts_added_after_consent_run_at_once_and_the_refused_ones_when_accep
 def test_push_state_navigation_re_asks_nothing_and_the_new_view_follows_the_stored_choice(browser, spa):
     url = spa.page("/t/spa/", body=ROUTER)
     spa.routes["/t/spa/dataset"] = spa.routes["/t/spa/"]               # the server answers every route alike
-    with sqlite3.connect(spa.path) as db:
-        db.execute("DELETE FROM consent_log")
+    spa.clear()
     browser.open(url)
     browser.wait_banner()
     events = browser.events()
