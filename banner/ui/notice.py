@@ -60,12 +60,13 @@ def take_place(doc, painted, banner):
     runs), and the control that had focus in the painted one has it in the live one."""
     nodes = painted.querySelectorAll("*")
     focused = [i for i in range(nodes.length) if nodes.item(i) == doc.activeElement]
-    moving = [a.currentTime for a in painted.getAnimations() if a.playState == "running"]
-    if not moving:
-        banner.setAttribute("data-cb-entered", "")          # consent.css: no entrance animation
+    moving = [a for a in painted.getAnimations() if a.playState == "running"]
+    banner.setAttribute("data-cb-entered", "")              # consent.css: no second CSS entrance
     painted.replaceWith(banner)
-    for animation in banner.getAnimations():
-        if moving:
-            animation.currentTime = moving[0]
+    if moving:
+        # The painted banner was still sliding in: the live one goes on from the same point with the same
+        # keyframes and timing, as a script animation (a CSS one would start, and be seen to start, again).
+        effect = moving[0].effect
+        banner.animate(effect.getKeyframes(), effect.getTiming()).currentTime = moving[0].currentTime
     if focused:
         banner.querySelectorAll("*").item(focused[0]).focus()
