@@ -56,17 +56,14 @@ def build(doc, strings, manifest, config, lang, direction, changed=()):
 
 def take_place(doc, painted, banner):
     """The live banner takes the place of the one the loader painted ahead of time (the same tree): it
-    does not slide in a second time (it goes on from where the first one's entrance is, if that still
-    runs), and the control that had focus in the painted one has it in the live one."""
+    does not slide in a second time, and the control that had focus in the painted one has it in the
+    live one."""
     nodes = painted.querySelectorAll("*")
     focused = [i for i in range(nodes.length) if nodes.item(i) == doc.activeElement]
-    moving = [a for a in painted.getAnimations() if a.playState == "running"]
-    banner.setAttribute("data-cb-entered", "")              # consent.css: no second CSS entrance
+    # consent.css: the live banner has no entrance of its own. Had the painted one not finished sliding in
+    # (Python took over within its 0.2 s), the live one stands where that entrance ends: a second
+    # animation, restarted or continued, is what made clicks miss.
+    banner.setAttribute("data-cb-entered", "")
     painted.replaceWith(banner)
-    if moving:
-        # The painted banner was still sliding in: the live one goes on from the same point with the same
-        # keyframes and timing, as a script animation (a CSS one would start, and be seen to start, again).
-        effect = moving[0].effect
-        banner.animate(effect.getKeyframes(), effect.getTiming()).currentTime = moving[0].currentTime
     if focused:
         banner.querySelectorAll("*").item(focused[0]).focus()
