@@ -53,6 +53,7 @@ HOLE = "__CB_PRERENDERED__"                  # an undeclared global: terser can 
 RECORD = ".consent-banner-build"             # in an output directory: the files build() wrote there
 PACKAGE = "banner"
 CPYTHON_ONLY = {"__main__.py", "receiver.py", "build.py", "prerender.py", "loader_facts.py", "static_policy.py"}
+CPYTHON_SUBPACKAGES = {"django"}          # the Django app (banner/django/): server side only
 EXTRA = {"banner.ui.preferences", "banner.ui.tables", "banner.ui.policy", "banner.ui.embeds", "banner.ui.reopen",
          "banner.ui.signals", "banner.google", "banner.record",
          "banner.ui.browser_help"}          # plus the French and English `_more` strings
@@ -95,7 +96,8 @@ def compact_source(source):
 def modules(package_dir=HERE):
     """(module name, compact source, is package) for every module the page may import."""
     for dirpath, dirnames, filenames in os.walk(package_dir):
-        dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
+        dirnames[:] = sorted(d for d in dirnames if d != "__pycache__"
+                             and not (dirpath == package_dir and d in CPYTHON_SUBPACKAGES))
         rel = os.path.relpath(dirpath, os.path.dirname(package_dir)).split(os.sep)
         for filename in sorted(filenames):
             if not filename.endswith(".py") or filename in CPYTHON_ONLY:
