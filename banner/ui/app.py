@@ -19,6 +19,7 @@ from banner.ui.scripts import Scripts
 from banner.ui.watch import Watch
 from banner.ui.extra import ExtraBundle
 from banner.ui.first_layer import FirstLayer
+from banner.ui.proof import ProofLog
 
 INTENT_SELECTOR = "[%s=customise], %s" % (ACTION_ATTR, OPEN_SELECTOR)
 CLICKABLE = "[%s], [%s]" % (ACTION_ATTR, LANGUAGE_ATTR)
@@ -46,6 +47,7 @@ class App:
         self.scripts = Scripts(self.doc, page.error, page.nonce,
                                lambda c, n, u: manifest.undeclared(c, n, u, page.hostname))
         self.watch = Watch(self)  # content added after start-up, and consentBanner.apply()
+        self.proof = ProofLog(page, config, manifest, self.session, self.extra)
 
     def complete_strings(self):
         """The centre's, policy page's and embeds' strings came with the extra bundle."""
@@ -148,7 +150,7 @@ class App:
     def new_embeds(self):
         from banner.ui.embeds import Embeds
         return Embeds(self.doc, self.strings, self.manifest, self.config.language, self.lang, self.direction,
-                      self.page.error, self.guard, self.accept_category, self.log_once, self.page.hostname)
+                      self.page.error, self.guard, self.accept_category, self.proof.once, self.page.hostname)
 
     def run_scripts(self, roots):
         self.ran += self.scripts.run(roots, self.session.accepted)
@@ -206,26 +208,10 @@ class App:
         before, previous = self.session.accepted, self.session.consent
         consent_id = new_consent_id(self.page.random_bytes(16))
         self.page.write_cookie(self.session.decide(action, self.page.now(), consent_id, choices, scope))
-        if self.config.consent_log:
-            self.extra.run(lambda: self.log(previous, action, source))
+        self.proof.decision(previous, action, source)
         self.after_change(before)
         self.live.textContent = ""
         self.live.textContent = self.strings["saved"]
-
-    def log(self, previous, action, source):
-        from banner.record import decision_record
-        self.page.send(self.config.consent_log, decision_record(
-            self.session.consent, previous, action, self.config.language, self.manifest, source, self.page.build))
-
-    def log_once(self, category_id):
-        """"Autoriser une fois" stores nothing, but the third party it loads is logged (extra bundle)."""
-        if self.config.consent_log and category_id in self.manifest.optional_ids:
-            from banner.record import once_record
-            consent = self.session.consent
-            consent_id = consent.consent_id if consent else new_consent_id(self.page.random_bytes(16))
-            self.page.send(self.config.consent_log, once_record(
-                consent_id, self.page.now(), self.session.accepted, category_id, self.config.language,
-                self.manifest, self.page.build))
 
     def accept_category(self, category_id):
         """"Toujours autoriser" on an embed: the current choice plus this category."""
@@ -256,18 +242,11 @@ class App:
     # -- public API and cross-tab -------------------------------------------------------------------
     def reset(self):
         before, previous = self.session.accepted, self.session.consent
-        if self.config.consent_log:
-            self.extra.run(lambda: self.log_reset(previous))
+        self.proof.reset(previous)
         for text in self.session.forget(self.page.hostname):
             self.page.write_cookie(text)
         self.after_change(before)
         self.show()
-
-    def log_reset(self, previous):
-        from banner.record import reset_record
-        record = reset_record(previous, self.page.now(), self.config.language, self.manifest, self.page.build)
-        if record is not None:
-            self.page.send(self.config.consent_log, record)
 
     def on_visible(self, event):
         if self.doc.visibilityState == "visible":

@@ -31,7 +31,7 @@ class Embeds:
         self.report = report                # Page.error
         self.guard = guard
         self.accept_category = accept_category  # "Toujours autoriser": App.accept_category
-        self.allowed_once = allowed_once        # "Autoriser une fois", for the consent log: App.log_once
+        self.allowed_once = allowed_once        # "Autoriser une fois", for the consent log: ProofLog.once
         self.count = 0                      # placeholder ids, unique across shadow roots
         self.page_host = page_host          # content from the page's own host names no third party
 
