@@ -4,7 +4,7 @@
 
 It accepts the JSON records the banner POSTs to `consentLog` (see banner/record.py), validates every
 field, and appends them to an SQLite table with the time of receipt. It stores no IP address and no
-user agent. `store_record(db, body)` is the piece to call from a Django view instead.
+user agent. The Django app (banner.django) stores the same records in the portal's own database.
 
 Proof that is acknowledged must exist: a record is answered 204 only once its transaction is committed
 with `synchronous=FULL`, one writer at a time (the server's threads share one connection, which SQLite
@@ -186,15 +186,31 @@ def open_db(path):
     return db
 
 
+def record_columns(record):
+    """A validated record as the log's columns after `received_at`, in the table's order: the one mapping
+    of record fields to stored values, shared by this receiver and the Django app's model
+    (banner/django/models.py)."""
+    return {
+        "consent_id": record["consentId"],
+        "decided_at": record["time"],
+        "revision": record["revision"],
+        "language": record["language"],
+        "action": record["action"],
+        "accepted": ",".join(record["accepted"]),
+        "refused": ",".join(record["refused"]),
+        "fingerprints": ",".join("%s=%s" % item for item in sorted(record["fingerprints"].items())),
+        "banner_version": record.get("bannerVersion", ""),
+        "build": record.get("build", ""),
+        "source": record.get("source", ""),
+        "once": record.get("once") or "",
+    }
+
+
 def store_record(db, body, now=None):
     """Validate and append one record; return the stored dict once it is committed (RecordError when
     invalid, sqlite3.Error when it could not be stored)."""
     record = parse_record(body)
-    fingerprints = ",".join("%s=%s" % item for item in sorted(record["fingerprints"].items()))
-    row = (int((now or time.time()) * 1000), record["consentId"], record["time"], record["revision"],
-           record["language"], record["action"], ",".join(record["accepted"]), ",".join(record["refused"]),
-           fingerprints, record.get("bannerVersion", ""), record.get("build", ""), record.get("source", ""),
-           record.get("once") or "")
+    row = (int((now or time.time()) * 1000),) + tuple(record_columns(record).values())
     if isinstance(db, LogConnection):
         db.append(row)
     else:
