@@ -15,15 +15,16 @@ browsers.
 """
 
 import logging
+import threading
 
 from django.conf import settings
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connections, router, transaction
 from django.http import HttpResponse
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from ..receiver import MAX_BODY, RecordError, parse_record, record_columns
+from ..receiver import MAX_BODY, GroupCommit, RecordError, parse_record, record_columns
 from .models import ConsentRecord
 
 logger = logging.getLogger("banner.django")
@@ -47,6 +48,38 @@ def _same_site(request):
     allowed = {"%s://%s" % (request.scheme, request.get_host())}
     allowed.update(getattr(settings, "CSRF_TRUSTED_ORIGINS", ()))
     return origin in allowed
+
+
+_groups = {}                      # database alias -> GroupCommit, for SQLite databases
+_groups_lock = threading.Lock()
+
+
+def _bulk_insert(alias):
+    def commit(records):
+        try:
+            with transaction.atomic(using=alias):
+                ConsentRecord.objects.using(alias).bulk_create(records)
+        except DatabaseError as error:
+            return error
+        return None
+    return commit
+
+
+def store(record):
+    """Store one validated record; return once it is committed (DatabaseError when it is not).
+
+    On SQLite the threads of a process take turns through a GroupCommit: SQLite has one writer at a
+    time, and its busy timeout lets waiting writers sleep and retry, so under 50 concurrent clients some
+    starve past any timeout ("database is locked"). Taking turns in the process never times out, and
+    one commit serves every record that arrived meanwhile. Other databases take concurrent writers."""
+    alias = router.db_for_write(ConsentRecord)
+    row = ConsentRecord(**record_columns(record))
+    if connections[alias].vendor != "sqlite":
+        row.save(using=alias, force_insert=True)
+        return
+    with _groups_lock:
+        group = _groups.setdefault(alias, GroupCommit(_bulk_insert(alias)))
+    group.append(row)
 
 
 def _text(status, message):
@@ -73,7 +106,7 @@ def receive(request):
     except RecordError as error:
         return _text(400, str(error))
     try:
-        ConsentRecord.objects.create(**record_columns(record))
+        store(record)
     except DatabaseError:
         logger.exception("consent log: the record was not stored")     # nothing about the request
         return _text(500, "internal error: the record was not stored")
