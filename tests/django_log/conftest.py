@@ -65,12 +65,24 @@ def backend(request):
     return request.getfixturevalue(request.param + "_alias")
 
 
+def _routed(alias):
+    """`alias` emptied of consent records, every model routed to it, the URLconf with the admin and the
+    log view."""
+    from banner.django.models import ConsentRecord
+    ConsentRecord.objects.using(alias).all().delete()
+    unroute = djlog_settings.route_to(alias)
+    with override_settings(ROOT_URLCONF="djlog_urls"):
+        yield alias
+    unroute()
+
+
 @pytest.fixture
 def log_db(backend):
-    """The alias under test, every model routed to it, the URLconf with the admin and the log view."""
-    from banner.django.models import ConsentRecord
-    ConsentRecord.objects.using(backend).all().delete()
-    unroute = djlog_settings.route_to(backend)
-    with override_settings(ROOT_URLCONF="djlog_urls"):
-        yield backend
-    unroute()
+    """The database under test, SQLite then PostgreSQL (see _routed)."""
+    yield from _routed(backend)
+
+
+@pytest.fixture
+def sqlite_db(sqlite_alias):
+    """SQLite only, for what only SQLite does (see _routed)."""
+    yield from _routed(sqlite_alias)
