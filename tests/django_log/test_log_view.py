@@ -131,3 +131,36 @@ def test_concurrent_records_on_sqlite_never_meet_its_lock(sqlite_db):
         entry["OPTIONS"] = saved
     assert sorted(set(statuses)) == [204] and len(statuses) == 400
     assert len(stored(sqlite_db)) == 400
+
+
+REFUSE = {
+    "sqlite": ["CREATE TRIGGER full_disk BEFORE INSERT ON consent_banner_consentrecord "
+               "BEGIN SELECT RAISE(ABORT, 'disk full'); END"],
+    "postgresql": ["CREATE FUNCTION full_disk() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'disk full'; END $$ "
+                   "LANGUAGE plpgsql",
+                   "CREATE TRIGGER full_disk BEFORE INSERT ON consent_banner_consentrecord "
+                   "FOR EACH ROW EXECUTE FUNCTION full_disk()"],
+}
+ALLOW = {"sqlite": ["DROP TRIGGER full_disk"],
+         "postgresql": ["DROP TRIGGER full_disk ON consent_banner_consentrecord", "DROP FUNCTION full_disk()"]}
+
+
+def test_a_record_the_database_refuses_is_answered_500_so_the_page_retries_it(log_db, caplog):
+    connection = connections[log_db]
+
+    def run(statements):
+        with connection.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)
+
+    run(REFUSE[connection.vendor])
+    try:
+        response = post(body())
+    finally:
+        run(ALLOW[connection.vendor])
+    assert response.status_code == 500
+    assert response.content == b"internal error: the record was not stored"
+    assert "consent log: the record was not stored" in caplog.text
+    assert stored(log_db) == []
+    assert post(body()).status_code == 204          # the page's retry
+    assert len(stored(log_db)) == 1
