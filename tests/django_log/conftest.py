@@ -13,7 +13,6 @@ djlog_settings.configure()
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connections  # noqa: E402
-from django.test.utils import override_settings  # noqa: E402
 
 import postgres_kit  # noqa: E402
 
@@ -35,7 +34,8 @@ def _migrated(alias, entry, fast_options):
     """Add `alias`, migrate it with commits that do not wait for the disk (a fresh test database: nothing
     to lose), then reconnect with the settings under test."""
     djlog_settings.add_database(alias, dict(entry, OPTIONS=dict(entry.get("OPTIONS", {}), **fast_options)))
-    call_command("migrate", database=alias, verbosity=0, interactive=False)
+    with djlog_settings.ours():
+        call_command("migrate", database=alias, verbosity=0, interactive=False)
     connections[alias].close()
     djlog_settings.add_database(alias, entry)
     return alias
@@ -71,7 +71,7 @@ def _routed(alias):
     from banner.django.models import ConsentRecord
     ConsentRecord.objects.using(alias).all().delete()
     unroute = djlog_settings.route_to(alias)
-    with override_settings(ROOT_URLCONF="djlog_urls"):
+    with djlog_settings.ours():
         yield alias
     unroute()
 

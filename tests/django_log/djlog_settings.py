@@ -1,8 +1,9 @@
 """Django for the consent log's tests: the app, the admin it registers with, and the log's URLs.
 
 Django is configured once per process. When another conftest configured it first, these tests add
-what they need at run time instead: their own database aliases (`add_database`), their URLconf
-(override_settings) and a router sending every query to the database under test (`route_to`)."""
+what they need at run time instead: their own database aliases (`add_database`), the settings of
+SETTINGS that differ (`ours`: apps, middleware, templates, URLconf) and a router sending every query to
+the database under test (`route_to`)."""
 
 import django
 from django.conf import settings
@@ -40,6 +41,16 @@ def configure():
     if not settings.configured:
         settings.configure(**SETTINGS)
         django.setup()
+
+
+def ours():
+    """override_settings for those of SETTINGS (but the databases) that differ from the running ones:
+    nothing when this module configured Django; the admin's apps, middleware and templates when another
+    conftest did it first with less."""
+    from django.test.utils import override_settings
+    changed = {k: v for k, v in SETTINGS.items()
+               if k not in ("DATABASES", "SECRET_KEY") and getattr(settings, k, None) != v}
+    return override_settings(**changed)
 
 
 def add_database(alias, entry):
