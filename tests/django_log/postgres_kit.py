@@ -40,6 +40,18 @@ def _owner():
     raise Unavailable("running as root and no unprivileged user (postgres, nobody) to run the server as")
 
 
+def _traversable(path):
+    """Whether every directory down to `path` lets other users through (o+x)."""
+    path = os.path.abspath(path)
+    while True:
+        if not os.stat(path).st_mode & 0o001:
+            return False
+        parent = os.path.dirname(path)
+        if parent == path:
+            return True
+        path = parent
+
+
 def free_port():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -50,7 +62,10 @@ class Server:
     def __init__(self):
         self.bin = binaries()
         self.owner = _owner()
-        self.root = tempfile.mkdtemp(prefix="djlog-pg-")
+        base = tempfile.gettempdir()
+        if self.owner is not None and not _traversable(base):     # a root-only TMPDIR: the owner must get in
+            base = "/tmp"
+        self.root = tempfile.mkdtemp(prefix="djlog-pg-", dir=base)
         self.data = os.path.join(self.root, "data")
         self.port = free_port()
         if self.owner is not None:
