@@ -8,7 +8,7 @@ PORT ?= 8000
 # terser minifies the loader, the runtime and the generated JavaScript.
 NODE_DEPS := $(if $(shell command -v npm 2>/dev/null),node_modules/.installed)
 
-.PHONY: build demo test test-core test-browser bench clean setup browser package nodejs
+.PHONY: build demo test test-core test-browser test-load bench clean setup browser package nodejs postgres
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,7 +38,14 @@ nodejs:
 	@command -v node >/dev/null 2>&1 || { echo "Installing nodejs from Debian..."; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs >/dev/null; }
 
-setup: $(VENV)/.installed node_modules/.installed browser nodejs
+# The consent log's tests start their own PostgreSQL server (tests/django_log/postgres_kit.py) from Debian's
+# binaries, in /usr/lib/postgresql/<major>/bin. Without them (and no apt-get), those tests skip, saying why.
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { echo "Installing postgresql from Debian..."; \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; } || \
+		echo "postgresql could not be installed: the consent log's PostgreSQL tests will be skipped"; }
+
+setup: $(VENV)/.installed node_modules/.installed browser nodejs postgres
 
 # The packaged assets (banner/static/consent_banner/), then the demo portal's own build into static/dist/.
 build: $(VENV)/.installed nodejs $(NODE_DEPS)
@@ -59,6 +66,10 @@ test-core: $(VENV)/.installed
 
 test-browser: setup build
 	$(PY) -m pytest tests/browser
+
+# The consent log's load test at full size: 10,000 records from 50 clients per database (the suite posts 2,000).
+test-load: $(VENV)/.installed postgres
+	CONSENT_LOG_LOAD_RECORDS=10000 $(PY) -m pytest tests/django_log/test_log_load.py
 
 bench: setup build
 	$(PY) -m benchmarks

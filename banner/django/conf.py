@@ -8,6 +8,9 @@ from django.conf import settings as django_settings
 from django.core.exceptions import ImproperlyConfigured
 
 DEFAULTS = {
+    # Consent records older than this are deleted by `manage.py purge_consent_log`: 5 years, the French
+    # civil limitation period (Code civil art. 2224) within which proof of consent may be asked for.
+    "LOG_RETENTION_DAYS": 5 * 365 + 1,
 }
 
 

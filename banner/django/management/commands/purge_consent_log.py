@@ -1,0 +1,40 @@
+"""`manage.py purge_consent_log`: delete the consent records received longer ago than the retention
+period (CONSENT_BANNER["LOG_RETENTION_DAYS"]), e.g. daily from cron. `--dry-run` counts them only."""
+
+import datetime
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import router
+from django.utils import timezone
+
+from ...conf import banner_settings
+from ...models import ConsentRecord
+
+
+def retention_days(value):
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise CommandError("CONSENT_BANNER LOG_RETENTION_DAYS: must be a whole number of days, at least 1 "
+                           "(got %r)" % (value,))
+    return value
+
+
+class Command(BaseCommand):
+    help = "Delete consent records received longer ago than CONSENT_BANNER['LOG_RETENTION_DAYS']."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--days", type=int, help="this retention instead of the setting's")
+        parser.add_argument("--dry-run", action="store_true", help="count what would be deleted, delete nothing")
+        parser.add_argument("--database", help="the database alias (default: where the portal's routers write "
+                                                   "consent records)")
+
+    def handle(self, *args, days=None, dry_run=False, database=None, **options):
+        days = retention_days(banner_settings()["LOG_RETENTION_DAYS"] if days is None else days)
+        cutoff = timezone.now() - datetime.timedelta(days=days)
+        database = database or router.db_for_write(ConsentRecord)
+        expired = ConsentRecord.objects.using(database).filter(received_at__lt=cutoff)
+        if dry_run:
+            count = expired.count()
+            self.stdout.write("%d consent record(s) received before %s would be deleted" % (count, cutoff.isoformat()))
+            return
+        count, _ = expired.delete()
+        self.stdout.write("%d consent record(s) received before %s deleted" % (count, cutoff.isoformat()))

@@ -1,0 +1,25 @@
+"""Records for the consent log's tests: one valid record and helpers to vary it."""
+
+import json
+
+from banner.fingerprint import WIDTH
+
+NOW = 1764403200000
+RECORD = {"consentId": "k2m9x0c4a7q1v8z3", "time": NOW, "revision": 3, "language": "fr", "action": "custom",
+          "accepted": ["analytics"], "refused": ["video"],
+          "fingerprints": {"analytics": "4" * WIDTH, "video": "z" * WIDTH},
+          "bannerVersion": "0.1.0", "build": "ab12", "source": "centre"}
+
+
+def record(**changes):
+    return dict(RECORD, **changes)
+
+
+def body(**changes):
+    return json.dumps(record(**changes)).encode("utf-8")
+
+
+def without(field):
+    data = dict(RECORD)
+    del data[field]
+    return json.dumps(data).encode("utf-8")

@@ -1,0 +1,107 @@
+"""The consent log in Django's admin, through the test client as a logged-in superuser, on SQLite and on
+PostgreSQL: the list, its filters (date, action, revision), the CSV export, and no way to edit proof."""
+
+import csv
+import datetime
+import html
+import re
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.utils import timezone
+
+from banner.django.models import ConsentRecord
+from banner.receiver import parse_record, record_columns
+from log_cases import body
+
+LIST = "/admin/consent_banner/consentrecord/"
+NOW = timezone.now()
+
+
+def add(days_ago=0, **changes):
+    columns = record_columns(parse_record(body(**changes)))
+    return ConsentRecord.objects.create(received_at=NOW - datetime.timedelta(days=days_ago), **columns)
+
+
+@pytest.fixture
+def admin_client(log_db):
+    User = get_user_model()
+    User.objects.filter(username="dpo").delete()
+    client = Client()
+    client.force_login(User.objects.create_superuser("dpo", "dpo@example.org", None))
+    return client
+
+
+@pytest.fixture
+def records(log_db):
+    return [add(0, consentId="today0001", action="accept_all", accepted=["analytics", "video"], refused=[]),
+            add(3, consentId="lastweek1", action="withdraw", accepted=[], refused=["analytics", "video"]),
+            add(40, consentId="oldrev001", revision=2, action="custom"),
+            add(400, consentId="lastyear1", revision=1, action="reject_all", accepted=[],
+                refused=["analytics", "video"], bannerVersion="-1+1")]
+
+
+def listed(client, query=""):
+    response = client.get(LIST + query)
+    assert response.status_code == 200
+    page = response.content.decode("utf-8")
+    return sorted(r.consent_id for r in ConsentRecord.objects.all() if ">%s<" % r.consent_id in page)
+
+
+def test_the_list_shows_every_record(admin_client, records):
+    assert listed(admin_client) == ["lastweek1", "lastyear1", "oldrev001", "today0001"]
+
+
+def test_the_list_filters_by_action_revision_and_date(admin_client, records):
+    assert listed(admin_client, "?action__exact=withdraw") == ["lastweek1"]
+    assert listed(admin_client, "?revision=2") == ["oldrev001"]
+    page = admin_client.get(LIST).content.decode("utf-8")
+    for choice in ("?action__exact=reject_all", "?revision=1"):        # the filters are offered
+        assert choice in page
+    assert listed(admin_client, offered(page, "Past 7 days")) == ["lastweek1", "today0001"]
+    assert listed(admin_client, offered(page, "This year")) == sorted(
+        r.consent_id for r in records if r.received_at.year == timezone.localtime(NOW).year)
+
+
+def offered(page, label):
+    """The query string of the admin's own link for a filter choice."""
+    link = re.search(r'<a href="(\?[^"]*)"[^>]*>%s</a>' % re.escape(label), page)
+    assert link, label
+    return html.unescape(link.group(1))
+
+
+def test_the_csv_export_holds_every_selected_record_and_every_column_oldest_first(admin_client, records):
+    response = admin_client.post(LIST + "?revision=3", {"action": "export_csv", "select_across": "1", "index": "0",
+                                                        "_selected_action": [str(records[0].pk)]})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"].startswith('attachment; filename="consent-log-')
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8"))))
+    assert rows[0][:6] == ["received_at", "consent_id", "decided_at", "revision", "language", "action"]
+    assert [r[1] for r in rows[1:]] == ["lastweek1", "today0001"]          # both revision 3, oldest first
+    today = dict(zip(rows[0], rows[2]))
+    assert today["accepted"] == "analytics,video" and today["refused"] == "" and today["revision"] == "3"
+    assert datetime.datetime.fromisoformat(today["received_at"]) == records[0].received_at
+
+
+def test_the_csv_export_never_hands_a_spreadsheet_a_formula(admin_client, records):
+    response = admin_client.post(LIST, {"action": "export_csv", "_selected_action": [str(records[3].pk)]})
+    [header, row] = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8"))))
+    assert dict(zip(header, row))["banner_version"] == "'-1+1"
+
+
+def test_records_cannot_be_added_changed_or_deleted_in_the_admin(admin_client, records):
+    record = records[0]
+    change = "%s%d/change/" % (LIST, record.pk)
+    page = admin_client.get(change)
+    assert page.status_code == 200 and b'name="_save"' not in page.content        # view only
+    assert admin_client.post(change, {"action": "reject_all"}).status_code == 403
+    assert admin_client.get(LIST + "add/").status_code == 403
+    assert admin_client.post("%s%d/delete/" % (LIST, record.pk), {"post": "yes"}).status_code == 403
+    response = admin_client.post(LIST, {"action": "delete_selected", "_selected_action": [str(record.pk)],
+                                        "post": "yes"})
+    assert ConsentRecord.objects.count() == 4
+    assert response.status_code in (200, 302)
+    assert ConsentRecord.objects.get(pk=record.pk).action == "accept_all"
