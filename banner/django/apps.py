@@ -4,6 +4,9 @@ from django.apps import AppConfig
 from django.core import checks
 
 
+FINDER = "banner.django.finders.AssetsFinder"
+
+
 class ConsentBannerConfig(AppConfig):
     name = "banner.django"
     label = "consent_banner"
@@ -12,6 +15,11 @@ class ConsentBannerConfig(AppConfig):
 
     def ready(self):
         checks.register(check_language_cookie)
+        # The loader, runtime and bundles are in banner/static/ (the build's packaged assets), which the
+        # app-directories finder, looking in banner/django/static/, would miss.
+        from django.conf import settings
+        if "django.contrib.staticfiles" in settings.INSTALLED_APPS and FINDER not in settings.STATICFILES_FINDERS:
+            settings.STATICFILES_FINDERS = list(settings.STATICFILES_FINDERS) + [FINDER]
 
 
 def check_language_cookie(app_configs=None, **kwargs):
