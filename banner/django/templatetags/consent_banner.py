@@ -30,7 +30,8 @@ log = logging.getLogger("banner.django")
 
 
 def _request(context):
-    request = context.get("request")
+    """The request being rendered: a RequestContext has it even without the "request" context processor."""
+    request = getattr(context, "request", None) or context.get("request")
     if request is not None:
         request._consent_rendered = True        # the middleware adds Vary: Cookie
     return request
