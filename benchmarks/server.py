@@ -79,6 +79,7 @@ def make_server(dist):
     content = Content(dist)
     pages = {"/p/%s/" % kind: page.render(kind).encode("utf-8") for kind in ALL_KINDS if kind != "django"}
     pages_gz = {path: gzip.compress(body, 6, mtime=0) for path, body in pages.items()}
+    django_page.render("")           # Django set up and its template compiled, as in a portal already running
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"

@@ -48,7 +48,8 @@ def text_of(node):
 
 def without_marks(node):
     tag, attrs, children = node
-    return [tag, {k: v for k, v in attrs.items() if k not in ("data-cb-prerendered", "data-cb-content")}, children]
+    marks = ("data-cb-prerendered", "data-cb-content", "data-cb-entered")
+    return [tag, {k: v for k, v in attrs.items() if k not in marks}, children]
 
 
 # -- {% consent_banner %} -----------------------------------------------------------------------------------
@@ -61,6 +62,7 @@ def test_a_first_visit_gets_the_first_layer_the_page_would_build_as_html_before_
     # the very tree banner.ui.notice builds in the page for this data-config, as the browser will parse it
     assert without_marks(banner) == expected_tree("fr")
     assert banner[1]["data-cb-prerendered"] == ""
+    assert banner[1]["data-cb-entered"] == ""           # painted with the page: no slide-in (consent.css)
     assert banner[1]["data-cb-content"] == layer_key(parse_manifest(DEMO_MANIFEST, ["fr", "en"]))
     # its stylesheet first (painted styled in the first frame), then the layer, then the loader
     order = [child[0] for child in body[2] if isinstance(child, list)][:3]

@@ -37,9 +37,14 @@ def _request(context):
     return request
 
 
+# Part of the page's first paint, the layer has no entrance to make (consent.css: no slide-in), and the
+# live banner taking its place has none either (notice.take_place).
+ENTERED = "data-cb-entered"
+
+
 def first_layer(data, manifest):
     """The first layer as HTML, marked as shown ahead of Python with the manifest content it shows."""
-    extra = {PRERENDERED_ATTR: "", CONTENT_ATTR: layer_key(manifest)}
+    extra = {PRERENDERED_ATTR: "", CONTENT_ATTR: layer_key(manifest), ENTERED: ""}
     return to_html(layer_tree(data, manifest, data["language"]), extra)
 
 
