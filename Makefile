@@ -8,7 +8,7 @@ PORT ?= 8000
 # terser minifies the loader, the runtime and the generated JavaScript.
 NODE_DEPS := $(if $(shell command -v npm 2>/dev/null),node_modules/.installed)
 
-.PHONY: build demo test test-core test-browser test-load bench clean setup browser package nodejs postgres
+.PHONY: build demo demo-static test test-core test-browser test-load bench clean setup browser package nodejs postgres
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -55,7 +55,18 @@ build: $(VENV)/.installed nodejs $(NODE_DEPS)
 package: setup
 	$(PY) tools/package.py --list
 
+# The demo Django portal (demo/portal/): its SQLite database migrated, an `admin` user (password `demo`)
+# for /admin/, then Django's development server.
 demo: build
+	$(PY) demo/manage.py migrate --noinput -v0
+	@DJANGO_SUPERUSER_PASSWORD=demo $(PY) demo/manage.py createsuperuser --noinput --username admin \
+		--email admin@example.org >/dev/null 2>&1 || true
+	@echo "Demo portal on http://127.0.0.1:$(PORT)/  (admin: admin / demo; Ctrl+C to stop)"
+	$(PY) demo/manage.py runserver --noreload 127.0.0.1:$(PORT)
+
+# The same pages as static HTML with the plain script tag (no server side): what the browser suite and
+# the benchmarks serve.
+demo-static: build
 	$(PY) demo/server.py --port $(PORT)
 
 test: setup build

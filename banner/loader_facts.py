@@ -18,7 +18,7 @@ from banner.config import DEFAULT_LANGUAGES, RESPECT_GPC_DEFAULT
 from banner.cookies import CONSENT_COOKIE
 from banner.errors import CONSOLE_PREFIX, FAIL_CLOSED
 from banner.fnv import base36, utf16
-from banner.ui.dom import OPEN_SELECTOR, PRERENDERED_ATTR, ACTION_ATTR, LANGUAGE_ATTR, LANGUAGE_ACTION
+from banner.ui.dom import OPEN_SELECTOR, PRERENDERED_ATTR, ACTION_ATTR, LANGUAGE_ATTR, LANGUAGE_ACTION, CONTENT_ATTR
 
 PLACEHOLDER = "/*LOADER_FACTS*/{}"
 # The data-config values that shape the first layer, in the order the key lists them, and the value each
@@ -40,6 +40,7 @@ def facts():
         "actionAttr": ACTION_ATTR,
         "languageAttr": LANGUAGE_ATTR,
         "languageAction": LANGUAGE_ACTION,
+        "contentAttr": CONTENT_ATTR,
         "consolePrefix": CONSOLE_PREFIX,
         "failClosed": FAIL_CLOSED,
     }

@@ -47,6 +47,14 @@ class FakeDocument:
         return Text(text)
 
 
+def layer_tree(config_data, manifest, language):
+    """The first layer of one language as data: what the page's notice.build makes for this data-config
+    (the Django app serialises the same tree into the page it sends, banner/django/markup.py)."""
+    page_config, _ = parse_config(dict(config_data, language=language))
+    return notice.build(FakeDocument(), strings(language), manifest, page_config, interface_language(language),
+                        direction(language)).tree()
+
+
 def prerender(config_data, manifest_data):
     """{"key", "content", "trees": {language: tree}}, or None when the portal has nothing optional to ask
     about. `content` (fingerprint.layer_key) names the manifest content the trees show and decide: the
@@ -55,10 +63,5 @@ def prerender(config_data, manifest_data):
     manifest = parse_manifest(manifest_data, config.languages, regex_ok)
     if not manifest.optional_ids:
         return None
-    trees = {}
-    for language in config.languages:
-        page_config, _ = parse_config(dict(config_data, language=language))
-        lang = interface_language(language)
-        tree = notice.build(FakeDocument(), strings(language), manifest, page_config, lang, direction(language))
-        trees[language] = tree.tree()
+    trees = {language: layer_tree(config_data, manifest, language) for language in config.languages}
     return {"key": config_key(config_data), "content": layer_key(manifest), "trees": trees}

@@ -106,13 +106,17 @@ BANNERS = {
                       "reject": "#tarteaucitronAllDenied2", "accept": "#tarteaucitronPersonalize2",
                       "consent": r"(?:^|; )tarteaucitron=[^;]*benchanalytics=false",
                       "blocked": 'data-tac-service="benchanalytics"'},
+    # Ours again, on a page the Django app renders (benchmarks/django_page.py).
+    "django": {"label": "ours (Django app)", "short": "ours (Django)", "root": "#cb-banner",
+               "reject": '#cb-banner [data-cb-action="reject_all"]', "accept": '#cb-banner [data-cb-action="accept_all"]',
+               "consent": r"(?:^|; )cookies_preferences=", "blocked": 'data-consent="analytics"'},
     "none": {"label": "no banner", "short": "no banner", "root": None, "blocked": 'data-consent="analytics"'},
     "brython": {"label": "Brython runtime only", "short": "Brython only", "root": None,
                 "blocked": 'data-consent="analytics"'},
 }
 COMPETITORS = ["vanilla", "klaro", "tarteaucitron"]
 BANNER_KINDS = ["ours"] + COMPETITORS
-ALL_KINDS = BANNER_KINDS + ["none", "brython"]
+ALL_KINDS = BANNER_KINDS + ["none", "brython", "django"]
 
 
 def js_value(value):

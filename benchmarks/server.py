@@ -8,7 +8,7 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
-from . import page
+from . import django_page, page
 from .banners import ALL_KINDS
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -77,8 +77,9 @@ class Content:
 def make_server(dist):
     """A started-on-demand server on a free port; `server.content` tells what it served."""
     content = Content(dist)
-    pages = {"/p/%s/" % kind: page.render(kind).encode("utf-8") for kind in ALL_KINDS}
+    pages = {"/p/%s/" % kind: page.render(kind).encode("utf-8") for kind in ALL_KINDS if kind != "django"}
     pages_gz = {path: gzip.compress(body, 6, mtime=0) for path, body in pages.items()}
+    django_page.render("")           # Django set up and its template compiled, as in a portal already running
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -88,6 +89,10 @@ def make_server(dist):
 
         def do_GET(self):
             path = urlsplit(self.path).path
+            if path == "/p/django/":             # rendered per request: it depends on the visitor's cookie
+                body, cookies = django_page.render(self.headers.get("Cookie", ""))
+                return self.send(200, gzip.compress(body, 6, mtime=0), TYPES[".html"], "no-store", vary=True,
+                                 gzipped=True, cookies=cookies)
             if path in pages:
                 entry, cache = (pages[path], pages_gz[path], TYPES[".html"]), "no-store"
             else:
@@ -98,8 +103,10 @@ def make_server(dist):
             gzipped = zipped is not None and "gzip" in self.headers.get("Accept-Encoding", "")
             self.send(200, zipped if gzipped else body, ctype, cache, vary=zipped is not None, gzipped=gzipped)
 
-        def send(self, status, body, ctype, cache, vary=False, gzipped=False):
+        def send(self, status, body, ctype, cache, vary=False, gzipped=False, cookies=()):
             self.send_response(status)
+            for cookie in cookies:
+                self.send_header("Set-Cookie", cookie)
             self.send_header("Content-Type", ctype)
             self.send_header("Cache-Control", cache)
             if vary:

@@ -8,6 +8,28 @@ from django.conf import settings as django_settings
 from django.core.exceptions import ImproperlyConfigured
 
 DEFAULTS = {
+    # The cookie manifest (required): the path of its JSON file, or the manifest itself (a dict).
+    "MANIFEST": None,
+    # Where the page fetches it (e.g. its static URL); None: the manifest is written inline in data-config.
+    "MANIFEST_URL": None,
+    # The cookie policy page: a URL, or a URL name reversed at each request.
+    "POLICY_URL": None,
+    # The banner's languages; None: the codes of settings.LANGUAGES when the project sets them, else the
+    # primary code of LANGUAGE_CODE.
+    "LANGUAGES": None,
+    # Domain attribute of cookies_preferences (None: host-only), for the page and the server alike.
+    "COOKIE_DOMAIN": None,
+    # Global Privacy Control (Sec-GPC: 1, navigator.globalPrivacyControl) refuses when no choice is stored.
+    "RESPECT_GPC": True,
+    # Any other data-config keys, as written in JSON (reopenButton, googleConsentMode, consentLog...).
+    "CONFIG": {},
+    # The loader's path among the static files (the packaged assets live in banner/static/consent_banner/).
+    "LOADER": "consent_banner/consent.js",
+    # {% consent_banner %} renders the first layer into the page when the visitor has no choice yet.
+    "SERVER_RENDER": True,
+    # The middleware re-sends a valid cookies_preferences with Set-Cookie at most once a day (Safari's ITP
+    # caps cookies written by scripts at 7 days).
+    "REFRESH": True,
     # Consent records older than this are deleted by `manage.py purge_consent_log`: 5 years, the French
     # civil limitation period (Code civil art. 2224) within which proof of consent may be asked for.
     "LOG_RETENTION_DAYS": 5 * 365 + 1,

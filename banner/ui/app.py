@@ -15,7 +15,7 @@ from banner.i18n import strings, interface_language, language_cookie, direction
 from banner.ui.dom import (h, closest, EMBED_SELECTOR, POLICY_SELECTOR, OPEN_SELECTOR, ACTION_ATTR, LANGUAGE_ATTR,
                            LANGUAGE_ACTION)
 from banner.ui import notice
-from banner.ui.scripts import Scripts
+from banner.ui.scripts import Scripts, sent_live
 from banner.ui.watch import Watch
 from banner.ui.extra import ExtraBundle
 from banner.ui.first_layer import FirstLayer
@@ -97,6 +97,7 @@ class App:
         self.finish_start()
 
     def finish_start(self):
+        self.ran += sent_live(self.doc)
         self.apply()
         self.watch.start()
         if self.session.needs_banner:

@@ -12,6 +12,7 @@ PRERENDERED_ATTR = "data-cb-prerendered"          # marks the first layer the lo
 ACTION_ATTR = "data-cb-action"                    # a banner button's action: accept_all, customise...
 LANGUAGE_ATTR = "data-cb-language"                # a language button's code
 LANGUAGE_ACTION = "language:"                     # a language click recorded by the loader: "language:en"
+CONTENT_ATTR = "data-cb-content"                  # on a first layer the server rendered: its layer_key
 
 
 def h(doc, tag, attrs=None, children=None):

@@ -16,6 +16,14 @@ DONE = "data-cb-ran"
 SCRIPT_SELECTOR = 'script[type="text/plain"][data-consent]'
 PENDING_SELECTOR = SCRIPT_SELECTOR + ":not([" + DONE + "])"
 SKIPPED_ATTRIBUTES = ("type", "data-src", "data-type", "nonce", DONE)
+# A script the server already sent live because the visitor had accepted its category (banner.django's
+# {% consent_block %}): it ran at parse; on withdrawal only a reload stops it, as for the ones run here.
+SENT_LIVE_SELECTOR = 'script[data-consent][' + DONE + ']:not([type="text/plain"])'
+
+
+def sent_live(doc):
+    """The categories of the scripts the server sent live."""
+    return [s.getAttribute("data-consent") for s in doc.querySelectorAll(SENT_LIVE_SELECTOR)]
 
 
 def _live_copy(doc, old, nonce):

@@ -136,15 +136,19 @@
     var banner = mount(tree);
     banner.setAttribute(facts.prerenderedAttr, "");
     boot.paintedFor = prerendered.content;                      // Python replays clicks only for this content
-    banner.addEventListener("click", function (event) {
-      var target = event.target.closest("[" + facts.actionAttr + "], [" + facts.languageAttr + "]");
-      if (target) {
-        boot.actions.push(target.getAttribute(facts.actionAttr) ||
-                          facts.languageAction + target.getAttribute(facts.languageAttr));
-      }
-    });
     document.body.insertBefore(banner, document.body.firstChild);
   }
+
+  // Clicks on a first layer shown ahead of Python: the one painted above, or one the server rendered into
+  // the page (banner.django), which names the manifest content it shows; Python replays them only when
+  // its live manifest has that same content.
+  document.addEventListener("click", function (event) {
+    var layer = !boot.ready && event.target.closest && event.target.closest("[" + facts.prerenderedAttr + "]");
+    var target = layer && event.target.closest("[" + facts.actionAttr + "], [" + facts.languageAttr + "]");
+    if (!target) { return; }
+    if (layer.hasAttribute(facts.contentAttr)) { boot.paintedFor = layer.getAttribute(facts.contentAttr); }
+    boot.actions.push(target.getAttribute(facts.actionAttr) || facts.languageAction + target.getAttribute(facts.languageAttr));
+  });
 
   // Start-up modules, in dependency order and in chunks (banner/build.py): each chunk is evaluated in its
   // own task, so the page stays responsive between them.

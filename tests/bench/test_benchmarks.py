@@ -104,3 +104,41 @@ def test_each_precompiled_target_line_says_what_was_measured():
 def test_targets_without_lighthouse_or_slow_cpu_runs_are_left_out_not_failed():
     only_loopback = {"loopback": medians()["loopback"]}
     assert len(verdicts(report.precompiled_targets(only_loopback, {}))) == 6
+
+
+DJANGO_PAGES = """
+import json, sys, time
+sys.path.insert(0, %r)
+from benchmarks import django_page
+from banner.consent import decide
+from banner.cookies import encode_consent
+from banner.manifest import parse_manifest
+from benchmarks.page import manifest
+accepted = encode_consent(decide(parse_manifest(manifest(), ["fr"]), "accept_all", int(time.time() * 1000) - 1000,
+                                 "k2m9x0c4a7q1v8z3"))
+first, _ = django_page.render("")
+back, cookies = django_page.render("cookies_preferences=" + accepted)
+print(json.dumps([first.decode(), back.decode(), cookies]))
+"""
+
+
+def test_the_django_page_renders_the_first_layer_then_the_consented_tag_live():
+    """In its own process, like the benchmark (Django is configured once per process)."""
+    import json
+    import subprocess
+    out = subprocess.run([sys.executable, "-c", DJANGO_PAGES % ROOT], capture_output=True, text=True, cwd=ROOT)
+    assert out.returncode == 0, out.stderr
+    first, back, cookies = json.loads(out.stdout)
+    assert first.index('id="cb-banner"') < first.index('<script src="/static/dist/consent.js" async')
+    assert '<script type="text/plain" data-consent="analytics" data-src="/analytics.js"></script>' in first
+    assert 'id="cb-banner"' not in back and "consent.css" not in back
+    assert '<script src="/analytics.js" data-consent="analytics" data-cb-ran></script>' in back
+    assert [c.split("=")[0] for c in cookies] == ["cookies_preferences", "cookies_preferences_refreshed"]
+
+
+def test_the_django_targets_compare_with_vanilla_and_with_the_pages_own_paint():
+    def summary(ret, visible):
+        return {"loopback": {"django": {"return_ms": ret, "visible_ms": visible, "fcp_ms": 100},
+                             "vanilla": {"return_ms": 64}}}
+    assert verdicts(report.django_targets(summary(64, 116))) == [True, True]
+    assert verdicts(report.django_targets(summary(65, 117))) == [False, False]

@@ -176,3 +176,41 @@ def test_the_npm_tarball_installs_alone_and_its_dist_runs_the_banner(packages, t
     value, (version, analytics, measured) = refuse_all(chromium, serve(site))
     assert (version, analytics, measured) == (__version__, False, False)
     assert value.split(".")[0] == str(FORMAT_VERSION)       # the cookie format this release writes
+
+
+DJANGO_SMOKE = """
+import json, sys
+import django
+from django.conf import settings
+settings.configure(
+    INSTALLED_APPS=["django.contrib.staticfiles", "banner.django"], STATIC_URL="/static/",
+    TEMPLATES=[{"BACKEND": "django.template.backends.django.DjangoTemplates", "APP_DIRS": True}],
+    LANGUAGE_CODE="fr", CONSENT_BANNER={"MANIFEST": "cookies.json", "MANIFEST_URL": "/cookies.json"})
+django.setup()
+from django.contrib.staticfiles import finders
+from django.template import engines
+from django.test import RequestFactory
+import banner
+request = RequestFactory().get("/")
+html = engines["django"].from_string("{% load consent_banner %}{% consent_banner %}").render({}, request)
+print(json.dumps({"banner": banner.__file__, "loader": finders.find("consent_banner/consent.js"), "html": html}))
+"""
+
+
+def test_the_wheel_carries_the_django_app_its_tags_and_its_assets(packages, tmp_path):
+    """Installed from the wheel alone (Django taken from this test run's environment), the app's tags
+    render and Django's static finders find the packaged loader inside the installed package."""
+    import django
+    venv = tmp_path / "venv"
+    ok(run(sys.executable, "-m", "venv", "--without-pip", str(venv), cwd=tmp_path))
+    ok(run(sys.executable, "-m", "pip", "--python", str(venv / "bin" / "python"), "install", "--quiet",
+           "--no-index", "--no-deps", str(packages["wheel"]), cwd=tmp_path))
+    site = tmp_path / "site"
+    site.mkdir()
+    portal(site, "/static/consent_banner/consent.js")
+    env = dict(os.environ, PYTHONPATH=os.path.dirname(os.path.dirname(django.__file__)))
+    result = subprocess.run([str(venv / "bin" / "python"), "-c", DJANGO_SMOKE], cwd=site, env=env,
+                            capture_output=True, text=True)
+    found = json.loads(ok(result))
+    assert found["banner"].startswith(str(venv)) and found["loader"].startswith(str(venv))
+    assert 'id="cb-banner"' in found["html"] and 'src="/static/consent_banner/consent.js"' in found["html"]

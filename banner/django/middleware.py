@@ -1,0 +1,76 @@
+"""`banner.django.middleware.ConsentMiddleware`: `request.consent`, and the cookie that outlives Safari's ITP.
+
+Safari caps a cookie written by `document.cookie` at 7 days without interaction; one sent by the server
+in Set-Cookie keeps the lifetime it is given. So when a request carries a valid cookies_preferences, the
+response re-sends it: the same value, the lifetime it has left (never past MAX_AGE_DAYS after the
+decision), Path=/, SameSite=Lax, Secure on https, the configured Domain, not HttpOnly (the page reads it).
+
+At most once a day per visitor: the refresh also sets REFRESHED, a cookie holding only "1" for a day
+(HttpOnly: no script needs it). While the browser sends it back, nothing is re-sent. A marker cookie
+needs no server state (no cache shared between workers, no store of consent ids) and holds nothing about
+the visitor; it belongs to the consent mechanism itself, so it needs no consent (list it in the manifest's
+required category, as the demo does).
+"""
+
+import time
+from http.cookies import Morsel
+
+from django.utils.cache import patch_vary_headers
+from django.utils.http import http_date
+
+from banner.consent import MAX_AGE_SECONDS
+from banner.cookies import CONSENT_COOKIE
+
+from .conf import banner_settings
+from .portal import RequestConsent
+
+REFRESHED = "cookies_preferences_refreshed"
+DAY = 24 * 3600
+
+
+def _cookie(name, value, max_age, secure, domain, httponly):
+    """A Set-Cookie morsel carrying `value` as it is: Django's set_cookie would quote a value holding "="
+    (http.cookies), and the page must read back exactly what it wrote."""
+    morsel = Morsel()
+    morsel.set(name, value, value)
+    morsel["max-age"] = max_age
+    morsel["expires"] = http_date(time.time() + max_age)
+    morsel["path"] = "/"
+    morsel["samesite"] = "Lax"
+    if domain:
+        morsel["domain"] = domain
+    if secure:
+        morsel["secure"] = True
+    if httponly:
+        morsel["httponly"] = True
+    return morsel
+
+
+def refresh(request, response, state):
+    """Re-send the standing cookies_preferences with its remaining lifetime, once a day at most."""
+    conf = banner_settings()
+    if not conf["REFRESH"] or state.value is None or REFRESHED in request.COOKIES:
+        return
+    if CONSENT_COOKIE in response.cookies:
+        return                          # the view itself writes the decision
+    remaining = (state.decision.decided_at + MAX_AGE_SECONDS * 1000 - state.now) // 1000
+    if remaining <= 0:
+        return
+    secure, domain = request.is_secure(), conf["COOKIE_DOMAIN"]
+    response.cookies[CONSENT_COOKIE] = _cookie(CONSENT_COOKIE, state.value, remaining, secure, domain, False)
+    response.cookies[REFRESHED] = _cookie(REFRESHED, "1", min(DAY, remaining), secure, domain, True)
+
+
+class ConsentMiddleware:
+    """Put it after LocaleMiddleware (the banner's language is the request's active language)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        state = request.consent = RequestConsent(request)
+        response = self.get_response(request)
+        if getattr(request, "_consent_rendered", False):
+            patch_vary_headers(response, ("Cookie",))    # the page differs with the visitor's decision
+        refresh(request, response, state)
+        return response

@@ -1,0 +1,172 @@
+"""What the server knows about the banner: the portal's data-config and manifest, from settings, and each
+request's decision, read by the very core the page runs (banner.session, banner.cookies, banner.consent).
+
+Nothing here raises on what a visitor sends: a tampered, stale or foreign cookies_preferences is "no
+choice" (fail closed: nothing optional is sent live), exactly as in the page. A broken manifest or
+setting is the portal's mistake: logged once per request as an error, and it fails closed too.
+"""
+
+import json
+import logging
+import os
+import time
+
+from django.conf import settings
+from django.conf import global_settings
+from django.urls import NoReverseMatch, reverse
+from django.utils import translation
+
+from banner.__main__ import regex_ok
+from banner.config import parse_config
+from banner.cookies import CONSENT_COOKIE, decode_consent, parse_cookie_header
+from banner.errors import BannerError
+from banner.i18n import pick_language
+from banner.manifest import parse_manifest
+from banner.session import Session
+
+from .conf import banner_settings
+
+log = logging.getLogger("banner.django")
+
+_manifests = {}                      # path -> (mtime, decoded JSON): re-read when the file changes
+
+
+def manifest_data():
+    """The decoded manifest: CONSENT_BANNER["MANIFEST"] itself when it is one, else the JSON file it names
+    (re-read when it changes on disk)."""
+    path = banner_settings()["MANIFEST"]
+    if isinstance(path, dict):
+        return path
+    if not path:
+        raise BannerError('CONSENT_BANNER["MANIFEST"] must name the cookie manifest file')
+    path = os.fspath(path)
+    mtime = os.stat(path).st_mtime_ns
+    cached = _manifests.get(path)
+    if cached is None or cached[0] != mtime:
+        with open(path, encoding="utf-8") as handle:
+            cached = _manifests[path] = (mtime, json.load(handle))
+    return cached[1]
+
+
+def languages():
+    """The banner's languages: the setting, else the project's LANGUAGES when it sets its own."""
+    given = banner_settings()["LANGUAGES"]
+    if given:
+        return [code.lower() for code in given]
+    if settings.LANGUAGES is not global_settings.LANGUAGES:
+        return [code.lower() for code, _ in settings.LANGUAGES]
+    return [settings.LANGUAGE_CODE.lower().split("-")[0]]
+
+
+def _policy_url(value):
+    if value.startswith(("/", ".")) or "://" in value:
+        return value
+    try:
+        return reverse(value)             # a URL name ("cookie-policy", "portal:cookies")
+    except NoReverseMatch:
+        return value
+
+
+def data_config(language=None):
+    """The data-config object of this page view: settings, and the active language (Django's)."""
+    conf = banner_settings()
+    codes = languages()
+    data = dict(conf["CONFIG"] or {})
+    data["manifest"] = conf["MANIFEST_URL"] or manifest_data()
+    data["languages"] = codes
+    data["language"] = pick_language(codes, None, language or translation.get_language() or "")
+    if conf["POLICY_URL"]:
+        data["policyUrl"] = _policy_url(conf["POLICY_URL"])
+    if conf["COOKIE_DOMAIN"]:
+        data["cookieDomain"] = conf["COOKIE_DOMAIN"]
+    if conf["RESPECT_GPC"] is not True:
+        data["respectGPC"] = conf["RESPECT_GPC"]
+    return data
+
+
+_parsed = {}                         # (data-config JSON, manifest identity) -> (Config, Manifest)
+
+
+def portal(language=None):
+    """(data-config dict, Config, Manifest) for this page view; raises BannerError when they are wrong.
+    Parsed once per data-config and manifest file version, not at every request."""
+    data = data_config(language)
+    source = manifest_data()
+    key = (json.dumps(data, sort_keys=True), id(source))
+    if key not in _parsed:
+        config, _ = parse_config(data)
+        if len(_parsed) > 64:
+            _parsed.clear()
+        _parsed[key] = (config, parse_manifest(source, config.languages, regex_ok), source)
+    config, manifest, _ = _parsed[key]
+    return data, config, manifest
+
+
+def now_ms():
+    return int(time.time() * 1000)
+
+
+class RequestConsent:
+    """`request.consent`: the visitor's decision as the page will read it.
+
+    - `decision`: the standing banner.consent.Consent, or None (no choice, tampered, stale, expired);
+    - `accepted`: accepted category ids (the required one always), `accepts(id)` / `id in request.consent`;
+    - `needs_banner`, `gpc`; `value`: the cookie text of the standing decision (what the refresh re-sends).
+    Fails closed: when the portal's settings or manifest are wrong, nothing optional is accepted.
+    """
+
+    def __init__(self, request, now=None):
+        self.error = self.session = self.value = self.manifest = None
+        self.gpc = request.headers.get("Sec-GPC", "").strip() == "1"
+        self.secure = request.is_secure()
+        try:
+            self.data, self.config, self.manifest = portal()
+        except Exception as error:        # the portal's mistake, not the visitor's: say it, run nothing
+            self.error = "%s: %s" % (type(error).__name__, error)
+            log.error("consent banner: %s; nothing optional is accepted", self.error)
+            return
+        cookie_text = request.META.get("HTTP_COOKIE", "")
+        self.now = now_ms() if now is None else now
+        self.session = Session(self.manifest, self.config, cookie_text, self.now, self.secure, self.gpc)
+        decision = self.session.consent
+        if decision is not None:
+            self.value = next(v for n, v in parse_cookie_header(cookie_text)
+                              if n == CONSENT_COOKIE and decode_consent(v) == decision)
+
+    @property
+    def decision(self):
+        return self.session.consent if self.session else None
+
+    @property
+    def decided(self):
+        return self.decision is not None
+
+    @property
+    def accepted(self):
+        return list(self.session.accepted) if self.session else []
+
+    def accepts(self, category_id):
+        return category_id in self.accepted
+
+    __contains__ = accepts
+
+    @property
+    def needs_banner(self):
+        return bool(self.session and self.session.needs_banner)
+
+    @property
+    def first_visit(self):
+        """No standing decision and no GPC answer: the first layer is what the page will show."""
+        return bool(self.session and self.session.needs_banner and self.decision is None)
+
+    def __repr__(self):
+        return "<RequestConsent accepted=%r decided=%r gpc=%r>" % (self.accepted, self.decided, self.gpc)
+
+
+def request_consent(request):
+    """request.consent when the middleware is installed, else computed for this request (and kept)."""
+    found = getattr(request, "consent", None)
+    if not isinstance(found, RequestConsent):
+        found = RequestConsent(request)
+        request.consent = found
+    return found

@@ -1,0 +1,78 @@
+"""Settings of the demo portal (local use only: DEBUG, a fixed secret key, SQLite)."""
+
+import copy
+import json
+import os
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+DEMO = os.path.dirname(HERE)
+SITE = os.path.join(DEMO, "site")
+
+SECRET_KEY = "demo-only-never-use-this-key-in-production"
+DEBUG = True
+ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "banner.django",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "banner.django.middleware.ConsentMiddleware",
+]
+
+ROOT_URLCONF = "demo.portal.urls"
+TEMPLATES = [{
+    "BACKEND": "django.template.backends.django.DjangoTemplates",
+    "DIRS": [os.path.join(HERE, "templates")],
+    "APP_DIRS": True,
+    "OPTIONS": {"context_processors": [
+        "django.template.context_processors.request",
+        "django.contrib.auth.context_processors.auth",
+        "django.contrib.messages.context_processors.messages",
+    ]},
+}]
+
+DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3",
+                         "NAME": os.environ.get("DEMO_DATABASE", os.path.join(DEMO, "portal.sqlite3"))}}
+
+LANGUAGE_CODE = "fr"
+LANGUAGES = [("fr", "Français"), ("en", "English")]
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = "Europe/Paris"
+
+STATIC_URL = "/static/"
+STATICFILES_DIRS = [SITE]            # demo.css, analytics.js, embed.html; the banner's are the app's own
+
+with open(os.path.join(SITE, "cookies.json"), encoding="utf-8") as _handle:
+    MANIFEST = json.load(_handle)
+MANIFEST = copy.deepcopy(MANIFEST)
+# The daily refresh marker of the middleware (banner.django.middleware.REFRESHED), declared like the
+# portal's other strictly necessary cookies.
+MANIFEST["cookies"].insert(3, {
+    "provider": "Opendatasoft", "name": "cookies_preferences_refreshed", "category": "necessary",
+    "lifetime": {"fr": "1 jour", "en": "1 day"},
+    "purpose": {"fr": "Préférences de cookies : le serveur a renouvelé aujourd'hui le cookie de vos choix.",
+                "en": "Cookie preferences: the server renewed the cookie of your choices today."},
+})
+
+CONSENT_BANNER = {
+    "MANIFEST": MANIFEST,
+    "MANIFEST_URL": "/cookies.json",          # demo.portal.views.manifest
+    "POLICY_URL": "cookie-policy",
+    "CONFIG": {"reopenButton": True},
+}

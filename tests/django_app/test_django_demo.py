@@ -1,0 +1,43 @@
+"""The demo Django portal's pages (demo/portal), rendered through Django's test client under its own
+settings: every page in French and English, the embed and the analytics tag blocked or live."""
+
+import pytest
+from django.test import Client, override_settings
+
+from djapp_kit import consent_cookie, find_all, parse
+
+
+def demo_settings():
+    from demo.portal import settings as demo
+    return override_settings(ROOT_URLCONF="demo.portal.urls", MIDDLEWARE=demo.MIDDLEWARE, TEMPLATES=demo.TEMPLATES,
+                             CONSENT_BANNER=demo.CONSENT_BANNER, LANGUAGES=demo.LANGUAGES,
+                             LANGUAGE_CODE=demo.LANGUAGE_CODE, STATIC_URL=demo.STATIC_URL,
+                             ALLOWED_HOSTS=demo.ALLOWED_HOSTS + ["testserver"])
+
+
+@pytest.mark.parametrize("path", ["/", "/explore/dataset/frequentation-parkings/", "/pages/cookies/"])
+@pytest.mark.parametrize("language, heading", [("fr", "Gestion des cookies"), ("en", "Cookie settings")])
+def test_every_demo_page_renders_in_both_languages_with_the_footer_link(path, language, heading):
+    with demo_settings():
+        client = Client(HTTP_COOKIE="django_language=" + language)
+        tree = parse(client.get(path).content.decode("utf-8"))
+    assert find_all(tree, "html")[0][1]["lang"] == language
+    links = [a for a in find_all(tree, "a") if "data-consent-open" in a[1]]
+    assert [a[2] for a in links] == [[heading]]
+
+
+def test_the_dataset_map_and_the_analytics_tag_follow_the_visitors_decision():
+    with demo_settings():
+        refused = parse(Client().get("/explore/dataset/frequentation-parkings/").content.decode("utf-8"))
+        accepted = parse(Client(HTTP_COOKIE="cookies_preferences=" + consent_cookie(["analytics"])).get(
+            "/explore/dataset/frequentation-parkings/").content.decode("utf-8"))
+    assert "src" not in find_all(refused, "iframe")[0][1]
+    assert find_all(accepted, "iframe")[0][1]["src"] == "/embed.html"
+    tags = [s[1] for s in find_all(accepted, "script") if s[1].get("data-consent") == "analytics"]
+    assert tags == [{"src": "/static/analytics.js", "data-consent": "analytics", "data-cb-ran": ""}]
+
+
+def test_the_manifest_the_page_fetches_is_the_one_the_server_decides_with():
+    from demo.portal import settings as demo
+    with demo_settings():
+        assert Client().get("/cookies.json").json() == demo.CONSENT_BANNER["MANIFEST"]

@@ -1,0 +1,171 @@
+"""request.consent and the cookie refresh that outlives Safari's ITP, through Django's test client."""
+
+import time
+from http.cookies import SimpleCookie
+
+import pytest
+from django.test import Client, RequestFactory
+
+from banner.consent import MAX_AGE_SECONDS
+from banner.django.middleware import REFRESHED, ConsentMiddleware
+from banner.django.portal import RequestConsent
+from djapp_kit import DAY_MS, consent_cookie, portal
+
+
+def set_cookie_headers(response):
+    """name -> raw Set-Cookie header text, as the browser receives it."""
+    return {m.key: m.OutputString() for m in response.cookies.values()}
+
+
+def attributes(header):
+    parts = [p.strip() for p in header.split(";")]
+    return parts[0], {p.partition("=")[0].lower(): p.partition("=")[2] for p in parts[1:]}
+
+
+def visit(path="/plain/", value=None, secure=False, marker=False, **headers):
+    cookies = (["cookies_preferences=" + value] if value is not None else []) + ([REFRESHED + "=1"] if marker else [])
+    return Client(HTTP_COOKIE="; ".join(cookies), **headers).get(path, secure=secure)   # as a browser sends them
+
+
+# -- request.consent -----------------------------------------------------------------------------------------
+def consent_of(cookie_header, **headers):
+    seen = {}
+
+    def view(request):
+        seen["consent"] = request.consent
+        from django.http import HttpResponse
+        return HttpResponse("ok")
+    request = RequestFactory().get("/", HTTP_COOKIE=cookie_header, **headers)
+    ConsentMiddleware(view)(request)
+    return seen["consent"]
+
+
+@portal()
+def test_request_consent_is_the_decision_as_the_page_reads_it():
+    value = consent_cookie(["analytics"])
+    consent = consent_of("sessionid=x; cookies_preferences=%s; csrftoken=y" % value)
+    assert consent.decided and consent.accepted == ["necessary", "analytics"]
+    assert consent.accepts("analytics") and "analytics" in consent and consent.value == value
+    refused = consent_of("cookies_preferences=" + consent_cookie([]))
+    assert refused.decided and refused.accepted == ["necessary"] and not refused.accepts("analytics")
+    assert consent_of("", HTTP_SEC_GPC="1").gpc
+
+
+@portal()
+@pytest.mark.parametrize("header", [
+    "cookies_preferences=", "cookies_preferences=\"", "cookies_preferences=3.1.1.x.analytics=1",
+    "cookies_preferences=%s" % ("9" * 5000), "cookies_preferences=\x00\xff; x=\"", "; ; ;=;",
+    "cookies_preferences=a=b=c", "cookies_preferences=3.1.%d.k2m9x0c4a7q1v8z3.analytics=1" % (
+        time.time() * 1000 + 3 * DAY_MS),
+])
+def test_a_tampered_cookie_never_raises_and_accepts_nothing_optional(header):
+    consent = consent_of(header)
+    assert not consent.decided and consent.accepted == ["necessary"] and consent.value is None
+    assert consent.first_visit
+
+
+@portal()
+def test_a_forged_fingerprint_is_a_changed_category_asked_again_not_accepted():
+    consent = consent_of("cookies_preferences=3.1.%d.k2m9x0c4a7q1v8z3.analytics=1~zzzzzz" % (time.time() * 1000))
+    assert consent.accepted == ["necessary"] and consent.needs_banner and not consent.first_visit
+
+
+@portal()
+def test_of_several_cookies_the_newest_standing_decision_wins():
+    old = consent_cookie([], decided_at=int(time.time() * 1000) - 10 * DAY_MS)
+    new = consent_cookie(["analytics"], decided_at=int(time.time() * 1000) - DAY_MS)
+    consent = consent_of("cookies_preferences=garbage; cookies_preferences=%s; cookies_preferences=%s" % (new, old))
+    assert consent.accepted == ["necessary", "analytics"] and consent.value == new
+
+
+@portal(MANIFEST="/nonexistent.json")
+def test_a_broken_portal_configuration_fails_closed_without_raising():
+    consent = consent_of("cookies_preferences=" + consent_cookie(["analytics"]))
+    assert consent.error and consent.accepted == [] and not consent.accepts("analytics")
+    assert not consent.first_visit
+    assert "cookies_preferences" not in visit(value=consent_cookie(["analytics"])).cookies
+
+
+# -- the refresh ----------------------------------------------------------------------------------------------
+@portal()
+def test_a_valid_cookie_is_sent_back_unchanged_with_its_remaining_lifetime():
+    decided = int(time.time() * 1000) - 30 * DAY_MS
+    value = consent_cookie(["analytics"], decided_at=decided)
+    response = visit(value=value)
+    pair, attrs = attributes(set_cookie_headers(response)["cookies_preferences"])
+    assert pair == "cookies_preferences=" + value          # the same value, not quoted
+    remaining = int(attrs["max-age"])
+    expected = (decided + MAX_AGE_SECONDS * 1000) // 1000 - int(time.time())
+    assert abs(remaining - expected) <= 2 and remaining <= MAX_AGE_SECONDS - 30 * 24 * 3600 + 2
+    assert attrs["path"] == "/" and attrs["samesite"] == "Lax"
+    assert "httponly" not in attrs and "secure" not in attrs and "domain" not in attrs
+    assert "expires" in attrs
+    marker = attributes(set_cookie_headers(response)[REFRESHED])
+    assert marker[0] == REFRESHED + "=1" and int(marker[1]["max-age"]) == 24 * 3600 and "httponly" in marker[1]
+
+
+@portal(COOKIE_DOMAIN="portal.example")
+def test_the_refresh_is_secure_on_https_and_carries_the_configured_domain():
+    attrs = attributes(set_cookie_headers(visit(value=consent_cookie([]), secure=True,
+                                                HTTP_HOST="portal.example"))["cookies_preferences"])[1]
+    assert "secure" in attrs and attrs["domain"] == "portal.example"
+
+
+@portal()
+def test_at_most_once_a_day_while_the_marker_is_there():
+    assert "cookies_preferences" not in visit(value=consent_cookie(["analytics"]), marker=True).cookies
+
+
+@portal()
+def test_never_past_the_lifetime_counted_from_the_decision():
+    nearly = int(time.time() * 1000) - MAX_AGE_SECONDS * 1000 + 3600 * 1000
+    cookies = set_cookie_headers(visit(value=consent_cookie([], decided_at=nearly)))
+    assert 0 < int(attributes(cookies["cookies_preferences"])[1]["max-age"]) <= 3601
+    assert int(attributes(cookies[REFRESHED])[1]["max-age"]) <= 3601
+
+
+@portal()
+@pytest.mark.parametrize("value", [None, "tampered", consent_cookie([], decided_at=1000)], ids=["none", "tampered", "expired"])
+def test_nothing_is_sent_without_a_standing_decision(value):
+    response = visit(value=value)
+    assert "cookies_preferences" not in response.cookies and REFRESHED not in response.cookies
+
+
+@portal(REFRESH=False)
+def test_the_refresh_can_be_turned_off():
+    assert "cookies_preferences" not in visit(value=consent_cookie([])).cookies
+
+
+@portal()
+def test_a_view_that_writes_the_decision_itself_is_left_alone():
+    from django.http import HttpResponse
+
+    def view(request):
+        response = HttpResponse("ok")
+        response.set_cookie("cookies_preferences", "mine")
+        return response
+    request = RequestFactory().get("/", HTTP_COOKIE="cookies_preferences=" + consent_cookie([]))
+    response = ConsentMiddleware(view)(request)
+    assert response.cookies["cookies_preferences"].value == "mine"
+
+
+def test_the_cookie_value_round_trips_through_a_browser_cookie_parser():
+    """What Set-Cookie carries is what document.cookie gives back to the page (no quotes, no escapes)."""
+    value = consent_cookie(["analytics"])
+    with portal():
+        header = set_cookie_headers(visit(value=value))["cookies_preferences"]
+    parsed = SimpleCookie()
+    parsed.load(header)
+    assert parsed["cookies_preferences"].value == value
+
+
+# -- language ------------------------------------------------------------------------------------------------
+def test_a_language_cookie_name_the_banner_does_not_write_is_reported_by_checks():
+    from django.test import override_settings
+    from banner.django.apps import check_language_cookie
+    with portal():
+        assert check_language_cookie() == []
+        with override_settings(LANGUAGE_COOKIE_NAME="lang"):
+            assert [w.id for w in check_language_cookie()] == ["consent_banner.W001"]
+    with portal(LANGUAGES=["fr"]), override_settings(LANGUAGE_COOKIE_NAME="lang"):
+        assert check_language_cookie() == []          # one language: the banner writes no cookie
