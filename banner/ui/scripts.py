@@ -7,7 +7,12 @@ accepted script gets a live copy inserted right after it, one at a time in the o
 `data-provider` or source host its category does not declare (Manifest.undeclared) never runs: the
 visitor was never told about that third party. The inert
 original stays where the portal put it, marked as done, so it never runs twice and a framework that
-owns the node (React, Vue) still finds it where it left it."""
+owns the node (React, Vue) still finds it where it left it.
+
+On a return visit the loader (static/src/consent.js) may have run some of them already, before the runtime
+loaded, the same way and with the same mark (banner/loader_facts.py gives it these names): the queue
+skips them like any script it ran itself, and waits for the loader's queue to finish (`handover`) before
+running its own, so that external scripts still run one after the other."""
 
 from banner.text import is_safe_url
 from banner.ui.dom import select_all
@@ -34,13 +39,14 @@ def _live_copy(doc, old, nonce):
 
 
 class Scripts:
-    def __init__(self, doc, report, nonce="", undeclared=None):
+    def __init__(self, doc, report, nonce="", undeclared=None, handover=None):
         self.doc = doc
         self.report = report
         self.undeclared = undeclared or (lambda category, named, url: None)   # App: Manifest.undeclared
         self.nonce = nonce
         self.queue = []
-        self.busy = False
+        # handover(then): True when the loader is still running scripts early; it calls then() once done
+        self.busy = bool(handover and handover(self.step))
 
     def run(self, roots, accepted):
         """Queue the not-yet-run scripts of accepted categories found in `roots` (in the document or a
