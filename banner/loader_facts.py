@@ -121,9 +121,11 @@ def early(config_data, manifest, manifest_text=None):
     hashes of its data-config and (named by URL) manifest text, the manifest revision, each category
     (required or not, its fingerprint, its declared providers and hosts) and the manifest's cookie and
     storage entries (the early path stays off while anything Python would clear at start is present).
-    None when the manifest is named by URL and its text is not known: the early path is then off."""
+    None, and the early path off, when the manifest is named by URL and its text is not known, or when
+    data-config asks for Google Consent Mode: Python must send its "default" signal before any Google tag
+    runs, or the tag would take refused categories as granted."""
     by_url = not isinstance(config_data.get("manifest"), dict)
-    if by_url and manifest_text is None:
+    if (by_url and manifest_text is None) or config_data.get("googleConsentMode"):
         return None
     prints = fingerprints(manifest)
     return {

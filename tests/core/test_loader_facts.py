@@ -275,3 +275,13 @@ def test_the_early_facts_hash_the_config_as_the_loader_does():
     config = dict(EARLY["config"], policyUrl="/pages/cookies/é😀")
     assert run_in_node(["fnv"], ["fnv(JSON.stringify(JSON.parse(%s)))" % js(json.dumps(config, indent=2))]) == \
         [loader_facts.config_hash(config)]
+
+
+def test_the_early_path_is_off_where_python_must_act_first_or_cannot_be_checked():
+    manifest = early_manifest()
+    assert loader_facts.early(EARLY["config"], manifest) is not None
+    google = dict(EARLY["config"], googleConsentMode={"analytics": ["analytics_storage"]})
+    assert loader_facts.early(google, manifest) is None          # its "default" signal goes before any tag
+    by_url = dict(EARLY["config"], manifest="/cookies.json")
+    assert loader_facts.early(by_url, manifest) is None           # a manifest text it cannot compare
+    assert loader_facts.early(by_url, manifest, "{}")["manifest"] == loader_facts.text_hash("{}")
