@@ -26,7 +26,7 @@ from banner.cookies import (CONSENT_COOKIE, CONSENT_ID_LENGTH, ID_ALPHABET, MAX_
                             MAX_NUMBER_DIGITS, MAX_VALUE_LENGTH, READ_VERSIONS)
 from banner.fingerprint import WIDTH as FINGERPRINT_WIDTH, fingerprints
 from banner.text import ID_CHARS, LOWER, MAX_IDENTIFIER
-from banner.ui.scripts import DONE, PENDING_SELECTOR, SKIPPED_ATTRIBUTES
+from banner.ui.scripts import CATEGORY, DONE, PENDING_SELECTOR, PROVIDER, SKIPPED_ATTRIBUTES, SRC, TYPE
 from banner.errors import CONSOLE_PREFIX, FAIL_CLOSED
 from banner.fnv import base36, utf16
 from banner.ui.dom import OPEN_SELECTOR, PRERENDERED_ATTR, ACTION_ATTR, LANGUAGE_ATTR, LANGUAGE_ACTION
@@ -77,6 +77,10 @@ def facts():
         "pendingScripts": PENDING_SELECTOR,
         "ranAttr": DONE,
         "skippedAttributes": list(SKIPPED_ATTRIBUTES),
+        "categoryAttr": CATEGORY,
+        "srcAttr": SRC,
+        "typeAttr": TYPE,
+        "providerAttr": PROVIDER,
     }
 
 

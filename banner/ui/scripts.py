@@ -18,9 +18,14 @@ from banner.text import is_safe_url
 from banner.ui.dom import select_all
 
 DONE = "data-cb-ran"
+# The portal's attributes on a blocked script (the loader reads the same, from banner/loader_facts.py)
+CATEGORY = "data-consent"
+SRC = "data-src"
+TYPE = "data-type"
+PROVIDER = "data-provider"
 SCRIPT_SELECTOR = 'script[type="text/plain"][data-consent]'
 PENDING_SELECTOR = SCRIPT_SELECTOR + ":not([" + DONE + "])"
-SKIPPED_ATTRIBUTES = ("type", "data-src", "data-type", "nonce", DONE)
+SKIPPED_ATTRIBUTES = ("type", SRC, TYPE, "nonce", DONE)
 
 
 def _live_copy(doc, old, nonce):
@@ -29,8 +34,8 @@ def _live_copy(doc, old, nonce):
         attr = old.attributes.item(i)
         if attr.name not in SKIPPED_ATTRIBUTES:
             new.setAttribute(attr.name, attr.value)
-    if old.getAttribute("data-type"):
-        new.setAttribute("type", old.getAttribute("data-type"))
+    if old.getAttribute(TYPE):
+        new.setAttribute("type", old.getAttribute(TYPE))
     if old.nonce or nonce:
         # The nonce attribute reads as "" once parsed; the property keeps it. A blocked script without
         # one gets the nonce of the banner's own script tag, so a strict CSP still lets it run.
@@ -55,16 +60,16 @@ class Scripts:
         started = []
         for root in roots:
             for script in select_all(root, PENDING_SELECTOR):
-                if script.isConnected and script.getAttribute("data-consent") in accepted:
+                if script.isConnected and script.getAttribute(CATEGORY) in accepted:
                     script.setAttribute(DONE, "")
-                    problem = self.undeclared(script.getAttribute("data-consent"),
-                                              script.getAttribute("data-provider"), script.getAttribute("data-src"))
+                    problem = self.undeclared(script.getAttribute(CATEGORY), script.getAttribute(PROVIDER),
+                                              script.getAttribute(SRC))
                     if problem is not None:
                         self.report("blocked script stays blocked: " + problem)
                         script.setAttribute("data-consent-refused", "")
                         continue
                     self.queue.append(script)
-                    started.append(script.getAttribute("data-consent"))
+                    started.append(script.getAttribute(CATEGORY))
         if started and not self.busy:
             self.step()
         return started
@@ -83,7 +88,7 @@ class Scripts:
     def _revive(self, old):
         """Insert the live copy of `old`; True when it is external (the queue waits for it)."""
         new = _live_copy(self.doc, old, self.nonce)
-        src = old.getAttribute("data-src")
+        src = old.getAttribute(SRC)
         if src is None:
             new.textContent = old.textContent
             old.after(new)                      # an inline script runs synchronously here

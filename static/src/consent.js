@@ -341,7 +341,7 @@
       var attr = old.attributes.item(i);
       if (facts.skippedAttributes.indexOf(attr.name) < 0) { copy.setAttribute(attr.name, attr.value); }
     }
-    if (old.getAttribute("data-type")) { copy.setAttribute("type", old.getAttribute("data-type")); }
+    if (old.getAttribute(facts.typeAttr)) { copy.setAttribute("type", old.getAttribute(facts.typeAttr)); }
     if (old.nonce || boot.nonce) { copy.nonce = old.nonce || boot.nonce; }
     return copy;
   }
@@ -350,7 +350,7 @@
     while (queue.length) {
       var old = queue.shift();
       if (!old.isConnected) { old.removeAttribute(facts.ranAttr); continue; }
-      var copy = liveCopy(old), src = old.getAttribute("data-src");
+      var copy = liveCopy(old), src = old.getAttribute(facts.srcAttr);
       if (src === null) {
         copy.textContent = old.textContent;
         old.after(copy);                                        // an inline script runs here
@@ -381,9 +381,9 @@
     }
     var found = document.querySelectorAll(facts.pendingScripts), queue = [];
     for (var i = 0; i < found.length; i++) {
-      var category = found[i].getAttribute("data-consent");
-      var verdict = scriptVerdict(early, plan, category, found[i].getAttribute("data-provider"),
-                                  found[i].getAttribute("data-src"), location.hostname);
+      var category = found[i].getAttribute(facts.categoryAttr);
+      var verdict = scriptVerdict(early, plan, category, found[i].getAttribute(facts.providerAttr),
+                                  found[i].getAttribute(facts.srcAttr), location.hostname);
       if (verdict === "stop") { break; }
       if (verdict === "run") {
         found[i].setAttribute(facts.ranAttr, "");
