@@ -251,14 +251,15 @@ def prerendered(config_path, manifest_path=None):
     config = read_json(config_path)
     if not isinstance(config, dict):
         raise BuildError("%s: a data-config is a JSON object" % config_path)
+    text = None
     if isinstance(config.get("manifest"), dict):
         manifest, manifest_path = config["manifest"], config_path
     elif manifest_path:
-        manifest = read_json(manifest_path)
+        manifest, text = read_json(manifest_path), served_text(manifest_path)
     else:
         raise BuildError("%s names its manifest by URL; give the file with --manifest" % config_path)
     try:
-        return prerender(config, manifest)
+        return prerender(config, manifest, text)
     except BannerError as error:              # the page would refuse it too: say so now, not at the visitor
         raise BuildError("%s: %s" % (manifest_path if isinstance(error, ManifestError) else config_path, error))
 
@@ -267,9 +268,16 @@ class BuildError(Exception):
     """A problem the person running the build can fix (bad input, wrong directory): one line, no traceback."""
 
 
+def served_text(path):
+    """A file's text as a browser's fetch() reads it when it is served as is: UTF-8, a byte-order mark
+    dropped, line ends kept (the loader hashes it to know the live manifest is the one built from)."""
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        return handle.read()
+
+
 def read_json(path):
     try:
-        with open(path, encoding="utf-8") as handle:
+        with open(path, encoding="utf-8-sig") as handle:      # a byte-order mark, as browsers allow
             return json.load(handle)
     except OSError as error:
         raise BuildError("%s: cannot read: %s" % (path, error.strerror or error))

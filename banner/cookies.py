@@ -29,6 +29,9 @@ MAX_VALUE_LENGTH = 3800                 # a browser drops a cookie whose name+va
 ID_ALPHABET = LOWER + DIGITS
 READ_VERSIONS = (2, FORMAT_VERSION)
 MAX_AGE_FIELD = MAX_AGE_SECONDS + 1      # seconds; an older category is expired, whatever its exact age
+MAX_AGE_DIGITS = 6                       # of an age in base 36
+MAX_NUMBER_DIGITS = 15                   # of the revision and the decision time
+CONSENT_ID_LENGTH = (8, 40)              # shortest and longest consent id read
 
 
 def _age(consent, category):
@@ -82,7 +85,7 @@ def _decode_entries(field, aged):
                                                  not all(c in ID_ALPHABET for c in fingerprint)):
             return None
         if age:
-            if len(age) > 6 or not all(c in ID_ALPHABET for c in age) or age[0] == "0":
+            if len(age) > MAX_AGE_DIGITS or not all(c in ID_ALPHABET for c in age) or age[0] == "0":
                 return None
             ages[category] = int(age, 36)
         seen.append(category)
@@ -94,13 +97,13 @@ def _decode_entries(field, aged):
 
 
 def _number(text):
-    if not text or len(text) > 15 or not all(c in DIGITS for c in text) or (len(text) > 1 and text[0] == "0"):
+    if not text or len(text) > MAX_NUMBER_DIGITS or not all(c in DIGITS for c in text) or (len(text) > 1 and text[0] == "0"):
         return None
     return int(text)
 
 
 def is_consent_id(text):
-    return isinstance(text, str) and 8 <= len(text) <= 40 and all(c in ID_ALPHABET for c in text)
+    return isinstance(text, str) and CONSENT_ID_LENGTH[0] <= len(text) <= CONSENT_ID_LENGTH[1] and all(c in ID_ALPHABET for c in text)
 
 
 def decode_consent(value):

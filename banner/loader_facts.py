@@ -9,13 +9,24 @@ the loader must still spell out in JavaScript (its language choice, its FNV hash
 cookie checks) run against the same table of cases as their Python originals: tests/core/test_loader_facts.py
 and tests/core/shared_cases.json.
 
+The early path: on a return visit the loader runs the blocked scripts of the categories a stored choice
+accepts before the runtime has even loaded. It decodes the consent cookie and judges it as banner.cookies,
+banner.consent and banner.session do (their limits are facts below), against the manifest a portal's
+build saw (`early`, one object per build, in the prerendered first layer), and acts only when the page's
+data-config and manifest are the very ones of the build; in any doubt it leaves everything to Python.
+
 CPython only (banner/build.py and banner/prerender.py use it; the page never imports it).
 """
 
 import json
 
 from banner.config import DEFAULT_LANGUAGES, RESPECT_GPC_DEFAULT
-from banner.cookies import CONSENT_COOKIE
+from banner.consent import CLOCK_SKEW_MS, MAX_AGE_SECONDS
+from banner.cookies import (CONSENT_COOKIE, CONSENT_ID_LENGTH, ID_ALPHABET, MAX_AGE_DIGITS, MAX_AGE_FIELD,
+                            MAX_NUMBER_DIGITS, MAX_VALUE_LENGTH, READ_VERSIONS)
+from banner.fingerprint import WIDTH as FINGERPRINT_WIDTH, fingerprints
+from banner.text import ID_CHARS, LOWER, MAX_IDENTIFIER
+from banner.ui.scripts import CATEGORY, DONE, PENDING_SELECTOR, PROVIDER, SKIPPED_ATTRIBUTES, SRC, TYPE
 from banner.errors import CONSOLE_PREFIX, FAIL_CLOSED
 from banner.fnv import base36, utf16
 from banner.ui.dom import OPEN_SELECTOR, PRERENDERED_ATTR, ACTION_ATTR, LANGUAGE_ATTR, LANGUAGE_ACTION, CONTENT_ATTR
@@ -25,6 +36,10 @@ PLACEHOLDER = "/*LOADER_FACTS*/{}"
 # takes when data-config leaves it out (null otherwise).
 KEY_FIELDS = ("manifest", "languages", "language", "policyUrl")
 KEY_DEFAULTS = {"languages": list(DEFAULT_LANGUAGES)}
+# The early path acts only on a choice that stays current for this long: a category whose answer expires
+# sooner is left to Python, so Python, starting later than the loader, never finds one run that it would
+# no longer accept (expiry only ever removes categories).
+EARLY_MARGIN_MS = 3600 * 1000
 
 
 def facts():
@@ -43,6 +58,30 @@ def facts():
         "contentAttr": CONTENT_ATTR,
         "consolePrefix": CONSOLE_PREFIX,
         "failClosed": FAIL_CLOSED,
+        # the consent cookie as banner.cookies reads it
+        "readVersions": [str(v) for v in READ_VERSIONS],
+        "maxValueLength": MAX_VALUE_LENGTH,
+        "maxNumberDigits": MAX_NUMBER_DIGITS,
+        "consentIdLength": list(CONSENT_ID_LENGTH),
+        "idAlphabet": ID_ALPHABET,
+        "identifierFirst": LOWER,
+        "identifierChars": ID_CHARS,
+        "maxIdentifier": MAX_IDENTIFIER,
+        "fingerprintWidth": FINGERPRINT_WIDTH,
+        "maxAgeDigits": MAX_AGE_DIGITS,
+        "maxAgeField": MAX_AGE_FIELD,
+        # and as banner.consent judges it
+        "maxAgeMs": MAX_AGE_SECONDS * 1000,
+        "clockSkewMs": CLOCK_SKEW_MS,
+        "earlyMarginMs": EARLY_MARGIN_MS,
+        # blocked scripts as banner.ui.scripts runs them
+        "pendingScripts": PENDING_SELECTOR,
+        "ranAttr": DONE,
+        "skippedAttributes": list(SKIPPED_ATTRIBUTES),
+        "categoryAttr": CATEGORY,
+        "srcAttr": SRC,
+        "typeAttr": TYPE,
+        "providerAttr": PROVIDER,
     }
 
 
@@ -69,3 +108,37 @@ def config_key(data):
             value = "#" + base36(utf16(_json(value)))
         values.append(value)
     return _json(values)
+
+
+def config_hash(data):
+    """What the early path compares to know that the page's data-config is the one a build saw: the hash
+    (fnv.utf16, base 36) of its JSON text as JavaScript's JSON.stringify(JSON.parse(...)) writes it."""
+    return base36(utf16(_json(data)))
+
+
+def text_hash(text):
+    """The hash of a manifest's text as fetch() gives it to the loader (Response.text())."""
+    return base36(utf16(text))
+
+
+def early(config_data, manifest, manifest_text=None):
+    """What the loader needs to judge a stored choice before Python runs, for one portal's build: the
+    hashes of its data-config and (named by URL) manifest text, the manifest revision, each category
+    (required or not, its fingerprint, its declared providers and hosts) and the manifest's cookie and
+    storage entries (the early path stays off while anything Python would clear at start is present).
+    None, and the early path off, when the manifest is named by URL and its text is not known, or when
+    data-config asks for Google Consent Mode: Python must send its "default" signal before any Google tag
+    runs, or the tag would take refused categories as granted."""
+    by_url = not isinstance(config_data.get("manifest"), dict)
+    if (by_url and manifest_text is None) or config_data.get("googleConsentMode"):
+        return None
+    prints = fingerprints(manifest)
+    return {
+        "config": config_hash(config_data),
+        "manifest": text_hash(manifest_text) if by_url else None,
+        "revision": manifest.revision,
+        "categories": [{"id": c.id, "required": c.required, "fingerprint": prints.get(c.id, ""),
+                        "providers": [p.name for p in c.providers],
+                        "hosts": [h for p in c.providers for h in p.hosts]} for c in manifest.categories],
+        "entries": [[k.storage, k.name, k.category, k.match] for k in manifest.cookies],
+    }

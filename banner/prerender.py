@@ -12,7 +12,7 @@ config matches (`key`); any other page simply waits for Python.
 from banner.__main__ import regex_ok
 from banner.config import parse_config
 from banner.fingerprint import layer_key
-from banner.loader_facts import config_key
+from banner.loader_facts import config_key, early
 from banner.manifest import parse_manifest
 from banner.i18n import strings, interface_language, direction
 from banner.ui import notice
@@ -55,13 +55,17 @@ def layer_tree(config_data, manifest, language):
                         direction(language)).tree()
 
 
-def prerender(config_data, manifest_data):
-    """{"key", "content", "trees": {language: tree}}, or None when the portal has nothing optional to ask
-    about. `content` (fingerprint.layer_key) names the manifest content the trees show and decide: the
-    page replays early clicks only when its live manifest has the same."""
+
+def prerender(config_data, manifest_data, manifest_text=None):
+    """{"key", "content", "trees": {language: tree}, "early"}, or None when the portal has nothing optional
+    to ask about. `content` (fingerprint.layer_key) names the manifest content the trees show and decide:
+    the page replays early clicks only when its live manifest has the same. `early` (loader_facts.early)
+    lets the loader run a return visitor's consented scripts before Python starts; it needs the manifest's
+    text as served (`manifest_text`) when data-config names it by URL, and is None without it."""
     config, _ = parse_config(config_data)
     manifest = parse_manifest(manifest_data, config.languages, regex_ok)
     if not manifest.optional_ids:
         return None
     trees = {language: layer_tree(config_data, manifest, language) for language in config.languages}
-    return {"key": config_key(config_data), "content": layer_key(manifest), "trees": trees}
+    return {"key": config_key(config_data), "content": layer_key(manifest), "trees": trees,
+            "early": early(config_data, manifest, manifest_text)}

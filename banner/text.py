@@ -8,6 +8,7 @@ Builtins only: this runs in Brython, where `re` is not shipped.
 LOWER = "abcdefghijklmnopqrstuvwxyz"
 DIGITS = "0123456789"
 ID_CHARS = LOWER + DIGITS + "_-"
+MAX_IDENTIFIER = 32                     # characters of a category id
 # RFC 6265 cookie-name token: visible ASCII except separators.
 TOKEN_SEPARATORS = '()<>@,;:\\"/[]?={} \t'
 SAFE_SCHEMES = ("http", "https", "mailto")
@@ -16,7 +17,7 @@ SAFE_SCHEMES = ("http", "https", "mailto")
 def is_identifier(value):
     """Category ids: 1-32 chars of [a-z0-9_-], starting with a letter. They go into the consent cookie
     unescaped, so the alphabet is what keeps that cookie octet-safe."""
-    if not isinstance(value, str) or not 0 < len(value) <= 32 or value[0] not in LOWER:
+    if not isinstance(value, str) or not 0 < len(value) <= MAX_IDENTIFIER or value[0] not in LOWER:
         return False
     return all(c in ID_CHARS for c in value)
 

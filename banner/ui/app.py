@@ -43,9 +43,9 @@ class App:
         self.google = None
         self.live = None
         self.reopen_button = None
-        self.ran = []            # categories whose scripts already ran in this page view
+        self.ran = page.early_ran()   # categories whose scripts already ran in this page view (the loader's too)
         self.scripts = Scripts(self.doc, page.error, page.nonce,
-                               lambda c, n, u: manifest.undeclared(c, n, u, page.hostname))
+                               lambda c, n, u: manifest.undeclared(c, n, u, page.hostname), page.after_early_scripts)
         self.watch = Watch(self)  # content added after start-up, and consentBanner.apply()
         self.proof = ProofLog(page, config, manifest, self.session, self.extra)
 

@@ -166,6 +166,16 @@ class Page:
         or None when it painted none."""
         return getattr(getattr(self.window, "__consentBoot"), "paintedFor", None)
 
+    def early_ran(self):
+        """Categories whose blocked scripts the loader ran before Python started (its early path)."""
+        ran = getattr(getattr(self.window, "__consentBoot"), "ran", None)
+        return [ran[i] for i in range(ran.length)] if ran else []
+
+    def after_early_scripts(self, then):
+        """True when the loader is still running blocked scripts early: it calls `then()` once done."""
+        boot = getattr(self.window, "__consentBoot")
+        return bool(getattr(boot, "afterEarly", None) and boot.afterEarly(lambda: then()))
+
     def observer(self, selector, callback):
         """A MutationObserver calling `callback(found, removed)` only for added nodes matching `selector`
         or removals (the loader's filter: one Python call per relevant batch, not one per added node)."""

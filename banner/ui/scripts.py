@@ -7,15 +7,25 @@ accepted script gets a live copy inserted right after it, one at a time in the o
 `data-provider` or source host its category does not declare (Manifest.undeclared) never runs: the
 visitor was never told about that third party. The inert
 original stays where the portal put it, marked as done, so it never runs twice and a framework that
-owns the node (React, Vue) still finds it where it left it."""
+owns the node (React, Vue) still finds it where it left it.
+
+On a return visit the loader (static/src/consent.js) may have run some of them already, before the runtime
+loaded, the same way and with the same mark (banner/loader_facts.py gives it these names): the queue
+skips them like any script it ran itself, and waits for the loader's queue to finish (`handover`) before
+running its own, so that external scripts still run one after the other."""
 
 from banner.text import is_safe_url
 from banner.ui.dom import select_all
 
 DONE = "data-cb-ran"
+# The portal's attributes on a blocked script (the loader reads the same, from banner/loader_facts.py)
+CATEGORY = "data-consent"
+SRC = "data-src"
+TYPE = "data-type"
+PROVIDER = "data-provider"
 SCRIPT_SELECTOR = 'script[type="text/plain"][data-consent]'
 PENDING_SELECTOR = SCRIPT_SELECTOR + ":not([" + DONE + "])"
-SKIPPED_ATTRIBUTES = ("type", "data-src", "data-type", "nonce", DONE)
+SKIPPED_ATTRIBUTES = ("type", SRC, TYPE, "nonce", DONE)
 # A script the server already sent live because the visitor had accepted its category (banner.django's
 # {% consent_block %}): it ran at parse; on withdrawal only a reload stops it, as for the ones run here.
 SENT_LIVE_SELECTOR = 'script[data-consent][' + DONE + ']:not([type="text/plain"])'
@@ -23,7 +33,7 @@ SENT_LIVE_SELECTOR = 'script[data-consent][' + DONE + ']:not([type="text/plain"]
 
 def sent_live(doc):
     """The categories of the scripts the server sent live."""
-    return [s.getAttribute("data-consent") for s in doc.querySelectorAll(SENT_LIVE_SELECTOR)]
+    return [s.getAttribute(CATEGORY) for s in doc.querySelectorAll(SENT_LIVE_SELECTOR)]
 
 
 def _live_copy(doc, old, nonce):
@@ -32,8 +42,8 @@ def _live_copy(doc, old, nonce):
         attr = old.attributes.item(i)
         if attr.name not in SKIPPED_ATTRIBUTES:
             new.setAttribute(attr.name, attr.value)
-    if old.getAttribute("data-type"):
-        new.setAttribute("type", old.getAttribute("data-type"))
+    if old.getAttribute(TYPE):
+        new.setAttribute("type", old.getAttribute(TYPE))
     if old.nonce or nonce:
         # The nonce attribute reads as "" once parsed; the property keeps it. A blocked script without
         # one gets the nonce of the banner's own script tag, so a strict CSP still lets it run.
@@ -42,13 +52,14 @@ def _live_copy(doc, old, nonce):
 
 
 class Scripts:
-    def __init__(self, doc, report, nonce="", undeclared=None):
+    def __init__(self, doc, report, nonce="", undeclared=None, handover=None):
         self.doc = doc
         self.report = report
         self.undeclared = undeclared or (lambda category, named, url: None)   # App: Manifest.undeclared
         self.nonce = nonce
         self.queue = []
-        self.busy = False
+        # handover(then): True when the loader is still running scripts early; it calls then() once done
+        self.busy = bool(handover and handover(self.step))
 
     def run(self, roots, accepted):
         """Queue the not-yet-run scripts of accepted categories found in `roots` (in the document or a
@@ -57,16 +68,16 @@ class Scripts:
         started = []
         for root in roots:
             for script in select_all(root, PENDING_SELECTOR):
-                if script.isConnected and script.getAttribute("data-consent") in accepted:
+                if script.isConnected and script.getAttribute(CATEGORY) in accepted:
                     script.setAttribute(DONE, "")
-                    problem = self.undeclared(script.getAttribute("data-consent"),
-                                              script.getAttribute("data-provider"), script.getAttribute("data-src"))
+                    problem = self.undeclared(script.getAttribute(CATEGORY), script.getAttribute(PROVIDER),
+                                              script.getAttribute(SRC))
                     if problem is not None:
                         self.report("blocked script stays blocked: " + problem)
                         script.setAttribute("data-consent-refused", "")
                         continue
                     self.queue.append(script)
-                    started.append(script.getAttribute("data-consent"))
+                    started.append(script.getAttribute(CATEGORY))
         if started and not self.busy:
             self.step()
         return started
@@ -85,7 +96,7 @@ class Scripts:
     def _revive(self, old):
         """Insert the live copy of `old`; True when it is external (the queue waits for it)."""
         new = _live_copy(self.doc, old, self.nonce)
-        src = old.getAttribute("data-src")
+        src = old.getAttribute(SRC)
         if src is None:
             new.textContent = old.textContent
             old.after(new)                      # an inline script runs synchronously here

@@ -150,6 +150,268 @@
     boot.actions.push(target.getAttribute(facts.actionAttr) || facts.languageAction + target.getAttribute(facts.languageAttr));
   });
 
+  // --- The early path: a return visit runs consented scripts before Python ---------------------------
+  // On a page built for its own data-config (banner/build.py writes `prerendered.early`), a stored choice
+  // that Python will accept runs the blocked scripts of its categories at once, as banner/ui/scripts.py
+  // runs them and with its mark, so that Python's queue never runs them again. Each rule below restates
+  // Python's and is checked against it on shared cases (tests/core/test_loader_facts.py); in any doubt
+  // (another data-config or manifest than the build's, a choice expiring soon, a URL it cannot judge,
+  // something Python would clear first) the loader does nothing and Python does everything, as before.
+  boot.ran = [];                                            // categories run early (banner/ui/app.py)
+  var earlyBusy = false, earlyThen = null;
+  boot.afterEarly = function (then) {                       // banner/ui/page.py: Python's queue waits
+    if (!earlyBusy) { return false; }
+    earlyThen = then;
+    return true;
+  };
+
+  function pyStrip(text) {                                  // str.strip(): Python's whitespace, not trim()'s
+    var space = "[\\t-\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]+";
+    return text.replace(new RegExp("^" + space + "|" + space + "$", "g"), "");
+  }
+
+  function cookiePairs(cookieText) {                        // banner.cookies.parse_cookie_header
+    var pairs = [];
+    (cookieText || "").split(";").forEach(function (part) {
+      var pair = pyStrip(part), at = pair.indexOf("=");
+      if (at > 0) { pairs.push([pair.slice(0, at), pair.slice(at + 1)]); }
+    });
+    return pairs;
+  }
+
+  function allIn(text, alphabet) {
+    for (var i = 0; i < text.length; i++) { if (alphabet.indexOf(text[i]) < 0) { return false; } }
+    return true;
+  }
+
+  function isIdentifier(text) {                             // banner.text.is_identifier
+    return typeof text === "string" && text.length > 0 && text.length <= facts.maxIdentifier &&
+      facts.identifierFirst.indexOf(text[0]) >= 0 && allIn(text, facts.identifierChars);
+  }
+
+  function decodeNumber(text) {                             // banner.cookies._number
+    if (!/^[0-9]+$/.test(text) || text.length > facts.maxNumberDigits || (text.length > 1 && text[0] === "0")) {
+      return null;
+    }
+    return parseInt(text, 10);
+  }
+
+  function decodeEntries(field, aged) {                     // banner.cookies._decode_entries
+    var accepted = [], fingerprints = Object.create(null), ages = Object.create(null), seen = [];
+    var entries = field ? field.split(":") : [];
+    for (var i = 0; i < entries.length; i++) {
+      var at = entries[i].indexOf("="), category = at < 0 ? entries[i] : entries[i].slice(0, at);
+      var parts = (at < 0 ? "" : entries[i].slice(at + 1)).split("~");
+      var flag = parts[0], fingerprint = parts.length > 1 ? parts[1] : "", age = parts.length > 2 ? parts[2] : "";
+      if (at < 0 || !isIdentifier(category) || seen.indexOf(category) >= 0 || (flag !== "0" && flag !== "1")) {
+        return null;
+      }
+      if (parts.length > (aged ? 3 : 2) || (parts.length === 3 && !age)) { return null; }
+      if ((parts.length === 2 || fingerprint) &&
+          (fingerprint.length !== facts.fingerprintWidth || !allIn(fingerprint, facts.idAlphabet))) { return null; }
+      if (age) {
+        if (age.length > facts.maxAgeDigits || !allIn(age, facts.idAlphabet) || age[0] === "0") { return null; }
+        ages[category] = parseInt(age, 36);
+      }
+      seen.push(category);
+      if (flag === "1") { accepted.push(category); }
+      if (fingerprint) { fingerprints[category] = fingerprint; }
+    }
+    return {accepted: accepted, fingerprints: fingerprints, ages: ages};
+  }
+
+  function decodeConsent(value) {                           // banner.cookies.decode_consent
+    if (typeof value !== "string" || value.length > facts.maxValueLength) { return null; }
+    if (value.length > 1 && value[0] === "\"" && value[value.length - 1] === "\"") { value = value.slice(1, -1); }
+    var fields = value.split(".");
+    if (fields.length !== 5 || facts.readVersions.indexOf(fields[0]) < 0) { return null; }
+    var version = parseInt(fields[0], 10), revision = decodeNumber(fields[1]), decidedAt = decodeNumber(fields[2]);
+    var id = fields[3], entries = decodeEntries(fields[4], version >= 3);
+    if (revision === null || revision < 1 || decidedAt === null || entries === null ||
+        id.length < facts.consentIdLength[0] || id.length > facts.consentIdLength[1] || !allIn(id, facts.idAlphabet)) {
+      return null;
+    }
+    for (var aged in entries.ages) { if (entries.ages[aged] > facts.maxAgeField) { return null; } }
+    var decided = Object.create(null);
+    Object.keys(entries.fingerprints).concat(entries.accepted).forEach(function (c) {  // Consent.decided
+      if (!(c in decided)) { decided[c] = c in entries.ages ? decidedAt - entries.ages[c] * 1000 : decidedAt; }
+    });
+    return {version: version, revision: revision, decidedAt: decidedAt, consentId: id, accepted: entries.accepted,
+            fingerprints: entries.fingerprints, decided: decided};
+  }
+
+  function optionalIds(early) {
+    return early.categories.filter(function (c) { return !c.required; }).map(function (c) { return c.id; });
+  }
+
+  function isCurrent(consent, early, now) {                 // banner.consent.is_current
+    var optional = optionalIds(early);
+    if (consent.revision !== early.revision) { return false; }
+    if (consent.accepted.concat(Object.keys(consent.fingerprints)).some(function (c) { return optional.indexOf(c) < 0; })) {
+      return false;
+    }
+    if (consent.decidedAt > now + facts.clockSkewMs) { return false; }
+    for (var c in consent.decided) { if (consent.decided[c] > consent.decidedAt) { return false; } }
+    return now - consent.decidedAt <= facts.maxAgeMs;
+  }
+
+  function changedCategories(consent, early, now) {         // banner.consent.changed_categories
+    return early.categories.filter(function (c) {
+      var decided = c.id in consent.decided ? consent.decided[c.id] : consent.decidedAt;
+      return !c.required && (!(c.id in consent.fingerprints) || consent.fingerprints[c.id] !== c.fingerprint ||
+                             now - decided > facts.maxAgeMs);
+    }).map(function (c) { return c.id; });
+  }
+
+  function standingChoice(cookieText, early, now) {         // banner.session.Session: consent, accepted
+    var best = null, index = -1;
+    cookiePairs(cookieText).filter(function (p) { return p[0] === facts.consentCookie; }).forEach(function (p, i) {
+      var consent = decodeConsent(p[1]);
+      if (consent && isCurrent(consent, early, now) && (best === null || consent.decidedAt > best.decidedAt)) {
+        best = consent;
+        index = i;
+      }
+    });
+    var changed = best ? changedCategories(best, early, now) : [];
+    var accepted = early.categories.filter(function (c) {
+      return c.required || (best && best.accepted.indexOf(c.id) >= 0 && changed.indexOf(c.id) < 0);
+    }).map(function (c) { return c.id; });
+    return {index: index, consent: best, accepted: accepted};
+  }
+
+  // What the loader may run now: the categories a stored choice accepts from now until facts.earlyMarginMs
+  // later (Python starts in between and accepts at least these: expiry only removes categories), when the
+  // same stored value decides throughout; `wait` are those accepted now only (their scripts wait for Python).
+  function earlyPlan(cookieText, early, now) {
+    var at = standingChoice(cookieText, early, now), later = standingChoice(cookieText, early, now + facts.earlyMarginMs);
+    if (!at.consent || at.index !== later.index) { return null; }
+    return {run: later.accepted, wait: at.accepted.filter(function (c) { return later.accepted.indexOf(c) < 0; })};
+  }
+
+  function namesToClear(early, accepted, present, storage, test) {   // banner.cookies.names_to_clear
+    var required = early.categories.filter(function (c) { return c.required; }).map(function (c) { return c.id; });
+    var entries = early.entries.filter(function (e) { return e[0] === storage; });
+    var keep = entries.filter(function (e) { return required.indexOf(e[2]) >= 0 || accepted.indexOf(e[2]) >= 0; });
+    var clear = entries.filter(function (e) { return keep.indexOf(e) < 0; });
+    var matches = function (e, name) { return name === e[1] || (e[3] !== null && test(e[3], name)); };
+    var found = [];
+    present.forEach(function (name) {
+      if (found.indexOf(name) >= 0 || keep.some(function (e) { return e[1] === name; }) ||
+          keep.some(function (e) { return required.indexOf(e[2]) >= 0 && matches(e, name); })) { return; }
+      if (clear.some(function (e) { return matches(e, name); })) { found.push(name); }
+    });
+    return found;
+  }
+
+  // The host of a blocked script's data-src as banner.text.host_of reads it ("" for the page's own), for
+  // the plain URLs whose reading cannot differ between Python, this function and the browser; null for
+  // any other (a backslash, spaces, user info, a scheme other than http(s)...): Python judges those.
+  function plainHost(src) {
+    var absolute = /^(?:https?:)?\/\/([A-Za-z0-9.-]+)(?::[0-9]{1,5})?(?:[\/?#][^\s\\\x00-\x1f\x7f]*)?$/i.exec(src);
+    if (absolute) { return absolute[1].toLowerCase(); }
+    return /^(?:\/(?![\/\\])|[A-Za-z0-9_.~-])[^\s\\:\x00-\x1f\x7f]*$/.test(src) ? "" : null;
+  }
+
+  function undeclared(early, category, named, host, pageHost) {   // banner.manifest.Manifest.undeclared
+    var found = early.categories.filter(function (c) { return c.id === category; })[0];
+    var names = found ? found.providers : [], hosts = found ? found.hosts : [];
+    if (named && names.indexOf(named) < 0) { return true; }
+    return !!host && host !== (pageHost || "").toLowerCase() && !hosts.some(function (known) {
+      return host === known || host.endsWith("." + known);
+    });
+  }
+
+  // One blocked script, in document order: "run" it now, "skip" it (not accepted, or a third party Python
+  // refuses and reports), or "stop" here and leave it and every later one to Python, in order.
+  function scriptVerdict(early, plan, category, named, src, pageHost) {
+    if (plan.wait.indexOf(category) >= 0) { return "stop"; }
+    if (plan.run.indexOf(category) < 0) { return "skip"; }
+    var host = src === null ? "" : plainHost(src);
+    if (host === null) { return "stop"; }
+    return undeclared(early, category, named, host, pageHost) ? "skip" : "run";
+  }
+
+  function storageKeys(area) {                              // banner.ui.page.Page.storage_keys
+    try {
+      var store = window[area], keys = [];
+      for (var i = 0; i < store.length; i++) { keys.push(store.key(i)); }
+      return keys;
+    } catch (e) { return []; }
+  }
+
+  function liveCopy(old) {                                  // banner.ui.scripts._live_copy
+    var copy = document.createElement("script");
+    for (var i = 0; i < old.attributes.length; i++) {
+      var attr = old.attributes.item(i);
+      if (facts.skippedAttributes.indexOf(attr.name) < 0) { copy.setAttribute(attr.name, attr.value); }
+    }
+    if (old.getAttribute(facts.typeAttr)) { copy.setAttribute("type", old.getAttribute(facts.typeAttr)); }
+    if (old.nonce || boot.nonce) { copy.nonce = old.nonce || boot.nonce; }
+    return copy;
+  }
+
+  function runQueue(queue) {                                // banner.ui.scripts.Scripts.step
+    while (queue.length) {
+      var old = queue.shift();
+      if (!old.isConnected) { old.removeAttribute(facts.ranAttr); continue; }
+      var copy = liveCopy(old), src = old.getAttribute(facts.srcAttr);
+      if (src === null) {
+        copy.textContent = old.textContent;
+        old.after(copy);                                        // an inline script runs here
+        continue;
+      }
+      copy.addEventListener("load", function () { runQueue(queue); });
+      copy.addEventListener("error", function () { runQueue(queue); });
+      copy.src = src;
+      old.after(copy);
+      return;                                                   // the next one waits for this one
+    }
+    earlyBusy = false;
+    var then = earlyThen;
+    earlyThen = null;
+    if (then) { then(); }
+  }
+
+  function runEarly(early) {
+    if (boot.ready || earlyBusy) { return; }                   // Python (or a failure) came first
+    early.entries.forEach(function (e) { if (e[3] !== null) { new RegExp(e[3]); } });  // else Python fails closed
+    var plan = earlyPlan(document.cookie, early, Date.now());
+    if (!plan) { return; }
+    var test = function (pattern, name) { return new RegExp(pattern).test(name); };
+    var present = {cookie: cookiePairs(document.cookie).map(function (p) { return p[0]; }),
+                   local: storageKeys("localStorage"), session: storageKeys("sessionStorage")};
+    for (var storage in present) {                             // Python clears those first: let it
+      if (namesToClear(early, plan.run, present[storage], storage, test).length) { return; }
+    }
+    var found = document.querySelectorAll(facts.pendingScripts), queue = [];
+    for (var i = 0; i < found.length; i++) {
+      var category = found[i].getAttribute(facts.categoryAttr);
+      var verdict = scriptVerdict(early, plan, category, found[i].getAttribute(facts.providerAttr),
+                                  found[i].getAttribute(facts.srcAttr), location.hostname);
+      if (verdict === "stop") { break; }
+      if (verdict === "run") {
+        found[i].setAttribute(facts.ranAttr, "");
+        queue.push(found[i]);
+        boot.ran.push(category);
+      }
+    }
+    earlyBusy = queue.length > 0;
+    runQueue(queue);
+  }
+
+  function startEarly() {
+    var early = prerendered && prerendered.early;
+    if (!early || !cfg || fnv(JSON.stringify(cfg)) !== early.config) { return; }
+    var go = function () {
+      var parsed = function () { try { runEarly(early); } catch (e) { /* Python runs them */ } };
+      if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", parsed); } else { parsed(); }
+    };
+    if (early.manifest === null) { return go(); }             // inline: data-config holds it, and matched
+    if (typeof cfg.manifest !== "string" || !boot.manifestText) { return; }
+    boot.manifestText.then(function (text) { if (fnv(text) === early.manifest) { go(); } }, function () {});
+  }
+  try { startEarly(); } catch (e) { /* Python runs them */ }
+
   // Start-up modules, in dependency order and in chunks (banner/build.py): each chunk is evaluated in its
   // own task, so the page stays responsive between them.
   var startChunks = /*START_CHUNKS*/[];

@@ -43,7 +43,10 @@ def test_the_prerendered_first_layer_fills_the_hole(assets, tmp_path):
     build.build(str(tmp_path / "out"), str(config))
     loader = (tmp_path / "out" / "consent.js").read_text(encoding="utf-8")
     first_layer = json.loads(loader[len("var p="):-1])
-    assert set(first_layer) == {"key", "content", "trees"} and list(first_layer["trees"]) == ["fr"]
+    assert set(first_layer) == {"key", "content", "trees", "early"} and list(first_layer["trees"]) == ["fr"]
+    from banner.loader_facts import config_hash
+    assert first_layer["early"]["config"] == config_hash({"manifest": manifest, "languages": ["fr"]})
+    assert first_layer["early"]["manifest"] is None        # inline: the config's hash covers it
     from banner.fingerprint import layer_key
     from banner.manifest import parse_manifest
     assert first_layer["content"] == layer_key(parse_manifest(manifest, ["fr"]))   # what the page compares
@@ -103,3 +106,21 @@ def test_without_packaged_assets_it_says_how_to_get_them(tmp_path, monkeypatch, 
     monkeypatch.setattr(build, "ASSETS", str(tmp_path / "missing"))
     assert main(["build", "--out", str(tmp_path / "out")]) == 2
     assert "make build" in capsys.readouterr().err
+
+
+def test_the_early_path_knows_the_manifest_text_as_the_browser_will_fetch_it(assets, tmp_path):
+    """A manifest named by URL is recognised by the hash of its text as served: a byte-order mark is
+    dropped (fetch's text() drops it) and Windows line ends are kept (they are in what the server sends)."""
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    with open(os.path.join(root, "demo", "site", "cookies.json"), encoding="utf-8") as handle:
+        text = handle.read().replace("\n", "\r\n")
+    manifest = tmp_path / "cookies.json"
+    manifest.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    config = tmp_path / "config.json"
+    config.write_text(json.dumps({"manifest": "/cookies.json"}), encoding="utf-8")
+    build.build(str(tmp_path / "out"), str(config), str(manifest))
+    loader = (tmp_path / "out" / "consent.js").read_text(encoding="utf-8")
+    early = json.loads(loader[len("var p="):-1])["early"]
+    from banner.fnv import base36, utf16
+    assert early["manifest"] == base36(utf16(text)) and "\r\n" in text
+    assert early["revision"] == 1 and [c["id"] for c in early["categories"]] == ["necessary", "analytics"]

@@ -35,13 +35,14 @@ def js_function(source, name):
     return match.group(0)
 
 
-def run_in_node(names, calls):
-    """Evaluate the loader's functions `names` (with its filled-in facts) and return the JSON value of
-    each JavaScript expression in `calls`."""
+def run_in_node(names, calls, prelude=""):
+    """Evaluate the loader's functions `names` (with its filled-in facts, after `prelude`) and return the
+    JSON value of each JavaScript expression in `calls`."""
     source = loader_source()
-    script = "var facts = %s;\n%s\nconsole.log(JSON.stringify([%s]));" % (
-        json.dumps(loader_facts.facts()), "\n".join(js_function(source, n) for n in names), ",\n".join(calls))
-    result = subprocess.run([NODE, "-e", script], capture_output=True, text=True, timeout=60)
+    script = "var facts = %s;\n%s\n%s\nconsole.log(JSON.stringify([%s]));" % (
+        json.dumps(loader_facts.facts()), prelude, "\n".join(js_function(source, n) for n in names),
+        ",\n".join(calls))
+    result = subprocess.run([NODE], input=script, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 
@@ -135,3 +136,152 @@ def test_the_api_stand_in_offers_exactly_the_methods_python_installs():
     python_methods = {node.targets[0].attr for node in ast.walk(tree) if isinstance(node, ast.Assign)
                       and isinstance(node.targets[0], ast.Attribute) and getattr(node.targets[0].value, "id", "") == "api"}
     assert python_methods and loader_methods == python_methods
+
+
+# --- the early path: a stored choice judged by the loader before Python runs -----------------------------
+
+EARLY = CASES["early"]
+
+
+def early_manifest():
+    from banner.manifest import parse_manifest
+    return parse_manifest(EARLY["config"]["manifest"], EARLY["config"]["languages"])
+
+
+def early_facts():
+    """What a portal's build writes into its loader for this data-config (prerendered.early)."""
+    return loader_facts.early(EARLY["config"], early_manifest())
+
+
+def consent_json(consent):
+    if consent is None:
+        return None
+    return {"version": consent.version, "revision": consent.revision, "decided_at": consent.decided_at,
+            "consent_id": consent.consent_id, "accepted": list(consent.accepted),
+            "fingerprints": consent.fingerprints, "decided": consent.decided}
+
+
+def session(cookie, now):
+    from banner.config import parse_config
+    from banner.session import Session
+    config, _ = parse_config(EARLY["config"])
+    return Session(early_manifest(), config, cookie, now, gpc=True)      # an explicit choice wins over GPC
+
+
+EARLY_FUNCTIONS = ["fnv", "pyStrip", "cookiePairs", "allIn", "isIdentifier", "decodeNumber", "decodeEntries",
+                   "decodeConsent", "optionalIds", "isCurrent", "changedCategories", "standingChoice", "earlyPlan",
+                   "namesToClear", "plainHost", "undeclared", "scriptVerdict"]
+# decodeConsent's answer under Python's attribute names
+AS_PYTHON = ("(function (c) { return c && {version: c.version, revision: c.revision, decided_at: c.decidedAt, "
+             "consent_id: c.consentId, accepted: c.accepted, fingerprints: c.fingerprints, decided: c.decided}; })")
+
+
+def run_early(calls):
+    return run_in_node(EARLY_FUNCTIONS, calls, "var early = %s;" % js(early_facts()))
+
+
+def test_the_early_cases_cover_what_they_claim():
+    kinds = {c["name"].split(" ")[0] for c in EARLY["standing"]}
+    assert {"valid", "expired", "tampered", "old", "changed", "format", "garbage"} <= kinds
+    assert any(len(c["value"]) > 3800 for c in EARLY["decode"]) and any(c["expected"] for c in EARLY["decode"])
+    assert any(c["decided_at"] for c in EARLY["standing"]) and any(c["decided_at"] is None for c in EARLY["standing"])
+
+
+@pytest.mark.parametrize("case", EARLY["decode"], ids=lambda c: c["value"][:40])
+def test_python_decodes_the_shared_cookie_values(case):
+    from banner.cookies import decode_consent
+    assert consent_json(decode_consent(case["value"])) == case["expected"]
+
+
+@pytest.mark.parametrize("case", EARLY["standing"], ids=lambda c: c["name"])
+def test_python_judges_the_shared_stored_choices(case):
+    s = session(case["cookie"], case["now"])
+    assert (s.consent.decided_at if s.consent else None) == case["decided_at"]
+    assert s.accepted == case["accepted"]
+
+
+@pytest.mark.parametrize("case", [c for c in EARLY["plain_hosts"] if c["host"] is not None], ids=lambda c: c["src"])
+def test_python_reads_the_host_of_every_url_the_loader_judges(case):
+    from banner.text import host_of, is_safe_url
+    assert is_safe_url(case["src"]) and host_of(case["src"]) == case["host"]
+
+
+@pytest.mark.parametrize("case", EARLY["undeclared"], ids=lambda c: "%s %s %s" % (c["category"], c["named"], c["src"]))
+def test_python_refuses_the_shared_undeclared_third_parties(case):
+    verdict = early_manifest().undeclared(case["category"], case["named"], case["src"], case["page_host"])
+    assert (verdict is not None) is case["expected"]
+
+
+@pytest.mark.parametrize("case", EARLY["clear"], ids=lambda c: "%s %s" % (c["storage"], c["present"]))
+def test_python_clears_the_shared_names(case):
+    from banner.cookies import names_to_clear
+    found = names_to_clear(early_manifest(), case["accepted"], case["present"],
+                           lambda pattern, name: re.search(pattern, name) is not None, case["storage"])
+    assert found == case["expected"]
+
+
+def test_the_loader_judges_stored_choices_as_python_does():
+    calls, expected = [], []
+    for case in EARLY["decode"]:
+        calls.append("%s(decodeConsent(%s))" % (AS_PYTHON, js(case["value"])))
+        expected.append(case["expected"])
+    for case in EARLY["standing"]:
+        calls.append("(function (s) { return [s.consent && s.consent.decidedAt, s.accepted]; })"
+                     "(standingChoice(%s, early, %d))" % (js(case["cookie"]), case["now"]))
+        expected.append([case["decided_at"], case["accepted"]])
+    for case in EARLY["plain_hosts"]:
+        calls.append("plainHost(%s)" % js(case["src"]))
+        expected.append(case["host"])
+    for case in EARLY["undeclared"]:
+        calls.append("undeclared(early, %s, %s, %s === null ? '' : plainHost(%s), %s)" % (
+            js(case["category"]), js(case["named"]), js(case["src"]), js(case["src"]), js(case["page_host"])))
+        expected.append(case["expected"])
+    for case in EARLY["clear"]:
+        calls.append("namesToClear(early, %s, %s, %s, function (p, n) { return new RegExp(p).test(n); })" % (
+            js(case["accepted"]), js(case["present"]), js(case["storage"])))
+        expected.append(case["expected"])
+    answers = run_early(calls)
+    assert [(c[:160], a, e) for c, a, e in zip(calls, answers, expected) if a != e] == []
+
+
+def test_the_loader_never_runs_early_what_python_would_not_accept_when_it_starts():
+    """The plan runs only categories Python accepts at any moment until the margin has passed (Python
+    starts in between), and the named cases give the plans a person expects."""
+    margin = loader_facts.facts()["earlyMarginMs"]
+    cases = EARLY["standing"]
+    plans = run_early(["earlyPlan(%s, early, %d)" % (js(c["cookie"]), c["now"]) for c in cases])
+    for case, plan in zip(cases, plans):
+        if plan is None:
+            continue
+        for later in (0, 1, margin // 2, margin):
+            assert set(plan["run"]) <= set(session(case["cookie"], case["now"] + later).accepted), case["name"]
+        assert set(plan["wait"]) <= set(session(case["cookie"], case["now"]).accepted), case["name"]
+    by_name = {case["name"]: plan for case, plan in zip(cases, plans)}
+    for name, plan in EARLY["plans"].items():
+        assert by_name[name] == plan, name
+
+
+def test_a_script_the_loader_cannot_judge_stops_the_early_queue_there():
+    plan = {"run": ["necessary", "analytics"], "wait": ["video"]}
+    calls = ["scriptVerdict(early, %s, %s, %s, %s, 'portal.example.fr')" % (js(plan), js(c), js(n), js(s), )
+             for c, n, s in [("analytics", None, None), ("analytics", "Matomo", "https://stats.example.org/m.js"),
+                             ("analytics", None, "https://evil.example/m.js"), ("analytics", None, "https:\\\\x/y.js"),
+                             ("analytics", None, "javascript:alert(1)"), ("video", None, None),
+                             ("ads", None, None), ("necessary", None, "/own.js")]]
+    assert run_early(calls) == ["run", "run", "skip", "stop", "stop", "stop", "skip", "run"]
+
+
+def test_the_early_facts_hash_the_config_as_the_loader_does():
+    config = dict(EARLY["config"], policyUrl="/pages/cookies/é😀")
+    assert run_in_node(["fnv"], ["fnv(JSON.stringify(JSON.parse(%s)))" % js(json.dumps(config, indent=2))]) == \
+        [loader_facts.config_hash(config)]
+
+
+def test_the_early_path_is_off_where_python_must_act_first_or_cannot_be_checked():
+    manifest = early_manifest()
+    assert loader_facts.early(EARLY["config"], manifest) is not None
+    google = dict(EARLY["config"], googleConsentMode={"analytics": ["analytics_storage"]})
+    assert loader_facts.early(google, manifest) is None          # its "default" signal goes before any tag
+    by_url = dict(EARLY["config"], manifest="/cookies.json")
+    assert loader_facts.early(by_url, manifest) is None           # a manifest text it cannot compare
+    assert loader_facts.early(by_url, manifest, "{}")["manifest"] == loader_facts.text_hash("{}")
