@@ -146,16 +146,20 @@ def runtime_stamp(compiled):
 def bundles(compiled=None):
     """{file name: JS text} for every Brython bundle: each module's generated JavaScript (packages as a
     one-element list, as Brython's precompiled path expects) with an empty VFS entry so that Brython's
-    finder knows the module, handed to the loader's `bundle()` with the runtime it was compiled for."""
+    finder knows the module, handed to the loader's `bundle()` with the runtime it was compiled for. Each
+    module is a function `function(locals_NAME){...; return locals_NAME}`, what Brython would otherwise
+    build from a string with `new Function` (see RUNTIME_PRECOMPILED)."""
     sources = list(modules())
     compiled = compiled or compile_modules(sources)
     stamp = runtime_stamp(compiled)
     grouped = {}
     for name, _source, is_package in sources:
-        vfs, code = grouped.setdefault(bundle_name(name), ({}, {}))
+        vfs, code = grouped.setdefault(bundle_name(name), ({}, []))
         vfs[name] = [".py", "", [], 1] if is_package else [".py", "", []]
-        code[name] = [compiled["modules"][name]] if is_package else compiled["modules"][name]
-    return {file: "__consentBoot.bundle(%s,%s,%s);\n" % (json.dumps(stamp), _js(vfs), _js(code))
+        scope = compiled["scopes"][name]
+        function = "function(%s){%s\nreturn %s}" % (scope, compiled["modules"][name], scope)
+        code.append("%s:%s" % (json.dumps(name), "[%s]" % function if is_package else function))
+    return {file: "__consentBoot.bundle(%s,%s,{%s});\n" % (json.dumps(stamp), _js(vfs), ",\n".join(code))
             for file, (vfs, code) in sorted(grouped.items())}
 
 
@@ -301,12 +305,32 @@ RUNTIME_LANGUAGE_SAFE = ("$B.language=(function(tag){try{new Intl.DateTimeFormat
                          "catch(e){return undefined}})(_window.navigator.userLanguage ||_window.navigator.language)")
 
 
+# Our modules arrive as functions in script files (bundles()), not as strings: Brython's precompiled
+# import path then calls the function instead of building one with `new Function`, and a portal's
+# Content-Security-Policy needs no 'unsafe-eval' for them. The runtime's start-up probe
+# `eval("async function* f(){}")` (every browser we support has async generators) goes too: under such a
+# policy it would report a violation on every page view.
+RUNTIME_PRECOMPILED = ('mod_js+="return "+prefix+parent_id\n'
+                       'var $module=new Function(prefix+parent_id,mod_js)(')
+RUNTIME_PRECOMPILED_CALLS = ('var $module=(typeof mod_js=="function"?mod_js:'
+                             'new Function(prefix+parent_id,mod_js+"return "+prefix+parent_id))(')
+RUNTIME_EVAL_PROBE = 'eval("async function* f(){}")'
+RUNTIME_CALLS_FUNCTIONS = "__BRYTHON__.calls_precompiled_functions=true"   # the loader's sign (consent.js)
+
+
 def robust_runtime(source):
-    """brython.js with a browser locale it cannot parse made harmless (see RUNTIME_LANGUAGE)."""
-    if source.count(RUNTIME_LANGUAGE) != 1:
-        sys.exit("build: brython.js no longer reads navigator.language as banner/build.py expects; check that "
-                 "start-up still survives an invalid locale (tests/browser/test_loader.py)")
-    return source.replace(RUNTIME_LANGUAGE, RUNTIME_LANGUAGE_SAFE)
+    """brython.js with a browser locale it cannot parse made harmless (see RUNTIME_LANGUAGE), precompiled
+    modules given as functions called as they are and no eval at start-up (see RUNTIME_PRECOMPILED)."""
+    for expected, why in ((RUNTIME_LANGUAGE, "reads navigator.language"),
+                          (RUNTIME_PRECOMPILED, "evaluates precompiled modules"),
+                          (RUNTIME_EVAL_PROBE, "probes for async generators")):
+        if source.count(expected) != 1:
+            raise BuildError("brython.js no longer %s as banner/build.py expects; check what changed (start-up "
+                             "with an invalid locale: tests/browser/test_loader.py; no 'unsafe-eval': "
+                             "tests/browser/test_csp.py)" % why)
+    source = source.replace(RUNTIME_LANGUAGE, RUNTIME_LANGUAGE_SAFE)
+    source = source.replace(RUNTIME_PRECOMPILED, RUNTIME_PRECOMPILED_CALLS)
+    return source.replace(RUNTIME_EVAL_PROBE, RUNTIME_CALLS_FUNCTIONS)
 
 
 COMPILER_CHAIN = ("// >>> brython compiler chain\n", "// <<< brython compiler chain\n")

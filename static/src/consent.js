@@ -258,7 +258,15 @@
       return;
     }
     B.loadBrythonPackage(vfs);
-    names.forEach(function (name) { B.precompiled[name] = modules[name]; });
+    names.forEach(function (name) { B.precompiled[name] = B.calls_precompiled_functions ? modules[name] : asSource(modules[name]); });
+  }
+
+  // Modules arrive as functions, which our brython.js calls as they are (no eval: no 'unsafe-eval' in a
+  // portal's CSP). A portal's own Brython of the same build evaluates strings: give it the function's body.
+  function asSource(module) {
+    if (Array.isArray(module)) { return [asSource(module[0])]; }           // a package
+    var text = String(module);
+    return text.slice(text.indexOf("{") + 1, text.lastIndexOf("}")) + "\n";   // Brython appends a return
   }
 
   function refusal() {

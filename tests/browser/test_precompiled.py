@@ -182,3 +182,26 @@ def test_the_runtime_is_evaluated_in_many_tasks_before_our_modules_arrive(browse
     browser.click_banner("Personnaliser")
     browser.wait_dialog()
     assert browser.console_errors() == []
+
+
+def test_a_portal_brython_of_the_same_build_is_reused(browser, site):
+    """The portal runs the stock brython.js of the very release we ship (same build, with its compiler):
+    the loader reuses it, loads no runtime of its own, and our modules (functions in our bundles, which
+    that runtime evaluates as strings) run on it: banner, centre and the extra bundle."""
+    from banner.build import brython_runtime
+    with open(brython_runtime(), "rb") as handle:
+        site.route("/t/full/brython.js", "text/javascript", handle.read())
+    site.json("/t/cookies.json", single_text_manifest("fr"))
+    url = site.page("/t/portal-same-brython.html", {"manifest": "/t/cookies.json"},
+                    head='<script src="/t/full/brython.js"></script>')
+    browser.open(url)
+    browser.wait_banner()
+    browser.wait_js("return !document.querySelector('[data-cb-prerendered]');", "Python did not take over")
+    browser.click_banner("Personnaliser")
+    browser.wait_dialog()
+    browser.click_dialog("Tout accepter")
+    browser.wait_no_dialog()
+    assert browser.cookie("cookies_preferences") is not None
+    loaded = browser.js("return performance.getEntriesByType('resource').map(function (e) { return e.name; });")
+    assert not [p for p in loaded if p.endswith("/static/dist/brython.js")], loaded
+    assert browser.console_errors() == []

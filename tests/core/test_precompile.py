@@ -33,10 +33,27 @@ def runtime_build(build):
     return "%s+%s" % (".".join(version), timestamp)
 
 
+# Runs a bundle in Node with a stand-in loader: its stamp, VFS entries and modules (each module a
+# function, or a one-element list holding the function of a package), as their source text.
+BUNDLE_IN_NODE = r"""
+globalThis.__consentBoot = {bundle: (stamp, vfs, code) => {
+  const out = {};
+  for (const name in code) {
+    const f = Array.isArray(code[name]) ? code[name][0] : code[name];
+    if (typeof f !== "function") { throw new Error(name + " is not a function"); }
+    out[name] = Array.isArray(code[name]) ? [String(f)] : String(f);
+  }
+  process.stdout.write(JSON.stringify([stamp, vfs, out]));
+}};
+require("vm").runInThisContext(require("fs").readFileSync(0, "utf-8"));
+"""
+
+
 def parsed(text):
-    match = STAMP.match(text)
-    assert match, text[:200]
-    return match.group(1), json.loads(match.group(2)), json.loads(match.group(3))
+    assert STAMP.match(text), text[:200]
+    result = subprocess.run(["node", "-e", BUNDLE_IN_NODE], input=text, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
 
 
 def test_the_same_sources_give_the_same_bytes(build, bundles):
@@ -58,9 +75,11 @@ def test_every_module_of_every_bundle_is_compiled_for_the_shipped_runtime(build,
         for module, entry in vfs.items():
             assert entry[1] == "", "%s ships Python source for %s" % (file, module)
             js = code[module][0] if entry[3:] == [1] else code[module]
-            # Brython's scope name for the module: what its precompiled import path evaluates.
-            scope = r"locals_%s\s*=\s*[\w$]+\.namespace\(%s\)" % (module.replace(".", "_"), re.escape(json.dumps(module)))
-            assert re.search(scope, js), module
+            # Brython's scope name for the module: the one argument of the function its precompiled
+            # import path calls, which the function returns.
+            scope = "locals_" + module.replace(".", "_")
+            assert js.startswith("function(%s){" % scope) and js.endswith("return %s}" % scope), module
+            assert re.search(r"%s\s*=\s*[\w$]+\.namespace\(%s\)" % (scope, re.escape(json.dumps(module))), js), module
         seen |= set(vfs)
     assert seen == names
 
