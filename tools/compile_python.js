@@ -2,7 +2,8 @@
 //
 // Reads JSON on stdin: {"runtime": "/path/to/brython.js", "modules": [[name, source, isPackage], ...],
 // "terser": "/path/to/node_modules/terser" or null}
-// and writes JSON on stdout: {"version": "3.15.0", "timestamp": <runtime build>, "modules": {name: js}}.
+// and writes JSON on stdout: {"version": "3.15.0", "timestamp": <runtime build>, "modules": {name: js},
+// "scopes": {name: "locals_NAME"}}: the body of each module's function and the name of its one argument.
 // Each module's JavaScript is what Brython's VFS loader evaluates from __BRYTHON__.precompiled (see
 // VFSLoader.exec_module in brython.js), produced by the very runtime that ships, so the generated
 // calls match its internals. Brython names some generated identifiers with Math.random: the generator
@@ -55,7 +56,7 @@ async function main() {
   const {__BRYTHON__: $B} = require(request.runtime);
   globalThis.$B = $B;
   const out = {version: $B.version_info.slice(0, 3).join("."), implementation: $B.implementation.slice(0, 3).join("."),
-               timestamp: $B.timestamp, modules: {}};
+               timestamp: $B.timestamp, modules: {}, scopes: {}};
   for (const [name, source, isPackage] of request.modules) {
     const filename = "VFS." + (isPackage ? name + "/__init__.py" : name + ".py");
     $B.url2name[filename] = name;
@@ -63,11 +64,12 @@ async function main() {
     Math.random = seeded(1);
     const root = $B.py2js({src: source, filename, imported: true}, name, name, $B.builtins_scope);
     out.modules[name] = root.to_js();
+    out.scopes[name] = "locals_" + $B.scope_name(name);
   }
   if (request.terser) {
     const terser = require(request.terser);
     for (const name of Object.keys(out.modules)) {
-      out.modules[name] = await minify(terser, out.modules[name], "locals_" + $B.scope_name(name));
+      out.modules[name] = await minify(terser, out.modules[name], out.scopes[name]);
     }
   }
   process.stdout.write(JSON.stringify(out));

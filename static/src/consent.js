@@ -486,18 +486,54 @@
     return B && B.version_info && B.timestamp ? B.version_info.slice(0, 3).join(".") + "+" + B.timestamp : "none";
   }
 
+  // Our brython.js (banner/build.py) evaluates its first step at once and hands us the others: each is
+  // evaluated in its own task, so that no task of the runtime is long (evaluating it whole takes ~100 ms).
+  // Bundles that arrive meanwhile wait for the whole runtime.
+  var runtimeSteps = [], runtimeReady = Boolean(window.__BRYTHON__), queued = [];
+  boot.runtimeSteps = function (steps) { runtimeSteps = steps; };
+
+  function evaluateRuntime(done) {
+    var i = 0;
+    (function step() {
+      try {
+        if (i < runtimeSteps.length) {
+          runtimeSteps[i++]();
+          return nextTask(step);
+        }
+      } catch (e) {
+        return fail("the Brython runtime failed to start: " + describe(e));
+      }
+      runtimeReady = true;
+      queued.forEach(function (args) { register.apply(null, args); });
+      queued = [];
+      done();
+    })();
+  }
+
   // Each bundle (consent*.js, written by banner/build.py) calls this with the runtime it was compiled
   // for, empty VFS entries (so Brython's finder knows the modules) and their generated JavaScript.
   var refused = {};
   boot.bundle = function (madeFor, vfs, modules) {
+    if (runtimeReady) { register(madeFor, vfs, modules); } else { queued.push([madeFor, vfs, modules]); }
+  };
+
+  function register(madeFor, vfs, modules) {
     var B = window.__BRYTHON__, names = Object.keys(vfs);
     if (madeFor !== runtime || runtimeOf(B) !== runtime) {
       refused[names[0]] = "a bundle compiled for Brython " + madeFor + " cannot run on Brython " + runtimeOf(B);
       return;
     }
     B.loadBrythonPackage(vfs);
-    names.forEach(function (name) { B.precompiled[name] = modules[name]; });
-  };
+    names.forEach(function (name) { B.precompiled[name] = B.calls_precompiled_functions ? modules[name] : asSource(modules[name]); });
+  }
+
+  // Modules arrive as functions, which our brython.js calls as they are (no eval: no 'unsafe-eval' in a
+  // portal's CSP). A portal's own Brython of the same build evaluates strings: give it the function's body.
+  function asSource(module) {
+    if (Array.isArray(module)) { return [asSource(module[0])]; }           // a package
+    var text = String(module);
+    return text.slice(text.indexOf("{") + 1, text.lastIndexOf("}")) + "\n";   // Brython appends a return
+  }
 
   function refusal() {
     for (var name in refused) { return refused[name]; }
@@ -572,10 +608,15 @@
     if (cssSettled) { cssSettled.push(next); } else { next(); }  // and after the painted banner, if any
   }
 
+  function started() {
+    var why = refusal();
+    if (why) { fail(why); } else { whenDomReady(); }
+  }
+
   afterFirstPaint(function () {
     var waiting = files.length;
     files.forEach(function (name) {
-      addScript(name, function () { if (--waiting === 0) { whenDomReady(); } },
+      addScript(name, function () { if (--waiting === 0) { evaluateRuntime(started); } },
                 function (what) { if (waiting >= 0) { waiting = -1; fail(what); } });  // one error
     });
   });

@@ -486,7 +486,7 @@ class Portal:
 
 # -- Content Security Policy -----------------------------------------------------------------------------
 NONCE = "c2VjdXJpdHktdGVzdHMtbm9uY2U"
-CSP = ("default-src 'self'; script-src 'self' 'unsafe-eval' 'nonce-%s'; style-src 'self'; img-src 'self'; "
+CSP = ("default-src 'self'; script-src 'self' 'nonce-%s'; style-src 'self'; img-src 'self'; "
        "frame-src 'self'; connect-src 'self'" % NONCE)
 
 # Installed before any page script (CDP): every violation of this document, kept across reloads.

@@ -1,5 +1,5 @@
 """Content Security Policy: the demo portal served with the policy README's "Security" section
-documents (browser_kit.CSP: no 'unsafe-inline' anywhere, 'unsafe-eval' for Brython, a nonce) works with
+documents (browser_kit.CSP: no 'unsafe-inline' and no 'unsafe-eval' anywhere, a nonce) works with
 no violation reported through a whole visit, and a blocked inline script without a nonce of its own gets
 the loader's nonce when it is revived, so it runs under that policy."""
 

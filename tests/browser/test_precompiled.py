@@ -138,3 +138,70 @@ def test_the_shipped_runtime_has_no_compiler(browser, site):
         try { B.runPythonSource('x = 1'); out.push('runPythonSource ran'); } catch (e) { out.push('runPythonSource failed'); }
         return out;""")
     assert failed == ["eval failed", "runPythonSource failed"]
+
+
+# Installed in every new document: wraps each runtime step the loader receives from brython.js, counting
+# the steps, those that start in the same task as the one before (no microtask checkpoint in between) and
+# whether any of our modules was registered before the runtime was whole.
+STEP_RECORDER = """
+(function () {
+  var record = window.__runtimeSteps = {count: 0, sameTask: 0, early: false, longest: 0}, boot, pending = false;
+  Object.defineProperty(window, "__consentBoot", {configurable: true, get: function () { return boot; },
+    set: function (value) {
+      boot = value;
+      var real;
+      Object.defineProperty(boot, "runtimeSteps", {configurable: true, set: function (fn) { real = fn; },
+        get: function () { return function (steps) {
+          real(steps.map(function (step) { return function () {
+            var B = window.__BRYTHON__, started = performance.now();
+            if (pending) { record.sameTask++; }
+            if (Object.keys(B.precompiled || {}).some(function (n) { return n.indexOf("banner") === 0; })) { record.early = true; }
+            record.count++;
+            step();
+            record.longest = Math.max(record.longest, performance.now() - started);
+            pending = true;
+            queueMicrotask(function () { pending = false; });
+          }; }));
+        }; }});
+    }});
+})();
+"""
+
+
+def test_the_runtime_is_evaluated_in_many_tasks_before_our_modules_arrive(browser, site):
+    """Evaluating Brython's runtime whole was one long task (~100 ms on a desktop CPU): the loader now
+    evaluates it step by step, one task each, and registers our modules only once it is whole."""
+    with document_script(browser, STEP_RECORDER):
+        browser.open(site.url("/"))
+        browser.wait_banner()
+        browser.wait_js("return !document.querySelector('[data-cb-prerendered]');", "Python did not take over")
+        record = browser.js("return window.__runtimeSteps;")
+    assert record["count"] >= 10, record
+    assert record["sameTask"] == 0, record
+    assert record["early"] is False, record
+    browser.click_banner("Personnaliser")
+    browser.wait_dialog()
+    assert browser.console_errors() == []
+
+
+def test_a_portal_brython_of_the_same_build_is_reused(browser, site):
+    """The portal runs the stock brython.js of the very release we ship (same build, with its compiler):
+    the loader reuses it, loads no runtime of its own, and our modules (functions in our bundles, which
+    that runtime evaluates as strings) run on it: banner, centre and the extra bundle."""
+    from banner.build import brython_runtime
+    with open(brython_runtime(), "rb") as handle:
+        site.route("/t/full/brython.js", "text/javascript", handle.read())
+    site.json("/t/cookies.json", single_text_manifest("fr"))
+    url = site.page("/t/portal-same-brython.html", {"manifest": "/t/cookies.json"},
+                    head='<script src="/t/full/brython.js"></script>')
+    browser.open(url)
+    browser.wait_banner()
+    browser.wait_js("return !document.querySelector('[data-cb-prerendered]');", "Python did not take over")
+    browser.click_banner("Personnaliser")
+    browser.wait_dialog()
+    browser.click_dialog("Tout accepter")
+    browser.wait_no_dialog()
+    assert browser.cookie("cookies_preferences") is not None
+    loaded = browser.js("return performance.getEntriesByType('resource').map(function (e) { return e.name; });")
+    assert not [p for p in loaded if p.endswith("/static/dist/brython.js")], loaded
+    assert browser.console_errors() == []

@@ -5,7 +5,9 @@ it was compiled by, the loader carries the same stamp, and each bundle holds onl
 
 import importlib
 import json
+import os
 import re
+import subprocess
 
 import pytest
 
@@ -31,10 +33,27 @@ def runtime_build(build):
     return "%s+%s" % (".".join(version), timestamp)
 
 
+# Runs a bundle in Node with a stand-in loader: its stamp, VFS entries and modules (each module a
+# function, or a one-element list holding the function of a package), as their source text.
+BUNDLE_IN_NODE = r"""
+globalThis.__consentBoot = {bundle: (stamp, vfs, code) => {
+  const out = {};
+  for (const name in code) {
+    const f = Array.isArray(code[name]) ? code[name][0] : code[name];
+    if (typeof f !== "function") { throw new Error(name + " is not a function"); }
+    out[name] = Array.isArray(code[name]) ? [String(f)] : String(f);
+  }
+  process.stdout.write(JSON.stringify([stamp, vfs, out]));
+}};
+require("vm").runInThisContext(require("fs").readFileSync(0, "utf-8"));
+"""
+
+
 def parsed(text):
-    match = STAMP.match(text)
-    assert match, text[:200]
-    return match.group(1), json.loads(match.group(2)), json.loads(match.group(3))
+    assert STAMP.match(text), text[:200]
+    result = subprocess.run(["node", "-e", BUNDLE_IN_NODE], input=text, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
 
 
 def test_the_same_sources_give_the_same_bytes(build, bundles):
@@ -56,9 +75,11 @@ def test_every_module_of_every_bundle_is_compiled_for_the_shipped_runtime(build,
         for module, entry in vfs.items():
             assert entry[1] == "", "%s ships Python source for %s" % (file, module)
             js = code[module][0] if entry[3:] == [1] else code[module]
-            # Brython's scope name for the module: what its precompiled import path evaluates.
-            scope = r"locals_%s\s*=\s*[\w$]+\.namespace\(%s\)" % (module.replace(".", "_"), re.escape(json.dumps(module)))
-            assert re.search(scope, js), module
+            # Brython's scope name for the module: the one argument of the function its precompiled
+            # import path calls, which the function returns.
+            scope = "locals_" + module.replace(".", "_")
+            assert js.startswith("function(%s){" % scope) and js.endswith("return %s}" % scope), module
+            assert re.search(r"%s\s*=\s*[\w$]+\.namespace\(%s\)" % (scope, re.escape(json.dumps(module))), js), module
         seen |= set(vfs)
     assert seen == names
 
@@ -83,3 +104,99 @@ def test_the_shipped_runtime_has_no_compiler_but_keeps_what_generated_code_calls
 def test_a_runtime_that_does_not_mark_its_compiler_is_refused(build):
     with pytest.raises(build.BuildError):
         build.without_compiler("var __BRYTHON__ = {};\n")
+
+
+# The runtime in steps (tools/split_runtime.js): brython.js hands all but its first step to the loader,
+# which evaluates one per task; loaded on its own it still runs whole.
+
+STEPS_IN_NODE = r"""
+const shipped = process.argv[1], steps = [];
+globalThis.self = globalThis;
+globalThis.location = new URL("http://localhost/");
+globalThis.addEventListener = () => {};
+globalThis.document = {currentScript: {src: "http://localhost/brython.js"}, addEventListener: () => {},
+                       dispatchEvent: () => {}, querySelectorAll: () => [], getElementsByTagName: () => []};
+if (process.argv[2] === "loader") { globalThis.__consentBoot = {runtimeSteps: (s) => steps.push(...s)}; }
+globalThis.module = {};                      // brython.js exports itself to Node's module system
+require("vm").runInThisContext(require("fs").readFileSync(shipped, "utf-8"), {filename: "brython.js"});
+const B = globalThis.__BRYTHON__, before = typeof B.resolve_local;
+steps.forEach((step) => step());
+const probe = B.builtins.str.$factory("naïve").toUpperCase ? "str" : "?";
+process.stdout.write(JSON.stringify({steps: steps.length, before, after: typeof B.resolve_local,
+  version: B.version_info.slice(0, 3).join("."), timestamp: B.timestamp, stdlib: typeof B.builtins.len,
+  docs: typeof globalThis.docs, tokenizer: typeof B.tokenizer, probe}));
+"""
+
+
+@pytest.fixture(scope="module")
+def shipped_runtime(build):
+    path = os.path.join(build.ASSETS, "brython.js")
+    if not os.path.exists(path):
+        pytest.skip("no built runtime (make build)")
+    return path
+
+
+def run_runtime(shipped, mode):
+    result = subprocess.run(["node", "-e", STEPS_IN_NODE, shipped, mode], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_the_shipped_runtime_hands_its_evaluation_to_the_loader_in_steps(build, shipped_runtime):
+    stepped = run_runtime(shipped_runtime, "loader")
+    assert stepped["steps"] >= 10
+    assert stepped["before"] == "undefined", "the runtime ran whole before the loader's steps"
+    assert stepped["after"] == "function"
+    assert "%s+%s" % (stepped["version"], stepped["timestamp"]) == runtime_build(build)
+
+
+def test_the_shipped_runtime_loaded_on_its_own_runs_whole(shipped_runtime):
+    whole = run_runtime(shipped_runtime, "alone")
+    assert whole["steps"] == 0 and whole["before"] == "function" and whole["stdlib"] == "function"
+
+
+def test_the_shipped_runtime_leaves_out_the_tokenizer_the_ast_and_the_builtins_docstrings(shipped_runtime):
+    whole = run_runtime(shipped_runtime, "alone")
+    assert whole["tokenizer"] == "undefined" and whole["docs"] == "undefined"
+
+
+def split(build, source, **change):
+    request = {"source": source, "pieceChars": 10, "prune": None, "slice": None}
+    request.update(change)
+    result = subprocess.run(["node", build.SPLITTER], input=json.dumps(request), capture_output=True, text=True)
+    return result.returncode, result.stderr
+
+
+DIST_LIKE = ('"use strict";\nvar __BRYTHON__=globalThis.__BRYTHON__ ||{}\n;\n'
+             '(function($B){$B.a=1})(__BRYTHON__)\n;\nvar $B=__BRYTHON__\n$B.b=2\n;\n'
+             '(function($B){var _b_=$B.builtins\nfunction helper(){return 3}\n$B.kept=function(){return helper()}\n'
+             '$B.gone=function(){return 4}\n$B.tokens=[]})(__BRYTHON__)\n;\n(function($B){$B.c=$B.gone})(__BRYTHON__)\n')
+
+
+def test_a_dist_of_the_expected_layout_is_cut_into_steps(build):
+    assert split(build, DIST_LIKE) == (0, "")
+    prune = {"anchors": ["$B.tokens="], "keep": ["kept"], "drop": ["gone"]}
+    assert split(build, DIST_LIKE, prune=prune) == (0, "")
+
+
+@pytest.mark.parametrize("broken, message", [
+    (DIST_LIKE.replace("\nvar $B=", "\nlet $B="), "unexpected top-level declaration"),
+    (DIST_LIKE.replace('"use strict";\n', ""), "use strict"),
+    (DIST_LIKE.replace("(function($B){$B.a=1})", "[$B.a=1].map"), "before the first"),
+])
+def test_a_dist_laid_out_otherwise_fails_the_build(build, broken, message):
+    code, error = split(build, broken)
+    assert code != 0 and message in error, error
+
+
+def test_a_loop_to_slice_that_is_not_there_fails_the_build(build):
+    loop = {"loop": "for(var x of $B.none){f(x)}}", "item": "f(x)", "into": 2}
+    code, error = split(build, DIST_LIKE, slice=loop)
+    assert code != 0 and "loop to slice" in error, error
+
+
+def test_a_pruned_file_defining_what_the_runtime_uses_fails_the_build_unless_listed(build):
+    code, error = split(build, DIST_LIKE, prune={"anchors": ["$B.tokens="], "keep": ["kept"], "drop": []})
+    assert code != 0 and "$B.gone" in error
+    code, error = split(build, DIST_LIKE, prune={"anchors": ["$B.nowhere="], "keep": [], "drop": []})
+    assert code != 0 and "$B.nowhere=" in error
