@@ -14,7 +14,7 @@ CPython only (banner/build.py and banner/prerender.py use it; the page never imp
 
 import json
 
-from banner.config import DEFAULT_LANGUAGES, RESPECT_GPC_DEFAULT
+from banner.config import DEFAULT_LANGUAGES, RESPECT_GPC_DEFAULT, THEMES, LOOKS
 from banner.cookies import CONSENT_COOKIE
 from banner.errors import CONSOLE_PREFIX, FAIL_CLOSED
 from banner.fnv import base36, utf16
@@ -23,8 +23,8 @@ from banner.ui.dom import OPEN_SELECTOR, PRERENDERED_ATTR, ACTION_ATTR, LANGUAGE
 PLACEHOLDER = "/*LOADER_FACTS*/{}"
 # The data-config values that shape the first layer, in the order the key lists them, and the value each
 # takes when data-config leaves it out (null otherwise).
-KEY_FIELDS = ("manifest", "languages", "language", "policyUrl")
-KEY_DEFAULTS = {"languages": list(DEFAULT_LANGUAGES)}
+KEY_FIELDS = ("manifest", "languages", "language", "policyUrl", "theme", "look")
+KEY_DEFAULTS = {"languages": list(DEFAULT_LANGUAGES), "theme": THEMES[0], "look": LOOKS[0]}
 
 
 def facts():

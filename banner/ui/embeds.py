@@ -7,7 +7,7 @@ category" action."""
 
 from banner.i18n import localize
 from banner.text import is_safe_url
-from banner.ui.dom import h, closest, select_all, EMBED_SELECTOR
+from banner.ui.dom import h, closest, select_all, themed, EMBED_SELECTOR
 
 
 def _provider(frame):
@@ -21,7 +21,7 @@ def _provider(frame):
 
 class Embeds:
     def __init__(self, doc, strings, manifest, language, lang, direction, report, guard, accept_category, allowed_once,
-                 page_host=""):
+                 page_host="", config=None):
         self.doc = doc
         self.strings = strings              # the interface strings, complete (extra bundle)
         self.manifest = manifest
@@ -34,6 +34,7 @@ class Embeds:
         self.allowed_once = allowed_once        # "Autoriser une fois", for the consent log: App.log_once
         self.count = 0                      # placeholder ids, unique across shadow roots
         self.page_host = page_host          # content from the page's own host names no third party
+        self.config = config                # its theme and look (None: the defaults)
 
     def undeclared(self, category, named, url):
         return self.manifest.undeclared(category, named, url, self.page_host)
@@ -106,8 +107,9 @@ class Embeds:
         text = strings["placeholder_text"].replace("{provider}", _provider(frame)).replace("{category}", cat_title)
         fid = frame.getAttribute("data-cb-frame")
         label = frame.getAttribute("title") or _provider(frame)
-        node = h(self.doc, "div", {"class": "cb-embed", "data-cb-placeholder": fid, "role": "group",
-                                   "aria-label": label, "lang": self.lang, "dir": self.direction}, [
+        attrs = {"class": "cb-embed", "data-cb-placeholder": fid, "role": "group", "aria-label": label,
+                 "lang": self.lang, "dir": self.direction}
+        node = h(self.doc, "div", themed(attrs, self.config) if self.config else attrs, [
             h(self.doc, "p", {"class": "cb-embed__text"}, [text]),
             h(self.doc, "p", {"class": "cb-embed__providers"}, [self._providers_text(category, cat_title)]),
             h(self.doc, "div", {"class": "cb-embed__actions"}, [
