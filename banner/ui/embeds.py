@@ -19,6 +19,16 @@ def _provider(frame):
     return rest.split("/")[0] or src
 
 
+def _keep_ratio(frame):
+    """A loaded embed shrinks to its container (consent.css: max-width 100%) like its placeholder did; its
+    width and height attributes become its aspect ratio, so it keeps its shape instead of its height.
+    Through the CSSOM: a style attribute would be blocked by a CSP without 'unsafe-inline'."""
+    width, height = frame.getAttribute("width") or "", frame.getAttribute("height") or ""
+    if width.isdigit() and height.isdigit() and int(width) > 0 and int(height) > 0:
+        frame.style.aspectRatio = width + " / " + height
+        frame.style.height = "auto"
+
+
 class Embeds:
     def __init__(self, doc, strings, manifest, language, lang, direction, report, guard, accept_category, allowed_once,
                  page_host="", config=None):
@@ -68,6 +78,7 @@ class Embeds:
         if placeholder is not None:
             placeholder.remove()
         frame.removeAttribute("hidden")
+        _keep_ratio(frame)
         if frame.getAttribute("src") != src:
             frame.setAttribute("src", src)
 
