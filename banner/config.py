@@ -13,19 +13,27 @@ from .i18n import pick_language
 DEFAULT_LANGUAGES = ("fr",)       # `languages` when data-config omits it
 RESPECT_GPC_DEFAULT = True
 KNOWN_KEYS = ("manifest", "languages", "language", "policyUrl", "cookieDomain", "respectGPC",
-              "googleConsentMode", "consentLog", "reopenButton")
+              "googleConsentMode", "consentLog", "reopenButton", "theme", "darkClass", "look")
 CORNERS = ("bottom-left", "bottom-right", "top-left", "top-right")
 # Google Consent Mode v2 types (consent-mode and privacy parameters).
+# `theme`: the colours of our own look. "auto" follows the page (its dark class, then its color-scheme), and
+# only when the page says nothing, the visitor's system; the loader resolves it (static/src/consent.js).
+THEMES = ("light", "dark", "auto")
+# `look`: our own stylesheet ("default"), or the French government's design system's consent-manager
+# classes and structure ("dsfr"), drawn by the DSFR stylesheet the portal loads.
+LOOKS = ("default", "dsfr")
+CLASS_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_"
 GOOGLE_TYPES = ("ad_storage", "ad_user_data", "ad_personalization", "analytics_storage",
                 "functionality_storage", "personalization_storage", "security_storage")
 
 
 class Config:
     __slots__ = ("manifest", "languages", "language", "policy_url", "cookie_domain", "respect_gpc",
-                 "google_consent_mode", "consent_log", "reopen_button")
+                 "google_consent_mode", "consent_log", "reopen_button", "theme", "dark_class", "look")
 
     def __init__(self, *, manifest, languages, language, policy_url=None, cookie_domain=None, respect_gpc=True,
-                 google_consent_mode=None, consent_log=None, reopen_button=None):
+                 google_consent_mode=None, consent_log=None, reopen_button=None, theme="light", dark_class=None,
+                 look="default"):
         self.manifest = manifest            # str (URL) or dict (inline manifest)
         self.languages = languages          # list of language codes, first is the default
         self.language = language            # the language this page view uses
@@ -35,6 +43,13 @@ class Config:
         self.google_consent_mode = google_consent_mode  # dict category -> list of Google consent types, or None
         self.consent_log = consent_log      # URL receiving a record of each decision, or None
         self.reopen_button = reopen_button  # None, or the corner of the persistent reopen button
+        self.theme = theme                  # one of THEMES
+        self.dark_class = dark_class        # the class on <html> or <body> that marks the page dark, or None
+        self.look = look                    # one of LOOKS
+
+    @property
+    def dsfr(self):
+        return self.look == "dsfr"
 
     @property
     def multilingual(self):
@@ -92,6 +107,23 @@ def _reopen(value):
     return value
 
 
+def _choice(data, key, choices):
+    value = data.get(key, choices[0])
+    if value not in choices:
+        raise ConfigError(key, "must be one of %s (got %r)" % (", ".join('"%s"' % c for c in choices), value))
+    return value
+
+
+def _dark_class(value):
+    """A class name, checked by hand (no `re` in the page): letters, digits, "-" and "_", no leading digit."""
+    if value is None:
+        return None
+    ok = isinstance(value, str) and value and value[0] not in "0123456789" and not value.startswith("--")
+    if not ok or not all(c in CLASS_CHARS for c in value):
+        raise ConfigError("darkClass", "must be a class name such as \"dark\" (got %r)" % (value,))
+    return value
+
+
 def _url(data, key, check=is_safe_url):
     value = data.get(key)
     if value is not None and not check(value):
@@ -121,4 +153,5 @@ def parse_config(data, html_lang=""):
     return Config(manifest=manifest, languages=languages, language=language, policy_url=_url(data, "policyUrl"),
                   cookie_domain=_domain(data.get("cookieDomain")), respect_gpc=respect_gpc,
                   google_consent_mode=_google(data.get("googleConsentMode")), consent_log=_url(data, "consentLog", is_fetch_url),
-                  reopen_button=_reopen(data.get("reopenButton"))), warnings
+                  reopen_button=_reopen(data.get("reopenButton")), theme=_choice(data, "theme", THEMES),
+                  dark_class=_dark_class(data.get("darkClass")), look=_choice(data, "look", LOOKS)), warnings

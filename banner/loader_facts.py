@@ -20,7 +20,7 @@ CPython only (banner/build.py and banner/prerender.py use it; the page never imp
 
 import json
 
-from banner.config import DEFAULT_LANGUAGES, RESPECT_GPC_DEFAULT
+from banner.config import DEFAULT_LANGUAGES, RESPECT_GPC_DEFAULT, THEMES, LOOKS
 from banner.consent import CLOCK_SKEW_MS, MAX_AGE_SECONDS
 from banner.cookies import (CONSENT_COOKIE, CONSENT_ID_LENGTH, ID_ALPHABET, MAX_AGE_DIGITS, MAX_AGE_FIELD,
                             MAX_NUMBER_DIGITS, MAX_VALUE_LENGTH, READ_VERSIONS)
@@ -34,8 +34,8 @@ from banner.ui.dom import OPEN_SELECTOR, PRERENDERED_ATTR, ACTION_ATTR, LANGUAGE
 PLACEHOLDER = "/*LOADER_FACTS*/{}"
 # The data-config values that shape the first layer, in the order the key lists them, and the value each
 # takes when data-config leaves it out (null otherwise).
-KEY_FIELDS = ("manifest", "languages", "language", "policyUrl")
-KEY_DEFAULTS = {"languages": list(DEFAULT_LANGUAGES)}
+KEY_FIELDS = ("manifest", "languages", "language", "policyUrl", "theme", "look")
+KEY_DEFAULTS = {"languages": list(DEFAULT_LANGUAGES), "theme": THEMES[0], "look": LOOKS[0]}
 # The early path acts only on a choice that stays current for this long: a category whose answer expires
 # sooner is left to Python, so Python, starting later than the loader, never finds one run that it would
 # no longer accept (expiry only ever removes categories).

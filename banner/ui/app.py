@@ -91,8 +91,7 @@ class App:
         policy.fill(self.doc, self.strings, self.manifest, self.config, self.lang, self.direction)
         self.embeds = self.new_embeds()
         if self.config.reopen_button:
-            self.reopen_button = reopen.build(self.doc, self.strings, self.config.reopen_button, self.lang,
-                                              self.direction)
+            self.reopen_button = reopen.build(self.doc, self.strings, self.config, self.lang, self.direction)
             self.doc.body.appendChild(self.reopen_button)
         self.finish_start()
 
@@ -151,7 +150,8 @@ class App:
     def new_embeds(self):
         from banner.ui.embeds import Embeds
         return Embeds(self.doc, self.strings, self.manifest, self.config.language, self.lang, self.direction,
-                      self.page.error, self.guard, self.accept_category, self.proof.once, self.page.hostname)
+                      self.page.error, self.guard, self.accept_category, self.proof.once, self.page.hostname,
+                      self.config)
 
     def run_scripts(self, roots):
         self.ran += self.scripts.run(roots, self.session.accepted)

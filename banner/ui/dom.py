@@ -30,6 +30,16 @@ def h(doc, tag, attrs=None, children=None):
     return node
 
 
+def themed(attrs, config):
+    """`attrs` plus what gives a root of ours (banner, centre, placeholder, reopen button, policy) its look:
+    `data-cb-theme` (consent.css picks the colours from it, and for "auto" from the `data-cb-scheme` the
+    loader keeps on <html>). Part of the tree, so the banner painted ahead of time and the one a server
+    renders look the same as the live one."""
+    merged = dict(attrs)
+    merged["data-cb-theme"] = config.theme
+    return merged
+
+
 def button(doc, label, action, extra_class=""):
     return h(doc, "button", {"type": "button", "class": ("cb-btn " + extra_class).strip(),
                              "data-cb-action": action}, [label])

@@ -7,7 +7,7 @@ category" action."""
 
 from banner.i18n import localize
 from banner.text import is_safe_url
-from banner.ui.dom import h, closest, select_all, EMBED_SELECTOR
+from banner.ui.dom import h, closest, select_all, themed, EMBED_SELECTOR
 
 
 def _provider(frame):
@@ -19,9 +19,19 @@ def _provider(frame):
     return rest.split("/")[0] or src
 
 
+def _keep_ratio(frame):
+    """A loaded embed shrinks to its container (consent.css: max-width 100%) like its placeholder did; its
+    width and height attributes become its aspect ratio, so it keeps its shape instead of its height.
+    Through the CSSOM: a style attribute would be blocked by a CSP without 'unsafe-inline'."""
+    width, height = frame.getAttribute("width") or "", frame.getAttribute("height") or ""
+    if width.isdigit() and height.isdigit() and int(width) > 0 and int(height) > 0:
+        frame.style.aspectRatio = width + " / " + height
+        frame.style.height = "auto"
+
+
 class Embeds:
     def __init__(self, doc, strings, manifest, language, lang, direction, report, guard, accept_category, allowed_once,
-                 page_host=""):
+                 page_host="", config=None):
         self.doc = doc
         self.strings = strings              # the interface strings, complete (extra bundle)
         self.manifest = manifest
@@ -34,6 +44,7 @@ class Embeds:
         self.allowed_once = allowed_once        # "Autoriser une fois", for the consent log: ProofLog.once
         self.count = 0                      # placeholder ids, unique across shadow roots
         self.page_host = page_host          # content from the page's own host names no third party
+        self.config = config                # its theme and look (None: the defaults)
 
     def undeclared(self, category, named, url):
         return self.manifest.undeclared(category, named, url, self.page_host)
@@ -67,6 +78,7 @@ class Embeds:
         if placeholder is not None:
             placeholder.remove()
         frame.removeAttribute("hidden")
+        _keep_ratio(frame)
         if frame.getAttribute("src") != src:
             frame.setAttribute("src", src)
 
@@ -106,8 +118,9 @@ class Embeds:
         text = strings["placeholder_text"].replace("{provider}", _provider(frame)).replace("{category}", cat_title)
         fid = frame.getAttribute("data-cb-frame")
         label = frame.getAttribute("title") or _provider(frame)
-        node = h(self.doc, "div", {"class": "cb-embed", "data-cb-placeholder": fid, "role": "group",
-                                   "aria-label": label, "lang": self.lang, "dir": self.direction}, [
+        attrs = {"class": "cb-embed", "data-cb-placeholder": fid, "role": "group", "aria-label": label,
+                 "lang": self.lang, "dir": self.direction}
+        node = h(self.doc, "div", themed(attrs, self.config) if self.config else attrs, [
             h(self.doc, "p", {"class": "cb-embed__text"}, [text]),
             h(self.doc, "p", {"class": "cb-embed__providers"}, [self._providers_text(category, cat_title)]),
             h(self.doc, "div", {"class": "cb-embed__actions"}, [

@@ -6,7 +6,7 @@ says what refusing changes (nothing but the optional services) and links to the 
 preferences centre ("providers" opens the centre)."""
 
 from banner.i18n import localize
-from banner.ui.dom import h, button, language_choice
+from banner.ui.dom import h, button, language_choice, themed
 
 
 def _changed(doc, strings, manifest, config, changed):
@@ -25,9 +25,9 @@ def build(doc, strings, manifest, config, lang, direction, changed=()):
     if config.policy_url:
         links = [h(doc, "a", {"href": config.policy_url, "class": "cb-link"}, [strings["policy_link"]]), " ", providers]
     policy = h(doc, "p", {"class": "cb-banner__policy"}, links)
-    return h(doc, "section", {"class": "cb-banner", "id": "cb-banner", "role": "region",
-                              "aria-labelledby": "cb-banner-title", "lang": lang, "dir": direction,
-                              "data-cb-ui": True}, [
+    return h(doc, "section", themed({"class": "cb-banner", "id": "cb-banner", "role": "region",
+                                     "aria-labelledby": "cb-banner-title", "lang": lang, "dir": direction,
+                                     "data-cb-ui": True}, config), [
         h(doc, "div", {"class": "cb-banner__inner"}, [
             # Everything but the choices scrolls inside the banner when it does not fit in half the
             # screen, so "Tout accepter" and "Tout refuser" always show together (consent.css).

@@ -50,6 +50,7 @@ def fill(doc, strings, manifest, config, lang, direction, roots=None):
     else:
         targets = doc.querySelectorAll(POLICY_SELECTOR)
     for target in targets:
+        target.setAttribute("data-cb-theme", config.theme)     # its button's colours (dom.themed)
         if target.hasAttribute("data-cb-static"):
             _add_button(doc, strings, target)
             continue

@@ -2,7 +2,7 @@
 closes without saving), one switch per category, and each category's cookie table from the manifest."""
 
 from banner.i18n import localize
-from banner.ui.dom import h, button, language_choice, focus_main
+from banner.ui.dom import h, button, language_choice, focus_main, themed
 from banner.ui.tables import cookie_table, provider_list
 from banner.ui.browser_help import browser_only
 
@@ -63,9 +63,9 @@ def build(doc, strings, manifest, config, lang, direction, accepted):
             language_choice(doc, strings, config, config.language, "cb-prefs")]
     body += [_category(doc, strings, manifest, config, c, c.id in accepted) for c in manifest.categories]
     body += browser_only(doc, strings)
-    return h(doc, "dialog", {"class": "cb-prefs", "id": "cb-prefs", "role": "dialog", "aria-modal": "true",
-                             "aria-labelledby": "cb-prefs-title", "lang": lang, "dir": direction,
-                             "data-cb-ui": True}, [
+    return h(doc, "dialog", themed({"class": "cb-prefs", "id": "cb-prefs", "role": "dialog", "aria-modal": "true",
+                                    "aria-labelledby": "cb-prefs-title", "lang": lang, "dir": direction,
+                                    "data-cb-ui": True}, config), [
         h(doc, "div", {"class": "cb-prefs__head"}, [
             h(doc, "h2", {"class": "cb-title", "id": "cb-prefs-title", "tabindex": "-1"}, [strings["prefs_title"]]),
             h(doc, "button", {"type": "button", "class": "cb-close", "data-cb-action": "close"},

@@ -64,6 +64,42 @@
     }
   } catch (e) { /* boot.py reports the bad JSON with its field */ }
 
+  // --- "theme": "auto" follows the page -------------------------------------------------------------------
+  // consent.css colours every root of ours carrying data-cb-theme="auto" from data-cb-scheme on <html>, kept
+  // here: the portal's dark class (data-config "darkClass") on <html> or <body>, else its color-scheme
+  // (CSS or <meta>), else, when the portal names a dark class, light (it would be there), and only then
+  // the visitor's system. Set before anything is painted, followed as the page or the system switches.
+  function pageScheme(darkClass) {
+    var root = document.documentElement, body = document.body;
+    if (darkClass && (root.classList.contains(darkClass) || (body && body.classList.contains(darkClass)))) { return "dark"; }
+    var meta = document.querySelector("meta[name=color-scheme]");
+    var said = [getComputedStyle(root).colorScheme, body && getComputedStyle(body).colorScheme, meta && meta.content];
+    for (var i = 0; i < said.length; i++) {
+      var words = String(said[i] || "").split(/\s+/), dark = words.indexOf("dark") >= 0, light = words.indexOf("light") >= 0;
+      if (dark !== light) { return dark ? "dark" : "light"; }
+    }
+    if (darkClass) { return "light"; }
+    return matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light";
+  }
+
+  function followScheme(darkClass) {
+    var root = document.documentElement;
+    var update = function () {
+      var scheme = pageScheme(typeof darkClass === "string" ? darkClass : "");
+      if (root.getAttribute("data-cb-scheme") !== scheme) { root.setAttribute("data-cb-scheme", scheme); }
+    };
+    var watch = new MutationObserver(update), options = {attributes: true, attributeFilter: ["class", "style"]};
+    watch.observe(root, options);
+    var watchBody = function () { if (document.body) { watch.observe(document.body, options); } update(); };
+    if (document.body) { watchBody(); } else { document.addEventListener("DOMContentLoaded", watchBody); }
+    matchMedia("(prefers-color-scheme: dark)").addEventListener("change", update);
+    window.addEventListener("load", update);                    // the portal's late stylesheets
+    update();
+  }
+  if (cfg && cfg.theme === "auto") {
+    try { followScheme(cfg.darkClass); } catch (e) { /* an old browser: the light colours stay */ }
+  }
+
   document.addEventListener("click", function (event) {
     var link = !boot.ready && event.target.closest && event.target.closest(facts.openSelector);
     if (link) { event.preventDefault(); boot.pending.push(link); }

@@ -97,9 +97,9 @@ def test_a_language_of_the_wrong_type_is_an_error(language):
 # --- unknown keys, missing and wrong values --------------------------------------------------------------
 
 def test_an_unknown_key_is_a_warning_not_an_error():
-    config, warnings = parse_config({"manifest": "/m.json", "langauges": ["en"], "theme": "dark"})
+    config, warnings = parse_config({"manifest": "/m.json", "langauges": ["en"], "colour": "dark"})
     assert config.languages == ["fr"]
-    assert warnings == ["data-config: unknown key 'langauges' ignored", "data-config: unknown key 'theme' ignored"]
+    assert warnings == ["data-config: unknown key 'langauges' ignored", "data-config: unknown key 'colour' ignored"]
 
 
 @pytest.mark.parametrize("data", [{}, {"languages": ["fr"]}, {"manifest": None}, {"manifest": 42},
@@ -284,3 +284,38 @@ def test_a_reopen_button_that_is_not_a_boolean_or_a_corner_is_an_error_naming_th
     assert error.field == "reopenButton"
     assert str(error) == ("data-config: reopenButton: must be true, false or one of bottom-left, bottom-right, "
                           "top-left, top-right")
+
+
+# --- theme, darkClass, look --------------------------------------------------------------------------------
+
+def test_the_theme_is_light_by_default_with_our_own_look():
+    config = parse_config({"manifest": "/m.json"})[0]
+    assert (config.theme, config.dark_class, config.look, config.dsfr) == ("light", None, "default", False)
+
+
+@pytest.mark.parametrize("theme", ["light", "dark", "auto"])
+def test_the_theme_is_light_dark_or_auto(theme):
+    assert parse_config({"manifest": "/m.json", "theme": theme})[0].theme == theme
+
+
+@pytest.mark.parametrize("value", ["Dark", "system", "", None, True, ["dark"]])
+def test_another_theme_is_an_error_naming_the_key(value):
+    error = refused({"manifest": "/m.json", "theme": value})
+    assert error.field == "theme"
+    assert str(error).startswith('data-config: theme: must be one of "light", "dark", "auto"')
+
+
+@pytest.mark.parametrize("value", ["dark", "theme-dark", "is_dark", "Dark2"])
+def test_the_dark_class_is_a_class_name(value):
+    assert parse_config({"manifest": "/m.json", "theme": "auto", "darkClass": value})[0].dark_class == value
+
+
+@pytest.mark.parametrize("value", ["", "2dark", "--x", ".dark", "dark mode", "[data-theme=dark]", "sombre\u00e9", 1, True])
+def test_a_dark_class_that_is_not_a_class_name_is_an_error_naming_the_key(value):
+    assert refused({"manifest": "/m.json", "darkClass": value}).field == "darkClass"
+
+
+def test_the_look_is_default_or_dsfr():
+    assert parse_config({"manifest": "/m.json", "look": "dsfr"})[0].dsfr
+    error = refused({"manifest": "/m.json", "look": "DSFR"})
+    assert (error.field, str(error)) == ("look", 'data-config: look: must be one of "default", "dsfr" (got \'DSFR\')')
