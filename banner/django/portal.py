@@ -81,6 +81,12 @@ def data_config(language=None):
         data["cookieDomain"] = conf["COOKIE_DOMAIN"]
     if conf["RESPECT_GPC"] is not True:
         data["respectGPC"] = conf["RESPECT_GPC"]
+    if "consentLog" not in data:
+        # A portal that includes banner.django.urls wants its proof of consent in its own database.
+        from .log import log_url
+        url = log_url()
+        if url:
+            data["consentLog"] = url
     return data
 
 

@@ -41,3 +41,12 @@ def test_the_manifest_the_page_fetches_is_the_one_the_server_decides_with():
     from demo.portal import settings as demo
     with demo_settings():
         assert Client().get("/cookies.json").json() == demo.CONSENT_BANNER["MANIFEST"]
+
+
+def test_the_demo_sends_its_proof_of_consent_to_the_apps_log_in_its_own_database():
+    """Including banner.django.urls is enough: data-config's consentLog is the log view's path."""
+    import json
+    with demo_settings():
+        tree = parse(Client().get("/").content.decode("utf-8"))
+    script = [s for s in find_all(tree, "script") if "data-config" in s[1]][0]
+    assert json.loads(script[1]["data-config"])["consentLog"] == "/consent/consent-log/"
