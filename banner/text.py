@@ -12,6 +12,7 @@ MAX_IDENTIFIER = 32                     # characters of a category id
 # RFC 6265 cookie-name token: visible ASCII except separators.
 TOKEN_SEPARATORS = '()<>@,;:\\"/[]?={} \t'
 SAFE_SCHEMES = ("http", "https", "mailto")
+C0_AND_SPACE = "".join(chr(i) for i in range(33))     # what a browser strips around a URL
 
 
 def is_identifier(value):
@@ -42,13 +43,22 @@ def is_host_name(value):
 
 
 def host_of(url):
-    """The lower-case host of an absolute or protocol-relative http(s) URL, or "" for a relative one."""
+    """The lower-case host a browser loads an http(s) or scheme-relative URL from, or "" for a path on the
+    page's own host. Read as the URL standard reads http(s) URLs, so that a blocked script cannot name one
+    host to us and load from another: spaces and controls around and tabs/newlines inside are dropped, a
+    backslash counts as a slash, and the host follows any number of them ("https:\\\\evil.example/x.js",
+    "https:evil.example/x.js" and "/\\evil.example/x.js" all load from evil.example; the second one only
+    from an http page, but refusing it on an https one fails closed)."""
     if not isinstance(url, str):
         return ""
-    url = url.strip()
-    if url_scheme(url) not in ("http", "https") and not url.startswith("//"):
+    url = "".join(c for c in url.strip(C0_AND_SPACE) if c not in "\t\n\r").replace("\\", "/")
+    if url_scheme(url) in ("http", "https"):
+        rest = url.split(":", 1)[1]
+    elif url.startswith("//"):
+        rest = url
+    else:
         return ""
-    rest = url.split("//", 1)[1] if "//" in url else ""
+    rest = rest.lstrip("/")
     for stop in "/?#":
         rest = rest.split(stop, 1)[0]
     rest = rest.rsplit("@", 1)[-1]
@@ -66,7 +76,7 @@ def is_cookie_name(value):
 def url_scheme(url):
     """The scheme a browser would see, after it strips leading spaces/controls and tabs/newlines inside.
     Returns '' for a relative URL."""
-    cleaned = "".join(c for c in url.lstrip("".join(chr(i) for i in range(33))) if c not in "\t\n\r")
+    cleaned = "".join(c for c in url.lstrip(C0_AND_SPACE) if c not in "\t\n\r")
     for i, c in enumerate(cleaned):
         if c == ":":
             return cleaned[:i].lower()

@@ -11,7 +11,9 @@
  * time (banner/build.py): nothing is compiled in the page, and a bundle compiled for another runtime
  * build than the one running is refused. Until then, clicks on
  * [data-consent-open] are remembered and replayed. If anything fails to load, nothing optional ever
- * runs: blocked scripts stay type="text/plain" and iframes have no src. `__consentBoot.load(name)`
+ * runs: blocked scripts stay type="text/plain" and iframes have no src (except, on a return visit, the
+ * scripts a stored choice accepted, which the early path below may already have run before the runtime
+ * loaded, as Python would have). `__consentBoot.load(name)`
  * fetches a lazily loaded bundle (consent-NAME.js) for the Python side.
  */
 (function () {

@@ -64,6 +64,11 @@ def test_the_demo_portal_runs_under_a_strict_csp_without_violations(csp_browser,
                     " return e.name.indexOf('/consent-log/') >= 0; });", "the consent log beacon was not sent")
     assert_no_violation(browser, "after accepting")
 
+    browser.open(csp_site.url_of("/"))       # a return visit: the loader runs the tag early, with its nonce
+    browser.wait_js("return !!window.demoAnalytics;", "the demo's analytics tag did not run on a return visit")
+    assert browser.js("return window.__consentBoot.ran;") == ["analytics"], "the loader did not run it early"
+    assert_no_violation(browser, "on a return visit")
+
     browser.find("footer [data-consent-open]").click()
     browser.wait_dialog()
     assert_no_violation(browser, "with the centre open")

@@ -92,3 +92,15 @@ def test_blocked_content_runs_only_for_providers_and_hosts_its_category_declares
 ])
 def test_host_of_reads_the_host_of_absolute_urls_only(url, host):
     assert host_of(url) == host
+
+
+@pytest.mark.parametrize("url", ["https:\\\\evil.example/x.js", "https:/evil.example/x.js", "https:evil.example/x.js",
+                                 "/\\evil.example/x.js", "\\\\evil.example/x.js", "///evil.example/x.js",
+                                 "ht\ttps://evil.example/x.js", "\x01 https://evil.example/x.js",
+                                 "//evil.example\\@www.youtube.com/x.js", "HTTPS://EVIL.example:443/x.js"])
+def test_host_of_reads_the_host_the_browser_loads_from(url):
+    """Each of these loads from evil.example in a browser (URL standard: backslashes are slashes in
+    http(s) URLs, any number of slashes lead to the host): it must never pass for the page's own host,
+    nor for a declared one."""
+    assert host_of(url) == "evil.example"
+    assert manifest().undeclared("video", None, url, "portal.example.org") is not None
