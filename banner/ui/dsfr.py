@@ -48,14 +48,12 @@ def banner(doc, strings, config, lang, direction, text, why, choices):
     return h(doc, "section", themed({"class": "fr-consent-banner", "id": "cb-banner", "role": "region",
                                      "aria-labelledby": "cb-banner-title", "lang": lang, "dir": direction,
                                      "data-cb-ui": True}, config), [
-        h(doc, "div", {"class": "fr-grid-row fr-grid-row--gutters fr-grid-row--middle"}, [
-            h(doc, "div", {"class": "fr-col"}, [
-                h(doc, "h2", {"class": "fr-h6 fr-mb-0", "id": "cb-banner-title"}, [strings["banner_title"]])]),
-            h(doc, "div", {"class": "fr-col-auto"}, [
-                # DSFR's close link (its cross is in the core stylesheet, unlike the fr-icon-* classes)
-                h(doc, "button", {"type": "button", "id": "cb-continue", "data-cb-action": "reject_all",
-                                  "class": "fr-link fr-link--close"}, [strings["continue_without"]])]),
-        ]),
+        # DSFR's close link, top right as in its modals (its cross is in the core stylesheet, unlike the
+        # fr-icon-* classes); then the title
+        h(doc, "div", {"class": "fr-grid-row fr-grid-row--right fr-mb-1v"}, [
+            h(doc, "button", {"type": "button", "id": "cb-continue", "data-cb-action": "reject_all",
+                              "class": "fr-link fr-link--close"}, [strings["continue_without"]])]),
+        h(doc, "h2", {"class": "fr-h6", "id": "cb-banner-title"}, [strings["banner_title"]]),
         h(doc, "div", {"class": "fr-consent-banner__content"}, [
             h(doc, "p", {"class": "fr-text--sm"}, [text]),
             h(doc, "p", {"class": "fr-text--sm"}, [why]) if why else None,
