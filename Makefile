@@ -8,7 +8,7 @@ PORT ?= 8000
 # terser minifies the loader, the runtime and the generated JavaScript.
 NODE_DEPS := $(if $(shell command -v npm 2>/dev/null),node_modules/.installed)
 
-.PHONY: build demo test test-core test-browser bench clean setup browser package nodejs
+.PHONY: build demo test test-core test-browser bench clean setup browser package nodejs screenshots
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +59,10 @@ test-core: $(VENV)/.installed
 
 test-browser: setup build
 	$(PY) -m pytest tests/browser
+
+# docs/screenshots/{light,dark,dsfr}-{1280,375}.png (docs/theming.md), with Debian's headless Chromium.
+screenshots: setup build
+	$(PY) tools/screenshots.py
 
 bench: setup build
 	$(PY) -m benchmarks
