@@ -56,7 +56,7 @@ CPYTHON_ONLY = {"__main__.py", "receiver.py", "build.py", "prerender.py", "loade
 CPYTHON_SUBPACKAGES = {"django"}          # the Django app (banner/django/): server side only
 EXTRA = {"banner.ui.preferences", "banner.ui.tables", "banner.ui.policy", "banner.ui.embeds", "banner.ui.reopen",
          "banner.ui.signals", "banner.google", "banner.record",
-         "banner.ui.browser_help"}          # plus the French and English `_more` strings
+         "banner.ui.browser_help", "banner.ui.dsfr_centre"}          # plus the French and English `_more` strings
 TERSER = os.path.join(ROOT, "node_modules", ".bin", "terser")
 COMPILER = os.path.join(ROOT, "tools", "compile_python.js")    # Brython's compiler in Node (release only)
 

@@ -37,6 +37,8 @@ def themed(attrs, config):
     renders look the same as the live one."""
     merged = dict(attrs)
     merged["data-cb-theme"] = config.theme
+    if config.dsfr:
+        merged["data-cb-look"] = "dsfr"      # drawn by the DSFR stylesheet (dsfr.py): ours stays out of it
     return merged
 
 

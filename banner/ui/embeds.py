@@ -8,6 +8,7 @@ category" action."""
 from banner.i18n import localize
 from banner.text import is_safe_url
 from banner.ui.dom import h, closest, select_all, themed, EMBED_SELECTOR
+from banner.ui.dsfr_centre import placeholder
 
 
 def _provider(frame):
@@ -118,18 +119,12 @@ class Embeds:
         text = strings["placeholder_text"].replace("{provider}", _provider(frame)).replace("{category}", cat_title)
         fid = frame.getAttribute("data-cb-frame")
         label = frame.getAttribute("title") or _provider(frame)
-        attrs = {"class": "cb-embed", "data-cb-placeholder": fid, "role": "group", "aria-label": label,
-                 "lang": self.lang, "dir": self.direction}
-        node = h(self.doc, "div", themed(attrs, self.config) if self.config else attrs, [
-            h(self.doc, "p", {"class": "cb-embed__text"}, [text]),
-            h(self.doc, "p", {"class": "cb-embed__providers"}, [self._providers_text(category, cat_title)]),
-            h(self.doc, "div", {"class": "cb-embed__actions"}, [
-                h(self.doc, "button", {"type": "button", "class": "cb-btn", "data-cb-embed": "once"},
-                  [strings["allow_once"]]),
-                h(self.doc, "button", {"type": "button", "class": "cb-btn", "data-cb-embed": "always"},
-                  [strings["allow_always"]]),
-            ]),
-        ])
+        attrs = {"data-cb-placeholder": fid, "role": "group", "aria-label": label, "lang": self.lang,
+                 "dir": self.direction}
+        if self.config is not None and self.config.dsfr:
+            node = placeholder(self.doc, strings, self.config, attrs, text, self._providers_text(category, cat_title))
+        else:
+            node = self._ours(dict(attrs, **{"class": "cb-embed"}), text, self._providers_text(category, cat_title))
         # Sized through the CSSOM, not a style attribute, which a CSP without 'unsafe-inline' would block.
         if width and width.replace("px", "").isdigit():
             node.style.width = width.replace("px", "") + "px"
@@ -137,6 +132,19 @@ class Embeds:
             node.style.minHeight = height.replace("px", "") + "px"
         node.addEventListener("click", self.guard(lambda ev: self.on_click(ev, frame)))
         return node
+
+    def _ours(self, attrs, text, providers):
+        strings = self.strings
+        return h(self.doc, "div", themed(attrs, self.config) if self.config else attrs, [
+            h(self.doc, "p", {"class": "cb-embed__text"}, [text]),
+            h(self.doc, "p", {"class": "cb-embed__providers"}, [providers]),
+            h(self.doc, "div", {"class": "cb-embed__actions"}, [
+                h(self.doc, "button", {"type": "button", "class": "cb-btn", "data-cb-embed": "once"},
+                  [strings["allow_once"]]),
+                h(self.doc, "button", {"type": "button", "class": "cb-btn", "data-cb-embed": "always"},
+                  [strings["allow_always"]]),
+            ]),
+        ])
 
     def _providers_text(self, category, cat_title):
         """"Toujours autoriser" accepts the whole category: name every provider it covers first."""

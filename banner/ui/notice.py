@@ -7,18 +7,26 @@ preferences centre ("providers" opens the centre)."""
 
 from banner.i18n import localize
 from banner.ui.dom import h, button, language_choice, themed
+from banner.ui import dsfr
 
 
-def _changed(doc, strings, manifest, config, changed):
+def _changed(strings, manifest, config, changed):
     """Why the banner is back although the visitor already chose: what changed, briefly."""
     if not changed:
         return None
     titles = ", ".join(localize(manifest.category(c).title, config.language) for c in changed)
-    return h(doc, "p", {"class": "cb-text cb-changed"}, [strings["changed_text"].replace("{categories}", titles)])
+    return strings["changed_text"].replace("{categories}", titles)
 
 
 def build(doc, strings, manifest, config, lang, direction, changed=()):
     purposes = ", ".join(localize(c.title, config.language) for c in manifest.categories if not c.required)
+    text = strings["banner_text"].replace("{purposes}", purposes) + " " + strings["refuse_effect"]
+    why = _changed(strings, manifest, config, changed)
+    choices = [(strings["accept_changed" if changed else "accept_all"], "accept_all"),
+               (strings["reject_changed" if changed else "reject_all"], "reject_all"),
+               (strings["customise"], "customise")]
+    if config.dsfr:
+        return dsfr.banner(doc, strings, config, lang, direction, text, why, choices)
     providers = h(doc, "button", {"type": "button", "class": "cb-link", "data-cb-action": "providers"},
                   [strings["providers_link"]])
     links = [providers]
@@ -39,17 +47,12 @@ def build(doc, strings, manifest, config, lang, direction, changed=()):
                       [strings["continue_without"], h(doc, "span", {"aria-hidden": "true", "class": "cb-close__x"},
                                                       ["\u2715"])]),
                 ]),
-                h(doc, "p", {"class": "cb-text"}, [
-                    strings["banner_text"].replace("{purposes}", purposes) + " " + strings["refuse_effect"]]),
-                _changed(doc, strings, manifest, config, changed),
+                h(doc, "p", {"class": "cb-text"}, [text]),
+                h(doc, "p", {"class": "cb-text cb-changed"}, [why]) if why else None,
                 policy,
                 language_choice(doc, strings, config, config.language, "cb-banner"),
             ]),
-            h(doc, "div", {"class": "cb-actions"}, [
-                button(doc, strings["accept_changed" if changed else "accept_all"], "accept_all"),
-                button(doc, strings["reject_changed" if changed else "reject_all"], "reject_all"),
-                button(doc, strings["customise"], "customise"),
-            ]),
+            h(doc, "div", {"class": "cb-actions"}, [button(doc, label, action) for label, action in choices]),
         ]),
     ])
 

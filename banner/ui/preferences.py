@@ -5,6 +5,7 @@ from banner.i18n import localize
 from banner.ui.dom import h, button, language_choice, focus_main, themed
 from banner.ui.tables import cookie_table, provider_list
 from banner.ui.browser_help import browser_only
+from banner.ui.dsfr_centre import centre
 
 
 def _switch(doc, strings, category, title, checked):
@@ -59,6 +60,8 @@ def keep_focus_inside(doc, dialog, event):
 
 
 def build(doc, strings, manifest, config, lang, direction, accepted):
+    if config.dsfr:
+        return centre(doc, strings, manifest, config, lang, direction, accepted)
     body = [h(doc, "p", {"class": "cb-text"}, [strings["prefs_intro"]]),
             language_choice(doc, strings, config, config.language, "cb-prefs")]
     body += [_category(doc, strings, manifest, config, c, c.id in accepted) for c in manifest.categories]

@@ -7,7 +7,7 @@ from banner.ui.dom import h
 COLUMNS = ("col_provider", "col_name", "col_lifetime", "col_purpose")
 
 
-def cookie_table(doc, strings, manifest, config, category, title):
+def cookie_table(doc, strings, manifest, config, category, title, dsfr=False):
     lang = config.language
     labels = [strings[k] for k in COLUMNS]
     rows = []
@@ -18,25 +18,35 @@ def cookie_table(doc, strings, manifest, config, category, title):
         rows.append(h(doc, "tr", None, [h(doc, "td", {"data-label": label}, [cell])
                                         for label, cell in zip(labels, cells)]))
     if not rows:
-        return h(doc, "p", {"class": "cb-empty"}, [strings["no_cookies"]])
+        return h(doc, "p", {"class": "fr-text--sm" if dsfr else "cb-empty"}, [strings["no_cookies"]])
     head = h(doc, "tr", None, [h(doc, "th", {"scope": "col"}, [label]) for label in labels])
-    return h(doc, "div", {"class": "cb-table-wrap"}, [h(doc, "table", {"class": "cb-table"}, [
-        h(doc, "caption", None, [strings["table_caption"].replace("{title}", title)]),
+    caption = strings["table_caption"].replace("{title}", title)
+    table = h(doc, "table", None if dsfr else {"class": "cb-table"}, [
+        h(doc, "caption", None, [caption]),
         h(doc, "thead", None, [head]),
         h(doc, "tbody", None, rows),
-    ])])
+    ])
+    if dsfr:        # DSFR's table scrolls sideways in its container: a named region the keyboard can scroll
+        container = {"class": "fr-table__container", "tabindex": "0", "role": "region", "aria-label": caption}
+        return h(doc, "div", {"class": "fr-table fr-table--sm"}, [h(doc, "div", {"class": "fr-table__wrapper"}, [
+            h(doc, "div", container, [h(doc, "div", {"class": "fr-table__content"}, [table])])])])
+    return h(doc, "div", {"class": "cb-table-wrap"}, [table])
 
 
-def provider_list(doc, strings, category):
+def provider_list(doc, strings, category, dsfr=False):
     """The third parties of one category, with a link to each one's privacy policy when declared (the
     list the first layer points to: every provider is named before the choice)."""
     items = []
     for provider in category.providers:
         parts = [provider.name]
         if provider.policy_url:
-            parts += [" \u2014 ", h(doc, "a", {"href": provider.policy_url, "class": "cb-link"},
+            parts += [" \u2014 ", h(doc, "a", {"href": provider.policy_url, "class": "fr-link" if dsfr else "cb-link"},
                                     [strings["policy_of"].replace("{provider}", provider.name)])]
         items.append(h(doc, "li", {"data-cb-provider": provider.name}, parts))
+    if dsfr:
+        heading = h(doc, "p", {"class": "fr-text--bold fr-mb-1v"}, [strings["providers_heading"]])
+        listed = h(doc, "ul", None, items) if items else h(doc, "p", None, [strings["no_providers"]])
+        return h(doc, "div", {"class": "fr-mb-2w", "data-cb-providers": True}, [heading, listed])
     heading = h(doc, "p", {"class": "cb-cat__providers-title"}, [strings["providers_heading"]])
     if not items:
         return h(doc, "div", {"class": "cb-providers"}, [heading, h(doc, "p", {"class": "cb-empty"},

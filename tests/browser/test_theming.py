@@ -12,8 +12,11 @@ import tempfile
 
 import pytest
 
-from a11y_kit import contrast, emulate, luminance, media, over, parse_colour  # noqa: F401  (media: fixture)
+from selenium.webdriver.common.keys import Keys
+
+from a11y_kit import axe, contrast, emulate, luminance, media, over, parse_colour  # noqa: F401  (media: fixture)
 from browser_kit import ROOT, demo_manifest, document_script, render_page
+from test_a11y_controls import boundary, check_switch, visible_controls
 
 CONFIG = {"manifest": "/t/cookies.json", "languages": ["fr", "en"], "policyUrl": "/pages/cookies/"}
 DARK_PAGE = "<style>:root { color-scheme: dark; background: #121212; color: #eee; }</style>"
@@ -80,6 +83,14 @@ def test_a_fixed_theme_ignores_the_system_and_keeps_every_contrast(media, site, 
     browser.wait_dialog()
     assert scheme_of(browser, "#cb-prefs") == theme
     assert check_text_contrast(browser, "#cb-prefs", "the centre (%s)" % theme) >= 10
+    # non-text contrast (WCAG 1.4.11): buttons' edges, both switch states; and axe-core's own checks
+    for element in visible_controls(browser, "#cb-prefs button"):
+        boundary(browser, element, "the centre (%s)" % theme)
+    assert {check_switch(browser, "#cb-switch-necessary", theme),
+            check_switch(browser, "#cb-switch-analytics", theme)} == {"on", "off"}
+    browser.find("#cb-switch-analytics").send_keys(Keys.SPACE)
+    assert check_switch(browser, "#cb-switch-analytics", theme) == "on"
+    assert axe(browser) == []
 
 
 @pytest.mark.parametrize("head, extra, system, expected", [
