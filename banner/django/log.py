@@ -32,7 +32,9 @@ logger = logging.getLogger("banner.django")
 
 def log_url():
     """The view's path for the page's `consentLog` data-config key, or None when the portal's URLconf
-    does not include banner.django.urls (then the page logs nothing)."""
+    does not include banner.django.urls (then the page logs nothing), or has no URLconf at all."""
+    if not getattr(settings, "ROOT_URLCONF", None):
+        return None
     try:
         return reverse("consent_banner:log")
     except NoReverseMatch:
