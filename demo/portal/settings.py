@@ -74,5 +74,5 @@ CONSENT_BANNER = {
     "MANIFEST": MANIFEST,
     "MANIFEST_URL": "/cookies.json",          # demo.portal.views.manifest
     "POLICY_URL": "cookie-policy",
-    "CONFIG": {"reopenButton": True},
+    "CONFIG": {"reopenButton": True, "theme": "auto"},
 }

@@ -42,6 +42,8 @@ def every_state_is_clean(browser, site, lang, scheme):
     banner = browser.wait_banner()
     assert banner.get_attribute("lang") == lang
     assert browser.js("return matchMedia('(prefers-color-scheme: %s)').matches;" % scheme)
+    # the demo portal has its own dark mode and "theme": "auto": the banner follows the page
+    assert browser.js("return document.documentElement.getAttribute('data-cb-scheme');") == scheme
     assert_clean(browser, "the first layer (%s)" % where)
 
     dialog = open_centre(browser)
