@@ -10,9 +10,8 @@
 // brython.js is a concatenation of the dist's source files, each a top-level statement, nearly all
 // `(function($B){...})(__BRYTHON__)`, in one strict-mode script. Evaluating it is one long task (about
 // 100 ms on a desktop CPU). Here its top-level statements are grouped into steps, each wrapped in a
-// function; the script runs the first step at once (it reads document.currentScript) and hands the
-// others to `__consentBoot.runtimeSteps(steps)` when our loader asked for them, or runs them all at once
-// otherwise (brython.js loaded on its own still works). A function is not a script: a top-level `var`
+// function; the script hands them to `__consentBoot.runtimeSteps(steps)` when our loader asked for them,
+// or runs them all at once otherwise (brython.js loaded on its own still works). A function is not a script: a top-level `var`
 // would become local to its step, so each is declared once at the top of the script and its
 // initialiser stays in place as an assignment; any other top-level declaration (function, let, const,
 // class) fails the build, as does a layout this file does not expect.
@@ -200,8 +199,7 @@ function main() {
     }
   }
 
-  // Steps: the first dist file alone (it reads document.currentScript, valid only now), then groups of
-  // consecutive statements of about pieceChars characters.
+  // Steps: the first dist file alone, then groups of consecutive statements of about pieceChars characters.
   const steps = [[statements[0].text]];
   let size = 0;
   let breakNext = false;
@@ -215,7 +213,14 @@ function main() {
   const head = prologue.map((s) => source.slice(s.start, s.end)).join("\n");
   const vars = hoisted.length ? "\nvar " + [...new Set(hoisted)].join(",") + ";" : "";
   const functions = steps.map((texts) => "function(){\n" + texts.join("\n;\n") + "\n}").join(",\n");
-  const script = head + vars + "\n(function(steps){var boot=globalThis.__consentBoot;steps.shift()();" +
+  // The first file reads document.currentScript, valid only while the script runs, for brython_path (the
+  // directory of brython.js) unless it is set already: the script sets it the same way before handing
+  // the steps over.
+  if (!statements[0].text.includes("this_url=document.currentScript.src")) {
+    fail("the first file of brython.js no longer derives brython_path from document.currentScript");
+  }
+  const script = head + vars + "\n(function(steps){var boot=globalThis.__consentBoot,me=document.currentScript;" +
+    "if(me&&me.src&&__BRYTHON__.brython_path===undefined){__BRYTHON__.brython_path=me.src.split('/').slice(0,-1).join('/')+'/'}" +
     "if(boot&&boot.runtimeSteps){boot.runtimeSteps(steps)}else{steps.forEach(function(step){step()})}})([\n" +
     functions + "\n]);\n";
   acorn.parse(script, {ecmaVersion: "latest", sourceType: "script"});       // still one valid script

@@ -524,8 +524,8 @@
     return B && B.version_info && B.timestamp ? B.version_info.slice(0, 3).join(".") + "+" + B.timestamp : "none";
   }
 
-  // Our brython.js (banner/build.py) evaluates its first step at once and hands us the others: each is
-  // evaluated in its own task, so that no task of the runtime is long (evaluating it whole takes ~100 ms).
+  // Our brython.js (banner/build.py) hands us its evaluation in steps: each is evaluated in its own task,
+  // so that no task of the runtime is long (evaluating it whole takes ~100 ms on a desktop CPU).
   // Bundles that arrive meanwhile wait for the whole runtime.
   var runtimeSteps = [], runtimeReady = Boolean(window.__BRYTHON__), queued = [];
   boot.runtimeSteps = function (steps) { runtimeSteps = steps; };

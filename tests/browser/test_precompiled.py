@@ -15,20 +15,31 @@ from browser_kit import (assert_failed_closed, consent_value,
 
 DIST = os.path.join(os.path.dirname(__file__), "..", "..", "static", "dist")
 
-# Installed in every new document: once brython.js has run, each compiler entry point records its call
+# Installed in every new document: once the runtime is whole (after the last step our brython.js hands
+# the loader, or once a runtime evaluated at once has loaded), each compiler entry point records its call
 # and throws. Brython's own callers look these up on __BRYTHON__, so nothing can reach the compiler.
 NO_COMPILER = """
 (function () {
   window.__compilerCalls = [];
   var names = ["py2js", "runPythonSource", "python_to_js", "pythonToJS", "pythonToAST", "run_script",
-               "importPythonModule", "importModule", "Parser", "tokenizer"];
-  document.addEventListener("load", function (event) {
+               "importPythonModule", "importModule", "Parser", "tokenizer"], boot, stepped = false;
+  function poison() {
     var B = window.__BRYTHON__;
-    if (!B || B.__noCompiler || !/\\/brython\\.js/.test(event.target.src || "")) { return; }
+    if (!B || B.__noCompiler) { return; }
     B.__noCompiler = true;
     names.forEach(function (name) {
       B[name] = function () { window.__compilerCalls.push(name); throw new Error("compiler called: " + name); };
     });
+  }
+  Object.defineProperty(window, "__consentBoot", {configurable: true, get: function () { return boot; },
+    set: function (value) {
+      boot = value;
+      var real;
+      Object.defineProperty(boot, "runtimeSteps", {configurable: true, set: function (fn) { real = fn; },
+        get: function () { return function (steps) { stepped = true; real(steps.concat([poison])); }; }});
+    }});
+  document.addEventListener("load", function (event) {
+    if (!stepped && /\\/brython\\.js/.test(event.target.src || "")) { poison(); }
   }, true);
 })();
 """

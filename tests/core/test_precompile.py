@@ -124,7 +124,7 @@ steps.forEach((step) => step());
 const probe = B.builtins.str.$factory("naïve").toUpperCase ? "str" : "?";
 process.stdout.write(JSON.stringify({steps: steps.length, before, after: typeof B.resolve_local,
   version: B.version_info.slice(0, 3).join("."), timestamp: B.timestamp, stdlib: typeof B.builtins.len,
-  docs: typeof globalThis.docs, tokenizer: typeof B.tokenizer, probe}));
+  docs: typeof globalThis.docs, tokenizer: typeof B.tokenizer, probe, path: B.brython_path}));
 """
 
 
@@ -148,6 +148,7 @@ def test_the_shipped_runtime_hands_its_evaluation_to_the_loader_in_steps(build, 
     assert stepped["before"] == "undefined", "the runtime ran whole before the loader's steps"
     assert stepped["after"] == "function"
     assert "%s+%s" % (stepped["version"], stepped["timestamp"]) == runtime_build(build)
+    assert stepped["path"] == "http://localhost/", "brython_path is the directory brython.js was loaded from"
 
 
 def test_the_shipped_runtime_loaded_on_its_own_runs_whole(shipped_runtime):
@@ -168,7 +169,7 @@ def split(build, source, **change):
 
 
 DIST_LIKE = ('"use strict";\nvar __BRYTHON__=globalThis.__BRYTHON__ ||{}\n;\n'
-             '(function($B){$B.a=1})(__BRYTHON__)\n;\nvar $B=__BRYTHON__\n$B.b=2\n;\n'
+             '(function($B){var this_url=document.currentScript.src\n$B.a=1})(__BRYTHON__)\n;\nvar $B=__BRYTHON__\n$B.b=2\n;\n'
              '(function($B){var _b_=$B.builtins\nfunction helper(){return 3}\n$B.kept=function(){return helper()}\n'
              '$B.gone=function(){return 4}\n$B.tokens=[]})(__BRYTHON__)\n;\n(function($B){$B.c=$B.gone})(__BRYTHON__)\n')
 
@@ -182,7 +183,9 @@ def test_a_dist_of_the_expected_layout_is_cut_into_steps(build):
 @pytest.mark.parametrize("broken, message", [
     (DIST_LIKE.replace("\nvar $B=", "\nlet $B="), "unexpected top-level declaration"),
     (DIST_LIKE.replace('"use strict";\n', ""), "use strict"),
-    (DIST_LIKE.replace("(function($B){$B.a=1})", "[$B.a=1].map"), "before the first"),
+    (DIST_LIKE.replace("(function($B){var this_url=document.currentScript.src\n$B.a=1})", "[$B.a=1].map"),
+     "before the first"),
+    (DIST_LIKE.replace("this_url=document.currentScript.src", "this_url=location.href"), "currentScript"),
 ])
 def test_a_dist_laid_out_otherwise_fails_the_build(build, broken, message):
     code, error = split(build, broken)
