@@ -8,7 +8,7 @@ PORT ?= 8000
 # terser minifies the loader, the runtime and the generated JavaScript.
 NODE_DEPS := $(if $(shell command -v npm 2>/dev/null),node_modules/.installed)
 
-.PHONY: build demo demo-static test test-core test-browser test-load bench clean setup browser package nodejs postgres screenshots
+.PHONY: build demo demo-static test test-core test-browser bench clean setup browser package nodejs postgres screenshots
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -77,10 +77,6 @@ test-core: $(VENV)/.installed
 
 test-browser: setup build
 	$(PY) -m pytest tests/browser
-
-# The consent log's load test at full size: 10,000 records from 50 clients per database (the suite posts 2,000).
-test-load: $(VENV)/.installed postgres
-	CONSENT_LOG_LOAD_RECORDS=10000 $(PY) -m pytest tests/django_log/test_log_load.py
 
 # docs/screenshots/{light,dark,dsfr}-{1280,375}.png (docs/theming.md), with Debian's headless Chromium.
 screenshots: setup build
