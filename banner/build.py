@@ -305,12 +305,35 @@ def minify_css(source):
     return source.replace(";}", "}").strip() + "\n"
 
 
-# Brython hands navigator.language to Intl.DateTimeFormat while brython.js is evaluated; a tag the engine
-# rejects ("C" in WebKit under LANG=C.UTF-8) threw a RangeError and nothing of ours could start. The
-# runtime we ship falls back to the engine's default locale instead.
-RUNTIME_LANGUAGE = "$B.language=_window.navigator.userLanguage ||_window.navigator.language"
-RUNTIME_LANGUAGE_SAFE = ("$B.language=(function(tag){try{new Intl.DateTimeFormat(tag);return tag}"
-                         "catch(e){return undefined}})(_window.navigator.userLanguage ||_window.navigator.language)")
+# While brython.js is evaluated, Brython validated navigator.language with Intl.DateTimeFormat and built two
+# more formatters to find the time zone's name: ~30-90 ms of ICU start-up in the runtime's first step, for
+# values only the `time` module and help() read (neither ships). A tag the engine rejects ("C" in WebKit
+# under LANG=C.UTF-8) even threw a RangeError and nothing of ours could start. The runtime we ship works
+# both out on first read instead (not enumerable: the runtime walks $B's properties once at start-up), and
+# falls back to the engine's default locale.
+RUNTIME_LOCALE = ("$B.language=_window.navigator.userLanguage ||_window.navigator.language\n"
+                  "$B.locale=\"C\" \n"
+                  "var date=new Date()\n"
+                  "var formatter=new Intl.DateTimeFormat($B.language,{timeZoneName:'short'}),short=formatter.format(date)\n"
+                  "formatter=new Intl.DateTimeFormat($B.language,{timeZoneName:'long'})\n"
+                  "var long=formatter.format(date)\n"
+                  "var ix=0,minlen=Math.min(short.length,long.length)\n"
+                  "while(ix < minlen && short[ix]==long[ix]){ix++}\n"
+                  "$B.tz_name=long.substr(ix).trim()\n")
+RUNTIME_LOCALE_LAZY = (
+    "$B.locale=\"C\"\n"
+    "function lazy(name,compute){Object.defineProperty($B,name,{configurable:true,enumerable:false,"
+    "get:function(){var value=compute();Object.defineProperty($B,name,{value:value,writable:true,"
+    "configurable:true,enumerable:true});return value},set:function(value){Object.defineProperty($B,name,"
+    "{value:value,writable:true,configurable:true,enumerable:true})}})}\n"
+    "lazy(\"language\",function(){var tag=_window.navigator.userLanguage ||_window.navigator.language\n"
+    "try{new Intl.DateTimeFormat(tag);return tag}catch(e){return undefined}})\n"
+    "lazy(\"tz_name\",function(){var date=new Date(),ix=0\n"
+    "var short=new Intl.DateTimeFormat($B.language,{timeZoneName:'short'}).format(date)\n"
+    "var long=new Intl.DateTimeFormat($B.language,{timeZoneName:'long'}).format(date)\n"
+    "var minlen=Math.min(short.length,long.length)\n"
+    "while(ix < minlen && short[ix]==long[ix]){ix++}\n"
+    "return long.substr(ix).trim()})\n")
 
 
 # Our modules arrive as functions in script files (bundles()), not as strings: Brython's precompiled
@@ -327,16 +350,16 @@ RUNTIME_CALLS_FUNCTIONS = "__BRYTHON__.calls_precompiled_functions=true"   # the
 
 
 def robust_runtime(source):
-    """brython.js with a browser locale it cannot parse made harmless (see RUNTIME_LANGUAGE), precompiled
+    """brython.js with its locale facts worked out on first read (see RUNTIME_LOCALE), precompiled
     modules given as functions called as they are and no eval at start-up (see RUNTIME_PRECOMPILED)."""
-    for expected, why in ((RUNTIME_LANGUAGE, "reads navigator.language"),
+    for expected, why in ((RUNTIME_LOCALE, "reads navigator.language and the time zone at start-up"),
                           (RUNTIME_PRECOMPILED, "evaluates precompiled modules"),
                           (RUNTIME_EVAL_PROBE, "probes for async generators")):
         if source.count(expected) != 1:
             raise BuildError("brython.js no longer %s as banner/build.py expects; check what changed (start-up "
                              "with an invalid locale: tests/browser/test_loader.py; no 'unsafe-eval': "
                              "tests/browser/test_csp.py)" % why)
-    source = source.replace(RUNTIME_LANGUAGE, RUNTIME_LANGUAGE_SAFE)
+    source = source.replace(RUNTIME_LOCALE, RUNTIME_LOCALE_LAZY)
     source = source.replace(RUNTIME_PRECOMPILED, RUNTIME_PRECOMPILED_CALLS)
     return source.replace(RUNTIME_EVAL_PROBE, RUNTIME_CALLS_FUNCTIONS)
 
