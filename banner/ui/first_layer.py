@@ -27,13 +27,14 @@ class FirstLayer:
     def show(self, changed=()):
         if self.node is not None:
             return
-        self.node = self.build(changed)
-        self.node.addEventListener("click", self.on_click)
+        node = self.build(changed)
         painted = self.doc.querySelector(PRERENDERED)
         if painted is None:
-            self.doc.body.insertBefore(self.node, self.doc.body.firstChild)   # early in the tab order
+            self.doc.body.insertBefore(node, self.doc.body.firstChild)   # early in the tab order
         else:
-            take_place(self.doc, painted, self.node)     # the loader painted it ahead of time
+            node = take_place(self.doc, painted, node)     # the loader painted it ahead of time
+        self.node = node
+        node.addEventListener("click", self.on_click)
         self._reserve_space()
         # The banner's height changes with the viewport (a phone turned, the toolbar shown, text zoomed):
         # keep the reserved space equal to it, or a focused element could end up entirely behind it.

@@ -6,7 +6,7 @@ says what refusing changes (nothing but the optional services) and links to the 
 preferences centre ("providers" opens the centre)."""
 
 from banner.i18n import localize
-from banner.ui.dom import h, button, language_choice, themed
+from banner.ui.dom import h, button, language_choice, themed, PRERENDERED_ATTR, CONTENT_ATTR
 from banner.ui import dsfr
 
 
@@ -58,9 +58,19 @@ def build(doc, strings, manifest, config, lang, direction, changed=()):
 
 
 def take_place(doc, painted, banner):
-    """The live banner takes the place of the one the loader painted ahead of time (the same tree): it
-    does not slide in a second time, and the control that had focus in the painted one has it in the
-    live one."""
+    """The live banner takes the place of the one painted ahead of time (by the loader, or by the server)
+    and is returned. When the painted one is the very same tree, the usual case, it stays and is only
+    unmarked: the page lays nothing out again and sees no second, late largest paint (LCP), and focus
+    stays where it is. Otherwise the live one replaces it: it does not slide in a second time, and the
+    control that had focus in the painted one has it in the live one."""
+    marks = [name for name in (PRERENDERED_ATTR, CONTENT_ATTR) if painted.hasAttribute(name)]
+    values = [painted.getAttribute(name) for name in marks]
+    for name in marks:
+        painted.removeAttribute(name)
+    if painted.isEqualNode(banner):
+        return painted
+    for name, value in zip(marks, values):
+        painted.setAttribute(name, value)
     nodes = painted.querySelectorAll("*")
     focused = [i for i in range(nodes.length) if nodes.item(i) == doc.activeElement]
     # consent.css: the live banner has no entrance of its own. Had the painted one not finished sliding in
@@ -70,3 +80,4 @@ def take_place(doc, painted, banner):
     painted.replaceWith(banner)
     if focused:
         banner.querySelectorAll("*").item(focused[0]).focus()
+    return banner

@@ -25,6 +25,8 @@ FIRST_BANNER = """
     if (!banner || window.__first) { return; }
     window.__first = {prerendered: banner.hasAttribute("data-cb-prerendered"), html: banner.outerHTML,
                       pythonStarted: !!(window.__consentBoot && window.__consentBoot.ready)};
+    window.__firstNode = banner;
+    if (sessionStorage.getItem("alterPainted")) { banner.querySelector("h2").textContent = "Altered"; }
     var early = sessionStorage.getItem("clickEarly");
     if (early) { banner.querySelector('[data-cb-action="' + early + '"]').click(); }
   }).observe(document, {childList: true, subtree: true});
@@ -32,25 +34,45 @@ FIRST_BANNER = """
 """
 
 
-def first_banner(browser, url, click=None):
+def first_banner(browser, url, click=None, alter=False):
     with document_script(browser, FIRST_BANNER):
-        if click:
+        if click or alter:
             browser.open(url, ready=False)          # an origin for sessionStorage, then the real visit
-            browser.js("sessionStorage.setItem('clickEarly', arguments[0]);", click)
+            if click:
+                browser.js("sessionStorage.setItem('clickEarly', arguments[0]);", click)
+            if alter:
+                browser.js("sessionStorage.setItem('alterPainted', '1');")
             browser.driver.delete_all_cookies()
         browser.open(url)
         return browser.js("return window.__first;")
 
 
-def test_a_first_visit_paints_the_prerendered_banner_before_python_and_python_swaps_in_the_same(browser, site):
+def test_a_first_visit_paints_the_prerendered_banner_before_python_and_python_keeps_it(browser, site):
+    """Python builds the same tree, so it keeps the painted element itself (no second layout, no late
+    largest contentful paint), unmarked, and answers its buttons."""
     first = first_banner(browser, site.url("/"))
     assert first["prerendered"] and not first["pythonStarted"]
     live = browser.banner()
     assert live.get_attribute("data-cb-prerendered") is None
     assert len(browser.find_all("#cb-banner")) == 1
-    # the same tree; only the marks differ (painted ahead of time / entered already, so no second slide)
-    assert browser.js("return arguments[0].outerHTML;", live).replace(' data-cb-entered=""', "") == \
-        first["html"].replace(' data-cb-prerendered=""', "")
+    assert browser.js("return window.__firstNode === arguments[0];", live)
+    assert browser.js("return arguments[0].outerHTML;", live) == first["html"].replace(' data-cb-prerendered=""', "")
+    browser.click_banner("Tout refuser")
+    browser.wait_no_banner()
+    assert browser.cookie("cookies_preferences") is not None
+
+
+def test_a_painted_banner_that_differs_from_the_live_one_is_replaced(browser, site):
+    """Whatever changed the painted tree (here a script edits its title), the live banner is Python's:
+    the live tree replaces it, without a second entrance."""
+    first = first_banner(browser, site.url("/"), alter=True)
+    assert first["prerendered"]
+    live = browser.banner()
+    assert not browser.js("return window.__firstNode === arguments[0];", live)
+    assert browser.js("return window.__firstNode.isConnected;") is False
+    assert live.find_element("css selector", "h2").text != "Altered"
+    assert live.get_attribute("data-cb-entered") == ""
+    assert len(browser.find_all("#cb-banner")) == 1
 
 
 def test_a_click_on_the_prerendered_banner_is_replayed_once_python_starts(browser, site):
