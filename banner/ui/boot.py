@@ -50,8 +50,18 @@ class Boot:
         self.expose_api()
 
     # -- start-up steps ---------------------------------------------------------------------------
+    # Each step runs in a task of its own (the loader's `later`), so that no task of ours holds the
+    # portal's main thread for long on a slow phone: reading data-config, parsing the manifest, building
+    # the App, starting it. Until the last one the loader keeps holding clicks (footer link, painted banner).
     def run(self):
         self.guarded(self.read_config)
+
+    def later(self, step):
+        """Run `step` (guarded) in a later task, or now when the loader offers no `later`."""
+        later = getattr(self.handoff, "later", None)
+        if later is None or later is javascript.UNDEFINED:
+            return self.guarded(step)
+        later(lambda *args: self.guarded(step))
 
     def read_config(self):
         raw = self.handoff.config
@@ -62,7 +72,7 @@ class Boot:
             self.page.warn(warning)
         self.lang = interface_language(config.language, self.page.available_languages)
         if isinstance(config.manifest, dict):
-            self.with_manifest(config, config.manifest)
+            self.later(lambda: self.with_manifest(config, config.manifest))
         else:
             promise = self.handoff.manifestText
             if not promise:
@@ -86,10 +96,17 @@ class Boot:
 
     def with_manifest(self, config, data):
         manifest = parse_manifest(data, config.languages, self.page.regex_ok)
-        self.app = App(self.page, config, manifest)
-        self.app.start()
+        self.later(lambda: self.build_app(config, manifest))
+
+    def build_app(self, config, manifest):
+        app = App(self.page, config, manifest)
+        self.later(lambda: self.start_app(app))
+
+    def start_app(self, app):
+        self.app = app
+        app.start()
         for root in self.handoff.roots or []:     # consentBanner.apply() calls made before start-up
-            self.app.watch.adopt(root)
+            app.watch.adopt(root)
         self.replay()
 
     def fail(self, error):
@@ -124,6 +141,9 @@ class Boot:
     def open_preferences(self, opener=None):
         if self.app is not None:
             self.app.show_preferences(opener)
+        elif self.failure is None:            # still starting: honoured by replay() once started
+            if self.handoff.pending:
+                self.handoff.pending.push(opener or document.body)
         elif self.failure is not None and document.getElementById("cb-prefs") is None:
             dialog = build_unavailable(document, strings(self.lang, [self.lang]), self.lang, self.failure)
             dialog.addEventListener("close", lambda ev: dialog.remove())

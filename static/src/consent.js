@@ -477,9 +477,12 @@
     return e && e.message || String(e);
   }
 
+  // Python's start-up (banner/ui/boot.py) goes on in tasks of its own too, through boot.later.
+  boot.later = nextTask;
+
   function start() {
     var i = 0;
-    (function step() {
+    nextTask(function step() {
       try {
         if (i < startChunks.length) {
           startChunks[i++].forEach(importModule);
@@ -490,7 +493,7 @@
       } catch (e) {
         fail("start-up failed: " + describe(e));
       }
-    })();
+    });
   }
 
   function whenDomReady() {
@@ -532,7 +535,7 @@
 
   function evaluateRuntime(done) {
     var i = 0;
-    (function step() {
+    nextTask(function step() {                                  // not in the task of the last script's onload
       try {
         if (i < runtimeSteps.length) {
           runtimeSteps[i++]();
@@ -545,7 +548,7 @@
       queued.forEach(function (args) { register.apply(null, args); });
       queued = [];
       done();
-    })();
+    });
   }
 
   // Each bundle (consent*.js, written by banner/build.py) calls this with the runtime it was compiled
