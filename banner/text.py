@@ -11,6 +11,7 @@ ID_CHARS = LOWER + DIGITS + "_-"
 MAX_IDENTIFIER = 32                     # characters of a category id
 # RFC 6265 cookie-name token: visible ASCII except separators.
 TOKEN_SEPARATORS = '()<>@,;:\\"/[]?={} \t'
+TOKEN_CHARS = "".join(chr(i) for i in range(33, 127) if chr(i) not in TOKEN_SEPARATORS)
 SAFE_SCHEMES = ("http", "https", "mailto")
 C0_AND_SPACE = "".join(chr(i) for i in range(33))     # what a browser strips around a URL
 
@@ -20,7 +21,14 @@ def is_identifier(value):
     unescaped, so the alphabet is what keeps that cookie octet-safe."""
     if not isinstance(value, str) or not 0 < len(value) <= MAX_IDENTIFIER or value[0] not in LOWER:
         return False
-    return all(c in ID_CHARS for c in value)
+    return _only(value, ID_CHARS)
+
+
+def _only(value, alphabet):
+    """Whether every character of `value` is in `alphabet`. One str.strip() call instead of a loop over
+    characters: in the page (Brython) a generator over a string costs microseconds a character, and these
+    checks run on every manifest text at each page view."""
+    return not value.strip(alphabet)
 
 
 def is_language_code(value):
@@ -28,9 +36,12 @@ def is_language_code(value):
     if not isinstance(value, str) or not value:
         return False
     parts = value.split("-")
-    if not 2 <= len(parts[0]) <= 3 or not all(c in LOWER for c in parts[0]):
+    if not 2 <= len(parts[0]) <= 3 or not _only(parts[0], LOWER):
         return False
-    return all(0 < len(p) <= 8 and all(c in LOWER + DIGITS for c in p) for p in parts[1:])
+    for part in parts[1:]:
+        if not 0 < len(part) <= 8 or not _only(part, LOWER + DIGITS):
+            return False
+    return True
 
 
 def is_host_name(value):
@@ -38,8 +49,10 @@ def is_host_name(value):
     if not isinstance(value, str) or not 0 < len(value) <= 253:
         return False
     labels = value.lower().split(".")
-    return all(0 < len(x) <= 63 and x[0] != "-" and x[-1] != "-" and all(c in LOWER + DIGITS + "-" for c in x)
-               for x in labels)
+    for label in labels:
+        if not 0 < len(label) <= 63 or label[0] == "-" or label[-1] == "-" or not _only(label, LOWER + DIGITS + "-"):
+            return False
+    return True
 
 
 def host_of(url):
@@ -70,7 +83,7 @@ def host_of(url):
 def is_cookie_name(value):
     if not isinstance(value, str) or not value or len(value) > 256:
         return False
-    return all(32 < ord(c) < 127 and c not in TOKEN_SEPARATORS for c in value)
+    return _only(value, TOKEN_CHARS)
 
 
 def url_scheme(url):
