@@ -115,6 +115,30 @@ function prune(source, statement, keep, drop, usedElsewhere, unknown) {
   return source.slice(statement.start, body.start) + "{" + kept.join("\n") + "}" + source.slice(body.end, e.end);
 }
 
+// `(function($B){...})(args)` cut into pieces: [the call of the same function as a generator, with
+// `yield` between its groups of top-level statements; and the groups after the first as empty strings
+// (a step that resumes it)], or null when the text is not such a call or gives a single group.
+function piecesOf(acorn, text, pieceChars) {
+  let program;
+  try { program = acorn.parse(text, {ecmaVersion: "latest", sourceType: "script"}); } catch (e) { return null; }
+  const statement = program.body.length === 1 ? program.body[0] : null;
+  const body = statement && iifeBody(statement);
+  const fn = body && statement.expression.callee;
+  if (!fn || fn.generator || fn.async || text.slice(fn.start, fn.start + 8) !== "function") { return null; }
+  const groups = [[]];
+  let size = 0;
+  for (const inner of body.body) {
+    if (size >= pieceChars) { groups.push([]); size = 0; }
+    groups[groups.length - 1].push(text.slice(inner.start, inner.end));
+    size += inner.end - inner.start;
+  }
+  if (groups.length < 2) { return null; }
+  const e = statement.expression;
+  const generator = text.slice(e.start, fn.start) + "function*" + text.slice(fn.start + 8, body.start) + "{" +
+    groups.map((g) => g.join("\n")).join("\nyield;\n") + "}" + text.slice(body.end, e.end);
+  return [generator].concat(groups.slice(1).map(() => ""));
+}
+
 function main() {
   const request = JSON.parse(fs.readFileSync(0, "utf-8"));
   const source = request.source;
@@ -198,6 +222,21 @@ function main() {
       fail("unexpected top-level declaration of " + declared(s.node).join(", ") + " in brython.js");
     }
   }
+
+  // A dist file longer than a step is cut inside (all but the first, which stays whole): its function
+  // becomes a generator that pauses (yield) between groups of its top-level statements of about
+  // pieceChars characters, and each group is a step of its own that resumes it. The function's locals
+  // live on in the generator between steps, and the statements run in the same order as before.
+  const cut = [statements[0]];
+  let generators = 0;
+  for (const s of statements.slice(1)) {
+    const pieces = s.own || s.text.length <= request.pieceChars ? null : piecesOf(acorn, s.text, request.pieceChars);
+    if (!pieces) { cut.push(s); continue; }
+    const name = "$consentStep" + generators++;
+    hoisted.push(name);
+    pieces.forEach((text, k) => cut.push({text: (k === 0 ? name + "=" + text + ";" : "") + name + ".next()", own: true}));
+  }
+  statements = cut;
 
   // Steps: the first dist file alone, then groups of consecutive statements of about pieceChars characters.
   const steps = [[statements[0].text]];
