@@ -189,10 +189,11 @@ def _module_imports(name, source, is_package, known):
     return [m for m in result if m in known and m != name]
 
 
-def start_chunks(entry="banner.ui.boot", chunk_chars=1000):
+def start_chunks(entry="banner.ui.boot", chunk_chars=1):
     """The start-up modules in dependency order, grouped into chunks the loader imports one task at a
     time (the page evaluates precompiled modules, tens of milliseconds in all; the chunks keep each task
-    short on slow CPUs)."""
+    short on slow CPUs). By default each module is a chunk of its own: a class-heavy module alone takes
+    a few milliseconds on a desktop CPU, four times that on a phone."""
     sources = {name: (source, is_package) for name, source, is_package in modules()
                if bundle_name(name) == "consent.brython.js"}
     order, seen = [], set()
@@ -393,10 +394,10 @@ RUNTIME_PRUNE = {
 }
 # Evaluating the runtime, in steps of about this many characters of source, one task each; the loop that
 # finalises every built-in type (~30 ms alone on a desktop CPU) is cut into RUNTIME_SLICE["into"] steps.
-RUNTIME_STEP_CHARS = 10000
+RUNTIME_STEP_CHARS = 8000
 RUNTIME_SLICE = {"loop": "for(var ns of[$B.builtin_types,$B.created_types]){for(var name in ns){var cls=ns[name]\n"
                          "$B.finalize_type(cls)}}",
-                 "item": "var cls=ns[name]\n$B.finalize_type(cls)", "into": 8}
+                 "item": "var cls=ns[name]\n$B.finalize_type(cls)", "into": 12}
 SPLITTER = os.path.join(ROOT, "tools", "split_runtime.js")
 
 
