@@ -69,7 +69,12 @@ class App:
                     or self.doc.querySelector(EMBED_SELECTOR) or self.doc.querySelector(POLICY_SELECTOR))
 
     # -- start-up -------------------------------------------------------------------------------
-    def start(self):
+    def start(self, later=None, then=None):
+        """Start, in two tasks when the boot gives `later(step)` (making the page match the stored
+        choice, then the first layer and the replayed clicks), and call `then()` once the first layer
+        answers its own clicks."""
+        self.later = later or (lambda step: step())
+        self.started = then or (lambda: None)
         self.live = h(self.doc, "div", {"class": "cb-sr-only", "role": "status", "aria-live": "polite",
                                         "lang": self.lang, "dir": self.direction, "data-cb-ui": True})
         self.doc.body.appendChild(self.live)
@@ -99,6 +104,9 @@ class App:
         self.ran += sent_live(self.doc)
         self.apply()
         self.watch.start()
+        self.later(self.show_first)
+
+    def show_first(self):
         if self.session.needs_banner:
             self.show()
         else:
@@ -107,6 +115,7 @@ class App:
         if self.session.decided and self.google is not None:
             self.google.update(self.session.accepted)
         self.replay(self.page.early_actions(), self.page.painted_for())
+        self.started()
 
     def replay(self, actions, painted_for):
         """Clicks made on the ahead-of-time banner while Python was starting, in order, until one of

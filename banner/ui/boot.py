@@ -52,9 +52,10 @@ class Boot:
     # -- start-up steps ---------------------------------------------------------------------------
     # Each step runs in a task of its own (the loader's `later`), so that no task of ours holds the
     # portal's main thread for long on a slow phone: reading data-config, parsing the manifest, building
-    # the App, starting it. Until the last one the loader keeps holding clicks (footer link, painted banner).
+    # the App, making the page match the stored choice, showing the first layer. Until the last one the
+    # loader keeps holding clicks (footer link, painted banner), and replay() honours them.
     def run(self):
-        self.guarded(self.read_config)
+        self.later(self.read_config)
 
     def later(self, step):
         """Run `step` (guarded) in a later task, or now when the loader offers no `later`."""
@@ -104,7 +105,9 @@ class Boot:
 
     def start_app(self, app):
         self.app = app
-        app.start()
+        app.start(self.later, lambda: self.started(app))
+
+    def started(self, app):
         for root in self.handoff.roots or []:     # consentBanner.apply() calls made before start-up
             app.watch.adopt(root)
         self.replay()
@@ -129,7 +132,7 @@ class Boot:
     # -- events and API -----------------------------------------------------------------------------
     def on_document_click(self, event):
         link = open_link(event)
-        if link is None or (self.app is None and self.failure is None):
+        if link is None or not getattr(self.handoff, "ready", False):   # till then the loader holds it
             return
         event.preventDefault()
         self.open_preferences(link)
