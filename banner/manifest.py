@@ -285,6 +285,16 @@ def _paths(check, path, data, storage):
 
 def parse_manifest(data, languages=("fr",), regex_ok=None):
     """Validate decoded manifest JSON for the given languages; return a Manifest or raise ManifestError."""
+    for result in parse_in_steps(data, languages, regex_ok):
+        pass
+    return result
+
+
+def parse_in_steps(data, languages=("fr",), regex_ok=None):
+    """parse_manifest() as a generator that yields None after each category and cookie, a point where
+    the caller may pause, and the Manifest last (or raises ManifestError). The page parses a manifest in
+    tasks of a few milliseconds (boot.py): in Brython each cookie takes about a millisecond on a desktop
+    CPU, four on a phone, and a portal may declare dozens."""
     check = _Checker(list(languages))
     if not check.keys("", data, TOP_KEYS, ("revision", "categories", "cookies")):
         raise ManifestError(check.problems)
@@ -305,6 +315,7 @@ def parse_manifest(data, languages=("fr",), regex_ok=None):
         category = _category(check, "categories[%d]" % i, item, ids)
         if category is not None:
             categories.append(category)
+        yield None
     required = [c.id for c in categories if c.required]
     if raw_categories and len(required) != 1:
         check.fail("categories", "exactly one category must have \"required\": true (found %d)" % len(required))
@@ -316,9 +327,10 @@ def parse_manifest(data, languages=("fr",), regex_ok=None):
         cookie = _cookie(check, "cookies[%d]" % i, item, ids, names, regex_ok)
         if cookie is not None:
             cookies.append(cookie)
+        yield None
     if check.problems:
         raise ManifestError(check.problems)
-    return Manifest(revision=revision, categories=categories, cookies=cookies, languages=list(languages))
+    yield Manifest(revision=revision, categories=categories, cookies=cookies, languages=list(languages))
 
 
 def text_languages(data):

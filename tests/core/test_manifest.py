@@ -339,3 +339,19 @@ def test_a_bad_paths_field_is_named(parse, load_fixture, paths, storage):
     with pytest.raises(ManifestError) as caught:
         parse(data, ["fr", "en"])
     assert [p for p, _ in caught.value.problems] == ["cookies[%d].paths" % (len(data["cookies"]) - 1)]
+
+
+def test_parsing_in_steps_pauses_after_each_category_and_cookie_and_gives_the_same_manifest(demo_data):
+    """The page parses in tasks (boot.py): a pause point per category and per cookie, the Manifest last,
+    and the same problems raised at the end."""
+    from banner.manifest import parse_in_steps
+    demo_data = demo_data()
+    steps = list(parse_in_steps(demo_data, ("fr", "en")))
+    assert steps[:-1] == [None] * (len(demo_data["categories"]) + len(demo_data["cookies"]))
+    assert isinstance(steps[-1], Manifest)
+    whole = parse_manifest(demo_data, ("fr", "en"))
+    assert [c.id for c in steps[-1].categories] == [c.id for c in whole.categories]
+    assert [c.name for c in steps[-1].cookies] == [c.name for c in whole.cookies]
+    bad = dict(demo_data, cookies=demo_data["cookies"] + [{"name": "x"}])
+    with pytest.raises(ManifestError):
+        list(parse_in_steps(bad, ("fr", "en")))
