@@ -439,7 +439,8 @@
 
   function startEarly() {
     var early = prerendered && prerendered.early;
-    if (!early || !cfg || fnv(JSON.stringify(cfg)) !== early.config) { return; }
+    // no stored choice (a first visit): nothing to run, and no hashing of data-config (milliseconds)
+    if (!early || !cfg || !consentCookiePresent(document.cookie) || fnv(JSON.stringify(cfg)) !== early.config) { return; }
     var go = function () {
       var parsed = function () { try { runEarly(early); } catch (e) { /* Python runs them */ } };
       if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", parsed); } else { parsed(); }
