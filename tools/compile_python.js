@@ -35,6 +35,34 @@ function shim() {
   delete globalThis.window;
 }
 
+// Position bookkeeping, dropped from the generated code. Brython emits `$B.set_lineno(frame, N)` before
+// every statement (and inside if/while/except/match tests, as `$B.set_lineno(frame, N) && ...`) and a
+// table `frame.positions = [[...], ...]` per function: both serve only a printed traceback, the line
+// number and the columns under the source line. The runtime reads the table only when it holds the
+// module's Python source (never in the page: no source ships) and our errors are reported as
+// "Name: message"; a traceback printed on the console now names each function's first line. About a
+// fifth of the gzipped bundles. set_lineno always returns true and has no other effect unless
+// sys.settrace is on (never, in the page), so each call becomes `true`, and each table `0`. Checked: the
+// runtime's set_lineno must still be that setter, and no call or table may survive in another shape.
+const SET_LINENO = /\$B\.set_lineno\(frame, \d+(?:, '\w+')?\)/g;
+const POSITIONS = /frame\.positions = \[[\d,\[\]]*\]/g;
+const SET_LINENO_SOURCE = /^function\s*\(frame,\s*lineno,\s*type\)\s*\{\s*frame\.\$lineno\s*=\s*lineno\b[\s\S]*\breturn true\s*\}$/;
+
+function checkRuntimeLineSetter($B) {
+  const text = String($B.set_lineno);
+  if (!SET_LINENO_SOURCE.test(text) || (text.match(/return/g) || []).length !== 1) {
+    throw new Error("brython.js: $B.set_lineno is no longer the setter compile_python.js drops; check what changed");
+  }
+}
+
+function withoutPositions(js, name) {
+  const out = js.replace(SET_LINENO, "true").replace(POSITIONS, "0");
+  if (/set_lineno|frame\.positions\b/.test(out)) {
+    throw new Error(name + ": generated code sets line numbers or positions in a shape compile_python.js does not know");
+  }
+  return out;
+}
+
 // The generated module body, minified with terser when the release has it (npm ci). Brython evaluates
 // it as `new Function("locals_NAME", body + "return locals_NAME")`, so the body is minified inside such
 // a function, ending with that return, with that one name kept; function names are kept too.
@@ -55,6 +83,7 @@ async function main() {
   Math.random = seeded(1);
   const {__BRYTHON__: $B} = require(request.runtime);
   globalThis.$B = $B;
+  checkRuntimeLineSetter($B);
   const out = {version: $B.version_info.slice(0, 3).join("."), implementation: $B.implementation.slice(0, 3).join("."),
                timestamp: $B.timestamp, modules: {}, scopes: {}};
   for (const [name, source, isPackage] of request.modules) {
@@ -63,7 +92,7 @@ async function main() {
     $B.file_cache[filename] = source;
     Math.random = seeded(1);
     const root = $B.py2js({src: source, filename, imported: true}, name, name, $B.builtins_scope);
-    out.modules[name] = root.to_js();
+    out.modules[name] = withoutPositions(root.to_js(), name);
     out.scopes[name] = "locals_" + $B.scope_name(name);
   }
   if (request.terser) {
