@@ -120,18 +120,20 @@ def bundle_name(module):
     return "consent.brython.js"
 
 
-def compile_modules(sources, runtime=None):
+def compile_modules(sources, runtime=None, unavailable=()):
     """Brython's own compiler, from the runtime that ships, over `sources` ([(name, source, is_package)]):
     {"version", "implementation", "timestamp", "modules": {name: JavaScript}}, minified with terser when
     `npm ci` installed it. The full runtime compiles; the shipped one (without_compiler) keeps its build
-    timestamp. Runs Node once (tools/compile_python.js); only a release needs Node, a
-    portal's build() copies the result."""
+    timestamp. `unavailable`: runtime names the shipped runtime leaves out (runtime_in_steps); generated
+    code calling one fails the build. Without line numbers and position tables (tools/compile_python.js):
+    only a printed traceback used them. Runs Node once (tools/compile_python.js); only a release needs
+    Node, a portal's build() copies the result."""
     node = shutil.which("node")
     if node is None:
         raise BuildError("the release step compiles the Python with Node (`node` on PATH); install nodejs")
     terser = os.path.join(ROOT, "node_modules", "terser")
     request = {"runtime": runtime or brython_runtime(), "modules": [list(m) for m in sources],
-               "terser": terser if os.path.isdir(terser) else None}
+               "terser": terser if os.path.isdir(terser) else None, "unavailable": sorted(unavailable)}
     result = subprocess.run([node, COMPILER], input=json.dumps(request), capture_output=True, text=True)
     if result.returncode != 0:
         raise BuildError("compiling the Python failed: %s" % (result.stderr.strip().splitlines() or ["?"])[-1])
@@ -385,12 +387,19 @@ def without_compiler(text):
 # unicode helpers (str.isidentifier...), the position helpers (tracebacks) and the name resolvers.
 RUNTIME_PRUNE = {
     "anchors": ["$B.py_tokens=", "$B.tokenizer=", "__BRYTHON__.ast_classes=", "__BRYTHON__.ast_attributes=",
-                "$B.ast_py_to_js=", "$B.js_from_root=", "var docs=", "for(var key in docs)"],
+                "$B.ast_py_to_js=", "$B.js_from_root=", "var docs=", "for(var key in docs)",
+                "$B.make_IOUnsupported=", "$B.make_complex=", "var $$eval=_b_.eval=", "$B.pattern_match="],
     "keep": ["is_XID_Start", "is_XID_Continue", "in_unicode_category", "copy_position", "decode_position",
-             "scope_name", "resolve", "resolve_local", "resolve_in_scopes", "resolve_global", "own_class_name"],
+             "scope_name", "resolve", "resolve_local", "resolve_in_scopes", "resolve_global", "own_class_name",
+             "is_buffer"],
     # used by the runtime only to compile, exec or eval Python, or to show source lines in a traceback
-    "drop": ["py_tokens", "tokenizer", "ast_js_to_py", "ast_py_to_js", "js_from_root"],
+    "drop": ["py_tokens", "tokenizer", "ast_js_to_py", "ast_py_to_js", "js_from_root", "ast",
+             "_b_.open", "make_complex"],
 }
+# The docstrings of the built-in types (`init_type(..., [..., tp_doc, ...])` in the runtime's first files,
+# ~14 KB raw): each becomes $B.NULL, as the dist has it for the types without one, in tools/split_runtime.js.
+# Only `int.__doc__` and the like would show them; nothing in the page reads them (help() does not ship).
+RUNTIME_TYPE_DOCS = "tp_doc"
 # Evaluating the runtime, in steps of about this many characters of source, one task each; the loop that
 # finalises every built-in type (~30 ms alone on a desktop CPU) is cut into RUNTIME_SLICE["into"] steps.
 RUNTIME_STEP_CHARS = 10000
@@ -402,32 +411,34 @@ SPLITTER = os.path.join(ROOT, "tools", "split_runtime.js")
 
 def runtime_in_steps(text):
     """brython.js (without its compiler chain) pruned deeper and cut into steps the loader evaluates one
-    task at a time (tools/split_runtime.js; see its header). Fails the build when the dist's layout is
-    not the one expected."""
+    task at a time (tools/split_runtime.js; see its header), and the runtime names pruning removed. Fails
+    the build when the dist's layout is not the one expected."""
     node = shutil.which("node")
     if node is None:
         raise BuildError("the release step shapes the runtime with Node (`node` on PATH); install nodejs")
     if not os.path.isdir(os.path.join(ROOT, "node_modules", "acorn")):
         print("build: acorn not installed (npm ci), brython.js shipped whole: one long task, 196 KB gzip",
               file=sys.stderr)
-        return text
-    request = {"source": text, "pieceChars": RUNTIME_STEP_CHARS, "prune": RUNTIME_PRUNE, "slice": RUNTIME_SLICE}
+        return text, []
+    request = {"source": text, "pieceChars": RUNTIME_STEP_CHARS, "prune": RUNTIME_PRUNE, "slice": RUNTIME_SLICE,
+               "typeDocs": RUNTIME_TYPE_DOCS}
     result = subprocess.run([node, SPLITTER], input=json.dumps(request), capture_output=True, text=True)
     if result.returncode != 0:
         raise BuildError("cutting brython.js into steps failed: %s" % (result.stderr.strip().splitlines() or ["?"])[-1])
-    return json.loads(result.stdout)["script"]
+    result = json.loads(result.stdout)
+    return result["script"], result["removed"]
 
 
 def minified_runtime(path):
     """brython.js without its compiler (without_compiler, then runtime_in_steps), made robust
-    (robust_runtime), through terser, cached by content hash: 287 KB -> 158 KB gzip (234 KB with the
-    compiler)."""
+    (robust_runtime), through terser, cached by content hash: 287 KB -> 144 KB gzip (234 KB with the
+    compiler). Returns its path and the runtime names pruning removed."""
     import hashlib
     with open(path, encoding="utf-8") as handle:
         text = robust_runtime(without_compiler(handle.read()))
     with open(SPLITTER, encoding="utf-8") as handle:
-        recipe = json.dumps([handle.read(), RUNTIME_PRUNE, RUNTIME_STEP_CHARS, RUNTIME_SLICE])
-    text = runtime_in_steps(text)
+        recipe = json.dumps([handle.read(), RUNTIME_PRUNE, RUNTIME_STEP_CHARS, RUNTIME_SLICE, RUNTIME_TYPE_DOCS])
+    text, removed = runtime_in_steps(text)
     digest = hashlib.sha256((text + recipe).encode("utf-8")).hexdigest()[:16]
     cut = os.path.join(ROOT, ".build-cache", "brython-%s.js" % digest)
     cached = os.path.join(ROOT, ".build-cache", "brython-%s.min.js" % digest)
@@ -437,11 +448,11 @@ def minified_runtime(path):
     if not os.path.exists(cached):
         if not os.path.exists(TERSER):
             print("build: terser not installed (npm ci), brython.js left unminified", file=sys.stderr)
-            return cut
+            return cut, removed
         subprocess.run([TERSER, cut, "--compress", "--mangle", "--comments", "false", "-o", cached + ".tmp"],
                        check=True)
         os.replace(cached + ".tmp", cached)
-    return cached
+    return cached, removed
 
 
 def brython_runtime():
@@ -462,7 +473,8 @@ def release():
     minifies with terser when `npm ci` has installed it, and works without it (larger files)."""
     if not os.path.exists(os.path.join(SRC, "consent.js")):
         raise BuildError("no static/src/ next to %s: the release step runs in a checkout" % HERE)
-    compiled = compile_modules(list(modules()))
+    runtime, removed = minified_runtime(brython_runtime())
+    compiled = compile_modules(list(modules()), unavailable=removed)
     template = minify_js(loader_source(hole=True, runtime=runtime_stamp(compiled)))
     if template.count(HOLE) != 1:
         raise BuildError("the minified loader holds %d prerender holes, not one" % template.count(HOLE))
@@ -474,7 +486,7 @@ def release():
     for name in os.listdir(ASSETS):                          # generated, git-ignored: stale bundles go
         if name.endswith((".js", ".css")):
             os.remove(os.path.join(ASSETS, name))
-    shutil.copyfile(minified_runtime(brython_runtime()), os.path.join(ASSETS, "brython.js"))
+    shutil.copyfile(runtime, os.path.join(ASSETS, "brython.js"))
     for name, text in files.items():
         write(ASSETS, name, text)
     write(HERE, os.path.basename(TEMPLATE), template)
