@@ -92,6 +92,15 @@ def test_generated_code_keeps_no_line_numbers_or_position_tables(bundles):
             assert "set_lineno" not in js and "positions=" not in js, module
 
 
+def test_page_code_using_what_the_shipped_runtime_leaves_out_is_refused(build):
+    assert [p for name, source, _ in build.modules() for p in build.left_out_uses(name, source)] == []
+    source = 'x = b"a"\ny = "a".encode()\nmatch y:\n case 1:\n  pass\nopen("f")\nz = 1j\nw = eval("1")\n'
+    found = " ".join(build.left_out_uses("m", source))
+    for what in ("line 1 uses bytes literal", "line 2 uses .encode()", "line 3 uses match", "line 6 uses open",
+                 "line 7 uses complex literal", "line 8 uses eval"):
+        assert what in found
+
+
 def test_generated_code_calling_what_the_shipped_runtime_left_out_fails_the_build(build):
     with pytest.raises(build.BuildError, match=r"m uses \$B\.pattern_match"):
         build.compile_modules([("m", "match x:\n case 1:\n  pass\n", False)], unavailable=["pattern_match"])
@@ -143,6 +152,7 @@ process.stdout.write(JSON.stringify({steps: steps.length, before, after: typeof 
   docs: typeof globalThis.docs, tokenizer: typeof B.tokenizer, probe, path: B.brython_path,
   typeDocs: Object.values(B.builtin_types).filter((t) => typeof t.tp_doc === "string").length,
   types: Object.keys(B.builtin_types).length, complex: typeof B.make_complex, open: typeof B.builtins.open,
+  bytes: typeof B.fast_bytes,
   len: B.builtins.len(B.builtins.str.$factory("abc"))}));
 """
 
@@ -179,7 +189,7 @@ def test_the_shipped_runtime_leaves_out_the_tokenizer_the_ast_and_the_builtins_d
     whole = run_runtime(shipped_runtime, "alone")
     assert whole["tokenizer"] == "undefined" and whole["docs"] == "undefined"
     assert whole["types"] > 150 and whole["typeDocs"] == 0, "the built-in types still carry their docstrings"
-    assert whole["complex"] == "undefined" and whole["open"] == "undefined"
+    assert whole["complex"] == "undefined" and whole["open"] == "undefined" and whole["bytes"] == "undefined"
     assert whole["len"] == 3
 
 
