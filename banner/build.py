@@ -8,8 +8,9 @@ Two steps, so that a portal's build needs neither Node nor a checkout:
     consent.js              the loader (static/src/consent.js, minified with terser when available)
     consent.css             the styles (static/src/consent.css, comments and spaces removed)
     brython.js              the Brython runtime from the pinned `brython` package (pyproject.toml) without its
-                            compiler (the page never compiles), minified with terser (234 -> 196 KB gzip;
-                            cached in .build-cache/ since it takes seconds)
+                            compiler (the page never compiles) nor what our Python never uses (bytes,
+                            complex, files: RUNTIME_PRUNE, LEFT_OUT), minified with terser (234 -> 131 KB
+                            gzip; cached in .build-cache/ since it takes seconds)
     consent.brython.js      the start-up bundle: the core, the first layer, French and English strings
     consent-extra.js        loaded when needed: preferences centre, policy page, embeds, reopen button,
                             Google Consent Mode, consent log
@@ -30,7 +31,8 @@ bytes) over every module of every bundle. Each bundle calls the loader's `__cons
 code)`: `stamp` is the runtime's version and build timestamp (generated code calls the runtime's
 internals, so the loader refuses a bundle made for another build), `vfs` empty Brython VFS entries so that
 Brython's finder knows the modules, `code` the generated JavaScript for `__BRYTHON__.precompiled`, which
-Brython's VFS loader evaluates instead of compiling. The page never compiles. Only release() needs Node;
+Brython's VFS loader evaluates instead of compiling. The page never compiles. The generated code keeps no
+line numbers or position tables (only a printed traceback read them). Only release() needs Node;
 build() copies its output.
 """
 
@@ -120,18 +122,20 @@ def bundle_name(module):
     return "consent.brython.js"
 
 
-def compile_modules(sources, runtime=None):
+def compile_modules(sources, runtime=None, unavailable=()):
     """Brython's own compiler, from the runtime that ships, over `sources` ([(name, source, is_package)]):
     {"version", "implementation", "timestamp", "modules": {name: JavaScript}}, minified with terser when
     `npm ci` installed it. The full runtime compiles; the shipped one (without_compiler) keeps its build
-    timestamp. Runs Node once (tools/compile_python.js); only a release needs Node, a
-    portal's build() copies the result."""
+    timestamp. `unavailable`: runtime names the shipped runtime leaves out (runtime_in_steps); generated
+    code calling one fails the build. Without line numbers and position tables (tools/compile_python.js):
+    only a printed traceback used them. Runs Node once (tools/compile_python.js); only a release needs
+    Node, a portal's build() copies the result."""
     node = shutil.which("node")
     if node is None:
         raise BuildError("the release step compiles the Python with Node (`node` on PATH); install nodejs")
     terser = os.path.join(ROOT, "node_modules", "terser")
     request = {"runtime": runtime or brython_runtime(), "modules": [list(m) for m in sources],
-               "terser": terser if os.path.isdir(terser) else None}
+               "terser": terser if os.path.isdir(terser) else None, "unavailable": sorted(unavailable)}
     result = subprocess.run([node, COMPILER], input=json.dumps(request), capture_output=True, text=True)
     if result.returncode != 0:
         raise BuildError("compiling the Python failed: %s" % (result.stderr.strip().splitlines() or ["?"])[-1])
@@ -380,18 +384,54 @@ def without_compiler(text):
     return text[:text.index(start)] + text[text.index(end) + len(end):]
 
 
-# The deeper cut (tools/split_runtime.js prunes these dist files): the tokenizer and its token table, the
-# AST classes, the AST-to-JavaScript code generator and the builtins' docstrings, found by a statement each
-# holds. From them the runtime keeps only what generated code and the runtime call: the identifier and
-# unicode helpers (str.isidentifier...), the position helpers (tracebacks) and the name resolvers.
+# The deeper cut (tools/split_runtime.js prunes these dist files, found by a statement each holds): the
+# tokenizer and its token table, the AST classes, the AST-to-JavaScript code generator and the builtins'
+# docstrings (compiler only); then what the page's Python never uses (LEFT_OUT below): the io classes and
+# open(), complex numbers, bytes/bytearray, memoryview, eval/exec (useless without the compiler) and the
+# `match` helper. From them the runtime keeps only what generated code and the runtime call: the
+# identifier and unicode helpers (str.isidentifier...), the position helpers and the name resolvers.
 RUNTIME_PRUNE = {
     "anchors": ["$B.py_tokens=", "$B.tokenizer=", "__BRYTHON__.ast_classes=", "__BRYTHON__.ast_attributes=",
-                "$B.ast_py_to_js=", "$B.js_from_root=", "var docs=", "for(var key in docs)"],
+                "$B.ast_py_to_js=", "$B.js_from_root=", "var docs=", "for(var key in docs)",
+                "$B.make_IOUnsupported=", "$B.make_complex=", "$B.to_bytes=", "$B.memory_iterator.tp_iter=",
+                "var $$eval=_b_.eval=", "$B.pattern_match="],
     "keep": ["is_XID_Start", "is_XID_Continue", "in_unicode_category", "copy_position", "decode_position",
              "scope_name", "resolve", "resolve_local", "resolve_in_scopes", "resolve_global", "own_class_name"],
-    # used by the runtime only to compile, exec or eval Python, or to show source lines in a traceback
-    "drop": ["py_tokens", "tokenizer", "ast_js_to_py", "ast_py_to_js", "js_from_root"],
+    # used by the runtime only to compile, exec or eval Python, to show source lines in a traceback, or on
+    # objects of the types left out (browser.load, complex ** and bytes in str formatting included)
+    "drop": ["py_tokens", "tokenizer", "ast_js_to_py", "ast_py_to_js", "js_from_root", "ast",
+             "_b_.open", "make_complex", "is_bytes_like", "bytes_decode"],
 }
+# The docstrings of the built-in types (`init_type(..., [..., tp_doc, ...])` in the runtime's first files,
+# ~14 KB raw): each becomes $B.NULL, as the dist has it for the types without one, in tools/split_runtime.js.
+# Only `int.__doc__` and the like would show them; nothing in the page reads them (help() does not ship).
+RUNTIME_TYPE_DOCS = "tp_doc"
+# What the pruning above leaves out of Python: bytes, bytearray and memoryview (with str.encode and
+# bytes.decode), complex numbers, open(), eval() and exec(), and `match`. Page code never uses them
+# (builtins only, and none of these); the release refuses a page module that does (left_out_uses).
+LEFT_OUT = {"names": {"bytes", "bytearray", "memoryview", "complex", "open", "eval", "exec"},
+            "methods": {"encode", "decode", "to_bytes", "from_bytes", "tobytes"}}
+
+
+def left_out_uses(name, source):
+    """Where page module `name` uses what the shipped runtime leaves out (LEFT_OUT), as messages."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        what = None
+        if isinstance(node, ast.Name) and node.id in LEFT_OUT["names"]:
+            what = node.id
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                and node.func.attr in LEFT_OUT["methods"]:
+            what = "." + node.func.attr + "()"
+        elif isinstance(node, ast.Constant) and isinstance(node.value, (bytes, complex)):
+            what = type(node.value).__name__ + " literal"
+        elif isinstance(node, getattr(ast, "Match", ())):
+            what = "match"
+        if what:
+            found.append("%s line %d uses %s, which the shipped runtime leaves out" % (name, node.lineno, what))
+    return found
+
+
 # Evaluating the runtime, in steps of about this many characters of source, one task each; the loop that
 # finalises every built-in type (~30 ms alone on a desktop CPU) is cut into RUNTIME_SLICE["into"] steps.
 RUNTIME_STEP_CHARS = 8000
@@ -403,32 +443,34 @@ SPLITTER = os.path.join(ROOT, "tools", "split_runtime.js")
 
 def runtime_in_steps(text):
     """brython.js (without its compiler chain) pruned deeper and cut into steps the loader evaluates one
-    task at a time (tools/split_runtime.js; see its header). Fails the build when the dist's layout is
-    not the one expected."""
+    task at a time (tools/split_runtime.js; see its header), and the runtime names pruning removed. Fails
+    the build when the dist's layout is not the one expected."""
     node = shutil.which("node")
     if node is None:
         raise BuildError("the release step shapes the runtime with Node (`node` on PATH); install nodejs")
     if not os.path.isdir(os.path.join(ROOT, "node_modules", "acorn")):
         print("build: acorn not installed (npm ci), brython.js shipped whole: one long task, 196 KB gzip",
               file=sys.stderr)
-        return text
-    request = {"source": text, "pieceChars": RUNTIME_STEP_CHARS, "prune": RUNTIME_PRUNE, "slice": RUNTIME_SLICE}
+        return text, []
+    request = {"source": text, "pieceChars": RUNTIME_STEP_CHARS, "prune": RUNTIME_PRUNE, "slice": RUNTIME_SLICE,
+               "typeDocs": RUNTIME_TYPE_DOCS}
     result = subprocess.run([node, SPLITTER], input=json.dumps(request), capture_output=True, text=True)
     if result.returncode != 0:
         raise BuildError("cutting brython.js into steps failed: %s" % (result.stderr.strip().splitlines() or ["?"])[-1])
-    return json.loads(result.stdout)["script"]
+    result = json.loads(result.stdout)
+    return result["script"], result["removed"]
 
 
 def minified_runtime(path):
     """brython.js without its compiler (without_compiler, then runtime_in_steps), made robust
-    (robust_runtime), through terser, cached by content hash: 287 KB -> 158 KB gzip (234 KB with the
-    compiler)."""
+    (robust_runtime), through terser, cached by content hash: 287 KB -> 131 KB gzip (234 KB with the
+    compiler). Returns its path and the runtime names pruning removed."""
     import hashlib
     with open(path, encoding="utf-8") as handle:
         text = robust_runtime(without_compiler(handle.read()))
     with open(SPLITTER, encoding="utf-8") as handle:
-        recipe = json.dumps([handle.read(), RUNTIME_PRUNE, RUNTIME_STEP_CHARS, RUNTIME_SLICE])
-    text = runtime_in_steps(text)
+        recipe = json.dumps([handle.read(), RUNTIME_PRUNE, RUNTIME_STEP_CHARS, RUNTIME_SLICE, RUNTIME_TYPE_DOCS])
+    text, removed = runtime_in_steps(text)
     digest = hashlib.sha256((text + recipe).encode("utf-8")).hexdigest()[:16]
     cut = os.path.join(ROOT, ".build-cache", "brython-%s.js" % digest)
     cached = os.path.join(ROOT, ".build-cache", "brython-%s.min.js" % digest)
@@ -438,11 +480,11 @@ def minified_runtime(path):
     if not os.path.exists(cached):
         if not os.path.exists(TERSER):
             print("build: terser not installed (npm ci), brython.js left unminified", file=sys.stderr)
-            return cut
+            return cut, removed
         subprocess.run([TERSER, cut, "--compress", "--mangle", "--comments", "false", "-o", cached + ".tmp"],
                        check=True)
         os.replace(cached + ".tmp", cached)
-    return cached
+    return cached, removed
 
 
 def brython_runtime():
@@ -463,7 +505,11 @@ def release():
     minifies with terser when `npm ci` has installed it, and works without it (larger files)."""
     if not os.path.exists(os.path.join(SRC, "consent.js")):
         raise BuildError("no static/src/ next to %s: the release step runs in a checkout" % HERE)
-    compiled = compile_modules(list(modules()))
+    problems = [p for name, source, _ in modules() for p in left_out_uses(name, source)]
+    if problems:
+        raise BuildError("; ".join(problems) + " (LEFT_OUT in banner/build.py)")
+    runtime, removed = minified_runtime(brython_runtime())
+    compiled = compile_modules(list(modules()), unavailable=removed)
     template = minify_js(loader_source(hole=True, runtime=runtime_stamp(compiled)))
     if template.count(HOLE) != 1:
         raise BuildError("the minified loader holds %d prerender holes, not one" % template.count(HOLE))
@@ -475,7 +521,7 @@ def release():
     for name in os.listdir(ASSETS):                          # generated, git-ignored: stale bundles go
         if name.endswith((".js", ".css")):
             os.remove(os.path.join(ASSETS, name))
-    shutil.copyfile(minified_runtime(brython_runtime()), os.path.join(ASSETS, "brython.js"))
+    shutil.copyfile(runtime, os.path.join(ASSETS, "brython.js"))
     for name, text in files.items():
         write(ASSETS, name, text)
     write(HERE, os.path.basename(TEMPLATE), template)

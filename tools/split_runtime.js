@@ -5,7 +5,8 @@
 // "prune": {"anchors": [statement texts marking each dist file to prune], "keep": [$B names kept],
 // "drop": [$B names dropped on purpose]} or null}
 // and writes JSON on stdout: {"script": the runtime to ship (unminified), "steps": [chars per step],
-// "pruned": chars removed by pruning}.
+// "pruned": chars removed by pruning, "removed": the runtime names pruning removed ("NAME" for $B.NAME,
+// "_b_.NAME" for a builtin), which banner/build.py checks the generated code never uses}.
 //
 // brython.js is a concatenation of the dist's source files, each a top-level statement, nearly all
 // `(function($B){...})(__BRYTHON__)`, in one strict-mode script. Evaluating it is one long task (about
@@ -16,12 +17,19 @@
 // initialiser stays in place as an assignment; any other top-level declaration (function, let, const,
 // class) fails the build, as does a layout this file does not expect.
 //
+// Type docstrings ("typeDocs": the slot name, "tp_doc"): the dist file that creates the built-in types
+// calls `init_type(ns, name, [slot values...])` once per type, slot names listed in `var slots=[...]`;
+// each docstring given there (a string) becomes `$B.NULL`, what the dist itself gives the types that
+// have none (`int.__doc__` and friends: nothing of ours reads them). The build fails unless exactly one
+// file has that shape and docstrings were found.
+//
 // Pruning (the deeper compiler cut): each dist file named by an anchor (tokenizer, AST classes, AST
 // code generator...) keeps only the statements of its function body that define a `$B.NAME` listed in
 // `keep`, the local declarations those need (transitively), and the plain statements (loops, calls)
-// that only touch those kept locals. Every `$B.NAME` such a file defines and the rest of the runtime
-// uses must be in `keep` or in `drop`, or the build fails: a new release that moved something the
-// runtime needs into these files cannot ship silently broken.
+// that only touch those kept locals. Every `$B.NAME` (or builtin `_b_.NAME`, listed as "_b_.NAME") such
+// a file defines, even inside a chain (`var f=$B.f=...`), and the rest of the runtime uses must be in
+// `keep` or in `drop`, or the build fails: a new release that moved something the runtime needs into
+// these files cannot ship silently broken.
 "use strict";
 const fs = require("fs");
 const path = require("path");
@@ -62,6 +70,27 @@ function definesName(statement) {
   return object.type === "Identifier" && (object.name === "$B" || object.name === "__BRYTHON__") ? e.left.property.name : null;
 }
 
+// Every runtime name a statement defines, wherever it stands in a chain of assignments
+// (`$B.a = $B.b = ...`, `var f = $B.f = ...`, `var g = _b_.g = ...`): "NAME" for $B.NAME, "_b_.NAME" for
+// a builtin. What the pruning must account for when the statement goes.
+function definedNames(statement) {
+  const names = [];
+  const chain = (e) => {
+    while (e && e.type === "AssignmentExpression") {
+      const left = e.left;
+      if (left.type === "MemberExpression" && !left.computed && left.object.type === "Identifier") {
+        const root = left.object.name;
+        if (root === "$B" || root === "__BRYTHON__") { names.push(left.property.name); }
+        if (root === "_b_") { names.push("_b_." + left.property.name); }
+      }
+      e = e.right;
+    }
+  };
+  if (statement.type === "ExpressionStatement") { chain(statement.expression); }
+  if (statement.type === "VariableDeclaration") { statement.declarations.forEach((d) => chain(d.init)); }
+  return names;
+}
+
 // The root object a plain statement assigns into (`a.b[c] = ...` -> a), if any.
 function assignsInto(statement) {
   const e = statement.type === "ExpressionStatement" && statement.expression;
@@ -78,7 +107,7 @@ function iifeBody(statement) {
 }
 
 // One dist file reduced to what `keep` needs (see the header). Returns the new text of the statement.
-function prune(source, statement, keep, drop, usedElsewhere, unknown) {
+function prune(source, statement, keep, drop, usedElsewhere, unknown, removed) {
   const body = iifeBody(statement);
   const statements = body ? body.body : [statement];
   const declaring = new Map();
@@ -94,9 +123,15 @@ function prune(source, statement, keep, drop, usedElsewhere, unknown) {
     }
   };
   for (const s of statements) {
-    const name = definesName(s);
-    if (name === null) { continue; }
-    if (keep.has(name)) { add(s); } else if (usedElsewhere(name) && !drop.has(name)) { unknown.push(name); }
+    const names = definedNames(s);
+    if (names.some((name) => keep.has(name))) { add(s); }
+  }
+  for (const s of statements) {
+    if (included.has(s)) { continue; }
+    for (const name of definedNames(s)) {
+      removed.add(name);
+      if (usedElsewhere(name) && !drop.has(name)) { unknown.push(name); }
+    }
   }
   // Plain statements (loops filling a kept table...) that touch kept locals only, until nothing changes.
   for (let changed = true; changed;) {
@@ -139,6 +174,33 @@ function piecesOf(acorn, text, pieceChars) {
   return [generator].concat(groups.slice(1).map(() => ""));
 }
 
+// See the header: docstrings of the built-in types become $B.NULL.
+function withoutTypeDocs(source, statements, slot) {
+  const holders = statements.filter((s) => iifeBody(s.node) &&
+    iifeBody(s.node).body.some((d) => d.type === "FunctionDeclaration" && d.id.name === "init_type"));
+  if (holders.length !== 1) { fail("expected one dist file declaring init_type, found " + holders.length); }
+  const holder = holders[0], body = iifeBody(holder.node).body;
+  const slots = body.map((d) => d.type === "VariableDeclaration" && d.declarations.find((v) => v.id.name === "slots"))
+    .filter(Boolean);
+  if (slots.length !== 1 || !slots[0].init || slots[0].init.type !== "ArrayExpression") { fail("no `var slots=[...]` beside init_type"); }
+  const index = slots[0].init.elements.findIndex((e) => e.type === "Literal" && e.value === slot);
+  if (index < 0) { fail("init_type has no " + slot + " slot"); }
+  const cuts = [];
+  for (const d of body) {
+    const call = d.type === "ExpressionStatement" && d.expression.type === "CallExpression" && d.expression;
+    if (!call || call.callee.type !== "Identifier" || call.callee.name !== "init_type") { continue; }
+    const data = call.arguments[2];
+    if (!data || data.type !== "ArrayExpression" || !data.elements[index]) { fail("unexpected init_type call"); }
+    const doc = data.elements[index];
+    if ((doc.type === "Literal" && typeof doc.value === "string") || doc.type === "TemplateLiteral") { cuts.push(doc); }
+  }
+  if (!cuts.length) { fail("no " + slot + " docstrings found in init_type calls"); }
+  let text = "", at = holder.node.start;
+  for (const doc of cuts) { text += source.slice(at, doc.start) + "$B.NULL"; at = doc.end; }
+  holder.text = text + source.slice(at, holder.node.end);
+  return statements;
+}
+
 function main() {
   const request = JSON.parse(fs.readFileSync(0, "utf-8"));
   const source = request.source;
@@ -159,7 +221,9 @@ function main() {
 
   // Pruning.
   let statements = top.slice(first).map((s) => ({node: s, text: source.slice(s.start, s.end)}));
+  if (request.typeDocs) { statements = withoutTypeDocs(source, statements, request.typeDocs); }
   let pruned = 0;
+  const removed = new Set(), defined = new Set();
   if (request.prune) {
     const keep = new Set(request.prune.keep), drop = new Set(request.prune.drop);
     const targets = request.prune.anchors.map((anchor) => {
@@ -168,21 +232,33 @@ function main() {
       return found[0];
     });
     const rest = statements.filter((s) => !targets.includes(s)).map((s) => s.text).join("\n");
-    const usedElsewhere = (name) => new RegExp("(\\$B|__BRYTHON__)\\." + name.replace(/\$/g, "\\$") + "\\b").test(rest);
-    const defined = new Set(), unknown = [];
+    const usedElsewhere = (name) => name.startsWith("_b_.") ?
+      new RegExp("(\\b_b_|\\$B\\.builtins|__BRYTHON__\\.builtins)\\." + name.slice(4).replace(/\$/g, "\\$") + "\\b").test(rest) :
+      new RegExp("(\\$B|__BRYTHON__)\\." + name.replace(/\$/g, "\\$") + "\\b").test(rest);
+    const unknown = [];
     for (const target of targets) {
-      const text = prune(source, target.node, keep, drop, usedElsewhere, unknown);
+      const text = prune(source, target.node, keep, drop, usedElsewhere, unknown, removed);
       const inner = iifeBody(target.node) ? iifeBody(target.node).body : [target.node];
-      inner.forEach((s) => { const n = definesName(s); if (n && text.includes(source.slice(s.start, s.end))) { defined.add(n); } });
+      inner.forEach((s) => { if (text.includes(source.slice(s.start, s.end))) { definedNames(s).forEach((n) => defined.add(n)); } });
       pruned += target.text.length - text.length;
       target.text = text;
     }
     if (unknown.length) {
-      fail("the runtime uses $B." + unknown.join(", $B.") + ", defined in pruned files: list each in keep or drop (banner/build.py)");
+      fail("the runtime uses " + unknown.map((n) => n.startsWith("_b_.") ? n : "$B." + n).join(", ") +
+           ", defined in pruned files: list each in keep or drop (banner/build.py)");
     }
     const missing = [...keep].filter((n) => !defined.has(n));
     if (missing.length) { fail("no pruned file defines $B." + missing.join(", $B.")); }
     statements = statements.filter((s) => s.text !== "");
+    // The runtime walks `$B.builtin_funcs` (names of builtin functions) and logs each it cannot find:
+    // the builtins pruned go from that list too.
+    const builtins = [...removed].filter((n) => n.startsWith("_b_.") && !defined.has(n)).map((n) => n.slice(4));
+    if (builtins.length) {
+      const lists = statements.filter((s) => (s.text.match(/\$B\.builtin_funcs=\[[^\]]*\]/g) || []).length === 1);
+      if (lists.length !== 1) { fail("expected one `$B.builtin_funcs=[...]` list in brython.js, found " + lists.length); }
+      lists[0].text = lists[0].text.replace(/\$B\.builtin_funcs=\[([^\]]*)\]/, (all, items) => "$B.builtin_funcs=[" +
+        items.split(",").filter((item) => !builtins.includes(item.trim().replace(/^['"]|['"]$/g, ""))).join(",") + "]");
+    }
   }
 
   // A loop of one dist file too long for one task, cut out of its function (it may only use $B) and run
@@ -263,7 +339,8 @@ function main() {
     "if(boot&&boot.runtimeSteps){boot.runtimeSteps(steps)}else{steps.forEach(function(step){step()})}})([\n" +
     functions + "\n]);\n";
   acorn.parse(script, {ecmaVersion: "latest", sourceType: "script"});       // still one valid script
-  process.stdout.write(JSON.stringify({script, steps: steps.map((t) => t.join("").length), pruned}));
+  process.stdout.write(JSON.stringify({script, steps: steps.map((t) => t.join("").length), pruned,
+                                       removed: [...removed].filter((n) => !defined.has(n)).sort()}));
 }
 
 try { main(); } catch (error) { process.stderr.write(String(error && error.message || error) + "\n"); process.exit(1); }

@@ -84,6 +84,31 @@ def test_every_module_of_every_bundle_is_compiled_for_the_shipped_runtime(build,
     assert seen == names
 
 
+def test_generated_code_keeps_no_line_numbers_or_position_tables(bundles):
+    """Only a printed traceback read them (the page holds no Python source to underline)."""
+    for file, text in bundles.items():
+        for module, js in parsed(text)[2].items():
+            js = js[0] if isinstance(js, list) else js
+            assert "set_lineno" not in js and "positions=" not in js, module
+
+
+def test_page_code_using_what_the_shipped_runtime_leaves_out_is_refused(build):
+    assert [p for name, source, _ in build.modules() for p in build.left_out_uses(name, source)] == []
+    source = 'x = b"a"\ny = "a".encode()\nmatch y:\n case 1:\n  pass\nopen("f")\nz = 1j\nw = eval("1")\n'
+    found = " ".join(build.left_out_uses("m", source))
+    for what in ("line 1 uses bytes literal", "line 2 uses .encode()", "line 3 uses match", "line 6 uses open",
+                 "line 7 uses complex literal", "line 8 uses eval"):
+        assert what in found
+
+
+def test_generated_code_calling_what_the_shipped_runtime_left_out_fails_the_build(build):
+    with pytest.raises(build.BuildError, match=r"m uses \$B\.pattern_match"):
+        build.compile_modules([("m", "match x:\n case 1:\n  pass\n", False)], unavailable=["pattern_match"])
+    with pytest.raises(build.BuildError, match=r"m uses _b_\.open"):
+        build.compile_modules([("m", "open('f')\n", False)], unavailable=["_b_.open"])
+    assert build.compile_modules([("m", "x = len('f')\n", False)], unavailable=["pattern_match", "_b_.open"])
+
+
 def test_the_loader_expects_the_runtime_its_bundles_are_compiled_for(build):
     source = build.loader_source(runtime=runtime_build(build))
     assert 'var runtime = "%s";' % runtime_build(build) in source
@@ -124,7 +149,11 @@ steps.forEach((step) => step());
 const probe = B.builtins.str.$factory("naïve").toUpperCase ? "str" : "?";
 process.stdout.write(JSON.stringify({steps: steps.length, before, after: typeof B.resolve_local,
   version: B.version_info.slice(0, 3).join("."), timestamp: B.timestamp, stdlib: typeof B.builtins.len,
-  docs: typeof globalThis.docs, tokenizer: typeof B.tokenizer, probe, path: B.brython_path}));
+  docs: typeof globalThis.docs, tokenizer: typeof B.tokenizer, probe, path: B.brython_path,
+  typeDocs: Object.values(B.builtin_types).filter((t) => typeof t.tp_doc === "string").length,
+  types: Object.keys(B.builtin_types).length, complex: typeof B.make_complex, open: typeof B.builtins.open,
+  bytes: typeof B.fast_bytes,
+  len: B.builtins.len(B.builtins.str.$factory("abc"))}));
 """
 
 
@@ -159,6 +188,9 @@ def test_the_shipped_runtime_loaded_on_its_own_runs_whole(shipped_runtime):
 def test_the_shipped_runtime_leaves_out_the_tokenizer_the_ast_and_the_builtins_docstrings(shipped_runtime):
     whole = run_runtime(shipped_runtime, "alone")
     assert whole["tokenizer"] == "undefined" and whole["docs"] == "undefined"
+    assert whole["types"] > 150 and whole["typeDocs"] == 0, "the built-in types still carry their docstrings"
+    assert whole["complex"] == "undefined" and whole["open"] == "undefined" and whole["bytes"] == "undefined"
+    assert whole["len"] == 3
 
 
 def split(build, source, **change):
@@ -196,6 +228,44 @@ def test_a_loop_to_slice_that_is_not_there_fails_the_build(build):
     loop = {"loop": "for(var x of $B.none){f(x)}}", "item": "f(x)", "into": 2}
     code, error = split(build, DIST_LIKE, slice=loop)
     assert code != 0 and "loop to slice" in error, error
+
+
+TYPES_LIKE = (';\n(function($B){var _b_=$B.builtins\n$B.builtin_types={}\nfunction init_type(ns,name,data){}\n'
+              'var slots=["tp_name","tp_doc","tp_bases"]\ninit_type(_b_,"object",["object",`The base class.\nOf all.`,[]])\n'
+              'init_type(_b_,"int",["int",$B.NULL,[_b_.object]])})(__BRYTHON__)\n;\n')
+
+
+def split_result(build, source, **change):
+    request = {"source": source, "pieceChars": 10, "prune": None, "slice": None}
+    request.update(change)
+    result = subprocess.run(["node", build.SPLITTER], input=json.dumps(request), capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_the_docstrings_of_built_in_types_become_null(build):
+    script = split_result(build, DIST_LIKE + TYPES_LIKE, typeDocs="tp_doc")["script"]
+    assert "The base class" not in script
+    assert 'init_type(_b_,"object",["object",$B.NULL,[]])' in script
+    assert 'init_type(_b_,"int",["int",$B.NULL,[_b_.object]])' in script
+    code, error = split(build, DIST_LIKE, typeDocs="tp_doc")
+    assert code != 0 and "init_type" in error, error
+    code, error = split(build, DIST_LIKE + TYPES_LIKE, typeDocs="tp_other")
+    assert code != 0 and "tp_other" in error, error
+
+
+def test_pruning_reports_what_it_removed_and_catches_names_defined_in_chains(build):
+    chained = DIST_LIKE.replace("$B.gone=function(){return 4}", "var gone=$B.gone=function(){return 4}\n"
+                                "var g=_b_.open=function(){}").replace("$B.c=$B.gone", "$B.c=$B.gone,$B.d=_b_.open")
+    prune = {"anchors": ["$B.tokens="], "keep": ["kept"], "drop": ["gone"]}
+    code, error = split(build, chained, prune=prune)
+    assert code != 0 and "_b_.open" in error and "$B.gone" not in error, error
+    prune["drop"].append("_b_.open")
+    result = split_result(build, chained.replace("$B.c=$B.gone", "$B.builtin_funcs=['len','open','ord']\n$B.c=$B.gone"),
+                          prune=prune)
+    assert result["removed"] == ["_b_.open", "gone", "tokens"]
+    # the runtime logs every name of that list it cannot find among the builtins
+    assert "$B.builtin_funcs=['len','ord']" in result["script"]
 
 
 def test_a_pruned_file_defining_what_the_runtime_uses_fails_the_build_unless_listed(build):
