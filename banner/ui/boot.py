@@ -106,7 +106,8 @@ class Boot:
         """Drive a generator that yields None where it may pause and its result last: pause for a new
         task (later()) once a step has run for STEP_MS, then call `then(result)`."""
         start = window.performance.now()
-        for value in steps:
+        while True:
+            value = next(steps)      # not a for loop: leaving one early may close the generator
             if value is not None:
                 return then(value)
             if window.performance.now() - start > STEP_MS:

@@ -121,3 +121,23 @@ def test_a_missing_bundle_leaves_blocked_content_inert(browser, site):
     assert_failed_closed(browser, "consent.brython.js")
     browser.find("#manage").click()                 # the footer link is no longer held back: no error
     assert len(browser.banner_errors()) == 1
+
+
+def test_a_large_manifest_is_parsed_across_tasks_and_every_cookie_is_kept(browser, site):
+    """Python parses the manifest in tasks of a few milliseconds (boot.py, parse_in_steps): with 150
+    cookies it pauses several times, and the live banner still starts, answers its buttons, and lists
+    every cookie in the centre."""
+    from browser_kit import demo_manifest
+    manifest = demo_manifest()
+    template = manifest["cookies"][-1]
+    manifest["cookies"] += [dict(template, name="stat_%d" % i, match="^stat_%d$" % i) for i in range(150)]
+    browser.open(site.page("/t/large-manifest.html", {"manifest": manifest, "languages": ["fr"]}))
+    browser.click_banner("Personnaliser")
+    dialog = browser.wait_dialog()
+    listed = browser.js("return Array.from(arguments[0].querySelectorAll('td, th')).map(function (c) "
+                        "{ return c.textContent.trim(); });", dialog)
+    assert all("stat_%d" % i in listed for i in range(150))
+    browser.click_dialog("Tout refuser")
+    browser.wait_no_dialog()
+    assert browser.cookie("cookies_preferences") is not None
+    assert browser.console_errors() == []
