@@ -434,7 +434,7 @@ def left_out_uses(name, source):
 
 # Evaluating the runtime, in steps of about this many characters of source, one task each; the loop that
 # finalises every built-in type (~30 ms alone on a desktop CPU) is cut into RUNTIME_SLICE["into"] steps.
-RUNTIME_STEP_CHARS = 8000
+RUNTIME_STEP_CHARS = 4000
 RUNTIME_SLICE = {"loop": "for(var ns of[$B.builtin_types,$B.created_types]){for(var name in ns){var cls=ns[name]\n"
                          "$B.finalize_type(cls)}}",
                  "item": "var cls=ns[name]\n$B.finalize_type(cls)", "into": 12}

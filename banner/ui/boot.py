@@ -71,7 +71,11 @@ class Boot:
         raw = self.handoff.config
         if raw is None or raw is javascript.UNDEFINED or raw is javascript.NULL:
             raise ConfigError("", "the script tag has no data-config attribute")
-        config, warnings = parse_config(_parse_json(raw, "data-config"), document.documentElement.lang or "")
+        data = _parse_json(raw, "data-config")         # with an inline manifest, most of the work
+        self.later(lambda: self.with_config(data))
+
+    def with_config(self, data):
+        config, warnings = parse_config(data, document.documentElement.lang or "")
         for warning in warnings:
             self.page.warn(warning)
         self.lang = interface_language(config.language, self.page.available_languages)
