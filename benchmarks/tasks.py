@@ -1,97 +1,115 @@
-"""Where our main-thread time goes, task by task: `python -m benchmarks.tasks [--cpu 4] [--runs 3]`.
+"""Where the main thread's time goes, task by task: `python -m benchmarks.tasks [--cpu 4] [--runs 3]`.
 
 For development, not for claims (claims come from `make bench`). It builds our files for the benchmark's
-page as `make bench` does, loads the page in a fresh headless Chromium with the V8 sampling profiler on
-(CDP Profiler, 100 µs samples), and cuts the samples into busy stretches separated by idle samples: each
-stretch is about one main-thread task. Every stretch over --min ms is printed with the functions that took
-most of its time (self time, by script and function), so that a long task can be traced to its code.
-The page's own long tasks (PerformanceObserver) are printed too: they are what `make bench` counts.
+page as `make bench` does, loads the page once per run in a fresh headless Chromium with a Chrome trace
+recorded (the devtools.timeline category, as DevTools' Performance panel), and prints every main-thread
+task of the page over --min milliseconds with what took its time (script evaluation, function calls by
+script, layout, style, GC). The page's own long tasks (PerformanceObserver, what `make bench` counts)
+come first.
 """
 
 import argparse
-import collections
+import json
 import os
 import shutil
 import tempfile
+import threading
 import time
 
-from .page import ours_config
 from .build import build_for
-from .runner import CHROMIUM_FLAGS, instrument_source, new_driver
+from .page import ours_config
+from .runner import CHROMEDRIVER, CHROMIUM, CHROMIUM_FLAGS, instrument_source
 from .server import make_server
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-IDLE = {"(idle)", "(program)", "(garbage collector)"}
+CATEGORIES = "devtools.timeline,disabled-by-default-devtools.timeline,v8,blink.user_timing"
+SHOWN = ("EvaluateScript", "FunctionCall", "TimerFire", "EventDispatch", "FireAnimationFrame", "Layout",
+         "UpdateLayoutTree", "Paint", "ParseHTML", "MinorGC", "MajorGC", "RunMicrotasks")
 
 
-def stretches(profile, gap_us=1000):
-    """[(start_ms, duration_ms, Counter of (url, function) -> self µs)] of busy sample runs."""
-    nodes = {n["id"]: n for n in profile["nodes"]}
-    out, current, t = [], None, profile["startTime"]
-    for node_id, delta in zip(profile["samples"], profile["timeDeltas"]):
-        t += delta
-        frame = nodes[node_id]["callFrame"]
-        name = frame["functionName"] or "(anonymous)"
-        if name in ("(idle)",):
-            if current and t - current["end"] > gap_us:
-                out.append(current)
-                current = None
-            continue
-        if current is None:
-            current = {"start": t, "end": t, "self": collections.Counter()}
-        current["end"] = t
-        url = os.path.basename(frame["url"]) or "-"
-        current["self"][(url, name, frame["lineNumber"], frame["columnNumber"])] += delta
-    if current:
-        out.append(current)
-    return [((s["start"] - profile["startTime"]) / 1000, (s["end"] - s["start"]) / 1000, s["self"]) for s in out]
-
-
-def one(base, cpu, min_ms, top):
-    profile_dir = tempfile.mkdtemp(prefix="tasks-")
-    driver = new_driver(profile_dir)
+def trace(base, kind, cpu):
+    """(the page's __bench record, the trace events) of one cold visit."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    profile = tempfile.mkdtemp(prefix="tasks-")
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in CHROMIUM_FLAGS + ("--user-data-dir=" + profile, "--window-size=1280,900"):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
+    options.add_experimental_option("perfLoggingPrefs", {"enableNetwork": False, "enablePage": False,
+                                                         "traceCategories": CATEGORIES})
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     try:
-        driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": instrument_source("ours")})
+        driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": instrument_source(kind)})
         if cpu > 1:
             driver.execute_cdp_cmd("Emulation.setCPUThrottlingRate", {"rate": cpu})
-        driver.execute_cdp_cmd("Profiler.enable", {})
-        driver.execute_cdp_cmd("Profiler.setSamplingInterval", {"interval": 100})
-        driver.execute_cdp_cmd("Profiler.start", {})
-        driver.get(base + "/p/ours/")
+        driver.get("%s/p/%s/" % (base, kind))
         time.sleep(3 * cpu)
-        profile = driver.execute_cdp_cmd("Profiler.stop", {})["profile"]
         state = driver.execute_script("return window.__bench")
+        logs = driver.get_log("performance")
     finally:
         driver.quit()
-        shutil.rmtree(profile_dir, ignore_errors=True)
-    long_tasks = state["longtasks"]
-    print("long tasks (PerformanceObserver): %d ms in all: %s" % (
-        sum(d for _, d in long_tasks), ", ".join("%.0f@%.0f" % (d, s) for s, d in long_tasks)))
-    print("banner visible at %s ms" % (state["visible"] and round(state["visible"])))
-    for start, duration, counter in stretches(profile):
-        if duration < min_ms:
-            continue
-        print("  busy %6.1f ms at +%.0f ms" % (duration, start))
-        for (url, name, line, col), us in counter.most_common(top):
-            print("      %6.1f  %s %s:%d:%d" % (us / 1000, name, url, line, col))
+        shutil.rmtree(profile, ignore_errors=True)
+    events = []
+    for entry in logs:
+        message = json.loads(entry["message"])["message"]
+        if message["method"] == "Tracing.dataCollected":
+            events += message["params"].get("value", [message["params"]])
+    return state, events
+
+
+def page_tasks(events, path):
+    """(navigation start, main-thread RunTask events, their timed children) of the page at `path`."""
+    mentions = lambda e: path in json.dumps(e.get("args", {}))
+    starts = [e["ts"] for e in events if e.get("name") == "navigationStart" and mentions(e)]
+    threads = {}
+    for e in events:
+        if e.get("name") in ("ParseHTML", "EvaluateScript") and mentions(e):
+            threads[(e["pid"], e["tid"])] = threads.get((e["pid"], e["tid"]), 0) + 1
+    if not starts or not threads:
+        return None, [], []
+    main = max(threads, key=threads.get)
+    mine = [e for e in events if (e.get("pid"), e.get("tid")) == main and e.get("ph") == "X"]
+    tasks = sorted((e for e in mine if e["name"] == "RunTask"), key=lambda e: e["ts"])
+    return max(starts), tasks, [e for e in mine if e["name"] in SHOWN]
+
+
+def describe(task, children, top):
+    inside = [c for c in children if task["ts"] <= c["ts"] < task["ts"] + task["dur"]]
+    parts = []
+    for c in sorted(inside, key=lambda c: -c.get("dur", 0))[:top]:
+        data = c.get("args", {}).get("data", {}) or {}
+        what = os.path.basename(data.get("url") or "") or data.get("functionName") or data.get("type") or ""
+        parts.append("%s %.1f %s" % (c["name"], c.get("dur", 0) / 1000, what))
+    return "; ".join(parts)
 
 
 def main():
     parser = argparse.ArgumentParser(prog="python -m benchmarks.tasks", description=__doc__.split("\n")[0])
     parser.add_argument("--cpu", type=float, default=1, help="CPU slow-down rate (default 1)")
     parser.add_argument("--runs", type=int, default=1)
-    parser.add_argument("--min", type=float, default=20, help="print busy stretches over this many ms")
-    parser.add_argument("--top", type=int, default=6)
+    parser.add_argument("--min", type=float, default=20, help="print tasks over this many ms (default 20)")
+    parser.add_argument("--top", type=int, default=5, help="children shown per task")
+    parser.add_argument("--banner", default="ours", help="the page: ours, none, vanilla, klaro, tarteaucitron")
     args = parser.parse_args()
-    dist = build_for(ours_config(), os.path.join(HERE, ".dist"))
-    server = make_server(dist)
-    import threading
+    server = make_server(build_for(ours_config(), os.path.join(HERE, ".dist")))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = "http://127.0.0.1:%d" % server.server_address[1]
-    for run in range(args.runs):
-        print("run %d" % (run + 1))
-        one(base, args.cpu, args.min, args.top)
-    server.shutdown()
+    try:
+        for run in range(args.runs):
+            state, events = trace(base, args.banner, args.cpu)
+            long_tasks = state["longtasks"] if state else []
+            print("run %d: long tasks %d ms (%s); banner visible at %s ms" % (
+                run + 1, sum(d for _, d in long_tasks), ", ".join("%.0f ms at %.0f" % (d, s) for s, d in long_tasks),
+                state and state["visible"] and round(state["visible"])))
+            start, tasks, children = page_tasks(events, "/p/%s/" % args.banner)
+            for task in tasks:
+                if task["dur"] / 1000 >= args.min:
+                    print("  %6.1f ms at %6.0f  %s" % (task["dur"] / 1000, (task["ts"] - start) / 1000,
+                                                       describe(task, children, args.top)))
+    finally:
+        server.shutdown()
 
 
 if __name__ == "__main__":
