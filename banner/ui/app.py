@@ -69,12 +69,12 @@ class App:
                     or self.doc.querySelector(EMBED_SELECTOR) or self.doc.querySelector(POLICY_SELECTOR))
 
     # -- start-up -------------------------------------------------------------------------------
-    def start(self, later=None, then=None):
-        """Start, in two tasks when the boot gives `later(step)` (making the page match the stored
-        choice, then the first layer and the replayed clicks), and call `then()` once the first layer
-        answers its own clicks."""
-        self.later = later or (lambda step: step())
-        self.started = then or (lambda: None)
+    def start(self, later, then):
+        """Start in two tasks, through the boot's `later(step)` (making the page match the stored choice,
+        then the first layer and the replayed clicks), and call `then()` once the first layer answers its
+        own clicks."""
+        self.later = later
+        self.started = then
         self.live = h(self.doc, "div", {"class": "cb-sr-only", "role": "status", "aria-live": "polite",
                                         "lang": self.lang, "dir": self.direction, "data-cb-ui": True})
         self.doc.body.appendChild(self.live)

@@ -165,7 +165,7 @@ class Boot:
         elif self.failure is None:            # still starting: honoured by replay() once started
             if self.handoff.pending:
                 self.handoff.pending.push(opener or document.body)
-        elif self.failure is not None and document.getElementById("cb-prefs") is None:
+        elif document.getElementById("cb-prefs") is None:
             dialog = build_unavailable(document, strings(self.lang, [self.lang]), self.lang, self.failure)
             dialog.addEventListener("close", lambda ev: dialog.remove())
             dialog.addEventListener("click", lambda ev: dialog.close()

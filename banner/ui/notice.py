@@ -63,14 +63,10 @@ def take_place(doc, painted, banner):
     unmarked: the page lays nothing out again and sees no second, late largest paint (LCP), and focus
     stays where it is. Otherwise the live one replaces it: it does not slide in a second time, and the
     control that had focus in the painted one has it in the live one."""
-    marks = [name for name in (PRERENDERED_ATTR, CONTENT_ATTR) if painted.hasAttribute(name)]
-    values = [painted.getAttribute(name) for name in marks]
-    for name in marks:
+    for name in (PRERENDERED_ATTR, CONTENT_ATTR):     # the marks go either way: kept, it is the live one
         painted.removeAttribute(name)
     if painted.isEqualNode(banner):
         return painted
-    for name, value in zip(marks, values):
-        painted.setAttribute(name, value)
     nodes = painted.querySelectorAll("*")
     focused = [i for i in range(nodes.length) if nodes.item(i) == doc.activeElement]
     # consent.css: the live banner has no entrance of its own. Had the painted one not finished sliding in
