@@ -147,13 +147,13 @@ def runtime_stamp(compiled):
     return "%s+%s" % (compiled["version"], compiled["timestamp"])
 
 
-def bundles(compiled=None):
+def bundles(compiled=None, sources=None):
     """{file name: JS text} for every Brython bundle: each module's generated JavaScript (packages as a
     one-element list, as Brython's precompiled path expects) with an empty VFS entry so that Brython's
     finder knows the module, handed to the loader's `bundle()` with the runtime it was compiled for. Each
     module is a function `function(locals_NAME){...; return locals_NAME}`, what Brython would otherwise
     build from a string with `new Function` (see RUNTIME_PRECOMPILED)."""
-    sources = list(modules())
+    sources = sources or list(modules())
     compiled = compiled or compile_modules(sources)
     stamp = runtime_stamp(compiled)
     grouped = {}
@@ -505,18 +505,19 @@ def release():
     minifies with terser when `npm ci` has installed it, and works without it (larger files)."""
     if not os.path.exists(os.path.join(SRC, "consent.js")):
         raise BuildError("no static/src/ next to %s: the release step runs in a checkout" % HERE)
-    problems = [p for name, source, _ in modules() for p in left_out_uses(name, source)]
+    sources = list(modules())
+    problems = [p for name, source, _ in sources for p in left_out_uses(name, source)]
     if problems:
         raise BuildError("; ".join(problems) + " (LEFT_OUT in banner/build.py)")
     runtime, removed = minified_runtime(brython_runtime())
-    compiled = compile_modules(list(modules()), unavailable=removed)
+    compiled = compile_modules(sources, unavailable=removed)
     template = minify_js(loader_source(hole=True, runtime=runtime_stamp(compiled)))
     if template.count(HOLE) != 1:
         raise BuildError("the minified loader holds %d prerender holes, not one" % template.count(HOLE))
     files = {"consent.js": template.replace(HOLE, "null")}
     with open(os.path.join(SRC, "consent.css"), encoding="utf-8") as handle:
         files["consent.css"] = minify_css(handle.read())
-    files.update(bundles(compiled))
+    files.update(bundles(compiled, sources))
     os.makedirs(ASSETS, exist_ok=True)
     for name in os.listdir(ASSETS):                          # generated, git-ignored: stale bundles go
         if name.endswith((".js", ".css")):
