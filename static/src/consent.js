@@ -481,14 +481,22 @@
   // Python's start-up (banner/ui/boot.py) goes on in tasks of its own too, through boot.later.
   boot.later = nextTask;
 
-  function start() {
+  // run(item) for each item, one task each (never in the caller's task), then done(); the first item that
+  // throws fails closed with `what` and stops there.
+  function inTasks(items, run, what, done) {
     var i = 0;
     nextTask(function step() {
+      if (i < items.length) {
+        try { run(items[i++]); } catch (e) { return fail(what + describe(e)); }
+        return nextTask(step);
+      }
+      done();
+    });
+  }
+
+  function start() {
+    inTasks(startChunks, function (chunk) { chunk.forEach(importModule); }, "start-up failed: ", function () {
       try {
-        if (i < startChunks.length) {
-          startChunks[i++].forEach(importModule);
-          return nextTask(step);
-        }
         var main = window.__BRYTHON__.$getattr(importModule("banner.ui.boot"), "main");
         window.__BRYTHON__.$call(main);
       } catch (e) {
@@ -534,17 +542,8 @@
   var runtimeSteps = [], runtimeReady = Boolean(window.__BRYTHON__), queued = [];
   boot.runtimeSteps = function (steps) { runtimeSteps = steps; };
 
-  function evaluateRuntime(done) {
-    var i = 0;
-    nextTask(function step() {                                  // not in the task of the last script's onload
-      try {
-        if (i < runtimeSteps.length) {
-          runtimeSteps[i++]();
-          return nextTask(step);
-        }
-      } catch (e) {
-        return fail("the Brython runtime failed to start: " + describe(e));
-      }
+  function evaluateRuntime(done) {                              // not in the task of the last script's onload
+    inTasks(runtimeSteps, function (step) { step(); }, "the Brython runtime failed to start: ", function () {
       runtimeReady = true;
       queued.forEach(function (args) { register.apply(null, args); });
       queued = [];
