@@ -147,6 +147,14 @@ def runtime_stamp(compiled):
     return "%s+%s" % (compiled["version"], compiled["timestamp"])
 
 
+# V8's explicit compile hint (Chromium 136+), the first line of brython.js and of every bundle: compile
+# each function of the file while the script streams in, off the main thread, instead of lazily on the
+# main thread at its first call. Generated code is verbose, and its first calls used to pay that compiling
+# inside our start-up tasks (importing the start-up modules took 84 ms on a desktop CPU, 36 ms with it).
+# Other engines read a comment.
+COMPILE_HINT = "//# allFunctionsCalledOnLoad\n"
+
+
 def bundles(compiled=None, sources=None):
     """{file name: JS text} for every Brython bundle: each module's generated JavaScript (packages as a
     one-element list, as Brython's precompiled path expects) with an empty VFS entry so that Brython's
@@ -163,7 +171,7 @@ def bundles(compiled=None, sources=None):
         scope = compiled["scopes"][name]
         function = "function(%s){%s\nreturn %s}" % (scope, compiled["modules"][name], scope)
         code.append("%s:%s" % (json.dumps(name), "[%s]" % function if is_package else function))
-    return {file: "__consentBoot.bundle(%s,%s,{%s});\n" % (json.dumps(stamp), _js(vfs), ",\n".join(code))
+    return {file: COMPILE_HINT + "__consentBoot.bundle(%s,%s,{%s});\n" % (json.dumps(stamp), _js(vfs), ",\n".join(code))
             for file, (vfs, code) in sorted(grouped.items())}
 
 
@@ -522,7 +530,8 @@ def release():
     for name in os.listdir(ASSETS):                          # generated, git-ignored: stale bundles go
         if name.endswith((".js", ".css")):
             os.remove(os.path.join(ASSETS, name))
-    shutil.copyfile(runtime, os.path.join(ASSETS, "brython.js"))
+    with open(runtime, encoding="utf-8") as handle:
+        write(ASSETS, "brython.js", COMPILE_HINT + handle.read())
     for name, text in files.items():
         write(ASSETS, name, text)
     write(HERE, os.path.basename(TEMPLATE), template)

@@ -117,7 +117,7 @@ def test_a_bundle_compiled_for_another_runtime_is_refused(browser, site):
     for name in ("consent.js", "consent.css", "brython.js"):
         site.route("/t/other/" + name, "text/javascript" if name.endswith(".js") else "text/css", _dist(name))
     bundle = _dist("consent.brython.js")
-    stamp = re.match(rb'__consentBoot\.bundle\("([^"]+)"', bundle).group(1)
+    stamp = re.search(rb'__consentBoot\.bundle\("([^"]+)"', bundle).group(1)
     site.route("/t/other/consent.brython.js", "text/javascript", bundle.replace(stamp, b"3.14.3+1760000000000", 1))
     site.json("/t/cookies.json", single_text_manifest("fr"))
     url = site.page("/t/other-runtime.html", {"manifest": "/t/cookies.json"}, loader="/t/other/consent.js")
