@@ -70,9 +70,9 @@ class App:
 
     # -- start-up -------------------------------------------------------------------------------
     def start(self, later, then):
-        """Start in two tasks, through the boot's `later(step)` (making the page match the stored choice,
-        then the first layer and the replayed clicks), and call `then()` once the first layer answers its
-        own clicks."""
+        """Start in three tasks, through the boot's `later(step)` (this one; making the page match the
+        stored choice; then the first layer and the replayed clicks), and call `then()` once the first
+        layer answers its own clicks."""
         self.later = later
         self.started = then
         self.live = h(self.doc, "div", {"class": "cb-sr-only", "role": "status", "aria-live": "polite",
@@ -81,7 +81,7 @@ class App:
         if self.needs_extra_at_start():
             self.extra.run(self.start_with_extra)
         else:
-            self.finish_start()
+            self.later(self.finish_start)
         self.doc.addEventListener("pointerover", self.guard(self.on_intent))
         self.doc.addEventListener("visibilitychange", self.guard(self.on_visible))
         self.doc.addEventListener("focusin", self.guard(self.on_intent))
