@@ -1,4 +1,4 @@
-"""Where the main thread's time goes, task by task: `python -m benchmarks.tasks [--cpu 4] [--runs 3]`.
+"""Where the main thread's time goes, task by task: `python -m benchmarks.tasks [--cpu 4] [--runs 3] [--mobile]`.
 
 For development, not for claims (claims come from `make bench`). It builds our files for the benchmark's
 page as `make bench` does, loads the page once per run in a fresh headless Chromium with a Chrome trace
@@ -27,7 +27,10 @@ SHOWN = ("EvaluateScript", "FunctionCall", "TimerFire", "EventDispatch", "FireAn
          "UpdateLayoutTree", "Paint", "ParseHTML", "MinorGC", "MajorGC", "RunMicrotasks")
 
 
-def trace(base, kind, cpu):
+MOBILE = {"width": 412, "height": 823, "deviceScaleFactor": 1.75, "mobile": True}   # Lighthouse's mobile screen
+
+
+def trace(base, kind, cpu, mobile=False):
     """(the page's __bench record, the trace events) of one cold visit."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
@@ -44,6 +47,8 @@ def trace(base, kind, cpu):
         driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": instrument_source(kind)})
         if cpu > 1:
             driver.execute_cdp_cmd("Emulation.setCPUThrottlingRate", {"rate": cpu})
+        if mobile:
+            driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", MOBILE)
         driver.get("%s/p/%s/" % (base, kind))
         time.sleep(3 * cpu)
         state = driver.execute_script("return window.__bench")
@@ -91,6 +96,7 @@ def main():
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--min", type=float, default=20, help="print tasks over this many ms (default 20)")
     parser.add_argument("--top", type=int, default=5, help="children shown per task")
+    parser.add_argument("--mobile", action="store_true", help="Lighthouse's mobile screen (412x823, DPR 1.75)")
     parser.add_argument("--banner", default="ours", help="the page: ours, none, vanilla, klaro, tarteaucitron")
     args = parser.parse_args()
     server = make_server(build_for(ours_config(), os.path.join(HERE, ".dist")))
@@ -98,7 +104,7 @@ def main():
     base = "http://127.0.0.1:%d" % server.server_address[1]
     try:
         for run in range(args.runs):
-            state, events = trace(base, args.banner, args.cpu)
+            state, events = trace(base, args.banner, args.cpu, args.mobile)
             long_tasks = state["longtasks"] if state else []
             print("run %d: long tasks %d ms (%s); banner visible at %s ms" % (
                 run + 1, sum(d for _, d in long_tasks), ", ".join("%.0f ms at %.0f" % (d, s) for s, d in long_tasks),
