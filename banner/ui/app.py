@@ -70,9 +70,10 @@ class App:
 
     # -- start-up -------------------------------------------------------------------------------
     def start(self, later, then):
-        """Start in three tasks, through the boot's `later(step)` (this one; making the page match the
-        stored choice; then the first layer and the replayed clicks), and call `then()` once the first
-        layer answers its own clicks."""
+        """Start in tasks of their own, through the boot's `later(step)` (this one; clearing refused
+        categories; running accepted content; the first layer; announcing the choice and replaying held
+        clicks), and call `then()` once the first layer answers its own clicks: on a phone, four times
+        slower, each stays under the 50 ms a long task starts at."""
         self.later = later
         self.started = then
         self.live = h(self.doc, "div", {"class": "cb-sr-only", "role": "status", "aria-live": "polite",
@@ -102,7 +103,11 @@ class App:
 
     def finish_start(self):
         self.ran += sent_live(self.doc)
-        self.apply()
+        self.clear_refused()
+        self.later(self.run_accepted)
+
+    def run_accepted(self):
+        self.activate()
         self.watch.start()
         self.later(self.show_first)
 
@@ -111,6 +116,10 @@ class App:
             self.show()
         else:
             self.first_layer.drop_prerendered()
+        self.later(self.announce)
+
+    def announce(self):
+        """Tell the page the categories in force, then answer the clicks held while starting."""
         self.page.dispatch(self.session.accepted)
         if self.session.decided and self.google is not None:
             self.google.update(self.session.accepted)
@@ -143,7 +152,10 @@ class App:
     def apply(self, decided=False):
         """Make the page match the session: clear refused categories (after a decision, also their cookies
         declared on other paths, which this page cannot see), run accepted content."""
-        accepted = self.session.accepted
+        self.clear_refused(decided)
+        self.activate()
+
+    def clear_refused(self, decided=False):
         for text in self.session.cookies_to_erase(self.page.cookie_text, self.page.hostname, self.page.regex_test,
                                                   self.page.path, decided):
             self.page.write_cookie(text)
@@ -151,8 +163,10 @@ class App:
             for key in self.session.storage_keys_to_remove(self.page.storage_keys(area), self.page.regex_test,
                                                            storage):
                 self.page.remove_storage_key(key, area)
+
+    def activate(self):
         if self.embeds is not None:
-            self.embeds.refresh(accepted, self.watch.roots)
+            self.embeds.refresh(self.session.accepted, self.watch.roots)
         self.run_scripts(self.watch.roots)
 
     # -- embeds -------------------------------------------------------------------------------------
