@@ -529,8 +529,14 @@
     var waiting = cssSettled;
     cssSettled = null;
     waiting.forEach(function (fn) { fn(); });                  // the runtime starts whatever paint() does
-    if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", paint); } else { paint(); }
+    if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", function () { styled(0); }); } else { styled(0); }
   };
+  // WebKit applies a sheet whose media changed only in a later task: a banner painted at once showed
+  // unstyled at the top of the page for a frame, then jumped to the bottom. Paint once the sheet applies.
+  function styled(tries) {
+    if (!css.sheet || tries >= 20 || Array.prototype.indexOf.call(document.styleSheets, css.sheet) >= 0) { return paint(); }
+    setTimeout(function () { styled(tries + 1); }, 0);
+  }
   document.head.appendChild(css);
 
   // The version and build of a Brython runtime: generated code calls its internals, so a bundle runs

@@ -167,6 +167,35 @@ def test_the_first_layer_slides_in_once(moving, site):
     browser.wait_no_banner()
 
 
+# Where the banner stands, in the viewport, at the very moment it is put in the page.
+ON_ENTRY = """
+new MutationObserver(function (records, observer) {
+  var banner = document.getElementById("cb-banner");
+  if (!banner) { return; }
+  observer.disconnect();
+  var box = banner.getBoundingClientRect();
+  var style = getComputedStyle(banner);
+  window.__entry = {top: box.top, bottom: box.bottom, height: innerHeight, animation: style.animationName,
+                    position: style.position, painted: banner.hasAttribute("data-cb-prerendered")};
+}).observe(document, {childList: true, subtree: true});
+"""
+
+
+@pytest.mark.journey
+def test_the_entering_banner_is_on_screen_from_its_first_frame(moving, site):
+    """Styled, and on screen: the entrance is a short rise. A banner that started wholly below the edge
+    stayed unseen until the animation's clock started, 2-3 frames (60-100 ms measured) after it was in
+    the page; in WebKit it entered unstyled at the top of the page, its stylesheet not yet applied."""
+    browser = moving
+    browser.open(demo_home_with(site, "/t/on-entry.html", ON_ENTRY))
+    entry = browser.js("return window.__entry;")
+    assert entry["painted"], "Python's banner came first: the check is about the painted one"
+    assert entry["position"] == "fixed", "the banner entered unstyled, at the top of the page: %r" % entry
+    assert entry["animation"] == "cb-slide-in", "no entrance animation: the check proves nothing"
+    assert entry["bottom"] > 0 and entry["top"] < entry["height"] - 24, \
+        "the banner entered off-screen: %r" % entry
+
+
 @pytest.mark.journey
 def test_focus_in_the_painted_banner_stays_on_the_same_control_in_the_live_one(moving, site):
     browser = moving
