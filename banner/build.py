@@ -5,8 +5,10 @@ Two steps, so that a portal's build needs neither Node nor a checkout:
 1. `release()` (contributors, from a checkout: `make build` / `make package`) turns the sources into the
    packaged assets, banner/static/consent_banner/, which the wheel and the npm package ship:
 
-    consent.js              the loader (static/src/consent.js, minified with terser when available)
-    consent.css             the styles (static/src/consent.css, comments and spaces removed)
+    consent.js              the loader (static/src/consent.js, minified with terser when available), with
+                            the styles in it: it adopts them as a constructed stylesheet
+    consent.css             the styles (static/src/consent.css, comments and spaces removed), for pages that
+                            link them (the Django app's first layer) and browsers without constructed sheets
     brython.js              the Brython runtime from the pinned `brython` package (pyproject.toml) without its
                             compiler (the page never compiles) nor what our Python never uses (bytes,
                             complex, files: RUNTIME_PRUNE, LEFT_OUT), minified with terser (234 -> 131 KB
@@ -255,6 +257,7 @@ def loader_source(prerendered=None, hole=False, runtime=""):
     source = source.replace('/*RUNTIME*/""', json.dumps(runtime))
     source = loader_facts.fill(source)
     source = source.replace("/*EXTRA_LANGUAGES*/[]", json.dumps(extra_languages))
+    source = source.replace('/*STYLES*/""', json.dumps(styles(), ensure_ascii=False))
     source = source.replace("/*START_CHUNKS*/[]", json.dumps(start_chunks(), separators=(",", ":")))
     first_layer = HOLE if hole else json.dumps(prerendered, ensure_ascii=False, separators=(",", ":"))
     return source.replace("/*PRERENDERED*/null", first_layer)
@@ -309,6 +312,12 @@ def minify_js(source):
     result = subprocess.run([TERSER, "--compress", "--mangle", "--comments", "false"], input=source,
                             capture_output=True, text=True, check=True)
     return result.stdout
+
+
+def styles():
+    """static/src/consent.css as shipped: in consent.css and, the same text, in the loader."""
+    with open(os.path.join(SRC, "consent.css"), encoding="utf-8") as handle:
+        return minify_css(handle.read())
 
 
 def minify_css(source):
@@ -523,8 +532,7 @@ def release():
     if template.count(HOLE) != 1:
         raise BuildError("the minified loader holds %d prerender holes, not one" % template.count(HOLE))
     files = {"consent.js": template.replace(HOLE, "null")}
-    with open(os.path.join(SRC, "consent.css"), encoding="utf-8") as handle:
-        files["consent.css"] = minify_css(handle.read())
+    files["consent.css"] = styles()
     files.update(bundles(compiled, sources))
     os.makedirs(ASSETS, exist_ok=True)
     for name in os.listdir(ASSETS):                          # generated, git-ignored: stale bundles go

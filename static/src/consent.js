@@ -165,12 +165,11 @@
   }
 
   function paint() {
-    try { paintFirstLayer(); } catch (e) { /* never block the start: Python renders the banner anyway */ }
+    try { put(!boot.ready && firstLayer()); } catch (e) { /* never block the start: Python renders the banner anyway */ }
   }
 
-  function paintFirstLayer() {
-    var tree = !boot.ready && firstLayer();
-    if (!tree || !document.body) { return; }
+  function put(tree) {
+    if (!tree || boot.ready || !document.body || document.getElementById("cb-banner")) { return; }
     var banner = mount(tree);
     banner.setAttribute(facts.prerenderedAttr, "");
     boot.paintedFor = prerendered.content;                      // Python replays clicks only for this content
@@ -508,36 +507,59 @@
     });
   }
 
-  function whenDomReady() {
-    if (document.readyState === "loading") {
-      document.addEventListener("DOMContentLoaded", start);
-    } else {
-      start();
-    }
+  // Our styles (static/src/consent.css) are in this file, written in by banner/build.py, and adopted as a
+  // constructed stylesheet: no request to wait for, nothing render-blocking, and no style-src
+  // 'unsafe-inline' (CSP does not govern constructed sheets). The painted banner then goes in at the
+  // page's next frame, laid out with the page (one layout, not a second one when a stylesheet arrives).
+  // Browsers without constructed sheets load consent.css as media="print" (never render-blocking) and
+  // switch it to all media once it is in; the painted banner and then the runtime follow it.
+  var styles = /*STYLES*/"";
+  var cssSettled = null;
+  if (!adoptStyles()) {
+    cssSettled = [];
+    var css = document.createElement("link");                // one script tag is the whole integration
+    css.rel = "stylesheet";
+    css.media = "print";
+    css.href = base + "consent.css" + suffix;
+    css.onload = css.onerror = function () {
+      css.onload = css.onerror = null;                        // Firefox and WebKit fire "load" again once
+      css.media = "all";                                      // the media switches to all: start up once
+      var waiting = cssSettled;
+      cssSettled = null;
+      waiting.forEach(function (fn) { fn(); });                // the runtime starts whatever paint() does
+      whenParsed(function () { styled(css, 0); });
+    };
+    document.head.appendChild(css);
+  } else {
+    whenParsed(function () {                                  // whether to paint (a cookie read, the
+      nextTask(function () {                                    // config's key: 3-20 ms) in a task of its own
+        var tree = null;
+        try { tree = !boot.ready && firstLayer(); } catch (e) { return; }
+        var putTree = function () { try { put(tree); } catch (e) { /* Python renders the banner anyway */ } };
+        if (document.visibilityState === "hidden") { putTree(); } else { requestAnimationFrame(putTree); }
+      });
+    });
   }
 
-  // The stylesheet loads as media="print" (never render-blocking for the portal's own first paint) and
-  // switches to all media when it is in; the painted banner and then the runtime follow it.
-  var cssSettled = [];
-  var css = document.createElement("link");                  // one script tag is the whole integration
-  css.rel = "stylesheet";
-  css.media = "print";
-  css.href = base + "consent.css" + suffix;
-  css.onload = css.onerror = function () {
-    css.onload = css.onerror = null;                          // Firefox and WebKit fire "load" again once
-    css.media = "all";                                        // the media switches to all: start up once
-    var waiting = cssSettled;
-    cssSettled = null;
-    waiting.forEach(function (fn) { fn(); });                  // the runtime starts whatever paint() does
-    if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", function () { styled(0); }); } else { styled(0); }
-  };
+  function adoptStyles() {
+    try {
+      var sheet = new CSSStyleSheet();
+      sheet.replaceSync(styles);
+      document.adoptedStyleSheets = document.adoptedStyleSheets.concat([sheet]);
+      return true;
+    } catch (e) { return false; }                              // an older browser: consent.css instead
+  }
+
+  function whenParsed(fn) {
+    if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", fn); } else { fn(); }
+  }
+
   // WebKit applies a sheet whose media changed only in a later task: a banner painted at once showed
   // unstyled at the top of the page for a frame, then jumped to the bottom. Paint once the sheet applies.
-  function styled(tries) {
-    if (!css.sheet || tries >= 20 || Array.prototype.indexOf.call(document.styleSheets, css.sheet) >= 0) { return paint(); }
-    setTimeout(function () { styled(tries + 1); }, 0);
+  function styled(link, tries) {
+    if (!link.sheet || tries >= 20 || Array.prototype.indexOf.call(document.styleSheets, link.sheet) >= 0) { return paint(); }
+    setTimeout(function () { styled(link, tries + 1); }, 0);
   }
-  document.head.appendChild(css);
 
   // The version and build of a Brython runtime: generated code calls its internals, so a bundle runs
   // only on the exact build it was compiled by.
@@ -660,7 +682,7 @@
 
   function started() {
     var why = refusal();
-    if (why) { fail(why); } else { whenDomReady(); }
+    if (why) { fail(why); } else { whenParsed(start); }
   }
 
   afterFirstPaint(function () {

@@ -55,7 +55,9 @@ def test_the_demo_portal_runs_under_a_strict_csp_without_violations(csp_browser,
     browser = csp_browser
     browser.open(csp_site.url_of("/"))
     assert browser.js("return document.querySelector('script[src*=\"consent.js\"]').nonce;") == NONCE
-    browser.wait_banner()
+    banner = browser.wait_banner()
+    assert browser.js("return getComputedStyle(arguments[0]).position;", banner) == "fixed", \
+        "our styles were refused: the banner is unstyled"
     assert_no_violation(browser, "on the first visit")
 
     browser.click_banner("Tout accepter")

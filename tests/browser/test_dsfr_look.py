@@ -22,7 +22,9 @@ EMBED = ('<iframe id="map" title="Carte" data-consent="analytics" data-src="/t/f
 # except the few written for this look ([data-cb-look]) and for the portal's iframes.
 OUR_RULES_ON = """
 var roots = Array.prototype.slice.call(document.querySelectorAll("[data-cb-look=dsfr]")), found = [];
-var sheet = Array.prototype.find.call(document.styleSheets, function (s) { return /consent\\.css/.test(s.href || ""); });
+var sheet = (document.adoptedStyleSheets || []).concat(Array.prototype.slice.call(document.styleSheets)).find(function (s) {
+  return Array.prototype.some.call(s.cssRules, function (rule) { return rule.selectorText === ".cb-banner"; });
+});
 function walk(rules) {
   Array.prototype.forEach.call(rules, function (rule) {
     if (rule.cssRules && !rule.selectorText) { walk(rule.cssRules); return; }

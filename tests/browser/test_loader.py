@@ -14,11 +14,17 @@ from browser_kit import (ROOT, Browser, assert_failed_closed, assert_nothing_opt
 
 DIST = os.path.join(ROOT, "static", "dist")
 
-# What one start-up leaves in the page: one stylesheet (switched to all media), one runtime and one
-# bundle script, one banner, one consent:change event.
+# What one start-up leaves in the page: our styles once (adopted as a constructed sheet, or where the
+# browser has none, one consent.css switched to all media), one runtime and one bundle script, one
+# banner, styled, and one consent:change event.
 ONE_START = """
+var ours = function (sheet) { return Array.prototype.some.call(sheet.cssRules, function (rule) {
+  return rule.selectorText === ".cb-banner"; }); };
+var banner = document.getElementById("cb-banner");
 return {stylesheets: document.querySelectorAll('link[rel=stylesheet][href*="consent.css"]').length,
-        media: (document.querySelector('link[rel=stylesheet][href*="consent.css"]') || {}).media,
+        media: (document.querySelector('link[rel=stylesheet][href*="consent.css"]') || {}).media || null,
+        adopted: (document.adoptedStyleSheets || []).filter(ours).length,
+        position: banner && getComputedStyle(banner).position,
         runtimes: document.querySelectorAll('script[src*="/brython.js"]').length,
         bundles: document.querySelectorAll('script[src*="consent.brython.js"]').length,
         banners: document.querySelectorAll('#cb-banner').length,
@@ -28,14 +34,33 @@ return {stylesheets: document.querySelectorAll('link[rel=stylesheet][href*="cons
 @pytest.mark.journey
 @pytest.mark.parametrize("path", ["/", "/t/not-prerendered.html"], ids=["prerendered", "live-only"])
 def test_the_start_up_runs_once_per_page_view(browser, site, path):
-    """Firefox and WebKit fire the stylesheet's load handler a second time when its media switches from
-    print to all; a second start-up then threw from the loader on every page view. Unread console
-    errors fail a journey, so the TypeError alone fails this test."""
+    """Our styles arrive in the loader, adopted once: no stylesheet request."""
     site.page("/t/not-prerendered.html", {"manifest": "/t/cookies.json", "languages": ["fr", "en"]})
     browser.open(site.url(path))
     browser.wait_banner()
-    assert browser.js(ONE_START) == {"stylesheets": 1, "media": "all", "runtimes": 1, "bundles": 1, "banners": 1,
-                                     "events": 1}
+    assert browser.js(ONE_START) == {"stylesheets": 0, "media": None, "adopted": 1, "position": "fixed",
+                                     "runtimes": 1, "bundles": 1, "banners": 1, "events": 1}
+    assert not browser.js("return performance.getEntriesByType('resource').some(function (e) {"
+                          " return /consent\\.css/.test(e.name); });"), "consent.css was requested"
+    browser.reload()
+    assert browser.js(ONE_START)["events"] == 1
+    assert browser.console_errors() == []
+
+
+# A browser without constructed stylesheets (Safari before 16.4, Firefox before 101).
+NO_CONSTRUCTED_SHEETS = "<script>window.CSSStyleSheet = undefined;</script>"
+
+
+@pytest.mark.journey
+def test_without_constructed_stylesheets_consent_css_is_loaded_once(browser, site):
+    """Firefox and WebKit fire the stylesheet's load handler a second time when its media switches from
+    print to all; a second start-up then threw from the loader on every page view. Unread console
+    errors fail a journey, so the TypeError alone fails this test."""
+    browser.open(site.page("/t/no-constructed-sheets.html", {"manifest": "/t/cookies.json", "languages": ["fr", "en"]},
+                           head=NO_CONSTRUCTED_SHEETS))
+    browser.wait_banner()
+    assert browser.js(ONE_START) == {"stylesheets": 1, "media": "all", "adopted": 0, "position": "fixed",
+                                     "runtimes": 1, "bundles": 1, "banners": 1, "events": 1}
     browser.reload()
     assert browser.js(ONE_START)["events"] == 1
     assert browser.console_errors() == []
