@@ -165,12 +165,16 @@
   }
 
   function paint() {
-    try { put(!boot.ready && firstLayer()); } catch (e) { /* never block the start: Python renders the banner anyway */ }
+    try { put(built()); } catch (e) { /* never block the start: Python renders the banner anyway */ }
   }
 
-  function put(tree) {
-    if (!tree || boot.ready || !document.body || document.getElementById("cb-banner")) { return; }
-    var banner = mount(tree);
+  function built() {                                        // the painted banner, not yet in the page
+    var tree = !boot.ready && firstLayer();
+    return tree ? mount(tree) : null;
+  }
+
+  function put(banner) {
+    if (!banner || boot.ready || !document.body || document.getElementById("cb-banner")) { return; }
     banner.setAttribute(facts.prerenderedAttr, "");
     boot.paintedFor = prerendered.content;                      // Python replays clicks only for this content
     document.body.insertBefore(banner, document.body.firstChild);
@@ -532,11 +536,11 @@
     document.head.appendChild(css);
   } else {
     whenParsed(function () {                                  // whether to paint (a cookie read, the
-      nextTask(function () {                                    // config's key: 3-20 ms) in a task of its own
-        var tree = null;
-        try { tree = !boot.ready && firstLayer(); } catch (e) { return; }
-        var putTree = function () { try { put(tree); } catch (e) { /* Python renders the banner anyway */ } };
-        if (document.visibilityState === "hidden") { putTree(); } else { requestAnimationFrame(putTree); }
+      nextTask(function () {                                    // config's key) and the banner's nodes: in
+        var banner = null;                                      // a task of their own, not in the frame
+        try { banner = built(); } catch (e) { return; }
+        var putBanner = function () { try { put(banner); } catch (e) { /* Python renders the banner anyway */ } };
+        if (document.visibilityState === "hidden") { putBanner(); } else { requestAnimationFrame(putBanner); }
       });
     });
   }
