@@ -164,13 +164,21 @@
     return prerendered.trees[lang] || null;
   }
 
+  // The painted banner in three short tasks, none of them the frame's: whether to paint (a cookie read,
+  // the config's key), its nodes, then their insertion at the next animation frame, laid out with the
+  // page. Any failure only leaves the banner to Python, which renders it anyway.
   function paint() {
-    try { put(built()); } catch (e) { /* never block the start: Python renders the banner anyway */ }
-  }
-
-  function built() {                                        // the painted banner, not yet in the page
-    var tree = !boot.ready && firstLayer();
-    return tree ? mount(tree) : null;
+    nextTask(function () {
+      var tree = null;
+      try { tree = !boot.ready && firstLayer(); } catch (e) { return; }
+      if (!tree) { return; }
+      nextTask(function () {
+        var banner = null;
+        try { banner = mount(tree); } catch (e) { return; }
+        var putBanner = function () { try { put(banner); } catch (e) { /* Python renders the banner */ } };
+        if (document.visibilityState === "hidden") { putBanner(); } else { requestAnimationFrame(putBanner); }
+      });
+    });
   }
 
   function put(banner) {
@@ -446,7 +454,7 @@
     if (!early || !cfg || !consentCookiePresent(document.cookie) || fnv(JSON.stringify(cfg)) !== early.config) { return; }
     var go = function () {
       var parsed = function () { try { runEarly(early); } catch (e) { /* Python runs them */ } };
-      if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", parsed); } else { parsed(); }
+      whenParsed(parsed);
     };
     if (early.manifest === null) { return go(); }             // inline: data-config holds it, and matched
     if (typeof cfg.manifest !== "string" || !boot.manifestText) { return; }
@@ -535,19 +543,7 @@
     };
     document.head.appendChild(css);
   } else {
-    whenParsed(function () {                                  // whether to paint (a cookie read, the
-      nextTask(function () {                                    // config's key), then the banner's nodes:
-        var tree = null;                                        // each in a task of its own, not in the frame
-        try { tree = !boot.ready && firstLayer(); } catch (e) { return; }
-        if (!tree) { return; }
-        nextTask(function () {
-          var banner = null;
-          try { banner = mount(tree); } catch (e) { return; }
-          var putBanner = function () { try { put(banner); } catch (e) { /* Python renders the banner anyway */ } };
-          if (document.visibilityState === "hidden") { putBanner(); } else { requestAnimationFrame(putBanner); }
-        });
-      });
-    });
+    whenParsed(paint);
   }
 
   function adoptStyles() {
@@ -701,6 +697,6 @@
     inTasks(files, function (name) {
       addScript(name, function () { if (--waiting === 0) { evaluateRuntime(started); } },
                 function (what) { if (waiting >= 0) { waiting = -1; fail(what); } });  // one error
-    }, "", function () {});
+    }, "cannot add the banner's scripts: ", function () {});
   });
 })();
