@@ -521,14 +521,20 @@
 
   // Our styles (static/src/consent.css) are in this file, written in by banner/build.py, and adopted as a
   // constructed stylesheet: no request to wait for, nothing render-blocking, and no style-src
-  // 'unsafe-inline' (CSP does not govern constructed sheets). The painted banner then goes in at the
-  // page's next frame, laid out with the page (one layout, not a second one when a stylesheet arrives).
+  // 'unsafe-inline' (CSP does not govern constructed sheets). Parsing them and restyling the page for
+  // them is a task of its own, not this file's evaluation, which the parser's end and DOMContentLoaded
+  // share. The painted banner then goes in at the page's next frame, laid out with the page (one layout,
+  // not a second one when a stylesheet arrives).
   // Browsers without constructed sheets load consent.css as media="print" (never render-blocking) and
   // switch it to all media once it is in; the painted banner and then the runtime follow it.
   var styles = /*STYLES*/"";
-  var cssSettled = null;
-  if (!adoptStyles()) {
-    cssSettled = [];
+  var cssSettled = [];                                         // what waits for our styles (the runtime)
+  nextTask(function () {
+    if (adoptStyles()) {
+      settled();
+      whenParsed(paint);
+      return;
+    }
     var css = document.createElement("link");                // one script tag is the whole integration
     css.rel = "stylesheet";
     css.media = "print";
@@ -536,14 +542,16 @@
     css.onload = css.onerror = function () {
       css.onload = css.onerror = null;                        // Firefox and WebKit fire "load" again once
       css.media = "all";                                      // the media switches to all: start up once
-      var waiting = cssSettled;
-      cssSettled = null;
-      waiting.forEach(function (fn) { fn(); });                // the runtime starts whatever paint() does
+      settled();                                              // the runtime starts whatever paint() does
       whenParsed(function () { styled(css, 0); });
     };
     document.head.appendChild(css);
-  } else {
-    whenParsed(paint);
+  });
+
+  function settled() {
+    var waiting = cssSettled;
+    cssSettled = null;
+    waiting.forEach(function (fn) { fn(); });
   }
 
   function adoptStyles() {
@@ -669,14 +677,17 @@
   });
   // Download everything now, but evaluate the runtime only once the page (and the prerendered banner)
   // has painted: evaluating brython.js is a long main-thread task, and before the first frame it would
-  // delay the portal's own first contentful paint and the banner.
+  // delay the portal's own first contentful paint and the banner. Each download starts in a task of its
+  // own: adding a preload link costs a few milliseconds of main thread (request set-up).
   files.forEach(function (name) {
-    var hint = document.createElement("link");
-    hint.rel = "preload";
-    hint.as = "script";
-    hint.href = base + name + suffix;
-    if (me.nonce) { hint.nonce = me.nonce; }
-    document.head.appendChild(hint);
+    nextTask(function () {
+      var hint = document.createElement("link");
+      hint.rel = "preload";
+      hint.as = "script";
+      hint.href = base + name + suffix;
+      if (me.nonce) { hint.nonce = me.nonce; }
+      document.head.appendChild(hint);
+    });
   });
 
   function afterFirstPaint(fn) {
