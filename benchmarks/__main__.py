@@ -6,7 +6,8 @@
 
 One local server serves the same portal page for every banner ("none" = no banner, "brython" = only the
 Brython runtime). Each run is a fresh headless Chromium profile driven through Selenium; the banners take
-turns run by run. Then Lighthouse runs on each page. See benchmarks/README.md for the metrics and method.
+turns run by run. A traced pass (normal CPU) then finds which tasks run each banner's code, and Lighthouse
+runs on each page. See benchmarks/README.md for the metrics and method.
 """
 
 import argparse
@@ -19,8 +20,8 @@ import threading
 import time
 from datetime import datetime, timezone
 
-from . import lighthouse, machine, report, stats
-from .banners import ALL_KINDS
+from . import lighthouse, machine, report, stats, tasks
+from .banners import ALL_KINDS, BANNERS
 from .build import build_for
 from .chart import chart_svg, render_png
 from .page import ours_config
@@ -33,7 +34,8 @@ RESULTS = os.path.join(HERE, "results")
 # Fewer runs where a session is slow (throttled network, slowed CPU) so that `make bench` fits ~15 minutes.
 DEFAULT_RUNS = {"loopback": 7, "throttled": 4, "cpu4x": 4}
 DEFAULT_LIGHTHOUSE_RUNS = 3
-QUICK_RUNS, QUICK_LIGHTHOUSE_RUNS = 2, 1
+DEFAULT_TRACED_RUNS = 5
+QUICK_RUNS, QUICK_LIGHTHOUSE_RUNS, QUICK_TRACED_RUNS = 2, 1, 1
 
 
 def parse_args(argv):
@@ -45,6 +47,8 @@ def parse_args(argv):
     p.add_argument("--slow-cpu-runs", type=int, help="runs per banner with the CPU slowed 4×")
     p.add_argument("--lighthouse-runs", type=int, help="Lighthouse runs per page (default %d; 0: none)"
                    % DEFAULT_LIGHTHOUSE_RUNS)
+    p.add_argument("--traced-runs", type=int, help="traced runs per banner at normal CPU, for the longest task "
+                   "running its code (default %d; 0: none)" % DEFAULT_TRACED_RUNS)
     p.add_argument("--quick", action="store_true", help="for development: %d runs per condition, %d Lighthouse "
                    "run per page" % (QUICK_RUNS, QUICK_LIGHTHOUSE_RUNS))
     p.add_argument("--only", choices=list(CONDITIONS), action="append",
@@ -61,7 +65,7 @@ def parse_args(argv):
 
 
 def plan(args):
-    """(runs per condition, Lighthouse runs per page, kinds) from the options."""
+    """(runs per condition, Lighthouse runs per page, kinds, traced runs per banner) from the options."""
     runs = {c: QUICK_RUNS for c in CONDITIONS} if args.quick else dict(DEFAULT_RUNS)
     if args.runs:
         runs = {c: args.runs for c in CONDITIONS}
@@ -78,7 +82,12 @@ def plan(args):
     unknown = [k for k in kinds if k not in ALL_KINDS]
     if unknown:
         sys.exit("unknown banner(s): %s" % ", ".join(unknown))
-    return runs, lh_runs, kinds
+    traced = QUICK_TRACED_RUNS if args.quick else DEFAULT_TRACED_RUNS
+    if args.traced_runs is not None:
+        traced = args.traced_runs
+    if "loopback" not in runs:
+        traced = 0
+    return runs, lh_runs, kinds, traced
 
 
 def rotated(kinds, rnd):
@@ -152,7 +161,7 @@ def machine_summary(counted_runs, started_busy):
 
 def main(argv=None):
     args = parse_args(argv)
-    runs, lh_runs, kinds = plan(args)
+    runs, lh_runs, kinds, traced = plan(args)
     for pkg in ("vanilla-cookieconsent", "klaro", "tarteaucitronjs"):
         if not os.path.isdir(os.path.join(NODE, pkg)):
             sys.exit("node_modules/%s is missing: run `npm ci` (`make bench` does)" % pkg)
@@ -175,6 +184,9 @@ def main(argv=None):
         ", ".join("%s %d runs" % (c, n) for c, n in runs.items()), sum(runs.values()) * len(kinds), lh_runs,
         len(kinds)))
     results = browser_runs(base, runs, kinds, args, log)
+    coded = [k for k in kinds if BANNERS[k].get("code")]
+    own_results = tasks.own_task_runs(base, coded, traced, args.window_ms or CONDITIONS["loopback"]["window_ms"],
+                                      log) if traced and coded else []
     lh_results = lighthouse_runs(base, lh_runs, kinds, log, os.path.join(args.out, "raw"))
     server.shutdown()
     served = server.content.served()
@@ -183,17 +195,21 @@ def main(argv=None):
     final = stats.counted(results)
     summary = stats.summarise(final, runs)
     lh = stats.summarise_lighthouse(lh_results)
+    own = stats.summarise_own(own_results)
     info = machine_summary(final, busy)
     info["lighthouse"] = lighthouse.version() if lh_runs else None
     info["served"] = {path: {"raw": raw, "gzip": gz} for path, (raw, gz) in sorted(served.items())}
     date = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     failures = ["%s %s round %d: %s" % (r["condition"], r["kind"], r["round"] + 1, r["error"])
                 for r in final if "error" in r]
+    failures += ["traced %s round %d: %s" % (r["kind"], r["round"] + 1, r["error"]) for r in own_results
+                 if "error" in r]
     failures += ["Lighthouse %s round %d: %s" % (r["kind"], r["round"] + 1, r["error"])
                  for r in lh_results if "error" in r]
     window_ms = {c: args.window_ms or CONDITIONS[c]["window_ms"] for c in runs}
     markdown = report.document(date, info, runs, lh_runs, summary, lh, served,
-                               runtime_gzip_reference(served, dist), failures, elapsed, args.wait_idle, window_ms)
+                               runtime_gzip_reference(served, dist), failures, elapsed, args.wait_idle, window_ms,
+                               own, traced)
 
     os.makedirs(args.out, exist_ok=True)
     with open(os.path.join(args.out, "latest.md"), "w", encoding="utf-8") as handle:
@@ -201,7 +217,8 @@ def main(argv=None):
     with open(os.path.join(args.out, "latest.json"), "w", encoding="utf-8") as handle:
         json.dump({"date": date, "machine": info, "runs": runs, "lighthouse_runs": lh_runs, "window_ms": window_ms,
                    "conditions": CONDITIONS, "elapsed_s": round(elapsed, 1), "medians": summary,
-                   "lighthouse_medians": lh, "results": results, "lighthouse": lh_results},
+                   "lighthouse_medians": lh, "results": results, "lighthouse": lh_results,
+                   "traced_runs": traced, "traced_medians": own, "traced": own_results},
                   handle, indent=1, ensure_ascii=False)
     svg = chart_svg(summary, lh, runs, "machine busy with other work: noisy" if info["busy"] else "")
     with open(os.path.join(args.out, "latest.svg"), "w", encoding="utf-8") as handle:
@@ -211,7 +228,7 @@ def main(argv=None):
     except Exception as error:
         print("chart: could not render the PNG (%s)" % error, file=sys.stderr)
     partial = args.quick or args.only or args.banners or args.no_readme or args.runs or args.throttled_runs or \
-        args.slow_cpu_runs or args.lighthouse_runs is not None or args.window_ms
+        args.slow_cpu_runs or args.lighthouse_runs is not None or args.window_ms or args.traced_runs is not None
     if not partial and not failures and report.update_readme(markdown):
         print("Updated the latest-results section of benchmarks/README.md.")
     print()

@@ -65,6 +65,18 @@ def summarise_lighthouse(runs):
     return out
 
 
+def summarise_own(runs):
+    """medians[kind] of the traced runs (benchmarks/tasks.py): the longest task running the banner's code."""
+    out = {}
+    for kind in ALL_KINDS:
+        mine = [r for r in runs if r["kind"] == kind]
+        ok = [r for r in mine if "error" not in r]
+        if mine:
+            out[kind] = {key: median([r.get(key) for r in ok]) for key in ("own_task_max_ms", "longtask_max_ms")}
+            out[kind].update(n=len(ok), failed=len(mine) - len(ok))
+    return out
+
+
 def _minus(a, b):
     return a - b if a is not None and b is not None else None
 

@@ -15,7 +15,9 @@ import shutil
 import tempfile
 import threading
 import time
+import urllib.parse
 
+from .banners import BANNERS
 from .build import build_for
 from .page import ours_config
 from .runner import CHROMEDRIVER, CHROMIUM, CHROMIUM_FLAGS, instrument_source
@@ -26,6 +28,14 @@ CATEGORIES = "devtools.timeline,disabled-by-default-devtools.timeline,v8,blink.u
 SHOWN = ("EvaluateScript", "FunctionCall", "TimerFire", "EventDispatch", "FireAnimationFrame", "Layout",
          "UpdateLayoutTree", "Paint", "ParseHTML", "MinorGC", "MajorGC", "RunMicrotasks")
 
+
+# The events that name whose code a task runs: a script evaluated or compiled, a callback called.
+CODE_EVENTS = ("EvaluateScript", "FunctionCall", "v8.compile", "v8.run")
+# Code continued after `await scheduler.yield()` (our loader's tasks) is reported by this event alone, which
+# names no script. On the benchmark's pages only the banner can have yielded: the instrument never does
+# (tests/bench checks it). (Chrome's sampling profiler would name the script, but logging the code of a
+# runtime as large as Brython's made its evaluation 30 ms slower.)
+YIELDED = "RunYieldContinuation"
 
 MOBILE = {"width": 412, "height": 823, "deviceScaleFactor": 1.75, "mobile": True}   # Lighthouse's mobile screen
 
@@ -78,6 +88,54 @@ def page_tasks(events, path):
     mine = [e for e in events if (e.get("pid"), e.get("tid")) == main and e.get("ph") == "X"]
     tasks = sorted((e for e in mine if e["name"] == "RunTask"), key=lambda e: e["ts"])
     return max(starts), tasks, [e for e in mine if e["name"] in SHOWN]
+
+
+def script_path(event):
+    """The path of the script whose code a CODE_EVENTS event runs ("" when it names none)."""
+    args = event.get("args") or {}
+    data = args.get("data") or {}
+    return urllib.parse.urlsplit(data.get("url") or args.get("fileName") or "").path
+
+
+def own_tasks(events, path, code, window_ms):
+    """Durations (ms) of the main-thread tasks of the page at `path`, in its first `window_ms`, that run the
+    banner's code: a script served under `code`, one of the page's inline scripts (on the benchmark's
+    pages only a competitor's tags are inline), or a continuation after scheduler.yield(). A task counts whole, whatever else it does (a frame's
+    layout of the whole page included); a rendering update that runs none of the banner's code is the
+    page's, even when it lays out the banner."""
+    start, tasks, _ = page_tasks(events, path)
+    if start is None or not tasks:
+        return None
+    main = (tasks[0]["pid"], tasks[0]["tid"])
+    runs = sorted(e["ts"] for e in events if (e.get("pid"), e.get("tid")) == main and e.get("ph") == "X" and (
+        e.get("name") == YIELDED or e.get("name") in CODE_EVENTS and (
+            script_path(e).startswith(code) or script_path(e) == path)))
+    return [t["dur"] / 1000 for t in tasks if start <= t["ts"] <= start + window_ms * 1000
+            and any(t["ts"] <= ts < t["ts"] + t["dur"] for ts in runs)]
+
+
+def own_task_runs(base, kinds, runs, window_ms, log):
+    """`make bench`'s traced pass (normal CPU, loopback): per run, the longest task running the banner's code."""
+    results = []
+    for rnd in range(runs):
+        for kind in kinds[rnd % len(kinds):] + kinds[:rnd % len(kinds)]:
+            out = {"kind": kind, "round": rnd}
+            try:
+                state, events = trace(base, kind, 1)
+                durations = own_tasks(events, "/p/%s/" % kind, BANNERS[kind]["code"], window_ms)
+                if durations is None:
+                    raise RuntimeError("the trace holds no task of the page")
+                out.update(own_task_max_ms=round(max(durations or [0]), 1), own_task_count=len(durations),
+                           own_long_tasks=sorted(round(d, 1) for d in durations if d >= 50),
+                           longtask_max_ms=max([d for s, d in (state or {}).get("longtasks", [])
+                                                if s < window_ms] or [0]))
+            except Exception as error:    # reported, never turned into a number
+                out["error"] = "%s: %s" % (type(error).__name__, (str(error).strip().splitlines() or [""])[0])
+            results.append(out)
+            log("  [traced %d/%d] %-13s %s" % (rnd + 1, runs, kind, ("ERROR " + out["error"]) if "error" in out else
+                                               "longest task running its code %.0f ms (%d such tasks)" % (
+                                                   out["own_task_max_ms"], out["own_task_count"])))
+    return results
 
 
 def describe(task, children, top):

@@ -11,7 +11,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
 
-from benchmarks import page, report, runner, stats  # noqa: E402
+from benchmarks import page, report, runner, stats, tasks  # noqa: E402
 from benchmarks.banners import ALL_KINDS, BANNERS, COMPETITORS  # noqa: E402
 
 LOADER = '<script src="/static/dist/consent.js"'
@@ -104,6 +104,46 @@ def test_each_precompiled_target_line_says_what_was_measured():
 def test_targets_without_lighthouse_or_slow_cpu_runs_are_left_out_not_failed():
     only_loopback = {"loopback": medians()["loopback"]}
     assert len(verdicts(report.precompiled_targets(only_loopback, {}))) == 6
+
+
+def test_with_traced_runs_the_longest_task_is_the_longest_one_running_our_code():
+    own = {"ours": {"own_task_max_ms": 50, "longtask_max_ms": 61, "n": 5, "failed": 0}}
+    lines = report.precompiled_targets(medians(longest=61), {}, own).splitlines()
+    assert lines[2] == "- ✅ met no single task of ours over 50 ms (normal CPU): the longest task running our code " \
+                       "50 ms (traced runs); the page's longest task 61 ms (no banner: 0 ms)"
+    own["ours"]["own_task_max_ms"] = 51
+    assert verdicts(report.precompiled_targets(medians(longest=0), {}, own))[2] is False
+
+
+def _task(ts, dur, name="RunTask", **args):
+    return {"name": name, "ph": "X", "pid": 1, "tid": 7, "ts": ts, "dur": dur, "args": args}
+
+
+def test_a_task_is_the_banners_when_its_code_or_an_inline_script_of_the_page_runs_in_it():
+    page_url = "http://127.0.0.1:8000/p/ours/"
+    events = [
+        {"name": "navigationStart", "ph": "R", "pid": 1, "tid": 7, "ts": 1000, "args": {"data": {"documentLoaderURL": page_url}}},
+        _task(1000, 30000), _task(1000, 2000, "ParseHTML", beginData={"url": page_url}),
+        _task(40000, 60000), _task(41000, 1000, "FunctionCall", data={"url": "http://127.0.0.1:8000/static/dist/consent.js?v=1"}),
+        _task(110000, 70000), _task(111000, 1000, "FunctionCall", data={"url": "http://127.0.0.1:8000/vendor/other.js"}),
+        _task(200000, 55000), _task(201000, 500, "v8.run", fileName="http://127.0.0.1:8000/static/dist/brython.js"),
+        _task(300000, 20000), _task(300500, 100, "EvaluateScript", data={"url": page_url}),
+        _task(5000000, 90000), _task(5000100, 100, "FunctionCall", data={"url": "http://127.0.0.1:8000/static/dist/x.js"}),
+    ]
+    # the parser's task and someone else's script are not ours; the task past the 3 s window is left out
+    assert tasks.own_tasks(events, "/p/ours/", "/static/dist/", 3000) == [60, 55, 20]
+    assert tasks.own_tasks(events, "/p/ours/", "/vendor/none/", 3000) == [20]
+
+
+def test_a_continuation_after_scheduler_yield_is_the_banners_as_the_instrument_never_yields():
+    events = [
+        {"name": "navigationStart", "ph": "R", "pid": 1, "tid": 7, "ts": 0, "args": {"data": {"url": "/p/ours/"}}},
+        _task(0, 1000, "ParseHTML", beginData={"url": "http://h/p/ours/"}),
+        _task(10000, 40000), _task(10100, 1, "RunYieldContinuation", data={}), _task(60000, 30000),
+    ]
+    assert tasks.own_tasks(events, "/p/ours/", "/static/dist/", 3000) == [40]
+    with open(os.path.join(ROOT, "benchmarks", "instrument.js"), encoding="utf-8") as handle:
+        assert "scheduler" not in handle.read()
 
 
 DJANGO_PAGES = """
