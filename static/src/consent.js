@@ -165,8 +165,8 @@
   }
 
   // The painted banner in three short tasks, none of them the frame's: whether to paint (a cookie read,
-  // the config's key), its nodes, then their insertion at an animation frame after the page's first.
-  // Any failure only leaves the banner to Python, which renders it anyway.
+  // the config's key), its nodes, then their insertion at the next animation frame, laid out with the
+  // page. Any failure only leaves the banner to Python, which renders it anyway.
   function paint() {
     nextTask(function () {
       var tree = null;
@@ -176,17 +176,9 @@
         var banner = null;
         try { banner = mount(tree); } catch (e) { return; }
         var putBanner = function () { try { put(banner); } catch (e) { /* Python renders the banner */ } };
-        if (document.visibilityState === "hidden") { putBanner(); return; }
-        if (pagePainted()) { requestAnimationFrame(putBanner); return; }
-        requestAnimationFrame(function () { requestAnimationFrame(putBanner); });  // the frame after the page's first
+        if (document.visibilityState === "hidden") { putBanner(); } else { requestAnimationFrame(putBanner); }
       });
     });
-  }
-
-  // The page's own first frame is its own: laying the banner out in it made it one long task (the page's
-  // first layout, 20-55 ms on a desktop CPU, plus ours) and held back the portal's first paint.
-  function pagePainted() {
-    try { return performance.getEntriesByType("paint").length > 0; } catch (e) { return false; }
   }
 
   function put(banner) {
@@ -531,8 +523,8 @@
   // constructed stylesheet: no request to wait for, nothing render-blocking, and no style-src
   // 'unsafe-inline' (CSP does not govern constructed sheets). Parsing them and restyling the page for
   // them is a task of its own, not this file's evaluation, which the parser's end and DOMContentLoaded
-  // share. The painted banner then goes in with its styles already there (one layout, not a second one
-  // when a stylesheet arrives).
+  // share. The painted banner then goes in at the page's next frame, laid out with the page (one layout,
+  // not a second one when a stylesheet arrives).
   // Browsers without constructed sheets load consent.css as media="print" (never render-blocking) and
   // switch it to all media once it is in; the painted banner and then the runtime follow it.
   var styles = /*STYLES*/"";
