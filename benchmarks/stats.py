@@ -53,28 +53,26 @@ def summarise(runs, conditions):
     return out
 
 
-def summarise_lighthouse(runs):
-    """medians[kind][key] of the Lighthouse runs, with n and failed."""
+def per_kind(runs, keys):
+    """medians[kind][key] of runs that are not per condition, with n and failed."""
     out = {}
     for kind in ALL_KINDS:
         mine = [r for r in runs if r["kind"] == kind]
         ok = [r for r in mine if "error" not in r]
         if mine:
-            out[kind] = {key: median([r.get(key) for r in ok]) for key in LIGHTHOUSE_KEYS}
+            out[kind] = {key: median([r.get(key) for r in ok]) for key in keys}
             out[kind].update(n=len(ok), failed=len(mine) - len(ok))
     return out
+
+
+def summarise_lighthouse(runs):
+    """medians[kind][key] of the Lighthouse runs."""
+    return per_kind(runs, LIGHTHOUSE_KEYS)
 
 
 def summarise_own(runs):
     """medians[kind] of the traced runs (benchmarks/tasks.py): the longest task running the banner's code."""
-    out = {}
-    for kind in ALL_KINDS:
-        mine = [r for r in runs if r["kind"] == kind]
-        ok = [r for r in mine if "error" not in r]
-        if mine:
-            out[kind] = {key: median([r.get(key) for r in ok]) for key in ("own_task_max_ms", "longtask_max_ms")}
-            out[kind].update(n=len(ok), failed=len(mine) - len(ok))
-    return out
+    return per_kind(runs, ("own_task_max_ms", "longtask_max_ms"))
 
 
 def _minus(a, b):
