@@ -134,6 +134,18 @@ def lighthouse_runs(base, n, kinds, log, keep_dir):
     return results
 
 
+def traced_runs(base, n, kinds, window_ms, log):
+    results = []
+    for rnd in range(n):
+        for kind in rotated(kinds, rnd):
+            r = dict(tasks.own_task_run(base, kind, window_ms), round=rnd)
+            results.append(r)
+            log("  [traced %d/%d] %-13s %s" % (rnd + 1, n, kind, ("ERROR " + r["error"]) if "error" in r else
+                                               "longest task running its code %.0f ms (%d such tasks)" % (
+                                                   r["own_task_max_ms"], r["own_task_count"])))
+    return results
+
+
 def runtime_gzip_reference(served, dist):
     """(name, gzip size) of the Brython runtime the bytes target is measured against: the file our pages were
     served during this run, else the one in the build."""
@@ -184,9 +196,8 @@ def main(argv=None):
         ", ".join("%s %d runs" % (c, n) for c, n in runs.items()), sum(runs.values()) * len(kinds), lh_runs,
         len(kinds)))
     results = browser_runs(base, runs, kinds, args, log)
-    coded = [k for k in kinds if BANNERS[k].get("code")]
-    own_results = tasks.own_task_runs(base, coded, traced, args.window_ms or CONDITIONS["loopback"]["window_ms"],
-                                      log) if traced and coded else []
+    own_results = traced_runs(base, traced, [k for k in kinds if BANNERS[k].get("code")],
+                              args.window_ms or CONDITIONS["loopback"]["window_ms"], log)
     lh_results = lighthouse_runs(base, lh_runs, kinds, log, os.path.join(args.out, "raw"))
     server.shutdown()
     served = server.content.served()

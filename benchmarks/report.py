@@ -277,7 +277,8 @@ def document(date, info, runs, lh_runs, summary, lh, served, runtime_gzip, failu
         parts += ["## Tasks that run the banner's code: normal CPU, traced, median of %d" % traced, "",
                   "Each run records a Chrome trace (`benchmarks/tasks.py`); a main-thread task counts as the "
                   "banner's when it evaluates or calls code from the banner's files or the page's inline scripts "
-                  "(only a competitor's tags are inline), and it counts whole, a frame's layout of the whole page "
+                  "(only a competitor's tags are inline), or continues after `scheduler.yield()` (only the banner "
+                  "yields on these pages), and it counts whole, a frame's layout of the whole page "
                   "included.", "", table, "", "Successful runs: %s." % counts, ""]
     if lh:
         table, counts = lighthouse_table(lh)

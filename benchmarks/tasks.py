@@ -16,6 +16,7 @@ import tempfile
 import threading
 import time
 import urllib.parse
+from bisect import bisect_left
 
 from .banners import BANNERS
 from .build import build_for
@@ -100,9 +101,9 @@ def script_path(event):
 def own_tasks(events, path, code, window_ms):
     """Durations (ms) of the main-thread tasks of the page at `path`, in its first `window_ms`, that run the
     banner's code: a script served under `code`, one of the page's inline scripts (on the benchmark's
-    pages only a competitor's tags are inline), or a continuation after scheduler.yield(). A task counts whole, whatever else it does (a frame's
-    layout of the whole page included); a rendering update that runs none of the banner's code is the
-    page's, even when it lays out the banner."""
+    pages only a competitor's tags are inline), or a continuation after scheduler.yield(). A task counts
+    whole, whatever else it does (a frame's layout of the whole page included); a rendering update that
+    runs none of the banner's code is the page's, even when it lays out the banner."""
     start, tasks, _ = page_tasks(events, path)
     if start is None or not tasks:
         return None
@@ -110,32 +111,25 @@ def own_tasks(events, path, code, window_ms):
     runs = sorted(e["ts"] for e in events if (e.get("pid"), e.get("tid")) == main and e.get("ph") == "X" and (
         e.get("name") == YIELDED or e.get("name") in CODE_EVENTS and (
             script_path(e).startswith(code) or script_path(e) == path)))
-    return [t["dur"] / 1000 for t in tasks if start <= t["ts"] <= start + window_ms * 1000
-            and any(t["ts"] <= ts < t["ts"] + t["dur"] for ts in runs)]
+    inside = lambda t: bisect_left(runs, t["ts"] + t["dur"]) > bisect_left(runs, t["ts"])
+    return [t["dur"] / 1000 for t in tasks if start <= t["ts"] <= start + window_ms * 1000 and inside(t)]
 
 
-def own_task_runs(base, kinds, runs, window_ms, log):
-    """`make bench`'s traced pass (normal CPU, loopback): per run, the longest task running the banner's code."""
-    results = []
-    for rnd in range(runs):
-        for kind in kinds[rnd % len(kinds):] + kinds[:rnd % len(kinds)]:
-            out = {"kind": kind, "round": rnd}
-            try:
-                state, events = trace(base, kind, 1)
-                durations = own_tasks(events, "/p/%s/" % kind, BANNERS[kind]["code"], window_ms)
-                if durations is None:
-                    raise RuntimeError("the trace holds no task of the page")
-                out.update(own_task_max_ms=round(max(durations or [0]), 1), own_task_count=len(durations),
-                           own_long_tasks=sorted(round(d, 1) for d in durations if d >= 50),
-                           longtask_max_ms=max([d for s, d in (state or {}).get("longtasks", [])
-                                                if s < window_ms] or [0]))
-            except Exception as error:    # reported, never turned into a number
-                out["error"] = "%s: %s" % (type(error).__name__, (str(error).strip().splitlines() or [""])[0])
-            results.append(out)
-            log("  [traced %d/%d] %-13s %s" % (rnd + 1, runs, kind, ("ERROR " + out["error"]) if "error" in out else
-                                               "longest task running its code %.0f ms (%d such tasks)" % (
-                                                   out["own_task_max_ms"], out["own_task_count"])))
-    return results
+def own_task_run(base, kind, window_ms):
+    """One cold first visit of `make bench`'s traced pass (normal CPU, loopback): the longest task running
+    the banner's code, and the page-wide longest task of the same visit."""
+    out = {"kind": kind}
+    try:
+        state, events = trace(base, kind, 1)
+        durations = own_tasks(events, "/p/%s/" % kind, BANNERS[kind]["code"], window_ms)
+        if durations is None:
+            raise RuntimeError("the trace holds no task of the page")
+        out.update(own_task_max_ms=round(max(durations or [0]), 1), own_task_count=len(durations),
+                   own_long_tasks=sorted(round(d, 1) for d in durations if d >= 50),
+                   longtask_max_ms=max([d for s, d in (state or {}).get("longtasks", []) if s < window_ms] or [0]))
+    except Exception as error:    # reported, never turned into a number
+        out["error"] = "%s: %s" % (type(error).__name__, (str(error).strip().splitlines() or [""])[0])
+    return out
 
 
 def describe(task, children, top):
