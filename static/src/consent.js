@@ -166,19 +166,41 @@
 
   // The painted banner in three short tasks, none of them the frame's: whether to paint (a cookie read,
   // the config's key), its nodes, then their insertion at the next animation frame, laid out with the
-  // page. Any failure only leaves the banner to Python, which renders it anyway.
+  // page. Any failure only leaves the banner to Python, which renders it anyway. Either way, what waits
+  // for the first frame (the downloads) goes on after it.
   function paint() {
     nextTask(function () {
       var tree = null;
-      try { tree = !boot.ready && firstLayer(); } catch (e) { return; }
-      if (!tree) { return; }
+      try { tree = !boot.ready && firstLayer(); } catch (e) { tree = null; }
+      if (!tree) { return framed(false); }
       nextTask(function () {
         var banner = null;
-        try { banner = mount(tree); } catch (e) { return; }
-        var putBanner = function () { try { put(banner); } catch (e) { /* Python renders the banner */ } };
+        try { banner = mount(tree); } catch (e) { return framed(false); }
+        var putBanner = function () {
+          try { put(banner); } catch (e) { /* Python renders the banner */ }
+          framed(true);
+        };
         if (document.visibilityState === "hidden") { putBanner(); } else { requestAnimationFrame(putBanner); }
       });
     });
+  }
+
+  // What waits for the page's first frame, with the painted banner in it when there is one.
+  var onFirstFrame = [];
+  function firstFrame(fn) {
+    if (onFirstFrame) { onFirstFrame.push(fn); } else { fn(); }
+  }
+
+  // inFrame: called from the banner's animation-frame callback, so a timeout runs once that frame is
+  // painted; otherwise wait for the next frame first. A hidden tab has no frames.
+  function framed(inFrame) {
+    var run = function () {
+      var waiting = onFirstFrame || [];
+      onFirstFrame = null;
+      waiting.forEach(function (fn) { fn(); });
+    };
+    if (inFrame || document.visibilityState === "hidden") { setTimeout(run, 0); return; }
+    requestAnimationFrame(function () { setTimeout(run, 0); });
   }
 
   function put(banner) {
@@ -528,10 +550,8 @@
   // Browsers without constructed sheets load consent.css as media="print" (never render-blocking) and
   // switch it to all media once it is in; the painted banner and then the runtime follow it.
   var styles = /*STYLES*/"";
-  var cssSettled = [];                                         // what waits for our styles (the runtime)
   nextTask(function () {
     if (adoptStyles()) {
-      settled();
       whenParsed(paint);
       return;
     }
@@ -542,17 +562,10 @@
     css.onload = css.onerror = function () {
       css.onload = css.onerror = null;                        // Firefox and WebKit fire "load" again once
       css.media = "all";                                      // the media switches to all: start up once
-      settled();                                              // the runtime starts whatever paint() does
       whenParsed(function () { styled(css, 0); });
     };
     document.head.appendChild(css);
   });
-
-  function settled() {
-    var waiting = cssSettled;
-    cssSettled = null;
-    waiting.forEach(function (fn) { fn(); });
-  }
 
   function adoptStyles() {
     try {
@@ -675,35 +688,19 @@
       files.push("consent-lang-" + primary + ".js");
     }
   });
-  // Download everything now, but evaluate the runtime only once the page (and the prerendered banner)
-  // has painted: evaluating brython.js is a long main-thread task, and before the first frame it would
-  // delay the portal's own first contentful paint and the banner. Each download starts in a task of its
-  // own: adding a preload link costs a few milliseconds of main thread (request set-up).
-  files.forEach(function (name) {
-    nextTask(function () {
-      var hint = document.createElement("link");
-      hint.rel = "preload";
-      hint.as = "script";
-      hint.href = base + name + suffix;
-      if (me.nonce) { hint.nonce = me.nonce; }
-      document.head.appendChild(hint);
-    });
-  });
-
-  function afterFirstPaint(fn) {
-    if (document.visibilityState === "hidden") { setTimeout(fn, 0); return; }  // no frames in a hidden tab
-    var next = function () { requestAnimationFrame(function () { setTimeout(fn, 0); }); };  // after a paint
-    if (cssSettled) { cssSettled.push(next); } else { next(); }  // and after the painted banner, if any
-  }
-
   function started() {
     var why = refusal();
     if (why) { fail(why); } else { whenParsed(start); }
   }
 
-  // One task per script element: taking over its preloaded download can hold the main thread (17-21 ms
-  // measured for brython.js).
-  afterFirstPaint(function () {
+  // Nothing is downloaded before the page's first frame, with the painted banner in it: fetching and
+  // compiling the runtime and our bundle (V8 compiles them on background threads as they arrive) took a
+  // CPU from the page's first layout and the banner's, which on a 2-core machine then grew into long tasks
+  // (make bench, normal CPU: ours ~50 ms of long tasks per page view, 0 ms once downloads wait, and the
+  // banner visible sooner). Nothing visible waits for them: the painted banner holds clicks, and on a return
+  // visit the loader runs the consented scripts itself (startEarly). One task per script element: adding
+  // one holds the main thread for a few milliseconds (request set-up).
+  firstFrame(function () {
     var waiting = files.length;
     inTasks(files, function (name) {
       addScript(name, function () { if (--waiting === 0) { evaluateRuntime(started); } },

@@ -196,6 +196,46 @@ def test_the_entering_banner_is_on_screen_from_its_first_frame(moving, site):
         "the banner entered off-screen: %r" % entry
 
 
+# When the page's first animation frame ran and when the first banner entered the page (painted or not).
+FIRST_FRAME = """
+window.__frame = {};
+requestAnimationFrame(function () { window.__frame.first = performance.now(); });
+new MutationObserver(function (records, observer) {
+  var banner = document.getElementById("cb-banner");
+  if (!banner) { return; }
+  observer.disconnect();
+  window.__frame.banner = performance.now();
+  window.__frame.painted = banner.hasAttribute("data-cb-prerendered");
+}).observe(document, {childList: true, subtree: true});
+"""
+# When each of our scripts was requested (ms since navigation).
+REQUESTED = """return performance.getEntriesByType("resource").filter(function (e) {
+  return /\\/(brython|consent\\.brython)\\.js/.test(e.name);
+}).map(function (e) { return [e.name.replace(/^.*\\//, ""), e.startTime]; });"""
+
+
+@pytest.mark.journey
+@pytest.mark.parametrize("painted", [True, False], ids=["painted", "live-only"])
+def test_our_scripts_are_requested_only_after_the_first_frame(browser, site, painted):
+    """The runtime and our bundle are requested once the page's first frame is out, with the painted
+    banner in it when there is one. Requested earlier, their download and compilation took a CPU from the
+    page's first layout and the banner's, which grew into long tasks on a 2-core machine."""
+    if painted:
+        url = demo_home_with(site, "/t/first-frame.html", FIRST_FRAME)
+    else:
+        url = site.page("/t/first-frame-live.html", {"manifest": "/t/cookies.json", "languages": ["fr", "en"]},
+                        head="<script>%s</script>" % FIRST_FRAME)
+    browser.open(url)
+    frame = browser.js("return window.__frame;")
+    requested = dict(browser.js(REQUESTED))
+    assert sorted(requested) == ["brython.js", "consent.brython.js"]
+    assert frame["painted"] is painted
+    since = frame["banner"] if painted else frame["first"]
+    early = {name: round(at) for name, at in requested.items() if at < since}
+    assert not early, "requested at %r ms, before the %s at %d ms" % (
+        early, "painted banner entered" if painted else "page's first frame", since)
+
+
 @pytest.mark.journey
 def test_focus_in_the_painted_banner_stays_on_the_same_control_in_the_live_one(moving, site):
     browser = moving
