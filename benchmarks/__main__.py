@@ -241,7 +241,7 @@ def main(argv=None):
     partial = args.quick or args.only or args.banners or args.no_readme or args.runs or args.throttled_runs or \
         args.slow_cpu_runs or args.lighthouse_runs is not None or args.window_ms or args.traced_runs is not None
     if not partial and not failures and report.update_readme(markdown):
-        print("Updated the latest-results section of benchmarks/README.md.")
+        print("Updated the latest-results sections of README.md and benchmarks/README.md.")
     print()
     print(markdown)
     print("Wrote %s/latest.md, latest.json, latest.svg, latest.png in %.0f s." % (os.path.relpath(args.out, ROOT),

@@ -217,8 +217,8 @@ def precompiled_targets(summary, lh, own=None):
     return t.text()
 
 
-def update_readme(markdown, path=os.path.join(HERE, "README.md")):
-    """Quote the latest results in benchmarks/README.md, between the two markers (headings demoted)."""
+def _between_markers(path, body):
+    """Write `body` between README_START and README_END in the file at `path`; False if it has no markers."""
     try:
         with open(path, encoding="utf-8") as handle:
             text = handle.read()
@@ -226,13 +226,62 @@ def update_readme(markdown, path=os.path.join(HERE, "README.md")):
         return False
     if README_START not in text or README_END not in text:
         return False
-    body = "\n".join(("#" + line if line.startswith("## ") else line) for line in markdown.splitlines()
-                     if not line.startswith("# "))
     head, rest = text.split(README_START, 1)
     tail = rest.split(README_END, 1)[1]
     with open(path, "w", encoding="utf-8") as handle:
         handle.write(head + README_START + "\n" + body.strip() + "\n\n" + README_END + tail)
     return True
+
+
+def sections(markdown):
+    """{heading: its lines} of latest.md's "## " sections, and the lines before the first one under ""."""
+    out, title = {"": []}, ""
+    for line in markdown.splitlines():
+        if line.startswith("## "):
+            title = line[3:]
+            out[title] = []
+        else:
+            out[title].append(line)
+    return out
+
+
+def project_summary(markdown):
+    """The performance section of the project's README.md: the loopback, CPU-slowed, Lighthouse and traced
+    tables and the targets of the compiled build and the Django app, quoted from this run's latest.md,
+    so the README never shows numbers from two runs."""
+    parts = sections(markdown)
+    date = next((line[len("Date: "):] for line in parts[""] if line.startswith("Date: ")), "?").split(" · ")
+    table = lambda title: "\n".join(line for line in parts.get(title, []) if line.startswith("|"))
+    bullets = lambda title: "\n".join(line for line in parts.get(title, []) if line.startswith("- "))
+    find = lambda prefix: next((title for title in parts if title.startswith(prefix)), None)
+    out = ["Latest run (%s, %s, %s; every table, the throttled network's included, in "
+           "[benchmarks/results/latest.md](benchmarks/results/latest.md)), loopback:" % (
+               date[0], date[1] if len(date) > 1 else "?", date[2].split(",")[0] if len(date) > 2 else "?"),
+           "", table(CONDITION_TITLES["loopback"])]
+    if CONDITION_TITLES["cpu4x"] in parts:
+        out += ["", "With the CPU slowed 4× (a mid-range phone):", "", table(CONDITION_TITLES["cpu4x"])]
+    lighthouse = find("Lighthouse")
+    if lighthouse:
+        out += ["", lighthouse.replace(" (simulated throttling)", "") + ":", "", table(lighthouse)]
+    traced = find("Tasks that run")
+    if traced:
+        out += ["", "Tasks that run each banner's code (Chrome traces of %s more cold visits per banner, normal CPU; "
+                "a task counts whole, layout included; see [benchmarks/README.md](benchmarks/README.md)):" %
+                traced.rsplit(" ", 1)[-1], "", table(traced)]
+    targets = [bullets(title) for title in ("Targets: Python compiled before it reaches the visitor",
+                                            "Targets: the Django app") if title in parts]
+    if targets:
+        out += ["", "Targets for the compiled build and the Django app (same run):", "", "\n".join(targets)]
+    return "\n".join(out)
+
+
+def update_readme(markdown, here=HERE):
+    """Quote the latest results in benchmarks/README.md (all of them, headings demoted) and their summary
+    in the project's README.md, each between the two markers. True if both were written."""
+    body = "\n".join(("#" + line if line.startswith("## ") else line) for line in markdown.splitlines()
+                     if not line.startswith("# "))
+    bench = _between_markers(os.path.join(here, "README.md"), body)
+    return _between_markers(os.path.join(os.path.dirname(here), "README.md"), project_summary(markdown)) and bench
 
 
 def busy_note(info, wait_idle_s):

@@ -106,6 +106,77 @@ def test_targets_without_lighthouse_or_slow_cpu_runs_are_left_out_not_failed():
     assert len(verdicts(report.precompiled_targets(only_loopback, {}))) == 6
 
 
+LATEST = """# Consent-banner benchmark — latest results
+
+Date: 2026-12-01 10:00 UTC · commit abc1234 · 2 CPU (AMD EPYC), 8 GB RAM · Chromium 1
+
+## Loopback (unthrottled)
+
+| metric | ours |
+|---|---:|
+| Banner visible (ms) | 111 |
+
+Successful runs: ours n=7.
+
+## Throttled: 9 Mbit/s down/up, 40 ms RTT
+
+| metric | ours |
+|---|---:|
+| Banner visible (ms) | 222 |
+
+## CPU slowed 4× (Emulation.setCPUThrottlingRate 4), loopback network
+
+| metric | ours |
+|---|---:|
+| Banner visible (ms) | 444 |
+
+## Lighthouse 12, mobile preset (simulated throttling), median of 3
+
+| Lighthouse mobile (median) | ours |
+|---|---:|
+| Performance score (0–100) | 100 |
+
+## Targets: first release
+
+- ✅ met an older target
+
+## Targets: Python compiled before it reaches the visitor
+
+- ✅ met a compiled-build target
+
+## Targets: the Django app
+
+- ❌ missed a Django target
+"""
+
+
+def test_the_readmes_quote_one_run_and_keep_the_text_around_their_markers(tmp_path):
+    bench = tmp_path / "benchmarks"
+    bench.mkdir()
+    for path in (tmp_path / "README.md", bench / "README.md"):
+        path.write_text("before\n%s\nold numbers\n%s\nafter\n" % (report.README_START, report.README_END),
+                        encoding="utf-8")
+    assert report.update_readme(LATEST, here=str(bench))
+    project = (tmp_path / "README.md").read_text(encoding="utf-8")
+    quoted = project.split(report.README_START)[1].split(report.README_END)[0]
+    assert project.startswith("before\n") and project.endswith("\nafter\n") and "old numbers" not in project
+    assert "2026-12-01 10:00 UTC, commit abc1234" in quoted
+    assert [line for line in quoted.splitlines() if line.startswith("| Banner visible")] == [
+        "| Banner visible (ms) | 111 |", "| Banner visible (ms) | 444 |"]     # loopback, CPU slowed: not throttled
+    assert "| Performance score (0–100) | 100 |" in quoted
+    assert "- ✅ met a compiled-build target\n- ❌ missed a Django target" in quoted
+    assert "older target" not in quoted
+    assert "### Throttled" in (bench / "README.md").read_text(encoding="utf-8")    # the whole run, demoted
+
+
+def test_without_markers_the_readme_is_left_alone(tmp_path):
+    bench = tmp_path / "benchmarks"
+    bench.mkdir()
+    (tmp_path / "README.md").write_text("no markers\n", encoding="utf-8")
+    assert not report.update_readme(LATEST, here=str(bench))
+    assert (tmp_path / "README.md").read_text(encoding="utf-8") == "no markers\n"
+
+
 def test_with_traced_runs_the_longest_task_is_the_longest_one_running_our_code():
     own = {"ours": {"own_task_max_ms": 50, "longtask_max_ms": 61, "n": 5, "failed": 0}}
     lines = report.precompiled_targets(medians(longest=61), {}, own).splitlines()
