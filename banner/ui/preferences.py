@@ -43,8 +43,9 @@ TABBABLE = "button, a[href], input, select, textarea, [tabindex]"
 def keep_focus_inside(doc, dialog, event):
     """Tab from the last control goes to the first, Shift+Tab from the first (or from the title, where
     focus lands on opening) to the last: the WAI-ARIA APG modal dialog pattern. A native modal <dialog>
-    alone lets Tab leave the page for the browser's toolbar."""
-    if event.key != "Tab" or event.altKey or event.ctrlKey or event.metaKey:
+    alone lets Tab leave the page for the browser's toolbar. Tab is known by its physical key too: WebKitGTK
+    reports Shift+Tab (GDK's ISO_Left_Tab) with key "Unidentified" and code "Tab"."""
+    if (event.key != "Tab" and event.code != "Tab") or event.altKey or event.ctrlKey or event.metaKey:
         return
     items = [n for n in dialog.querySelectorAll(TABBABLE)
              if n.getAttribute("tabindex") != "-1" and not n.hasAttribute("disabled") and n.getClientRects().length]

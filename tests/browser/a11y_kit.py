@@ -100,6 +100,8 @@ def press(browser, *keys):
 
 
 def shift_tab(browser):
+    if getattr(browser, "kind", "chromium") == "firefox":
+        return browser.driver.type_keys(Keys.TAB, held=Keys.SHIFT)
     ActionChains(browser.driver).key_down(Keys.SHIFT).send_keys(Keys.TAB).key_up(Keys.SHIFT).perform()
 
 

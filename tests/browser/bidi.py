@@ -349,10 +349,13 @@ class FirefoxDriver:
                 {"type": "pointerDown", "button": 0}, {"type": "pointerUp", "button": 0}]}]})
         self.command("input.releaseActions", {"context": self.context})
 
-    def type_keys(self, text):
-        actions = []
+    def type_keys(self, text, held=""):
+        """Each character of `text` pressed and released (WebDriver key codes such as Keys.TAB included),
+        while the keys of `held` (e.g. Keys.SHIFT) are held down."""
+        actions = [{"type": "keyDown", "value": key} for key in held]
         for char in text:
             actions += [{"type": "keyDown", "value": char}, {"type": "keyUp", "value": char}]
+        actions += [{"type": "keyUp", "value": key} for key in reversed(held)]
         self.command("input.performActions", {"context": self.context, "actions": [
             {"type": "key", "id": "keyboard", "actions": actions}]})
         self.command("input.releaseActions", {"context": self.context})

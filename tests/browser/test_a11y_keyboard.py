@@ -1,4 +1,5 @@
-"""Keyboard-only journeys, driven by real key events (ActionChains, never element.click()): the first
+"""Keyboard-only journeys, driven by real key events (ActionChains, or BiDi input in Firefox; never
+element.click()), in Chromium, Firefox and WebKit (the last, which resizes the window, in Chromium): the first
 layer comes first in the tab order and does not trap focus; the centre opens with Enter, takes focus,
 keeps Tab and Shift+Tab inside, toggles with Space (the state text follows), saves with Enter, closes
 with Escape without saving; focus returns to the opener, or to <main> once the opener is gone; the
@@ -31,17 +32,27 @@ def focus_on_main(browser):
     return browser.js("return document.activeElement === document.querySelector('main');")
 
 
+SCROLLER = "return document.activeElement.classList.contains('cb-prefs__body');"
+
+
 def cycle(browser, backwards=False, presses=20):
-    """Focus after each of `presses` Tab (or Shift+Tab) presses, checking it never leaves the centre."""
+    """Focus after each of `presses` Tab (or Shift+Tab) presses, checking it never leaves the centre.
+    Firefox also stops on the centre's scrolling body when it overflows (so the keyboard can scroll it);
+    that stop is skipped here, not counted as a press."""
     seen = []
-    for _ in range(presses):
+    for _ in range(2 * presses):
+        if len(seen) == presses:
+            break
         shift_tab(browser) if backwards else press(browser, Keys.TAB)
         assert focus_is_in(browser, IN_DIALOG), "focus left the centre (%s) after %s" % (
             focused(browser), " > ".join(seen))
+        if browser.kind == "firefox" and browser.js(SCROLLER):
+            continue
         seen.append(focused(browser))
     return seen
 
 
+@pytest.mark.journey
 def test_the_first_layer_comes_first_and_does_not_trap_focus(browser, site):
     browser.open(site.url("/"))
     browser.wait_banner()
@@ -65,6 +76,7 @@ def test_the_first_layer_comes_first_and_does_not_trap_focus(browser, site):
     assert live_region(browser)["text"] == SAVED
 
 
+@pytest.mark.journey
 def test_the_centre_from_the_keyboard_alone(browser, site):
     browser.open(site.url("/"))
     browser.wait_banner()
@@ -117,6 +129,7 @@ def test_the_centre_from_the_keyboard_alone(browser, site):
     assert focus_on_main(browser), "focus was lost when the opener went away: %s" % focused(browser)
 
 
+@pytest.mark.journey
 def test_the_reopen_button_and_the_footer_link_open_the_centre_with_enter(browser, site):
     browser.set_cookie("cookies_preferences", consent_value([]))
     browser.open(site.url("/"))
