@@ -100,6 +100,15 @@ def with_recorder(body):
     return body[:at] + PAGE_RECORDER.encode("utf-8") + body[at:]
 
 
+def recording(handler):
+    """A subclass of a demo.server handler class that puts PAGE_RECORDER at the top of every HTML page it
+    sends (WebKitWebDriver cannot add a script to every document, so the page itself carries it)."""
+    class Recording(handler):
+        def send_body(self, ctype, body):
+            handler.send_body(self, ctype, with_recorder(body) if ctype.startswith("text/html") else body)
+    return Recording
+
+
 # What every generated test page carries unless told otherwise: a blocked analytics script and iframe
 # (probes: they must stay inert without consent) and a page script of the portal's own (must keep working).
 OPTIONAL_PROBES = """
@@ -339,7 +348,7 @@ class LoggingSite:
         self.path = path
         self.routes = {"/favicon.ico": ("image/x-icon", b"")}
         self.routes.update(routes or {})
-        handler = make_handler(list(languages), routes=self.routes, log_path=path)
+        handler = recording(make_handler(list(languages), routes=self.routes, log_path=path))
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), wrap(handler) if wrap else handler)
         self.base = "http://127.0.0.1:%d" % self.server.server_address[1]
         threading.Thread(target=self.server.serve_forever, daemon=True).start()

@@ -14,7 +14,9 @@ browsers themselves in engines.py):
 - `engine`: which browser a test runs in. Chromium unless the test is marked `@pytest.mark.journey`: then
   it runs once in each of Chromium, Firefox ESR and WebKitGTK (one browser of each kind for the session,
   started on first use). In a journey, a console error or uncaught exception that the test did not
-  itself read (through `console_errors()` or `banner_errors()`) fails the test.
+  itself read (through `console_errors()` or `banner_errors()`) fails the test. `ALL_ENGINES=1` runs
+  every test of the `browser` fixture in the three engines (those that need Chromium's DevTools fail in
+  the others): how a module is tried before it is marked as journeys.
 - `driver` (session): the session's Chromium (Selenium). A script installed for every new document
   records each `consent:change` event in `window.__events` (list of `detail.accepted`).
 - `browser` (function): the engine's driver wrapped in `Browser`, reset before each test (cookies,
@@ -39,7 +41,7 @@ for _path in (ROOT, HERE):          # demo.server and banner from the repository
         sys.path.insert(0, _path)
 
 from demo.server import make_handler  # noqa: E402
-from browser_kit import FRAME_HTML, Browser, demo_manifest, render_page, with_recorder  # noqa: E402,F401
+from browser_kit import FRAME_HTML, Browser, demo_manifest, recording, render_page  # noqa: E402,F401
 import engines  # noqa: E402
 
 BLANK = b"<!doctype html><html lang='fr'><head><meta charset='utf-8'><title>blank</title></head><body></body></html>"
@@ -47,13 +49,7 @@ BLANK = b"<!doctype html><html lang='fr'><head><meta charset='utf-8'><title>blan
 
 def recording_handler(languages, routes):
     """demo.server's handler, with browser_kit.PAGE_RECORDER at the top of every HTML page it sends."""
-    base = make_handler(list(languages), routes=routes)
-
-    class Handler(base):
-        def send_body(self, ctype, body):
-            base.send_body(self, ctype, with_recorder(body) if ctype.startswith("text/html") else body)
-
-    return Handler
+    return recording(make_handler(list(languages), routes=routes))
 
 
 class Site:
@@ -125,7 +121,9 @@ def pytest_configure(config):
 
 
 def pytest_generate_tests(metafunc):
-    if metafunc.definition.get_closest_marker("journey") and "browser" in metafunc.fixturenames:
+    journey = metafunc.definition.get_closest_marker("journey") or os.environ.get("ALL_ENGINES")
+    chosen = any("engine" in str(m.args[:1]) for m in metafunc.definition.iter_markers("parametrize"))
+    if journey and "browser" in metafunc.fixturenames and not chosen:
         metafunc.parametrize("engine", engines.NAMES, indirect=True)
 
 

@@ -10,7 +10,15 @@ import pytest
 from banner import __version__
 from browser_kit import LoggingSite, log_rows, render_page, serving
 
+pytestmark = pytest.mark.journey                # every test in Chromium, Firefox and WebKit
+
 DATASET = "/explore/dataset/frequentation-parkings/"
+
+
+def other_errors(browser, receiver):
+    """Console errors besides the browser's own report of the receiver's error answers (Chromium logs
+    each as a failed resource load), which these tests cause on purpose."""
+    return [m for m in browser.console_errors() if receiver not in m]
 
 
 class ProofSite(LoggingSite):
@@ -114,6 +122,7 @@ def test_a_record_the_receiver_could_not_store_is_sent_again_within_the_page_vie
     time.sleep(1)
     assert len(log_rows(proof.path)) == 1, "stored once, not once per attempt"
     assert browser.banner_errors() == []
+    assert other_errors(browser, "/consent-log/") == []
 
 
 def test_a_record_refused_as_invalid_is_not_sent_again(browser, proof):
@@ -125,3 +134,4 @@ def test_a_record_refused_as_invalid_is_not_sent_again(browser, proof):
     browser.wait_no_banner()
     time.sleep(1.5)                              # past the first retry delay
     assert len(proof.posts) == 1                 # a 404 is an answer, not a failure to retry
+    assert other_errors(browser, "/t/not-a-receiver/") == []

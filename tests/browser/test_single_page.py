@@ -16,6 +16,8 @@ import pytest
 from browser_kit import (FRAME_HTML, LoggingSite, consent_value, decode_consent, render_page, serving,
                          two_category_manifest)
 
+pytestmark = pytest.mark.journey                # every test in Chromium, Firefox and WebKit
+
 MANIFEST = two_category_manifest()                      # analytics, then video
 CONFIG = {"manifest": "/t/cookies.json", "languages": ["fr"], "consentLog": "/consent-log/"}
 NONCE = "spa-n0nce"
