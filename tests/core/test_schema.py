@@ -17,9 +17,22 @@ from core_kit import FIXTURES
 GOOD = sorted(f[:-5] for f in os.listdir(os.path.join(FIXTURES, "good")) if f.endswith(".json"))
 
 
+def ecma_anchors(node):
+    """The schema with each pattern's final `$` written `\\Z`: JSON Schema patterns are ECMA-262 regular
+    expressions, whose `$` matches only at the very end, but jsonschema runs them with Python's `re`,
+    whose `$` also matches before a final newline (so "0\\n" would pass as a cookie name)."""
+    if isinstance(node, dict):
+        return {key: (value[:-1] + "\\Z" if key == "pattern" and isinstance(value, str) and value.endswith("$")
+                      and not value.endswith("\\$") else ecma_anchors(value))
+                for key, value in node.items()}
+    if isinstance(node, list):
+        return [ecma_anchors(item) for item in node]
+    return node
+
+
 @pytest.fixture(scope="module")
 def validator(schema):
-    return Draft202012Validator(schema)
+    return Draft202012Validator(ecma_anchors(schema))
 
 
 def errors(validator, data):
@@ -161,3 +174,17 @@ def test_schema_and_parser_agree_on_which_cookie_paths_are_valid(validator, pars
     if storage:
         data["cookies"][1]["storage"] = storage
     assert (errors(validator, data) == []) == parser_accepts(parse, data)
+
+
+@pytest.mark.parametrize("field", ["category id", "cookie name", "language code"])
+def test_a_final_newline_is_refused_by_both_schema_and_parser(validator, parse, manifest_data, field):
+    """Regression: Python's `$` let the schema accept "name\n" where the page's RegExp refuses it."""
+    data = manifest_data(["analytics"])
+    if field == "category id":
+        data["categories"][1]["id"] = data["cookies"][1]["category"] = "analytics\n"
+    elif field == "cookie name":
+        data["cookies"][1]["name"] = "_pk_id\n"
+    else:
+        data["categories"][1]["title"] = {"fr": "Statistiques", "en\n": "Statistics"}
+    assert errors(validator, data) != [], "the schema accepts a %s ending in a newline" % field
+    assert not parser_accepts(parse, data)
