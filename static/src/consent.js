@@ -697,9 +697,10 @@
   // compiling the runtime and our bundle (V8 compiles them on background threads as they arrive) took a
   // CPU from the page's first layout and the banner's, which on a 2-core machine then grew into long tasks
   // (12 interleaved cold visits of the benchmark page, normal CPU: ours ~50 ms of long tasks per page view
-  // before, 0 ms once downloads wait, and the banner visible sooner). Nothing visible waits for them: the painted banner holds clicks, and on a return
-  // visit the loader runs the consented scripts itself (startEarly). One task per script element: adding
-  // one holds the main thread for a few milliseconds (request set-up).
+  // before, 0 ms once downloads wait, and the banner visible sooner). Nothing visible waits for them: the
+  // painted banner holds clicks, and on a return visit the loader runs the consented scripts itself
+  // (startEarly). One task per script element: adding one holds the main thread for a few milliseconds
+  // (request set-up).
   firstFrame(function () {
     var waiting = files.length;
     inTasks(files, function (name) {

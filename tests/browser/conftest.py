@@ -120,10 +120,18 @@ def pytest_configure(config):
                                        "ESR and WebKitGTK; unread console errors fail it")
 
 
+def parametrized(definition, name):
+    """Whether one of the test's own @pytest.mark.parametrize marks names the argument `name`."""
+    for mark in definition.iter_markers("parametrize"):
+        names = mark.args[0]
+        if name in ([n.strip() for n in names.split(",")] if isinstance(names, str) else names):
+            return True
+    return False
+
+
 def pytest_generate_tests(metafunc):
     journey = metafunc.definition.get_closest_marker("journey") or os.environ.get("ALL_ENGINES")
-    chosen = any("engine" in str(m.args[:1]) for m in metafunc.definition.iter_markers("parametrize"))
-    if journey and "browser" in metafunc.fixturenames and not chosen:
+    if journey and "browser" in metafunc.fixturenames and not parametrized(metafunc.definition, "engine"):
         metafunc.parametrize("engine", engines.NAMES, indirect=True)
 
 
