@@ -17,6 +17,8 @@ Two steps, so that a portal's build needs neither Node nor a checkout:
     consent-extra.js        loaded when needed: preferences centre, policy page, embeds, reopen button,
                             Google Consent Mode, consent log
     consent-lang-XX.js      the strings of each other built-in language, loaded when data-config lists it
+    consent-mode.js         Google Consent Mode's default (and a stored choice's update) before any tag, for
+                            servers that send consented tags live (banner.django's per-visitor pages)
 
    plus banner/consent.template.js, the same minified loader with a hole where a prerendered first layer goes.
 
@@ -239,7 +241,7 @@ def build_hash():
     digest = hashlib.sha256()
     for name, source, _ in sorted(modules()):
         digest.update(("%s\0%s\0" % (name, source)).encode("utf-8"))
-    for name in ("consent.js", "consent.css"):
+    for name in ("consent.js", "consent.css", "consent-mode.js"):
         with open(os.path.join(SRC, name), "rb") as handle:
             digest.update(handle.read())
     return digest.hexdigest()[:12]
@@ -533,6 +535,8 @@ def release():
         raise BuildError("the minified loader holds %d prerender holes, not one" % template.count(HOLE))
     files = {"consent.js": template.replace(HOLE, "null")}
     files["consent.css"] = styles()
+    with open(os.path.join(SRC, "consent-mode.js"), encoding="utf-8") as handle:
+        files["consent-mode.js"] = minify_js(handle.read())
     files.update(bundles(compiled, sources))
     os.makedirs(ASSETS, exist_ok=True)
     for name in os.listdir(ASSETS):                          # generated, git-ignored: stale bundles go

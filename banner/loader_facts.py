@@ -26,6 +26,7 @@ from banner.cookies import (CONSENT_COOKIE, CONSENT_ID_LENGTH, ID_ALPHABET, MAX_
                             MAX_NUMBER_DIGITS, MAX_VALUE_LENGTH, READ_VERSIONS)
 from banner.fingerprint import WIDTH as FINGERPRINT_WIDTH, fingerprints
 from banner.text import ID_CHARS, LOWER, MAX_IDENTIFIER
+from banner.ui.blocks import BLOCK_SELECTOR
 from banner.ui.scripts import CATEGORY, DONE, PENDING_SELECTOR, PROVIDER, SKIPPED_ATTRIBUTES, SRC, TYPE
 from banner.errors import CONSOLE_PREFIX, FAIL_CLOSED
 from banner.fnv import base36, utf16
@@ -40,6 +41,8 @@ KEY_DEFAULTS = {"languages": list(DEFAULT_LANGUAGES), "theme": THEMES[0], "look"
 # sooner is left to Python, so Python, starting later than the loader, never finds one run that it would
 # no longer accept (expiry only ever removes categories).
 EARLY_MARGIN_MS = 3600 * 1000
+# On the loader's tag a server wrote (banner.django): the `early` object of the data-config it wrote there.
+EARLY_ATTR = "data-cb-early"
 
 
 def facts():
@@ -82,6 +85,9 @@ def facts():
         "srcAttr": SRC,
         "typeAttr": TYPE,
         "providerAttr": PROVIDER,
+        # and the closed blocks the Django app sends, as banner/ui/blocks.py opens them
+        "blockSelector": BLOCK_SELECTOR,
+        "earlyAttr": EARLY_ATTR,
     }
 
 

@@ -16,6 +16,7 @@ from banner.ui.dom import (h, closest, EMBED_SELECTOR, POLICY_SELECTOR, OPEN_SEL
                            LANGUAGE_ACTION)
 from banner.ui import notice
 from banner.ui.scripts import Scripts, sent_live
+from banner.ui.blocks import open_blocks, BLOCK_SELECTOR
 from banner.ui.watch import Watch
 from banner.ui.extra import ExtraBundle
 from banner.ui.first_layer import FirstLayer
@@ -66,7 +67,13 @@ class App:
 
     def needs_extra_at_start(self):
         return bool(self.config.google_consent_mode or self.config.reopen_button or self.config.consent_log
-                    or self.doc.querySelector(EMBED_SELECTOR) or self.doc.querySelector(POLICY_SELECTOR))
+                    or self.doc.querySelector(EMBED_SELECTOR) or self.doc.querySelector(POLICY_SELECTOR)
+                    or self._holds_embed_block())
+
+    def _holds_embed_block(self):
+        """A closed block (blocks.py) holding an embed shows its placeholder (embeds.py)."""
+        return any(b.content.querySelector(EMBED_SELECTOR) is not None
+                   for b in self.doc.querySelectorAll(BLOCK_SELECTOR))
 
     # -- start-up -------------------------------------------------------------------------------
     def start(self, later, then):
@@ -93,7 +100,7 @@ class App:
         if self.config.google_consent_mode:
             self.google = GoogleSignals(self.page.gtag, self.page.error, self.config.google_consent_mode,
                                         self.manifest)
-            self.google.default()
+            self.google.default(self.page.consent_default_sent())
         policy.fill(self.doc, self.strings, self.manifest, self.config, self.lang, self.direction)
         self.embeds = self.new_embeds()
         if self.config.reopen_button:
@@ -165,6 +172,7 @@ class App:
                 self.page.remove_storage_key(key, area)
 
     def activate(self):
+        self.ran += open_blocks(self.watch.roots, self.session.accepted)
         if self.embeds is not None:
             self.embeds.refresh(self.session.accepted, self.watch.roots)
         self.run_scripts(self.watch.roots)

@@ -135,8 +135,8 @@ class Boot:
         self.failure = str(error)
         self.page.error(self.failure + FAIL_CLOSED)
         painted = document.querySelector("[%s]" % PRERENDERED_ATTR)
-        if painted is not None:
-            painted.remove()          # its buttons could never act
+        if painted is not None and painted.querySelector("[form]") is None:
+            painted.remove()          # its buttons could never act (a server's form posts to it again)
         self.page.dispatch([])
         self.replay()
 

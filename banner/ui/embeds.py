@@ -1,12 +1,15 @@
 """Embeds with a placeholder: until its category is accepted, an `<iframe data-consent data-src>` is
 hidden and an accessible placeholder takes its box, naming the provider, with "Autoriser une fois"
 (loads this iframe for this page view, writes nothing) and "Toujours autoriser" (accepts the category).
-Iframes added to the page later, or handed over by consentBanner.apply, get the same treatment (watch.py).
+Iframes added to the page later, or handed over by consentBanner.apply, get the same treatment (watch.py),
+and so does a closed block (blocks.py) holding an embed: its placeholder stands in front of it, and
+"Autoriser une fois" opens that block for this page view.
 The App hands in only what an embed needs: texts, the manifest, an error report and the "accept this
 category" action."""
 
 from banner.i18n import localize
 from banner.text import is_safe_url
+from banner.ui.blocks import BLOCK_SELECTOR, PLACEHOLDER_KEY, open_block
 from banner.ui.dom import h, closest, select_all, themed, EMBED_SELECTOR
 from banner.ui.dsfr_centre import placeholder
 
@@ -52,8 +55,19 @@ class Embeds:
 
     def refresh(self, accepted, roots):
         for root in roots:
+            for block in select_all(root, BLOCK_SELECTOR):
+                if block.getAttribute("data-consent") not in accepted:
+                    self.hold(block)
             for frame in select_all(root, EMBED_SELECTOR):
                 self.apply(frame, accepted)
+
+    def hold(self, block):
+        """A closed block holding an embed shows that embed's placeholder in front of it."""
+        frame = block.content.querySelector(EMBED_SELECTOR)
+        if frame is None or block.parentNode is None or self._placeholder_of(block) is not None:
+            return
+        block.setAttribute(PLACEHOLDER_KEY, self._frame_id(block))
+        block.parentNode.insertBefore(self._build(frame, block), block)
 
     def apply(self, frame, accepted):
         category = frame.getAttribute("data-consent")
@@ -88,7 +102,7 @@ class Embeds:
             frame.setAttribute("src", "about:blank")      # withdrawal stops the embedded service now
         if self._placeholder_of(frame) is not None:
             return
-        frame.setAttribute("data-cb-frame", self._frame_id(frame))
+        frame.setAttribute(PLACEHOLDER_KEY, self._frame_id(frame))
         if frame.parentNode is None:
             frame.setAttribute("hidden", "")        # a lone iframe not yet inserted: placeholder on insertion
             return
@@ -97,7 +111,7 @@ class Embeds:
         frame.setAttribute("hidden", "")
 
     def _frame_id(self, frame):
-        existing = frame.getAttribute("data-cb-frame")
+        existing = frame.getAttribute(PLACEHOLDER_KEY)
         if existing:
             return existing
         self.count += 1
@@ -105,19 +119,20 @@ class Embeds:
 
     def _placeholder_of(self, frame):
         """Looked up in the frame's own tree: the document, a shadow root or a fragment not yet inserted."""
-        fid = frame.getAttribute("data-cb-frame")
+        fid = frame.getAttribute(PLACEHOLDER_KEY)
         if not fid:
             return None
         return frame.getRootNode().querySelector('[data-cb-placeholder="%s"]' % fid)
 
-    def _build(self, frame):
+    def _build(self, frame, block=None):
+        """The placeholder of `frame`, or of the closed `block` holding it."""
         strings = self.strings
         category = self.manifest.category(frame.getAttribute("data-consent"))
         cat_title = localize(category.title, self.language) if category else frame.getAttribute("data-consent")
         width = frame.getAttribute("width") or (str(frame.offsetWidth) if frame.offsetWidth else None)
         height = frame.getAttribute("height") or (str(frame.offsetHeight) if frame.offsetHeight else None)
         text = strings["placeholder_text"].replace("{provider}", _provider(frame)).replace("{category}", cat_title)
-        fid = frame.getAttribute("data-cb-frame")
+        fid = (block or frame).getAttribute(PLACEHOLDER_KEY)
         label = frame.getAttribute("title") or _provider(frame)
         attrs = {"data-cb-placeholder": fid, "role": "group", "aria-label": label, "lang": self.lang,
                  "dir": self.direction}
@@ -130,7 +145,7 @@ class Embeds:
             node.style.width = width.replace("px", "") + "px"
         if height and height.replace("px", "").isdigit():
             node.style.minHeight = height.replace("px", "") + "px"
-        node.addEventListener("click", self.guard(lambda ev: self.on_click(ev, frame)))
+        node.addEventListener("click", self.guard(lambda ev: self.on_click(ev, frame, block)))
         return node
 
     def _ours(self, attrs, text, providers):
@@ -152,13 +167,18 @@ class Embeds:
         listed = ", ".join(names) if names else self.strings["no_providers"]
         return self.strings["placeholder_providers"].replace("{category}", cat_title).replace("{providers}", listed)
 
-    def on_click(self, event, frame):
+    def on_click(self, event, frame, block=None):
         button = closest(event.target, "[data-cb-embed]")
         if button is None:
             return
         if button.getAttribute("data-cb-embed") == "once":
-            frame.setAttribute("data-cb-once", "")
-            self.load(frame)
+            frames = list(block.content.querySelectorAll(EMBED_SELECTOR)) if block is not None else [frame]
+            for each in frames:
+                each.setAttribute("data-cb-once", "")
+            if block is not None:
+                open_block(block)
+            for each in frames:
+                self.load(each)
             frame.focus()
             self.allowed_once(frame.getAttribute("data-consent"))
         else:

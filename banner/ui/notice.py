@@ -65,6 +65,11 @@ def take_place(doc, painted, banner):
     control that had focus in the painted one has it in the live one."""
     for name in (PRERENDERED_ATTR, CONTENT_ATTR):     # the marks go either way: kept, it is the live one
         painted.removeAttribute(name)
+    buttons = painted.querySelectorAll("button[form]")  # a server's form (banner.django.layer): the page's own now
+    for i in range(buttons.length):
+        for name in ("form", "name", "value"):
+            buttons.item(i).removeAttribute(name)
+        buttons.item(i).setAttribute("type", "button")
     if painted.isEqualNode(banner):
         return painted
     nodes = painted.querySelectorAll("*")

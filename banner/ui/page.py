@@ -76,6 +76,17 @@ class Page:
     def gpc(self):
         return getattr(self.window.navigator, "globalPrivacyControl", False) is True
 
+    def consent_default_sent(self):
+        """Whether dataLayer already holds gtag("consent", "default", ...) (the server's consent-mode.js)."""
+        layer = getattr(self.window, "dataLayer", None)
+        if not layer:
+            return False
+        for i in range(layer.length):
+            entry = layer[i]
+            if getattr(entry, "length", 0) >= 2 and entry[0] == "consent" and entry[1] == "default":
+                return True
+        return False
+
     def gtag(self, *args):
         """Google's gtag(): dataLayer needs the Arguments object itself, which only a JS function makes."""
         if not getattr(self.window, "gtag", None):

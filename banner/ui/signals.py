@@ -11,11 +11,14 @@ class GoogleSignals:
         self.mapping = mapping      # data-config googleConsentMode: {category: [consent types]}
         self.manifest = manifest
 
-    def default(self):
+    def default(self, sent_already=False):
+        """`sent_already`: the page holds a "default" before any of ours (banner.django's consent-mode.js
+        runs before the tags it sends live); a second one would only restart its wait for an update."""
         unknown = unknown_categories(self.mapping, self.manifest)
         if unknown:
             self.report("data-config: googleConsentMode: unknown categories %s" % ", ".join(unknown))
-        self.gtag("consent", "default", consent_default())
+        if not sent_already:
+            self.gtag("consent", "default", consent_default())
 
     def update(self, accepted):
         self.gtag("consent", "update", consent_update(self.mapping, accepted))

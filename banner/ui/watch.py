@@ -9,11 +9,12 @@ a re-render of <body> removed of the banner comes back. Navigation itself needs 
 it adds that counts, whatever the router. Links [data-consent-open] need nothing either: boot.py listens on
 the document, so a link of a new view works as soon as it is there."""
 
+from banner.ui.blocks import BLOCK_SELECTOR, open_blocks
 from banner.ui.dom import EMBED_SELECTOR, POLICY_SELECTOR
 from banner.ui.scripts import PENDING_SELECTOR
 
 OPTIONS = {"childList": True, "subtree": True}
-WATCHED = ", ".join((PENDING_SELECTOR, EMBED_SELECTOR, POLICY_SELECTOR))
+WATCHED = ", ".join((PENDING_SELECTOR, EMBED_SELECTOR, POLICY_SELECTOR, BLOCK_SELECTOR))
 
 
 def holds(node, selector):
@@ -53,11 +54,15 @@ class Watch:
             app.dialog.forget_if_removed()
 
     def adopt_nodes(self, nodes):
-        """Treat `nodes` as the start-up treats the page: scripts in insertion order, then iframes."""
+        """Treat `nodes` as the start-up treats the page: blocks of accepted categories opened (what they
+        held comes back through the observer), scripts in insertion order, then iframes and the
+        placeholders of closed blocks."""
+        if any(holds(n, BLOCK_SELECTOR) for n in nodes):
+            self.app.ran += open_blocks(nodes, self.app.session.accepted)
         scripts = [n for n in nodes if holds(n, PENDING_SELECTOR)]
         if scripts:
             self.app.run_scripts(scripts)
-        if any(holds(n, EMBED_SELECTOR) for n in nodes):
+        if any(holds(n, EMBED_SELECTOR) or holds(n, BLOCK_SELECTOR) for n in nodes):
             self.app.extra.run(lambda: self.app.refresh_embeds(nodes))
         policies = [n for n in nodes if holds(n, POLICY_SELECTOR)]
         if policies:

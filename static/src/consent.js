@@ -52,7 +52,8 @@
     console.error(facts.consolePrefix + what + facts.failClosed);
     boot.ready = true;                                          // stop holding clicks on the footer link
     var painted = document.querySelector("[" + facts.prerenderedAttr + "]");
-    if (painted) { painted.remove(); }                          // its buttons could never act
+    // its buttons could never act, unless the server wrote them as a form's (they post to it again)
+    if (painted && !painted.querySelector("[form]")) { painted.remove(); }
   }
 
   // Start the manifest download now, in parallel with the runtime; boot.py validates everything.
@@ -217,6 +218,7 @@
     var layer = !boot.ready && event.target.closest && event.target.closest("[" + facts.prerenderedAttr + "]");
     var target = layer && event.target.closest("[" + facts.actionAttr + "], [" + facts.languageAttr + "]");
     if (!target) { return; }
+    if (target.type === "submit") { event.preventDefault(); }   // a server's form: Python decides it here
     if (layer.hasAttribute(facts.contentAttr)) { boot.paintedFor = layer.getAttribute(facts.contentAttr); }
     boot.actions.push(target.getAttribute(facts.actionAttr) || facts.languageAction + target.getAttribute(facts.languageAttr));
   });
@@ -454,24 +456,52 @@
     for (var storage in present) {                             // Python clears those first: let it
       if (namesToClear(early, plan.run, present[storage], storage, test).length) { return; }
     }
-    var found = document.querySelectorAll(facts.pendingScripts), queue = [];
-    for (var i = 0; i < found.length; i++) {
-      var category = found[i].getAttribute(facts.categoryAttr);
-      var verdict = scriptVerdict(early, plan, category, found[i].getAttribute(facts.providerAttr),
-                                  found[i].getAttribute(facts.srcAttr), location.hostname);
-      if (verdict === "stop") { break; }
-      if (verdict === "run") {
-        found[i].setAttribute(facts.ranAttr, "");
-        queue.push(found[i]);
-        boot.ran.push(category);
-      }
-    }
+    var queue = [];
+    earlyWalk(document.querySelectorAll(earlySelector()), early, plan, queue);
     earlyBusy = queue.length > 0;
     runQueue(queue);
   }
 
+  function earlySelector() { return facts.pendingScripts + ", " + facts.blockSelector; }
+
+  // Blocked scripts and the blocks the server sent closed (banner/ui/blocks.py), in document order: a
+  // script is queued or skipped, a block of a category to run is opened in place (banner.ui.blocks.open_block)
+  // and what it held is walked next. False once a verdict stops the walk: the rest is Python's.
+  function earlyWalk(nodes, early, plan, queue) {
+    for (var i = 0; i < nodes.length; i++) {
+      var node = nodes[i], category = node.getAttribute(facts.categoryAttr), verdict;
+      if (node.localName === "template") {
+        verdict = plan.wait.indexOf(category) >= 0 ? "stop" : plan.run.indexOf(category) >= 0 ? "run" : "skip";
+        if (verdict === "run") {
+          var inner = node.content.querySelectorAll(earlySelector());
+          node.replaceWith(node.content);
+          boot.ran.push(category);
+          if (!earlyWalk(inner, early, plan, queue)) { return false; }
+        }
+      } else {
+        verdict = scriptVerdict(early, plan, category, node.getAttribute(facts.providerAttr),
+                                node.getAttribute(facts.srcAttr), location.hostname);
+        if (verdict === "run") {
+          node.setAttribute(facts.ranAttr, "");
+          queue.push(node);
+          boot.ran.push(category);
+        }
+      }
+      if (verdict === "stop") { return false; }
+    }
+    return true;
+  }
+
+  // The early data comes with the build's prerender, or from the server that wrote the loader's tag
+  // (banner.django: loader_facts.early for the config it wrote in that very tag).
+  function earlyData() {
+    if (prerendered && prerendered.early) { return prerendered.early; }
+    var given = me.getAttribute(facts.earlyAttr);
+    return given ? JSON.parse(given) : null;
+  }
+
   function startEarly() {
-    var early = prerendered && prerendered.early;
+    var early = earlyData();
     // no stored choice (a first visit): nothing to run, and no hashing of data-config (milliseconds)
     if (!early || !cfg || !consentCookiePresent(document.cookie) || fnv(JSON.stringify(cfg)) !== early.config) { return; }
     var go = function () {
