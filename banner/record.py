@@ -19,8 +19,9 @@ from .fingerprint import fingerprints
 # "allow_once" for an embed loaded for this page view only.
 LOGGED_ACTIONS = tuple(ACTIONS) + ("withdraw", "allow_once")
 # Where a choice was made: the first layer (live or painted ahead of time), the preferences centre, an
-# embed's placeholder, or the page's own script (consentBanner.reset()).
-SOURCES = ("first_layer", "centre", "embed", "api")
+# embed's placeholder, the page's own script (consentBanner.reset()), or, decided by the server
+# (banner.django.choice) without the page's script, the first layer's form or the policy page's choices.
+SOURCES = ("first_layer", "centre", "embed", "api", "form", "policy_form")
 
 
 def classify(previous, consent, action):

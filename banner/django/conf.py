@@ -25,8 +25,15 @@ DEFAULTS = {
     "CONFIG": {},
     # The loader's path among the static files (the packaged assets live in banner/static/consent_banner/).
     "LOADER": "consent_banner/consent.js",
-    # {% consent_banner %} renders the first layer into the page when the visitor has no choice yet.
+    # {% consent_banner %} renders the first layer into the page (a form that works without JavaScript).
     "SERVER_RENDER": True,
+    # False (the default): the HTML is the same for every visitor, so pages stay cacheable by any cache
+    # (the first layer is always there and hidden before the first paint when a choice is stored;
+    # consent blocks are sent closed and opened by the page). True: each visitor's decision is rendered
+    # into the page (consented blocks live at parse, no first layer once decided); such responses are
+    # private (Cache-Control: private, Vary: Cookie, Sec-GPC), and a block rendered inside a Django
+    # cache ({% cache %}, @cache_page, an inner cache middleware) is sent as for everyone, with an error.
+    "PER_VISITOR": False,
     # The middleware re-sends a valid cookies_preferences with Set-Cookie at most once a day (Safari's ITP
     # caps cookies written by scripts at 7 days).
     "REFRESH": True,

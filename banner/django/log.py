@@ -112,4 +112,8 @@ def receive(request):
     except DatabaseError:
         logger.exception("consent log: the record was not stored")     # nothing about the request
         return _text(500, "internal error: the record was not stored")
-    return HttpResponse(status=204)
+    stored = HttpResponse(status=204)
+    # One visitor's answer, never to be cached; and so the middleware's refresh may re-send their cookie
+    # on it (it never does on a response a cache could share): a server-set cookie outlives Safari's cap.
+    stored["Cache-Control"] = "no-store"
+    return stored

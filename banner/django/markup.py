@@ -11,8 +11,12 @@ from html import escape
 
 from banner.text import is_safe_url
 
-TAGS = ("section", "div", "h2", "p", "button", "span", "a", "strong", "em", "ul", "li")
-ATTRIBUTES = ("class", "id", "role", "lang", "dir", "type", "href", "title")
+TAGS = ("section", "div", "h1", "h2", "h3", "h4", "h5", "h6", "p", "button", "span", "a", "strong", "em", "ul", "li",
+        "form", "input", "fieldset", "legend", "label")
+ATTRIBUTES = ("class", "id", "role", "lang", "dir", "type", "href", "title", "name", "value", "form", "method",
+              "action", "for", "checked")
+URL_ATTRIBUTES = ("href", "action")
+VOID = ("input",)
 ATTRIBUTE_PREFIXES = ("aria-", "data-cb-")
 
 
@@ -25,7 +29,7 @@ def _attribute(name, value):
         raise MarkupError("attribute %r is not one the first layer is made of" % name)
     if not all(c.isalnum() or c == "-" for c in name):
         raise MarkupError("attribute name %r" % name)
-    if name == "href" and not is_safe_url(value):
+    if name in URL_ATTRIBUTES and not is_safe_url(value):
         raise MarkupError("link %r is not an http(s) or relative URL" % value)
     return ' %s="%s"' % (name, escape(str(value), quote=True))
 
@@ -38,5 +42,7 @@ def to_html(node, extra=None):
     if tag not in TAGS:
         raise MarkupError("element %r is not one the first layer is made of" % tag)
     attrs = dict(attrs, **(extra or {}))
-    return "<%s%s>%s</%s>" % (tag, "".join(_attribute(k, v) for k, v in attrs.items()),
-                              "".join(to_html(child) for child in children), tag)
+    start = "<%s%s>" % (tag, "".join(_attribute(k, v) for k, v in attrs.items()))
+    if tag in VOID:
+        return start
+    return "%s%s</%s>" % (start, "".join(to_html(child) for child in children), tag)

@@ -15,7 +15,7 @@ required category, as the demo does).
 import time
 from http.cookies import Morsel
 
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 
 from banner.consent import MAX_AGE_SECONDS
@@ -28,7 +28,7 @@ REFRESHED = "cookies_preferences_refreshed"
 DAY = 24 * 3600
 
 
-def _cookie(name, value, max_age, secure, domain, httponly):
+def cookie_morsel(name, value, max_age, secure, domain, httponly):
     """A Set-Cookie morsel carrying `value` as it is: Django's set_cookie would quote a value holding "="
     (http.cookies), and the page must read back exactly what it wrote."""
     morsel = Morsel()
@@ -46,10 +46,24 @@ def _cookie(name, value, max_age, secure, domain, httponly):
     return morsel
 
 
+def shareable(request, response):
+    """Whether a cache could hand this response to another visitor: neither private nor no-store, and not
+    varying with the Cookie header (a cache then keeps it for this very Cookie header only), which
+    SessionMiddleware adds on its way out to a response whose view read the session."""
+    session = getattr(request, "session", None)
+    if session is not None and getattr(session, "accessed", False):
+        return False
+    control = {part.strip().split("=", 1)[0].lower() for part in response.get("Cache-Control", "").split(",")}
+    if control & {"private", "no-store"}:
+        return False
+    return not ({"cookie", "*"} & {v.strip().lower() for v in response.get("Vary", "").split(",")})
+
+
 def refresh(request, response, state):
-    """Re-send the standing cookies_preferences with its remaining lifetime, once a day at most."""
+    """Re-send the standing cookies_preferences with its remaining lifetime, once a day at most, and only on
+    a response no cache can give another visitor (one visitor's Set-Cookie must never be shared)."""
     conf = banner_settings()
-    if not conf["REFRESH"] or state.value is None or REFRESHED in request.COOKIES:
+    if not conf["REFRESH"] or state.value is None or REFRESHED in request.COOKIES or shareable(request, response):
         return
     if CONSENT_COOKIE in response.cookies:
         return                          # the view itself writes the decision
@@ -57,8 +71,8 @@ def refresh(request, response, state):
     if remaining <= 0:
         return
     secure, domain = request.is_secure(), conf["COOKIE_DOMAIN"]
-    response.cookies[CONSENT_COOKIE] = _cookie(CONSENT_COOKIE, state.value, remaining, secure, domain, False)
-    response.cookies[REFRESHED] = _cookie(REFRESHED, "1", min(DAY, remaining), secure, domain, True)
+    response.cookies[CONSENT_COOKIE] = cookie_morsel(CONSENT_COOKIE, state.value, remaining, secure, domain, False)
+    response.cookies[REFRESHED] = cookie_morsel(REFRESHED, "1", min(DAY, remaining), secure, domain, True)
 
 
 class ConsentMiddleware:
@@ -70,7 +84,9 @@ class ConsentMiddleware:
     def __call__(self, request):
         state = request.consent = RequestConsent(request)
         response = self.get_response(request)
-        if getattr(request, "_consent_rendered", False):
-            patch_vary_headers(response, ("Cookie",))    # the page differs with the visitor's decision
+        if getattr(request, "_consent_per_visitor", False):
+            # The page holds this visitor's decision, which their Cookie and Sec-GPC headers make.
+            patch_vary_headers(response, ("Cookie", "Sec-GPC"))
+            patch_cache_control(response, private=True)
         refresh(request, response, state)
         return response

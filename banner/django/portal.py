@@ -58,13 +58,25 @@ def languages():
     return [settings.LANGUAGE_CODE.lower().split("-")[0]]
 
 
-def _policy_url(value):
+def _url(value):
+    """A URL as given, or the path of a URL name ("cookie-policy", "consent_banner:manifest")."""
     if value.startswith(("/", ".")) or "://" in value:
         return value
     try:
-        return reverse(value)             # a URL name ("cookie-policy", "portal:cookies")
+        return reverse(value)
     except NoReverseMatch:
         return value
+
+
+def manifest_text():
+    """The manifest's text as banner.django.urls serves it (`consent_banner:manifest`): the file's own text
+    when MANIFEST names one, else the dict as compact JSON. The page's loader hashes what it fetched to
+    know it is the manifest the server described (early_data)."""
+    path = banner_settings()["MANIFEST"]
+    if isinstance(path, dict):
+        return json.dumps(path, ensure_ascii=False, separators=(",", ":"))
+    with open(os.fspath(path), encoding="utf-8") as handle:
+        return handle.read()
 
 
 def data_config(language=None):
@@ -72,11 +84,11 @@ def data_config(language=None):
     conf = banner_settings()
     codes = languages()
     data = dict(conf["CONFIG"] or {})
-    data["manifest"] = conf["MANIFEST_URL"] or manifest_data()
+    data["manifest"] = _url(conf["MANIFEST_URL"]) if conf["MANIFEST_URL"] else manifest_data()
     data["languages"] = codes
     data["language"] = pick_language(codes, None, language or translation.get_language() or "")
     if conf["POLICY_URL"]:
-        data["policyUrl"] = _policy_url(conf["POLICY_URL"])
+        data["policyUrl"] = _url(conf["POLICY_URL"])
     if conf["COOKIE_DOMAIN"]:
         data["cookieDomain"] = conf["COOKIE_DOMAIN"]
     if conf["RESPECT_GPC"] is not True:
@@ -106,6 +118,25 @@ def portal(language=None):
         _parsed[key] = (config, parse_manifest(source, config.languages, regex_ok), source)
     config, manifest, _ = _parsed[key]
     return data, config, manifest
+
+
+_early = {}                          # (data-config JSON, manifest identity) -> loader_facts.early
+
+
+def early_data(data, manifest):
+    """What the loader needs to run a return visitor's consented blocks before Python starts (banner.
+    loader_facts.early), for this page's data-config; the manifest's text is the one the app serves."""
+    from banner.loader_facts import early
+    key = (json.dumps(data, sort_keys=True), id(manifest))
+    if key not in _early:
+        if len(_early) > 64:
+            _early.clear()
+        try:
+            text = manifest_text() if isinstance(data.get("manifest"), str) else None
+        except OSError:
+            text = None
+        _early[key] = early(data, manifest, text)
+    return _early[key]
 
 
 def now_ms():

@@ -33,4 +33,7 @@ STRINGS = {
     'no_providers': 'لا يوجد مقدّم خدمة خارجي.',
     'policy_of': 'سياسة الخصوصية لدى {provider}',
     'placeholder_providers': 'مقدّمو الخدمات في فئة «{category}»: {providers}.',
+    'choices_title': 'اختياراتك، فئة بفئة',
+    'choice_accept': 'قبول',
+    'choice_refuse': 'رفض',
 }

@@ -33,4 +33,7 @@ STRINGS = {
     'no_providers': 'Kein Drittanbieter.',
     'policy_of': 'Datenschutzerklärung von {provider}',
     'placeholder_providers': 'Anbieter der Kategorie „{category}“: {providers}.',
+    'choices_title': 'Ihre Auswahl, Kategorie für Kategorie',
+    'choice_accept': 'Akzeptieren',
+    'choice_refuse': 'Ablehnen',
 }

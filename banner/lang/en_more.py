@@ -33,4 +33,7 @@ STRINGS = {
     'no_providers': 'No third-party provider.',
     'policy_of': '{provider} privacy policy',
     'placeholder_providers': 'Providers of the “{category}” category: {providers}.',
+    'choices_title': 'Your choices, category by category',
+    'choice_accept': 'Accept',
+    'choice_refuse': 'Refuse',
 }

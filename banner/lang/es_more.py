@@ -33,4 +33,7 @@ STRINGS = {
     'no_providers': 'Ningún proveedor externo.',
     'policy_of': 'política de privacidad de {provider}',
     'placeholder_providers': 'Proveedores de la categoría «{category}»: {providers}.',
+    'choices_title': 'Sus elecciones, categoría por categoría',
+    'choice_accept': 'Aceptar',
+    'choice_refuse': 'Rechazar',
 }

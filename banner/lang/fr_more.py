@@ -33,4 +33,7 @@ STRINGS = {
     'no_providers': 'Aucun prestataire tiers.',
     'policy_of': 'politique de confidentialité de {provider}',
     'placeholder_providers': 'Prestataires de la catégorie « {category} » : {providers}.',
+    'choices_title': 'Vos choix, catégorie par catégorie',
+    'choice_accept': 'Accepter',
+    'choice_refuse': 'Refuser',
 }

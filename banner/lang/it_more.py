@@ -33,4 +33,7 @@ STRINGS = {
     'no_providers': 'Nessun fornitore terzo.',
     'policy_of': 'informativa sulla privacy di {provider}',
     'placeholder_providers': 'Fornitori della categoria «{category}»: {providers}.',
+    'choices_title': 'Le tue scelte, categoria per categoria',
+    'choice_accept': 'Accetta',
+    'choice_refuse': 'Rifiuta',
 }

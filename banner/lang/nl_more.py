@@ -33,4 +33,7 @@ STRINGS = {
     'no_providers': 'Geen externe aanbieder.',
     'policy_of': 'privacybeleid van {provider}',
     'placeholder_providers': 'Aanbieders van de categorie ‘{category}’: {providers}.',
+    'choices_title': 'Uw keuzes, per categorie',
+    'choice_accept': 'Accepteren',
+    'choice_refuse': 'Weigeren',
 }

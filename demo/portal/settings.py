@@ -72,7 +72,10 @@ MANIFEST["cookies"].insert(3, {
 
 CONSENT_BANNER = {
     "MANIFEST": MANIFEST,
-    "MANIFEST_URL": "/cookies.json",          # demo.portal.views.manifest
+    "MANIFEST_URL": "consent_banner:manifest",      # the app serves the very manifest it decides with
     "POLICY_URL": "cookie-policy",
     "CONFIG": {"reopenButton": True, "theme": "auto"},
+    # Pages the same for every visitor (cacheable) by default; DEMO_PER_VISITOR=1 renders each visitor's
+    # decision into the page instead (private responses).
+    "PER_VISITOR": os.environ.get("DEMO_PER_VISITOR") == "1",
 }

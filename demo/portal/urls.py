@@ -7,7 +7,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("explore/dataset/frequentation-parkings/", views.dataset, name="dataset"),
     path("pages/cookies/", views.cookie_policy, name="cookie-policy"),
-    path("cookies.json", views.manifest, name="manifest"),
     path("embed.html", views.embed, name="embed"),
     path("consent/", include("banner.django.urls")),        # the consent log
     path("admin/", admin.site.urls),

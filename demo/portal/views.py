@@ -4,9 +4,10 @@ its two languages readable in one place)."""
 import os
 
 from django.conf import settings
-from django.http import FileResponse, JsonResponse
+from django.http import FileResponse
 from django.shortcuts import render
 from django.utils import translation
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 TEXTS = {
     "fr": {
@@ -42,10 +43,6 @@ def cookie_policy(request):
     return page(request, "portal/cookies.html")
 
 
-def manifest(request):
-    """The manifest the page fetches: the very one the server decides with."""
-    return JsonResponse(settings.CONSENT_BANNER["MANIFEST"], json_dumps_params={"ensure_ascii": False})
-
-
+@xframe_options_sameorigin                  # the portal's own embed, shown in its pages
 def embed(request):
     return FileResponse(open(os.path.join(settings.SITE, "embed.html"), "rb"), content_type="text/html")

@@ -1,120 +1,208 @@
-"""The demo Django portal (demo/portal: the app banner.django), served by Django's own runserver and driven
-in headless Chromium: the first layer the server rendered is painted before any script and taken over
-by the live banner without a second entrance or a lost click; a consented script is sent live and runs
-at parse, before the runtime, once; the server refreshes cookies_preferences with Set-Cookie; the
-banner's language choice reaches LocaleMiddleware."""
+"""The demo Django portal (demo/portal: the app banner.django), served by Django's own runserver
+(tests/browser/django_site.py) and driven in Chromium, Firefox and WebKit:
 
-import os
-import socket
-import subprocess
-import sys
+- pages the same for every visitor (the default): the first layer the server wrote is painted before any
+  script, kept out of the first paint for a visitor who has chosen, and taken over by Python; its buttons
+  post a real form that decides before the loader has run and without JavaScript; on a return visit the
+  loader opens the consented blocks before Python starts;
+- per-visitor pages: a consented block live at parse, before the runtime, once, Google Consent Mode's
+  default and update before it, withdrawal reloading; no layer once decided, even without JavaScript;
+- the server's refresh of the consent cookie, and the language choice reaching LocaleMiddleware."""
+
+import sqlite3
 import time
-import urllib.request
 
 import pytest
 
-from a11y_kit import emulate
-from browser_kit import ROOT, consent_value, demo_manifest, document_script, render_page
+from browser_kit import consent_value, decode_consent, demo_manifest, render_page, serving
+from django_site import serve
 
 DAY = 24 * 3600
 LIFETIME = 182 * DAY
+DATASET = "/explore/dataset/frequentation-parkings/"
+
+
+class Running:
+    def __init__(self, directory, **env):
+        self.base, self.process, self.database = serve(directory, **env)
+
+    def url(self, path="/"):
+        return self.base + path
+
+    def records(self):
+        db = sqlite3.connect(self.database)
+        try:
+            return db.execute("SELECT action, source, accepted FROM consent_banner_consentrecord ORDER BY id").fetchall()
+        finally:
+            db.close()
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(10)
 
 
 @pytest.fixture(scope="module")
-def portal(tmp_path_factory):
-    """demo/manage.py runserver on a free port, with a database of its own."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    env = dict(os.environ, DEMO_DATABASE=str(tmp_path_factory.mktemp("portal") / "portal.sqlite3"),
-               PYTHONUNBUFFERED="1")
-    server = subprocess.Popen([sys.executable, os.path.join(ROOT, "demo", "manage.py"), "runserver", "--noreload",
-                               "127.0.0.1:%d" % port], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.PIPE)
-    base = "http://127.0.0.1:%d" % port
-    deadline = time.time() + 30
-    while True:
-        try:
-            urllib.request.urlopen(base + "/", timeout=2).read()
-            break
-        except OSError:
-            if server.poll() is not None or time.time() > deadline:
-                server.kill()
-                pytest.fail("the demo Django portal did not start: %s" % server.stderr.read().decode()[-2000:])
-            time.sleep(0.1)
-    yield base
-    server.terminate()
-    server.wait(10)
+def portal(tmp_path_factory, servers):
+    yield from serving(Running(tmp_path_factory.mktemp("shared")), servers)
 
 
-# The first #cb-banner the document ever holds, the moment it appears: whether the loader or Python had
-# run then. With sessionStorage "clickEarly", that action is clicked on it as soon as the loader runs and
-# before Python has started.
-FIRST_BANNER = """
-(function () {
-  window.__first = null;
-  new MutationObserver(function () {
-    var banner = document.getElementById("cb-banner");
-    if (!banner || window.__first) { return; }
-    window.__first = {prerendered: banner.hasAttribute("data-cb-prerendered"), html: null,
-                      loaderRan: !!window.__consentBoot, pythonStarted: !!(window.__consentBoot && window.__consentBoot.ready)};
-    // the parser may not have added all of its children yet: read it once the document is parsed
-    document.addEventListener("DOMContentLoaded", function () { window.__first.html = banner.outerHTML; });
-  }).observe(document, {childList: true, subtree: true});
-  var early = sessionStorage.getItem("clickEarly");
-  if (!early) { return; }
-  var timer = setInterval(function () {
-    var boot = window.__consentBoot, button = document.querySelector('[data-cb-prerendered] [data-cb-action="' + early + '"]');
-    if (boot && !boot.ready && button) { clearInterval(timer); window.__clickedEarly = true; button.click(); }
-  }, 2);
-})();
-"""
+@pytest.fixture(scope="module")
+def per_visitor(tmp_path_factory, servers):
+    yield from serving(Running(tmp_path_factory.mktemp("visitor"), DEMO_PER_VISITOR="1", TEST_CONSENT_MODE="1"),
+                       servers)
 
 
-def first_banner(browser, url, click=None):
-    with document_script(browser, FIRST_BANNER):
-        if click:
-            browser.open(url, ready=False)
-            browser.js("sessionStorage.setItem('clickEarly', arguments[0]);", click)
-            browser.driver.delete_all_cookies()
-        browser.open(url)
-        return browser.js("return window.__first;")
+@pytest.fixture(autouse=True)
+def french(browser, request):
+    """The portal's pages in French, whatever the engine's Accept-Language."""
+    for name in ("portal", "per_visitor"):
+        if name in request.fixturenames:
+            browser.set_cookie("django_language", "fr", url=request.getfixturevalue(name).url())
 
 
-def stripped(html):
-    for mark in (' data-cb-prerendered=""', ' data-cb-entered=""'):
-        html = html.replace(mark, "")
-    return html.split(' data-cb-content="')[0] + html.split(' data-cb-content="')[1].split('"', 1)[1] \
-        if ' data-cb-content="' in html else html
+def first_banner(browser):
+    return browser.js("return window.__first;")
 
 
-def test_the_server_rendered_first_layer_is_in_the_page_before_any_script_and_taken_over_still(browser, portal):
-    sent = urllib.request.urlopen(portal + "/").read().decode("utf-8")
-    assert sent.index('id="cb-banner"') < sent.index("consent.js")
-    emulate(browser, reduced_motion=False)
-    try:
-        first = first_banner(browser, portal + "/")
-        animations = browser.js("return window.__animations;")
-        assert browser.js("return matchMedia('(prefers-reduced-motion: no-preference)').matches;"), \
-            "motion is not allowed: the check proves nothing"
-    finally:
-        emulate(browser, reduced_motion=True)
-    assert first["prerendered"] and not first["loaderRan"] and not first["pythonStarted"]
+def with_session_flag(browser, url, flag, action):
+    """Prepare to open `url` with sessionStorage[flag] = action, as a new visitor (no cookie): the flag is
+    set from a page of the same origin without the banner (leaving a page while it loads would abort it)."""
+    from urllib.parse import urlsplit
+    parts = urlsplit(url)
+    browser.open("%s://%s/t/blank.html" % (parts.scheme, parts.netloc), ready=False)
+    browser.js("sessionStorage.setItem(arguments[0], arguments[1]);", flag, action)
+    browser.driver.delete_all_cookies()
+    browser.set_cookie("django_language", "fr", url=url)
+
+
+def pick(browser, css):
+    """Click a control of the page as a visitor does: scrolled to the middle of the screen first."""
+    element = browser.find(css)
+    browser.js("arguments[0].scrollIntoView({block: 'center'});", element)
+    element.click()
+
+
+def stored(browser):
+    cookie = browser.cookie("cookies_preferences")
+    return decode_consent(cookie["value"]) if cookie else None
+
+
+def no_script(browser, base):
+    """From now on every page of the portal comes with script-src 'none': no script of it runs."""
+    browser.set_cookie("test_nojs", "1", url=base + "/")
+
+
+def only_blocked_scripts(browser):
+    """The console errors of a page without scripts are the browser's reports of the scripts it blocked."""
+    errors = browser.console_errors()
+    assert all("Content Security Policy" in e or "Content-Security-Policy" in e for e in errors), errors
+
+
+# -- pages the same for every visitor ----------------------------------------------------------------------
+@pytest.mark.journey
+def test_the_server_layer_is_painted_before_any_script_and_python_takes_its_place(browser, portal):
+    browser.open(portal.url())
+    first = first_banner(browser)
+    assert first["prerendered"] and first["displayed"]
+    assert not first["loaderRan"] and not first["pythonStarted"]
     live = browser.banner()
     assert live.get_attribute("data-cb-prerendered") is None and len(browser.find_all("#cb-banner")) == 1
-    assert stripped(browser.js("return arguments[0].outerHTML;", live)) == stripped(first["html"])
-    # painted with the page, it makes no entrance, and the live one none either
-    assert [a for a in animations if a.startswith("cb-slide-in ")] == []
+    assert live.find_elements("css selector", "button[form]") == []       # the page's own buttons now
+    # painted with the page, it made no entrance, and the live one none either
+    assert [a for a in browser.js("return window.__animations;") if a.startswith("cb-slide-in ")] == []
 
 
-def test_a_click_on_the_server_rendered_layer_before_python_is_replayed(browser, portal):
-    first_banner(browser, portal + "/", click="reject_all")
+@pytest.mark.journey
+def test_a_click_on_the_server_layer_once_the_loader_runs_is_replayed_by_python(browser, portal):
+    with_session_flag(browser, portal.url(), "clickEarly", "reject_all")
+    browser.open(portal.url())
     assert browser.js("return window.__clickedEarly;")
     browser.wait_no_banner()
-    from banner.cookies import decode_consent
-    stored = decode_consent(browser.cookie("cookies_preferences")["value"])
-    assert stored is not None and stored.accepted == ()
+    assert stored(browser).accepted == ()
     assert browser.events()[-1] == ["necessary"]
+    assert browser.js("return location.pathname;") == "/"             # decided in the page, not posted
+
+
+@pytest.mark.journey
+def test_a_click_before_the_loader_has_run_posts_the_form_and_the_server_decides(browser, portal):
+    before = len(portal.records())
+    with_session_flag(browser, portal.url(DATASET), "clickAtOnce", "accept_all")
+    browser.open(portal.url(DATASET), ready=False)
+    browser.wait(lambda d: stored(browser) is not None, "the form decided nothing")
+    browser.wait_ready()
+    assert browser.js("return location.pathname;") == DATASET        # back on the page it was made on
+    assert stored(browser).accepted == ("analytics",)
+    browser.wait_js("return !!document.querySelector('iframe[data-consent][src]')", "the map did not load")
+    assert browser.banner() is None and browser.js("return window.__analyticsRan;") == 1
+    assert portal.records()[before:] == [("accept_all", "form", "analytics")]
+
+
+@pytest.mark.journey
+def test_without_javascript_the_layer_and_the_policy_page_decide_and_withdraw(browser, portal):
+    no_script(browser, portal.base)
+    before = len(portal.records())
+    browser.open(portal.url(), ready=False)
+    assert browser.js("return !!window.__consentBoot;") is False      # no script of the page ran
+    browser.navigating(lambda: browser.button(browser.banner(), "Tout refuser").click(), ready=False)
+    assert stored(browser).accepted == ()
+    # « Personnaliser » leads to the policy page's choices, which accept and then withdraw
+    browser.navigating(lambda: browser.button(browser.banner(), "Personnaliser").click(), ready=False)
+    assert browser.js("return location.pathname + location.hash;") == "/pages/cookies/#cb-choices"
+    form = browser.find("#cb-choices")
+    pick(browser, "#cb-choices-analytics-1")
+    browser.navigating(lambda: browser.button(form, "Enregistrer mes choix").click(), ready=False)
+    assert stored(browser).accepted == ("analytics",)
+    assert browser.js("return location.pathname;") == "/pages/cookies/"
+    pick(browser, "#cb-choices-analytics-0")
+    browser.navigating(lambda: browser.button(browser.find("#cb-choices"), "Enregistrer mes choix").click(),
+                       ready=False)
+    assert stored(browser).accepted == ()
+    assert portal.records()[before:] == [("reject_all", "form", ""), ("custom", "policy_form", "analytics"),
+                                         ("withdraw", "policy_form", "")]
+    assert browser.js("return document.querySelectorAll('iframe[src], script[data-cb-ran]').length;") == 0
+    only_blocked_scripts(browser)
+
+
+@pytest.mark.journey
+def test_a_return_visit_keeps_the_layer_out_of_the_first_paint_and_opens_consented_blocks_before_python(
+        browser, portal):
+    browser.set_cookie("cookies_preferences", consent_value(["analytics"]), url=portal.url())
+    browser.open(portal.url())
+    first = first_banner(browser)
+    assert first["prerendered"] and not first["displayed"]           # never painted
+    when = browser.js("return window.__analyticsWhen;")
+    assert browser.js("return window.__analyticsRan;") == 1 and when["pythonStarted"] is False
+    assert browser.banner() is None                                   # Python removed the hidden layer
+    assert browser.find("#analytics-status").get_attribute("class") == "badge badge--on"
+    assert browser.find_all("template[data-consent]") == []             # the block is open
+    browser.find("footer [data-consent-open]").click()
+    browser.navigating(lambda: browser.click_dialog("Tout refuser"))   # it ran: only a reload stops it
+    assert browser.js("return window.__analyticsRan || 0;") == 0
+    assert [n for n in browser.document_cookies() if n.startswith("demo_analytics")] == []
+    assert len(browser.find_all("template[data-consent=analytics]")) == 1
+
+
+@pytest.mark.journey
+def test_a_stored_choice_that_no_longer_stands_shows_the_layer_again(browser, portal):
+    browser.set_cookie("cookies_preferences", consent_value(["analytics"], revision=9), url=portal.url())
+    browser.open(portal.url())
+    assert first_banner(browser)["displayed"] is False
+    banner = browser.wait_banner()
+    assert banner.is_displayed() and browser.js("return window.__analyticsRan || 0;") == 0
+
+
+@pytest.mark.journey
+def test_a_refused_embed_in_a_closed_block_shows_its_placeholder_and_allow_once_opens_it(browser, portal):
+    browser.set_cookie("cookies_preferences", consent_value([]), url=portal.url())
+    browser.open(portal.url(DATASET))
+    placeholder = browser.wait(lambda d: browser.find_all("[data-cb-placeholder]"), "no placeholder")[0]
+    assert "Demo Dashboards" in placeholder.text
+    assert browser.find_all("iframe") == []                              # still in its closed block
+    browser.button(placeholder, "Autoriser une fois").click()
+    browser.wait_js("var f = document.querySelector('iframe[data-consent]'); return !!(f && f.src);",
+                    "the map did not load once allowed")
+    assert browser.find_all("[data-cb-placeholder]") == []
+    assert stored(browser).accepted == () and browser.js("return window.__analyticsRan || 0;") == 0
 
 
 def test_a_click_on_a_server_layer_showing_other_content_decides_nothing(browser, site):
@@ -124,6 +212,8 @@ def test_a_click_on_a_server_layer_showing_other_content_decides_nothing(browser
     from banner.fingerprint import layer_key
     from banner.manifest import parse_manifest
     from banner.prerender import layer_tree
+    from browser_kit import document_script
+    from django_site import OBSERVER
     other = demo_manifest()
     other["categories"][1]["description"] = {"fr": "Une autre finalité", "en": "Another purpose"}
     config = {"manifest": "/cookies.json", "languages": ["fr", "en"], "language": "fr"}
@@ -132,7 +222,9 @@ def test_a_click_on_a_server_layer_showing_other_content_decides_nothing(browser
                     {"data-cb-prerendered": "", "data-cb-content": layer_key(manifest)})
     page = render_page(config).decode("utf-8").replace("<body>", "<body>" + layer, 1)
     url = site.route("/t/django-other-content.html", "text/html; charset=utf-8", page.encode("utf-8"))
-    first_banner(browser, url, click="accept_all")
+    with document_script(browser, OBSERVER):
+        with_session_flag(browser, url, "clickEarly", "accept_all")
+        browser.open(url)
     assert browser.js("return window.__clickedEarly;")
     banner = browser.wait_banner()
     assert banner.get_attribute("data-cb-prerendered") is None         # the live one asks
@@ -140,33 +232,50 @@ def test_a_click_on_a_server_layer_showing_other_content_decides_nothing(browser
     assert any("another manifest content" in e["message"] for e in browser.console())
 
 
-def test_a_consented_script_runs_at_parse_before_the_runtime_once_and_withdrawal_reloads(browser, portal):
-    browser.set_cookie("cookies_preferences", consent_value(["analytics"]), url=portal + "/")
-    browser.set_cookie("django_language", "fr", url=portal + "/")
-    hook = """Object.defineProperty(window, "demoAnalytics", {configurable: true,
-        set: function (v) { window.__analyticsRan = (window.__analyticsRan || 0) + 1;
-                            window.__when = [document.readyState, !!(window.__consentBoot && window.__consentBoot.ready)];
-                            window.__analytics = v; },
-        get: function () { return window.__analytics; }});"""
-    with document_script(browser, hook):
-        browser.open(portal + "/")
-        # while the document was being parsed, before the banner's Python had started
-        assert browser.js("return [window.__analyticsRan, window.__when];") == [1, ["loading", False]]
-        assert browser.document_cookies()["demo_analytics_visits"] == "1"        # not run a second time
-        assert browser.find("#analytics-status").get_attribute("class") == "badge badge--on"
-        assert browser.banner() is None
-        browser.find("footer [data-consent-open]").click()
-        browser.navigating(lambda: browser.click_dialog("Tout refuser"))   # it ran: only a reload stops it
-        assert browser.js("return window.__analyticsRan || 0;") == 0
-        assert [n for n in browser.document_cookies() if n.startswith("demo_analytics")] == []
-        assert browser.find("script[data-consent=analytics]").get_attribute("type") == "text/plain"
+# -- per-visitor pages --------------------------------------------------------------------------------------
+@pytest.mark.journey
+def test_per_visitor_a_consented_block_runs_at_parse_after_consent_mode_once_and_withdrawal_reloads(
+        browser, per_visitor):
+    browser.set_cookie("cookies_preferences", consent_value(["analytics"]), url=per_visitor.url())
+    browser.open(per_visitor.url())
+    when = browser.js("return window.__analyticsWhen;")
+    # while the document was being parsed, before the banner's Python had started
+    assert browser.js("return window.__analyticsRan;") == 1
+    assert when["readyState"] == "loading" and when["pythonStarted"] is False
+    # Google Consent Mode's default, then the standing decision's update, were there before the tag ran
+    import json
+    assert json.loads(when["dataLayer"])[:2] == [
+        ["consent", "default", {"ad_storage": "denied", "ad_user_data": "denied", "ad_personalization": "denied",
+                                "analytics_storage": "denied", "functionality_storage": "denied",
+                                "personalization_storage": "denied", "security_storage": "denied",
+                                "wait_for_update": 500}],
+        ["consent", "update", {"analytics_storage": "granted"}]]
+    layer = browser.js("return Array.from(dataLayer, function (e) { return Array.from(e); });")
+    assert [e[:2] for e in layer].count(["consent", "default"]) == 1     # Python sent no second default
+    assert browser.document_cookies()["demo_analytics_visits"] == "1"        # not run a second time
+    assert browser.banner() is None
+    browser.find("footer [data-consent-open]").click()
+    browser.navigating(lambda: browser.click_dialog("Tout refuser"))   # it ran: only a reload stops it
+    assert browser.js("return window.__analyticsRan || 0;") == 0
+    assert [n for n in browser.document_cookies() if n.startswith("demo_analytics")] == []
+    assert len(browser.find_all("template[data-consent=analytics]")) == 1
 
 
-def test_the_server_refreshes_the_cookie_with_its_remaining_lifetime(browser, portal):
+@pytest.mark.journey
+def test_per_visitor_without_javascript_the_layer_goes_once_the_form_decided(browser, per_visitor):
+    no_script(browser, per_visitor.base)
+    browser.open(per_visitor.url(), ready=False)
+    browser.navigating(lambda: browser.button(browser.banner(), "Tout accepter").click(), ready=False)
+    assert stored(browser).accepted == ("analytics",)
+    assert browser.banner() is None
+    only_blocked_scripts(browser)
+
+
+def test_the_server_refreshes_the_cookie_with_its_remaining_lifetime_on_a_per_visitor_page(browser, per_visitor):
     decided = int(time.time()) - 10 * DAY
     value = consent_value([], decided_at=decided * 1000)
-    browser.set_cookie("cookies_preferences", value, url=portal + "/", expires=time.time() + 3600)  # as ITP leaves it
-    browser.open(portal + "/")
+    browser.set_cookie("cookies_preferences", value, url=per_visitor.url(), expires=time.time() + 3600)  # ITP's cap
+    browser.open(per_visitor.url())
     cookie = browser.cookie("cookies_preferences")
     assert cookie["value"] == value and not cookie["httpOnly"] and cookie["sameSite"] == "Lax"
     assert abs(cookie["expires"] - (decided + LIFETIME)) < 10
@@ -175,8 +284,7 @@ def test_the_server_refreshes_the_cookie_with_its_remaining_lifetime(browser, po
 
 
 def test_the_banners_language_choice_reaches_locale_middleware(browser, portal):
-    browser.set_cookie("django_language", "fr", url=portal + "/")     # over the browser's Accept-Language
-    browser.open(portal + "/")
+    browser.open(portal.url())
     assert browser.js("return document.documentElement.lang;") == "fr"
     english = browser.button(browser.wait_banner(), "English")
     browser.navigating(english.click)

@@ -47,7 +47,7 @@ def test_accepted_and_refused_split_the_optional_categories_in_manifest_order(ma
 
 def test_the_known_actions_are_the_three_decisions_withdraw_and_allow_once():
     assert LOGGED_ACTIONS == ("accept_all", "reject_all", "custom", "withdraw", "allow_once")
-    assert SOURCES == ("first_layer", "centre", "embed", "api")
+    assert SOURCES == ("first_layer", "centre", "embed", "api", "form", "policy_form")
 
 
 def test_the_banner_version_is_a_release_number():

@@ -8,7 +8,8 @@ from html.parser import HTMLParser
 from django.http import HttpResponse
 from django.template import engines
 from django.test import override_settings
-from django.urls import path
+from django.template.response import TemplateResponse
+from django.views.decorators.cache import cache_page, never_cache
 
 from banner.consent import decide
 from banner.cookies import encode_consent
@@ -43,11 +44,29 @@ def nonce_middleware(get_response):
     return middleware
 
 
-urlpatterns = [
-    path("", template_view(PAGE), name="page"),
-    path("policy/", template_view(POLICY), name="policy-page"),
-    path("plain/", lambda request: HttpResponse("plain"), name="plain"),
-]
+CACHED_FRAGMENT = """{% load cache consent_banner %}<!doctype html><html><body>{% consent_banner %}
+{% cache 600 block %}{% consent_block "analytics" %}<script src="/analytics.js"></script>{% endconsent_block %}{% endcache %}
+</body></html>"""
+
+
+def lazily(make):
+    """The view `make()` returns, made at its first request (cache_page reads settings when applied)."""
+    made = []
+
+    def view(request):
+        if not made:
+            made.append(make())
+        return made[0](request)
+    return view
+
+
+def session_view(request):
+    """A page that reads the session: SessionMiddleware then sends Vary: Cookie."""
+    request.session.get("anything")
+    return HttpResponse("session")
+
+
+
 
 MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -64,7 +83,7 @@ def portal(**banner):
     conf = {"MANIFEST": MANIFEST_FILE, "MANIFEST_URL": "/cookies.json", "POLICY_URL": "policy-page"}
     conf.update(banner)
     return override_settings(
-        ROOT_URLCONF="djapp_kit", MIDDLEWARE=MIDDLEWARE, TEMPLATES=TEMPLATES, LANGUAGE_CODE="fr",
+        ROOT_URLCONF="djapp_urls", MIDDLEWARE=MIDDLEWARE, TEMPLATES=TEMPLATES, LANGUAGE_CODE="fr",
         LANGUAGES=[("fr", "Français"), ("en", "English")], USE_I18N=True, STATIC_URL="/static/",
         ALLOWED_HOSTS=["testserver", "portal.example"], CONSENT_BANNER=conf)
 

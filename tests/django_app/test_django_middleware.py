@@ -22,7 +22,7 @@ def attributes(header):
     return parts[0], {p.partition("=")[0].lower(): p.partition("=")[2] for p in parts[1:]}
 
 
-def visit(path="/plain/", value=None, secure=False, marker=False, **headers):
+def visit(path="/private/", value=None, secure=False, marker=False, **headers):
     cookies = (["cookies_preferences=" + value] if value is not None else []) + ([REFRESHED + "=1"] if marker else [])
     return Client(HTTP_COOKIE="; ".join(cookies), **headers).get(path, secure=secure)   # as a browser sends them
 
@@ -129,6 +129,17 @@ def test_never_past_the_lifetime_counted_from_the_decision():
 def test_nothing_is_sent_without_a_standing_decision(value):
     response = visit(value=value)
     assert "cookies_preferences" not in response.cookies and REFRESHED not in response.cookies
+
+
+@portal()
+@pytest.mark.parametrize("path, refreshed", [("/plain/", False), ("/", False), ("/private/", True),
+                                             ("/session/", True)], ids=["plain", "tagged-page", "private", "session"])
+def test_the_refresh_goes_only_on_responses_no_cache_can_give_another_visitor(path, refreshed):
+    """A page any cache may keep for everyone must not carry one visitor's Set-Cookie; one that is private,
+    no-store or varies with the Cookie header may."""
+    response = visit(path, value=consent_cookie(["analytics"]))
+    assert ("cookies_preferences" in response.cookies) is refreshed
+    assert (REFRESHED in response.cookies) is refreshed
 
 
 @portal(REFRESH=False)

@@ -31,6 +31,10 @@ def script_of(tree):
     return [s for s in find_all(tree, "script") if "data-config" in s[1]][0]
 
 
+def hiding_scripts(tree):
+    return [s for s in find_all(tree, "script") if "src" not in s[1] and "data-consent" not in s[1]]
+
+
 def config_of(tree):
     return json.loads(script_of(tree)[1]["data-config"])
 
@@ -46,39 +50,141 @@ def text_of(node):
     return "".join(c if isinstance(c, str) else text_of(c) for c in node[2])
 
 
+def without_form(node):
+    """A server layer's tree with its buttons as the page builds them (buttons of no form)."""
+    if isinstance(node, str):
+        return node
+    tag, attrs, children = node
+    if tag == "button" and "form" in attrs:
+        attrs = {k: v for k, v in attrs.items() if k not in ("form", "name", "value")}
+        attrs["type"] = "button"
+    return [tag, attrs, [without_form(c) for c in children]]
+
+
 def without_marks(node):
     tag, attrs, children = node
     marks = ("data-cb-prerendered", "data-cb-content", "data-cb-entered")
     return [tag, {k: v for k, v in attrs.items() if k not in marks}, children]
 
 
-# -- {% consent_banner %} -----------------------------------------------------------------------------------
+# -- {% consent_banner %}: pages the same for every visitor (the default) ------------------------------------
+VISITORS = [({}, {}), ({"cookies_preferences": consent_cookie(["analytics"])}, {}),
+            ({"cookies_preferences": consent_cookie([])}, {}), ({}, {"HTTP_SEC_GPC": "1"}),
+            ({"cookies_preferences": "garbage"}, {})]
+
+
 @portal()
-def test_a_first_visit_gets_the_first_layer_the_page_would_build_as_html_before_the_script():
+def test_every_visitor_gets_the_same_bytes_so_any_cache_may_keep_the_page():
+    sent = [get(cookies=cookies, **headers) for cookies, headers in VISITORS]
+    assert len({r.content for r in sent}) == 1
+    assert all("cookie" not in r.get("Vary", "").lower() and "Cache-Control" not in r for r in sent)
+    assert all("cookies_preferences" not in r.cookies for r in sent)      # the refresh: never on such a page
+
+
+@portal()
+def test_the_first_layer_the_page_would_build_is_in_the_html_as_a_form_that_works_without_javascript():
     tree = page()
     body = find_all(tree, "body")[0]
     banner = by_id(tree, "cb-banner")
-    assert banner is not None
-    # the very tree banner.ui.notice builds in the page for this data-config, as the browser will parse it
-    assert without_marks(banner) == expected_tree("fr")
+    # the very tree banner.ui.notice builds in the page for this data-config, its buttons a form's
+    assert without_form(without_marks(banner)) == expected_tree("fr")
     assert banner[1]["data-cb-prerendered"] == ""
     assert banner[1]["data-cb-entered"] == ""           # painted with the page: no slide-in (consent.css)
     assert banner[1]["data-cb-content"] == layer_key(parse_manifest(DEMO_MANIFEST, ["fr", "en"]))
-    # its stylesheet first (painted styled in the first frame), then the layer, then the loader
-    order = [child[0] for child in body[2] if isinstance(child, list)][:3]
-    assert order == ["link", "section", "script"]
+    # its stylesheet first (painted styled in the first frame), the script hiding it from a visitor who has
+    # chosen, the form, the layer, then the loader
+    order = [child[0] for child in body[2] if isinstance(child, list)][:5]
+    assert order == ["link", "script", "form", "section", "script"]
     assert find_all(tree, "link")[0][1]["href"] == "/static/consent_banner/consent.css"
     assert script_of(tree)[1]["src"] == "/static/consent_banner/consent.js"
+    form = find_all(tree, "form")[0]
+    assert form[1] == {"id": "cb-form", "method": "post", "action": "/consent/consent-choice/"}
+    assert find_all(form, "input")[0][1] == {"type": "hidden", "name": "next", "value": "/"}
+    buttons = {b[1]["value"]: b[1] for b in find_all(banner, "button") if b[1].get("name") == "cb-action"}
+    assert set(buttons) == {"accept_all", "reject_all", "customise", "providers"}
+    assert all(b["type"] == "submit" and b["form"] == "cb-form" for b in buttons.values())
+    assert [b[1]["value"] for b in find_all(banner, "button") if b[1].get("name") == "cb-language"] == ["fr", "en"]
+
+
+@portal()
+def test_the_script_hiding_the_layer_from_a_visitor_who_chose_is_the_one_its_csp_hash_allows():
+    import base64
+    import hashlib
+    from banner.django.layer import SCRIPT_HASH
+    hide = hiding_scripts(page())[0]
+    digest = base64.b64encode(hashlib.sha256("".join(hide[2]).encode("utf-8")).digest()).decode("ascii")
+    assert SCRIPT_HASH == "'sha256-%s'" % digest
+    assert "cookies_preferences=" in "".join(hide[2]) and "data-cb-gpc" in hide[1]
+
+
+@portal(RESPECT_GPC=False)
+def test_without_gpc_the_hiding_script_leaves_gpc_visitors_the_layer():
+    hide = hiding_scripts(page())[0]
+    assert "data-cb-gpc" not in hide[1]
+
+
+@portal()
+def test_the_loader_tag_carries_what_its_early_path_needs_for_this_very_data_config():
+    from banner.django.portal import manifest_text
+    from banner.loader_facts import config_hash, text_hash
+    tag = script_of(page())[1]
+    early = json.loads(tag["data-cb-early"])
+    assert early["config"] == config_hash(json.loads(tag["data-config"]))
+    assert early["manifest"] == text_hash(manifest_text())
+    assert [c["id"] for c in early["categories"]] == ["necessary", "analytics"]
+
+
+@portal(CONFIG={"googleConsentMode": {"analytics": ["analytics_storage"]}})
+def test_with_google_consent_mode_the_early_path_is_off():
+    assert "data-cb-early" not in script_of(page())[1]
 
 
 @portal()
 def test_the_script_tag_carries_the_data_config_of_the_settings_and_the_active_language():
     assert config_of(page()) == {"manifest": "/cookies.json", "languages": ["fr", "en"], "language": "fr",
-                                 "policyUrl": "/policy/"}
+                                 "policyUrl": "/policy/", "consentLog": "/consent/consent-log/"}
     english = page(cookies={"django_language": "en"})
     assert config_of(english)["language"] == "en"
-    assert without_marks(by_id(english, "cb-banner")) == expected_tree("en")
+    assert without_form(without_marks(by_id(english, "cb-banner"))) == expected_tree("en")
     assert config_of(page(HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.8"))["language"] == "en"
+
+
+@portal(MANIFEST_URL="consent_banner:manifest")
+def test_the_manifest_url_may_name_the_apps_own_view_which_serves_the_very_text_the_server_hashes():
+    from banner.django.portal import manifest_text
+    assert config_of(page())["manifest"] == "/consent/cookies.json"
+    response = get("/consent/cookies.json")
+    assert response.content.decode("utf-8") == manifest_text() and response["Content-Type"].startswith("application/json")
+
+
+# -- {% consent_banner %}: per-visitor pages -----------------------------------------------------------------
+@portal(PER_VISITOR=True)
+@pytest.mark.parametrize("cookies, headers", VISITORS[1:4], ids=["accepted", "refused", "global-privacy-control"])
+def test_per_visitor_no_first_layer_is_rendered_when_a_decision_stands_or_gpc_answers(cookies, headers):
+    response = get(cookies=cookies, **headers)
+    tree = parse(response.content.decode("utf-8"))
+    assert by_id(tree, "cb-banner") is None
+    assert find_all(tree, "link") == []          # nothing render-blocking for a return visitor
+    assert "data-cb-early" not in script_of(tree)[1]
+    assert "private" in response["Cache-Control"]
+    assert {"Cookie", "Sec-GPC"} <= {v.strip() for v in response["Vary"].split(",")}
+
+
+@portal(PER_VISITOR=True)
+def test_per_visitor_a_first_visit_gets_the_layer_without_the_hiding_script():
+    tree = page()
+    assert by_id(tree, "cb-banner") is not None
+    assert hiding_scripts(tree) == []
+
+
+@portal(PER_VISITOR=True)
+@pytest.mark.parametrize("value", [
+    "garbage", consent_cookie(["analytics"]).replace("analytics=1", "analytics=2"),
+    consent_cookie(["analytics"], manifest=dict(copy.deepcopy(DEMO_MANIFEST), revision=99)),
+    consent_cookie(["analytics"], decided_at=1000),
+], ids=["garbage", "tampered", "other-revision", "expired"])
+def test_a_cookie_that_does_not_stand_is_no_choice_the_first_layer_is_rendered(value):
+    assert by_id(page(cookies={"cookies_preferences": value}), "cb-banner") is not None
 
 
 @portal(MANIFEST_URL=None, COOKIE_DOMAIN="example.org", RESPECT_GPC=False, CONFIG={"reopenButton": True})
@@ -97,29 +203,6 @@ def test_the_csp_nonce_of_django_csp_goes_on_the_script_tag():
     assert "nonce" not in script_of(page())[1]
 
 
-@portal()
-@pytest.mark.parametrize("cookies, headers", [
-    ({"cookies_preferences": consent_cookie(["analytics"])}, {}),
-    ({"cookies_preferences": consent_cookie([])}, {}),
-    ({}, {"HTTP_SEC_GPC": "1"}),
-], ids=["accepted", "refused", "global-privacy-control"])
-def test_no_first_layer_is_rendered_when_a_decision_stands_or_gpc_answers(cookies, headers):
-    tree = page(cookies=cookies, **headers)
-    assert by_id(tree, "cb-banner") is None
-    assert find_all(tree, "link") == []          # nothing render-blocking for a return visitor
-    assert script_of(tree)
-
-
-@portal()
-@pytest.mark.parametrize("value", [
-    "garbage", consent_cookie(["analytics"]).replace("analytics=1", "analytics=2"),
-    consent_cookie(["analytics"], manifest=dict(copy.deepcopy(DEMO_MANIFEST), revision=99)),
-    consent_cookie(["analytics"], decided_at=1000),
-], ids=["garbage", "tampered", "other-revision", "expired"])
-def test_a_cookie_that_does_not_stand_is_no_choice_the_first_layer_is_rendered(value):
-    assert by_id(page(cookies={"cookies_preferences": value}), "cb-banner") is not None
-
-
 def test_manifest_strings_are_text_in_the_rendered_layer(tmp_path):
     manifest = copy.deepcopy(DEMO_MANIFEST)
     manifest["categories"][1]["title"] = {"fr": '<img src=x onerror="alert(1)">"&', "en": "</section><script>"}
@@ -130,7 +213,7 @@ def test_manifest_strings_are_text_in_the_rendered_layer(tmp_path):
             text = get(cookies={"django_language": language}).content.decode("utf-8")
             assert "<img" not in text and "<script>" not in text.replace("<script src", "")
             banner = by_id(parse(text), "cb-banner")
-            assert without_marks(banner) == expected_tree(language, manifest)
+            assert without_form(without_marks(banner)) == expected_tree(language, manifest)
 
 
 def test_the_serialiser_refuses_what_the_first_layer_is_not_made_of():
@@ -152,8 +235,8 @@ def test_a_missing_manifest_fails_closed_with_one_logged_error(caplog):
         tree = page(cookies={"cookies_preferences": consent_cookie(["analytics"])})
     assert by_id(tree, "cb-banner") is None
     assert config_of(tree) == {}              # the page then reports it and runs nothing optional
-    scripts = [s for s in find_all(tree, "script") if "data-consent" in s[1]]
-    assert scripts and all(s[1]["type"] == "text/plain" for s in scripts)
+    assert [s for s in find_all(tree, "script") if "data-consent" in s[1]] == []     # nothing of the block
+    assert [t[1] for t in find_all(tree, "template")] == [{"data-cb-refused": ""}]
     assert any("manifest" in r.getMessage() for r in caplog.records)
 
 
@@ -163,59 +246,101 @@ def block(tree):
     return scripts, find_all(tree, "iframe")
 
 
-@portal()
-def test_a_block_is_sent_live_when_the_decision_accepts_its_category():
-    response = get(cookies={"cookies_preferences": consent_cookie(["analytics"])})
-    text = response.content.decode("utf-8")
-    scripts, frames = block(parse(text))
-    assert [s[1] for s in scripts] == [
-        {"src": "/analytics.js", "async": "", "data-consent": "analytics", "data-cb-ran": ""},
-        {"data-consent": "analytics", "data-cb-ran": ""}]
-    assert scripts[1][2] == ["window.x = 1 < 2;"]
-    assert frames[0][1]["src"] == frames[0][1]["data-src"] == "/embed.html"
-    assert "<p>a &amp; b</p>" in text                      # the rest of the fragment as written
-    assert "Cookie" in response["Vary"]
+BLOCKED = [{"type": "text/plain", "data-consent": "analytics", "data-src": "/analytics.js", "async": ""},
+           {"type": "text/plain", "data-consent": "analytics"}]
+
+
+def closed_block(tree):
+    """The one block of the test page, sent closed: its template, and the scripts and iframes it holds."""
+    templates = find_all(tree, "template")
+    assert [t[1] for t in templates] == [{"data-consent": "analytics"}]
+    return block(templates[0])
 
 
 @portal()
-@pytest.mark.parametrize("cookies", [{}, {"cookies_preferences": consent_cookie([])}, {"cookies_preferences": "x"}],
-                         ids=["no-choice", "refused", "tampered"])
-def test_a_block_is_blocked_as_the_page_expects_otherwise(cookies):
-    scripts, frames = block(page(cookies=cookies))
-    assert [s[1] for s in scripts] == [
-        {"type": "text/plain", "data-consent": "analytics", "data-src": "/analytics.js", "async": ""},
-        {"type": "text/plain", "data-consent": "analytics"}]
+@pytest.mark.parametrize("cookies", [{}, {"cookies_preferences": consent_cookie(["analytics"])},
+                                     {"cookies_preferences": consent_cookie([])}, {"cookies_preferences": "x"}],
+                         ids=["no-choice", "accepted", "refused", "tampered"])
+def test_a_block_is_sent_closed_for_every_visitor_the_page_opens_it_once_accepted(cookies):
+    scripts, frames = closed_block(page(cookies=cookies))
+    assert [s[1] for s in scripts] == BLOCKED
     assert scripts[1][2] == ["window.x = 1 < 2;"]
     assert "src" not in frames[0][1] and frames[0][1]["data-src"] == "/embed.html"
     assert frames[0][1]["data-consent"] == "analytics"
 
 
-@portal()
+@portal(PER_VISITOR=True)
+def test_per_visitor_a_block_is_sent_live_when_the_decision_accepts_its_category():
+    response = get(cookies={"cookies_preferences": consent_cookie(["analytics"])})
+    text = response.content.decode("utf-8")
+    tree = parse(text)
+    assert find_all(tree, "template") == []
+    scripts, frames = block(tree)
+    assert [s[1] for s in scripts] == [
+        {"src": "/analytics.js", "async": "", "data-consent": "analytics", "data-cb-ran": ""},
+        {"data-consent": "analytics", "data-cb-ran": ""}]
+    assert scripts[1][2] == ["window.x = 1 < 2;"]
+    assert frames[0][1]["src"] == frames[0][1]["data-src"] == "/embed.html"
+    assert "<p>a &amp; b</p>" in text                      # the rest of the fragment, as the browser reads it
+    assert "Cookie" in response["Vary"] and "private" in response["Cache-Control"]
+
+
+@portal(PER_VISITOR=True)
+@pytest.mark.parametrize("cookies", [{}, {"cookies_preferences": consent_cookie([])}, {"cookies_preferences": "x"}],
+                         ids=["no-choice", "refused", "tampered"])
+def test_per_visitor_a_block_is_closed_otherwise(cookies):
+    scripts, _ = closed_block(page(cookies=cookies))
+    assert [s[1] for s in scripts] == BLOCKED
+
+
+@portal(PER_VISITOR=True)
 def test_a_category_whose_content_changed_since_the_decision_is_not_accepted():
     before = copy.deepcopy(DEMO_MANIFEST)
     before["categories"][1]["description"] = {"fr": "Autre texte", "en": "Other text"}
-    scripts, _ = block(page(cookies={"cookies_preferences": consent_cookie(["analytics"], manifest=before)}))
-    assert all(s[1].get("type") == "text/plain" for s in scripts)
+    scripts, _ = closed_block(page(cookies={"cookies_preferences": consent_cookie(["analytics"], manifest=before)}))
+    assert [s[1] for s in scripts] == BLOCKED
 
 
-def test_content_of_an_undeclared_third_party_stays_blocked_even_when_accepted():
-    from banner.django.blocking import gate
-    manifest = parse_manifest(DEMO_MANIFEST, ["fr", "en"])
-
-    def undeclared(category, named, url):
-        return manifest.undeclared(category, named, url, "portal.example")
-    out = parse(gate('<script src="https://tracker.example/t.js"></script><iframe src="/m" data-provider="Other">'
-                     '</iframe><script src="/own.js"></script>', "analytics", True, undeclared))
-    scripts, frames = find_all(out, "script"), find_all(out, "iframe")
-    assert scripts[0][1]["type"] == "text/plain" and "src" not in frames[0][1]
-    assert scripts[1][1] == {"src": "/own.js", "data-consent": "analytics", "data-cb-ran": ""}
+# -- per-visitor pages inside Django's cache tools ------------------------------------------------------------
+ACCEPTED = {"cookies_preferences": consent_cookie(["analytics"])}
 
 
-def test_a_script_type_is_kept_for_the_page_to_restore():
-    from banner.django.blocking import gate
-    out = find_all(parse(gate('<script type="module" src="/m.js"></script>', "analytics", False)), "script")
-    assert out[0][1] == {"type": "text/plain", "data-consent": "analytics", "data-src": "/m.js",
-                         "data-type": "module"}
+@pytest.fixture
+def empty_cache():
+    from django.core.cache import cache
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@portal(PER_VISITOR=True)
+@pytest.mark.parametrize("path, tool", [("/fragment-cache/", "{% cache %}"), ("/page-cache/", "@cache_page"),
+                                        ("/page-cache-response/", "TemplateResponse")],
+                         ids=["cache-tag", "cache_page", "cache_page-template-response"])
+def test_per_visitor_content_is_never_rendered_where_a_django_cache_keeps_it(path, tool, empty_cache, caplog):
+    from banner.django.templatetags import consent_banner as tags
+    tags._reported.clear()
+    with caplog.at_level(logging.ERROR, logger="banner.django"):
+        first = get(path, cookies=ACCEPTED)          # the first visitor accepted: their page is what is cached
+    later = get(path)                               # a new visitor
+    for response in (first, later):
+        scripts = [s for s in find_all(parse(response.content.decode("utf-8")), "script") if "data-consent" in s[1]]
+        assert scripts and all(s[1].get("type") == "text/plain" for s in scripts)
+    assert [r.getMessage() for r in caplog.records if "PER_VISITOR" in r.getMessage() and tool in r.getMessage()]
+
+
+@portal(PER_VISITOR=True)
+def test_per_visitor_pages_behind_the_per_site_cache_are_private_and_never_stored(empty_cache):
+    from django.test import override_settings
+    from djapp_kit import MIDDLEWARE
+    outside = ["django.middleware.cache.UpdateCacheMiddleware"] + MIDDLEWARE + [
+        "django.middleware.cache.FetchFromCacheMiddleware"]
+    with override_settings(MIDDLEWARE=outside, CACHE_MIDDLEWARE_SECONDS=600):
+        first = get(cookies=ACCEPTED)
+        later = get()
+    assert "private" in first["Cache-Control"]
+    assert [s[1] for s in block(parse(first.content.decode("utf-8")))[0]][0]["data-cb-ran"] == ""
+    assert [s[1] for s in closed_block(parse(later.content.decode("utf-8")))[0]] == BLOCKED
 
 
 # -- {% consent_policy %} ---------------------------------------------------------------------------------------

@@ -17,64 +17,97 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from banner import static_policy
-from banner.django.blocking import gate
+from banner.google import consent_default, consent_update
+from banner.django.caching import unsafe_cache
+from banner.django.choice import choice_url
 from banner.django.conf import banner_settings
-from banner.django.markup import to_html
-from banner.django.portal import manifest_data, portal, request_consent
-from banner.fingerprint import layer_key
-from banner.prerender import layer_tree
-from banner.ui.dom import CONTENT_ATTR, PRERENDERED_ATTR
+from banner.django.gate import REFUSED, gate
+from banner.django.layer import choices_form, first_layer, hide_script
+from banner.django.portal import early_data, manifest_data, portal, request_consent
 
 register = template.Library()
 log = logging.getLogger("banner.django")
+_reported = set()
 
 
 def _request(context):
     """The request being rendered: a RequestContext has it even without the "request" context processor."""
-    request = getattr(context, "request", None) or context.get("request")
-    if request is not None:
-        request._consent_rendered = True        # the middleware adds Vary: Cookie
-    return request
+    return getattr(context, "request", None) or context.get("request")
 
 
-# Part of the page's first paint, the layer has no entrance to make (consent.css: no slide-in), and the
-# live banner taking its place has none either (notice.take_place).
-ENTERED = "data-cb-entered"
+def per_visitor(request):
+    """Whether this render may carry the visitor's own decision: PER_VISITOR set, and no Django cache
+    storing the render for others (caching.unsafe_cache); the middleware then makes the response private."""
+    if request is None or not banner_settings()["PER_VISITOR"]:
+        return False
+    why = unsafe_cache(request)
+    if why is not None:
+        if why not in _reported:
+            _reported.add(why)
+            log.error('consent banner: CONSENT_BANNER["PER_VISITOR"]: this page is rendered inside %s, which '
+                      "would give one visitor's decision to others; it is rendered as for every visitor", why)
+        return False
+    request._consent_per_visitor = True
+    return True
 
 
-def first_layer(data, manifest):
-    """The first layer as HTML, marked as shown ahead of Python with the manifest content it shows."""
-    extra = {PRERENDERED_ATTR: "", CONTENT_ATTR: layer_key(manifest), ENTERED: ""}
-    return to_html(layer_tree(data, manifest, data["language"]), extra)
+def _next_url(request):
+    return request.get_full_path() if request is not None else "/"
 
 
 @register.simple_tag(takes_context=True)
 def consent_banner(context):
     conf = banner_settings()
     request = _request(context)
+    nonce = getattr(request, "csp_nonce", None) if request is not None else None
     try:
         data, config, manifest = portal()
     except Exception as error:               # the page fails closed too, with its own console error
         log.error("consent banner: %s: %s", type(error).__name__, error)
-        data, manifest = {}, None
-    loader = static(conf["LOADER"])
-    parts = []
-    state = request_consent(request) if request is not None and manifest is not None else None
-    if conf["SERVER_RENDER"] and state is not None and state.first_visit:
-        try:
-            layer = first_layer(data, manifest)
-        except Exception as error:
-            log.error("consent banner: the first layer was not rendered: %s", error)
-        else:
-            # Render-blocking on purpose, and only here: the layer is painted styled in the first frame.
-            parts.append(format_html('<link rel="stylesheet" href="{}">',
-                                     static(posixpath.join(posixpath.dirname(conf["LOADER"]), "consent.css"))))
-            parts.append(mark_safe(layer))
-    nonce = getattr(request, "csp_nonce", None) if request is not None else None
-    parts.append(format_html('<script src="{}" async data-config="{}"{}></script>', loader,
+        data, config, manifest = {}, None, None
+    mine = per_visitor(request)
+    parts = _consent_mode(conf, config, manifest, request_consent(request) if mine else None)
+    if manifest is not None and conf["SERVER_RENDER"] and manifest.optional_ids:
+        state = request_consent(request) if mine else None
+        if state is None or state.first_visit:
+            parts += _layer(conf, data, config, manifest, request, hidden_when_decided=not mine)
+    early = early_data(data, manifest) if manifest is not None and not mine else None
+    parts.append(format_html('<script src="{}" async data-config="{}"{}{}></script>', static(conf["LOADER"]),
                              json.dumps(data, ensure_ascii=False, separators=(",", ":")),
+                             format_html(' data-cb-early="{}"', json.dumps(early, ensure_ascii=False,
+                                                                          separators=(",", ":")))
+                             if early else "",
                              format_html(' nonce="{}"', nonce) if nonce else ""))
     return mark_safe("\n".join(parts))
+
+
+def _consent_mode(conf, config, manifest, state):
+    """Google Consent Mode's default, and on a per-visitor page the standing decision's update, before any
+    tag the page sends live: a parser-blocking script of ours (allowed by 'self')."""
+    if config is None or manifest is None or not config.google_consent_mode:
+        return []
+    signals = {"default": consent_default()}
+    if state is not None and state.decided:
+        signals["update"] = consent_update(config.google_consent_mode, state.accepted)
+    return [format_html('<script src="{}" data-cb-consent-mode="{}"></script>',
+                        static(posixpath.join(posixpath.dirname(conf["LOADER"]), "consent-mode.js")),
+                        json.dumps(signals, separators=(",", ":")))]
+
+
+def _layer(conf, data, config, manifest, request, hidden_when_decided):
+    """The first layer with its stylesheet before it (render-blocking on purpose, and only here: the layer is
+    painted styled in the first frame); on a page for every visitor, the script that keeps it out of the
+    first paint when a choice is stored."""
+    try:
+        layer = first_layer(data, manifest, choice_url(), _next_url(request))
+    except Exception as error:
+        log.error("consent banner: the first layer was not rendered: %s", error)
+        return []
+    parts = [format_html('<link rel="stylesheet" href="{}">',
+                         static(posixpath.join(posixpath.dirname(conf["LOADER"]), "consent.css")))]
+    if hidden_when_decided:
+        parts.append(mark_safe(hide_script(config.respect_gpc, getattr(request, "csp_nonce", None))))
+    return parts + [mark_safe(layer)]
 
 
 class ConsentBlockNode(template.Node):
@@ -87,12 +120,12 @@ class ConsentBlockNode(template.Node):
         request = _request(context)
         state = request_consent(request) if request is not None else None
         if state is None or state.manifest is None:
-            return mark_safe(gate(fragment, category, False))
+            return mark_safe(REFUSED)
         if state.manifest.category(category) is None:
             log.error("consent banner: {%% consent_block %r %%}: the manifest has no such category", category)
         host = urlsplit("//" + request.get_host()).hostname or ""
-        return mark_safe(gate(fragment, category, state.accepts(category),
-                              lambda c, named, url: state.manifest.undeclared(c, named, url, host)))
+        send_live = per_visitor(request) and state.accepts(category)
+        return mark_safe(gate(fragment, category, state.manifest, host, send_live))
 
 
 @register.tag("consent_block")
@@ -107,10 +140,18 @@ def consent_block(parser, token):
 
 @register.simple_tag(takes_context=True)
 def consent_policy(context, level=2):
-    """The policy section of the active language; the banner's script adds its button when it runs."""
+    """The policy section of the active language (the banner's script adds its button when it runs), then
+    the choices as a form that works without JavaScript (when the app's URLs are included)."""
+    request = _request(context)
     try:
-        data, _, _ = portal()
-        return mark_safe(static_policy.render(data, manifest_data(), data["language"], level))
+        data, _, manifest = portal()
+        html = static_policy.render(data, manifest_data(), data["language"], level)
+        url = choice_url()
+        if url is not None and manifest.optional_ids:
+            state = request_consent(request) if per_visitor(request) else None
+            html += choices_form(manifest, data["language"], url, _next_url(request), level,
+                                 state.accepted if state is not None else None)
+        return mark_safe(html)
     except Exception as error:
         log.error("consent banner: the cookie policy was not rendered: %s: %s", type(error).__name__, error)
         return ""

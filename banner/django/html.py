@@ -1,0 +1,144 @@
+"""HTML as browsers read it, for the server side: a fragment parsed by the WHATWG parsing algorithm into a
+small tree, and that tree written back by the HTML serialisation algorithm.
+
+The server never sends a portal's input text on: what it sends is always a tree it parsed and checked,
+serialised again, so the browser builds exactly the tree that was checked (`round_trips` verifies that
+on the very bytes sent). The parser is justhtml (pure Python, passes the html5lib-tests suite; chosen
+on the measurements in benchmarks/results/html_parsers.md); only `parse` knows it.
+
+The tree: an `Element` (namespace "html", "svg" or "math"; qualified attribute names in source order, the
+first of duplicates kept as browsers keep it; a template's `content` apart from its children), a `str`
+for text, a `Comment`.
+"""
+
+VOID = frozenset(("area", "base", "basefont", "bgsound", "br", "col", "embed", "frame", "hr", "img", "input",
+                  "keygen", "link", "meta", "param", "source", "track", "wbr"))
+# Elements whose text the serialiser writes as it is: their content was raw text to the parser (noscript
+# too, since the page's parser runs with scripting on).
+RAW_TEXT = frozenset(("style", "script", "xmp", "iframe", "noembed", "noframes", "plaintext", "noscript"))
+
+
+class Element:
+    __slots__ = ("namespace", "name", "attrs", "children", "content")
+
+    def __init__(self, namespace, name, attrs=(), children=None, content=None):
+        self.namespace = namespace
+        self.name = name
+        self.attrs = list(attrs)              # [(qualified name, value)], source order
+        self.children = children if children is not None else []
+        self.content = content                # a template's content (list of nodes), else None
+
+    def get(self, name, default=None):
+        for key, value in self.attrs:
+            if key == name:
+                return value
+        return default
+
+    def has(self, name):
+        return any(key == name for key, _ in self.attrs)
+
+    def is_html(self, *names):
+        return self.namespace == "html" and (not names or self.name in names)
+
+
+class Comment:
+    __slots__ = ("data",)
+
+    def __init__(self, data):
+        self.data = data
+
+
+def parse(text, context="template", scripting=True):
+    """The nodes a browser builds when it parses `text` as the content of a `context` element (the HTML
+    fragment parsing algorithm); with `context=None`, a whole document (an iframe's srcdoc)."""
+    from justhtml import JustHTML
+    from justhtml.parser import FragmentContext
+    if context is None:
+        root = JustHTML(text, sanitize=False, scripting_enabled=scripting).root
+    else:
+        root = JustHTML(text, sanitize=False, scripting_enabled=scripting,
+                        fragment_context=FragmentContext(context)).root
+    return _convert_children(root)
+
+
+def _convert_children(node):
+    out = []
+    for child in node.children or ():
+        converted = _convert(child)
+        if converted is not None:
+            out.append(converted)
+    return out
+
+
+def _convert(node):
+    kind = type(node).__name__
+    if kind == "Text":
+        return node.data
+    if kind == "Comment":
+        return Comment(node.data or "")
+    if kind in ("Element", "Template"):
+        content = None
+        if getattr(node, "template_content", None) is not None:
+            content = _convert_children(node.template_content)
+        attrs = [(k, "" if v is None else v) for k, v in (node.attrs or {}).items()]
+        return Element(node.namespace or "html", node.name, attrs, _convert_children(node), content)
+    if kind in ("Document", "DocumentFragment"):          # not reached: documents are unwrapped above
+        return None
+    return None                                            # a doctype or processing instruction: dropped
+
+
+def _escape(text, attribute):
+    text = text.replace("&", "&amp;").replace("\u00a0", "&nbsp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text.replace('"', "&quot;") if attribute else text
+
+
+def serialize(nodes, parent=None):
+    """The HTML serialisation of `nodes` (the children of `parent`, an Element or None)."""
+    out = []
+    _write(nodes, parent, out)
+    return "".join(out)
+
+
+def _write(nodes, parent, out):
+    raw = parent is not None and parent.namespace == "html" and parent.name in RAW_TEXT
+    for node in nodes:
+        if isinstance(node, str):
+            out.append(node if raw else _escape(node, False))
+        elif isinstance(node, Comment):
+            out.append("<!--%s-->" % node.data)
+        else:
+            out.append("<" + node.name)
+            for key, value in node.attrs:
+                out.append(' %s="%s"' % (key, _escape(value, True)))
+            out.append(">")
+            if node.namespace == "html" and node.name in VOID:
+                continue
+            children = node.content if node.content is not None else node.children
+            # The parser drops a newline right after <pre>, <textarea> and <listing>: keep a leading one.
+            if node.is_html("pre", "textarea", "listing") and children and isinstance(children[0], str) \
+                    and children[0].startswith("\n"):
+                out.append("\n")
+            _write(children, node, out)
+            out.append("</%s>" % node.name)
+
+
+def shape(nodes):
+    """A comparable form of a tree: what two parses must share to be the same DOM."""
+    result = []
+    for node in nodes:
+        if isinstance(node, str):
+            if result and isinstance(result[-1], str):
+                result[-1] += node
+            else:
+                result.append(node)
+        elif isinstance(node, Comment):
+            result.append(("#comment", node.data))
+        else:
+            result.append((node.namespace, node.name, tuple(node.attrs), tuple(shape(node.children)),
+                           None if node.content is None else tuple(shape(node.content))))
+    return result
+
+
+def round_trips(html, nodes, context="body"):
+    """Whether the browser, parsing `html` where the page puts it, builds exactly `nodes`."""
+    return shape(parse(html, context)) == shape(nodes)
