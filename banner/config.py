@@ -7,7 +7,7 @@ Wrong types and unsafe URLs are errors: the banner then fails closed.
 """
 
 from .errors import ConfigError
-from .text import is_language_code, is_safe_url, is_fetch_url
+from .text import is_language_code, is_safe_url, is_fetch_url, surrogate_problems
 from .i18n import pick_language
 
 DEFAULT_LANGUAGES = ("fr",)       # `languages` when data-config omits it
@@ -135,8 +135,10 @@ def parse_config(data, html_lang=""):
     """Return (Config, warnings) from decoded data-config JSON, or raise ConfigError naming the key."""
     if not isinstance(data, dict):
         raise ConfigError("", "must be a JSON object such as {\"manifest\": \"/cookies.json\"}")
-    warnings = ["data-config: unknown key %r ignored" % k for k in data if k not in KNOWN_KEYS]
     manifest = data.get("manifest")
+    for field, message in surrogate_problems("", data, ["manifest"] if isinstance(manifest, dict) else []):
+        raise ConfigError(field, message)      # an inline manifest is the manifest parser's to check
+    warnings = ["data-config: unknown key %r ignored" % k for k in data if k not in KNOWN_KEYS]
     if isinstance(manifest, str):
         if not is_fetch_url(manifest):
             raise ConfigError("manifest", "must be an http(s) or relative URL (got %r)" % manifest)

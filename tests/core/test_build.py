@@ -102,6 +102,34 @@ def test_a_manifest_the_page_would_refuse_stops_the_build_with_its_field(assets,
     assert not (tmp_path / "out").exists()
 
 
+
+def demo_manifest():
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    with open(os.path.join(root, "demo", "site", "cookies.json"), encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def snapshot(directory):
+    return {p.name: p.read_bytes() for p in directory.iterdir()}
+
+
+def test_a_manifest_with_a_lone_surrogate_stops_the_build_and_leaves_the_previous_output(assets, tmp_path, capsys):
+    """A title holding "\\ud800" (no character: UTF-8 cannot encode it) used to pass, then leave an empty
+    consent.js behind a traceback."""
+    config, manifest, out = tmp_path / "config.json", tmp_path / "cookies.json", tmp_path / "out"
+    config.write_text(json.dumps({"manifest": "/cookies.json", "languages": ["fr", "en"]}), encoding="utf-8")
+    data = demo_manifest()
+    manifest.write_text(json.dumps(data), encoding="utf-8")
+    assert main(["build", "--config", str(config), "--manifest", str(manifest), "--out", str(out)]) == 0
+    before = snapshot(out)
+    capsys.readouterr()
+    data["categories"][1]["title"]["fr"] = "Mesure d'audience \ud800"
+    manifest.write_text(json.dumps(data), encoding="utf-8")
+    assert main(["build", "--config", str(config), "--manifest", str(manifest), "--out", str(out)]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith("build: %s: manifest: categories[1].title.fr: holds U+D800" % manifest)
+    assert snapshot(out) == before
+
 def test_without_packaged_assets_it_says_how_to_get_them(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(build, "ASSETS", str(tmp_path / "missing"))
     assert main(["build", "--out", str(tmp_path / "out")]) == 2

@@ -71,6 +71,19 @@ def test_validate_rejects_an_invalid_regular_expression_with_python_re(fixture_p
     assert "cookies[0].match: invalid regular expression '^stats(_'" in output
 
 
+
+def test_validate_names_the_field_holding_a_lone_surrogate(demo_path, tmp_path):
+    """"\\ud800" without its pair passed validate, then broke every Django page and the build's consent.js."""
+    with open(demo_path, encoding="utf-8") as handle:
+        data = json.load(handle)
+    data["cookies"][2]["purpose"]["fr"] = "Mémoriser votre choix \ud800"
+    file = tmp_path / "cookies.json"
+    file.write_text(json.dumps(data), encoding="utf-8")          # written as the escape \ud800
+    status, output = run("validate", str(file))
+    assert status == 1
+    assert output.startswith("%s: cookies[2].purpose.fr: holds U+D800, a lone surrogate" % file)
+    output.encode("utf-8")                     # what it prints, a terminal can show
+
 def test_validate_reports_a_missing_file_with_status_2(tmp_path):
     missing = str(tmp_path / "nope.json")
     status, output = run("validate", missing)

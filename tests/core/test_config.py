@@ -319,3 +319,25 @@ def test_the_look_is_default_or_dsfr():
     assert parse_config({"manifest": "/m.json", "look": "dsfr"})[0].dsfr
     error = refused({"manifest": "/m.json", "look": "DSFR"})
     assert (error.field, str(error)) == ("look", 'data-config: look: must be one of "default", "dsfr" (got \'DSFR\')')
+
+
+# --- lone surrogates -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("changes, field", [
+    ({"policyUrl": "/cookies/\ud800"}, "policyUrl"),
+    ({"consentLog": "/consent-log/\udfff"}, "consentLog"),
+    ({"manifest": "/cookies\ud800.json"}, "manifest"),
+    ({"googleConsentMode": {"analytics": ["analytics_storage"], "ads": ["x\ud800"]}}, "googleConsentMode.ads[0]"),
+    ({"brand": {"name": "Portail \ud800"}}, "brand.name"),          # an unknown key too: Django writes it out
+])
+def test_a_lone_surrogate_in_any_string_is_an_error_naming_its_key(changes, field):
+    """A "\\ud800" escape without its pair is not a character: the page would pass it on, and a server
+    writing this data-config into a page cannot encode it."""
+    error = refused(dict({"manifest": "/m.json"}, **changes))
+    assert error.field == field
+    assert "lone surrogate" in str(error) and "\ud800" not in str(error) and "\udfff" not in str(error)
+
+
+def test_a_lone_surrogate_in_a_key_is_refused_without_printing_it():
+    error = refused({"manifest": "/m.json", "googleConsentMode": {"\ud800": ["ad_storage"]}})
+    assert error.field == "googleConsentMode" and "\ud800" not in str(error)
