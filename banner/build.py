@@ -513,8 +513,43 @@ def brython_runtime():
 
 
 def write(directory, name, text):
-    with open(os.path.join(directory, name), "w", encoding="utf-8") as out:
-        out.write(text)
+    """Write `text` (UTF-8) to directory/name atomically (replace_file)."""
+    data = text.encode("utf-8")             # before touching the directory: a text that cannot be encoded
+    replace_file(directory, name, lambda handle: handle.write(data))
+
+
+def copy(source, directory, name):
+    """Copy the file `source` to directory/name atomically (replace_file)."""
+    with open(source, "rb") as given:
+        replace_file(directory, name, lambda handle: shutil.copyfileobj(given, handle))
+
+
+def replace_file(directory, name, fill):
+    """Write directory/name through a new file beside it, filled by `fill(handle)`, flushed to disk, then
+    renamed over the old one: whatever fails half-way (a full disk, an error, a kill), directory/name is
+    the previous file or the new one whole, never a truncated or empty one, and the temporary file goes.
+    The rename replaces the directory entry itself, so a symbolic link found there (which build() and
+    `policy` refuse beforehand) is never written through."""
+    target = os.path.join(directory, name)
+    temp = os.path.join(directory, ".%s.%s.tmp" % (name, os.urandom(6).hex()))
+    try:
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o666)  # umask applies
+    except OSError as error:
+        raise OSError(error.errno, error.strerror, target) from error
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            fill(handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, target)
+    except BaseException as error:
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass
+        if isinstance(error, OSError) and error.filename != target:       # name the file, not the temporary one
+            raise OSError(error.errno, error.strerror, target) from error
+        raise
 
 
 def release():
@@ -586,7 +621,7 @@ def build(out, config_path=None, manifest_path=None):
     claim(out, assets)
     for name, path in assets.items():
         if name != "consent.js":
-            shutil.copyfile(path, os.path.join(out, name))
+            copy(path, out, name)
     with open(TEMPLATE, encoding="utf-8") as handle:
         template = handle.read()
     write(out, "consent.js", template.replace(HOLE, json.dumps(first_layer, ensure_ascii=False, separators=(",", ":"))))
@@ -623,6 +658,9 @@ def run(args):
         names = build(args.out, args.config, args.manifest)
     except BuildError as error:
         print("build: %s" % error, file=sys.stderr)
+        return 2
+    except OSError as error:                  # a full disk, a read-only directory: the earlier files stay
+        print("build: %s: %s" % (error.filename or args.out, error.strerror or error), file=sys.stderr)
         return 2
     out = os.path.abspath(args.out)
     for name in names:

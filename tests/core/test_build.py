@@ -130,6 +130,35 @@ def test_a_manifest_with_a_lone_surrogate_stops_the_build_and_leaves_the_previou
     assert error.startswith("build: %s: manifest: categories[1].title.fr: holds U+D800" % manifest)
     assert snapshot(out) == before
 
+
+FULL_DISK = """
+import resource, signal, sys
+from banner import build
+from banner.__main__ import main
+build.ASSETS, build.TEMPLATE = sys.argv[1], sys.argv[2]
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)              # a write past the limit fails with EFBIG instead
+resource.setrlimit(resource.RLIMIT_FSIZE, (65536, 65536))  # no file may grow past 64 KiB: a disk filling up
+sys.exit(main(["build", "--out", sys.argv[3]]))
+"""
+
+
+def test_a_build_that_fails_while_writing_leaves_every_earlier_file_whole(assets, tmp_path):
+    """Each file is written beside its old one and renamed over it: a disk filling up during a rebuild
+    (here a file-size limit, past which writes fail) leaves the earlier build's files as they were, not
+    truncated, and no temporary file behind."""
+    import subprocess
+    import sys
+    out = tmp_path / "out"
+    build.build(str(out))
+    before = snapshot(out)
+    (assets / "brython.js").write_text("/* a new release */" + " " * 200000, encoding="utf-8")
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    done = subprocess.run([sys.executable, "-c", FULL_DISK, str(assets), build.TEMPLATE, str(out)], cwd=root,
+                          capture_output=True, text=True, timeout=60)
+    assert snapshot(out) == before
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith("build: %s: File too large" % (out / "brython.js")), done.stderr
+
 def test_without_packaged_assets_it_says_how_to_get_them(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(build, "ASSETS", str(tmp_path / "missing"))
     assert main(["build", "--out", str(tmp_path / "out")]) == 2
