@@ -83,10 +83,11 @@ def main(argv=None, out=None):
         from .build import run
         return run(args)
     if args.command == "policy":
+        from .build import BuildError
         from .static_policy import write
         try:
             return write(args.config, args.manifest, args.out, args.level, out)
-        except (OSError, ValueError, BannerError) as error:     # unreadable file, bad JSON, bad config/manifest
+        except (OSError, ValueError, BannerError, BuildError) as error:   # unreadable, bad JSON/config/manifest, a link
             print("policy: %s" % error, file=out)
             return 1
     if args.command == "serve-log":

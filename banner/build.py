@@ -597,10 +597,19 @@ def claim(out, names):
         os.makedirs(out)
         return
     record = os.path.join(out, RECORD)
+    refuse_links(out, list(names) + [RECORD])
     ours = set(names)
-    if os.path.isfile(record):
+    if os.path.lexists(record):
+        if not os.path.isfile(record):
+            raise BuildError("%s is not a file; an earlier build writes its list of files there" % record)
         with open(record, encoding="utf-8") as handle:
-            ours |= {line.strip() for line in handle if line.strip() and os.path.basename(line.strip()) == line.strip()}
+            listed = [line.strip() for line in handle if line.strip()]
+        for name in listed:
+            if not plain_file_name(out, name):
+                raise BuildError("%s lists %r, which is not a plain file name in %s (a path, '..', a directory or "
+                                 "a symbolic link): no build writes that, so nothing was removed or written; "
+                                 "remove that line" % (record, name, out))
+        ours |= set(listed)
     foreign = sorted(set(os.listdir(out)) - ours - {RECORD})
     if foreign:
         raise BuildError("%s holds files this build did not write (%s); give a new or empty directory"
@@ -609,6 +618,26 @@ def claim(out, names):
         path = os.path.join(out, name)
         if os.path.isfile(path):
             os.remove(path)
+
+
+def plain_file_name(directory, name):
+    """Whether `name` names, in `directory`, a regular file or nothing yet: no separator, not "." or "..",
+    not absolute, not a directory, not a symbolic link."""
+    if name in (".", "..") or os.path.basename(name) != name or "/" in name:
+        return False
+    path = os.path.join(directory, name)
+    return not os.path.islink(path) and (os.path.isfile(path) or not os.path.lexists(path))
+
+
+def refuse_links(directory, names):
+    """A symbolic link where one of our files goes is an error, before anything is written: following it
+    would write outside `directory`, and replacing it would remove what we did not write. (The writes
+    rename over the directory entry anyway, so a link made after this check is replaced, not followed.)"""
+    for name in names:
+        path = os.path.join(directory, name)
+        if os.path.islink(path):
+            raise BuildError("%s is a symbolic link (to %s); the files written there are plain files, never "
+                             "written through a link: remove it" % (path, os.readlink(path)))
 
 
 def build(out, config_path=None, manifest_path=None):

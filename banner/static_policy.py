@@ -15,7 +15,7 @@ import json
 import os
 
 from .__main__ import regex_ok
-from .build import write as write_file
+from .build import refuse_links, write as write_file
 from .config import parse_config
 from .i18n import direction, interface_language, strings
 from .manifest import parse_manifest
@@ -92,7 +92,9 @@ def write(config_path, manifest_path, out_dir, level, out):
         with open(manifest_path, encoding="utf-8") as handle:
             manifest_data = json.load(handle)
     os.makedirs(out_dir, exist_ok=True)
-    for code, fragment in render_all(config_data, manifest_data, level).items():
+    pages = render_all(config_data, manifest_data, level)
+    refuse_links(out_dir, ["cookie-policy.%s.html" % code for code in pages])     # before writing any
+    for code, fragment in pages.items():
         name = "cookie-policy.%s.html" % code
         write_file(out_dir, name, fragment + "\n")        # atomically: never a half-written page
         print(os.path.join(out_dir, name), file=out)

@@ -73,14 +73,56 @@ def test_a_directory_holding_other_files_is_refused_and_left_as_it_was(assets, t
     assert (out / "consent.js").read_text() == "// the portal's own consent.js"
 
 
-def test_an_earlier_record_cannot_name_files_outside_the_directory(assets, tmp_path):
+@pytest.mark.parametrize("entry", ["../victim.txt", "/VICTIM", "sub/consent.js", "..", "sub", "link"])
+def test_a_forged_record_naming_anything_but_a_plain_file_here_is_refused_before_any_change(assets, tmp_path,
+                                                                                            capsys, entry):
+    """The record is the list of files the next build removes: an entry outside DIR, through a link or
+    naming a directory is no file a build wrote, so the build stops, says which line, and touches nothing."""
     out = tmp_path / "out"
-    out.mkdir()
+    build.build(str(out))
     victim = tmp_path / "victim.txt"
     victim.write_text("keep", encoding="utf-8")
-    (out / build.RECORD).write_text("../victim.txt\n", encoding="utf-8")
+    if entry == "sub":
+        (out / "sub").mkdir()
+        (out / "sub" / "page.html").write_text("keep", encoding="utf-8")
+    if entry == "link":
+        (out / "link").symlink_to(victim)
+    entry = entry.replace("/VICTIM", str(victim))
+    record = out / build.RECORD
+    record.write_text(record.read_text(encoding="utf-8") + entry + "\n", encoding="utf-8")
+    (assets / "consent-lang-de.js").unlink()                 # what the build would remove next
+    before = snapshot(out)
+    assert main(["build", "--out", str(out)]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith("build: %s lists %r, which is not a plain file name in %s" % (record, entry, out)), error
+    assert snapshot(out) == before and victim.read_text() == "keep"
+
+
+def test_a_symbolic_link_where_an_output_goes_is_refused_and_its_target_untouched(assets, tmp_path, capsys):
+    """Following it would write outside DIR (here over a file elsewhere); replacing it would remove a link the
+    build never made: the build refuses, naming it, and writes nothing."""
+    out = tmp_path / "out"
     build.build(str(out))
-    assert victim.read_text() == "keep"
+    victim = tmp_path / "victim.js"
+    victim.write_text("keep", encoding="utf-8")
+    (out / "brython.js").unlink()
+    (out / "brython.js").symlink_to(victim)
+    before = snapshot(out)
+    assert main(["build", "--out", str(out)]) == 2
+    assert capsys.readouterr().err.startswith("build: %s is a symbolic link (to %s)" % (out / "brython.js", victim))
+    assert victim.read_text() == "keep" and (out / "brython.js").is_symlink()
+    assert snapshot(out) == before
+
+
+def test_a_record_that_is_a_symbolic_link_is_refused(assets, tmp_path, capsys):
+    out = tmp_path / "out"
+    out.mkdir()
+    elsewhere = tmp_path / "list.txt"
+    elsewhere.write_text("consent.js\n", encoding="utf-8")
+    (out / build.RECORD).symlink_to(elsewhere)
+    assert main(["build", "--out", str(out)]) == 2
+    assert "is a symbolic link" in capsys.readouterr().err
+    assert elsewhere.read_text() == "consent.js\n" and sorted(p.name for p in out.iterdir()) == [build.RECORD]
 
 
 def test_a_config_naming_its_manifest_by_url_needs_the_manifest_file(assets, tmp_path, capsys):
@@ -110,7 +152,9 @@ def demo_manifest():
 
 
 def snapshot(directory):
-    return {p.name: p.read_bytes() for p in directory.iterdir()}
+    """What a directory holds: each file's bytes, each link's target, each subdirectory's snapshot."""
+    return {p.name: os.readlink(p) if p.is_symlink() else snapshot(p) if p.is_dir() else p.read_bytes()
+            for p in directory.iterdir()}
 
 
 def test_a_manifest_with_a_lone_surrogate_stops_the_build_and_leaves_the_previous_output(assets, tmp_path, capsys):
