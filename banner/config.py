@@ -23,6 +23,7 @@ THEMES = ("light", "dark", "auto")
 # classes and structure ("dsfr"), drawn by the DSFR stylesheet the portal loads.
 LOOKS = ("default", "dsfr")
 CLASS_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_"
+DOMAIN_CHARS = CLASS_CHARS[:-1]     # ASCII letters, digits and "-": what a Domain attribute may hold
 GOOGLE_TYPES = ("ad_storage", "ad_user_data", "ad_personalization", "analytics_storage",
                 "functionality_storage", "personalization_storage", "security_storage")
 
@@ -74,8 +75,11 @@ def _languages(data):
 def _domain(value):
     if value is None:
         return None
+    if isinstance(value, str) and not value.isascii():
+        raise ConfigError("cookieDomain", "must be ASCII: give an internationalised domain in its punycode form, "
+                                          "e.g. \"xn--bcher-kva.example\" for \"bücher.example\" (got %r)" % (value,))
     labels = value.lstrip(".").split(".") if isinstance(value, str) else []
-    ok = labels and all(0 < len(p) <= 63 and all(c.isalnum() or c == "-" for c in p) for p in labels)
+    ok = labels and all(0 < len(p) <= 63 and all(c in DOMAIN_CHARS for c in p) for p in labels)
     if not ok:
         raise ConfigError("cookieDomain", "must be a domain name such as \"example.org\" (got %r)" % (value,))
     return value.lstrip(".").lower()

@@ -132,6 +132,8 @@ CASES = {
     "config-language-number": ({"manifest": URL, "languages": ["fr", "en"], "language": 3}, None, ["language"]),
     "config-respect-gpc-string": ({"manifest": URL, "respectGPC": "yes"}, None, ["respectGPC"]),
     "config-cookie-domain-number": ({"manifest": URL, "cookieDomain": 42}, None, ["cookieDomain"]),
+    "config-cookie-domain-not-ascii": ({"manifest": URL, "cookieDomain": "bücher.example"}, None,
+                                       ["cookieDomain", "punycode"]),
     "config-not-an-object": ('["/t/m.json"]', None, ["data-config", "JSON object"]),
     # data-config: policyUrl values a browser would run as javascript:
     "policy-url-mixed-case": ({"manifest": URL, "policyUrl": "JaVaScRiPt:alert(1)"}, None,

@@ -196,6 +196,16 @@ def test_a_cookie_domain_that_is_not_a_domain_name_is_an_error_naming_the_key(va
     assert str(error).startswith("data-config: cookieDomain: must be a domain name")
 
 
+
+@pytest.mark.parametrize("value", ["bücher.example", "例え.jp", "portail.gouv.fr\u200b", "\u212aelvin.example"])
+def test_a_cookie_domain_not_in_ascii_asks_for_its_punycode_form(value):
+    """A cookie's Domain attribute is a host name as DNS writes it (RFC 6265), ASCII: what a browser does
+    with another is not the portal's to guess."""
+    error = refused({"manifest": "/m.json", "cookieDomain": value})
+    assert error.field == "cookieDomain"
+    assert str(error).startswith("data-config: cookieDomain: must be ASCII: give an internationalised domain in "
+                                 "its punycode form, e.g. \"xn--bcher-kva.example\"")
+
 def test_a_null_cookie_domain_means_host_only():
     config, _ = parse_config({"manifest": "/m.json", "cookieDomain": None})
     assert config.cookie_domain is None
