@@ -3,7 +3,7 @@
     consent-banner validate FILE [--languages fr,en]
     consent-banner decode VALUE
     consent-banner build [--config CONFIG.json [--manifest MANIFEST.json]] --out DIR
-    consent-banner serve-log [--db consent-log.sqlite3] [--port 8001] [--path /consent-log/]
+    consent-banner serve-log [--db consent-log.sqlite3] [--port 8001] [--path /consent-log/] [--allow-origin ORIGIN]
     consent-banner policy CONFIG.json [--manifest MANIFEST.json] [--out DIR] [--level 2]
     consent-banner --version
 
@@ -30,6 +30,14 @@ def regex_ok(pattern):
     except re.error:
         return False
     return True
+
+
+def _origin(value):
+    from .receiver import origin_arg
+    try:
+        return origin_arg(value)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error))
 
 
 def validate(path, languages, out):
@@ -73,6 +81,9 @@ def main(argv=None, out=None):
     log.add_argument("--db", default="consent-log.sqlite3")
     log.add_argument("--port", type=int, default=8001)
     log.add_argument("--path", default="/consent-log/")
+    log.add_argument("--allow-origin", action="append", default=[], metavar="ORIGIN", type=_origin,
+                     help="accept records posted by pages of this origin too (e.g. https://portal.example, when "
+                          "the receiver is served behind the portal); repeat for several")
     page = sub.add_parser("policy", help="write the cookie policy page as static HTML, one file per language")
     page.add_argument("config", help="the portal's data-config, as a JSON file")
     page.add_argument("--manifest", help="the manifest file, when data-config names it by URL")
@@ -92,7 +103,7 @@ def main(argv=None, out=None):
             return 1
     if args.command == "serve-log":
         from .receiver import serve
-        serve(args.db, args.port, args.path)
+        serve(args.db, args.port, args.path, args.allow_origin)
         return 0
     if args.command == "validate":
         langs = [c.strip().lower() for c in args.languages.split(",") if c.strip()] if args.languages else None
