@@ -296,9 +296,10 @@ def served_text(path):
 
 
 def read_json(path):
+    from banner.__main__ import load_json
     try:
         with open(path, encoding="utf-8-sig") as handle:      # a byte-order mark, as browsers allow
-            return json.load(handle)
+            return load_json(handle)
     except OSError as error:
         raise BuildError("%s: cannot read: %s" % (path, error.strerror or error))
     except ValueError as error:

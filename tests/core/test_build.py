@@ -203,6 +203,20 @@ def test_a_build_that_fails_while_writing_leaves_every_earlier_file_whole(assets
     assert done.returncode == 2, done.stderr
     assert done.stderr.startswith("build: %s: File too large" % (out / "brython.js")), done.stderr
 
+
+@pytest.mark.parametrize("which", ["--config", "--manifest"])
+def test_a_json_file_nested_too_deep_stops_the_build_with_a_message(assets, tmp_path, capsys, which):
+    config, manifest = tmp_path / "config.json", tmp_path / "cookies.json"
+    config.write_text(json.dumps({"manifest": "/cookies.json"}), encoding="utf-8")
+    manifest.write_text(json.dumps(demo_manifest()), encoding="utf-8")
+    deep = config if which == "--config" else manifest
+    deep.write_text("[" * 100000 + "]" * 100000, encoding="utf-8")
+    assert main(["build", "--config", str(config), "--manifest", str(manifest), "--out", str(tmp_path / "out")]) == 2
+    error = capsys.readouterr().err
+    assert error == "build: %s: not valid JSON: arrays and objects nested more than 64 levels deep (a manifest " \
+                    "needs 5)\n" % deep
+    assert not (tmp_path / "out").exists()
+
 def test_without_packaged_assets_it_says_how_to_get_them(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(build, "ASSETS", str(tmp_path / "missing"))
     assert main(["build", "--out", str(tmp_path / "out")]) == 2

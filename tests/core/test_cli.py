@@ -99,6 +99,27 @@ def test_validate_reports_a_file_that_is_not_json_with_status_1(tmp_path):
     assert output.startswith("%s: not valid JSON: " % file)
 
 
+
+DEEP = "[" * 100000 + "]" * 100000         # valid JSON; Python's decoder gives up around 1,000 levels
+
+
+@pytest.mark.parametrize("text", [DEEP, '{"revision": 1, "categories": %s, "cookies": []}' % DEEP])
+def test_validate_reports_json_nested_too_deep_with_status_1_and_no_traceback(tmp_path, text):
+    file = tmp_path / "cookies.json"
+    file.write_text(text, encoding="utf-8")
+    status, output = run("validate", str(file))
+    assert (status, output) == (1, "%s: not valid JSON: arrays and objects nested more than 64 levels deep (a "
+                                   "manifest needs 5)\n" % file)
+
+
+def test_a_manifest_nested_as_deep_as_a_real_one_is_read(demo_path):
+    from banner.__main__ import load_json
+    with open(demo_path, encoding="utf-8") as handle:
+        assert load_json(handle)["revision"] == 1
+    assert load_json(io.StringIO("[" * 64 + "]" * 64)) is not None
+    with pytest.raises(ValueError, match="nested more than 64 levels"):
+        load_json(io.StringIO("[" * 65 + "]" * 65))
+
 def test_validate_reports_a_json_document_that_is_not_an_object(tmp_path):
     file = tmp_path / "cookies.json"
     file.write_text("[]", encoding="utf-8")

@@ -174,6 +174,21 @@ def test_a_manifest_string_holding_a_lone_surrogate_fails_closed_not_500(tmp_pat
     assert by_id(tree, "cb-banner") is None
     assert any("categories[1].title.fr: holds U+D800" in r.getMessage() for r in caplog.records)
 
+
+@pytest.mark.parametrize("path", ["/", "/policy/"])
+def test_a_manifest_file_nested_too_deep_fails_closed_with_a_logged_error_not_500(tmp_path, caplog, path):
+    file = tmp_path / "cookies.json"
+    file.write_text("[" * 100000 + "]" * 100000, encoding="utf-8")
+    with portal(MANIFEST=str(file)), caplog.at_level(logging.ERROR, logger="banner.django"):
+        response = get(path, cookies={"cookies_preferences": consent_cookie(["analytics"])})
+    assert response.status_code == 200
+    tree = parse(response.content.decode("utf-8"))
+    assert by_id(tree, "cb-banner") is None
+    if path == "/":
+        scripts = [s for s in find_all(tree, "script") if "data-consent" in s[1]]
+        assert scripts and all(s[1]["type"] == "text/plain" for s in scripts)      # nothing optional runs
+    assert any("nested more than 64 levels deep" in r.getMessage() for r in caplog.records)
+
 # -- {% consent_block %} --------------------------------------------------------------------------------------
 def block(tree):
     scripts = [s for s in find_all(tree, "script") if "data-consent" in s[1]]
