@@ -140,8 +140,9 @@ def parse_config(data, html_lang=""):
     if not isinstance(data, dict):
         raise ConfigError("", "must be a JSON object such as {\"manifest\": \"/cookies.json\"}")
     manifest = data.get("manifest")
-    for field, message in surrogate_problems("", data, ["manifest"] if isinstance(manifest, dict) else []):
-        raise ConfigError(field, message)      # an inline manifest is the manifest parser's to check
+    problems = surrogate_problems("", data, ["manifest"] if isinstance(manifest, dict) else [])
+    if problems:                                # an inline manifest is the manifest parser's to check
+        raise ConfigError(*problems[0])
     warnings = ["data-config: unknown key %r ignored" % k for k in data if k not in KNOWN_KEYS]
     if isinstance(manifest, str):
         if not is_fetch_url(manifest):

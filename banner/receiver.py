@@ -34,11 +34,6 @@ from .record import LOGGED_ACTIONS, SOURCES
 from .text import is_identifier, is_language_code
 
 MAX_BODY = 8192
-REQUEST_TIMEOUT = 10             # seconds a connection may stay silent: an idle client must not hold a thread
-# Control characters (C0, DEL, C1) and the backslash, as \xNN and \\ in what the receiver logs: a request
-# line or header holding ESC [ ... must not reach the terminal as a command (http.server's own escaping).
-LOG_ESCAPES = {c: "\\x%02x" % c for c in list(range(0x20)) + list(range(0x7f, 0xa0))}
-LOG_ESCAPES[ord("\\")] = "\\\\"
 MAX_INT = 999999999999999        # 15 digits, as in the cookie; SQLite's INTEGER overflows past 2**63 - 1
 FIELDS = ("consentId", "time", "revision", "language", "action", "accepted", "refused", "fingerprints")
 # Sent by banner 0.1.0 and later; optional so that records of earlier banners still count as proof.
@@ -63,6 +58,11 @@ SCHEMA = """CREATE TABLE IF NOT EXISTS consent_log (
     once TEXT NOT NULL DEFAULT ''
 )"""
 ADDED_COLUMNS = ("fingerprints", "banner_version", "build", "source", "once")   # absent from older logs
+REQUEST_TIMEOUT = 10             # seconds a connection may stay silent: an idle client must not hold a thread
+# Control characters (C0, DEL, C1) and the backslash, as \xNN and \\ in what the receiver logs: a request
+# line or header holding ESC [ ... must not reach the terminal as a command (http.server's own escaping).
+LOG_ESCAPES = {c: "\\x%02x" % c for c in list(range(0x20)) + list(range(0x7f, 0xa0))}
+LOG_ESCAPES[ord("\\")] = "\\\\"
 
 
 class RecordError(ValueError):

@@ -31,7 +31,10 @@ class Command(BaseCommand):
                                                    "consent records)")
 
     def handle(self, *args, days=None, dry_run=False, database=None, **options):
-        days = retention_days(banner_settings()["LOG_RETENTION_DAYS"]) if days is None else retention_days(days, "--days")
+        if days is None:
+            days = retention_days(banner_settings()["LOG_RETENTION_DAYS"])
+        else:
+            days = retention_days(days, "--days")
         cutoff = timezone.now() - datetime.timedelta(days=days)
         database = database or router.db_for_write(ConsentRecord)
         expired = ConsentRecord.objects.using(database).filter(received_at__lt=cutoff)
