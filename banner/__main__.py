@@ -3,7 +3,7 @@
     consent-banner validate FILE [--languages fr,en]
     consent-banner decode VALUE
     consent-banner build [--config CONFIG.json [--manifest MANIFEST.json]] --out DIR
-    consent-banner serve-log [--db consent-log.sqlite3] [--port 8001] [--path /consent-log/]
+    consent-banner serve-log [--db consent-log.sqlite3] [--port 8001] [--path /consent-log/] [--allow-origin ORIGIN]
     consent-banner policy CONFIG.json [--manifest MANIFEST.json] [--out DIR] [--level 2]
     consent-banner --version
 
@@ -23,6 +23,29 @@ from .manifest import parse_manifest, text_languages
 from .cookies import decode_consent
 
 
+MAX_JSON_DEPTH = 64      # arrays and objects inside each other; a manifest needs 5, a data-config with it inline 6
+
+
+def load_json(handle):
+    """json.load for the files the tools and the Django app read (manifests, data-configs): a document nested
+    deeper than MAX_JSON_DEPTH is a ValueError saying so. Python's decoder ends in a RecursionError on
+    ~1,000 levels, and whatever walks a decoded document (repr() in a message, json.dumps) a little
+    sooner: refused here, no traceback comes from nesting."""
+    try:
+        data = json.load(handle)
+    except RecursionError:
+        data = None
+    else:
+        level, depth = [data], 0
+        while level and depth <= MAX_JSON_DEPTH:     # breadth first: no recursion, whatever the depth
+            level = [v for node in level if isinstance(node, (dict, list))
+                     for v in (node.values() if isinstance(node, dict) else node)]
+            depth += 1
+        if depth <= MAX_JSON_DEPTH:
+            return data
+    raise ValueError("arrays and objects nested more than %d levels deep (a manifest needs 5)" % MAX_JSON_DEPTH)
+
+
 def regex_ok(pattern):
     """CPython's stand-in for the page's RegExp check (tools and tests use it too)."""
     try:
@@ -32,10 +55,18 @@ def regex_ok(pattern):
     return True
 
 
+def _origin(value):
+    from .receiver import origin_arg
+    try:
+        return origin_arg(value)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error))
+
+
 def validate(path, languages, out):
     try:
         with open(path, encoding="utf-8") as handle:
-            data = json.load(handle)
+            data = load_json(handle)
     except OSError as error:
         print("%s: cannot read: %s" % (path, error.strerror or error), file=out)
         return 2
@@ -73,6 +104,9 @@ def main(argv=None, out=None):
     log.add_argument("--db", default="consent-log.sqlite3")
     log.add_argument("--port", type=int, default=8001)
     log.add_argument("--path", default="/consent-log/")
+    log.add_argument("--allow-origin", action="append", default=[], metavar="ORIGIN", type=_origin,
+                     help="accept records posted by pages of this origin too (e.g. https://portal.example, when "
+                          "the receiver is served behind the portal); repeat for several")
     page = sub.add_parser("policy", help="write the cookie policy page as static HTML, one file per language")
     page.add_argument("config", help="the portal's data-config, as a JSON file")
     page.add_argument("--manifest", help="the manifest file, when data-config names it by URL")
@@ -83,15 +117,16 @@ def main(argv=None, out=None):
         from .build import run
         return run(args)
     if args.command == "policy":
+        from .build import BuildError
         from .static_policy import write
         try:
             return write(args.config, args.manifest, args.out, args.level, out)
-        except (OSError, ValueError, BannerError) as error:     # unreadable file, bad JSON, bad config/manifest
+        except (OSError, ValueError, BannerError, BuildError) as error:   # unreadable, bad JSON/config/manifest, a link
             print("policy: %s" % error, file=out)
             return 1
     if args.command == "serve-log":
         from .receiver import serve
-        serve(args.db, args.port, args.path)
+        serve(args.db, args.port, args.path, args.allow_origin)
         return 0
     if args.command == "validate":
         langs = [c.strip().lower() for c in args.languages.split(",") if c.strip()] if args.languages else None

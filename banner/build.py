@@ -298,9 +298,10 @@ def served_text(path):
 
 
 def read_json(path):
+    from banner.__main__ import load_json
     try:
         with open(path, encoding="utf-8-sig") as handle:      # a byte-order mark, as browsers allow
-            return json.load(handle)
+            return load_json(handle)
     except OSError as error:
         raise BuildError("%s: cannot read: %s" % (path, error.strerror or error))
     except ValueError as error:
@@ -515,8 +516,43 @@ def brython_runtime():
 
 
 def write(directory, name, text):
-    with open(os.path.join(directory, name), "w", encoding="utf-8") as out:
-        out.write(text)
+    """Write `text` (UTF-8) to directory/name atomically (replace_file)."""
+    data = text.encode("utf-8")             # before touching the directory: a text that cannot be encoded
+    replace_file(directory, name, lambda handle: handle.write(data))
+
+
+def copy(source, directory, name):
+    """Copy the file `source` to directory/name atomically (replace_file)."""
+    with open(source, "rb") as given:
+        replace_file(directory, name, lambda handle: shutil.copyfileobj(given, handle))
+
+
+def replace_file(directory, name, fill):
+    """Write directory/name through a new file beside it, filled by `fill(handle)`, flushed to disk, then
+    renamed over the old one: whatever fails half-way (a full disk, an error, a kill), directory/name is
+    the previous file or the new one whole, never a truncated or empty one, and the temporary file goes.
+    The rename replaces the directory entry itself, so a symbolic link found there (which build() and
+    `policy` refuse beforehand) is never written through."""
+    target = os.path.join(directory, name)
+    temp = os.path.join(directory, ".%s.%s.tmp" % (name, os.urandom(6).hex()))
+    try:
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o666)  # umask applies
+    except OSError as error:
+        raise OSError(error.errno, error.strerror, target) from error
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            fill(handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, target)
+    except BaseException as error:
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass
+        if isinstance(error, OSError) and error.filename != target:       # name the file, not the temporary one
+            raise OSError(error.errno, error.strerror, target) from error
+        raise
 
 
 def release():
@@ -566,10 +602,19 @@ def claim(out, names):
         os.makedirs(out)
         return
     record = os.path.join(out, RECORD)
+    refuse_links(out, list(names) + [RECORD])
     ours = set(names)
-    if os.path.isfile(record):
+    if os.path.lexists(record):
+        if not os.path.isfile(record):
+            raise BuildError("%s is not a file; an earlier build writes its list of files there" % record)
         with open(record, encoding="utf-8") as handle:
-            ours |= {line.strip() for line in handle if line.strip() and os.path.basename(line.strip()) == line.strip()}
+            listed = [line.strip() for line in handle if line.strip()]
+        for name in listed:
+            if not plain_file_name(out, name):
+                raise BuildError("%s lists %r, which is not a plain file name in %s (a path, '..', a directory or "
+                                 "a symbolic link): no build writes that, so nothing was removed or written; "
+                                 "remove that line" % (record, name, out))
+        ours |= set(listed)
     foreign = sorted(set(os.listdir(out)) - ours - {RECORD})
     if foreign:
         raise BuildError("%s holds files this build did not write (%s); give a new or empty directory"
@@ -578,6 +623,26 @@ def claim(out, names):
         path = os.path.join(out, name)
         if os.path.isfile(path):
             os.remove(path)
+
+
+def plain_file_name(directory, name):
+    """Whether `name` names, in `directory`, a regular file or nothing yet: no separator, not "." or "..",
+    not absolute, not a directory, not a symbolic link."""
+    if name in (".", "..") or os.path.basename(name) != name or "/" in name:
+        return False
+    path = os.path.join(directory, name)
+    return not os.path.islink(path) and (os.path.isfile(path) or not os.path.lexists(path))
+
+
+def refuse_links(directory, names):
+    """A symbolic link where one of our files goes is an error, before anything is written: following it
+    would write outside `directory`, and replacing it would remove what we did not write. (The writes
+    rename over the directory entry anyway, so a link made after this check is replaced, not followed.)"""
+    for name in names:
+        path = os.path.join(directory, name)
+        if os.path.islink(path):
+            raise BuildError("%s is a symbolic link (to %s); the files written there are plain files, never "
+                             "written through a link: remove it" % (path, os.readlink(path)))
 
 
 def build(out, config_path=None, manifest_path=None):
@@ -590,7 +655,7 @@ def build(out, config_path=None, manifest_path=None):
     claim(out, assets)
     for name, path in assets.items():
         if name != "consent.js":
-            shutil.copyfile(path, os.path.join(out, name))
+            copy(path, out, name)
     with open(TEMPLATE, encoding="utf-8") as handle:
         template = handle.read()
     write(out, "consent.js", template.replace(HOLE, json.dumps(first_layer, ensure_ascii=False, separators=(",", ":"))))
@@ -627,6 +692,9 @@ def run(args):
         names = build(args.out, args.config, args.manifest)
     except BuildError as error:
         print("build: %s" % error, file=sys.stderr)
+        return 2
+    except OSError as error:                  # a full disk, a read-only directory: the earlier files stay
+        print("build: %s: %s" % (error.filename or args.out, error.strerror or error), file=sys.stderr)
         return 2
     out = os.path.abspath(args.out)
     for name in names:

@@ -7,7 +7,7 @@ Wrong types and unsafe URLs are errors: the banner then fails closed.
 """
 
 from .errors import ConfigError
-from .text import is_language_code, is_safe_url, is_fetch_url
+from .text import is_language_code, is_safe_url, is_fetch_url, surrogate_problems
 from .i18n import pick_language
 
 DEFAULT_LANGUAGES = ("fr",)       # `languages` when data-config omits it
@@ -23,6 +23,7 @@ THEMES = ("light", "dark", "auto")
 # classes and structure ("dsfr"), drawn by the DSFR stylesheet the portal loads.
 LOOKS = ("default", "dsfr")
 CLASS_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_"
+DOMAIN_CHARS = CLASS_CHARS[:-1]     # ASCII letters, digits and "-": what a Domain attribute may hold
 GOOGLE_TYPES = ("ad_storage", "ad_user_data", "ad_personalization", "analytics_storage",
                 "functionality_storage", "personalization_storage", "security_storage")
 
@@ -74,8 +75,11 @@ def _languages(data):
 def _domain(value):
     if value is None:
         return None
+    if isinstance(value, str) and not value.isascii():
+        raise ConfigError("cookieDomain", "must be ASCII: give an internationalised domain in its punycode form, "
+                                          "e.g. \"xn--bcher-kva.example\" for \"bücher.example\" (got %r)" % (value,))
     labels = value.lstrip(".").split(".") if isinstance(value, str) else []
-    ok = labels and all(0 < len(p) <= 63 and all(c.isalnum() or c == "-" for c in p) for p in labels)
+    ok = labels and all(0 < len(p) <= 63 and all(c in DOMAIN_CHARS for c in p) for p in labels)
     if not ok:
         raise ConfigError("cookieDomain", "must be a domain name such as \"example.org\" (got %r)" % (value,))
     return value.lstrip(".").lower()
@@ -135,8 +139,11 @@ def parse_config(data, html_lang=""):
     """Return (Config, warnings) from decoded data-config JSON, or raise ConfigError naming the key."""
     if not isinstance(data, dict):
         raise ConfigError("", "must be a JSON object such as {\"manifest\": \"/cookies.json\"}")
-    warnings = ["data-config: unknown key %r ignored" % k for k in data if k not in KNOWN_KEYS]
     manifest = data.get("manifest")
+    problems = surrogate_problems("", data, ["manifest"] if isinstance(manifest, dict) else [])
+    if problems:                                # an inline manifest is the manifest parser's to check
+        raise ConfigError(*problems[0])
+    warnings = ["data-config: unknown key %r ignored" % k for k in data if k not in KNOWN_KEYS]
     if isinstance(manifest, str):
         if not is_fetch_url(manifest):
             raise ConfigError("manifest", "must be an http(s) or relative URL (got %r)" % manifest)

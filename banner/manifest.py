@@ -19,13 +19,14 @@ Rules (mirrored by manifest.schema.json; tests keep the two in step):
   other than "/", on which the cookie may be set, so that withdrawal deletes it there too: a page only
   sees the cookies of its own path). Names are unique per storage.
 - every human text is a string, or an object keyed by language code that has every configured language.
+- no string holds a lone surrogate (text.lone_surrogate): a server could not send it.
 
 The core cannot compile regular expressions (no `re` in the page), so the caller passes `regex_ok(pattern)`;
 the page passes one built on JavaScript's RegExp, the CLI one built on Python's `re`.
 """
 
 from .errors import ManifestError
-from .text import is_identifier, is_cookie_name, is_language_code, is_safe_url, is_host_name, host_of
+from .text import is_identifier, is_cookie_name, is_language_code, is_safe_url, is_host_name, host_of, surrogate_problems
 
 TOP_KEYS = ("$schema", "revision", "categories", "cookies")
 CATEGORY_KEYS = ("id", "title", "description", "required", "providers")
@@ -300,6 +301,8 @@ def parse_in_steps(data, languages=("fr",), regex_ok=None):
         raise ManifestError(check.problems)
     if "$schema" in data and not isinstance(data["$schema"], str):
         check.fail("$schema", "must be a string")
+    lists = [key for key in ("categories", "cookies") if isinstance(data.get(key), list)]
+    check.problems.extend(surrogate_problems("", data, lists))     # their items: one step each, below
     revision = data.get("revision")
     if "revision" in data and (not _is_int(revision) or not 1 <= revision <= MAX_REVISION):
         check.fail("revision", "must be an integer from 1 to %d" % MAX_REVISION)
@@ -313,6 +316,7 @@ def parse_in_steps(data, languages=("fr",), regex_ok=None):
         check.fail("categories", "at most %d categories (found %d)" % (MAX_CATEGORIES, len(raw_categories)))
     for i, item in enumerate(raw_categories):
         category = _category(check, "categories[%d]" % i, item, ids)
+        check.problems.extend(surrogate_problems("categories[%d]" % i, item))
         if category is not None:
             categories.append(category)
         yield None
@@ -325,6 +329,7 @@ def parse_in_steps(data, languages=("fr",), regex_ok=None):
         raw_cookies = []
     for i, item in enumerate(raw_cookies):
         cookie = _cookie(check, "cookies[%d]" % i, item, ids, names, regex_ok)
+        check.problems.extend(surrogate_problems("cookies[%d]" % i, item))
         if cookie is not None:
             cookies.append(cookie)
         yield None

@@ -1,6 +1,7 @@
 """Reference receiver for consent records (CPython only; never bundled for the page).
 
     python -m banner serve-log [--db consent-log.sqlite3] [--port 8001] [--path /consent-log/]
+                               [--allow-origin https://portal.example ...]
 
 It accepts the JSON records the banner POSTs to `consentLog` (see banner/record.py), validates every
 field, and appends them to an SQLite table with the time of receipt. It stores no IP address and no
@@ -11,6 +12,11 @@ with `synchronous=FULL`, one writer at a time (the server's threads share one co
 does not serialise on its own: without the lock, concurrent requests interleave their transactions and
 acknowledged records are lost). Anything unexpected answers 500, and nothing the receiver prints, its
 error reports included, carries the client's address.
+
+Like the Django view, it refuses (403) a record a browser posts from another site: its Origin must be
+the receiver's own (as the browser addressed it) or one given with --allow-origin (the portal's, when
+the receiver sits behind it). A connection silent for REQUEST_TIMEOUT seconds is closed, and control
+characters in what it logs are escaped.
 """
 
 import json
@@ -20,6 +26,7 @@ import threading
 import time
 import traceback
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit
 
 from .cookies import ID_ALPHABET, is_consent_id
 from .fingerprint import WIDTH as FINGERPRINT_WIDTH
@@ -51,6 +58,11 @@ SCHEMA = """CREATE TABLE IF NOT EXISTS consent_log (
     once TEXT NOT NULL DEFAULT ''
 )"""
 ADDED_COLUMNS = ("fingerprints", "banner_version", "build", "source", "once")   # absent from older logs
+REQUEST_TIMEOUT = 10             # seconds a connection may stay silent: an idle client must not hold a thread
+# Control characters (C0, DEL, C1) and the backslash, as \xNN and \\ in what the receiver logs: a request
+# line or header holding ESC [ ... must not reach the terminal as a command (http.server's own escaping).
+LOG_ESCAPES = {c: "\\x%02x" % c for c in list(range(0x20)) + list(range(0x7f, 0xa0))}
+LOG_ESCAPES[ord("\\")] = "\\\\"
 
 
 class RecordError(ValueError):
@@ -238,9 +250,10 @@ def store_record(db, body, now=None):
     return record
 
 
-def handle_post(db, handler):
+def handle_post(db, handler, allowed_origins=None):
     """Answer one POST on an http.server handler: 204 stored, 400 invalid, 413 too large, 500 when the
-    record could not be stored (a 204 is only ever sent after the commit)."""
+    record could not be stored (a 204 is only ever sent after the commit); with `allowed_origins` (a set,
+    maybe empty), 403 for a browser's request from an origin neither this receiver's nor in the set."""
     text = (handler.headers.get("Content-Length") or "0").strip()
     if not (text.isascii() and text.isdigit()):   # "-1" would make read() go to the end of the connection
         _answer(handler, 400, "Content-Length: must be a non-negative integer")
@@ -250,7 +263,17 @@ def handle_post(db, handler):
         handler.end_headers()
         return
     try:
-        store_record(db, handler.rfile.read(int(text)))
+        body = handler.rfile.read(int(text))
+    except OSError:                               # the body stopped coming (socket timeout) or the client left
+        handler.close_connection = True
+        return
+    if allowed_origins is not None and not same_origin(handler, allowed_origins):     # body read: a clean close
+        handler.log_message("refused a record posted by a page of %s (neither this receiver's origin nor an "
+                            "--allow-origin)", handler.headers.get("Origin"))
+        _answer(handler, 403, "consent records are accepted from this site's pages only")
+        return
+    try:
+        store_record(db, body)
     except RecordError as error:
         _answer(handler, 400, str(error))
         return
@@ -277,9 +300,37 @@ def report_error():
         time.strftime("%d/%b/%Y %H:%M:%S"), traceback.format_exc()))
 
 
-def make_handler(db, path):
-    """The request handler of `serve`: POST `path` -> handle_post. Its access log leaves out the client
-    address that http.server prints by default: the receiver keeps no IP address, not even on stderr."""
+def log_text(text):
+    """`text` with control characters escaped (LOG_ESCAPES): safe to print on a terminal."""
+    return text.translate(LOG_ESCAPES)
+
+
+def origin_arg(value):
+    """An --allow-origin value: scheme://host[:port] of the portal's pages, as a browser sends it in Origin."""
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or value != "%s://%s" % (parts.scheme, parts.netloc):
+        raise ValueError("%r is not an origin such as https://portal.example (scheme and host, no path)" % value)
+    return value.lower()
+
+
+def same_origin(handler, allowed=()):
+    """False only for a browser's request from another origin, as the Django view decides
+    (banner/django/log.py `_same_site`): no Origin header (curl, a server) is not a browser's cross-site
+    request; else Origin must be this receiver as the browser addressed it (its Host), or be allowed."""
+    origin = handler.headers.get("Origin")
+    if origin is None:
+        return True
+    host = (handler.headers.get("Host") or "").strip().lower()
+    mine = {"http://" + host, "https://" + host} if host else set()
+    return origin.strip().lower() in mine | set(allowed)
+
+
+def make_handler(db, path, allow_origins=(), timeout=None):
+    """The request handler of `serve`: POST `path` -> handle_post, from this receiver's own origin or one of
+    `allow_origins` (403 otherwise). A connection silent for `timeout` seconds (default REQUEST_TIMEOUT) is
+    closed. Its access log leaves out the client address that http.server prints by default (the receiver
+    keeps no IP address, not even on stderr) and escapes control characters."""
+    allowed = {origin_arg(o) for o in allow_origins}
 
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self):
@@ -287,11 +338,12 @@ def make_handler(db, path):
                 self.send_response(404)
                 self.end_headers()
                 return
-            handle_post(db, self)
+            handle_post(db, self, allowed)
 
         def log_message(self, format, *args):
-            sys.stderr.write("[%s] %s\n" % (self.log_date_time_string(), format % args))
+            sys.stderr.write("[%s] %s\n" % (self.log_date_time_string(), log_text(format % args)))
 
+    Handler.timeout = REQUEST_TIMEOUT if timeout is None else timeout
     return Handler
 
 
@@ -307,12 +359,12 @@ class LogServer(ThreadingHTTPServer):
         report_error()
 
 
-def make_server(db_path, port=0, path="/consent-log/"):
+def make_server(db_path, port=0, path="/consent-log/", allow_origins=(), timeout=None):
     """The reference receiver on 127.0.0.1 (port 0: any free port), not yet serving."""
-    return LogServer(("127.0.0.1", port), make_handler(open_db(db_path), path))
+    return LogServer(("127.0.0.1", port), make_handler(open_db(db_path), path, allow_origins, timeout))
 
 
-def serve(db_path, port, path):
-    server = make_server(db_path, port, path)
+def serve(db_path, port, path, allow_origins=()):
+    server = make_server(db_path, port, path, allow_origins)
     print("consent log receiver on http://127.0.0.1:%d%s -> %s" % (port, path, db_path), flush=True)
     server.serve_forever()

@@ -11,10 +11,10 @@ The portal puts the fragment where it wants the policy; the banner's script, whe
 `data-cb-static` and only adds the button that opens the preferences centre.
 """
 
-import json
 import os
 
-from .__main__ import regex_ok
+from .__main__ import load_json, regex_ok
+from .build import refuse_links, write as write_file
 from .config import parse_config
 from .i18n import direction, interface_language, strings
 from .manifest import parse_manifest
@@ -82,18 +82,19 @@ def render_all(config_data, manifest_data, level=2):
 def write(config_path, manifest_path, out_dir, level, out):
     """The CLI command: one file per language, cookie-policy.LANG.html. Returns the exit status."""
     with open(config_path, encoding="utf-8") as handle:
-        config_data = json.load(handle)
+        config_data = load_json(handle)
     manifest_data = config_data.get("manifest")
     if not isinstance(manifest_data, dict):
         if not manifest_path:
             print("%s names its manifest by URL: give the file with --manifest" % config_path, file=out)
             return 2
         with open(manifest_path, encoding="utf-8") as handle:
-            manifest_data = json.load(handle)
+            manifest_data = load_json(handle)
     os.makedirs(out_dir, exist_ok=True)
-    for code, fragment in render_all(config_data, manifest_data, level).items():
-        path = os.path.join(out_dir, "cookie-policy.%s.html" % code)
-        with open(path, "w", encoding="utf-8") as handle:
-            handle.write(fragment + "\n")
-        print(path, file=out)
+    pages = render_all(config_data, manifest_data, level)
+    refuse_links(out_dir, ["cookie-policy.%s.html" % code for code in pages])     # before writing any
+    for code, fragment in pages.items():
+        name = "cookie-policy.%s.html" % code
+        write_file(out_dir, name, fragment + "\n")        # atomically: never a half-written page
+        print(os.path.join(out_dir, name), file=out)
     return 0

@@ -14,6 +14,8 @@ TOKEN_SEPARATORS = '()<>@,;:\\"/[]?={} \t'
 TOKEN_CHARS = "".join(chr(i) for i in range(33, 127) if chr(i) not in TOKEN_SEPARATORS)
 SAFE_SCHEMES = ("http", "https", "mailto")
 C0_AND_SPACE = "".join(chr(i) for i in range(33))     # what a browser strips around a URL
+SURROGATE = ("holds U+%04X, a lone surrogate (a \\ud800-\\udfff escape without its pair): not a character, "
+             "no server can send it")
 
 
 def is_identifier(value):
@@ -78,6 +80,46 @@ def host_of(url):
     if rest.startswith("["):
         return rest.split("]", 1)[0] + "]"
     return rest.split(":", 1)[0].lower()
+
+
+def lone_surrogate(value):
+    """The first lone UTF-16 surrogate (U+D800 to U+DFFF) in a string, or None. JSON's "\\ud800" escape
+    without its pair decodes to one: it is not a character, so no server can encode it (a Django page
+    holding it fails, a built file stops half-written). A surrogate is never printable, so the usual
+    text costs one native isprintable() call in the page, not a loop over its characters."""
+    if value.isprintable():
+        return None
+    for c in value:
+        if 0xD800 <= ord(c) <= 0xDFFF:
+            return c
+    return None
+
+
+def surrogate_problems(path, value, skip=()):
+    """(path, message) for every string under a decoded JSON value holding a lone surrogate, with its
+    field path ("cookies[2].purpose.fr"); keys in `skip` at the top are left to the caller. A key holding
+    one is reported at its object's path and not entered (its path could not be printed). Iterative, so
+    no nesting depth makes it recurse."""
+    found, stack = [], [(path, value)]
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, str):
+            char = lone_surrogate(node)
+            if char is not None:
+                found.append((path, SURROGATE % ord(char)))
+        elif isinstance(node, dict):
+            items = [(k, v) for k, v in node.items() if k not in skip]
+            for key, item in reversed(items):
+                char = lone_surrogate(key) if isinstance(key, str) else None
+                if char is not None:
+                    found.append((path, "a field name: " + SURROGATE % ord(char)))
+                else:
+                    stack.append(((path + "." if path else "") + str(key), item))
+        elif isinstance(node, list):
+            for i in range(len(node) - 1, -1, -1):
+                stack.append(("%s[%d]" % (path, i), node[i]))
+        skip = ()
+    return found
 
 
 def is_cookie_name(value):

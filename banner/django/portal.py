@@ -16,7 +16,7 @@ from django.conf import global_settings
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
-from banner.__main__ import regex_ok
+from banner.__main__ import load_json, regex_ok
 from banner.config import parse_config
 from banner.cookies import CONSENT_COOKIE, decode_consent, parse_cookie_header
 from banner.errors import BannerError
@@ -44,7 +44,7 @@ def manifest_data():
     cached = _manifests.get(path)
     if cached is None or cached[0] != mtime:
         with open(path, encoding="utf-8") as handle:
-            cached = _manifests[path] = (mtime, json.load(handle))
+            cached = _manifests[path] = (mtime, load_json(handle))
     return cached[1]
 
 

@@ -121,6 +121,8 @@ NO_REQUIRED = manifest_with(_set(["categories", 0, "required"], False))
 BAD_REGEX = manifest_with(_set(["cookies", 4, "match"], "^demo_(?P<kind>analytics)"))
 ONE_LANGUAGE_ONLY = manifest_with(_set(["categories", 1, "title"], {"fr": "Mesure d'audience"}))
 COOKIES_NOT_A_LIST = manifest_with(_set(["cookies"], {"sessionid": "necessary"}))
+# "\ud800" without its pair (JSON text, as the file is served: the character itself cannot be encoded).
+LONE_SURROGATE = json.dumps(manifest_with(_set(["categories", 1, "title", "fr"], "Mesure \ud800"))).encode("ascii")
 
 # name -> (data-config (manifest "/t/m.json" is served from `manifest`), manifest, words the console error
 # and the explanation must name)
@@ -130,6 +132,8 @@ CASES = {
     "config-language-number": ({"manifest": URL, "languages": ["fr", "en"], "language": 3}, None, ["language"]),
     "config-respect-gpc-string": ({"manifest": URL, "respectGPC": "yes"}, None, ["respectGPC"]),
     "config-cookie-domain-number": ({"manifest": URL, "cookieDomain": 42}, None, ["cookieDomain"]),
+    "config-cookie-domain-not-ascii": ({"manifest": URL, "cookieDomain": "bücher.example"}, None,
+                                       ["cookieDomain", "punycode"]),
     "config-not-an-object": ('["/t/m.json"]', None, ["data-config", "JSON object"]),
     # data-config: policyUrl values a browser would run as javascript:
     "policy-url-mixed-case": ({"manifest": URL, "policyUrl": "JaVaScRiPt:alert(1)"}, None,
@@ -144,6 +148,9 @@ CASES = {
     "text-missing-a-language": ({"manifest": URL, "languages": ["fr", "en"]}, ONE_LANGUAGE_ONLY,
                                 ["categories[1].title", "'en'"]),
     "cookies-wrong-type": ({"manifest": URL}, COOKIES_NOT_A_LIST, ["cookies", "list"]),
+    "text-lone-surrogate": ({"manifest": URL}, LONE_SURROGATE, ["categories[1].title.fr", "lone surrogate"]),
+    "config-lone-surrogate": (json.dumps({"manifest": URL, "policyUrl": "/cookies/\udfff"}), None,
+                              ["policyUrl", "lone surrogate"]),
 }
 
 
@@ -171,7 +178,10 @@ def assert_fails_closed_and_explains(browser, words):
 @pytest.mark.parametrize("case", list(CASES))
 def test_bad_config_or_manifest_fails_closed_with_one_error_naming_the_field(browser, site, case):
     config, manifest, words = CASES[case]
-    if manifest is not None:
+    if isinstance(manifest, bytes):
+        site.route("/t/m-%s.json" % case, "application/json", manifest)
+        config = dict(config, manifest="/t/m-%s.json" % case)
+    elif manifest is not None:
         site.json("/t/m-%s.json" % case, manifest)
         config = dict(config, manifest="/t/m-%s.json" % case)
     url = site.page("/t/bad-%s.html" % case, config)

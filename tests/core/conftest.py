@@ -55,6 +55,7 @@ BAD_MANIFESTS = {
     "uppercase_language_key": (["fr"], "categories[0].title", "'EN' is not a language code", True),
     "empty_translation": (["fr", "en"], "categories[0].title.en", "must be a non-empty string", True),
     "missing_english_title": (["fr", "en"], "categories[0].title", "no text for language 'en'", False),
+    "lone_surrogate": (["fr", "en"], "cookies[1].purpose.fr", "holds U+D800, a lone surrogate", False),
 }
 
 

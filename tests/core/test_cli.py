@@ -71,6 +71,19 @@ def test_validate_rejects_an_invalid_regular_expression_with_python_re(fixture_p
     assert "cookies[0].match: invalid regular expression '^stats(_'" in output
 
 
+
+def test_validate_names_the_field_holding_a_lone_surrogate(demo_path, tmp_path):
+    """"\\ud800" without its pair passed validate, then broke every Django page and the build's consent.js."""
+    with open(demo_path, encoding="utf-8") as handle:
+        data = json.load(handle)
+    data["cookies"][2]["purpose"]["fr"] = "Mémoriser votre choix \ud800"
+    file = tmp_path / "cookies.json"
+    file.write_text(json.dumps(data), encoding="utf-8")          # written as the escape \ud800
+    status, output = run("validate", str(file))
+    assert status == 1
+    assert output.startswith("%s: cookies[2].purpose.fr: holds U+D800, a lone surrogate" % file)
+    output.encode("utf-8")                     # what it prints, a terminal can show
+
 def test_validate_reports_a_missing_file_with_status_2(tmp_path):
     missing = str(tmp_path / "nope.json")
     status, output = run("validate", missing)
@@ -85,6 +98,27 @@ def test_validate_reports_a_file_that_is_not_json_with_status_1(tmp_path):
     assert status == 1
     assert output.startswith("%s: not valid JSON: " % file)
 
+
+
+DEEP = "[" * 100000 + "]" * 100000         # valid JSON; Python's decoder gives up around 1,000 levels
+
+
+@pytest.mark.parametrize("text", [DEEP, '{"revision": 1, "categories": %s, "cookies": []}' % DEEP])
+def test_validate_reports_json_nested_too_deep_with_status_1_and_no_traceback(tmp_path, text):
+    file = tmp_path / "cookies.json"
+    file.write_text(text, encoding="utf-8")
+    status, output = run("validate", str(file))
+    assert (status, output) == (1, "%s: not valid JSON: arrays and objects nested more than 64 levels deep (a "
+                                   "manifest needs 5)\n" % file)
+
+
+def test_a_manifest_nested_as_deep_as_a_real_one_is_read(demo_path):
+    from banner.__main__ import load_json
+    with open(demo_path, encoding="utf-8") as handle:
+        assert load_json(handle)["revision"] == 1
+    assert load_json(io.StringIO("[" * 64 + "]" * 64)) is not None
+    with pytest.raises(ValueError, match="nested more than 64 levels"):
+        load_json(io.StringIO("[" * 65 + "]" * 65))
 
 def test_validate_reports_a_json_document_that_is_not_an_object(tmp_path):
     file = tmp_path / "cookies.json"

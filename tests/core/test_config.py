@@ -196,6 +196,16 @@ def test_a_cookie_domain_that_is_not_a_domain_name_is_an_error_naming_the_key(va
     assert str(error).startswith("data-config: cookieDomain: must be a domain name")
 
 
+
+@pytest.mark.parametrize("value", ["bücher.example", "例え.jp", "portail.gouv.fr\u200b", "\u212aelvin.example"])
+def test_a_cookie_domain_not_in_ascii_asks_for_its_punycode_form(value):
+    """A cookie's Domain attribute is a host name as DNS writes it (RFC 6265), ASCII: what a browser does
+    with another is not the portal's to guess."""
+    error = refused({"manifest": "/m.json", "cookieDomain": value})
+    assert error.field == "cookieDomain"
+    assert str(error).startswith("data-config: cookieDomain: must be ASCII: give an internationalised domain in "
+                                 "its punycode form, e.g. \"xn--bcher-kva.example\"")
+
 def test_a_null_cookie_domain_means_host_only():
     config, _ = parse_config({"manifest": "/m.json", "cookieDomain": None})
     assert config.cookie_domain is None
@@ -319,3 +329,25 @@ def test_the_look_is_default_or_dsfr():
     assert parse_config({"manifest": "/m.json", "look": "dsfr"})[0].dsfr
     error = refused({"manifest": "/m.json", "look": "DSFR"})
     assert (error.field, str(error)) == ("look", 'data-config: look: must be one of "default", "dsfr" (got \'DSFR\')')
+
+
+# --- lone surrogates -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("changes, field", [
+    ({"policyUrl": "/cookies/\ud800"}, "policyUrl"),
+    ({"consentLog": "/consent-log/\udfff"}, "consentLog"),
+    ({"manifest": "/cookies\ud800.json"}, "manifest"),
+    ({"googleConsentMode": {"analytics": ["analytics_storage"], "ads": ["x\ud800"]}}, "googleConsentMode.ads[0]"),
+    ({"brand": {"name": "Portail \ud800"}}, "brand.name"),          # an unknown key too: Django writes it out
+])
+def test_a_lone_surrogate_in_any_string_is_an_error_naming_its_key(changes, field):
+    """A "\\ud800" escape without its pair is not a character: the page would pass it on, and a server
+    writing this data-config into a page cannot encode it."""
+    error = refused(dict({"manifest": "/m.json"}, **changes))
+    assert error.field == field
+    assert "lone surrogate" in str(error) and "\ud800" not in str(error) and "\udfff" not in str(error)
+
+
+def test_a_lone_surrogate_in_a_key_is_refused_without_printing_it():
+    error = refused({"manifest": "/m.json", "googleConsentMode": {"\ud800": ["ad_storage"]}})
+    assert error.field == "googleConsentMode" and "\ud800" not in str(error)

@@ -1,5 +1,6 @@
 """banner.manifest: what an integrator sees when the cookie manifest is right, and when it is wrong."""
 
+import json
 import os
 
 import pytest
@@ -301,6 +302,40 @@ def test_a_category_or_cookie_that_is_not_an_object_is_rejected(parse, load_fixt
     problems = problems_of(parse, data)
     assert (path, "must be an object") in problems
 
+
+
+@pytest.mark.parametrize("where, value, path", [
+    (("cookies", 1, "purpose"), {"fr": "Compter \ud800", "en": "Count"}, "cookies[1].purpose.fr"),
+    (("cookies", 1, "purpose"), "\ud800", "cookies[1].purpose"),
+    (("cookies", 1, "provider"), "Opendata\ud800soft", "cookies[1].provider"),
+    (("categories", 1, "title"), "Mesure\ud800", "categories[1].title"),
+    (("categories", 1, "providers"), [{"name": "Matomo", "policyUrl": "/privacy\ud800"}],
+     "categories[1].providers[0].policyUrl"),
+    (("$schema",), "https://example.org/\ud800", "$schema"),
+])
+def test_a_lone_surrogate_anywhere_is_named_with_its_field(parse, load_fixture, where, value, path):
+    """A "\\ud800" escape without its pair is not a character: a server cannot encode it, so the page and
+    the CLI refuse it where it is, as they refuse any other fault."""
+    data = load_fixture("good/basic")
+    node = data
+    for key in where[:-1]:
+        node = node[key]
+    node[where[-1]] = value
+    problems = problems_of(parse, data, ["fr", "en"] if isinstance(value, dict) else ["fr"])
+    assert [(p, m.split(",")[0]) for p, m in problems] == [(path, "holds U+D800")]
+
+
+@pytest.mark.parametrize("surrogate", ["\udfff", "\udc00"])
+def test_a_low_surrogate_without_its_pair_is_refused_too(parse, load_fixture, surrogate):
+    data = load_fixture("good/basic")
+    data["cookies"][1]["lifetime"] = "13 mois" + surrogate
+    assert [p for p, _ in problems_of(parse, data)] == ["cookies[1].lifetime"]
+
+
+def test_a_pair_of_surrogates_is_one_character_and_is_accepted(parse, load_fixture):
+    data = load_fixture("good/basic")
+    data["cookies"][1]["purpose"] = json.loads('"Compter les pages vues \\ud83d\\ude00"')
+    assert parse(data).cookies[1].purpose == {"fr": "Compter les pages vues \U0001f600"}
 
 # --- text_languages ---------------------------------------------------------------------------------------
 

@@ -6,6 +6,7 @@ import json
 import socket
 import sqlite3
 import threading
+import time
 import urllib.error
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -390,3 +391,107 @@ def test_an_error_escaping_a_handler_is_reported_without_the_client_address(tmp_
     _, err = capfd.readouterr()
     assert "handler bug" in err
     assert "127.0.0.1" not in err
+
+
+# --- the serve-log server: origins, idle connections, what it prints ------------------------------------
+
+@pytest.fixture
+def serve_log(tmp_path):
+    """start(**make_server options) -> (base URL, db path): `consent-banner serve-log`'s server on loopback."""
+    from banner.receiver import make_server
+    started = []
+
+    def start(**options):
+        path = str(tmp_path / ("log%d.sqlite3" % len(started)))
+        server = make_server(path, **options)
+        thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        thread.start()
+        started.append((server, thread))
+        return "http://127.0.0.1:%d" % server.server_address[1], path
+    yield start
+    for server, thread in started:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+
+
+def post_from(url, origin, raw=None):
+    """(status, body) of a POST a browser would send from a page of `origin` (None: no Origin, as curl)."""
+    headers = {"Content-Type": "application/json"}
+    if origin is not None:
+        headers["Origin"] = origin
+    request = urllib.request.Request(url, data=raw or body(), method="POST", headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        with error:
+            return error.code, error.read()
+
+
+def test_a_record_posted_by_a_page_of_another_site_is_refused_403_and_not_stored(serve_log):
+    """As the Django view does: a third-party page cannot fill the log through its visitors' browsers."""
+    base, path = serve_log()
+    url = base + "/consent-log/"
+    assert post_from(url, "https://evil.example") == (403, b"consent records are accepted from this site's pages only")
+    assert post_from(url, "null")[0] == 403                        # a sandboxed frame, a file: page
+    assert post_from(url, base.replace("127.0.0.1", "localhost"))[0] == 403    # another origin than the one addressed
+    assert rows(path) == []
+    assert post_from(url, base) == (204, b"")                      # a page of the receiver's own origin
+    assert post_from(url, None) == (204, b"")                      # no Origin: curl, a server, as in Django
+    assert len(rows(path)) == 2
+
+
+def test_allow_origin_names_the_portal_whose_pages_may_post(serve_log):
+    base, path = serve_log(allow_origins=["https://Portal.example"])
+    url = base + "/consent-log/"
+    assert post_from(url, "https://portal.example") == (204, b"")
+    assert post_from(url, "https://portal.example:8443")[0] == 403
+    assert post_from(url, "http://portal.example")[0] == 403
+    assert len(rows(path)) == 1
+
+
+@pytest.mark.parametrize("value", ["portal.example", "https://portal.example/", "ftp://portal.example",
+                                   "https://portal.example/consent-log/"])
+def test_an_allow_origin_that_is_not_an_origin_is_a_usage_error(value, capsys):
+    from banner.__main__ import main
+    with pytest.raises(SystemExit) as caught:
+        main(["serve-log", "--allow-origin", value])
+    assert caught.value.code == 2
+    assert "--allow-origin" in capsys.readouterr().err
+
+
+def test_a_connection_that_sends_nothing_is_closed_after_the_timeout(serve_log, monkeypatch):
+    """Before, a client that connected and said nothing held a server thread for ever (many such clients:
+    as many threads); now the receiver hangs up once the connection has been silent for the timeout."""
+    monkeypatch.setattr("banner.receiver.REQUEST_TIMEOUT", 0.5, raising=False)
+    base, _ = serve_log()
+    port = int(base.rsplit(":", 1)[1])
+    silent = socket.create_connection(("127.0.0.1", port), timeout=5)
+    slow = socket.create_connection(("127.0.0.1", port), timeout=5)
+    with silent, slow:
+        slow.sendall(b"POST /consent-log/ HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{")   # then nothing
+        for sock in (silent, slow):
+            started = time.monotonic()
+            while sock.recv(65536):       # a socket.timeout here (5 s): the receiver kept the connection open
+                pass
+            assert time.monotonic() - started < 4
+    assert post_from(base + "/consent-log/", None)[0] == 204
+
+
+def test_control_characters_in_a_request_reach_the_log_escaped(serve_log, capfd):
+    """A request line or an Origin header holding ESC [ ... would drive the terminal showing the log
+    (clear it, rewrite earlier lines): the receiver prints them as \\x1b."""
+    base, _ = serve_log()
+    port = int(base.rsplit(":", 1)[1])
+    for request in (b"POST /consent-log/\x1b[2J\x1b[1;1H HTTP/1.0\r\nContent-Length: 0\r\n\r\n",
+                    b"POST /consent-log/ HTTP/1.0\r\nOrigin: https://evil.example\x1b]0;owned\x07\r\n"
+                    b"Content-Length: 2\r\n\r\n{}"):
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+            sock.sendall(request)
+            while sock.recv(65536):
+                pass
+    _, err = capfd.readouterr()
+    assert "\x1b" not in err and "\x07" not in err
+    assert "/consent-log/\\x1b[2J\\x1b[1;1H" in err
+    assert "https://evil.example\\x1b]0;owned\\x07" in err

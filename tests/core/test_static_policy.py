@@ -46,3 +46,33 @@ def test_the_cli_writes_one_file_per_language(tmp_path, load_fixture):
     (tmp_path / "bad.json").write_text('{"revision": 1}', encoding="utf-8")
     assert main(["policy", str(tmp_path / "config.json"), "--manifest", str(tmp_path / "bad.json")], bad) == 1
     assert bad.getvalue().startswith("policy: ")
+
+
+def test_the_cli_refuses_a_symbolic_link_where_a_page_goes_and_writes_no_page(tmp_path, load_fixture):
+    """A link named cookie-policy.fr.html in the output directory would have the page written wherever it
+    points (a file of another site, a configuration file): it is refused, before any page is written."""
+    (tmp_path / "config.json").write_text(json.dumps(CONFIG), encoding="utf-8")
+    (tmp_path / "cookies.json").write_text(json.dumps(load_fixture("good/basic")), encoding="utf-8")
+    site = tmp_path / "site"
+    site.mkdir()
+    victim = tmp_path / "victim.conf"
+    victim.write_text("keep", encoding="utf-8")
+    (site / "cookie-policy.fr.html").symlink_to(victim)
+    out = io.StringIO()
+    status = main(["policy", str(tmp_path / "config.json"), "--manifest", str(tmp_path / "cookies.json"),
+                   "--out", str(site)], out)
+    assert status == 1
+    assert out.getvalue().startswith("policy: %s is a symbolic link" % (site / "cookie-policy.fr.html"))
+    assert victim.read_text() == "keep"
+    assert sorted(p.name for p in site.iterdir()) == ["cookie-policy.fr.html"]
+
+
+def test_the_cli_reports_a_manifest_nested_too_deep_without_a_traceback(tmp_path):
+    (tmp_path / "config.json").write_text(json.dumps(CONFIG), encoding="utf-8")
+    (tmp_path / "cookies.json").write_text("[" * 100000 + "]" * 100000, encoding="utf-8")
+    out = io.StringIO()
+    status = main(["policy", str(tmp_path / "config.json"), "--manifest", str(tmp_path / "cookies.json"),
+                   "--out", str(tmp_path / "site")], out)
+    assert (status, out.getvalue()) == (1, "policy: arrays and objects nested more than 64 levels deep (a manifest "
+                                           "needs 5)\n")
+    assert not (tmp_path / "site").exists()

@@ -111,6 +111,20 @@ def test_the_refresh_is_secure_on_https_and_carries_the_configured_domain():
     assert "secure" in attrs and attrs["domain"] == "portal.example"
 
 
+
+@portal(COOKIE_DOMAIN="bücher.example")
+def test_a_domain_not_in_ascii_is_refused_and_no_cookie_is_sent_with_it(caplog):
+    """A cookie's Domain is ASCII (RFC 6265: a host name as DNS writes it; a WSGI header cannot even carry
+    most other characters): the setting is refused, saying to write the punycode form, nothing is sent
+    with it, and the page fails closed."""
+    import logging
+    with caplog.at_level(logging.ERROR, logger="banner.django"):
+        response = visit("/", value=consent_cookie(["analytics"]))
+    assert response.status_code == 200
+    assert "cookies_preferences" not in response.cookies and REFRESHED not in response.cookies
+    assert any("cookieDomain: must be ASCII" in r.getMessage() and "punycode" in r.getMessage()
+               for r in caplog.records)
+
 @portal()
 def test_at_most_once_a_day_while_the_marker_is_there():
     assert "cookies_preferences" not in visit(value=consent_cookie(["analytics"]), marker=True).cookies

@@ -240,6 +240,38 @@ def test_a_missing_manifest_fails_closed_with_one_logged_error(caplog):
     assert any("manifest" in r.getMessage() for r in caplog.records)
 
 
+
+@pytest.mark.parametrize("manifest_url", [None, "/cookies.json"])
+@pytest.mark.parametrize("path", ["/", "/policy/"])
+def test_a_manifest_string_holding_a_lone_surrogate_fails_closed_not_500(tmp_path, caplog, manifest_url, path):
+    """A "\\ud800" escape without its pair used to pass the parser, then make every page using the tags
+    answer 500 (UTF-8 cannot encode it): now the manifest is refused, naming the field, and pages work."""
+    data = copy.deepcopy(DEMO_MANIFEST)
+    data["categories"][1]["title"]["fr"] = "Mesure d'audience \ud800"
+    file = tmp_path / "cookies.json"
+    file.write_text(json.dumps(data), encoding="utf-8")
+    with portal(MANIFEST=str(file), MANIFEST_URL=manifest_url), caplog.at_level(logging.ERROR, logger="banner.django"):
+        response = get(path, cookies={"cookies_preferences": consent_cookie(["analytics"])})
+    assert response.status_code == 200
+    tree = parse(response.content.decode("utf-8"))
+    assert by_id(tree, "cb-banner") is None
+    assert any("categories[1].title.fr: holds U+D800" in r.getMessage() for r in caplog.records)
+
+
+@pytest.mark.parametrize("path", ["/", "/policy/"])
+def test_a_manifest_file_nested_too_deep_fails_closed_with_a_logged_error_not_500(tmp_path, caplog, path):
+    file = tmp_path / "cookies.json"
+    file.write_text("[" * 100000 + "]" * 100000, encoding="utf-8")
+    with portal(MANIFEST=str(file)), caplog.at_level(logging.ERROR, logger="banner.django"):
+        response = get(path, cookies={"cookies_preferences": consent_cookie(["analytics"])})
+    assert response.status_code == 200
+    tree = parse(response.content.decode("utf-8"))
+    assert by_id(tree, "cb-banner") is None
+    if path == "/":
+        scripts = [s for s in find_all(tree, "script") if "data-consent" in s[1]]
+        assert scripts and all(s[1]["type"] == "text/plain" for s in scripts)      # nothing optional runs
+    assert any("nested more than 64 levels deep" in r.getMessage() for r in caplog.records)
+
 # -- {% consent_block %} --------------------------------------------------------------------------------------
 def block(tree):
     scripts = [s for s in find_all(tree, "script") if "data-consent" in s[1]]

@@ -4,12 +4,15 @@ PostgreSQL: the list, its filters (date, action, revision), the CSV export, and 
 import csv
 import datetime
 import html
+import json
 import re
 import io
+import os
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from banner.django.models import ConsentRecord
@@ -17,6 +20,8 @@ from banner.receiver import parse_record, record_columns
 from log_cases import body
 
 LIST = "/admin/consent_banner/consentrecord/"
+DEMO_MANIFEST = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
+                             "demo", "site", "cookies.json")
 NOW = timezone.now()
 
 
@@ -105,3 +110,66 @@ def test_records_cannot_be_added_changed_or_deleted_in_the_admin(admin_client, r
     assert ConsentRecord.objects.count() == 4
     assert response.status_code in (200, 302)
     assert ConsentRecord.objects.get(pk=record.pk).action == "accept_all"
+
+
+# --- filters bounded whatever is posted --------------------------------------------------------------------
+
+POSTED = 3000
+
+
+@pytest.fixture
+def flooded(admin_client):
+    """The portal's records (manifest revision 50, languages fr and en), then 3,000 records anybody could have
+    posted to the public log view, each with a revision and a language of its own."""
+    with open(DEMO_MANIFEST, encoding="utf-8") as handle:
+        manifest = dict(json.load(handle), revision=50)
+    with override_settings(CONSENT_BANNER={"MANIFEST": manifest, "LANGUAGES": ["fr", "en"]}):
+        add(0, consentId="current01", revision=50, language="fr")
+        add(1, consentId="current02", revision=50, language="en")
+        add(2, consentId="previous1", revision=49, language="fr")
+        add(3, consentId="ancient01", revision=7, language="fr", action="reject_all", accepted=[],
+            refused=["analytics", "video"])
+        add(4, consentId="foreign01", revision=51, language="de", source="api")
+        old = NOW - datetime.timedelta(days=30)
+        ConsentRecord.objects.bulk_create(
+            [ConsentRecord(received_at=old, **record_columns(parse_record(body(
+                consentId="spam%06d" % i, revision=100 + i, language="x%s-%d" % ("abcdefghijklmnopqrstuvwxyz"[i % 26],
+                                                                              i))))) for i in range(POSTED)],
+            batch_size=500)
+        yield admin_client
+
+
+def filter_links(page):
+    """The query strings of the links of the changelist's filter sidebar."""
+    sidebar = page.split('id="changelist-filter"', 1)[1].split("</nav>", 1)[0]
+    return [html.unescape(q) for q in re.findall(r'<a href="(\?[^"]*)"', sidebar)]
+
+
+def test_posted_values_do_not_grow_the_filters_which_still_filter(flooded):
+    """20,000 posted records made the changelist a 2.5 MB page of 40,200 filter links, one per distinct
+    revision and language: the filters now offer what the portal knows, plus "other"."""
+    response = flooded.get(LIST)
+    assert response.status_code == 200
+    page = response.content.decode("utf-8")
+    links = filter_links(page)
+    assert len(links) < 40, links                    # date 6, action 6, revision 5, source 5, language 4
+    assert len(page) < 200000
+    revision = [q for q in links if "revision=" in q]
+    assert [re.search(r"revision=(\w+)", q).group(1) for q in revision] == ["50", "49", "7", "other"]
+    assert "50 (current)" in page
+    assert sorted(re.search(r"language=(\w+)", q).group(1) for q in links if "language=" in q) == [
+        "en", "fr", "other"]
+    assert listed(flooded, "?revision=50") == ["current01", "current02"]
+    assert listed(flooded, "?revision=7") == ["ancient01"]
+    assert listed(flooded, "?revision=151") == ["spam000051"]          # any revision, typed in the URL
+    assert ConsentRecord.objects.filter(revision__gt=50).count() == POSTED + 1
+    assert "foreign01" in listed(flooded, "?revision=other")
+    assert not {"current01", "previous1", "ancient01"} & set(listed(flooded, "?revision=other"))
+    assert listed(flooded, "?language=en") == ["current02"]
+    other = listed(flooded, "?language=other")
+    assert "foreign01" in other and not {"current01", "current02"} & set(other)
+    assert listed(flooded, "?revision=50&language=fr") == ["current01"]
+    assert listed(flooded, "?action__exact=reject_all") == ["ancient01"]
+    assert listed(flooded, "?source__exact=api") == ["foreign01"]
+    facets = flooded.get(LIST + "?_facets=True")                # the admin's counts per choice, bounded too
+    assert facets.status_code == 200 and len(filter_links(facets.content.decode("utf-8"))) < 40

@@ -68,6 +68,24 @@ def test_a_retention_that_is_not_a_positive_number_of_days_deletes_nothing(aged,
     assert len(kept()) == 5
 
 
+@pytest.mark.parametrize("days", [36501, 1000000, 10 ** 20])
+def test_a_retention_too_long_to_date_is_refused_with_a_message_not_a_traceback(aged, days):
+    """A cutoff further back than year 1 was an OverflowError traceback; past 100 years is refused clearly,
+    from the command line and from the setting alike, and nothing is deleted."""
+    with pytest.raises(CommandError, match=r"^--days: must be a whole number of days from 1 to 36500 "):
+        purge("--days", str(days))
+    with override_settings(CONSENT_BANNER={"LOG_RETENTION_DAYS": days}):
+        with pytest.raises(CommandError, match=r"^CONSENT_BANNER LOG_RETENTION_DAYS: must be a whole number of days "
+                                               r"from 1 to 36500 \(100 years\) \(got %d\)" % days):
+            purge("--dry-run")
+    assert len(kept()) == 5
+
+
+def test_a_retention_of_a_hundred_years_keeps_every_record(aged):
+    assert purge("--days", "36500").startswith("0 consent record(s) received before 19")
+    assert len(kept()) == 5
+
+
 def test_a_misspelt_setting_is_an_error_naming_it(aged):
     with override_settings(CONSENT_BANNER={"LOG_RETENTION": 30}):
         with pytest.raises(ImproperlyConfigured, match="LOG_RETENTION"):

@@ -11,10 +11,13 @@ from ...conf import banner_settings
 from ...models import ConsentRecord
 
 
-def retention_days(value):
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise CommandError("CONSENT_BANNER LOG_RETENTION_DAYS: must be a whole number of days, at least 1 "
-                           "(got %r)" % (value,))
+MAX_RETENTION_DAYS = 36500      # 100 years: a cutoff before year 1 is no date (OverflowError), and longer means never
+
+
+def retention_days(value, name="CONSENT_BANNER LOG_RETENTION_DAYS"):
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_RETENTION_DAYS:
+        raise CommandError("%s: must be a whole number of days from 1 to %d (100 years) (got %r)"
+                           % (name, MAX_RETENTION_DAYS, value))
     return value
 
 
@@ -28,7 +31,10 @@ class Command(BaseCommand):
                                                    "consent records)")
 
     def handle(self, *args, days=None, dry_run=False, database=None, **options):
-        days = retention_days(banner_settings()["LOG_RETENTION_DAYS"] if days is None else days)
+        if days is None:
+            days = retention_days(banner_settings()["LOG_RETENTION_DAYS"])
+        else:
+            days = retention_days(days, "--days")
         cutoff = timezone.now() - datetime.timedelta(days=days)
         database = database or router.db_for_write(ConsentRecord)
         expired = ConsentRecord.objects.using(database).filter(received_at__lt=cutoff)
