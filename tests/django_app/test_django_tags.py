@@ -267,10 +267,11 @@ def test_a_manifest_file_nested_too_deep_fails_closed_with_a_logged_error_not_50
     assert response.status_code == 200
     tree = parse(response.content.decode("utf-8"))
     assert by_id(tree, "cb-banner") is None
-    if path == "/":
-        scripts = [s for s in find_all(tree, "script") if "data-consent" in s[1]]
-        assert scripts and all(s[1]["type"] == "text/plain" for s in scripts)      # nothing optional runs
+    if path == "/":                            # nothing optional runs: nothing of the block is sent
+        assert [s for s in find_all(tree, "script") if "data-consent" in s[1]] == []
+        assert [t[1] for t in find_all(tree, "template")] == [{"data-cb-refused": ""}]
     assert any("nested more than 64 levels deep" in r.getMessage() for r in caplog.records)
+
 
 # -- {% consent_block %} --------------------------------------------------------------------------------------
 def block(tree):
