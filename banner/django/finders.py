@@ -23,9 +23,12 @@ class AssetsFinder(BaseFinder):
         return []
 
     def find(self, path, find_all=False, **kwargs):
+        """Like Django's own finders: the path, or [] when this finder has no such file (Django's
+        finders.find() collects what each finder returns that is not a match into a list, so None would
+        become a match, [None], and the file a 500 instead of a 404)."""
         find_all = find_all or kwargs.get("all", False)
         if not self.storage.exists(path):
-            return [] if find_all else None
+            return []
         found = self.storage.path(path)
         return [found] if find_all else found
 

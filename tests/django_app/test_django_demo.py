@@ -51,3 +51,18 @@ def test_the_demo_sends_its_proof_of_consent_to_the_apps_log_in_its_own_database
         tree = parse(Client().get("/").content.decode("utf-8"))
     script = [s for s in find_all(tree, "script") if "data-config" in s[1]][0]
     assert json.loads(script[1]["data-config"])["consentLog"] == "/consent/consent-log/"
+
+
+def test_a_missing_static_file_is_a_404_with_the_apps_finder_installed():
+    """The app adds its finder to every project that installs it: it must not change what Django answers
+    for anything else (runserver serves static files through the finders)."""
+    from django.contrib.staticfiles import finders
+    from django.contrib.staticfiles.views import serve
+    from django.http import Http404
+    from django.test import RequestFactory
+    with demo_settings():
+        finders.get_finder.cache_clear()
+        assert finders.find("no/such/file.css") is None and finders.find("no/such/file.css", find_all=True) == []
+        assert finders.find("consent_banner/consent.js").endswith("consent.js")
+        with pytest.raises(Http404):
+            serve(RequestFactory().get("/static/no/such/file.css"), "no/such/file.css")
