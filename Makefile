@@ -8,7 +8,7 @@ PORT ?= 8000
 # terser minifies the loader, the runtime and the generated JavaScript.
 NODE_DEPS := $(if $(shell command -v npm 2>/dev/null),node_modules/.installed)
 
-.PHONY: build demo demo-static test test-core test-browser bench clean setup browser package nodejs postgres screenshots
+.PHONY: build demo demo-static test test-core test-browser bench clean setup browser package nodejs postgres nginx screenshots
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,7 +45,13 @@ postgres:
 		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; } || \
 		echo "postgresql could not be installed: the consent log's PostgreSQL tests will be skipped"; }
 
-setup: $(VENV)/.installed node_modules/.installed browser nodejs postgres
+# The page-cache tests put Debian's nginx (proxy_cache) in front of the demo portal; they start their own
+# server with a private configuration (tests/browser/test_page_cache.py).
+nginx:
+	@[ -x /usr/sbin/nginx ] || { echo "Installing nginx-light from Debian..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null; }
+
+setup: $(VENV)/.installed node_modules/.installed browser nodejs postgres nginx
 
 # The packaged assets (banner/static/consent_banner/), then the demo portal's own build into static/dist/.
 build: $(VENV)/.installed nodejs $(NODE_DEPS)

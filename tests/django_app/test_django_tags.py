@@ -362,6 +362,25 @@ def test_per_visitor_content_is_never_rendered_where_a_django_cache_keeps_it(pat
     assert [r.getMessage() for r in caplog.records if "PER_VISITOR" in r.getMessage() and tool in r.getMessage()]
 
 
+@portal()
+@pytest.mark.parametrize("path", ["/", "/fragment-cache/", "/page-cache/", "/page-cache-response/"],
+                         ids=["per-site", "cache-tag", "cache_page", "cache_page-template-response"])
+def test_pages_for_every_visitor_go_through_each_django_cache_without_carrying_anyones_choice(path, empty_cache):
+    """Under the per-site cache (or a view's own cache tools), the first visitor accepted and was due for the
+    refresh; what the cache then gives a new visitor holds neither their decision nor their cookie."""
+    from django.test import override_settings
+    from djapp_kit import MIDDLEWARE
+    site = ["django.middleware.cache.UpdateCacheMiddleware"] + MIDDLEWARE + [
+        "django.middleware.cache.FetchFromCacheMiddleware"]
+    with override_settings(MIDDLEWARE=site, CACHE_MIDDLEWARE_SECONDS=600):
+        first = get(path, cookies=ACCEPTED)
+        later = get(path)
+    assert "cookies_preferences" not in first.cookies and "cookies_preferences" not in later.cookies
+    assert later.content == first.content
+    scripts = closed_block(parse(later.content.decode("utf-8")))[0]
+    assert scripts and all(s[1]["type"] == "text/plain" for s in scripts)
+
+
 @portal(PER_VISITOR=True)
 def test_per_visitor_pages_behind_the_per_site_cache_are_private_and_never_stored(empty_cache):
     from django.test import override_settings
