@@ -1,8 +1,10 @@
 """The benchmark page served by Django: the same page as ours (page.py), with the banner's Django app
 doing the work (banner.django): `{% consent_banner %}` in place of the script tag, the analytics tag in a
 `{% consent_block %}`, each request rendered by Django's template engine through ConsentMiddleware with
-the browser's own Cookie header. So a first visit gets the first layer in the HTML, and a return visit
-gets the consented tag live at parse. Django runs in the benchmark's process (its own settings)."""
+the browser's own Cookie header. Pages the same for every visitor (the app's default): a first visit gets
+the first layer in the HTML, and a return visit the consented tag closed in a template, which the
+loader's early path opens before the runtime loads (the data it needs is on the loader's tag). Django
+runs in the benchmark's process (its own settings)."""
 
 import re
 

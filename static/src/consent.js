@@ -492,12 +492,12 @@
     return true;
   }
 
-  // The early data comes with the build's prerender, or from the server that wrote the loader's tag
-  // (banner.django: loader_facts.early for the config it wrote in that very tag).
+  // The early data comes from the server that wrote the loader's tag (banner.django: loader_facts.early for
+  // the very data-config it wrote there), else with the build's prerender.
   function earlyData() {
-    if (prerendered && prerendered.early) { return prerendered.early; }
     var given = me.getAttribute(facts.earlyAttr);
-    return given ? JSON.parse(given) : null;
+    if (given) { return JSON.parse(given); }
+    return prerendered && prerendered.early;
   }
 
   function startEarly() {
