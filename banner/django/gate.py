@@ -78,6 +78,8 @@ class Check:
 
     def element(self, node, depth):
         name = node.name
+        if node.is_html("plaintext"):
+            raise Refused("<plaintext> never ends: everything after it in the page would become text")
         if node.is_html("base"):
             raise Refused("a <base> element would change the address of every link and file of the page")
         if node.is_html("meta") and (node.get("http-equiv") or "").strip(WHITESPACE).lower() == "refresh":
@@ -206,6 +208,10 @@ def gate(fragment, category, manifest, page_host, send_live):
     """The HTML to send for one block: live when `send_live` and every URL is declared, else closed (and
     never opened when something is not declared). Never raises: what cannot be judged is sent closed
     and unopenable, with one logged error."""
+    try:
+        fragment.encode("utf-8")
+    except UnicodeEncodeError:
+        return _refused(category, "a lone surrogate cannot be sent in UTF-8")
     try:
         nodes = parse(fragment)
         Check(manifest, category, page_host).nodes(nodes)

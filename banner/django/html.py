@@ -61,16 +61,23 @@ def parse(text, context="template", scripting=True):
     return _convert_children(root)
 
 
-def _convert_children(node):
+# Chromium's parser stops nesting at 512 (deeper elements become siblings) and Python's recursion at 1000
+# frames: a block nested deeper than this is refused, as no real one is.
+MAX_DEPTH = 256
+
+
+def _convert_children(node, depth=0):
+    if depth > MAX_DEPTH:
+        raise ValueError("elements nested more than %d deep" % MAX_DEPTH)
     out = []
     for child in node.children or ():
-        converted = _convert(child)
+        converted = _convert(child, depth)
         if converted is not None:
             out.append(converted)
     return out
 
 
-def _convert(node):
+def _convert(node, depth):
     kind = type(node).__name__
     if kind == "Text":
         return node.data
@@ -79,9 +86,9 @@ def _convert(node):
     if kind in ("Element", "Template"):
         content = None
         if getattr(node, "template_content", None) is not None:
-            content = _convert_children(node.template_content)
+            content = _convert_children(node.template_content, depth + 1)
         attrs = [(k, "" if v is None else v) for k, v in (node.attrs or {}).items()]
-        return Element(node.namespace or "html", node.name, attrs, _convert_children(node), content)
+        return Element(node.namespace or "html", node.name, attrs, _convert_children(node, depth + 1), content)
     if kind in ("Document", "DocumentFragment"):          # not reached: documents are unwrapped above
         return None
     return None                                            # a doctype or processing instruction: dropped

@@ -27,6 +27,12 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 MIDDLEWARE = ["django_site.recorders"] + list(_demo.MIDDLEWARE)
 ROOT_URLCONF = "django_site_urls"
 CONSENT_BANNER = dict(_demo.CONSENT_BANNER)
+if os.environ.get("TEST_GATE") == "1":            # tests/browser/test_django_gate.py: a declared third party
+    import copy as _copy
+    CONSENT_BANNER["MANIFEST"] = _copy.deepcopy(CONSENT_BANNER["MANIFEST"])
+    CONSENT_BANNER["MANIFEST"]["categories"][1]["providers"] = [{"name": "Demo Dashboards",
+                                                                 "hosts": ["declared.example"]}]
+REQUEST_LOG = os.environ.get("TEST_REQUEST_LOG")     # a file: every path this server is asked for, a line each
 if os.environ.get("TEST_CONSENT_MODE") == "1":
     CONSENT_BANNER["CONFIG"] = dict(CONSENT_BANNER["CONFIG"], googleConsentMode={"analytics": ["analytics_storage"]})
 
@@ -83,6 +89,9 @@ def recorders(get_response):
     script = PAGE_RECORDER.replace("</script>", OBSERVER + "</script>").encode("utf-8")
 
     def middleware(request):
+        if REQUEST_LOG:
+            with open(REQUEST_LOG, "a", encoding="utf-8") as log:
+                log.write(request.get_full_path() + "\n")
         response = get_response(request)
         if response.get("Content-Type", "").startswith("text/html") and not response.streaming:
             body = response.content
