@@ -78,6 +78,8 @@ class Check:
 
     def element(self, node, depth):
         name = node.name
+        if node.is_html("template") and any(k.startswith("shadowroot") for k, _ in node.attrs):
+            raise Refused("a declarative shadow root is attached by the page's parser, even in a closed block")
         if node.is_html("plaintext"):
             raise Refused("<plaintext> never ends: everything after it in the page would become text")
         if node.is_html("base"):
@@ -204,10 +206,28 @@ def live(nodes, category):
     return nodes
 
 
+_sent = {}                          # what gate() returned, for what it depends on (see gate)
+CACHED_BLOCKS = 256
+
+
 def gate(fragment, category, manifest, page_host, send_live):
-    """The HTML to send for one block: live when `send_live` and every URL is declared, else closed (and
-    never opened when something is not declared). Never raises: what cannot be judged is sent closed
-    and unopenable, with one logged error."""
+    """The HTML to send for one block: live when `send_live` and every URL is declared, else closed; nothing
+    (REFUSED) when something is not declared or cannot be judged, with one logged error. Never raises.
+
+    The answer depends only on the block, the category's declared providers, the page's host and
+    `send_live`: a page rendered for every visitor renders the same blocks at every request, so the answer
+    is kept (the refusals too, logged once)."""
+    category_of = manifest.category(category)
+    providers = tuple((p.name, tuple(p.hosts)) for p in category_of.providers) if category_of else None
+    key = (fragment, category, providers, page_host, send_live)
+    if key not in _sent:
+        if len(_sent) >= CACHED_BLOCKS:
+            _sent.clear()
+        _sent[key] = _gate(fragment, category, manifest, page_host, send_live)
+    return _sent[key]
+
+
+def _gate(fragment, category, manifest, page_host, send_live):
     try:
         fragment.encode("utf-8")
     except UnicodeEncodeError:
@@ -228,5 +248,6 @@ def gate(fragment, category, manifest, page_host, send_live):
 
 def _refused(category, why):
     """Nothing of a block that cannot be sent for its category goes out, only an empty template."""
-    log.error("consent banner: {%% consent_block %r %%}: %s; nothing of the block is sent", category, why)
+    log.error("consent banner: {%% consent_block %r %%}: %s; nothing of the block is sent (logged once)",
+              category, why)
     return REFUSED

@@ -27,7 +27,7 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 MIDDLEWARE = ["django_site.recorders"] + list(_demo.MIDDLEWARE)
 ROOT_URLCONF = "django_site_urls"
 CONSENT_BANNER = dict(_demo.CONSENT_BANNER)
-if os.environ.get("TEST_GATE") == "1":            # tests/browser/test_django_gate.py: a declared third party
+if os.environ.get("TEST_GATE") == "1":            # tests/browser/test_gate_in_browser.py: a declared third party
     import copy as _copy
     CONSENT_BANNER["MANIFEST"] = _copy.deepcopy(CONSENT_BANNER["MANIFEST"])
     CONSENT_BANNER["MANIFEST"]["categories"][1]["providers"] = [{"name": "Demo Dashboards",

@@ -1,7 +1,7 @@
 """{% consent_block %}'s gate (banner.django.gate) in CPython: every input of the hostile corpus
 (tests/fixtures/hostile_fragments.json) gives gated output or nothing, never an exception; what is sent is
 a tree written back, closed unless sent live; undeclared URLs wherever the browser reads them refuse the
-block; the cost grows linearly. tests/browser/test_django_gate.py runs the same corpus in Chromium."""
+block; the cost grows linearly. tests/browser/test_gate_in_browser.py runs the same corpus in Chromium."""
 
 import json
 import logging
@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from banner.django.gate import REFUSED, css_urls, gate, Refused
+from banner.django.gate import REFUSED, css_urls, gate, _gate, Refused
 from banner.django.html import parse, round_trips, serialize
 from banner.manifest import parse_manifest
 from djapp_kit import DEMO_MANIFEST, ROOT
@@ -138,9 +138,10 @@ def test_css_urls_are_read_in_every_form():
 def test_the_cost_grows_linearly_with_the_block(make):
     def cost(n):
         best = None
+        block = make(n)
         for _ in range(3):
             started = time.perf_counter()
-            run(make(n), False)
+            _gate(block, "analytics", MANIFEST, "portal.example", False)      # not the kept answer
             took = time.perf_counter() - started
             best = took if best is None else min(best, took)
         return best
@@ -153,3 +154,12 @@ def test_a_block_nested_deeper_than_browsers_build_is_refused_not_a_500(caplog):
     with caplog.at_level(logging.ERROR, logger="banner.django"):
         assert run("<div>" * 1000 + "x", True) == REFUSED
     assert serialize(parse("<div>" * 50 + "x")).count("<div>") == 50
+
+
+def test_the_answer_for_a_block_is_kept_and_follows_the_categorys_providers(caplog):
+    fragment = '<img src="https://declared.example/p.gif">'
+    with caplog.at_level(logging.ERROR, logger="banner.django"):
+        assert run(fragment, True) != REFUSED
+        assert gate(fragment, "analytics", manifest(hosts=("other.example",)), "portal.example", True) == REFUSED
+        assert gate(fragment, "analytics", manifest(hosts=("other.example",)), "portal.example", True) == REFUSED
+    assert len(caplog.records) == 1                    # a refusal kept is logged once
