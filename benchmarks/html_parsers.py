@@ -351,7 +351,8 @@ class SelectolaxCand(Candidate):
     name, dist, module, engine = "selectolax", "selectolax", "selectolax.lexbor", "C (lexbor), Cython"
     has_ns = False
     notes = ("LexborHTMLParser(html, is_fragment=True, fragment_tag='template', scripting=True); "
-             "no namespace in the API; comment_content strips spaces (read .html instead)")
+             "no namespace in the API; comment_content strips spaces and a top-level comment's .html or text_lexbor() "
+             "holds its siblings (read clone().text_lexbor())")
 
     def load(self):
         from selectolax.lexbor import LexborHTMLParser
@@ -374,8 +375,8 @@ class SelectolaxCand(Candidate):
     def info(self, n):
         if n.is_text_node:
             return ("#text", n.text_content or "")
-        if n.is_comment_node:
-            return ("#comment", n.html[4:-3])
+        if n.is_comment_node:   # comment_content strips spaces; a top-level node's .html has its siblings
+            return ("#comment", n.clone().text_lexbor())
         if not n.is_element_node:
             return ("#comment", "other?" + str(n.tag))
         attrs = n.attributes.items()
@@ -392,7 +393,8 @@ class SelectolaxCand(Candidate):
 class MarkupeverCand(Candidate):
     name, dist, module, engine = "markupever", "markupever", "markupever", "Rust (html5ever)"
     scripting_modes = ("on",)
-    notes = "HtmlOptions(fragment_context=...); html5ever's scripting flag not exposed (on by default)"
+    notes = ("HtmlOptions(fragment_context=..., discard_bom=False) (a leading BOM is dropped by default); "
+             "html5ever's scripting flag is not exposed (always on)")
 
     def load(self):
         import markupever
@@ -402,7 +404,7 @@ class MarkupeverCand(Candidate):
     def parse(self, html, context=(HTML, "template"), scripting=True):
         ns, name = context
         ctx = name if ns == HTML else self.m._rustlib.QualName(name, ns)
-        return self.m.parse(html, self.m.HtmlOptions(fragment_context=ctx))
+        return self.m.parse(html, self.m.HtmlOptions(fragment_context=ctx, discard_bom=False))
 
     def top(self, r):
         return r.root().children()
@@ -830,8 +832,8 @@ def fidelity(cands, suites, chromium, log):
                     c["own_rt"] += ok
                     c["missed"] += bool(r.get("own_self")) and not ok
                     if not ok:
-                        details[cand.name].append((suite, name, html, "rt-browser" if held else "rt-spill",
-                                                   r["own"], back))
+                        kind = ("rt-browser" if held else "rt-spill") + (" (rt-self passes)" if r.get("own_self") else "")
+                        details[cand.name].append((suite, name, html, kind, r["own"], back))
                     if live is not None:
                         c["live"] += mask(live[i], cand) == tree
                 held, back = ours_rt[i]
@@ -1031,16 +1033,21 @@ def licence(dist_name):
     return lic
 
 
-# Checked by hand (pip download --no-deps --only-binary=:all: --platform P --python-version 3.12, for each
-# platform), on the date given in the report; last release from the registry's listing of that day.
+# Checked by hand on 2026-12-07 (pip download --no-deps --only-binary=:all: --platform P --python-version 3.12
+# for manylinux x86_64/aarch64, musllinux x86_64/aarch64, macOS arm64/x86_64, win_amd64); last release: the
+# month of the newest version in the registry's listing that day.
 PACKAGING = {
-    "justhtml": ("py3-none-any (every platform)", "2026-10"),
-    "html5lib": ("py2.py3-none-any (every platform)", "2020-06"),
-    "tinyhtml5": ("py3-none-any (every platform)", "2026-03"),
-    "selectolax": ("PLATFORMS", "2026-10"),
-    "markupever": ("PLATFORMS", "2026-10"),
-    "turbohtml": ("PLATFORMS", "2026-10"),
-    "html5-parser": ("PLATFORMS", "2026-09"),
+    "justhtml": ("pure-Python wheel (any platform)", "2026-10"),
+    "html5lib": ("pure-Python wheel (any platform)", "2020-06"),
+    "tinyhtml5": ("pure-Python wheel (any platform)", "2026-03"),
+    "selectolax": ("all seven (manylinux2014, musllinux 1.2, macOS 10.13+ x86_64 and 11+ arm64, Windows)", "2026-10"),
+    "markupever": ("all seven (manylinux2014, musllinux 1.2, macOS 10.12+ x86_64 and 11+ arm64, Windows)",
+                   "2026-10"),
+    "turbohtml": ("manylinux_2_28 x86_64/aarch64, musllinux 1.2, macOS 11+ arm64, Windows; **no macOS x86_64** "
+                  "(sdist, needs a C compiler); per-interpreter CPython 3.11-3.15", "2026-10"),
+    "html5-parser": ("**none**: sdist only, needs a C compiler, libxml2 headers and lxml rebuilt from source "
+                     "on the same libxml2 (`--no-binary lxml`; lxml 6.2's sdist needs Cython 3.3, so lxml<6 here)",
+                     "2026-09"),
 }
 
 
@@ -1180,7 +1187,7 @@ def render(r):
     for c in cands:
         wheels, released = PACKAGING.get(c.name, ("?", "?"))
         L.append("| %s | %s | %s | %s | %s | %s |" % (c.name, c.version(), c.engine, licence(c.dist), released,
-                                                      WHEELS.get(c.name, wheels)))
+                                                      wheels))
     for c, err in r["missing"]:
         L.append("| %s | **missing** (`pip install %s`) | | | | |" % (c.name, c.dist))
     L.append("")
@@ -1205,9 +1212,11 @@ def render(r):
                   "- *live*: the serialization set as a `<div>`'s innerHTML in Chromium (scripting on; an "
                   "accepted block is emitted live in the page) gives the candidate's tree.",
                   "- *rt-self*: the candidate re-parsing its own serialization gets its tree back (the gate's "
-                  "optional check, no browser).", ""]
-            L.append("| suite | candidate | innerHTML | page | rt-browser | ours rt-browser | live | rt-self | errors |")
-            L.append("|---|---|---|---|---|---|---|---|---|")
+                  "optional check, no browser). *missed*: rt-browser failures that rt-self passes (the check "
+                  "would let them through).", ""]
+            L.append("| suite | candidate | innerHTML | page | rt-browser | ours rt-browser | live | rt-self | missed "
+                     "| errors |")
+            L.append("|---|---|---|---|---|---|---|---|---|---|")
         else:
             L.append("| suite | candidate | rt-self (own serializer) | rt-self (ours) | errors |")
             L.append("|---|---|---|---|---|")
@@ -1219,9 +1228,9 @@ def render(r):
                 if chrome:
                     rt = "**%d/%d**" % (x["own_rt"], x["own"]) if c.own_serializer else "-"
                     live = ("%d/%d" % (x["live"], x["own"]) if c.own_serializer else "-") if suite == "hostile" else ""
-                    L.append("| %s | %s | %d/%d | **%d/%d** | %s | %d/%d | %s | %s | %d |" % (
+                    L.append("| %s | %s | %d/%d | **%d/%d** | %s | %d/%d | %s | %s | %s | %d |" % (
                         suite, c.name, x["frag"], n, x["page"], x["page_total"], rt, x["ours_rt"], n, live, own,
-                        x["errors"]))
+                        x["missed"] if c.own_serializer else "-", x["errors"]))
                 else:
                     L.append("| %s | %s | %s | %d/%d | %d |" % (suite, c.name, own, x["ours_self"], n, x["errors"]))
         L.append("")
@@ -1304,8 +1313,6 @@ def render(r):
           "/usr/bin/chromium and /usr/bin/chromedriver.", ""]
     return "\n".join(L)
 
-
-WHEELS = {}
 
 if __name__ == "__main__":
     sys.exit(main())
