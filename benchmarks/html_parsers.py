@@ -209,7 +209,11 @@ class Candidate:
 
 class JustHTMLCand(Candidate):
     name, dist, module, engine = "justhtml", "justhtml", "justhtml", "pure Python"
-    notes = "sanitizes by default: sanitize=False needed; to_html pretty-prints by default: pretty=False"
+    notes = ("`JustHTML(html, sanitize=False, fragment_context=FragmentContext('template'))`: it sanitizes by "
+             "default, and `to_html()` pretty-prints unless pretty=False; its serializer rewrites `--` in "
+             "comments and raises ValueError on attribute names such as `=x`; in a template context it still "
+             "builds `<head>`/`<body>` elements and `</p>` makes a `<p>` (the in-template insertion mode is not "
+             "followed)")
 
     def load(self):
         from justhtml import JustHTML, Template
@@ -244,7 +248,10 @@ class JustHTMLCand(Candidate):
 class Html5libCand(Candidate):
     name, dist, module, engine = "html5lib", "html5lib", "html5lib", "pure Python"
     contexts = "html"
-    notes = "parseFragment(container=...) takes HTML names only; serializer via treewalker"
+    notes = ("HTMLParser(tree=getTreeBuilder('etree')).parseFragment(html, container='template', scripting=True) "
+             "(HTML context names only); its etree treewalker + HTMLSerializer writes `xlink:href` as `href`, "
+             "so `<svg><image xlink:href=a href=b>` comes back with two href (the browser keeps a); "
+             "no customizable-select parsing (2020 release)")
 
     def load(self):
         import html5lib
@@ -435,7 +442,10 @@ class MarkupeverCand(Candidate):
 
 class TurbohtmlCand(Candidate):
     name, dist, module, engine = "turbohtml", "turbohtml", "turbohtml", "C"
-    notes = "parse_fragment(html, context='template', scripting=True); serialize(inner=True)"
+    notes = ("`parse_fragment(html, context='template', scripting=True)` (scripting is off by default) returns "
+             "the context element; `.serialize(inner=True)`. `Element.attrs` maps class/rel/... to lists: read "
+             "values with `el.attr(name)`; a template's content is its one `DocumentFragment` child; caps the "
+             "depth at 512 as Chromium does; `allow_declarative_shadow_roots=` exists (off for fragments)")
 
     def load(self):
         import turbohtml
@@ -970,6 +980,10 @@ def worker(cand_name, input_name, mode, runs, budget, quick):
     elif mode == "own" and cand.own_serializer:
         def once():
             cand.serialize(cand.parse(html))
+    elif mode == "rt" and cand.own_serializer:   # + the round-trip check: re-parse, re-serialize, compare
+        def once():
+            out = cand.serialize(cand.parse(html))
+            return cand.serialize(cand.parse(out)) == out
     else:   # our serializer over the candidate's tree
         def once():
             serialize_tree(tree_of(cand.top(r := cand.parse(html)), cand.info))
@@ -1161,7 +1175,7 @@ def main(argv=None):
             cost[cand.name] = {"import": import_time(cand), "size": installed_size(cand.dist)}
             for name in inputs:
                 cost[cand.name][name] = timed_cell(cand, name, "own", runs, args.quick, args.wait_idle)
-            for mode in ("parse", "ours"):
+            for mode in ("parse", "ours", "rt"):
                 cost[cand.name]["block 100K " + mode] = timed_cell(cand, "block 100K", mode, runs, args.quick,
                                                                    args.wait_idle)
             log("  cost %-12s import %.0f ms, 100K block %s ms" % (
@@ -1306,8 +1320,10 @@ def render(r):
         L.append("|---|" + "---|" * len(cands))
         for name in names:
             L.append("| %s | %s |" % (name, " | ".join(fmt_ms(cost[c.name][name]) for c in cands)))
-        for mode, label in (("parse", "block 100K, parse only"), ("ours", "block 100K, parse + our serializer")):
-            L.append("| %s | %s |" % (label, " | ".join(fmt_ms(cost[c.name]["block 100K " + mode]) for c in cands)))
+        for mode, label in (("parse", "block 100K, parse only"), ("ours", "block 100K, parse + our serializer"),
+                            ("rt", "block 100K, parse + serialize + round-trip check")):
+            L.append("| %s | %s |" % (label, " | ".join(fmt_ms(cost[c.name]["block 100K " + mode])
+                                                      if mode != "rt" or c.own_serializer else "-" for c in cands)))
         for kind in PAIRS:
             ks = [n for n in names if n.startswith(kind)]
             cells = []
