@@ -23,9 +23,7 @@ import json
 import logging
 import os
 
-from django.conf import settings
 from django.http import HttpResponse, HttpResponseRedirect
-from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -37,7 +35,7 @@ from banner.i18n import LANGUAGE_COOKIE, LANGUAGE_COOKIE_MAX_AGE
 from .conf import banner_settings
 from .layer import ACTION_FIELD, CATEGORY_FIELD, CHOICES_ID, LANGUAGE_FIELD, NEXT_FIELD
 from .middleware import cookie_morsel
-from .portal import now_ms, request_consent
+from .portal import app_url, now_ms, request_consent, site_origins
 
 log = logging.getLogger("banner.django")
 
@@ -48,12 +46,7 @@ SOURCES = {"accept_all": "form", "reject_all": "form", "custom": "policy_form"}
 def choice_url():
     """The view's path, or None when the portal's URLconf does not include banner.django.urls (then the
     pages' layer and choices work with JavaScript only)."""
-    if not getattr(settings, "ROOT_URLCONF", None):
-        return None
-    try:
-        return reverse("consent_banner:choice")
-    except NoReverseMatch:
-        return None
+    return app_url("consent_banner:choice")
 
 
 def same_site_form(request):
@@ -61,9 +54,7 @@ def same_site_form(request):
     fetch_site = request.headers.get("Sec-Fetch-Site")
     if fetch_site is not None:
         return fetch_site == "same-origin"
-    origin = request.headers.get("Origin")
-    allowed = {"%s://%s" % (request.scheme, request.get_host())} | set(getattr(settings, "CSRF_TRUSTED_ORIGINS", ()))
-    return origin in allowed
+    return request.headers.get("Origin") in site_origins(request)
 
 
 def back_to(request, wanted):

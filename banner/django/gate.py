@@ -22,8 +22,7 @@ is not sent at all (an empty template takes its place), and the portal's log say
 
 import logging
 
-from banner.text import host_of, url_scheme
-from banner.ui.blocks import BLOCK_SELECTOR  # noqa: F401  (the page opens what this module closes)
+from banner.text import url_scheme
 from banner.ui.scripts import CATEGORY, DONE, PROVIDER, SRC, TYPE
 
 from .html import Element, parse, round_trips, serialize

@@ -17,15 +17,14 @@ browsers.
 import logging
 import threading
 
-from django.conf import settings
 from django.db import DatabaseError, connections, router, transaction
 from django.http import HttpResponse
-from django.urls import NoReverseMatch, reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from ..receiver import MAX_BODY, GroupCommit, RecordError, parse_record, record_columns
 from .models import ConsentRecord
+from .portal import app_url, site_origins
 
 logger = logging.getLogger("banner.django")
 
@@ -33,23 +32,14 @@ logger = logging.getLogger("banner.django")
 def log_url():
     """The view's path for the page's `consentLog` data-config key, or None when the portal's URLconf
     does not include banner.django.urls (then the page logs nothing), or has no URLconf at all."""
-    if not getattr(settings, "ROOT_URLCONF", None):
-        return None
-    try:
-        return reverse("consent_banner:log")
-    except NoReverseMatch:
-        return None
+    return app_url("consent_banner:log")
 
 
 def _same_site(request):
     """False only for a browser request from another origin (no Origin header: not a browser's cross-site
     request, as curl or a server-side client, which a token would not stop either)."""
     origin = request.headers.get("Origin")
-    if origin is None:
-        return True
-    allowed = {"%s://%s" % (request.scheme, request.get_host())}
-    allowed.update(getattr(settings, "CSRF_TRUSTED_ORIGINS", ()))
-    return origin in allowed
+    return origin is None or origin in site_origins(request)
 
 
 _groups = {}                      # database alias -> GroupCommit, for SQLite databases

@@ -68,6 +68,22 @@ def _url(value):
         return value
 
 
+def app_url(name):
+    """The path of one of the app's views ("consent_banner:log"...), or None when the portal's URLconf
+    does not include banner.django.urls (or there is no URLconf at all)."""
+    if not getattr(settings, "ROOT_URLCONF", None):
+        return None
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return None
+
+
+def site_origins(request):
+    """The origins whose pages are this site's: its own, and CSRF_TRUSTED_ORIGINS."""
+    return {"%s://%s" % (request.scheme, request.get_host())} | set(getattr(settings, "CSRF_TRUSTED_ORIGINS", ()))
+
+
 def manifest_text():
     """The manifest's text as banner.django.urls serves it (`consent_banner:manifest`): the file's own text
     when MANIFEST names one, else the dict as compact JSON. The page's loader hashes what it fetched to

@@ -98,6 +98,16 @@ def only_blocked_scripts(browser):
     assert all("Content Security Policy" in e or "Content-Security-Policy" in e for e in errors), errors
 
 
+def withdraw_in_the_centre(browser):
+    """The analytics tag ran: « Tout refuser » in the centre reloads the page (only a reload stops it), and
+    then nothing of it runs or remains, its block closed again."""
+    browser.find("footer [data-consent-open]").click()
+    browser.navigating(lambda: browser.click_dialog("Tout refuser"))
+    assert browser.js("return window.__analyticsRan || 0;") == 0
+    assert [n for n in browser.document_cookies() if n.startswith("demo_analytics")] == []
+    assert len(browser.find_all("template[data-consent=analytics]")) == 1
+
+
 # -- pages the same for every visitor ----------------------------------------------------------------------
 @pytest.mark.journey
 def test_the_server_layer_is_painted_before_any_script_and_python_takes_its_place(browser, portal):
@@ -175,11 +185,7 @@ def test_a_return_visit_keeps_the_layer_out_of_the_first_paint_and_opens_consent
     assert browser.banner() is None                                   # Python removed the hidden layer
     assert browser.find("#analytics-status").get_attribute("class") == "badge badge--on"
     assert browser.find_all("template[data-consent]") == []             # the block is open
-    browser.find("footer [data-consent-open]").click()
-    browser.navigating(lambda: browser.click_dialog("Tout refuser"))   # it ran: only a reload stops it
-    assert browser.js("return window.__analyticsRan || 0;") == 0
-    assert [n for n in browser.document_cookies() if n.startswith("demo_analytics")] == []
-    assert len(browser.find_all("template[data-consent=analytics]")) == 1
+    withdraw_in_the_centre(browser)
 
 
 @pytest.mark.journey
@@ -254,11 +260,7 @@ def test_per_visitor_a_consented_block_runs_at_parse_after_consent_mode_once_and
     assert [e[:2] for e in layer].count(["consent", "default"]) == 1     # Python sent no second default
     assert browser.document_cookies()["demo_analytics_visits"] == "1"        # not run a second time
     assert browser.banner() is None
-    browser.find("footer [data-consent-open]").click()
-    browser.navigating(lambda: browser.click_dialog("Tout refuser"))   # it ran: only a reload stops it
-    assert browser.js("return window.__analyticsRan || 0;") == 0
-    assert [n for n in browser.document_cookies() if n.startswith("demo_analytics")] == []
-    assert len(browser.find_all("template[data-consent=analytics]")) == 1
+    withdraw_in_the_centre(browser)
 
 
 @pytest.mark.journey

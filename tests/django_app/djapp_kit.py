@@ -8,8 +8,6 @@ from html.parser import HTMLParser
 from django.http import HttpResponse
 from django.template import engines
 from django.test import override_settings
-from django.template.response import TemplateResponse
-from django.views.decorators.cache import cache_page, never_cache
 
 from banner.consent import decide
 from banner.cookies import encode_consent

@@ -1,11 +1,13 @@
 """The URLconf of the app's tests (djapp_kit.portal): its pages, and the app's own URLs under /consent/
 (imported only once Django is set up: the app's models come with them)."""
 
+from django.http import HttpResponse
+from django.template import engines
+from django.template.response import TemplateResponse
 from django.urls import include, path
 from django.views.decorators.cache import cache_page, never_cache
 
-from djapp_kit import (CACHED_FRAGMENT, PAGE, POLICY, HttpResponse, TemplateResponse, engines, lazily, session_view,
-                       template_view)
+from djapp_kit import CACHED_FRAGMENT, PAGE, POLICY, lazily, session_view, template_view
 
 urlpatterns = [
     path("", template_view(PAGE), name="page"),
