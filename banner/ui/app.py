@@ -92,6 +92,7 @@ class App:
             self.later(self.finish_start)
         self.doc.addEventListener("pointerover", self.guard(self.on_intent))
         self.doc.addEventListener("visibilitychange", self.guard(self.on_visible))
+        self.page.on_other_tab(self.guard(self.resync))     # a decision in another tab, at once
         self.doc.addEventListener("focusin", self.guard(self.on_intent))
 
     def start_with_extra(self):
@@ -240,6 +241,7 @@ class App:
         before, previous = self.session.accepted, self.session.consent
         consent_id = new_consent_id(self.page.random_bytes(16))
         self.page.write_cookie(self.session.decide(action, self.page.now(), consent_id, choices, scope))
+        self.page.announce_decision()
         self.proof.decision(previous, action, source)
         self.after_change(before)
         self.live.textContent = ""
@@ -253,6 +255,8 @@ class App:
 
     def after_change(self, before):
         accepted = self.session.accepted
+        if self.embeds is not None:
+            self.embeds.end_once(accepted, self.watch.roots)
         self.close_preferences()
         self.first_layer.hide()
         if self.session.needs_banner:
@@ -277,6 +281,7 @@ class App:
         self.proof.reset(previous)
         for text in self.session.forget(self.page.hostname):
             self.page.write_cookie(text)
+        self.page.announce_decision()
         self.after_change(before)
         self.show()
 
@@ -285,7 +290,7 @@ class App:
             self.resync()
 
     def resync(self, event=None):
-        """Another tab may have decided: re-read the cookie when this one regains focus."""
+        """Another tab may have decided: re-read the cookie when it says so, and when this one regains focus."""
         before = self.session.accepted
         todo = self.session.reload(self.page.cookie_text, self.page.now())
         if todo == "apply":

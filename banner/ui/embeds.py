@@ -98,8 +98,8 @@ class Embeds:
             frame.setAttribute("src", src)
 
     def block(self, frame):
-        if frame.hasAttribute("src") and frame.getAttribute("src") != "about:blank":
-            frame.setAttribute("src", "about:blank")      # withdrawal stops the embedded service now
+        if frame.hasAttribute("src"):
+            frame = self._unloaded(frame)                  # withdrawal stops the embedded service now
         if self._placeholder_of(frame) is not None:
             return
         frame.setAttribute(PLACEHOLDER_KEY, self._frame_id(frame))
@@ -109,6 +109,23 @@ class Embeds:
         placeholder = self._build(frame)
         frame.parentNode.insertBefore(placeholder, frame)
         frame.setAttribute("hidden", "")
+
+    def _unloaded(self, frame):
+        """The iframe replaced by a copy without `src`. Navigating it away (src = "about:blank") would add
+        an entry to the session history, and the visitor's next Back would load the third party again,
+        hidden; a removed iframe takes its history with it."""
+        fresh = frame.cloneNode(False)
+        fresh.removeAttribute("src")
+        fresh.removeAttribute("data-cb-once")
+        frame.replaceWith(fresh)
+        return fresh
+
+    def end_once(self, accepted, roots):
+        """A decision ends "Autoriser une fois": an embed of a category it leaves refused is unloaded."""
+        for root in roots:
+            for frame in select_all(root, EMBED_SELECTOR):
+                if frame.hasAttribute("data-cb-once") and frame.getAttribute("data-consent") not in accepted:
+                    frame.removeAttribute("data-cb-once")
 
     def _frame_id(self, frame):
         existing = frame.getAttribute(PLACEHOLDER_KEY)
