@@ -14,6 +14,9 @@ answers, fingerprints and decision times as they were, so it never extends anoth
 from .fingerprint import fingerprints as manifest_fingerprints
 
 FORMAT_VERSION = 3                                  # 3: a decision time per category (2 still reads)
+# The consent id of a choice that accepts nothing optional: the same for every visitor who refused, since
+# nothing needs proving about a refusal, and a cookie kept six months must then identify no one.
+NO_CONSENT_ID = "0" * 16
 MAX_AGE_DAYS = 182                                  # 6 months, as CNIL recommends and the seed policy says
 MAX_AGE_SECONDS = MAX_AGE_DAYS * 24 * 3600
 CLOCK_SKEW_MS = 24 * 3600 * 1000                    # a decision "from the future" beyond this is tampering
@@ -70,7 +73,8 @@ ACTIONS = {"accept_all": _accept_all, "reject_all": _reject_all, "custom": _cust
 
 
 def decide(manifest, action, now, consent_id, choices=(), previous=None, scope=None):
-    """The Consent produced by a user action at time `now` (ms). With a standing `previous` consent and
+    """The Consent produced by a user action at time `now` (ms), under `consent_id` when it accepts
+    something optional (else NO_CONSENT_ID). With a standing `previous` consent and
     a `scope` (the optional categories the action is about), categories outside the scope keep their
     previous answer, fingerprint and decision time; without them the action decides every category."""
     if action not in ACTIONS:
@@ -90,7 +94,8 @@ def decide(manifest, action, now, consent_id, choices=(), previous=None, scope=N
         if answer:
             accepted.append(c)
     return Consent(version=FORMAT_VERSION, revision=manifest.revision, decided_at=now,
-                   consent_id=consent_id, accepted=accepted, fingerprints=prints, decided=times)
+                   consent_id=consent_id if accepted else NO_CONSENT_ID, accepted=accepted, fingerprints=prints,
+                   decided=times)
 
 
 def is_current(consent, manifest, now):

@@ -215,3 +215,29 @@ def test_a_consent_id_made_from_random_bytes_is_a_valid_16_character_id(random_b
     made = consent(consent_id=new_consent_id(random_bytes))
     assert len(made.consent_id) == 16
     assert decode_consent(encode_consent(made)) == made
+
+
+def test_a_choice_accepting_nothing_optional_carries_the_same_id_for_every_visitor(manifest):
+    """Nothing needs proving about a refusal: its cookie, kept six months, identifies no one. Two visitors who
+    refused hold values that differ by their decision times only."""
+    from banner.consent import NO_CONSENT_ID
+    from banner.cookies import encode_consent
+    first = decide(manifest, "reject_all", 1_700_000_000_000, "aaaaaaaaaaaaaaaa")
+    second = decide(manifest, "custom", 1_700_000_000_000, "bbbbbbbbbbbbbbbb", [])
+    assert first.consent_id == second.consent_id == NO_CONSENT_ID
+    assert encode_consent(first) == encode_consent(second)
+    accepted = decide(manifest, "accept_all", 1_700_000_000_000, "aaaaaaaaaaaaaaaa")
+    assert accepted.consent_id == "aaaaaaaaaaaaaaaa"
+
+
+def test_a_withdrawal_record_names_the_acceptance_it_takes_back_though_the_cookie_names_no_one(manifest):
+    from banner.consent import NO_CONSENT_ID
+    from banner.record import decision_record
+    accepted = decide(manifest, "accept_all", 1_700_000_000_000, "aaaaaaaaaaaaaaaa")
+    withdrawn = decide(manifest, "reject_all", 1_700_000_100_000, "bbbbbbbbbbbbbbbb", previous=accepted)
+    assert withdrawn.consent_id == NO_CONSENT_ID
+    record = decision_record(withdrawn, accepted, "reject_all", "fr", manifest, "centre", "")
+    assert (record["action"], record["consentId"]) == ("withdraw", "aaaaaaaaaaaaaaaa")
+    first = decision_record(decide(manifest, "reject_all", 1, "cccccccccccccccc"), None, "reject_all", "fr",
+                            manifest, "first_layer", "")
+    assert first["consentId"] == NO_CONSENT_ID
