@@ -118,10 +118,24 @@ def is_expired(consent, category_id, now):
 
 
 def changed_categories(consent, manifest, now=None):
-    """Optional categories whose content changed since the decision (another fingerprint), that did not
-    exist then, or (given `now`) whose answer expired. The banner asks again about these only; the other
-    choices stand."""
+    """The optional categories the banner asks about again, the other answers standing (RE_ASK_RULES):
+    one the visitor accepted whose content changed since (another fingerprint), one that did not exist
+    then (or was never answered), and (given `now`) one whose answer expired. A refusal stands until it
+    expires, whatever changes in the category: nobody is asked twice within six months to accept what they
+    refused."""
     current = manifest_fingerprints(manifest)
     return [c for c in manifest.optional_ids
-            if c not in consent.fingerprints or consent.fingerprints[c] != current[c]
+            if c not in consent.fingerprints
+            or (consent.fingerprints[c] != current[c] and c in consent.accepted)
             or (now is not None and is_expired(consent, c, now))]
+
+
+# When the banner asks again, stated once (README "Asking again", docs/compliance-map.md follow it):
+RE_ASK_RULES = (
+    "an accepted category whose content changed (a cookie, provider, purpose, lifetime or wording): "
+    "that category, at the next page",
+    "a refused category: never before its refusal is six months old, whatever changes in it",
+    "a category added to the manifest: that category, at the next page",
+    "any answer six months after it was given: that category",
+    "the manifest's revision raised by the portal: every category",
+)

@@ -367,7 +367,8 @@
   function changedCategories(consent, early, now) {         // banner.consent.changed_categories
     return early.categories.filter(function (c) {
       var decided = c.id in consent.decided ? consent.decided[c.id] : consent.decidedAt;
-      return !c.required && (!(c.id in consent.fingerprints) || consent.fingerprints[c.id] !== c.fingerprint ||
+      return !c.required && (!(c.id in consent.fingerprints) ||
+                             (consent.fingerprints[c.id] !== c.fingerprint && consent.accepted.indexOf(c.id) >= 0) ||
                              now - decided > facts.maxAgeMs);
     }).map(function (c) { return c.id; });
   }
