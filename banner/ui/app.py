@@ -17,6 +17,7 @@ from banner.ui.dom import (h, closest, EMBED_SELECTOR, POLICY_SELECTOR, OPEN_SEL
 from banner.ui import notice
 from banner.ui.scripts import Scripts, sent_live
 from banner.ui.blocks import open_blocks, BLOCK_SELECTOR
+from banner.ui import media
 from banner.ui.watch import Watch
 from banner.ui.extra import ExtraBundle
 from banner.ui.first_layer import FirstLayer
@@ -174,6 +175,7 @@ class App:
 
     def activate(self):
         self.ran += open_blocks(self.watch.roots, self.session.accepted)
+        self.show_media(self.watch.roots)
         if self.embeds is not None:
             self.embeds.refresh(self.session.accepted, self.watch.roots)
         self.run_scripts(self.watch.roots)
@@ -184,6 +186,10 @@ class App:
         return Embeds(self.doc, self.strings, self.manifest, self.config.language, self.lang, self.direction,
                       self.page.error, self.guard, self.accept_category, self.proof.once, self.page.hostname,
                       self.config)
+
+    def show_media(self, roots):
+        """Images and pictures under the static contract (media.py) follow the session."""
+        media.apply(roots, self.session.accepted, self.scripts.undeclared, self.page.error)
 
     def run_scripts(self, roots):
         self.ran += self.scripts.run(roots, self.session.accepted)

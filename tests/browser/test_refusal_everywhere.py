@@ -48,15 +48,19 @@ class CachedSite:
                            b"<!doctype html><html lang='fr'><head><meta charset='utf-8'><title>blank</title>"
                            b"</head><body></body></html>"))}
         self.hits = []
+        self.asked = []                            # every path asked for, in order
         site = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):
                 parts = urlsplit(self.path)
+                site.asked.append(parts.path)
                 if parts.path == "/hit":
                     query = parse_qs(parts.query)
                     site.hits.append((time.time(), query.get("page", [""])[0], query.get("why", [""])[0]))
                     return self.send(b"", "image/gif")
+                if parts.path.startswith("/t/media/"):
+                    return self.send(b"GIF89a\x01\x00\x01\x00\x00\x00\x00;", "image/gif")
                 if parts.path in site.routes:
                     ctype, body = site.routes[parts.path]
                     return self.send(body, ctype)
@@ -151,7 +155,14 @@ def test_a_page_restored_from_the_back_forward_cache_after_a_withdrawal_sends_no
                     "document.readyState === 'complete'", "Back did not return to the tracked page")
     browser.wait_ready()
     time.sleep(1)
-    assert cached.hits_after(withdrawn, "/t/tracked.html") == []
+    late = cached.hits_after(withdrawn, "/t/tracked.html")
+    if browser.kind == "webkit":
+        # WebKit resumes a restored page's timers before it dispatches any event to it: no script of ours
+        # can run first, and a tracker's timer may fire once before the reload (docs/compliance-map.md).
+        # What any event of the restore would send is stopped, as elsewhere.
+        assert [why for _, _, why in late if why != "timer"] == [] and len(late) <= 1, late
+    else:
+        assert late == []
     assert browser.js("return !!window.__tracking;") is False
 
 
@@ -195,3 +206,39 @@ def test_a_withdrawal_reaches_a_background_tab_within_a_second(browser, cached):
         driver.switch_to.window(tab_a)
         driver.close()
         driver.switch_to.window(tab_b)
+
+
+MEDIA = """
+<img id="pixel" data-consent="analytics" data-src="/t/media/pixel.gif" alt="" width="1" height="1">
+<picture id="photo" data-consent="analytics"><source data-srcset="/t/media/photo.webp 1x" type="image/webp">
+  <img data-src="/t/media/photo.gif" alt="Carte" width="200" height="100"></picture>
+<video id="clip" data-consent="analytics" data-provider="Demo Dashboards" data-poster="/t/media/poster.gif"
+  width="320" height="180" controls><source data-src="/t/media/clip.webm" type="video/webm"></video>
+"""
+
+
+@pytest.mark.journey
+def test_pixels_and_media_load_nothing_until_accepted_and_stop_on_withdrawal(browser, cached):
+    url = cached.page("/t/media.html", body=MEDIA)
+    start = len(cached.asked)
+    browser.open(url)
+    placeholder = browser.wait(lambda d: browser.find_all("[data-cb-placeholder]"), "the video has no placeholder")[0]
+    assert "Demo Dashboards" in placeholder.text
+    assert not browser.find("#clip").is_displayed()
+    time.sleep(0.5)
+    assert [p for p in cached.asked[start:] if p.startswith("/t/media/")] == []
+    before = len(cached.asked)
+    browser.click_banner("Tout accepter")
+    browser.wait_no_banner()
+    browser.wait(lambda d: {"/t/media/pixel.gif", "/t/media/poster.gif"} <= set(cached.asked[before:]),
+                 "the pixel and the poster were not loaded once accepted")
+    assert browser.js("return document.querySelector('#clip source').getAttribute('src');") == "/t/media/clip.webm"
+    assert browser.find("#clip").is_displayed() and browser.find_all("[data-cb-placeholder]") == []
+    browser.find("#manage").click()
+    browser.click_dialog("Tout refuser")                   # nothing ran but media: no reload
+    browser.wait_no_dialog()
+    browser.wait(lambda d: browser.find_all("[data-cb-placeholder]"), "the video's placeholder did not come back")
+    state = browser.js("""var v = document.getElementById('clip');
+        return [v.paused, v.getAttribute('poster'), v.querySelector('source').getAttribute('src'),
+                document.getElementById('pixel').getAttribute('src')];""")
+    assert state == [True, None, None, None]
