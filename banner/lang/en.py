@@ -2,7 +2,8 @@
 
 STRINGS = {
     'banner_title': 'This portal uses cookies',
-    'banner_text': 'Some cookies are needed for the portal to work. With your consent, we also use cookies for: {purposes}. You can change your mind at any time with the “Cookie settings” link at the bottom of the page.',
+    'banner_purposes': 'Cookies that need your consent: {purposes}.',
+    'banner_text': 'Some cookies are needed for the portal to work. You can change your mind at any time with the “Cookie settings” link at the bottom of the page.',
     'changed_text': 'Since your last choice, these categories have changed or your choice has expired: {categories}. The buttons below apply to these categories only; your other choices are kept.',
     'policy_link': 'Cookie policy',
     'accept_all': 'Accept all',

@@ -2,7 +2,8 @@
 
 STRINGS = {
     'banner_title': 'Ce portail utilise des cookies',
-    'banner_text': "Certains cookies sont nécessaires au fonctionnement du portail. Avec votre accord, nous en utilisons aussi pour : {purposes}. Vous pouvez changer d'avis à tout moment avec le lien « Gestion des cookies » en bas de page.",
+    'banner_purposes': 'Cookies soumis à votre accord : {purposes}.',
+    'banner_text': "Certains cookies sont nécessaires au fonctionnement du portail. Vous pouvez changer d'avis à tout moment avec le lien « Gestion des cookies » en bas de page.",
     'changed_text': 'Depuis votre dernier choix, ces catégories ont changé ou votre choix a expiré : {categories}. Les boutons ci-dessous ne portent que sur ces catégories ; vos autres choix sont conservés.',
     'policy_link': 'Politique de cookies',
     'accept_all': 'Tout accepter',
