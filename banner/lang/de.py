@@ -19,4 +19,5 @@ STRINGS = {
     'reject_changed': 'Diese Kategorien ablehnen',
     'refuse_effect': 'Eine Ablehnung ändert nur die optionalen Dienste.',
     'providers_link': 'Anbieterliste',
+    'exempt_mention': 'Ohne Ihre Zustimmung messen wir außerdem die Nutzung anonym, wie es die CNIL erlaubt: {exempt}. Sie können dem mit „Anpassen“ widersprechen.',
 }

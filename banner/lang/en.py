@@ -19,4 +19,5 @@ STRINGS = {
     'reject_changed': 'Refuse these categories',
     'refuse_effect': 'Refusing changes nothing but the optional services.',
     'providers_link': 'List of providers',
+    'exempt_mention': 'Without your consent, we also measure audience anonymously, as the CNIL allows: {exempt}. You can object to it with “Customise”.',
 }

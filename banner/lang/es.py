@@ -19,4 +19,5 @@ STRINGS = {
     'reject_changed': 'Rechazar estas categorías',
     'refuse_effect': 'Rechazar solo cambia los servicios opcionales.',
     'providers_link': 'Lista de proveedores',
+    'exempt_mention': 'Sin su consentimiento, también medimos la audiencia de forma anónima, como lo permite la CNIL: {exempt}. Puede oponerse con «Personalizar».',
 }

@@ -19,4 +19,5 @@ STRINGS = {
     'reject_changed': 'Refuser ces catégories',
     'refuse_effect': "Refuser ne change rien d'autre que les services optionnels.",
     'providers_link': 'Liste des prestataires',
+    'exempt_mention': "Sans votre accord, nous mesurons aussi l'audience de façon anonyme, comme la CNIL le permet : {exempt}. Vous pouvez vous y opposer avec « Personnaliser ».",
 }

@@ -19,4 +19,5 @@ STRINGS = {
     'reject_changed': 'Rifiuta queste categorie',
     'refuse_effect': 'Rifiutare cambia solo i servizi facoltativi.',
     'providers_link': 'Elenco dei fornitori',
+    'exempt_mention': "Senza il suo consenso, misuriamo anche l'audience in modo anonimo, come consente la CNIL: {exempt}. Può opporsi con «Personalizza».",
 }

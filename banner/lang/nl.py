@@ -19,4 +19,5 @@ STRINGS = {
     'reject_changed': 'Deze categorieën weigeren',
     'refuse_effect': 'Weigeren verandert alleen de optionele diensten.',
     'providers_link': 'Lijst van aanbieders',
+    'exempt_mention': 'Zonder uw toestemming meten we ook anoniem het bezoek, zoals de CNIL toestaat: {exempt}. U kunt daartegen bezwaar maken via ‘Aanpassen’.',
 }

@@ -25,8 +25,11 @@ def build(doc, strings, manifest, config, lang, direction, changed=()):
     """The purposes come first, with the providers' list one tap away: on a phone they show before any
     scrolling, the rest of the text after them (what is always needed, how to change one's mind)."""
     purposes = strings["banner_purposes"].replace("{purposes}", ", ".join(
-        localize(c.title, config.language) for c in manifest.categories if not c.required))
+        localize(c.title, config.language) for c in manifest.categories if not c.required and not c.exempt))
     text = strings["banner_text"] + " " + strings["refuse_effect"]
+    exempt = [localize(c.title, config.language) for c in manifest.categories if c.exempt]
+    if exempt:
+        text += " " + strings["exempt_mention"].replace("{exempt}", ", ".join(exempt))
     why = _changed(strings, manifest, config, changed)
     choices = [(strings["accept_changed" if changed else "accept_all"], "accept_all"),
                (strings["reject_changed" if changed else "reject_all"], "reject_all"),

@@ -35,7 +35,7 @@ def test_the_first_layer_strings_are_the_ones_the_first_layer_and_the_failure_di
     assert sorted(table("fr")) == sorted([
         "banner_title", "banner_purposes", "banner_text", "changed_text", "policy_link", "accept_all", "reject_all", "customise",
         "continue_without", "language_label", "saved", "close", "unavailable_title", "unavailable_text",
-        "accept_changed", "reject_changed", "refuse_effect", "providers_link"])
+        "accept_changed", "reject_changed", "refuse_effect", "providers_link", "exempt_mention"])
 
 
 def test_every_shipped_language_has_its_own_module():
