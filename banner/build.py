@@ -59,7 +59,7 @@ HOLE = "__CB_PRERENDERED__"                  # an undeclared global: terser can 
 RECORD = ".consent-banner-build"             # in an output directory: the files build() wrote there
 PACKAGE = "banner"
 CPYTHON_ONLY = {"__main__.py", "receiver.py", "build.py", "prerender.py", "loader_facts.py", "static_policy.py"}
-CPYTHON_SUBPACKAGES = {"django"}          # the Django app (banner/django/): server side only
+CPYTHON_SUBPACKAGES = {"django", "audit"}  # the Django app (banner/django/), the audit (banner/audit/): CPython only
 EXTRA = {"banner.ui.preferences", "banner.ui.tables", "banner.ui.policy", "banner.ui.embeds", "banner.ui.reopen",
          "banner.ui.signals", "banner.google", "banner.record",
          "banner.ui.browser_help", "banner.ui.dsfr_centre"}          # plus the French and English `_more` strings

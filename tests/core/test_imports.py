@@ -15,16 +15,17 @@ import pytest
 from core_kit import ROOT
 
 
-def _cpython_only():
+def _cpython_only(name="CPYTHON_ONLY"):
     with open(os.path.join(ROOT, "banner", "build.py"), encoding="utf-8") as handle:
         tree = ast.parse(handle.read())
     for node in tree.body:
-        if isinstance(node, ast.Assign) and [getattr(t, "id", None) for t in node.targets] == ["CPYTHON_ONLY"]:
+        if isinstance(node, ast.Assign) and [getattr(t, "id", None) for t in node.targets] == [name]:
             return set(ast.literal_eval(node.value))
-    raise AssertionError("banner/build.py defines no CPYTHON_ONLY")
+    raise AssertionError("banner/build.py defines no %s" % name)
 
 
 CPYTHON_ONLY = _cpython_only()
+CPYTHON_SUBPACKAGES = _cpython_only("CPYTHON_SUBPACKAGES")
 CORE = sorted(p for p in glob.glob(os.path.join(ROOT, "banner", "*.py")) if os.path.basename(p) not in CPYTHON_ONLY)
 LANG = sorted(glob.glob(os.path.join(ROOT, "banner", "lang", "*.py")))
 UI = sorted(glob.glob(os.path.join(ROOT, "banner", "ui", "*.py")))
@@ -71,6 +72,14 @@ def test_the_cli_and_the_receiver_are_left_out_of_the_page_bundle_and_the_core_i
     for core in ("__init__.py", "config.py", "consent.py", "cookies.py", "manifest.py", "session.py",
                  "text.py") + NEW_CORE:
         assert core not in CPYTHON_ONLY
+
+
+def test_the_audit_and_the_django_app_are_cpython_only_subpackages_the_page_never_loads():
+    from banner.build import modules
+    assert {"audit", "django"} <= CPYTHON_SUBPACKAGES     # the audit drives Chromium over a pipe, with the stdlib
+    shipped = [name for name, _, _ in modules()]
+    assert "banner.session" in shipped
+    assert [name for name in shipped if name.startswith(("banner.audit", "banner.django"))] == []
 
 
 def test_the_core_module_list_covers_the_package():
