@@ -5,13 +5,16 @@ A drafted entry is what a portal team pastes into its manifest once it has chose
 with a `match` pattern when the name carries a number or an identifier that varies between visitors or
 sites (`_ga_ABC123`, `_pk_id.1.2fa3`: a segment holding a digit becomes `[0-9A-Za-z]+`), its provider is
 guessed from the domain that set it (or the script that did, or the name's well-known prefix), its
-lifetime is the measured one rounded up (banner.audit.lifetimes), and its path is kept when it is not `/`.
+lifetime is the measured one rounded up (banner.audit.lifetimes) and in whole days (`maxAgeDays`), its
+path is kept when it is not `/`, and another site's cookie names that site (`domain`).
 Hosts get a provider entry (`{"name", "hosts"}`) for a category's `providers`.
 """
 
 import ipaddress
+import math
 import re
 
+from ..manifest import MAX_AGE_DAYS_LIMIT
 from .lifetimes import drafted as drafted_lifetime
 
 # Public suffixes of two labels that portals and trackers commonly sit under (no full Public Suffix List:
@@ -120,11 +123,16 @@ def cookie_entry(cookie, languages, portal_host, storage="cookie"):
     entry["category"] = None
     if storage == "cookie":
         entry["lifetime"] = drafted_lifetime(cookie.get("lifetime"), languages)
+        if cookie.get("lifetime") is not None:            # what the lifetime says, in numbers
+            entry["maxAgeDays"] = min(MAX_AGE_DAYS_LIMIT, math.ceil(cookie["lifetime"] / 86400 - 0.01))
     else:
         entry["lifetime"] = drafted_lifetime(None, languages) if storage == "session" else _until_cleared(languages)
     entry["purpose"] = _purpose(languages)
     if storage == "cookie" and cookie.get("path") and cookie["path"] != "/":
         entry["paths"] = [cookie["path"]]
+    domain = (cookie.get("domain") or "").lstrip(".").lower()
+    if storage == "cookie" and domain and portal_host and not same_site(domain, portal_host):
+        entry["domain"] = domain                          # a third party's cookie
     return entry
 
 

@@ -39,6 +39,7 @@ STATE_KINDS = {
     "accept": (False, "stored after accepting everything"),
     "withdraw": (True, "still present after withdrawal"),
     "only": (True, "stored with only {category} accepted"),
+    "oppose": (True, "stored after opposing {category}"),
 }
 STORAGE_NAMES = {"local": "localStorage key", "session": "sessionStorage key", "indexeddb": "IndexedDB database"}
 
@@ -114,12 +115,13 @@ class Findings:
 
 def _join(phrases):
     """"stored before any choice", "stored after refusal" -> "stored before any choice and after refusal"."""
-    out = []
+    out, last = [], None
     for phrase in phrases:
         verb = phrase.split(" ", 1)[0]
-        if out and verb in ("stored", "made") and out[-1].startswith(verb):
-            phrase = phrase[len(verb) + 1:]
+        if verb == last and verb in ("stored", "made"):
+            phrase = phrase[len(verb) + 1:]       # "stored before any choice and after refusal"
         out.append(phrase)
+        last = verb
     return out[0] if len(out) == 1 else ", ".join(out[:-1]) + " and " + out[-1]
 
 
@@ -142,8 +144,9 @@ def _days(seconds):
 def _where(state, titles):
     kind = state_kind(state)
     what = STATE_KINDS[kind][1]
-    if kind == "only":
-        what = what.format(category="« %s »" % titles.get(state["accepts"][0], state["accepts"][0]))
+    if kind in ("only", "oppose"):
+        category = state["id"].split("-", 1)[1]
+        what = what.format(category="« %s »" % titles.get(category, category))
     if kind == "refuse" and (state.get("action") or {}).get("label"):
         what = "stored after « %s »" % state["action"]["label"]
     return what
@@ -159,7 +162,8 @@ def judge(report, manifest):
     findings = Findings()
     required = {c.id for c in manifest.categories if c.required}
     optional = manifest.optional_ids
-    titles = {c.id: _title(c) for c in manifest.categories}
+    exempt = set(manifest.exempt_ids)
+    titles = {c.id: category_title(c) for c in manifest.categories}
     languages = report.get("languages") or list(manifest.languages) or ["fr"]
     portal = report.get("host", "")
     expected_prints = fingerprints(manifest)
@@ -169,7 +173,7 @@ def judge(report, manifest):
         allowed = required | set(state.get("accepts", []))
         restricted = STATE_KINDS[kind][0]
         where = _where(state, titles)
-        _judge_banner(findings, state, optional, titles, expected_prints, where)
+        _judge_banner(findings, state, optional, titles, expected_prints, where, bool(manifest.consent_ids))
 
         for cookie in state.get("cookies", []):
             entry = entry_for(manifest, cookie["name"])
@@ -185,6 +189,12 @@ def judge(report, manifest):
                              (_cookie_label(cookie), _because(category, titles)), subject, state["id"],
                              cookie.get("firstSeen"), category, cookie.get("setBy"), phrase=where)
             _judge_lifetime(findings, cookie, entry, subject, state)
+            if category in exempt and portal and not same_site((cookie.get("domain") or "").lstrip("."), portal):
+                findings.add(("exempt_third_party", cookie["name"], cookie.get("domain")), "exempt_third_party",
+                             VIOLATION, "%s belongs to « %s », exempt audience measurement, but another site sets it:"
+                             " the exemption allows first-party cookies only" % (_cookie_label(cookie),
+                                                                                titles.get(category, category)),
+                             subject, state["id"], cookie.get("firstSeen"), category, cookie.get("setBy"))
 
         for item in state.get("storage", []):
             storage = item["type"]
@@ -221,7 +231,8 @@ def judge(report, manifest):
     return findings.list()
 
 
-def _title(category):
+def category_title(category):
+    """A category's title in the reports: French, else English, else the first language."""
     title = category.title
     for code in ("fr", "en"):
         if code in title:
@@ -240,7 +251,7 @@ def _judge_lifetime(findings, cookie, entry, subject, state):
     measured = cookie.get("lifetime")           # seconds, None for a session cookie
     name = cookie["name"]
     if entry is not None:
-        declared, text = lifetimes.declared_seconds(entry.lifetime)
+        declared, text = lifetimes.declared_seconds(entry.lifetime, entry.max_age_days)
         if declared is None:
             findings.add(("lifetime_unreadable", name), "lifetime_unreadable", WARNING,
                          "cookie %s: its declared lifetime « %s » cannot be read as a duration; it lasts %s"
@@ -249,19 +260,23 @@ def _judge_lifetime(findings, cookie, entry, subject, state):
         elif lifetimes.exceeds(measured, declared):
             said = "the session" if declared == lifetimes.SESSION else "%s (%s)" % (text, _days(declared))
             findings.add(("lifetime", name), "lifetime_exceeds_declared", VIOLATION,
-                         "cookie %s lasts %s, longer than its declared lifetime « %s »" % (
-                             name, _days(measured), text) if declared != lifetimes.SESSION else
+                         "cookie %s lasts %s, longer than its declared %s" % (
+                             name, _days(measured), text if text.startswith("maxAgeDays") else
+                             "lifetime « %s »" % text) if declared != lifetimes.SESSION else
                          "cookie %s lasts %s, but the manifest declares it for the session" % (name, _days(measured)),
                          subject, state["id"], cookie.get("firstSeen"), entry.category,
                          detail={"measuredSeconds": measured, "declared": said})
     if lifetimes.over_cnil(measured):
         findings.add(("cnil", name), "lifetime_over_13_months", VIOLATION,
-                     "cookie %s lasts %s, beyond the CNIL's 13 months" % (name, _days(measured)),
+                     "cookie %s lasts %s, beyond the CNIL's 13 months (%d days)" % (
+                         name, _days(measured), lifetimes.CNIL_MAX_SECONDS // lifetimes.DAY),
                      subject, state["id"], cookie.get("firstSeen"), entry.category if entry else None,
                      detail={"measuredSeconds": measured})
 
 
-def _judge_banner(findings, state, optional, titles, expected_prints, where):
+def _judge_banner(findings, state, optional, titles, expected_prints, where, asks=True):
+    """The banner on each page of a state, and the state's click. `asks`: whether the manifest has a
+    category needing consent (else no banner is due)."""
     kind = state_kind(state)
     expected = set(state.get("accepts", []))
     for page in state.get("pages", []):
@@ -276,7 +291,7 @@ def _judge_banner(findings, state, optional, titles, expected_prints, where):
                          "the banner did not start on %s: %s" % (url, page["failed"]), None, state["id"], url)
             continue
         if kind == "before":
-            if optional and not page.get("bannerShown"):
+            if asks and not page.get("bannerShown"):
                 findings.add(("not_shown", url), "banner_not_shown", VIOLATION,
                              "the banner was not shown on %s before any choice" % url, None, state["id"], url)
         elif page.get("bannerShown") and not page.get("afterAction"):

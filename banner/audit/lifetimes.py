@@ -14,6 +14,8 @@ what was measured ("13 mois" for a cookie of 395 days).
 import math
 import re
 
+from ..manifest import EXEMPT_MAX_AGE_DAYS
+
 MINUTE = 60
 HOUR = 3600
 DAY = 86400
@@ -22,8 +24,9 @@ YEAR = 365.25 * DAY
 MONTH = YEAR / 12                 # 30.44 days: "13 mois" is 395.7 days, "6 mois" 182.6
 SESSION = "session"               # what declared_seconds returns for a session cookie
 
-# CNIL (deliberation 2020-091, and its guidance on audience measurement): trackers last 13 months at most.
-CNIL_MAX_SECONDS = 13 * MONTH
+# CNIL (deliberation 2020-091, and its guidance on audience measurement): trackers last 13 months at most,
+# 395 days as the manifest's exemption counts them (banner.manifest.EXEMPT_MAX_AGE_DAYS).
+CNIL_MAX_SECONDS = EXEMPT_MAX_AGE_DAYS * DAY
 # Measured lifetimes come from an expiry read a moment after the cookie was set, and browsers round
 # Max-Age: a real lifetime counts as over a limit only beyond this margin.
 SLACK_SECONDS = DAY
@@ -88,9 +91,12 @@ def parse_text(text):
 READING_ORDER = ("fr", "en", "de", "es", "it", "nl")
 
 
-def declared_seconds(lifetime):
-    """(seconds or SESSION or None, the text read): a manifest lifetime (a dict language -> text, or a
-    string) read in the first language that can be read, French first as the portals' legal language."""
+def declared_seconds(lifetime, max_age_days=None):
+    """(seconds or SESSION or None, the text read): a manifest entry's `maxAgeDays` when it gives one (what
+    it says in numbers), else its lifetime (a dict language -> text, or a string) read in the first
+    language that can be read, French first as the portals' legal language."""
+    if max_age_days is not None:
+        return max_age_days * DAY, "maxAgeDays %d" % max_age_days
     if isinstance(lifetime, str):
         lifetime = {"": lifetime}
     order = [c for c in READING_ORDER if c in lifetime] + sorted(c for c in lifetime if c not in READING_ORDER)

@@ -2,6 +2,7 @@
 written back, manifest entries drafted for what is undeclared, and the verdicts on recorded data (a report's
 states as the crawl records them)."""
 
+import copy
 import json
 
 import pytest
@@ -53,6 +54,10 @@ def test_a_lifetime_naming_no_duration_cannot_be_read(text):
     assert lifetimes.parse_text(text) is None
 
 
+def test_max_age_days_says_it_in_numbers_and_wins_over_the_text():
+    assert lifetimes.declared_seconds({"fr": "13 mois"}, 30) == (30 * DAY, "maxAgeDays 30")
+
+
 def test_the_french_text_is_read_first_then_any_language_that_can_be():
     assert lifetimes.declared_seconds({"en": "6 months", "fr": "13 mois"}) == (pytest.approx(395.6875 * DAY), "13 mois")
     assert lifetimes.declared_seconds({"fr": "Variable", "en": "1 year"}) == (pytest.approx(365.25 * DAY), "1 year")
@@ -71,6 +76,7 @@ def test_a_measured_lifetime_exceeds_a_declared_one_only_beyond_a_day():
 
 def test_the_cnil_limit_is_thirteen_months():
     assert not lifetimes.over_cnil(34128000)                       # the demo's analytics: 395 days
+    assert not lifetimes.over_cnil(396 * DAY) and lifetimes.over_cnil(397 * DAY)   # 395 days, and a day's margin
     assert lifetimes.over_cnil(400 * DAY)                          # Chromium's own cap
     assert not lifetimes.over_cnil(None)
 
@@ -124,8 +130,15 @@ def test_a_drafted_cookie_entry_says_what_was_seen_and_leaves_the_category_to_ch
               "setBy": "https://www.googletagmanager.com/gtag/js?id=G-1"}
     entry = cookie_entry(cookie, ["fr", "en"], "www.portal.example")
     assert entry == {"name": "_ga_XY12", "match": r"^_ga_[0-9A-Za-z]+$", "provider": "Google Analytics",
-                     "category": None, "lifetime": {"fr": "14 mois", "en": "14 months"},
+                     "category": None, "lifetime": {"fr": "14 mois", "en": "14 months"}, "maxAgeDays": 400,
                      "purpose": {"fr": "À décrire", "en": "To describe"}, "paths": ["/explore/"]}
+
+
+def test_another_site_s_cookie_is_drafted_with_its_domain():
+    cookie = {"name": "IDE", "domain": ".doubleclick.net", "path": "/", "lifetime": 390 * 86400, "setBy": None}
+    entry = cookie_entry(cookie, ["fr"], "www.portal.example")
+    assert (entry["provider"], entry["domain"], entry["maxAgeDays"], entry["lifetime"]) == \
+        ("Google (DoubleClick)", "doubleclick.net", 390, "13 mois")
 
 
 def test_a_first_party_cookie_written_by_a_third_party_script_is_that_third_party_s():
@@ -243,7 +256,7 @@ def test_lifetimes_beyond_the_declared_one_and_beyond_13_months_are_found(manife
     assert by_name[("lifetime_exceeds_declared", "fx_stats")] == \
         "cookie fx_stats lasts 300 days, longer than its declared lifetime « 6 mois »"
     assert by_name[("lifetime_over_13_months", "demo_analytics_x")] == \
-        "cookie demo_analytics_x lasts 400 days, beyond the CNIL's 13 months"
+        "cookie demo_analytics_x lasts 400 days, beyond the CNIL's 13 months (395 days)"
 
 
 def test_a_declared_lifetime_that_cannot_be_read_is_a_warning(demo_data):
@@ -310,3 +323,56 @@ def test_a_decision_made_with_another_manifest_is_found(manifest):
 def test_the_recorded_data_round_trips_through_json(manifest):
     report = json.loads(json.dumps(clean(manifest)))
     assert judge(report, manifest) == []
+
+
+# -- exempt audience measurement ----------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def exempt_manifest(demo_data):
+    data = demo_data()
+    data["categories"].append({"id": "measure", "exempt": True, "title": "Mesure exemptée",
+                               "description": "Mesure d'audience exemptée de consentement."})
+    data["cookies"].append({"name": "_pk_id", "match": "^_pk_id\\.", "provider": "Matomo", "category": "measure",
+                            "lifetime": {"fr": "13 mois", "en": "13 months"}, "maxAgeDays": 30,
+                            "purpose": "Mesure"})
+    return parse_manifest(data, ["fr", "en"])
+
+
+def exempt_report(manifest):
+    """The clean recorded audit, with exempt measurement on wherever it is not opposed, and its state."""
+    report = clean(manifest)
+    for state in report["states"]:
+        state["accepts"] = [c for c in manifest.optional_ids if c in state["accepts"] or c == "measure"]
+        for record in [p["api"] for p in state["pages"]] + ([state["action"]["api"]] if state["action"] else []):
+            record["measure"] = True
+        if state["action"]:
+            state["action"]["event"].append("measure")
+            state["action"]["consentCookie"] = consent_cookie(manifest, state["accepts"])
+        state["cookies"].append(cookie("_pk_id.1.ab12", 29 * DAY))
+    opposed = copy.deepcopy(states(report, "refuse")[0])
+    opposed.update(id="oppose-measure", title="« Mesure exemptée » opposed", accepts=[])
+    opposed["cookies"] = [c for c in opposed["cookies"] if c["name"] != "_pk_id.1.ab12"]
+    for record in [p["api"] for p in opposed["pages"]] + [opposed["action"]["api"]]:
+        record["measure"] = False
+    opposed["action"].update(event=["necessary"], consentCookie=consent_cookie(manifest, []), name="custom")
+    report["states"].append(opposed)
+    return report
+
+
+def test_exempt_measurement_is_allowed_before_any_choice_and_after_refusal_until_opposed(exempt_manifest):
+    report = exempt_report(exempt_manifest)
+    assert judge(report, exempt_manifest) == []
+    states(report, "oppose-measure")[0]["cookies"].append(cookie("_pk_id.1.ab12", 29 * DAY))
+    found = judge(report, exempt_manifest)
+    assert [(f["kind"], f["message"]) for f in found] == [
+        ("without_consent", "cookie _pk_id.1.ab12 on 127.0.0.1 stored after opposing « Mesure exemptée »: "
+                            "category « Mesure exemptée » is not accepted")]
+
+
+def test_exempt_measurement_s_cookie_beyond_its_max_age_days_or_from_another_site_is_found(exempt_manifest):
+    report = exempt_report(exempt_manifest)
+    states(report, "accept")[0]["cookies"].append(cookie("_pk_id.2.cd34", 200 * DAY, domain=".stats.example"))
+    found = judge(report, exempt_manifest)
+    assert sorted((f["kind"], f["message"]) for f in found) == [
+        ("exempt_third_party", "cookie _pk_id.2.cd34 on stats.example belongs to « Mesure exemptée », exempt audience "
+                               "measurement, but another site sets it: the exemption allows first-party cookies only"),
+        ("lifetime_exceeds_declared", "cookie _pk_id.2.cd34 lasts 200 days, longer than its declared maxAgeDays 30")]
