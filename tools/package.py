@@ -33,8 +33,8 @@ def asset_names():
 
 
 def expected_wheel_files():
-    """Every module of the package, the schema, the loader template and every built asset."""
-    names = {"banner/manifest.schema.json", "banner/consent.template.js"}
+    """Every module of the package, the schemas, the loader template and every built asset."""
+    names = {"banner/manifest.schema.json", "banner/consent.template.js", "banner/audit/report.schema.json"}
     for dirpath, dirnames, filenames in os.walk(os.path.join(ROOT, "banner")):
         dirnames[:] = [d for d in dirnames if d != "__pycache__"]
         names |= {os.path.relpath(os.path.join(dirpath, f), ROOT).replace(os.sep, "/")
