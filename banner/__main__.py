@@ -5,6 +5,7 @@
     consent-banner build [--config CONFIG.json [--manifest MANIFEST.json]] --out DIR
     consent-banner serve-log [--db consent-log.sqlite3] [--port 8001] [--path /consent-log/] [--allow-origin ORIGIN]
     consent-banner policy CONFIG.json [--manifest MANIFEST.json] [--out DIR] [--level 2]
+    consent-banner audit URL [--manifest FILE] [--pages N] [--out DIR] [--chromium PATH] [--resolve HOST=ADDRESS]
     consent-banner --version
 
 `validate` applies the same rules as the page (banner.manifest) with Python's `re` standing in for the
@@ -14,6 +15,7 @@ browser's RegExp, and prints one line per problem with its field path. Exit stat
 
 import argparse
 import json
+import os
 import re
 import sys
 
@@ -112,7 +114,20 @@ def main(argv=None, out=None):
     page.add_argument("--manifest", help="the manifest file, when data-config names it by URL")
     page.add_argument("--out", default=".", help="directory receiving cookie-policy.LANG.html (default: .)")
     page.add_argument("--level", type=int, choices=range(1, 6), default=2, help="level of the top headings")
+    check = sub.add_parser("audit", help="prove in a real Chromium that the portal does what its manifest says")
+    check.add_argument("url", help="the portal's start page")
+    check.add_argument("--manifest", help="judge against this manifest file (default: the one the page's "
+                                          "data-config names)")
+    check.add_argument("--pages", type=int, default=5, help="pages visited in each state (default: 5)")
+    check.add_argument("--out", help="directory receiving report.json, report.html and the screenshots")
+    check.add_argument("--chromium", help="the Chromium executable (default: $CONSENT_BANNER_CHROMIUM, else "
+                                          "/usr/bin/chromium, else chromium or google-chrome on PATH)")
+    check.add_argument("--resolve", action="append", default=[], metavar="HOST=ADDRESS",
+                       help="send Chromium's requests for HOST to ADDRESS (a staging server under the portal's "
+                            "name); repeat for several")
     args = parser.parse_args(argv)
+    if args.command == "audit":
+        return run_audit(args, out)
     if args.command == "build":
         from .build import run
         return run(args)
@@ -139,6 +154,32 @@ def main(argv=None, out=None):
                       "consentId": consent.consent_id, "accepted": list(consent.accepted),
                       "fingerprints": consent.fingerprints}), file=out)
     return 0
+
+
+def run_audit(args, out, progress=None):
+    """`audit`: the summary on `out`, the progress on stderr; 0 clean, 1 violations, 2 could not run."""
+    from .audit import audit, AuditError
+    resolve = {}
+    for item in args.resolve:
+        host, _, address = item.partition("=")
+        if not host or not address:
+            print("audit: --resolve %s: expected HOST=ADDRESS" % item, file=out)
+            return 2
+        resolve[host.strip().lower()] = address.strip()
+    try:
+        report = audit(args.url, manifest=args.manifest, pages=args.pages, out=args.out,
+                       progress=progress or sys.stderr, chromium=args.chromium, resolve=resolve)
+    except AuditError as error:
+        print("audit: %s" % error, file=out)
+        return 2
+    except KeyboardInterrupt:           # Chromium is closed on the way out
+        print("audit: interrupted", file=out)
+        return 2
+    from .audit.report import summary
+    out.write(summary(report))
+    if args.out:
+        print("Reports: %s" % ", ".join(os.path.join(args.out, n) for n in ("report.html", "report.json")), file=out)
+    return 1 if report["summary"]["verdict"] != "clean" else 0
 
 
 if __name__ == "__main__":
