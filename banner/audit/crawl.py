@@ -31,6 +31,7 @@ LOAD_TIMEOUT = 30            # seconds for a page to load
 START_TIMEOUT = 20           # seconds for the banner to start once the page has loaded
 QUIET = 0.3                  # the network counts as quiet after this long without a request...
 QUIET_MAX = 4.0              # ...or after this long, whatever still runs
+STALLED = 2.0                # a request unanswered this long (a long poll, a beacon cut by a reload) waits no more
 NOT_PAGES = re.compile(r"\.(pdf|zip|gz|jpe?g|png|gif|svg|webp|ico|css|js|json|xml|csv|xlsx?|docx?|odt|ods|mp[34]|"
                        r"webm|ogg|woff2?|ttf|txt)$", re.I)
 
@@ -93,6 +94,27 @@ PAGE_STATE = r"""
 
 STATUS = """(performance.getEntriesByType("navigation")[0] || {}).responseStatus || null"""
 
+# Candidate pages read without being rendered (no script of theirs runs, no cookie sent or stored): where
+# each ends up, its status, and the data-config of its loader tag, if any.
+PROBE = r"""
+(async function (urls) {
+  var out = [];
+  for (var i = 0; i < urls.length; i++) {
+    try {
+      var answer = await fetch(urls[i], {credentials: "omit", redirect: "follow", signal: AbortSignal.timeout(10000)});
+      var html = /html/i.test(answer.headers.get("content-type") || "");
+      var page = html ? new DOMParser().parseFromString(await answer.text(), "text/html") : null;
+      var tag = page && page.querySelector("script[data-config]");
+      out.push({url: urls[i], final: answer.url, status: answer.status, html: html,
+                config: tag ? tag.getAttribute("data-config") : null});
+    } catch (e) {
+      out.push({url: urls[i], error: String(e && e.message || e)});
+    }
+  }
+  return out;
+})(%s)
+"""
+
 LINKS = r"""Array.prototype.map.call(document.querySelectorAll("a[href]"), function (a) { return a.href; })"""
 
 STORAGE = r"""
@@ -150,7 +172,7 @@ class Tab:
         self.lock = threading.Lock()
         self.requests = []             # other-host requests, as recorded
         self.request_urls = {}         # requestId -> url (for Set-Cookie attribution)
-        self.inflight = set()
+        self.inflight = {}             # requestId -> when it was sent
         self.last_activity = now()
         self.set_cookie = {}           # cookie name -> URL of the response that set it
         self.set_cookie_lines = []     # (Set-Cookie line, response URL, page) as they come
@@ -194,7 +216,7 @@ class Tab:
         elif method in ("Network.responseReceived", "Network.loadingFinished", "Network.loadingFailed"):
             # answered is enough: a body nobody reads (a fetch's 404, a keepalive POST's 204) may never end
             with self.lock:
-                self.inflight.discard(params.get("requestId"))
+                self.inflight.pop(params.get("requestId"), None)
                 self.last_activity = now()
         elif method == "Network.responseReceivedExtraInfo":
             headers = {k.lower(): v for k, v in (params.get("headers") or {}).items()}
@@ -216,7 +238,7 @@ class Tab:
     def _request(self, params):
         url = params.get("request", {}).get("url", "")
         with self.lock:
-            self.inflight.add(params.get("requestId"))
+            self.inflight[params.get("requestId")] = now()
             self.request_urls[params.get("requestId")] = url
             self.last_activity = now()
         scheme = url.split(":", 1)[0].lower()
@@ -240,9 +262,9 @@ class Tab:
             raise PageError(result["exceptionDetails"].get("text", "script error"))
         return result.get("result", {}).get("value")
 
-    def try_evaluate(self, expression, session=None):
+    def try_evaluate(self, expression, session=None, timeout=5):
         try:
-            return self.evaluate(expression, 5, session)
+            return self.evaluate(expression, timeout, session)
         except (PageError, BrowserError):
             return None
 
@@ -252,6 +274,7 @@ class Tab:
         with self.lock:
             self.page_url = url
             self.console = []
+            self.inflight.clear()          # the last document's requests: no answer to wait for
         answer = self.send("Page.navigate", {"url": url}, LOAD_TIMEOUT)
         if answer.get("errorText"):
             raise PageError(answer["errorText"])
@@ -264,6 +287,8 @@ class Tab:
         """After a click: whether the page reloaded (then wait for it to finish loading)."""
         if not wait_until(lambda: self.try_evaluate("!window.__auditStale") is True, timeout):
             return False
+        with self.lock:
+            self.inflight.clear()
         wait_until(lambda: self.try_evaluate("document.readyState === 'complete'"), LOAD_TIMEOUT)
         return True
 
@@ -284,11 +309,14 @@ class Tab:
         return self.try_evaluate(PAGE_STATE % json.dumps(list(optional)))
 
     def settle(self):
-        """Wait for the network to be quiet (QUIET without a request, at most QUIET_MAX)."""
+        """Wait for the network to be quiet: QUIET without a request or an answer, none awaited but for
+        longer than STALLED; at most QUIET_MAX."""
         start = now()
         while now() - start < QUIET_MAX:
             with self.lock:
-                quiet = not self.inflight and now() - self.last_activity >= QUIET
+                moment = now()
+                quiet = moment - self.last_activity >= QUIET and all(
+                    moment - sent >= STALLED for sent in self.inflight.values())
             if quiet:
                 return
             time.sleep(0.05)

@@ -6,8 +6,9 @@ States, each in a fresh profile but `withdraw`, acting through the banner's own 
 layer's and the centre's `data-cb-action` buttons, `consentBanner`, `consent:change`):
 
 - `before`: the pages as a first visitor gets them, no click. Also where the pages are found: the start
-  page's same-origin links in document order, then those of /sitemap.xml, up to N pages that carry our
-  loader with the start page's manifest (others are listed as skipped, with why).
+  page's same-origin links in document order, then those of /sitemap.xml, each read without being rendered
+  (crawl.PROBE), up to N pages that carry our loader with the start page's manifest (others are listed as
+  skipped, with why: a page that is not audited runs nothing in the profile).
 - `refuse`: « Tout refuser » on the start page, then every other page.
 - `accept`: « Tout accepter » on the start page, then every other page.
 - `withdraw`: the `accept` profile continued (a withdrawal needs something to withdraw): the centre opened
@@ -34,7 +35,7 @@ from .crawl import PageError, Recorder, Tab, iso, now
 SCOPE = ("This audit knows one banner, consent-banner: it acts through that banner's own buttons and API "
          "and judges against its manifest. Pages using another banner are out of its scope.")
 DEFAULT_PAGES = 5
-EXTRA_CANDIDATES = 10        # pages tried beyond N when some are skipped (no loader, another manifest)
+EXTRA_CANDIDATES = 10        # candidate pages read beyond N, for those skipped (no loader, another manifest)
 
 
 class AuditError(Exception):
@@ -241,24 +242,31 @@ class _Run:
             self.pages, self.skipped = [self.start], []
             candidates = crawl.candidate_links(tab.try_evaluate(crawl.LINKS) or [], self.start)
             sitemap = tab.try_evaluate(
-                "fetch('/sitemap.xml', {credentials: 'same-origin'}).then(function (r) { return r.ok && "
+                "fetch('/sitemap.xml', {credentials: 'omit'}).then(function (r) { return r.ok && "
                 "/xml/.test(r.headers.get('content-type') || '') ? r.text() : ''; }).catch(function () { return ''; })")
             candidates += [u for u in crawl.sitemap_urls(sitemap, self.start) if u not in candidates]
-            self.progress.total = min(self.max_pages, 1 + len(candidates)) * (4 + len(self.optional)) + 1
+            self.progress.total = min(self.max_pages, 1 + len(candidates)) * (4 + len(self.optional))
             self.progress.step("before", self.start)
-            tried = 0
-            for url in candidates:
-                if len(self.pages) >= self.max_pages or tried >= self.max_pages + EXTRA_CANDIDATES:
-                    break
-                tried += 1
+            # each candidate read first, not rendered (no script of a page that is not ours runs in this
+            # profile); the pages with our loader and the start page's manifest are visited
+            found, candidates = [], candidates[:self.max_pages + EXTRA_CANDIDATES]
+            while candidates and 1 + len(found) < self.max_pages:
+                wanted = self.max_pages - 1 - len(found)
+                batch, candidates = candidates[:wanted], candidates[wanted:]
+                probes = tab.try_evaluate(crawl.PROBE % json.dumps(batch), timeout=15 + 10 * len(batch))
+                for probe in probes or [{"url": url, "error": "no answer"} for url in batch]:
+                    reason = self.skip_reason(probe, found)
+                    if reason:
+                        self.skipped.append({"url": probe["url"], "reason": reason})
+                    else:
+                        found.append(probe["final"])
+            for url in found:
                 page_records = []
                 state = self.visit(tab, recorder, url, "before", page_records)
-                reason = self.skip_reason(page_records[0], state, tab)
-                if reason:
-                    self.skipped.append({"url": url, "reason": reason})
-                    self.progress.done -= 1
+                if state is None or page_records[0].get("loadError"):       # not what its HTML said
+                    self.skipped.append({"url": url, "reason": self.visit_reason(page_records[0])})
                     continue
-                self.pages.append(tab.page_url if state else url)
+                self.pages.append(url)
                 records.extend(page_records)
             self.progress.total = len(self.pages) * (4 + len(self.optional)) + (3 if len(self.pages) == 1 else 0)
             result = {"id": "before", "title": "Before any choice", "accepts": self.manifest.exempt_ids, "action": None,
@@ -268,19 +276,32 @@ class _Run:
         finally:
             tab.close()
 
-    def skip_reason(self, record, state, tab):
-        if record.get("loadError"):
-            return "could not be loaded: %s" % record["loadError"]
-        if state is None:
-            status = record.get("status")
-            return "HTTP %s" % status if status and status >= 400 else "no consent-banner loader on this page"
-        ref = crawl.manifest_ref(state.get("config"), tab.page_url)
+    def skip_reason(self, probe, found):
+        """Why a candidate page, as read, is not audited (None: it is)."""
+        if probe.get("error"):
+            return "could not be read: %s" % probe["error"]
+        final = probe.get("final") or probe["url"]
+        if urlsplit(final)[:2] != urlsplit(self.start)[:2]:
+            return "redirects to another site (%s)" % final
+        if probe.get("status", 200) >= 400:
+            return "HTTP %s" % probe["status"]
+        if not probe.get("html"):
+            return "not an HTML page"
+        if probe.get("config") is None:
+            return "no consent-banner loader on this page"
+        ref = crawl.manifest_ref(probe["config"], final)
         if ref != self.reference:
             return "its banner uses another manifest (%s): audit it on its own" % (
                 ref if ref and not ref.startswith("{") else "an inline one")
-        if any(crawl.same_page(tab.page_url, p) for p in self.pages):
-            return "the same page as %s" % tab.page_url
+        if any(crawl.same_page(final, p) for p in self.pages + found):
+            return "the same page as %s" % final
         return None
+
+    @staticmethod
+    def visit_reason(record):
+        if record.get("loadError"):
+            return "could not be loaded: %s" % record["loadError"]
+        return "no consent-banner loader on this page once loaded"
 
     def read_manifest(self, tab, first):
         config = _json_or_text(first.get("config"))
