@@ -34,6 +34,12 @@
     build: /*BUILD*/""                                          // banner/build.py: hash of the shipped code
   };
 
+  // Vendor signals (banner/vendors.py) on the tools' globals: static/src/signals.js, put in by banner/build.py.
+  var runSignals = /*SIGNALS*/null;
+  boot.signal = function (signals) {                          // banner/ui/page.py: Page.signal
+    runSignals(signals, function (message) { console.error(facts.consolePrefix + message); });
+  };
+
   // Until Python has started, or if it never does, the API answers "nothing optional is accepted";
   // boot.py replaces this stand-in. A call to showPreferences() meanwhile is honoured once ready.
   window.consentBanner = window.consentBanner || {
@@ -494,6 +500,12 @@
                    local: storageKeys("localStorage"), session: storageKeys("sessionStorage")};
     for (var storage in present) {                             // Python clears those first: let it
       if (namesToClear(early, plan.run, present[storage], storage, test).length) { return; }
+    }
+    if (early.vendors) {                                       // banner.vendors' signals, worked out at build
+      var now = plan.run.concat(plan.wait);
+      boot.signal([].concat.apply([], early.vendors.map(function (v) {
+        return v[1].concat(now.indexOf(v[0]) >= 0 ? v[2] : v[3]);
+      })));
     }
     var queue = [];
     earlyWalk(document.querySelectorAll(earlySelector()), early, plan, queue);
