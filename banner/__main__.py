@@ -85,8 +85,9 @@ def validate(path, languages, out):
     return 0
 
 
-def main(argv=None, out=None):
-    out = out or sys.stdout
+def make_parser():
+    """The command line's parser: its sub-commands are the ones README's command table lists
+    (tests/core/test_docs.py)."""
     parser = argparse.ArgumentParser(prog="consent-banner", description="consent-banner tools")
     parser.add_argument("--version", action="version", version="consent-banner " + __version__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -112,7 +113,17 @@ def main(argv=None, out=None):
     page.add_argument("--manifest", help="the manifest file, when data-config names it by URL")
     page.add_argument("--out", default=".", help="directory receiving cookie-policy.LANG.html (default: .)")
     page.add_argument("--level", type=int, choices=range(1, 6), default=2, help="level of the top headings")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def subcommands():
+    """The names of the sub-commands, in the order `--help` lists them."""
+    return list(next(a for a in make_parser()._actions if isinstance(a, argparse._SubParsersAction)).choices)
+
+
+def main(argv=None, out=None):
+    out = out or sys.stdout
+    args = make_parser().parse_args(argv)
     if args.command == "build":
         from .build import run
         return run(args)
