@@ -1,4 +1,5 @@
-"""Build the two packages a release publishes, from a checkout (`make package`):
+"""Build the two packages a release publishes, from a checkout (`make package`, which needs only Python with
+the `[build]` extra, Node.js and npm with the release step's tools: no browser, no test tools):
 
     dist/consent_banner-VERSION-py3-none-any.whl    `pip install consent-banner`
     dist/consent-banner-VERSION.tgz                 `npm install consent-banner`
@@ -59,7 +60,8 @@ def npm_manifest():
     with open(os.path.join(ROOT, "package.json"), encoding="utf-8") as handle:
         manifest = json.load(handle)
     published = {"name": manifest["name"], "version": __version__}
-    published.update({k: v for k, v in manifest.items() if k not in ("//", "name", "devDependencies", "private")})
+    published.update({k: v for k, v in manifest.items()
+                      if k not in ("//", "name", "devDependencies", "optionalDependencies", "private")})
     return published
 
 
