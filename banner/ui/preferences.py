@@ -3,7 +3,7 @@ closes without saving), one switch per category, and each category's cookie tabl
 
 from banner.i18n import localize
 from banner.ui.dom import h, button, language_choice, focus_main, themed
-from banner.ui.tables import cookie_table, provider_list
+from banner.ui.tables import cookie_table, provider_list, undeclared_on_page
 from banner.ui.browser_help import browser_only
 from banner.ui.dsfr_centre import centre
 
@@ -32,7 +32,7 @@ def _category(doc, strings, manifest, config, category, checked):
         h(doc, "p", {"class": "cb-cat__desc", "id": "cb-desc-" + category.id},
           [localize(category.description, config.language)]),
         _switch(doc, strings, category, title, checked),
-        provider_list(doc, strings, category),
+        provider_list(doc, strings, category, missing=undeclared_on_page(doc, manifest, category.id)),
         cookie_table(doc, strings, manifest, config, category, title),
     ])
 
