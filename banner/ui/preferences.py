@@ -114,6 +114,20 @@ class Dialog:
         node.showModal()
         self.doc.getElementById("cb-prefs-title").focus()
 
+    def rebuild(self, strings, focus):
+        """The open centre in another language: its content built again inside the same <dialog> (which
+        keeps its listeners and stays open), the switches as the visitor left them; focus on `focus`."""
+        fresh = self.build(self.chosen())
+        self.strings = strings
+        for name in ("lang", "dir", "class"):
+            self.node.setAttribute(name, fresh.getAttribute(name))
+        self.node.textContent = ""
+        for child in list(fresh.children):
+            self.node.appendChild(child)
+        target = self.node.querySelector(focus)
+        if target is not None:
+            target.focus()
+
     def chosen(self):
         """The optional categories switched on."""
         boxes = self.node.querySelectorAll("input[data-cb-category]")
