@@ -15,6 +15,8 @@ class ConsentBannerConfig(AppConfig):
 
     def ready(self):
         checks.register(check_language_cookie)
+        from .checks import check_portal
+        checks.register(check_portal)
         # The loader, runtime and bundles are in banner/static/ (the build's packaged assets), which the
         # app-directories finder, looking in banner/django/static/, would miss.
         from django.conf import settings
