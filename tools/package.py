@@ -34,12 +34,13 @@ def asset_names():
 
 
 def expected_wheel_files():
-    """Every module of the package, the schema, the loader template and every built asset."""
+    """Every module of the package, the schema, the loader template, every built asset and the Django app's
+    translations (.po and the .mo Django reads)."""
     names = {"banner/manifest.schema.json", "banner/consent.template.js"}
     for dirpath, dirnames, filenames in os.walk(os.path.join(ROOT, "banner")):
         dirnames[:] = [d for d in dirnames if d != "__pycache__"]
         names |= {os.path.relpath(os.path.join(dirpath, f), ROOT).replace(os.sep, "/")
-                  for f in filenames if f.endswith(".py")}
+                  for f in filenames if f.endswith((".py", ".po", ".mo"))}
     return names | {"banner/static/consent_banner/" + n for n in asset_names()}
 
 

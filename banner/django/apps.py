@@ -2,6 +2,7 @@
 
 from django.apps import AppConfig
 from django.core import checks
+from django.utils.translation import gettext_lazy as _
 
 
 FINDER = "banner.django.finders.AssetsFinder"
@@ -10,7 +11,7 @@ FINDER = "banner.django.finders.AssetsFinder"
 class ConsentBannerConfig(AppConfig):
     name = "banner.django"
     label = "consent_banner"
-    verbose_name = "Consent banner"
+    verbose_name = _("Consent banner")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
