@@ -2,7 +2,8 @@
 the `[build]` extra, Node.js and npm with the release step's tools: no browser, no test tools):
 
     dist/consent_banner-VERSION-py3-none-any.whl    `pip install consent-banner`
-    dist/consent-banner-VERSION.tgz                 `npm install consent-banner`
+    dist/consent-banner-VERSION.tgz                 `npm install consent-banner` (with the manifest's JSON Schema
+                                                    and its validator: validate.js, `npx consent-banner-validate`)
 
 Both carry the same built files: first the release step (banner/build.py `release()`) rebuilds
 banner/static/consent_banner/ from the sources, then the wheel is built by setuptools (pyproject.toml) and
@@ -27,6 +28,34 @@ from banner import __version__  # noqa: E402
 from banner import build  # noqa: E402
 
 NPM_EXTRA = ["README.md", "LICENSE", "CHANGELOG.md"]
+# The npm package's validator (static/src/validate.js, with the rules below written in) and its command.
+VALIDATOR = os.path.join(ROOT, "static", "src", "validate.js")
+VALIDATOR_CLI = os.path.join(ROOT, "static", "src", "validate-cli.js")
+SCHEMA = os.path.join(ROOT, "banner", "manifest.schema.json")
+NPM_TOOLS = {"validate.js": None, "bin/consent-banner-validate.js": VALIDATOR_CLI, "manifest.schema.json": SCHEMA}
+
+
+def manifest_rules():
+    """What the JavaScript validator takes from Python: banner.manifest's field names and limits,
+    banner.text's alphabets, the JSON depth limit of the tools and the lone-surrogate message."""
+    from banner import manifest, text
+    from banner.__main__ import MAX_JSON_DEPTH
+    return {"topKeys": list(manifest.TOP_KEYS), "categoryKeys": list(manifest.CATEGORY_KEYS),
+            "providerKeys": list(manifest.PROVIDER_KEYS), "cookieKeys": list(manifest.COOKIE_KEYS),
+            "storages": list(manifest.STORAGES), "maxPath": manifest.MAX_PATH, "maxRevision": manifest.MAX_REVISION,
+            "maxCategories": manifest.MAX_CATEGORIES, "maxIdentifier": text.MAX_IDENTIFIER, "lower": text.LOWER,
+            "digits": text.DIGITS, "idChars": text.ID_CHARS, "tokenChars": text.TOKEN_CHARS,
+            "safeSchemes": list(text.SAFE_SCHEMES), "c0AndSpace": text.C0_AND_SPACE, "surrogate": text.SURROGATE,
+            "textKeys": ["title", "description", "provider", "lifetime", "purpose"], "maxJsonDepth": MAX_JSON_DEPTH}
+
+
+def validator_source():
+    """static/src/validate.js with Python's rules written in."""
+    with open(VALIDATOR, encoding="utf-8") as handle:
+        source = handle.read()
+    hole = "/*MANIFEST_RULES*/{}"
+    assert source.count(hole) == 1, "validate.js has no single rules hole"
+    return source.replace(hole, json.dumps(manifest_rules(), ensure_ascii=True))
 
 
 def asset_names():
@@ -73,6 +102,14 @@ def build_npm(out):
             shutil.copyfile(os.path.join(build.ASSETS, name), os.path.join(staging, "dist", name))
         for name in NPM_EXTRA:
             shutil.copyfile(os.path.join(ROOT, name), os.path.join(staging, name))
+        os.makedirs(os.path.join(staging, "bin"))
+        for name, source in NPM_TOOLS.items():
+            if source is None:
+                with open(os.path.join(staging, name), "w", encoding="utf-8") as handle:
+                    handle.write(validator_source())
+            else:
+                shutil.copyfile(source, os.path.join(staging, name))
+        os.chmod(os.path.join(staging, "bin", "consent-banner-validate.js"), 0o755)
         with open(os.path.join(staging, "package.json"), "w", encoding="utf-8") as handle:
             json.dump(npm_manifest(), handle, indent=2)
         subprocess.run(["npm", "pack", "--silent", "--pack-destination", os.path.abspath(out)], cwd=staging,
@@ -80,7 +117,8 @@ def build_npm(out):
     tarball = os.path.join(out, "consent-banner-%s.tgz" % __version__)
     with tarfile.open(tarball) as archive:
         names = set(archive.getnames())
-    expected = {"package/dist/" + n for n in asset_names()} | {"package/" + n for n in NPM_EXTRA + ["package.json"]}
+    expected = {"package/dist/" + n for n in asset_names()} | {
+        "package/" + n for n in NPM_EXTRA + ["package.json"] + list(NPM_TOOLS)}
     if expected - names:
         sys.exit("package: the npm tarball lacks %s" % ", ".join(sorted(expected - names)))
     return tarball
