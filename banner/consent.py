@@ -14,6 +14,9 @@ answers, fingerprints and decision times as they were, so it never extends anoth
 from .fingerprint import fingerprints as manifest_fingerprints
 
 FORMAT_VERSION = 3                                  # 3: a decision time per category (2 still reads)
+# The consent id of a choice that accepts nothing optional: the same for every visitor who refused, since
+# nothing needs proving about a refusal, and a cookie kept six months must then identify no one.
+NO_CONSENT_ID = "0" * 16
 MAX_AGE_DAYS = 182                                  # 6 months, as CNIL recommends and the seed policy says
 MAX_AGE_SECONDS = MAX_AGE_DAYS * 24 * 3600
 CLOCK_SKEW_MS = 24 * 3600 * 1000                    # a decision "from the future" beyond this is tampering
@@ -70,7 +73,8 @@ ACTIONS = {"accept_all": _accept_all, "reject_all": _reject_all, "custom": _cust
 
 
 def decide(manifest, action, now, consent_id, choices=(), previous=None, scope=None):
-    """The Consent produced by a user action at time `now` (ms). With a standing `previous` consent and
+    """The Consent produced by a user action at time `now` (ms), under `consent_id` when it accepts
+    something optional (else NO_CONSENT_ID). With a standing `previous` consent and
     a `scope` (the optional categories the action is about), categories outside the scope keep their
     previous answer, fingerprint and decision time; without them the action decides every category."""
     if action not in ACTIONS:
@@ -90,7 +94,8 @@ def decide(manifest, action, now, consent_id, choices=(), previous=None, scope=N
         if answer:
             accepted.append(c)
     return Consent(version=FORMAT_VERSION, revision=manifest.revision, decided_at=now,
-                   consent_id=consent_id, accepted=accepted, fingerprints=prints, decided=times)
+                   consent_id=consent_id if accepted else NO_CONSENT_ID, accepted=accepted, fingerprints=prints,
+                   decided=times)
 
 
 def is_current(consent, manifest, now):
@@ -113,10 +118,24 @@ def is_expired(consent, category_id, now):
 
 
 def changed_categories(consent, manifest, now=None):
-    """Optional categories whose content changed since the decision (another fingerprint), that did not
-    exist then, or (given `now`) whose answer expired. The banner asks again about these only; the other
-    choices stand."""
+    """The optional categories the banner asks about again, the other answers standing (RE_ASK_RULES):
+    one the visitor accepted whose content changed since (another fingerprint), one that did not exist
+    then (or was never answered), and (given `now`) one whose answer expired. A refusal stands until it
+    expires, whatever changes in the category: nobody is asked twice within six months to accept what they
+    refused."""
     current = manifest_fingerprints(manifest)
     return [c for c in manifest.optional_ids
-            if c not in consent.fingerprints or consent.fingerprints[c] != current[c]
+            if c not in consent.fingerprints
+            or (consent.fingerprints[c] != current[c] and c in consent.accepted)
             or (now is not None and is_expired(consent, c, now))]
+
+
+# When the banner asks again, stated once (README "Asking again", docs/compliance-map.md follow it):
+RE_ASK_RULES = (
+    "an accepted category whose content changed (a cookie, provider, purpose, lifetime or wording): "
+    "that category, at the next page",
+    "a refused category: never before its refusal is six months old, whatever changes in it",
+    "a category added to the manifest: that category, at the next page",
+    "any answer six months after it was given: that category",
+    "the manifest's revision raised by the portal: every category",
+)

@@ -27,6 +27,7 @@ from banner.cookies import (CONSENT_COOKIE, CONSENT_ID_LENGTH, ID_ALPHABET, MAX_
 from banner.fingerprint import WIDTH as FINGERPRINT_WIDTH, fingerprints
 from banner.text import ID_CHARS, LOWER, MAX_IDENTIFIER
 from banner.ui.blocks import BLOCK_SELECTOR
+from banner.ui.page import CHANNEL
 from banner.ui.scripts import CATEGORY, DONE, PENDING_SELECTOR, PROVIDER, SKIPPED_ATTRIBUTES, SRC, TYPE
 from banner.errors import CONSOLE_PREFIX, FAIL_CLOSED
 from banner.fnv import base36, utf16
@@ -88,6 +89,8 @@ def facts():
         # and the closed blocks the Django app sends, as banner/ui/blocks.py opens them
         "blockSelector": BLOCK_SELECTOR,
         "earlyAttr": EARLY_ATTR,
+        # the tabs of the site hear each other's decisions on it (banner/ui/page.py)
+        "channelName": CHANNEL,
     }
 
 

@@ -12,7 +12,7 @@ that is all the portal needs to demonstrate how consent was obtained. The refere
 """
 
 from . import __version__
-from .consent import ACTIONS
+from .consent import ACTIONS, NO_CONSENT_ID
 from .fingerprint import fingerprints
 
 # The actions a record names: a decision's own, "withdraw" when it takes back an earlier acceptance, and
@@ -38,7 +38,8 @@ def _origin(source, build):
 def decision_record(consent, previous, action, language, manifest, source, build):
     """The record of a stored decision. `build` is the build hash the loader carries ("" when unknown)."""
     return dict(_origin(source, build), **{
-        "consentId": consent.consent_id,
+        # a withdrawal stores no id of the visitor's, but its record names the acceptance it takes back
+        "consentId": previous.consent_id if consent.consent_id == NO_CONSENT_ID and previous else consent.consent_id,
         "time": consent.decided_at,
         "revision": consent.revision,
         "language": language,

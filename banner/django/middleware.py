@@ -1,9 +1,11 @@
 """`banner.django.middleware.ConsentMiddleware`: `request.consent`, and the cookie that outlives Safari's ITP.
 
 Safari caps a cookie written by `document.cookie` at 7 days without interaction; one sent by the server
-in Set-Cookie keeps the lifetime it is given. So when a request carries a valid cookies_preferences, the
-response re-sends it: the same value, the lifetime it has left (never past MAX_AGE_DAYS after the
-decision), Path=/, SameSite=Lax, Secure on https, the configured Domain, not HttpOnly (the page reads it).
+in Set-Cookie keeps the lifetime it is given. So when a request carries a valid cookies_preferences, a
+response no cache can share re-sends it: the same value, the lifetime it has left (never past
+MAX_AGE_DAYS after the decision), Path=/, SameSite=Lax, Secure on https, not HttpOnly (the page reads it),
+into a copy of the server's own (another Domain than the page's: server_copy_domain), so that a refresh
+racing a newer decision never overwrites it: the browser then holds both, and the newest counts.
 
 At most once a day per visitor: the refresh also sets REFRESHED, a cookie holding only "1" for a day
 (HttpOnly: no script needs it). While the browser sends it back, nothing is re-sent. A marker cookie
@@ -19,7 +21,7 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 
 from banner.consent import MAX_AGE_SECONDS
-from banner.cookies import CONSENT_COOKIE
+from banner.cookies import CONSENT_COOKIE, cookie_domains, parse_cookie_header
 
 from .conf import banner_settings
 from .portal import RequestConsent
@@ -59,18 +61,34 @@ def shareable(request, response):
     return not ({"cookie", "*"} & {v.strip().lower() for v in response.get("Vary", "").split(",")})
 
 
+def server_copy_domain(host, cookie_domain):
+    """The Domain of the server's copy of cookies_preferences (None: host-only): never the key the page
+    writes with (host-only, or `cookie_domain`), so that the two are two cookies. A refresh answering a
+    request sent before the visitor decided again then re-sends the older choice into its own copy, beside
+    the page's newer one, and the newest decision counts (banner.session) instead of being overwritten. On
+    an IP address or a dotless host a Domain is impossible: there the copies are one cookie."""
+    if cookie_domain:
+        return None
+    return (cookie_domains(host) or [None])[0]
+
+
 def refresh(request, response, state):
-    """Re-send the standing cookies_preferences with its remaining lifetime, once a day at most, and only on
-    a response no cache can give another visitor (one visitor's Set-Cookie must never be shared)."""
+    """Re-send the standing cookies_preferences with its remaining lifetime into the server's own copy, once
+    a day at most (or at once when the browser's copies disagree), and only on a response no cache can give
+    another visitor (one visitor's Set-Cookie must never be shared)."""
     conf = banner_settings()
-    if not conf["REFRESH"] or state.value is None or REFRESHED in request.COOKIES or shareable(request, response):
+    if not conf["REFRESH"] or state.value is None or shareable(request, response):
+        return
+    copies = {v for n, v in parse_cookie_header(request.META.get("HTTP_COOKIE", "")) if n == CONSENT_COOKIE}
+    if REFRESHED in request.COOKIES and len(copies) < 2:
         return
     if CONSENT_COOKIE in response.cookies:
         return                          # the view itself writes the decision
     remaining = (state.decision.decided_at + MAX_AGE_SECONDS * 1000 - state.now) // 1000
     if remaining <= 0:
         return
-    secure, domain = request.is_secure(), conf["COOKIE_DOMAIN"]
+    secure = request.is_secure()
+    domain = server_copy_domain(request.get_host().rsplit(":", 1)[0].strip("[]"), conf["COOKIE_DOMAIN"])
     response.cookies[CONSENT_COOKIE] = cookie_morsel(CONSENT_COOKIE, state.value, remaining, secure, domain, False)
     response.cookies[REFRESHED] = cookie_morsel(REFRESHED, "1", min(DAY, remaining), secure, domain, True)
 

@@ -17,6 +17,7 @@ from banner.ui.dom import (h, closest, EMBED_SELECTOR, POLICY_SELECTOR, OPEN_SEL
 from banner.ui import notice
 from banner.ui.scripts import Scripts, sent_live
 from banner.ui.blocks import open_blocks, BLOCK_SELECTOR
+from banner.ui import media
 from banner.ui.watch import Watch
 from banner.ui.extra import ExtraBundle
 from banner.ui.first_layer import FirstLayer
@@ -92,6 +93,7 @@ class App:
             self.later(self.finish_start)
         self.doc.addEventListener("pointerover", self.guard(self.on_intent))
         self.doc.addEventListener("visibilitychange", self.guard(self.on_visible))
+        self.page.on_other_tab(self.guard(self.resync))     # a decision in another tab, at once
         self.doc.addEventListener("focusin", self.guard(self.on_intent))
 
     def start_with_extra(self):
@@ -173,6 +175,7 @@ class App:
 
     def activate(self):
         self.ran += open_blocks(self.watch.roots, self.session.accepted)
+        self.show_media(self.watch.roots)
         if self.embeds is not None:
             self.embeds.refresh(self.session.accepted, self.watch.roots)
         self.run_scripts(self.watch.roots)
@@ -183,6 +186,10 @@ class App:
         return Embeds(self.doc, self.strings, self.manifest, self.config.language, self.lang, self.direction,
                       self.page.error, self.guard, self.accept_category, self.proof.once, self.page.hostname,
                       self.config)
+
+    def show_media(self, roots):
+        """Images and pictures under the static contract (media.py) follow the session."""
+        media.apply(roots, self.session.accepted, self.scripts.undeclared, self.page.error)
 
     def run_scripts(self, roots):
         self.ran += self.scripts.run(roots, self.session.accepted)
@@ -240,6 +247,7 @@ class App:
         before, previous = self.session.accepted, self.session.consent
         consent_id = new_consent_id(self.page.random_bytes(16))
         self.page.write_cookie(self.session.decide(action, self.page.now(), consent_id, choices, scope))
+        self.page.announce_decision()
         self.proof.decision(previous, action, source)
         self.after_change(before)
         self.live.textContent = ""
@@ -253,6 +261,8 @@ class App:
 
     def after_change(self, before):
         accepted = self.session.accepted
+        if self.embeds is not None:
+            self.embeds.end_once(accepted, self.watch.roots)
         self.close_preferences()
         self.first_layer.hide()
         if self.session.needs_banner:
@@ -306,6 +316,7 @@ class App:
         self.proof.reset(previous)
         for text in self.session.forget(self.page.hostname):
             self.page.write_cookie(text)
+        self.page.announce_decision()
         self.after_change(before)
         self.show()
 
@@ -314,7 +325,7 @@ class App:
             self.resync()
 
     def resync(self, event=None):
-        """Another tab may have decided: re-read the cookie when this one regains focus."""
+        """Another tab may have decided: re-read the cookie when it says so, and when this one regains focus."""
         before = self.session.accepted
         todo = self.session.reload(self.page.cookie_text, self.page.now())
         if todo == "apply":

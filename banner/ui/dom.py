@@ -3,7 +3,7 @@
 
 # The portal's markup the shell looks for, used by the start-up bundle (to decide whether the extra
 # bundle is needed) and by the extra bundle's modules alike.
-EMBED_SELECTOR = "iframe[data-consent][data-src]"
+EMBED_SELECTOR = "iframe[data-consent][data-src], video[data-consent], audio[data-consent]"   # shown by a placeholder
 POLICY_SELECTOR = "[data-consent-policy]"
 OPEN_SELECTOR = "[data-consent-open]"             # the portal's "Gestion des cookies" links
 

@@ -9,6 +9,7 @@ category" action."""
 
 from banner.i18n import localize
 from banner.text import is_safe_url
+from banner.ui import media
 from banner.ui.blocks import BLOCK_SELECTOR, PLACEHOLDER_KEY, open_block
 from banner.ui.dom import h, closest, select_all, themed, EMBED_SELECTOR
 from banner.ui.dsfr_centre import placeholder
@@ -77,6 +78,8 @@ class Embeds:
             self.block(frame)
 
     def load(self, frame):
+        if frame.tagName != "IFRAME":
+            return self._load_player(frame)
         src = frame.getAttribute("data-src")
         if not is_safe_url(src):
             self.report("refused data-src %r on a blocked iframe: only http(s) or relative URLs load" % src)
@@ -97,9 +100,27 @@ class Embeds:
         if frame.getAttribute("src") != src:
             frame.setAttribute("src", src)
 
+    def _load_player(self, player):
+        """A <video> or <audio> (media.py): its addresses back once all of them are declared."""
+        problem = media.problem(player, self.undeclared)
+        if problem is not None:
+            if not player.hasAttribute("data-consent-refused"):
+                self.report("blocked media stays blocked: " + problem)
+            player.setAttribute("data-consent-refused", "")
+            if self._placeholder_of(player) is None:
+                self.block(player)
+            return
+        placeholder = self._placeholder_of(player)
+        if placeholder is not None:
+            placeholder.remove()
+        player.removeAttribute("hidden")
+        media.show(player)
+
     def block(self, frame):
-        if frame.hasAttribute("src") and frame.getAttribute("src") != "about:blank":
-            frame.setAttribute("src", "about:blank")      # withdrawal stops the embedded service now
+        if frame.tagName != "IFRAME":
+            frame = media.hide(frame)                      # a player stops at once
+        elif frame.hasAttribute("src"):
+            frame = self._unloaded(frame)                  # withdrawal stops the embedded service now
         if self._placeholder_of(frame) is not None:
             return
         frame.setAttribute(PLACEHOLDER_KEY, self._frame_id(frame))
@@ -109,6 +130,23 @@ class Embeds:
         placeholder = self._build(frame)
         frame.parentNode.insertBefore(placeholder, frame)
         frame.setAttribute("hidden", "")
+
+    def _unloaded(self, frame):
+        """The iframe replaced by a copy without `src`. Navigating it away (src = "about:blank") would add
+        an entry to the session history, and the visitor's next Back would load the third party again,
+        hidden; a removed iframe takes its history with it."""
+        fresh = frame.cloneNode(False)
+        fresh.removeAttribute("src")
+        fresh.removeAttribute("data-cb-once")
+        frame.replaceWith(fresh)
+        return fresh
+
+    def end_once(self, accepted, roots):
+        """A decision ends "Autoriser une fois": an embed of a category it leaves refused is unloaded."""
+        for root in roots:
+            for frame in select_all(root, EMBED_SELECTOR):
+                if frame.hasAttribute("data-cb-once") and frame.getAttribute("data-consent") not in accepted:
+                    frame.removeAttribute("data-cb-once")
 
     def _frame_id(self, frame):
         existing = frame.getAttribute(PLACEHOLDER_KEY)

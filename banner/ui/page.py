@@ -6,6 +6,7 @@ from banner.lang import SHIPPED, IN_MAIN_BUNDLE
 from banner.errors import CONSOLE_PREFIX
 
 EVENT = "consent:change"
+CHANNEL = "consent-banner"          # the BroadcastChannel the loader opens: every tab of the site hears it
 
 
 class Page:
@@ -176,6 +177,16 @@ class Page:
         """The manifest content (fingerprint.layer_key) the loader's ahead-of-time banner was built from,
         or None when it painted none."""
         return getattr(getattr(self.window, "__consentBoot"), "paintedFor", None)
+
+    def announce_decision(self):
+        """Tell the site's other tabs that the stored choice changed (the loader's BroadcastChannel)."""
+        channel = getattr(getattr(self.window, "__consentBoot"), "channel", None)
+        if channel:
+            channel.postMessage("decided")
+
+    def on_other_tab(self, handler):
+        """`handler()` when another tab of the site announces a decision."""
+        getattr(self.window, "__consentBoot").otherTab = lambda *args: handler()
 
     def early_ran(self):
         """Categories whose blocked scripts the loader ran before Python started (its early path)."""

@@ -1,5 +1,5 @@
 """The cookie policy page, generated from the manifest into every element carrying
-`data-consent-policy`: what a cookie is, each category with its table, how to change one's choice
+`data-consent-policy`: what a cookie is, each category with its third parties and its table, how to change one's choice
 (a button opening the centre) and the browsers' own help pages. One manifest, no duplicated tables.
 `data-consent-policy="3"` starts the headings at <h3> to fit the host page's outline.
 
@@ -10,7 +10,7 @@ button, which needs it."""
 from banner.i18n import localize
 from banner.ui.browser_help import browser_only
 from banner.ui.dom import h, select_all, POLICY_SELECTOR
-from banner.ui.tables import cookie_table
+from banner.ui.tables import cookie_table, provider_list
 
 
 def build(doc, strings, manifest, config, level, with_button=True):
@@ -22,6 +22,7 @@ def build(doc, strings, manifest, config, level, with_button=True):
         nodes.append(h(doc, "section", {"class": "cb-policy__cat", "data-cb-cat": category.id}, [
             h(doc, sub, None, [title]),
             h(doc, "p", None, [localize(category.description, config.language)]),
+            provider_list(doc, strings, category, config.dsfr),
             cookie_table(doc, strings, manifest, config, category, title),
         ]))
     nodes += [h(doc, top, None, [strings["policy_manage_title"]]),

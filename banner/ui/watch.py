@@ -11,10 +11,11 @@ the document, so a link of a new view works as soon as it is there."""
 
 from banner.ui.blocks import BLOCK_SELECTOR, open_blocks
 from banner.ui.dom import EMBED_SELECTOR, POLICY_SELECTOR
+from banner.ui.media import MEDIA_SELECTOR
 from banner.ui.scripts import PENDING_SELECTOR
 
 OPTIONS = {"childList": True, "subtree": True}
-WATCHED = ", ".join((PENDING_SELECTOR, EMBED_SELECTOR, POLICY_SELECTOR, BLOCK_SELECTOR))
+WATCHED = ", ".join((PENDING_SELECTOR, EMBED_SELECTOR, POLICY_SELECTOR, BLOCK_SELECTOR, MEDIA_SELECTOR))
 
 
 def holds(node, selector):
@@ -62,6 +63,8 @@ class Watch:
         scripts = [n for n in nodes if holds(n, PENDING_SELECTOR)]
         if scripts:
             self.app.run_scripts(scripts)
+        if any(holds(n, MEDIA_SELECTOR) for n in nodes):
+            self.app.show_media(nodes)
         if any(holds(n, EMBED_SELECTOR) or holds(n, BLOCK_SELECTOR) for n in nodes):
             self.app.extra.run(lambda: self.app.refresh_embeds(nodes))
         policies = [n for n in nodes if holds(n, POLICY_SELECTOR)]

@@ -228,6 +228,42 @@
     boot.actions.push(target.getAttribute(facts.actionAttr) || facts.languageAction + target.getAttribute(facts.languageAttr));
   });
 
+  // --- Other tabs, and pages restored from the back/forward cache ------------------------------------
+  // A decision made in another tab of the site must reach this page within a second, hidden or not: each
+  // decision is announced on a BroadcastChannel (banner/ui/page.py), which every tab of the site hears.
+  // Python re-reads the cookie then (App.resync: a withdrawal of what ran reloads); before Python has
+  // started, a page whose loader already ran consented scripts reloads, and Python starts afresh.
+  // A page restored from the back/forward cache slept through any decision: if the stored choice changed
+  // meanwhile, it reloads at once, in the restore's own `pageshow`, before the page's other listeners of
+  // it (ours is a capturing one) and its `visibilitychange` ones can send anything.
+  boot.otherTab = null;                                     // banner/ui/page.py: Python's handler
+  try {
+    boot.channel = new BroadcastChannel(facts.channelName);
+    boot.channel.onmessage = function () {
+      if (boot.otherTab) { boot.otherTab(); } else if (boot.ran.length) { location.reload(); }
+    };
+  } catch (e) { boot.channel = null; }                     // no BroadcastChannel: focus and load still re-read
+
+  function storedChoice() {
+    return cookiePairs(document.cookie).filter(function (p) { return p[0] === facts.consentCookie; })
+      .map(function (p) { return p[1]; }).join(";");
+  }
+  // WebKit fires the restored page's visibilitychange before its pageshow: either one may come first.
+  var choiceAtHide = null, restoring = false;
+  function staleOnRestore(event) {
+    if (!restoring && choiceAtHide !== null && storedChoice() !== choiceAtHide) {
+      restoring = true;
+      location.reload();
+    }
+    if (restoring) { event.stopImmediatePropagation(); }
+  }
+  window.addEventListener("pagehide", function (event) { if (event.persisted) { choiceAtHide = storedChoice(); } }, true);
+  window.addEventListener("pageshow", function (event) {      // WebKit may say persisted: false here
+    staleOnRestore(event);
+    if (!restoring) { choiceAtHide = null; }
+  }, true);
+  document.addEventListener("visibilitychange", staleOnRestore, true);
+
   // --- The early path: a return visit runs consented scripts before Python ---------------------------
   // On a page built for its own data-config (banner/build.py writes `prerendered.early`), a stored choice
   // that Python will accept runs the blocked scripts of its categories at once, as banner/ui/scripts.py
@@ -336,7 +372,8 @@
   function changedCategories(consent, early, now) {         // banner.consent.changed_categories
     return early.categories.filter(function (c) {
       var decided = c.id in consent.decided ? consent.decided[c.id] : consent.decidedAt;
-      return !c.required && (!(c.id in consent.fingerprints) || consent.fingerprints[c.id] !== c.fingerprint ||
+      return !c.required && (!(c.id in consent.fingerprints) ||
+                             (consent.fingerprints[c.id] !== c.fingerprint && consent.accepted.indexOf(c.id) >= 0) ||
                              now - decided > facts.maxAgeMs);
     }).map(function (c) { return c.id; });
   }

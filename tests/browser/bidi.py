@@ -283,6 +283,10 @@ class FirefoxDriver:
     def refresh(self):
         self.command("browsingContext.reload", {"context": self.context, "wait": "complete"})
 
+    def back(self):
+        """Selenium's back(): one step back in the session history (the caller waits for the page)."""
+        self.command("browsingContext.traverseHistory", {"context": self.context, "delta": -1})
+
     @property
     def current_url(self):
         return self.execute_script("return location.href;")

@@ -26,6 +26,7 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 
 MIDDLEWARE = ["django_site.recorders"] + list(_demo.MIDDLEWARE)
 ROOT_URLCONF = "django_site_urls"
+ALLOWED_HOSTS = list(_demo.ALLOWED_HOSTS) + ["portal.test"]     # a dotted name (Chromium resolver rules)
 CONSENT_BANNER = dict(_demo.CONSENT_BANNER)
 if os.environ.get("TEST_GATE") == "1":            # tests/browser/test_gate_in_browser.py: a declared third party
     import copy as _copy

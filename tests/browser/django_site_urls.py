@@ -2,10 +2,12 @@
 
 import json
 import os
+import time
 
 from django.http import HttpResponse
 from django.template import engines
 from django.urls import path
+from django.views.decorators.cache import never_cache
 
 from demo.portal.urls import urlpatterns as demo
 
@@ -21,6 +23,13 @@ GATE_PAGE = """{% load consent_banner %}<!doctype html><html lang="fr"><head><me
 {% endfor %}</main></body></html>"""
 
 
+@never_cache
+def slow(request):
+    """An answer that takes its time (?ms=...): a request still in flight while the visitor decides again."""
+    time.sleep(min(int(request.GET.get("ms", "1000")), 5000) / 1000)
+    return HttpResponse(b"slow", content_type="text/plain")
+
+
 def gate_page(request, start, stop):
     with open(CORPUS, encoding="utf-8") as handle:
         fragments = [entry["html"] for entry in json.load(handle)[start:stop]]
@@ -29,6 +38,7 @@ def gate_page(request, start, stop):
 
 urlpatterns = demo + [
     path("gate/<int:start>/<int:stop>/", gate_page),
+    path("t/slow/", slow),
     path("t/blank.html", lambda request: HttpResponse(
         b"<!doctype html><html lang='fr'><head><meta charset='utf-8'><link rel='icon' href='data:,'>"
         b"<title>blank</title></head><body></body></html>")),

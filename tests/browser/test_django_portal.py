@@ -294,3 +294,48 @@ def test_the_banners_language_choice_reaches_locale_middleware(browser, portal):
     assert browser.js("return document.documentElement.lang;") == "en"
     assert browser.find("h1").text == "Open data portal"
     assert browser.find("#cb-banner .cb-title").text == "This portal uses cookies"
+
+
+# -- the server's refresh racing a withdrawal ------------------------------------------------------------
+@pytest.fixture(scope="module")
+def named_portal(portal):
+    """The demo portal at http://portal.test:PORT in a Chromium of its own (a host name with a dot: the
+    server's copy of the cookie can then be a cookie of its own)."""
+    import engines
+    from browser_kit import Browser
+    port = portal.base.rsplit(":", 1)[1]
+    engine = engines.Chromium(["--host-resolver-rules=MAP portal.test 127.0.0.1"])
+
+    class Named:
+        base = "http://portal.test:%s" % port
+        origins = [base]
+        multi = None
+
+        def url(self, path="/"):
+            return self.base + path
+    named = Named()
+    named.multi = named
+    named.browser = Browser(engine.driver, named, engine)
+    yield named
+    engine.quit()
+
+
+def test_a_refresh_racing_a_withdrawal_never_undoes_it(named_portal):
+    """A request sent while the visitor still accepted (no refresh marker yet) is answered after they
+    withdrew: its refresh re-sends the older acceptance. It lands in the server's own copy of the cookie,
+    and the withdrawal, newer, still counts on the next page."""
+    browser, url = named_portal.browser, named_portal.url
+    browser.reset()
+    browser.set_cookie("django_language", "fr", url=url())
+    browser.set_cookie("cookies_preferences", consent_value(["analytics"]), url=url())
+    browser.open(url())
+    assert browser.js("return window.__analyticsRan;") == 1
+    browser.js("fetch('/t/slow/?ms=2500', {keepalive: true, credentials: 'same-origin'});")
+    browser.find("footer [data-consent-open]").click()
+    browser.navigating(lambda: browser.click_dialog("Tout refuser"))
+    time.sleep(3)                                                   # the slow answer has landed
+    copies = [c for c in browser.engine.cookies() if c["name"] == "cookies_preferences"]
+    assert sorted(decode_consent(c["value"]).accepted for c in copies) == [(), ("analytics",)]
+    browser.reload()
+    assert browser.js("return window.__analyticsRan || 0;") == 0 and browser.banner() is None
+    assert browser.js("return consentBanner.accepted('analytics');") is False

@@ -24,7 +24,7 @@ return {
     return [e.tagName.toLowerCase(), e.textContent.trim()]; }),
   text: root.textContent,
   rows: rows(root),
-  links: Array.from(root.querySelectorAll("a[href]"), function (a) { return [a.textContent.trim(), a.href]; }),
+  links: Array.from(root.querySelectorAll("a[href]"), function (a) { return [a.textContent.trim(), a.getAttribute("href")]; }),
   buttons: Array.from(root.querySelectorAll("button"), function (b) { return b.textContent.trim(); })
 };"""
 
@@ -57,7 +57,9 @@ def assert_policy(policy, language, multilingual=True, top="h2"):
     assert text["policy_what_text"] in policy["text"]
     assert policy["rows"] == expected_rows(language, multilingual)
     assert policy["buttons"] == [text["policy_open"]]
-    assert policy["links"] == [[name, text["help_" + name]] for name in BROWSERS]
+    providers = [[text["policy_of"].replace("{provider}", p["name"]), p["policyUrl"]]
+                 for c in categories for p in c.get("providers", []) if p.get("policyUrl")]
+    assert policy["links"] == providers + [[name, text["help_" + name]] for name in BROWSERS]
     for name in BROWSERS:
         assert text["help_" + name].startswith("https://")
 

@@ -35,7 +35,8 @@ def test_without_javascript_the_policy_page_lists_every_cookie(browser, site, tm
     assert policy["rows"] == expected_rows("fr")
     assert policy["buttons"] == []                              # nothing that needs a script
     assert strings("fr")["browser_only_text"] in policy["text"]
-    assert [name for name, _ in policy["links"]] == ["Edge", "Safari", "Chrome", "Firefox"]
+    assert [name for name, _ in policy["links"]] == [
+        strings("fr")["policy_of"].replace("{provider}", "Demo Dashboards"), "Edge", "Safari", "Chrome", "Firefox"]
     # The demo serves exactly what the CLI writes.
     done = subprocess.run([sys.executable, "-m", "banner", "policy", os.path.join(ROOT, "demo", "site", "config.json"),
                            "--manifest", os.path.join(ROOT, "demo", "site", "cookies.json"), "--out", str(tmp_path)],

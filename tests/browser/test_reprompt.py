@@ -107,3 +107,16 @@ def test_anything_shown_about_a_category_edited_asks_again_about_that_category_o
     assert sentence is not None and "Vidéos" not in sentence
     assert browser.js("return window.__optional || []") == ["video"]
     assert browser.events()[-1] == ["necessary", "video"]
+
+
+@pytest.mark.journey
+def test_a_refused_category_that_changed_is_not_asked_again_its_refusal_stands(browser, site):
+    """banner.consent.RE_ASK_RULES: nobody is asked twice within six months to accept what they refused."""
+    before = two_category_manifest()
+    browser.set_cookie("cookies_preferences", consent_value(["video"], manifest=before))   # analytics refused
+    after = copy.deepcopy(before)
+    new_purpose(after)
+    browser.open(serve(site, "f-reprompt-refused", after))
+    assert browser.banner() is None
+    assert browser.js("return window.__optional || [];") == ["video"]
+    assert browser.events()[-1] == ["necessary", "video"]

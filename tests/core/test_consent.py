@@ -148,6 +148,30 @@ def test_a_category_added_to_the_manifest_since_the_decision_has_changed(manifes
     assert changed_categories(made, after) == ["ads", "video"]
 
 
+def test_a_refused_category_whose_content_changed_is_not_asked_again_before_six_months(manifest_data):
+    """The re-ask rules (RE_ASK_RULES): an accepted category that changed is asked again; a refused one stands
+    until its refusal expires, whatever changed; a new one is asked."""
+    before = parse_manifest(manifest_data(["analytics", "video"], revision=3), ["fr"])
+    data = manifest_data(["analytics", "video", "social"], revision=3)
+    for cookie in data["cookies"]:
+        cookie["purpose"] = "Une autre finalité"            # both categories' wording changes
+    after = parse_manifest(data, ["fr"])
+    made = decide(before, "custom", NOW, CID, ["video"])   # analytics refused, video accepted
+    assert changed_categories(made, after, NOW + DAY_MS) == ["video", "social"]
+    expiring = NOW + (MAX_AGE_DAYS + 1) * DAY_MS
+    assert changed_categories(made, after, expiring) == ["analytics", "video", "social"]
+
+
+def test_the_re_ask_rules_are_stated_once_and_readme_follows_them():
+    import os
+    from banner.consent import RE_ASK_RULES
+    from core_kit import ROOT
+    with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as handle:
+        readme = handle.read()
+    for rule in RE_ASK_RULES:
+        assert rule in readme, rule
+
+
 def test_a_decision_stored_without_fingerprints_counts_every_category_as_changed(manifest):
     assert changed_categories(consent(accepted=("analytics",)), manifest) == ["analytics", "video", "social"]
 
@@ -206,7 +230,8 @@ def test_any_decision_with_any_fingerprints_round_trips_and_changes_exactly_wher
     assert decoded == stored
     assert decoded.fingerprints == drawn
     assert is_current(decoded, manifest, now)
-    assert changed_categories(decoded, manifest) == [c for c in manifest.optional_ids if drawn[c] != current[c]]
+    assert changed_categories(decoded, manifest) == [c for c in manifest.optional_ids
+                                                     if drawn[c] != current[c] and c in decoded.accepted]
 
 
 @settings(max_examples=50, deadline=None)
@@ -215,3 +240,29 @@ def test_a_consent_id_made_from_random_bytes_is_a_valid_16_character_id(random_b
     made = consent(consent_id=new_consent_id(random_bytes))
     assert len(made.consent_id) == 16
     assert decode_consent(encode_consent(made)) == made
+
+
+def test_a_choice_accepting_nothing_optional_carries_the_same_id_for_every_visitor(manifest):
+    """Nothing needs proving about a refusal: its cookie, kept six months, identifies no one. Two visitors who
+    refused hold values that differ by their decision times only."""
+    from banner.consent import NO_CONSENT_ID
+    from banner.cookies import encode_consent
+    first = decide(manifest, "reject_all", 1_700_000_000_000, "aaaaaaaaaaaaaaaa")
+    second = decide(manifest, "custom", 1_700_000_000_000, "bbbbbbbbbbbbbbbb", [])
+    assert first.consent_id == second.consent_id == NO_CONSENT_ID
+    assert encode_consent(first) == encode_consent(second)
+    accepted = decide(manifest, "accept_all", 1_700_000_000_000, "aaaaaaaaaaaaaaaa")
+    assert accepted.consent_id == "aaaaaaaaaaaaaaaa"
+
+
+def test_a_withdrawal_record_names_the_acceptance_it_takes_back_though_the_cookie_names_no_one(manifest):
+    from banner.consent import NO_CONSENT_ID
+    from banner.record import decision_record
+    accepted = decide(manifest, "accept_all", 1_700_000_000_000, "aaaaaaaaaaaaaaaa")
+    withdrawn = decide(manifest, "reject_all", 1_700_000_100_000, "bbbbbbbbbbbbbbbb", previous=accepted)
+    assert withdrawn.consent_id == NO_CONSENT_ID
+    record = decision_record(withdrawn, accepted, "reject_all", "fr", manifest, "centre", "")
+    assert (record["action"], record["consentId"]) == ("withdraw", "aaaaaaaaaaaaaaaa")
+    first = decision_record(decide(manifest, "reject_all", 1, "cccccccccccccccc"), None, "reject_all", "fr",
+                            manifest, "first_layer", "")
+    assert first["consentId"] == NO_CONSENT_ID

@@ -167,11 +167,19 @@ def test_an_unchanged_stored_choice_has_nothing_changed(three, config):
     assert session.accepted == ["necessary", "analytics", "video"]
 
 
-def test_a_refused_category_that_changed_asks_again_too(three, config):
+def test_a_refused_category_that_changed_is_not_asked_again_its_refusal_stands(three, config):
+    """RE_ASK_RULES: nobody is asked twice within six months to accept what they refused."""
     session = Session(three, config(), stored(three, ("analytics",), social="000000"), NOW)
-    assert session.changed == ["social"]
-    assert session.needs_banner
+    assert session.changed == []
+    assert not session.needs_banner
     assert session.accepted == ["necessary", "analytics"]
+
+
+def test_an_accepted_category_that_changed_is_asked_again_and_not_accepted_meanwhile(three, config):
+    session = Session(three, config(), stored(three, ("analytics",), analytics="000000"), NOW)
+    assert session.changed == ["analytics"]
+    assert session.needs_banner
+    assert session.accepted == ["necessary"]
 
 
 def test_a_cookie_added_to_a_category_asks_again_about_it(parse, manifest_data, config):

@@ -35,7 +35,7 @@ def retitled(parse, manifest_data, category):
 @pytest.mark.parametrize("action, expected", [("accept_all", ("video", "social")), ("reject_all", ("social",))])
 def test_in_the_changed_state_the_first_layer_buttons_decide_the_changed_categories_only(
         parse, manifest_data, three, config, action, expected):
-    before = decide(three, "custom", NOW - DAY_MS, CID, ["social"])       # analytics refused, video refused
+    before = decide(three, "custom", NOW - DAY_MS, CID, ["video", "social"])       # analytics refused
     after = retitled(parse, manifest_data, "video")
     session = Session(after, config(), cookie(before), NOW)
     assert session.changed == ["video"] and session.first_layer_scope == ["video"]

@@ -76,3 +76,15 @@ def test_the_cli_reports_a_manifest_nested_too_deep_without_a_traceback(tmp_path
     assert (status, out.getvalue()) == (1, "policy: arrays and objects nested more than 64 levels deep (a manifest "
                                            "needs 5)\n")
     assert not (tmp_path / "site").exists()
+
+
+def test_the_policy_names_each_categorys_third_parties_with_their_privacy_policy(load_fixture):
+    manifest = copy.deepcopy(load_fixture("good/basic"))
+    optional = [c for c in manifest["categories"] if not c.get("required")][0]
+    optional["providers"] = [{"name": "Matomo", "policyUrl": "https://matomo.org/privacy-policy/",
+                              "hosts": ["stats.example.org"]}, {"name": "Demo Dashboards"}]
+    page = render(CONFIG, manifest, "fr")
+    section = page.split('data-cb-cat="%s"' % optional["id"], 1)[1].split("</section>", 1)[0]
+    assert '<li data-cb-provider="Matomo">Matomo — <a href="https://matomo.org/privacy-policy/"' in section
+    assert '<li data-cb-provider="Demo Dashboards">Demo Dashboards</li>' in section
+    assert section.index("Prestataires") < section.index("<table")

@@ -104,11 +104,54 @@ def test_a_valid_cookie_is_sent_back_unchanged_with_its_remaining_lifetime():
     assert marker[0] == REFRESHED + "=1" and int(marker[1]["max-age"]) == 24 * 3600 and "httponly" in marker[1]
 
 
-@portal(COOKIE_DOMAIN="portal.example")
-def test_the_refresh_is_secure_on_https_and_carries_the_configured_domain():
-    attrs = attributes(set_cookie_headers(visit(value=consent_cookie([]), secure=True,
-                                                HTTP_HOST="portal.example"))["cookies_preferences"])[1]
-    assert "secure" in attrs and attrs["domain"] == "portal.example"
+@portal(COOKIE_DOMAIN="example.org")
+def test_the_refresh_is_secure_on_https_and_its_copy_is_not_the_one_the_page_writes():
+    """The page writes Domain=example.org (cookieDomain): the server's copy is host-only, another cookie."""
+    from django.test import override_settings
+    with override_settings(ALLOWED_HOSTS=["*"]):
+        attrs = attributes(set_cookie_headers(visit(value=consent_cookie([]), secure=True,
+                                                    HTTP_HOST="portal.example.org"))["cookies_preferences"])[1]
+    assert "secure" in attrs and "domain" not in attrs
+
+
+@portal()
+@pytest.mark.parametrize("host, domain", [("portal.example.org", "portal.example.org"),
+                                          ("portal.example.org:8000", "portal.example.org"),
+                                          ("127.0.0.1", None), ("localhost", None)])
+def test_without_cookie_domain_the_servers_copy_is_a_domain_cookie_of_the_host(host, domain):
+    """The page writes a host-only cookie: the server's copy takes Domain=<host>, a cookie of its own (an
+    IP address or a dotless host cannot have one)."""
+    from django.test import override_settings
+    with override_settings(ALLOWED_HOSTS=["*"]):
+        cookies = set_cookie_headers(visit(value=consent_cookie([]), HTTP_HOST=host))
+    for name in ("cookies_preferences", REFRESHED):
+        assert attributes(cookies[name])[1].get("domain") == domain
+
+
+@portal()
+def test_copies_that_disagree_are_refreshed_with_the_newest_even_under_the_days_marker():
+    """A refresh racing a decision left the server's copy older than the page's: the next response no
+    cache can share puts the newest decision in it, whatever the marker says."""
+    older = consent_cookie(["analytics"], decided_at=int(time.time() * 1000) - 3 * DAY_MS)
+    newer = consent_cookie([], decided_at=int(time.time() * 1000) - 60000)
+    response = Client(HTTP_COOKIE="cookies_preferences=%s; cookies_preferences=%s; %s=1" % (older, newer, REFRESHED)
+                      ).get("/private/")
+    assert response.cookies["cookies_preferences"].value == newer
+    same = Client(HTTP_COOKIE="cookies_preferences=%s; cookies_preferences=%s; %s=1" % (newer, newer, REFRESHED)
+                  ).get("/private/")
+    assert "cookies_preferences" not in same.cookies
+
+
+@portal()
+def test_after_a_refresh_raced_a_withdrawal_the_withdrawal_stands():
+    """The page withdrew (its host-only copy, newer); a response to a request sent before then re-set the
+    older acceptance into the server's copy. Both reach the server and the page: the newest counts."""
+    accepted = consent_cookie(["analytics"], decided_at=int(time.time() * 1000) - DAY_MS)
+    withdrawn = consent_cookie([], decided_at=int(time.time() * 1000) - 1000)
+    for header in ("cookies_preferences=%s; cookies_preferences=%s" % (withdrawn, accepted),
+                   "cookies_preferences=%s; cookies_preferences=%s" % (accepted, withdrawn)):
+        consent = consent_of(header)
+        assert consent.accepted == ["necessary"] and consent.value == withdrawn
 
 
 
