@@ -6,8 +6,10 @@ a `data-provider` must be a provider's `name`, a URL on another host a provider'
 names another stays blocked even once the visitor accepts, which nothing but the browser's console says.
 This reads, in each file:
 
-- every `<script data-consent>` and `<iframe data-consent>` (their `data-provider` and `data-src`), with
-  html.parser: the static contract, in any page or template;
+- every `<script>`, `<iframe>`, `<img>`, `<picture>`, `<video>` and `<audio>` carrying `data-consent` (its
+  `data-provider`, and the addresses it keeps in `data-src`, `data-srcset` and `data-poster`, with those of
+  the `<source>`, `<track>` and `<img>` inside a picture or player), with html.parser: the static contract,
+  in any page or template;
 - every `{% consent_block "CAT" %}...{% endconsent_block %}` of a Django template, judged as the server
   judges it (banner.django.gate.Check: every URL the browser would fetch, on the tree it would build;
   needs the `[django]` extra for the parser), so a block the server would refuse is named here first.
@@ -55,38 +57,68 @@ def files(paths):
     return found
 
 
+BLOCKED = ("script", "iframe", "img", "picture", "video", "audio")
+CONTAINERS = ("picture", "video", "audio")          # their <source>, <track> and <img> hold addresses too
+PARTS = ("source", "track", "img")
+ADDRESSES = ("data-src", "data-srcset", "data-poster")      # banner.ui.media.ADDRESSES's kept ones
+
+
+def _addresses(attrs):
+    """The URLs a blocked element's data-* attributes hold (a srcset: each candidate's URL)."""
+    found = []
+    for key in ADDRESSES:
+        value = attrs.get(key)
+        if value is None:
+            continue
+        found += [c.strip().split(" ")[0] for c in value.split(",") if c.strip()] if key == "data-srcset" else [value]
+    return found
+
+
 class _Elements(HTMLParser):
-    """Every <script> and <iframe> carrying data-consent: (line, tag, attributes)."""
+    """Every script, iframe, image, picture, video and audio carrying data-consent: [line, tag, attributes,
+    URLs] (a picture's, video's or audio's with those of the parts inside it)."""
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.found = []
+        self.open = []                  # the blocked containers being read
 
     def handle_starttag(self, tag, attrs):
-        if tag in ("script", "iframe"):
-            named = {}
-            for key, value in attrs:
-                named.setdefault(key, value if value is not None else "")
-            if "data-consent" in named:
-                self.found.append((self.getpos()[0], tag, named))
+        named = {}
+        for key, value in attrs:
+            named.setdefault(key, value if value is not None else "")
+        if tag in BLOCKED and "data-consent" in named:
+            element = [self.getpos()[0], tag, named, _addresses(named)]
+            self.found.append(element)
+            if tag in CONTAINERS:
+                self.open.append(element)
+        elif tag in PARTS and self.open:
+            self.open[-1][3].extend(_addresses(named))
 
-    handle_startendtag = handle_starttag
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+        self.handle_endtag(tag)
+
+    def handle_endtag(self, tag):
+        if tag in CONTAINERS and self.open and self.open[-1][1] == tag:
+            self.open.pop()
 
 
 def _describe(tag, attrs):
-    shown = " ".join('%s="%s"' % (k, attrs[k]) for k in ("data-consent", "data-provider", "data-src") if k in attrs)
+    shown = " ".join('%s="%s"' % (k, attrs[k]) for k in ("data-consent", "data-provider") + ADDRESSES if k in attrs)
     return "<%s %s>" % (tag, shown)
 
 
-def _judge(manifest, category, provider, url, page_host):
-    """Why the content may not run (provider first, then host), each by Manifest.undeclared, or []."""
+def _judge(manifest, category, provider, urls, page_host):
+    """Why the content may not run (its provider first, then each URL's host), each by Manifest.undeclared,
+    or []."""
     if manifest.category(category) is None:
         return ["category %r is not in the manifest (it has: %s)" % (
             category, ", ".join(c.id for c in manifest.categories))]
     problems = []
-    for named, address in ((provider, None), (None, url)):
+    for named, address in [(provider, None)] + [(None, url) for url in urls]:
         problem = manifest.undeclared(category, named, address, page_host)
-        if problem is not None:
+        if problem is not None and problem not in problems:
             problems.append(problem)
     return problems
 
@@ -96,12 +128,16 @@ def scan_elements(manifest, path, text, page_host):
     parser.feed(text)
     parser.close()
     found = []
-    for line, tag, attrs in parser.found:
-        category, provider, src = attrs["data-consent"], attrs.get("data-provider") or None, attrs.get("data-src")
-        problems = _judge(manifest, category, provider, src, page_host)
+    for line, tag, attrs, urls in parser.found:
+        category, provider = attrs["data-consent"], attrs.get("data-provider") or None
+        problems = _judge(manifest, category, provider, urls, page_host)
         if problems:
-            found.append(Finding(path, line, _describe(tag, attrs), category, "; ".join(problems), provider,
-                                 [host_of(src)] if src and host_of(src) else []))
+            hosts = []
+            for url in urls:
+                if host_of(url) and manifest.undeclared(category, None, url, page_host) is not None \
+                        and host_of(url) not in hosts:
+                    hosts.append(host_of(url))
+            found.append(Finding(path, line, _describe(tag, attrs), category, "; ".join(problems), provider, hosts))
     return found
 
 
@@ -157,7 +193,7 @@ def scan_blocks(manifest, path, text, page_host):
         category, line = match.group(2), text.count("\n", 0, match.start()) + 1
         element = '{%% consent_block "%s" %%}' % category
         if manifest.category(category) is None:
-            found.append(Finding(path, line, element, category, _judge(manifest, category, None, None, None)[0]))
+            found.append(Finding(path, line, element, category, _judge(manifest, category, None, [], None)[0]))
             continue
         check = Collect(manifest, category, page_host)
         try:

@@ -171,8 +171,9 @@ class Embeds:
         height = frame.getAttribute("height") or (str(frame.offsetHeight) if frame.offsetHeight else None)
         # A third party the category does not declare never loads, whatever the visitor says: no buttons
         # that would record a consent and load nothing, the reason instead.
-        undeclared = self.undeclared(frame.getAttribute("data-consent"), frame.getAttribute("data-provider"),
-                                     frame.getAttribute("data-src")) is not None
+        undeclared = (media.problem(frame, self.undeclared) if frame.tagName != "IFRAME" else self.undeclared(
+            frame.getAttribute("data-consent"), frame.getAttribute("data-provider"), frame.getAttribute("data-src"))
+        ) is not None
         text = strings["placeholder_undeclared" if undeclared else "placeholder_text"].replace(
             "{provider}", _provider(frame)).replace("{category}", cat_title)
         providers = None if undeclared else self._providers_text(category, cat_title)

@@ -3,7 +3,9 @@ show the same rows from the same data (the portal never writes a table by hand).
 
 from banner.i18n import localize
 from banner.text import host_of
+from banner.ui import media
 from banner.ui.dom import h
+from banner.ui.media import MEDIA_SELECTOR
 
 COLUMNS = ("col_provider", "col_name", "col_lifetime", "col_purpose")
 
@@ -34,8 +36,8 @@ def cookie_table(doc, strings, manifest, config, category, title, dsfr=False):
     return h(doc, "div", {"class": "cb-table-wrap"}, [table])
 
 
-# The page's blocked content that names a third party (scripts.py and embeds.py act on the same).
-BLOCKED_SELECTOR = 'script[type="text/plain"][data-consent], iframe[data-consent][data-src]'
+# The page's blocked content that names a third party (scripts.py, embeds.py and media.py act on the same).
+BLOCKED_SELECTOR = 'script[type="text/plain"][data-consent], iframe[data-consent][data-src], ' + MEDIA_SELECTOR
 
 
 def undeclared_on_page(doc, manifest, category_id):
@@ -47,12 +49,15 @@ def undeclared_on_page(doc, manifest, category_id):
         return []
     names = []
     for node in nodes:
-        named, src = node.getAttribute("data-provider"), node.getAttribute("data-src")
-        if node.getAttribute("data-consent") == category_id and \
-                manifest.undeclared(category_id, named, src, host) is not None:
-            name = named or host_of(src) or src
-            if name not in names:
-                names.append(name)
+        if node.getAttribute("data-consent") != category_id:
+            continue
+        named = node.getAttribute("data-provider")
+        for url in (media.urls(node) if node.tagName not in ("SCRIPT", "IFRAME") else [node.getAttribute("data-src")]) \
+                or [None]:
+            if manifest.undeclared(category_id, named, url, host) is not None:
+                name = named or host_of(url) or url
+                if name not in names:
+                    names.append(name)
     return names
 
 

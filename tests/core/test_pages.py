@@ -136,3 +136,26 @@ def test_an_unreadable_page_is_named_without_a_traceback(tmp_path):
     status, output = run("validate", path, "--pages", str(tmp_path / "missing.html"))
     assert status == 2
     assert output.splitlines()[-1] == "%s: cannot read: No such file or directory" % (tmp_path / "missing.html")
+
+
+def test_pixels_pictures_and_players_are_judged_with_every_address_they_keep(tmp_path):
+    path = tmp_path / "cookies.json"
+    path.write_text(json.dumps(MANIFEST), encoding="utf-8")
+    page = tmp_path / "media.html"
+    page.write_text("""<p>
+<img data-consent="analytics" data-src="https://stats.example.org/p.gif" alt="">
+<img data-consent="analytics" data-src="https://pixel.adnet.example/p.gif" alt="">
+<picture data-consent="video"><source data-srcset="https://img.cdn.example/a.webp 1x, /b.webp 2x">
+  <img data-src="/local.png" alt=""></picture>
+<video data-consent="video" data-poster="/poster.jpg"><source data-src="https://media.example.net/v.mp4"></video>
+<audio data-consent="video"><source data-src="/sound.mp3"></audio>
+</p>""", encoding="utf-8")
+    status, output = run("validate", str(path), "--pages", str(page))
+    assert status == 1
+    lines = output.splitlines()[1:]
+    assert [line.split(": ", 2)[1] for line in lines[:-1] if not line.startswith("    ")] == [
+        '<img data-consent="analytics" data-src="https://pixel.adnet.example/p.gif">',
+        '<picture data-consent="video">', '<video data-consent="video" data-poster="/poster.jpg">']
+    assert '    add to categories[2].providers (video): {"name": "img.cdn.example", "hosts": ["img.cdn.example"]}' in lines
+    assert '    add to categories[2].providers (video): {"name": "media.example.net", "hosts": ["media.example.net"]}' in lines
+    assert lines[-1] == "pages: 1 file read, 3 blocked elements cannot run as written"
