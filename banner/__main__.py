@@ -116,8 +116,8 @@ def make_parser():
                                            "language the manifest's texts use)")
     check.add_argument("--pages", nargs="+", metavar="PATH",
                        help="the portal's HTML pages or Django templates (files or directories): name each "
-                            "blocked script, iframe or {%% consent_block %%} whose third party its category "
-                            "does not declare, with the manifest entry to add")
+                            "blocked element (script, iframe, image, player) or {%% consent_block %%} whose third "
+                            "party its category does not declare, with the manifest entry to add")
     check.add_argument("--host", help="with --pages: the portal's own host name (its absolute URLs need no "
                                       "declaration)")
     dec = sub.add_parser("decode", help="show what a cookies_preferences value holds")
