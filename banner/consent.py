@@ -58,7 +58,9 @@ def _accept_all(manifest, choices):
 
 
 def _reject_all(manifest, choices):
-    return []
+    """Refuses what needs consent; exempt audience measurement, which needs none, keeps its answer (on,
+    unless the visitor opposed it): only its own switch opposes it."""
+    return [c for c in manifest.exempt_ids if c in choices]
 
 
 def _custom(manifest, choices):
@@ -79,6 +81,9 @@ def decide(manifest, action, now, consent_id, choices=(), previous=None, scope=N
     previous answer, fingerprint and decision time; without them the action decides every category."""
     if action not in ACTIONS:
         raise ValueError("unknown action %r" % action)
+    if action == "reject_all":                  # exempt categories keep the answer they have (default: on)
+        choices = [c for c in manifest.exempt_ids
+                   if previous is None or c not in previous.fingerprints or c in previous.accepted]
     answers = ACTIONS[action](manifest, choices)
     current = manifest_fingerprints(manifest)
     if previous is None or scope is None:
@@ -118,13 +123,13 @@ def is_expired(consent, category_id, now):
 
 
 def changed_categories(consent, manifest, now=None):
-    """The optional categories the banner asks about again, the other answers standing (RE_ASK_RULES):
-    one the visitor accepted whose content changed since (another fingerprint), one that did not exist
-    then (or was never answered), and (given `now`) one whose answer expired. A refusal stands until it
-    expires, whatever changes in the category: nobody is asked twice within six months to accept what they
-    refused."""
+    """The categories needing consent the banner asks about again, the other answers standing
+    (RE_ASK_RULES): one the visitor accepted whose content changed since (another fingerprint), one that
+    did not exist then (or was never answered), and (given `now`) one whose answer expired. A refusal
+    stands until it expires, whatever changes in the category: nobody is asked twice within six months to
+    accept what they refused. Exempt audience measurement is never asked about: it needs no consent."""
     current = manifest_fingerprints(manifest)
-    return [c for c in manifest.optional_ids
+    return [c for c in manifest.consent_ids
             if c not in consent.fingerprints
             or (consent.fingerprints[c] != current[c] and c in consent.accepted)
             or (now is not None and is_expired(consent, c, now))]

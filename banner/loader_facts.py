@@ -146,7 +146,7 @@ def early(config_data, manifest, manifest_text=None):
         "config": config_hash(config_data),
         "manifest": text_hash(manifest_text) if by_url else None,
         "revision": manifest.revision,
-        "categories": [{"id": c.id, "required": c.required, "fingerprint": prints.get(c.id, ""),
+        "categories": [{"id": c.id, "required": c.required, "exempt": c.exempt, "fingerprint": prints.get(c.id, ""),
                         "providers": [p.name for p in c.providers],
                         "hosts": [h for p in c.providers for h in p.hosts]} for c in manifest.categories],
         "entries": [[k.storage, k.name, k.category, k.match] for k in manifest.cookies],

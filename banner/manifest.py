@@ -10,14 +10,19 @@ Rules (mirrored by manifest.schema.json; tests keep the two in step):
 - top level: `revision` (integer from 1 to MAX_REVISION), `categories` (1 to MAX_CATEGORIES), `cookies` (list);
   `$schema` (a string) allowed.
 - category: `id` (see text.is_identifier, unique), `title`, `description`, optional `required` (bool),
-  optional `providers`: the third parties whose content the category covers, each `{name, policyUrl?,
-  hosts?}` (name unique in the category; hosts are the domains their scripts and iframes come from).
-  Exactly one category is required: the strictly necessary one, shown on and locked.
+  optional `exempt` (bool: audience measurement exempt from consent under the CNIL's conditions, on
+  unless the visitor opposes it), optional `providers`: the third parties whose content the category
+  covers, each `{name, policyUrl?, hosts?}` (name unique in the category; hosts are the domains their
+  scripts and iframes come from). Exactly one category is required: the strictly necessary one, shown
+  on and locked. A category is not both required and exempt.
 - cookie: `name`, `provider`, `category` (a known id), `lifetime`, `purpose`; optional `match` (a regular
   expression naming the cookies to clear on refusal), `multilingualOnly` (bool), `storage` ("cookie",
   "local" for a localStorage key, "session" for a sessionStorage key), `paths` (cookies only: the paths,
   other than "/", on which the cookie may be set, so that withdrawal deletes it there too: a page only
-  sees the cookies of its own path). Names are unique per storage.
+  sees the cookies of its own path), `maxAgeDays` (the longest it is kept, in days), `domain` (cookies
+  only: the other site that sets it, a third-party cookie). Names are unique per storage.
+- the cookies of an exempt category meet the CNIL exemption's limits (EXEMPT_MAX_AGE_DAYS): each gives
+  its `maxAgeDays`, at most 13 months, and none is a third party's (`domain`).
 - every human text is a string, or an object keyed by language code that has every configured language.
 - no string holds a lone surrogate (text.lone_surrogate): a server could not send it.
 
@@ -29,10 +34,14 @@ from .errors import ManifestError
 from .text import is_identifier, is_cookie_name, is_language_code, is_safe_url, is_host_name, host_of, surrogate_problems
 
 TOP_KEYS = ("$schema", "revision", "categories", "cookies")
-CATEGORY_KEYS = ("id", "title", "description", "required", "providers")
+CATEGORY_KEYS = ("id", "title", "description", "required", "exempt", "providers")
 PROVIDER_KEYS = ("name", "policyUrl", "hosts")
 COOKIE_KEYS = ("name", "provider", "category", "lifetime", "purpose", "match", "multilingualOnly", "storage",
-               "paths")
+               "paths", "maxAgeDays", "domain")
+# The CNIL's exemption of audience measurement (délibération 2020-091, art. 5): trackers kept 13 months at
+# most, first-party only.
+EXEMPT_MAX_AGE_DAYS = 395
+MAX_AGE_DAYS_LIMIT = 36500
 STORAGES = ("cookie", "local", "session")
 MAX_PATH = 256
 MAX_REVISION = 999999999999999      # 15 digits: the most the consent cookie carries (cookies._number)
@@ -53,13 +62,14 @@ class Provider:
 
 
 class Category:
-    __slots__ = ("id", "title", "description", "required", "providers")
+    __slots__ = ("id", "title", "description", "required", "exempt", "providers")
 
-    def __init__(self, *, id, title, description, required, providers=()):
+    def __init__(self, *, id, title, description, required, providers=(), exempt=False):
         self.id = id
         self.title = title            # dict: language -> text
         self.description = description
         self.required = required
+        self.exempt = exempt          # exempt audience measurement: on unless the visitor opposes it
         self.providers = list(providers)   # list of Provider, in manifest order
 
     def __repr__(self):
@@ -68,10 +78,10 @@ class Category:
 
 class CookieInfo:
     __slots__ = ("name", "provider", "category", "lifetime", "purpose", "match", "multilingual_only", "storage",
-                 "paths")
+                 "paths", "max_age_days", "domain")
 
     def __init__(self, *, name, provider, category, lifetime, purpose, match, multilingual_only, storage,
-                 paths=()):
+                 paths=(), max_age_days=None, domain=None):
         self.name = name
         self.provider = provider      # dict: language -> text
         self.category = category
@@ -81,6 +91,8 @@ class CookieInfo:
         self.multilingual_only = multilingual_only
         self.storage = storage
         self.paths = list(paths)      # cookie paths besides "/" where withdrawal deletes it too
+        self.max_age_days = max_age_days  # int or None: the longest it is kept
+        self.domain = domain          # str or None: the third party that sets it
 
     def __repr__(self):
         return "CookieInfo(%r, category=%r)" % (self.name, self.category)
@@ -103,7 +115,18 @@ class Manifest:
 
     @property
     def optional_ids(self):
+        """Every category a visitor answers for: those that need consent and the exempt ones."""
         return [c.id for c in self.categories if not c.required]
+
+    @property
+    def consent_ids(self):
+        """The categories that need consent: the first layer asks about these."""
+        return [c.id for c in self.categories if not c.required and not c.exempt]
+
+    @property
+    def exempt_ids(self):
+        """Exempt audience measurement: on unless the visitor opposes it."""
+        return [c.id for c in self.categories if c.exempt]
 
     def undeclared(self, category_id, named, url, page_host):
         """Why blocked content of a category may not run, or None when it may: a `data-provider` must be a
@@ -227,9 +250,12 @@ def _category(check, path, data, seen):
     elif cid in seen:
         check.fail(path + ".id", "duplicate id %r" % cid)
     seen.append(cid)
+    required, exempt = check.flag(path, data, "required"), check.flag(path, data, "exempt")
+    if required and exempt:
+        check.fail(path + ".exempt", "a category is strictly necessary or exempt audience measurement, not both")
     return Category(id=cid, title=check.text(path, data, "title"),
                     description=check.text(path, data, "description"),
-                    required=check.flag(path, data, "required"), providers=_providers(check, path, data))
+                    required=required, exempt=exempt, providers=_providers(check, path, data))
 
 
 def _cookie(check, path, data, category_ids, seen, regex_ok):
@@ -254,11 +280,38 @@ def _cookie(check, path, data, category_ids, seen, regex_ok):
         elif regex_ok is not None and not regex_ok(match):
             check.fail(path + ".match", "invalid regular expression %r" % match)
             match = None
+    days, domain = data.get("maxAgeDays"), data.get("domain")
+    if "maxAgeDays" in data and (not _is_int(days) or not 0 <= days <= MAX_AGE_DAYS_LIMIT):
+        check.fail(path + ".maxAgeDays", "must be a whole number of days from 0 to %d" % MAX_AGE_DAYS_LIMIT)
+        days = None
+    if "domain" in data and (storage != "cookie" or not is_host_name(domain)):
+        check.fail(path + ".domain", "must be the host name of the other site setting the cookie (cookies only)")
+        domain = None
     return CookieInfo(name=name, provider=check.text(path, data, "provider"),
                       category=data.get("category"), lifetime=check.text(path, data, "lifetime"),
                       purpose=check.text(path, data, "purpose"), match=match,
                       multilingual_only=check.flag(path, data, "multilingualOnly"), storage=storage,
-                      paths=_paths(check, path, data, storage))
+                      paths=_paths(check, path, data, storage), max_age_days=days, domain=domain)
+
+
+def _exemption(check, categories, cookies):
+    """The CNIL exemption's conditions on the cookies of exempt categories, each failure named."""
+    exempt = [c.id for c in categories if c.exempt]
+    for i, cookie in enumerate(cookies):
+        if cookie is None or cookie.category not in exempt:
+            continue
+        path = "cookies[%d]" % i
+        if cookie.max_age_days is None:
+            check.fail(path, "the exempt category %r needs each cookie's maxAgeDays: the exemption keeps cookies "
+                             "13 months at most (%d days)" % (cookie.category, EXEMPT_MAX_AGE_DAYS))
+        elif cookie.max_age_days > EXEMPT_MAX_AGE_DAYS:
+            check.fail(path + ".maxAgeDays", "%d days is over the exemption's 13 months (%d days): category %r "
+                                             "cannot be exempt" % (cookie.max_age_days, EXEMPT_MAX_AGE_DAYS,
+                                                                   cookie.category))
+        if cookie.domain is not None:
+            check.fail(path + ".domain", "a cookie set by %s is a third party's: exempt audience measurement "
+                                         "uses first-party cookies only (category %r)" % (cookie.domain,
+                                                                                          cookie.category))
 
 
 def is_cookie_path(value):
@@ -327,12 +380,15 @@ def parse_in_steps(data, languages=("fr",), regex_ok=None):
     if not isinstance(raw_cookies, list):
         check.fail("cookies", "must be a list")
         raw_cookies = []
+    checked = []                            # by index, None where a cookie failed to parse
     for i, item in enumerate(raw_cookies):
         cookie = _cookie(check, "cookies[%d]" % i, item, ids, names, regex_ok)
         check.problems.extend(surrogate_problems("cookies[%d]" % i, item))
+        checked.append(cookie)
         if cookie is not None:
             cookies.append(cookie)
         yield None
+    _exemption(check, categories, checked)
     if check.problems:
         raise ManifestError(check.problems)
     yield Manifest(revision=revision, categories=categories, cookies=cookies, languages=list(languages))

@@ -50,16 +50,19 @@ class Session:
         with only strictly necessary cookies asks nothing (they need no consent), and a Global Privacy
         Control signal is taken as the answer "refuse" (nothing is written; the footer link still lets the
         visitor opt in)."""
-        if self.gpc or not self.manifest.optional_ids:
+        if self.gpc or not self.manifest.consent_ids:
             return False
         return self.consent is None or bool(self.changed)
 
     @property
     def accepted(self):
         """Accepted category ids in manifest order; the required one always is. A category that changed
-        since the visitor accepted it is not accepted until they are asked again."""
+        since the visitor accepted it is not accepted until they are asked again. Exempt audience
+        measurement is on until the visitor opposes it (or their browser's Global Privacy Control does)."""
         chosen = [c for c in self.consent.accepted if c not in self.changed] if self.consent else ()
-        return [c.id for c in self.manifest.categories if c.required or c.id in chosen]
+        answered = self.consent.fingerprints if self.consent else {}
+        return [c.id for c in self.manifest.categories
+                if c.required or c.id in chosen or (c.exempt and c.id not in answered and not self.gpc)]
 
     def is_accepted(self, category_id):
         return category_id in self.accepted

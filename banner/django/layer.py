@@ -81,7 +81,8 @@ def choices_form(manifest, language, action_url, next_url, level=2, accepted=Non
         if category.required:
             continue
         title = localize(category.title, language)
-        choice = category.id in (accepted or ())
+        # nothing is accepted without an act, but exempt measurement, on until the visitor opposes it
+        choice = category.id in accepted if accepted is not None else category.exempt
         name = CATEGORY_FIELD + category.id
         pair = []
         for value, label, checked in (("1", texts["choice_accept"], choice), ("0", texts["choice_refuse"], not choice)):
@@ -91,7 +92,8 @@ def choices_form(manifest, language, action_url, next_url, level=2, accepted=Non
                 radio["checked"] = ""
             pair.append(["div", {"class": "cb-choice__option"},
                          [["input", radio, []], ["label", {"for": ident}, [label]]]])
-        fieldsets.append(["fieldset", {"class": "cb-choice"}, [["legend", {}, [title]]] + pair])
+        note = [["p", {}, [texts["exempt_note"]]]] if category.exempt else []
+        fieldsets.append(["fieldset", {"class": "cb-choice"}, [["legend", {}, [title]]] + note + pair])
     form = ["form", {"id": CHOICES_ID, "class": "cb-choices", "method": "post", "action": action_url,
                      "lang": interface_language(language), "dir": direction(language)},
             [["h%d" % min(max(int(level), 1), 6), {}, [texts["choices_title"]]],

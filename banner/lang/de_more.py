@@ -39,4 +39,5 @@ STRINGS = {
     'choices_title': 'Ihre Auswahl, Kategorie für Kategorie',
     'choice_accept': 'Akzeptieren',
     'choice_refuse': 'Ablehnen',
+    'exempt_note': 'Von der Einwilligung befreit (anonyme Reichweitenmessung nach den Bedingungen der CNIL): aktiv, solange Sie nicht widersprechen.',
 }

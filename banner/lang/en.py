@@ -2,7 +2,8 @@
 
 STRINGS = {
     'banner_title': 'This portal uses cookies',
-    'banner_text': 'Some cookies are needed for the portal to work. With your consent, we also use cookies for: {purposes}. You can change your mind at any time with the “Cookie settings” link at the bottom of the page.',
+    'banner_purposes': 'Cookies that need your consent: {purposes}.',
+    'banner_text': 'Some cookies are needed for the portal to work. You can change your mind at any time with the “Cookie settings” link at the bottom of the page.',
     'changed_text': 'Since your last choice, these categories have changed or your choice has expired: {categories}. The buttons below apply to these categories only; your other choices are kept.',
     'policy_link': 'Cookie policy',
     'accept_all': 'Accept all',
@@ -18,4 +19,5 @@ STRINGS = {
     'reject_changed': 'Refuse these categories',
     'refuse_effect': 'Refusing changes nothing but the optional services.',
     'providers_link': 'List of providers',
+    'exempt_mention': 'Without your consent, we also measure audience anonymously, as the CNIL allows: {exempt}. You can object to it with “Customise”.',
 }

@@ -39,4 +39,5 @@ STRINGS = {
     'choices_title': 'Your choices, category by category',
     'choice_accept': 'Accept',
     'choice_refuse': 'Refuse',
+    'exempt_note': "Exempt from consent (anonymous audience measurement, on the CNIL's conditions): on unless you object to it.",
 }

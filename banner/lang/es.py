@@ -2,7 +2,8 @@
 
 STRINGS = {
     'banner_title': 'Este portal utiliza cookies',
-    'banner_text': 'Algunas cookies son necesarias para el funcionamiento del portal. Con su consentimiento, también usamos cookies para: {purposes}. Puede cambiar de opinión en cualquier momento con el enlace «Configuración de cookies» al pie de la página.',
+    'banner_purposes': 'Cookies que requieren su consentimiento: {purposes}.',
+    'banner_text': 'Algunas cookies son necesarias para el funcionamiento del portal. Puede cambiar de opinión en cualquier momento con el enlace «Configuración de cookies» al pie de la página.',
     'changed_text': 'Desde su última elección, estas categorías han cambiado o su elección ha caducado: {categories}. Los botones de abajo solo se aplican a estas categorías; sus demás elecciones se conservan.',
     'policy_link': 'Política de cookies',
     'accept_all': 'Aceptar todo',
@@ -18,4 +19,5 @@ STRINGS = {
     'reject_changed': 'Rechazar estas categorías',
     'refuse_effect': 'Rechazar solo cambia los servicios opcionales.',
     'providers_link': 'Lista de proveedores',
+    'exempt_mention': 'Sin su consentimiento, también medimos la audiencia de forma anónima, como lo permite la CNIL: {exempt}. Puede oponerse con «Personalizar».',
 }

@@ -39,4 +39,5 @@ STRINGS = {
     'choices_title': 'Sus elecciones, categoría por categoría',
     'choice_accept': 'Aceptar',
     'choice_refuse': 'Rechazar',
+    'exempt_note': 'Exenta de consentimiento (medición de audiencia anónima, en las condiciones de la CNIL): activa mientras no se oponga.',
 }

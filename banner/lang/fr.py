@@ -2,7 +2,8 @@
 
 STRINGS = {
     'banner_title': 'Ce portail utilise des cookies',
-    'banner_text': "Certains cookies sont nécessaires au fonctionnement du portail. Avec votre accord, nous en utilisons aussi pour : {purposes}. Vous pouvez changer d'avis à tout moment avec le lien « Gestion des cookies » en bas de page.",
+    'banner_purposes': 'Cookies soumis à votre accord : {purposes}.',
+    'banner_text': "Certains cookies sont nécessaires au fonctionnement du portail. Vous pouvez changer d'avis à tout moment avec le lien « Gestion des cookies » en bas de page.",
     'changed_text': 'Depuis votre dernier choix, ces catégories ont changé ou votre choix a expiré : {categories}. Les boutons ci-dessous ne portent que sur ces catégories ; vos autres choix sont conservés.',
     'policy_link': 'Politique de cookies',
     'accept_all': 'Tout accepter',
@@ -18,4 +19,5 @@ STRINGS = {
     'reject_changed': 'Refuser ces catégories',
     'refuse_effect': "Refuser ne change rien d'autre que les services optionnels.",
     'providers_link': 'Liste des prestataires',
+    'exempt_mention': "Sans votre accord, nous mesurons aussi l'audience de façon anonyme, comme la CNIL le permet : {exempt}. Vous pouvez vous y opposer avec « Personnaliser ».",
 }

@@ -39,4 +39,5 @@ STRINGS = {
     'choices_title': 'Vos choix, catégorie par catégorie',
     'choice_accept': 'Accepter',
     'choice_refuse': 'Refuser',
+    'exempt_note': "Exemptée de consentement (mesure d'audience anonyme, aux conditions de la CNIL) : active tant que vous ne vous y opposez pas.",
 }

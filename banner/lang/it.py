@@ -2,7 +2,8 @@
 
 STRINGS = {
     'banner_title': 'Questo portale utilizza i cookie',
-    'banner_text': 'Alcuni cookie sono necessari al funzionamento del portale. Con il suo consenso, utilizziamo i cookie anche per: {purposes}. Può cambiare idea in qualsiasi momento con il link «Impostazioni cookie» in fondo alla pagina.',
+    'banner_purposes': 'Cookie che richiedono il suo consenso: {purposes}.',
+    'banner_text': 'Alcuni cookie sono necessari al funzionamento del portale. Può cambiare idea in qualsiasi momento con il link «Impostazioni cookie» in fondo alla pagina.',
     'changed_text': 'Dalla sua ultima scelta queste categorie sono cambiate o la sua scelta è scaduta: {categories}. I pulsanti qui sotto valgono solo per queste categorie; le altre scelte restano valide.',
     'policy_link': 'Informativa sui cookie',
     'accept_all': 'Accetta tutto',
@@ -18,4 +19,5 @@ STRINGS = {
     'reject_changed': 'Rifiuta queste categorie',
     'refuse_effect': 'Rifiutare cambia solo i servizi facoltativi.',
     'providers_link': 'Elenco dei fornitori',
+    'exempt_mention': "Senza il suo consenso, misuriamo anche l'audience in modo anonimo, come consente la CNIL: {exempt}. Può opporsi con «Personalizza».",
 }

@@ -39,4 +39,5 @@ STRINGS = {
     'choices_title': 'Le tue scelte, categoria per categoria',
     'choice_accept': 'Accetta',
     'choice_refuse': 'Rifiuta',
+    'exempt_note': "Esente da consenso (misurazione anonima dell'audience, alle condizioni della CNIL): attiva finché non si oppone.",
 }

@@ -2,7 +2,8 @@
 
 STRINGS = {
     'banner_title': 'Dit portaal gebruikt cookies',
-    'banner_text': 'Sommige cookies zijn nodig om het portaal te laten werken. Met uw toestemming gebruiken we ook cookies voor: {purposes}. U kunt uw keuze altijd wijzigen via de link ‘Cookie-instellingen’ onderaan de pagina.',
+    'banner_purposes': 'Cookies waarvoor uw toestemming nodig is: {purposes}.',
+    'banner_text': 'Sommige cookies zijn nodig om het portaal te laten werken. U kunt uw keuze altijd wijzigen via de link ‘Cookie-instellingen’ onderaan de pagina.',
     'changed_text': 'Sinds uw laatste keuze zijn deze categorieën gewijzigd of is uw keuze verlopen: {categories}. De knoppen hieronder gelden alleen voor deze categorieën; uw andere keuzes blijven behouden.',
     'policy_link': 'Cookiebeleid',
     'accept_all': 'Alles accepteren',
@@ -18,4 +19,5 @@ STRINGS = {
     'reject_changed': 'Deze categorieën weigeren',
     'refuse_effect': 'Weigeren verandert alleen de optionele diensten.',
     'providers_link': 'Lijst van aanbieders',
+    'exempt_mention': 'Zonder uw toestemming meten we ook anoniem het bezoek, zoals de CNIL toestaat: {exempt}. U kunt daartegen bezwaar maken via ‘Aanpassen’.',
 }

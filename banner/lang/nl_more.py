@@ -39,4 +39,5 @@ STRINGS = {
     'choices_title': 'Uw keuzes, per categorie',
     'choice_accept': 'Accepteren',
     'choice_refuse': 'Weigeren',
+    'exempt_note': 'Vrijgesteld van toestemming (anonieme bezoekersmeting, onder de voorwaarden van de CNIL): actief zolang u geen bezwaar maakt.',
 }

@@ -36,14 +36,15 @@ def languages(doc, strings, config, id_prefix):
         h(doc, "ul", {"class": "fr-btns-group fr-btns-group--inline fr-btns-group--sm"}, items)])
 
 
-def banner(doc, strings, config, lang, direction, text, why, choices):
-    """notice.build's banner: `text` and `why` (or None) are its paragraphs, `choices` its three
-    (label, action) buttons: accept and refuse primary (equally visible), "Personnaliser" secondary."""
-    links = [h(doc, "button", {"type": "button", "class": "fr-link fr-text--sm", "data-cb-action": "providers"},
-               [strings["providers_link"]])]
-    if config.policy_url:
-        links = [h(doc, "a", {"href": config.policy_url, "class": "fr-link fr-text--sm"}, [strings["policy_link"]]),
-                 " ", links[0]]
+def banner(doc, strings, config, lang, direction, purposes, text, why, choices):
+    """notice.build's banner: `purposes`, `text` and `why` (or None) are its paragraphs, the providers'
+    list one tap from the purposes, `choices` its three (label, action) buttons: accept and refuse
+    primary (equally visible), "Personnaliser" secondary."""
+    providers = h(doc, "button", {"type": "button", "class": "fr-link fr-text--sm", "data-cb-action": "providers"},
+                  [strings["providers_link"]])
+    policy = h(doc, "p", {"class": "fr-text--sm"}, [
+        h(doc, "a", {"href": config.policy_url, "class": "fr-link fr-text--sm"}, [strings["policy_link"]])]) \
+        if config.policy_url else None
     group = "fr-consent-banner__buttons fr-btns-group--right fr-btns-group--inline-reverse fr-btns-group--inline-sm"
     return h(doc, "section", themed({"class": "fr-consent-banner", "id": "cb-banner", "role": "region",
                                      "aria-labelledby": "cb-banner-title", "lang": lang, "dir": direction,
@@ -55,9 +56,10 @@ def banner(doc, strings, config, lang, direction, text, why, choices):
                               "class": "fr-link fr-link--close"}, [strings["continue_without"]])]),
         h(doc, "h2", {"class": "fr-h6", "id": "cb-banner-title"}, [strings["banner_title"]]),
         h(doc, "div", {"class": "fr-consent-banner__content"}, [
-            h(doc, "p", {"class": "fr-text--sm"}, [text]),
+            h(doc, "p", {"class": "fr-text--sm", "data-cb-purposes": True}, [purposes + " ", providers]),
             h(doc, "p", {"class": "fr-text--sm"}, [why]) if why else None,
-            h(doc, "p", {"class": "fr-text--sm"}, links),
+            h(doc, "p", {"class": "fr-text--sm"}, [text]),
+            policy,
             languages(doc, strings, config, "cb-banner"),
         ]),
         buttons(doc, [(label, {"data-cb-action": action, "secondary": action == "customise"})

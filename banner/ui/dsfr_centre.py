@@ -38,6 +38,7 @@ def _service(doc, strings, manifest, config, category, checked):
             h(doc, "legend", {"class": "fr-consent-service__title"}, [title]),
             h(doc, "p", {"class": "fr-consent-service__desc", "id": "cb-desc-" + category.id},
               [localize(category.description, config.language)]),
+            h(doc, "p", {"class": "fr-text--sm"}, [strings["exempt_note"]]) if category.exempt else None,
             _toggle(doc, strings, category, title, checked),
             provider_list(doc, strings, category, dsfr=True, missing=undeclared_on_page(doc, manifest, category.id)),
             cookie_table(doc, strings, manifest, config, category, title, dsfr=True),

@@ -18,21 +18,29 @@ def _changed(strings, manifest, config, changed):
     return strings["changed_text"].replace("{categories}", titles)
 
 
+PURPOSES_ATTR = "data-cb-purposes"         # the paragraph naming the purposes, with the way to the providers
+
+
 def build(doc, strings, manifest, config, lang, direction, changed=()):
-    purposes = ", ".join(localize(c.title, config.language) for c in manifest.categories if not c.required)
-    text = strings["banner_text"].replace("{purposes}", purposes) + " " + strings["refuse_effect"]
+    """The purposes come first, with the providers' list one tap away: on a phone they show before any
+    scrolling, the rest of the text after them (what is always needed, how to change one's mind)."""
+    purposes = strings["banner_purposes"].replace("{purposes}", ", ".join(
+        localize(c.title, config.language) for c in manifest.categories if not c.required and not c.exempt))
+    text = strings["banner_text"] + " " + strings["refuse_effect"]
+    exempt = [localize(c.title, config.language) for c in manifest.categories if c.exempt]
+    if exempt:
+        text += " " + strings["exempt_mention"].replace("{exempt}", ", ".join(exempt))
     why = _changed(strings, manifest, config, changed)
     choices = [(strings["accept_changed" if changed else "accept_all"], "accept_all"),
                (strings["reject_changed" if changed else "reject_all"], "reject_all"),
                (strings["customise"], "customise")]
     if config.dsfr:
-        return dsfr.banner(doc, strings, config, lang, direction, text, why, choices)
+        return dsfr.banner(doc, strings, config, lang, direction, purposes, text, why, choices)
     providers = h(doc, "button", {"type": "button", "class": "cb-link", "data-cb-action": "providers"},
                   [strings["providers_link"]])
-    links = [providers]
-    if config.policy_url:
-        links = [h(doc, "a", {"href": config.policy_url, "class": "cb-link"}, [strings["policy_link"]]), " ", providers]
-    policy = h(doc, "p", {"class": "cb-banner__policy"}, links)
+    policy = h(doc, "p", {"class": "cb-banner__policy"}, [
+        h(doc, "a", {"href": config.policy_url, "class": "cb-link"}, [strings["policy_link"]])]) \
+        if config.policy_url else None
     return h(doc, "section", themed({"class": "cb-banner", "id": "cb-banner", "role": "region",
                                      "aria-labelledby": "cb-banner-title", "lang": lang, "dir": direction,
                                      "data-cb-ui": True}, config), [
@@ -47,8 +55,9 @@ def build(doc, strings, manifest, config, lang, direction, changed=()):
                       [strings["continue_without"], h(doc, "span", {"aria-hidden": "true", "class": "cb-close__x"},
                                                       ["\u2715"])]),
                 ]),
-                h(doc, "p", {"class": "cb-text"}, [text]),
+                h(doc, "p", {"class": "cb-text cb-purposes", PURPOSES_ATTR: True}, [purposes + " ", providers]),
                 h(doc, "p", {"class": "cb-text cb-changed"}, [why]) if why else None,
+                h(doc, "p", {"class": "cb-text"}, [text]),
                 policy,
                 language_choice(doc, strings, config, config.language, "cb-banner"),
             ]),

@@ -22,6 +22,7 @@ def build(doc, strings, manifest, config, level, with_button=True):
         nodes.append(h(doc, "section", {"class": "cb-policy__cat", "data-cb-cat": category.id}, [
             h(doc, sub, None, [title]),
             h(doc, "p", None, [localize(category.description, config.language)]),
+            h(doc, "p", {"class": "cb-policy__exempt"}, [strings["exempt_note"]]) if category.exempt else None,
             provider_list(doc, strings, category, config.dsfr),
             cookie_table(doc, strings, manifest, config, category, title),
         ]))

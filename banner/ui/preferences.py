@@ -31,6 +31,7 @@ def _category(doc, strings, manifest, config, category, checked):
         h(doc, "legend", {"class": "cb-cat__title"}, [title]),
         h(doc, "p", {"class": "cb-cat__desc", "id": "cb-desc-" + category.id},
           [localize(category.description, config.language)]),
+        h(doc, "p", {"class": "cb-cat__exempt"}, [strings["exempt_note"]]) if category.exempt else None,
         _switch(doc, strings, category, title, checked),
         provider_list(doc, strings, category, missing=undeclared_on_page(doc, manifest, category.id)),
         cookie_table(doc, strings, manifest, config, category, title),

@@ -372,13 +372,13 @@
   function changedCategories(consent, early, now) {         // banner.consent.changed_categories
     return early.categories.filter(function (c) {
       var decided = c.id in consent.decided ? consent.decided[c.id] : consent.decidedAt;
-      return !c.required && (!(c.id in consent.fingerprints) ||
+      return !c.required && !c.exempt && (!(c.id in consent.fingerprints) ||
                              (consent.fingerprints[c.id] !== c.fingerprint && consent.accepted.indexOf(c.id) >= 0) ||
                              now - decided > facts.maxAgeMs);
     }).map(function (c) { return c.id; });
   }
 
-  function standingChoice(cookieText, early, now) {         // banner.session.Session: consent, accepted
+  function standingChoice(cookieText, early, now, gpc) {    // banner.session.Session: consent, accepted
     var best = null, index = -1;
     cookiePairs(cookieText).filter(function (p) { return p[0] === facts.consentCookie; }).forEach(function (p, i) {
       var consent = decodeConsent(p[1]);
@@ -389,7 +389,8 @@
     });
     var changed = best ? changedCategories(best, early, now) : [];
     var accepted = early.categories.filter(function (c) {
-      return c.required || (best && best.accepted.indexOf(c.id) >= 0 && changed.indexOf(c.id) < 0);
+      return c.required || (best && best.accepted.indexOf(c.id) >= 0 && changed.indexOf(c.id) < 0) ||
+             (c.exempt && !(best && c.id in best.fingerprints) && !gpc);
     }).map(function (c) { return c.id; });
     return {index: index, consent: best, accepted: accepted};
   }
@@ -397,8 +398,9 @@
   // What the loader may run now: the categories a stored choice accepts from now until facts.earlyMarginMs
   // later (Python starts in between and accepts at least these: expiry only removes categories), when the
   // same stored value decides throughout; `wait` are those accepted now only (their scripts wait for Python).
-  function earlyPlan(cookieText, early, now) {
-    var at = standingChoice(cookieText, early, now), later = standingChoice(cookieText, early, now + facts.earlyMarginMs);
+  function earlyPlan(cookieText, early, now, gpc) {
+    var at = standingChoice(cookieText, early, now, gpc);
+    var later = standingChoice(cookieText, early, now + facts.earlyMarginMs, gpc);
     if (!at.consent || at.index !== later.index) { return null; }
     return {run: later.accepted, wait: at.accepted.filter(function (c) { return later.accepted.indexOf(c) < 0; })};
   }
@@ -490,7 +492,7 @@
   function runEarly(early) {
     if (boot.ready || earlyBusy) { return; }                   // Python (or a failure) came first
     early.entries.forEach(function (e) { if (e[3] !== null) { new RegExp(e[3]); } });  // else Python fails closed
-    var plan = earlyPlan(document.cookie, early, Date.now());
+    var plan = earlyPlan(document.cookie, early, Date.now(), gpcAnswers(cfg, navigator.globalPrivacyControl));
     if (!plan) { return; }
     var test = function (pattern, name) { return new RegExp(pattern).test(name); };
     var present = {cookie: cookiePairs(document.cookie).map(function (p) { return p[0]; }),

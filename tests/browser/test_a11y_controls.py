@@ -73,14 +73,14 @@ def test_every_control_is_native_and_its_accessible_name_contains_its_label(brow
     browser.open(site.url("/pages/cookies/"))           # the generated policy: its links and its button
     browser.wait(lambda d: browser.find_all("[data-consent-policy] table"), "the policy tables were not generated")
     controls = visible_controls(browser, "[data-consent-policy] :is(%s)" % CONTROLS)
-    assert len(controls) == 5                                 # the button opening the centre, 4 browser help links
+    assert len(controls) == 6              # the button opening the centre, a provider's policy, 4 browser help links
     for element in controls:
         label = browser.js(VISIBLE_LABEL, element)
         assert label in ax_node(browser, css_path(browser, element))["name"]
     check_sizes(browser, "[data-consent-policy] :is(%s)" % CONTROLS, "the policy page")
     assert tab_until(browser, "el.matches(%s)" % json.dumps("[data-consent-policy] :is(%s)" % CONTROLS))
     check_focus_ring(browser, "the policy page")
-    assert tab_through(browser, "[data-consent-policy]", "the policy page") == 4
+    assert tab_through(browser, "[data-consent-policy]", "the policy page") == 5     # with the provider's policy
 
 
 def test_switches_are_grouped_checkboxes_announced_with_their_state(browser, site):

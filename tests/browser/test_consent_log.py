@@ -27,8 +27,8 @@ def stored(browser):
     return decode_consent(browser.cookie("cookies_preferences")["value"])
 
 
-def assert_record(row, consent, action, accepted, refused, language="fr"):
-    assert row["consent_id"] == consent.consent_id
+def assert_record(row, consent, action, accepted, refused, language="fr", consent_id=None):
+    assert row["consent_id"] == (consent_id or consent.consent_id)
     assert row["decided_at"] == consent.decided_at
     assert abs(row["received_at"] - consent.decided_at) < 60000
     assert (row["revision"], row["language"], row["action"]) == (1, language, action)
@@ -70,7 +70,9 @@ def test_each_decision_is_logged_refusal_custom_choice_then_withdrawal(browser, 
     assert len(rows) == 3
     assert_record(rows[0], first, "reject_all", "", "analytics", "en")
     assert_record(rows[1], second, "custom", "analytics", "", "en")
-    assert_record(rows[2], third, "withdraw", "", "analytics", "en")
+    # the cookie of a refusal names no one; the withdrawal's record names the acceptance it takes back
+    assert first.consent_id == third.consent_id == "0" * 16 != second.consent_id
+    assert_record(rows[2], third, "withdraw", "", "analytics", "en", consent_id=second.consent_id)
 
 
 def test_without_send_beacon_the_record_goes_by_fetch_keepalive(browser, log):

@@ -89,3 +89,69 @@ def test_no_focused_element_is_hidden_after_the_viewport_changes_size(media, sit
     browser.wait_js("return innerHeight === %d;" % then[1])
     check_choices_on_screen(browser, "%dx%d after %dx%d" % (then + first))
     check_focus_never_hidden(browser, "%dx%d after %dx%d" % (then + first))
+
+
+# -- what the first layer shows before anything is scrolled --------------------------------------------
+SIZES = [(320, 568), (360, 640), (375, 667), (390, 844)]
+# Each part fully visible with nothing scrolled: inside the viewport, inside the banner's scrolling body
+# (not cut off by it), and on top where it is drawn.
+SHOWN = """
+var banner = document.getElementById("cb-banner");
+function shown(el) {
+  if (!el) { return false; }
+  var r = el.getBoundingClientRect(), clip = {top: 0, bottom: innerHeight, left: 0, right: innerWidth};
+  for (var p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+    var s = getComputedStyle(p);
+    if (/auto|scroll|hidden/.test(s.overflowY)) {
+      var q = p.getBoundingClientRect();
+      clip = {top: Math.max(clip.top, q.top), bottom: Math.min(clip.bottom, q.bottom),
+              left: Math.max(clip.left, q.left), right: Math.min(clip.right, q.right)};
+    }
+  }
+  if (r.height === 0 || r.top < clip.top - 0.5 || r.bottom > clip.bottom + 0.5 || r.left < clip.left - 0.5 ||
+      r.right > clip.right + 0.5) { return false; }
+  var hit = document.elementFromPoint(r.left + Math.min(r.width / 2, 20), r.top + Math.min(r.height / 2, 10));
+  return !!hit && (hit === el || el.contains(hit));
+}
+var choices = Array.prototype.filter.call(banner.querySelectorAll("[data-cb-action]"), function (b) {
+  return b.id !== "cb-continue"; });
+function choice(action) { return choices.filter(function (b) { return b.getAttribute("data-cb-action") === action; })[0]; }
+var scrolled = [scrollY].concat(Array.prototype.map.call(banner.querySelectorAll("*"), function (e) { return e.scrollTop; }),
+                                [banner.scrollTop]).some(function (v) { return v > 0; });
+return {scrolled: scrolled, purposes: shown(banner.querySelector("[data-cb-purposes]")),
+        providers: shown(banner.querySelector("[data-cb-action=providers]")),
+        accept: shown(choice("accept_all")), refuse: shown(choice("reject_all")),
+        height: Math.round(banner.getBoundingClientRect().height), viewport: innerHeight};"""
+
+
+@pytest.mark.parametrize("engine", ["chromium", "firefox"], indirect=True)   # WebKitGTK: 447 px at the least
+@pytest.mark.parametrize("look", ["default", "dsfr"])
+def test_a_phone_shows_the_purposes_the_providers_link_and_both_choices_without_scrolling(browser, site, look):
+    """Each phone size, text at 100 % and 200 %: one page, its viewport and text size changed in turn."""
+    from a11y_kit import zoom_text
+    from test_dsfr_look import DSFR_CSS, dsfr_page
+    if look == "dsfr":
+        with open(DSFR_CSS, "rb") as handle:
+            site.route("/t/dsfr/dsfr.min.css", "text/css", handle.read())
+        url = dsfr_page(site, "phone")
+    else:
+        url = site.url(DATASET)
+    failures = []
+    try:
+        for width, height in SIZES:
+            browser.viewport(width, height)
+            browser.open(url)
+            browser.wait_banner()
+            for text in (100, 200):
+                if text != 100:
+                    zoom_text(browser, text)
+                browser.wait_still()
+                found = browser.js(SHOWN)
+                where = "%s, %dx%d, %s look, text at %d%% (banner %d px of %d)" % (
+                    browser.kind, width, height, look, text, found["height"], found["viewport"])
+                missing = [part for part in ("purposes", "providers", "accept", "refuse") if not found[part]]
+                if found["scrolled"] or missing:
+                    failures.append("%s: %s" % (where, "scrolled" if found["scrolled"] else "not on screen: %s" % missing))
+    finally:
+        browser.viewport(None)
+    assert failures == []

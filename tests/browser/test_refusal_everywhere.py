@@ -59,8 +59,10 @@ class CachedSite:
                     query = parse_qs(parts.query)
                     site.hits.append((time.time(), query.get("page", [""])[0], query.get("why", [""])[0]))
                     return self.send(b"", "image/gif")
-                if parts.path.startswith("/t/media/"):
+                if parts.path.startswith("/t/media/") and parts.path.endswith(".gif"):
                     return self.send(b"GIF89a\x01\x00\x01\x00\x00\x00\x00;", "image/gif")
+                # (media itself answers 404: what counts is whether it was asked for; a fake clip hung
+                # WebKitGTK's media pipeline for the rest of the session)
                 if parts.path in site.routes:
                     ctype, body = site.routes[parts.path]
                     return self.send(body, ctype)

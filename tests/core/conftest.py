@@ -32,7 +32,7 @@ BAD_MANIFESTS = {
     "two_required_categories": (["fr", "en"], "categories", "(found 2)", True),
     "required_yes": (["fr", "en"], "categories[1].required", "must be true or false", True),
     "unknown_category_field": (["fr", "en"], "categories[0]", "unknown field 'colour'", True),
-    "unknown_cookie_field": (["fr", "en"], "cookies[0]", "unknown field 'domain'", True),
+    "unknown_cookie_field": (["fr", "en"], "cookies[0]", "unknown field 'expires'", True),
     "unknown_top_level_field": (["fr", "en"], "", "unknown field 'version'", True),
     "revision_string": (["fr", "en"], "revision", "must be an integer", True),
     "revision_zero": (["fr", "en"], "revision", "must be an integer", True),

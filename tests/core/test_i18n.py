@@ -33,9 +33,9 @@ def test_the_first_layer_and_the_rest_of_a_language_split_the_keys_as_french_doe
 
 def test_the_first_layer_strings_are_the_ones_the_first_layer_and_the_failure_dialog_use():
     assert sorted(table("fr")) == sorted([
-        "banner_title", "banner_text", "changed_text", "policy_link", "accept_all", "reject_all", "customise",
+        "banner_title", "banner_purposes", "banner_text", "changed_text", "policy_link", "accept_all", "reject_all", "customise",
         "continue_without", "language_label", "saved", "close", "unavailable_title", "unavailable_text",
-        "accept_changed", "reject_changed", "refuse_effect", "providers_link"])
+        "accept_changed", "reject_changed", "refuse_effect", "providers_link", "exempt_mention"])
 
 
 def test_every_shipped_language_has_its_own_module():
@@ -67,7 +67,7 @@ def test_the_placeholder_check_sees_a_missing_renamed_or_extra_placeholder():
 
 
 def test_some_built_in_strings_do_have_placeholders():
-    assert placeholders(STRINGS["fr"]["banner_text"]) == ["{purposes}"]
+    assert placeholders(STRINGS["fr"]["banner_purposes"]) == ["{purposes}"]
     assert placeholders(STRINGS["fr"]["changed_text"]) == ["{categories}"]
 
 

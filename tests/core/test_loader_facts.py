@@ -180,6 +180,18 @@ def run_early(calls):
     return run_in_node(EARLY_FUNCTIONS, calls, "var early = %s;" % js(early_facts()))
 
 
+def test_exempt_measurement_not_yet_answered_is_on_without_gpc_and_off_with_it_as_in_python():
+    from banner.config import parse_config
+    from banner.session import Session
+    config, _ = parse_config(EARLY["config"])
+    cookie = [c for c in EARLY["standing"] if c["name"] == "valid"][0]
+    answers = run_early(["standingChoice(%s, early, %d, %s).accepted" % (js(cookie["cookie"]), cookie["now"], gpc)
+                         for gpc in ("false", "true")])
+    expected = [Session(early_manifest(), config, cookie["cookie"], cookie["now"], gpc=gpc).accepted
+                for gpc in (False, True)]
+    assert answers == expected and "audience" in expected[0] and "audience" not in expected[1]
+
+
 def test_the_early_cases_cover_what_they_claim():
     kinds = {c["name"].split(" ")[0] for c in EARLY["standing"]}
     assert {"valid", "expired", "tampered", "old", "changed", "format", "garbage"} <= kinds
@@ -227,7 +239,7 @@ def test_the_loader_judges_stored_choices_as_python_does():
         expected.append(case["expected"])
     for case in EARLY["standing"]:
         calls.append("(function (s) { return [s.consent && s.consent.decidedAt, s.accepted]; })"
-                     "(standingChoice(%s, early, %d))" % (js(case["cookie"]), case["now"]))
+                     "(standingChoice(%s, early, %d, true))" % (js(case["cookie"]), case["now"]))      # as session()
         expected.append([case["decided_at"], case["accepted"]])
     for case in EARLY["plain_hosts"]:
         calls.append("plainHost(%s)" % js(case["src"]))
@@ -249,7 +261,7 @@ def test_the_loader_never_runs_early_what_python_would_not_accept_when_it_starts
     starts in between), and the named cases give the plans a person expects."""
     margin = loader_facts.facts()["earlyMarginMs"]
     cases = EARLY["standing"]
-    plans = run_early(["earlyPlan(%s, early, %d)" % (js(c["cookie"]), c["now"]) for c in cases])
+    plans = run_early(["earlyPlan(%s, early, %d, true)" % (js(c["cookie"]), c["now"]) for c in cases])
     for case, plan in zip(cases, plans):
         if plan is None:
             continue
