@@ -178,16 +178,19 @@
     if (!isIdentifier(cid)) { check.fail(path + ".id", "must be 1-32 characters of a-z, 0-9, '_' or '-', starting with a letter"); }
     else if (seen.indexOf(cid) >= 0) { check.fail(path + ".id", "duplicate id " + pyRepr(cid)); }
     seen.push(cid);
+    var required = check.flag(path, data, "required"), exempt = check.flag(path, data, "exempt");
+    if (required && exempt) {
+      check.fail(path + ".exempt", "a category is strictly necessary or exempt audience measurement, not both");
+    }
     check.text(path, data, "title");
     check.text(path, data, "description");
-    var required = check.flag(path, data, "required");
     var raw = has(data, "providers") ? data.providers : [];
     if (!Array.isArray(raw)) { check.fail(path + ".providers", "must be a list"); }
     else {
       var names = [];
       raw.forEach(function (item, i) { provider(check, path + ".providers[" + i + "]", item, names); });
     }
-    return {id: cid, required: required};
+    return {id: cid, required: required, exempt: exempt};
   }
 
   function isCookiePath(v) {
@@ -211,7 +214,7 @@
   function regexOk(pattern) { try { new RegExp(pattern); return true; } catch (e) { return false; } }
 
   function cookie(check, path, data, categoryIds, seen) {
-    if (!check.keys(path, data, RULES.cookieKeys, ["name", "provider", "category", "lifetime", "purpose"])) { return false; }
+    if (!check.keys(path, data, RULES.cookieKeys, ["name", "provider", "category", "lifetime", "purpose"])) { return null; }
     var name = data.name, storage = has(data, "storage") ? data.storage : "cookie", match = data.match;
     if (RULES.storages.indexOf(storage) < 0) { check.fail(path + ".storage", "must be \"cookie\", \"local\" or \"session\""); }
     var key = JSON.stringify([storage, name]);
@@ -224,12 +227,40 @@
       if (typeof match !== "string" || !match) { check.fail(path + ".match", "must be a non-empty string"); }
       else if (!regexOk(match)) { check.fail(path + ".match", "invalid regular expression " + pyRepr(match)); }
     }
+    var days = has(data, "maxAgeDays") ? data.maxAgeDays : null, domain = has(data, "domain") ? data.domain : null;
+    if (has(data, "maxAgeDays") && (!isInt(days) || days < 0 || days > RULES.maxAgeDaysLimit)) {
+      check.fail(path + ".maxAgeDays", "must be a whole number of days from 0 to " + RULES.maxAgeDaysLimit);
+      days = null;
+    }
+    if (has(data, "domain") && (storage !== "cookie" || !isHostName(domain))) {
+      check.fail(path + ".domain", "must be the host name of the other site setting the cookie (cookies only)");
+      domain = null;
+    }
     check.text(path, data, "provider");
     check.text(path, data, "lifetime");
     check.text(path, data, "purpose");
     check.flag(path, data, "multilingualOnly");
     paths(check, path, data, storage);
-    return true;
+    return {category: data.category, maxAgeDays: days, domain: domain};
+  }
+
+  function exemption(check, categories, cookies) {          // banner.manifest._exemption
+    var exempt = categories.filter(function (c) { return c.exempt; }).map(function (c) { return c.id; });
+    cookies.forEach(function (c, i) {
+      if (c === null || exempt.indexOf(c.category) < 0) { return; }
+      var path = "cookies[" + i + "]";
+      if (c.maxAgeDays === null) {
+        check.fail(path, "the exempt category " + pyRepr(c.category) + " needs each cookie's maxAgeDays: the " +
+                   "exemption keeps cookies 13 months at most (" + RULES.exemptMaxAgeDays + " days)");
+      } else if (c.maxAgeDays > RULES.exemptMaxAgeDays) {
+        check.fail(path + ".maxAgeDays", c.maxAgeDays + " days is over the exemption's 13 months (" +
+                   RULES.exemptMaxAgeDays + " days): category " + pyRepr(c.category) + " cannot be exempt");
+      }
+      if (c.domain !== null) {
+        check.fail(path + ".domain", "a cookie set by " + c.domain + " is a third party's: exempt audience " +
+                   "measurement uses first-party cookies only (category " + pyRepr(c.category) + ")");
+      }
+    });
   }
 
   function textLanguages(data) {                           // banner.manifest.text_languages
@@ -291,10 +322,12 @@
     }
     var cookies = has(data, "cookies") ? data.cookies : [];
     if (!Array.isArray(cookies)) { check.fail("cookies", "must be a list"); cookies = []; }
-    cookies.forEach(function (item, i) {
-      cookie(check, "cookies[" + i + "]", item, ids, names);
+    var checked = cookies.map(function (item, i) {
+      var found = cookie(check, "cookies[" + i + "]", item, ids, names);
       check.problems.push.apply(check.problems, surrogateProblems("cookies[" + i + "]", item));
+      return found;
     });
+    exemption(check, categories, checked);
     return check.problems;
   }
 

@@ -71,6 +71,12 @@ def broken(demo):
         edit(lambda d: d.update(revision=True, cookies={}, extra="it's")),
         edit(lambda d: d["categories"][0].update({"title": {"fr": "ok", "en": "\ud800"}, "k\udc00": 1})),
         edit(lambda d: d["categories"][1].update(title={"fr": "x", "EN-gb": "y", "de": 3})),
+        edit(lambda d: d["categories"][1].update(exempt=True)),              # its cookies give no maxAgeDays
+        edit(lambda d: (d["categories"][1].update(exempt="yes", required=True),
+                        d["cookies"][4].update(maxAgeDays=-1, domain="bad host"))),
+        edit(lambda d: (d["categories"][1].update(exempt=True), d["cookies"][4].update(maxAgeDays=400),
+                        d["cookies"][3].update(maxAgeDays=30, domain="stats.example.net", category="analytics"))),
+        edit(lambda d: d["cookies"][0].update(storage="local", domain="x.example", maxAgeDays=36501)),
         ["not", "an", "object"],
         {"categories": [], "cookies": []},
     ]
