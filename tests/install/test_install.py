@@ -13,7 +13,7 @@ import sys
 import tarfile
 import zipfile
 
-from conftest import ok, run
+from install_kit import ok, run
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, ROOT)

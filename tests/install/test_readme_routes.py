@@ -25,7 +25,7 @@ from selenium.common.exceptions import StaleElementReferenceException, WebDriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import TIMES, clean_env, ok, run
+from install_kit import TIMES, clean_env, ok, run
 from readme_kit import block, commands, install_commands, section, with_packages
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
