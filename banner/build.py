@@ -60,7 +60,8 @@ SIGNALS = "/*SIGNALS*/null"                   # where static/src/signals.js goes
 HOLE = "__CB_PRERENDERED__"                  # an undeclared global: terser can neither rename nor fold it
 RECORD = ".consent-banner-build"             # in an output directory: the files build() wrote there
 PACKAGE = "banner"
-CPYTHON_ONLY = {"__main__.py", "receiver.py", "build.py", "prerender.py", "loader_facts.py", "static_policy.py"}
+CPYTHON_ONLY = {"__main__.py", "receiver.py", "build.py", "prerender.py", "loader_facts.py", "static_policy.py",
+                "pages.py"}
 CPYTHON_SUBPACKAGES = {"django"}          # the Django app (banner/django/): server side only
 EXTRA = {"banner.ui.preferences", "banner.ui.tables", "banner.ui.policy", "banner.ui.embeds", "banner.ui.reopen",
          "banner.ui.signals", "banner.google", "banner.vendors", "banner.record",

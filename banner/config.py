@@ -12,8 +12,8 @@ from .i18n import pick_language
 
 DEFAULT_LANGUAGES = ("fr",)       # `languages` when data-config omits it
 RESPECT_GPC_DEFAULT = True
-KNOWN_KEYS = ("manifest", "languages", "language", "policyUrl", "cookieDomain", "respectGPC",
-              "googleConsentMode", "vendors", "consentLog", "reopenButton", "theme", "darkClass", "look")
+KNOWN_KEYS = ("manifest", "languages", "language", "languageUrls", "languageCookie", "policyUrl", "cookieDomain",
+              "respectGPC", "googleConsentMode", "vendors", "consentLog", "reopenButton", "theme", "darkClass", "look")
 # The audience-measurement tools whose consent API `vendors` drives (banner/vendors.py, extra bundle).
 VENDORS = ("matomo", "piano", "dsfrAnalytics")
 CORNERS = ("bottom-left", "bottom-right", "top-left", "top-right")
@@ -31,15 +31,21 @@ GOOGLE_TYPES = ("ad_storage", "ad_user_data", "ad_personalization", "analytics_s
 
 
 class Config:
-    __slots__ = ("manifest", "languages", "language", "policy_url", "cookie_domain", "respect_gpc",
-                 "google_consent_mode", "vendors", "consent_log", "reopen_button", "theme", "dark_class", "look")
+    __slots__ = ("manifest", "languages", "language", "language_urls", "language_cookie", "policy_url",
+                 "cookie_domain", "respect_gpc", "google_consent_mode", "vendors", "consent_log", "reopen_button",
+                 "theme", "dark_class", "look")
 
-    def __init__(self, *, manifest, languages, language, policy_url=None, cookie_domain=None, respect_gpc=True,
-                 google_consent_mode=None, vendors=None, consent_log=None, reopen_button=None, theme="light",
-                 dark_class=None, look="default"):
+    def __init__(self, *, manifest, languages, language, language_urls=None, language_cookie=False, policy_url=None,
+                 cookie_domain=None, respect_gpc=True, google_consent_mode=None, vendors=None, consent_log=None,
+                 reopen_button=None, theme="light", dark_class=None, look="default"):
         self.manifest = manifest            # str (URL) or dict (inline manifest)
         self.languages = languages          # list of language codes, first is the default
-        self.language = language            # the language this page view uses
+        self.language = language            # the language this page view uses (the banner's choice changes it)
+        # The language choice: to a language's own URL when the portal has one (language_urls), else writing
+        # django_language and reloading when the server reads it (language_cookie: the Django app), else
+        # the banner alone changes language, at once (a static page serves one language whatever it says).
+        self.language_urls = language_urls or {}
+        self.language_cookie = language_cookie
         self.policy_url = policy_url        # str or None
         self.cookie_domain = cookie_domain  # str or None: host-only
         self.respect_gpc = respect_gpc      # Global Privacy Control refuses optional categories by default
@@ -73,6 +79,22 @@ def _languages(data):
             raise ConfigError("languages", "%r is listed twice" % code)
         codes.append(code)
     return codes
+
+
+def _language_urls(value, languages):
+    """{code: URL} for languages of `languages`: where each language of the portal lives."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ConfigError("languageUrls", "must map language codes to URLs, e.g. {\"en\": \"/en/\"}")
+    urls = {}
+    for code, url in value.items():
+        if not isinstance(code, str) or code.lower() not in languages:
+            raise ConfigError("languageUrls." + str(code), "is not one of the languages (%s)" % ", ".join(languages))
+        if not is_fetch_url(url):
+            raise ConfigError("languageUrls." + code, "must be an http(s) or relative URL (got %r)" % (url,))
+        urls[code.lower()] = url
+    return urls
 
 
 def _domain(value):
@@ -172,8 +194,13 @@ def parse_config(data, html_lang=""):
     respect_gpc = data.get("respectGPC", RESPECT_GPC_DEFAULT)
     if not isinstance(respect_gpc, bool):
         raise ConfigError("respectGPC", "must be true or false")
+    language_cookie = data.get("languageCookie", False)
+    if not isinstance(language_cookie, bool):
+        raise ConfigError("languageCookie", "must be true or false")
     language = pick_language(languages, requested.lower() if requested else None, html_lang)
-    return Config(manifest=manifest, languages=languages, language=language, policy_url=_url(data, "policyUrl"),
+    return Config(manifest=manifest, languages=languages, language=language,
+                  language_urls=_language_urls(data.get("languageUrls"), languages), language_cookie=language_cookie,
+                  policy_url=_url(data, "policyUrl"),
                   cookie_domain=_domain(data.get("cookieDomain")), respect_gpc=respect_gpc,
                   google_consent_mode=_google(data.get("googleConsentMode")), vendors=_vendors(data.get("vendors")),
                   consent_log=_url(data, "consentLog", is_fetch_url),

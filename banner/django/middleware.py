@@ -19,7 +19,7 @@ At most once a day per visitor: the refresh also sets REFRESHED, a cookie holdin
 (HttpOnly: no script needs it). While the browser sends it back, nothing is re-sent. A marker cookie
 needs no server state (no cache shared between workers, no store of consent ids) and holds nothing about
 the visitor; it belongs to the consent mechanism itself, so it needs no consent (list it in the manifest's
-required category, as the demo does).
+required category: system check W003, banner/django/checks.py, warns until it is).
 """
 
 import re

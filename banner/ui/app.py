@@ -287,10 +287,39 @@ class App:
             self.page.window.location.reload()
 
     def choose_language(self, code):
+        """To the language's own URL when the portal names one (languageUrls); else, when the server reads
+        django_language (languageCookie: the Django app), written and reloaded; else in place."""
         if code not in self.config.languages:
             return
-        self.page.write_cookie(language_cookie(code, self.page.secure))
-        self.page.window.location.reload()
+        url = self.config.language_urls.get(code)
+        if self.config.language_cookie:
+            self.page.write_cookie(language_cookie(code, self.page.secure))
+        if url is not None:
+            self.page.window.location.assign(url)
+        elif self.config.language_cookie:
+            self.page.window.location.reload()
+        else:
+            self.switch_language(code)
+
+    def switch_language(self, code):
+        """A static page is the same whatever the banner says: the banner itself speaks `code` from now on
+        (its first layer, centre and reopen button; the page's own content stays as it is), writing nothing."""
+        available = self.page.available_languages
+        self.config.language = code
+        self.lang, self.direction = interface_language(code, available), direction(code)
+        self.strings = strings(code, available, complete=self.extra.ready)
+        for node in [self.live, self.reopen_button]:
+            if node is not None:
+                node.setAttribute("lang", self.lang)
+                node.setAttribute("dir", self.direction)
+        if self.reopen_button is not None:
+            self.reopen_button.querySelector(".cb-sr-only").textContent = self.strings["reopen_label"]
+        chosen = '[%s="%s"]' % (LANGUAGE_ATTR, code)
+        self.first_layer.rebuild(self.session.changed, chosen)
+        if self.dialog is not None and self.dialog.node is not None:
+            self.dialog.rebuild(self.strings, chosen)
+        else:
+            self.dialog = None                  # built anew, in this language, when next opened
 
     # -- public API and cross-tab -------------------------------------------------------------------
     def reset(self):

@@ -19,7 +19,12 @@
 (function () {
   "use strict";
   var me = document.currentScript;
-  if (!me || window.__consentBoot) { return; }              // included twice: the first one wins
+  if (!me) {                                                // a module import or a bundle: no tag, no data-config
+    console.error("consent-banner: consent.js does nothing when imported or bundled: load it with its own tag, " +
+                  "<script src=\".../consent.js\" defer data-config='{...}'>, next to brython.js and the bundles");
+    return;
+  }
+  if (window.__consentBoot) { return; }                      // included twice: the first one wins
   var base = me.src.replace(/[^\/]*([?#].*)?$/, "");
   var version = (me.src.match(/[?&]v=([^&#]*)/) || [])[1];
   var suffix = version ? "?v=" + version : "";

@@ -170,8 +170,10 @@ def test_on_a_per_visitor_page_the_vendors_also_hear_the_standing_decision():
 
 @portal()
 def test_the_script_tag_carries_the_data_config_of_the_settings_and_the_active_language():
+    # languageCookie: LocaleMiddleware reads django_language, so the language choice writes it and reloads
     assert config_of(page()) == {"manifest": "/cookies.json", "languages": ["fr", "en"], "language": "fr",
-                                 "policyUrl": "/policy/", "consentLog": "/consent/consent-log/"}
+                                 "languageCookie": True, "policyUrl": "/policy/",
+                                 "consentLog": "/consent/consent-log/"}
     english = page(cookies={"django_language": "en"})
     assert config_of(english)["language"] == "en"
     assert without_form(without_marks(by_id(english, "cb-banner"))) == expected_tree("en")
