@@ -20,6 +20,21 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+# What the release step alone needs (package.json's devDependencies: terser, acorn; 11 packages), for
+# `make package`; a full install (above) already has them and is left as it is.
+node_modules/.build-tools: package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "make package needs npm (Node.js 20 and npm): terser minifies \
+	the files and npm packs the npm package"; exit 1; }
+	@if [ -f node_modules/.installed ] && [ node_modules/.installed -nt package-lock.json ]; then :; else \
+		npm ci --omit=optional --no-audit --no-fund --loglevel=error; fi
+	touch $@
+
+# The release step's Python: the pinned brython package, whose runtime the build copies (no test tools).
+$(VENV)/.build-installed: pyproject.toml
+	[ -x $(PY) ] || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet -e '.[build]'
+	touch $@
+
 # The three browser engines come from Debian (Selenium Manager cannot download drivers here): Chromium
 # and chromedriver; Firefox ESR, driven over WebDriver BiDi (Debian has no geckodriver); WebKitGTK's
 # WebKitWebDriver, on a private Xvfb display.
@@ -57,8 +72,9 @@ setup: $(VENV)/.installed node_modules/.installed browser nodejs postgres nginx
 build: $(VENV)/.installed nodejs $(NODE_DEPS)
 	$(PY) -m banner.build --release --config demo/site/config.json --manifest demo/site/cookies.json --out static/dist
 
-# The wheel and the npm tarball, into dist/, with the list of their files.
-package: setup
+# The wheel and the npm tarball, into dist/, with the list of their files. Light on purpose: Python 3.11+,
+# Node.js 20 and npm; no browser, no test tools, no root (README, "Install").
+package: $(VENV)/.build-installed nodejs node_modules/.build-tools
 	$(PY) tools/package.py --list
 
 # The demo Django portal (demo/portal/): its SQLite database migrated, an `admin` user (password `demo`)

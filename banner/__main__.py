@@ -1,6 +1,6 @@
 """Command line, `consent-banner` once installed (or `python -m banner`; CPython only, never bundled for the page):
 
-    consent-banner validate FILE [--languages fr,en]
+    consent-banner validate FILE [--languages fr,en] [--pages PATH ...] [--host HOST]
     consent-banner decode VALUE
     consent-banner build [--config CONFIG.json [--manifest MANIFEST.json]] --out DIR
     consent-banner serve-log [--db consent-log.sqlite3] [--port 8001] [--path /consent-log/] [--allow-origin ORIGIN]
@@ -9,8 +9,9 @@
     consent-banner --version
 
 `validate` applies the same rules as the page (banner.manifest) with Python's `re` standing in for the
-browser's RegExp, and prints one line per problem with its field path. Exit status: 0 valid, 1 invalid,
-2 unreadable file or bad usage.
+browser's RegExp, and prints one line per problem with its field path; with `--pages`, it also reads the
+portal's pages and templates for blocked content whose third party is not declared (banner/pages.py).
+Exit status: 0 valid, 1 invalid (or undeclared content found), 2 unreadable file or bad usage.
 """
 
 import argparse
@@ -65,7 +66,7 @@ def _origin(value):
         raise argparse.ArgumentTypeError(str(error))
 
 
-def validate(path, languages, out):
+def validate(path, languages, out, pages=None, host=None):
     try:
         with open(path, encoding="utf-8") as handle:
             data = load_json(handle)
@@ -84,11 +85,30 @@ def validate(path, languages, out):
         return 1
     print("%s: valid (revision %d, %d categories, %d cookies, languages: %s)" % (
         path, manifest.revision, len(manifest.categories), len(manifest.cookies), ", ".join(langs)), file=out)
-    return 0
+    return check_pages(manifest, pages, host, out) if pages else 0
 
 
-def main(argv=None, out=None):
-    out = out or sys.stdout
+def check_pages(manifest, paths, host, out):
+    """--pages: the blocked content of the portal's pages and templates that its category does not declare
+    (banner/pages.py), each with the manifest entry that would let it run."""
+    from .pages import files, report, scan
+    try:
+        found = scan(manifest, paths, host)
+    except OSError as error:
+        print("%s: cannot read: %s" % (error.filename, error.strerror or error), file=out)
+        return 2
+    report(manifest, found, out)
+    print("pages: %d file%s read, %s" % (
+        len(files(paths)), "" if len(files(paths)) == 1 else "s",
+        "every blocked element's third party is declared" if not found else
+        "%d blocked element%s cannot run as written" % (len(found), "" if len(found) == 1 else "s")),
+        file=out)
+    return 1 if found else 0
+
+
+def make_parser():
+    """The command line's parser: its sub-commands are the ones README's command table lists
+    (tests/core/test_docs.py)."""
     parser = argparse.ArgumentParser(prog="consent-banner", description="consent-banner tools")
     parser.add_argument("--version", action="version", version="consent-banner " + __version__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -96,6 +116,12 @@ def main(argv=None, out=None):
     check.add_argument("file")
     check.add_argument("--languages", help="comma-separated codes the portal offers (default: every "
                                            "language the manifest's texts use)")
+    check.add_argument("--pages", nargs="+", metavar="PATH",
+                       help="the portal's HTML pages or Django templates (files or directories): name each "
+                            "blocked element (script, iframe, image, player) or {%% consent_block %%} whose third "
+                            "party its category does not declare, with the manifest entry to add")
+    check.add_argument("--host", help="with --pages: the portal's own host name (its absolute URLs need no "
+                                      "declaration)")
     dec = sub.add_parser("decode", help="show what a cookies_preferences value holds")
     dec.add_argument("value")
     from .build import add_arguments as build_arguments
@@ -125,7 +151,17 @@ def main(argv=None, out=None):
     check.add_argument("--resolve", action="append", default=[], metavar="HOST=ADDRESS",
                        help="send Chromium's requests for HOST to ADDRESS (a staging server under the portal's "
                             "name); repeat for several")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def subcommands():
+    """The names of the sub-commands, in the order `--help` lists them."""
+    return list(next(a for a in make_parser()._actions if isinstance(a, argparse._SubParsersAction)).choices)
+
+
+def main(argv=None, out=None):
+    out = out or sys.stdout
+    args = make_parser().parse_args(argv)
     if args.command == "audit":
         return run_audit(args, out)
     if args.command == "build":
@@ -145,7 +181,7 @@ def main(argv=None, out=None):
         return 0
     if args.command == "validate":
         langs = [c.strip().lower() for c in args.languages.split(",") if c.strip()] if args.languages else None
-        return validate(args.file, langs, out)
+        return validate(args.file, langs, out, args.pages, args.host and args.host.lower())
     consent = decode_consent(args.value)
     if consent is None:
         print("not a valid cookies_preferences value", file=out)

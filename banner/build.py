@@ -15,10 +15,11 @@ Two steps, so that a portal's build needs neither Node nor a checkout:
                             gzip; cached in .build-cache/ since it takes seconds)
     consent.brython.js      the start-up bundle: the core, the first layer, French and English strings
     consent-extra.js        loaded when needed: preferences centre, policy page, embeds, reopen button,
-                            Google Consent Mode, consent log
+                            Google Consent Mode, vendor signals, consent log
     consent-lang-XX.js      the strings of each other built-in language, loaded when data-config lists it
-    consent-mode.js         Google Consent Mode's default (and a stored choice's update) before any tag, for
-                            servers that send consented tags live (banner.django's per-visitor pages)
+    consent-mode.js         Google Consent Mode's default (and a stored choice's update), and the vendor
+                            signals (banner/vendors.py), before any tag, for servers that send consented
+                            tags live (banner.django)
 
    plus banner/consent.template.js, the same minified loader with a hole where a prerendered first layer goes.
 
@@ -55,13 +56,15 @@ DIST = os.path.join(ROOT, "static", "dist")
 SRC = os.path.join(ROOT, "static", "src")
 ASSETS = os.path.join(HERE, "static", "consent_banner")      # the packaged assets (where collectstatic looks)
 TEMPLATE = os.path.join(HERE, "consent.template.js")         # the packaged loader with a hole for a prerender
+SIGNALS = "/*SIGNALS*/null"                   # where static/src/signals.js goes (loader, consent-mode.js)
 HOLE = "__CB_PRERENDERED__"                  # an undeclared global: terser can neither rename nor fold it
 RECORD = ".consent-banner-build"             # in an output directory: the files build() wrote there
 PACKAGE = "banner"
-CPYTHON_ONLY = {"__main__.py", "receiver.py", "build.py", "prerender.py", "loader_facts.py", "static_policy.py"}
+CPYTHON_ONLY = {"__main__.py", "receiver.py", "build.py", "prerender.py", "loader_facts.py", "static_policy.py",
+                "pages.py"}
 CPYTHON_SUBPACKAGES = {"django", "audit"}  # the Django app (banner/django/), the audit (banner/audit/): CPython only
 EXTRA = {"banner.ui.preferences", "banner.ui.tables", "banner.ui.policy", "banner.ui.embeds", "banner.ui.reopen",
-         "banner.ui.signals", "banner.google", "banner.record",
+         "banner.ui.signals", "banner.google", "banner.vendors", "banner.record",
          "banner.ui.browser_help", "banner.ui.dsfr_centre"}          # plus the French and English `_more` strings
 TERSER = os.path.join(ROOT, "node_modules", ".bin", "terser")
 COMPILER = os.path.join(ROOT, "tools", "compile_python.js")    # Brython's compiler in Node (release only)
@@ -241,10 +244,24 @@ def build_hash():
     digest = hashlib.sha256()
     for name, source, _ in sorted(modules()):
         digest.update(("%s\0%s\0" % (name, source)).encode("utf-8"))
-    for name in ("consent.js", "consent.css", "consent-mode.js"):
+    for name in ("consent.js", "consent.css", "consent-mode.js", "signals.js"):
         with open(os.path.join(SRC, name), "rb") as handle:
             digest.update(handle.read())
     return digest.hexdigest()[:12]
+
+
+def with_signals(source):
+    """`source` with its `/*SIGNALS*/null` replaced by the vendor-signal runner (static/src/signals.js, one
+    function expression after its comment): the loader and consent-mode.js both run vendor signals. (A
+    `/*CONSOLE_PREFIX*/""` gets banner.errors' prefix: consent-mode.js has no loader facts.)"""
+    from banner.errors import CONSOLE_PREFIX
+    with open(os.path.join(SRC, "signals.js"), encoding="utf-8") as handle:
+        runner = handle.read()
+    runner = runner[runner.index("function ("):].strip()
+    if source.count(SIGNALS) > 1:
+        raise BuildError("%d signal holes in one script" % source.count(SIGNALS))
+    source = source.replace('/*CONSOLE_PREFIX*/""', json.dumps(CONSOLE_PREFIX))
+    return source.replace(SIGNALS, "(" + runner + ")")
 
 
 def loader_source(prerendered=None, hole=False, runtime=""):
@@ -257,7 +274,7 @@ def loader_source(prerendered=None, hole=False, runtime=""):
     source = source.replace('/*VERSION*/""', json.dumps(__version__))
     source = source.replace('/*BUILD*/""', json.dumps(build_hash()))
     source = source.replace('/*RUNTIME*/""', json.dumps(runtime))
-    source = loader_facts.fill(source)
+    source = with_signals(loader_facts.fill(source))
     source = source.replace("/*EXTRA_LANGUAGES*/[]", json.dumps(extra_languages))
     source = source.replace('/*STYLES*/""', json.dumps(styles(), ensure_ascii=False))
     source = source.replace("/*START_CHUNKS*/[]", json.dumps(start_chunks(), separators=(",", ":")))
@@ -572,7 +589,7 @@ def release():
     files = {"consent.js": template.replace(HOLE, "null")}
     files["consent.css"] = styles()
     with open(os.path.join(SRC, "consent-mode.js"), encoding="utf-8") as handle:
-        files["consent-mode.js"] = minify_js(handle.read())
+        files["consent-mode.js"] = minify_js(with_signals(handle.read()))
     files.update(bundles(compiled, sources))
     os.makedirs(ASSETS, exist_ok=True)
     for name in os.listdir(ASSETS):                          # generated, git-ignored: stale bundles go

@@ -7,13 +7,15 @@ Wrong types and unsafe URLs are errors: the banner then fails closed.
 """
 
 from .errors import ConfigError
-from .text import is_language_code, is_safe_url, is_fetch_url, surrogate_problems
+from .text import is_language_code, is_safe_url, is_fetch_url, is_identifier, surrogate_problems
 from .i18n import pick_language
 
 DEFAULT_LANGUAGES = ("fr",)       # `languages` when data-config omits it
 RESPECT_GPC_DEFAULT = True
-KNOWN_KEYS = ("manifest", "languages", "language", "policyUrl", "cookieDomain", "respectGPC",
-              "googleConsentMode", "consentLog", "reopenButton", "theme", "darkClass", "look")
+KNOWN_KEYS = ("manifest", "languages", "language", "languageUrls", "languageCookie", "policyUrl", "cookieDomain",
+              "respectGPC", "googleConsentMode", "vendors", "consentLog", "reopenButton", "theme", "darkClass", "look")
+# The audience-measurement tools whose consent API `vendors` drives (banner/vendors.py, extra bundle).
+VENDORS = ("matomo", "piano", "dsfrAnalytics")
 CORNERS = ("bottom-left", "bottom-right", "top-left", "top-right")
 # Google Consent Mode v2 types (consent-mode and privacy parameters).
 # `theme`: the colours of our own look. "auto" follows the page (its dark class, then its color-scheme), and
@@ -29,19 +31,26 @@ GOOGLE_TYPES = ("ad_storage", "ad_user_data", "ad_personalization", "analytics_s
 
 
 class Config:
-    __slots__ = ("manifest", "languages", "language", "policy_url", "cookie_domain", "respect_gpc",
-                 "google_consent_mode", "consent_log", "reopen_button", "theme", "dark_class", "look")
+    __slots__ = ("manifest", "languages", "language", "language_urls", "language_cookie", "policy_url",
+                 "cookie_domain", "respect_gpc", "google_consent_mode", "vendors", "consent_log", "reopen_button",
+                 "theme", "dark_class", "look")
 
-    def __init__(self, *, manifest, languages, language, policy_url=None, cookie_domain=None, respect_gpc=True,
-                 google_consent_mode=None, consent_log=None, reopen_button=None, theme="light", dark_class=None,
-                 look="default"):
+    def __init__(self, *, manifest, languages, language, language_urls=None, language_cookie=False, policy_url=None,
+                 cookie_domain=None, respect_gpc=True, google_consent_mode=None, vendors=None, consent_log=None,
+                 reopen_button=None, theme="light", dark_class=None, look="default"):
         self.manifest = manifest            # str (URL) or dict (inline manifest)
         self.languages = languages          # list of language codes, first is the default
-        self.language = language            # the language this page view uses
+        self.language = language            # the language this page view uses (the banner's choice changes it)
+        # The language choice: to a language's own URL when the portal has one (language_urls), else writing
+        # django_language and reloading when the server reads it (language_cookie: the Django app), else
+        # the banner alone changes language, at once (a static page serves one language whatever it says).
+        self.language_urls = language_urls or {}
+        self.language_cookie = language_cookie
         self.policy_url = policy_url        # str or None
         self.cookie_domain = cookie_domain  # str or None: host-only
         self.respect_gpc = respect_gpc      # Global Privacy Control refuses optional categories by default
         self.google_consent_mode = google_consent_mode  # dict category -> list of Google consent types, or None
+        self.vendors = vendors              # dict vendor (banner.vendors.VENDORS) -> category id, or None
         self.consent_log = consent_log      # URL receiving a record of each decision, or None
         self.reopen_button = reopen_button  # None, or the corner of the persistent reopen button
         self.theme = theme                  # one of THEMES
@@ -72,6 +81,22 @@ def _languages(data):
     return codes
 
 
+def _language_urls(value, languages):
+    """{code: URL} for languages of `languages`: where each language of the portal lives."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ConfigError("languageUrls", "must map language codes to URLs, e.g. {\"en\": \"/en/\"}")
+    urls = {}
+    for code, url in value.items():
+        if not isinstance(code, str) or code.lower() not in languages:
+            raise ConfigError("languageUrls." + str(code), "is not one of the languages (%s)" % ", ".join(languages))
+        if not is_fetch_url(url):
+            raise ConfigError("languageUrls." + code, "must be an http(s) or relative URL (got %r)" % (url,))
+        urls[code.lower()] = url
+    return urls
+
+
 def _domain(value):
     if value is None:
         return None
@@ -98,6 +123,19 @@ def _google(value):
             if item not in GOOGLE_TYPES:
                 raise ConfigError("googleConsentMode." + str(category), "unknown consent type %r (known: %s)" % (
                     item, ", ".join(GOOGLE_TYPES)))
+    return value
+
+
+def _vendors(value):
+    if value is None:
+        return None
+    if not isinstance(value, dict) or not value:
+        raise ConfigError("vendors", "must map tools to category ids, e.g. {\"matomo\": \"analytics\"}")
+    for vendor, category in value.items():
+        if vendor not in VENDORS:
+            raise ConfigError("vendors." + str(vendor), "unknown tool (known: %s)" % ", ".join(VENDORS))
+        if not is_identifier(category):
+            raise ConfigError("vendors." + vendor, "must be a category id (got %r)" % (category,))
     return value
 
 
@@ -156,9 +194,15 @@ def parse_config(data, html_lang=""):
     respect_gpc = data.get("respectGPC", RESPECT_GPC_DEFAULT)
     if not isinstance(respect_gpc, bool):
         raise ConfigError("respectGPC", "must be true or false")
+    language_cookie = data.get("languageCookie", False)
+    if not isinstance(language_cookie, bool):
+        raise ConfigError("languageCookie", "must be true or false")
     language = pick_language(languages, requested.lower() if requested else None, html_lang)
-    return Config(manifest=manifest, languages=languages, language=language, policy_url=_url(data, "policyUrl"),
+    return Config(manifest=manifest, languages=languages, language=language,
+                  language_urls=_language_urls(data.get("languageUrls"), languages), language_cookie=language_cookie,
+                  policy_url=_url(data, "policyUrl"),
                   cookie_domain=_domain(data.get("cookieDomain")), respect_gpc=respect_gpc,
-                  google_consent_mode=_google(data.get("googleConsentMode")), consent_log=_url(data, "consentLog", is_fetch_url),
+                  google_consent_mode=_google(data.get("googleConsentMode")), vendors=_vendors(data.get("vendors")),
+                  consent_log=_url(data, "consentLog", is_fetch_url),
                   reopen_button=_reopen(data.get("reopenButton")), theme=_choice(data, "theme", THEMES),
                   dark_class=_dark_class(data.get("darkClass")), look=_choice(data, "look", LOOKS)), warnings

@@ -176,13 +176,22 @@ def cookie_domains(hostname):
 MAX_PATHS = 16                          # of a page's own path: enough for any real URL, bounded for odd ones
 
 
+def erase_targets(name, hostname, paths=("/",)):
+    """(name, path, domain) of each cookie `name` may be here: on each path, host-only (domain None) and
+    under the host and each parent domain."""
+    return [(name, path, d) for path in paths for d in [None] + cookie_domains(hostname)]
+
+
+def erase_string(target):
+    """The document.cookie assignment deleting one (name, path, domain) cookie."""
+    name, path, domain = target
+    text = name + "=; Path=" + path + "; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT"
+    return text + "; Domain=" + domain if domain else text
+
+
 def erase_strings(name, hostname, paths=("/",)):
     """document.cookie assignments that delete `name` on each path, for the host and each parent domain."""
-    strings = []
-    for path in paths:
-        base = name + "=; Path=" + path + "; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT"
-        strings += [base] + [base + "; Domain=" + d for d in cookie_domains(hostname)]
-    return strings
+    return [erase_string(t) for t in erase_targets(name, hostname, paths)]
 
 
 def page_paths(page_path):
@@ -200,23 +209,30 @@ def page_paths(page_path):
     return found[:MAX_PATHS]
 
 
-def withdrawal_strings(manifest, accepted, present, hostname, page_path, regex_test, everywhere=False):
-    """document.cookie strings deleting the cookies of refused categories: each present one on every path
+def withdrawal_targets(manifest, accepted, present, hostname, page_path, regex_test, everywhere=False):
+    """(name, path, domain) of the cookies of refused categories to delete: each present one on every path
     it may have here, and, with `everywhere` (a decision was just made), each declared with `paths` on
-    those paths too, although this page cannot see it."""
+    those paths too, although this page cannot see it. The page deletes them with document.cookie
+    (withdrawal_strings), the Django middleware with Set-Cookie (which reaches HttpOnly ones too)."""
     here = page_paths(page_path)
     clear = [k for k in manifest.cookies if k.storage == "cookie" and k.category not in accepted
              and not manifest.category(k.category).required]
-    strings, done = [], []
+    targets, done = [], []
     for name in names_to_clear(manifest, accepted, present, regex_test):
         declared = [p for k in clear if matches(k, name, regex_test) for p in k.paths]
-        strings += erase_strings(name, hostname, here + [p for p in declared if p not in here])
+        targets += erase_targets(name, hostname, here + [p for p in declared if p not in here])
         done.append(name)
     if everywhere:
         for k in clear:
             if k.paths and k.name not in done:
-                strings += erase_strings(k.name, hostname, k.paths)
-    return strings
+                targets += erase_targets(k.name, hostname, k.paths)
+    return targets
+
+
+def withdrawal_strings(manifest, accepted, present, hostname, page_path, regex_test, everywhere=False):
+    """document.cookie strings deleting the cookies of refused categories (withdrawal_targets)."""
+    return [erase_string(t) for t in withdrawal_targets(manifest, accepted, present, hostname, page_path,
+                                                        regex_test, everywhere)]
 
 
 def matches(info, name, regex_test):

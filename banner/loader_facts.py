@@ -25,6 +25,7 @@ from banner.consent import CLOCK_SKEW_MS, MAX_AGE_SECONDS
 from banner.cookies import (CONSENT_COOKIE, CONSENT_ID_LENGTH, ID_ALPHABET, MAX_AGE_DIGITS, MAX_AGE_FIELD,
                             MAX_NUMBER_DIGITS, MAX_VALUE_LENGTH, READ_VERSIONS)
 from banner.fingerprint import WIDTH as FINGERPRINT_WIDTH, fingerprints
+from banner import vendors
 from banner.text import ID_CHARS, LOWER, MAX_IDENTIFIER
 from banner.ui.blocks import BLOCK_SELECTOR
 from banner.ui.page import CHANNEL
@@ -137,12 +138,14 @@ def early(config_data, manifest, manifest_text=None):
     storage entries (the early path stays off while anything Python would clear at start is present).
     None, and the early path off, when the manifest is named by URL and its text is not known, or when
     data-config asks for Google Consent Mode: Python must send its "default" signal before any Google tag
-    runs, or the tag would take refused categories as granted."""
+    runs, or the tag would take refused categories as granted. The tools of `vendors` are told before any
+    tag runs early: `vendors` lists, for each, [category id, its `before` signals, its `update` signals
+    when the category is accepted, and when it is refused] (banner.vendors, worked out here once)."""
     by_url = not isinstance(config_data.get("manifest"), dict)
     if (by_url and manifest_text is None) or config_data.get("googleConsentMode"):
         return None
     prints = fingerprints(manifest)
-    return {
+    found = {
         "config": config_hash(config_data),
         "manifest": text_hash(manifest_text) if by_url else None,
         "revision": manifest.revision,
@@ -151,3 +154,12 @@ def early(config_data, manifest, manifest_text=None):
                         "hosts": [h for p in c.providers for h in p.hosts]} for c in manifest.categories],
         "entries": [[k.storage, k.name, k.category, k.match] for k in manifest.cookies],
     }
+    mapping = config_data.get("vendors")
+    if isinstance(mapping, dict) and mapping:
+        found["vendors"] = [[c] + vendor_signals(v, vendors.is_exempt(manifest, c)) for v, c in mapping.items()]
+    return found
+
+
+def vendor_signals(vendor, exempt):
+    """A tool's signals as the early path picks them: before, then accepted, then refused."""
+    return [vendors.before(vendor, exempt), vendors.update(vendor, exempt, True), vendors.update(vendor, exempt, False)]

@@ -1,7 +1,9 @@
-"""Build the two packages a release publishes, from a checkout (`make package`):
+"""Build the two packages a release publishes, from a checkout (`make package`, which needs only Python with
+the `[build]` extra, Node.js and npm with the release step's tools: no browser, no test tools):
 
     dist/consent_banner-VERSION-py3-none-any.whl    `pip install consent-banner`
-    dist/consent-banner-VERSION.tgz                 `npm install consent-banner`
+    dist/consent-banner-VERSION.tgz                 `npm install consent-banner` (with the manifest's JSON Schema
+                                                    and its validator: validate.js, `npx consent-banner-validate`)
 
 Both carry the same built files: first the release step (banner/build.py `release()`) rebuilds
 banner/static/consent_banner/ from the sources, then the wheel is built by setuptools (pyproject.toml) and
@@ -26,6 +28,35 @@ from banner import __version__  # noqa: E402
 from banner import build  # noqa: E402
 
 NPM_EXTRA = ["README.md", "LICENSE", "CHANGELOG.md"]
+# The npm package's validator (static/src/validate.js, with the rules below written in) and its command.
+VALIDATOR = os.path.join(ROOT, "static", "src", "validate.js")
+VALIDATOR_CLI = os.path.join(ROOT, "static", "src", "validate-cli.js")
+SCHEMA = os.path.join(ROOT, "banner", "manifest.schema.json")
+NPM_TOOLS = {"validate.js": None, "bin/consent-banner-validate.js": VALIDATOR_CLI, "manifest.schema.json": SCHEMA}
+
+
+def manifest_rules():
+    """What the JavaScript validator takes from Python: banner.manifest's field names and limits,
+    banner.text's alphabets, the JSON depth limit of the tools and the lone-surrogate message."""
+    from banner import manifest, text
+    from banner.__main__ import MAX_JSON_DEPTH
+    return {"topKeys": list(manifest.TOP_KEYS), "categoryKeys": list(manifest.CATEGORY_KEYS),
+            "providerKeys": list(manifest.PROVIDER_KEYS), "cookieKeys": list(manifest.COOKIE_KEYS),
+            "storages": list(manifest.STORAGES), "maxPath": manifest.MAX_PATH, "maxRevision": manifest.MAX_REVISION,
+            "maxCategories": manifest.MAX_CATEGORIES, "maxAgeDaysLimit": manifest.MAX_AGE_DAYS_LIMIT,
+            "exemptMaxAgeDays": manifest.EXEMPT_MAX_AGE_DAYS, "maxIdentifier": text.MAX_IDENTIFIER, "lower": text.LOWER,
+            "digits": text.DIGITS, "idChars": text.ID_CHARS, "tokenChars": text.TOKEN_CHARS,
+            "safeSchemes": list(text.SAFE_SCHEMES), "c0AndSpace": text.C0_AND_SPACE, "surrogate": text.SURROGATE,
+            "textKeys": ["title", "description", "provider", "lifetime", "purpose"], "maxJsonDepth": MAX_JSON_DEPTH}
+
+
+def validator_source():
+    """static/src/validate.js with Python's rules written in."""
+    with open(VALIDATOR, encoding="utf-8") as handle:
+        source = handle.read()
+    hole = "/*MANIFEST_RULES*/{}"
+    assert source.count(hole) == 1, "validate.js has no single rules hole"
+    return source.replace(hole, json.dumps(manifest_rules(), ensure_ascii=True))
 
 
 def asset_names():
@@ -33,12 +64,13 @@ def asset_names():
 
 
 def expected_wheel_files():
-    """Every module of the package, the schemas, the loader template and every built asset."""
+    """Every module of the package, the schemas (manifest, audit report), the loader template, every built asset and the Django app's
+    translations (.po and the .mo Django reads)."""
     names = {"banner/manifest.schema.json", "banner/consent.template.js", "banner/audit/report.schema.json"}
     for dirpath, dirnames, filenames in os.walk(os.path.join(ROOT, "banner")):
         dirnames[:] = [d for d in dirnames if d != "__pycache__"]
         names |= {os.path.relpath(os.path.join(dirpath, f), ROOT).replace(os.sep, "/")
-                  for f in filenames if f.endswith(".py")}
+                  for f in filenames if f.endswith((".py", ".po", ".mo"))}
     return names | {"banner/static/consent_banner/" + n for n in asset_names()}
 
 
@@ -59,7 +91,8 @@ def npm_manifest():
     with open(os.path.join(ROOT, "package.json"), encoding="utf-8") as handle:
         manifest = json.load(handle)
     published = {"name": manifest["name"], "version": __version__}
-    published.update({k: v for k, v in manifest.items() if k not in ("//", "name", "devDependencies", "private")})
+    published.update({k: v for k, v in manifest.items()
+                      if k not in ("//", "name", "devDependencies", "optionalDependencies", "private")})
     return published
 
 
@@ -70,6 +103,14 @@ def build_npm(out):
             shutil.copyfile(os.path.join(build.ASSETS, name), os.path.join(staging, "dist", name))
         for name in NPM_EXTRA:
             shutil.copyfile(os.path.join(ROOT, name), os.path.join(staging, name))
+        os.makedirs(os.path.join(staging, "bin"))
+        for name, source in NPM_TOOLS.items():
+            if source is None:
+                with open(os.path.join(staging, name), "w", encoding="utf-8") as handle:
+                    handle.write(validator_source())
+            else:
+                shutil.copyfile(source, os.path.join(staging, name))
+        os.chmod(os.path.join(staging, "bin", "consent-banner-validate.js"), 0o755)
         with open(os.path.join(staging, "package.json"), "w", encoding="utf-8") as handle:
             json.dump(npm_manifest(), handle, indent=2)
         subprocess.run(["npm", "pack", "--silent", "--pack-destination", os.path.abspath(out)], cwd=staging,
@@ -77,7 +118,8 @@ def build_npm(out):
     tarball = os.path.join(out, "consent-banner-%s.tgz" % __version__)
     with tarfile.open(tarball) as archive:
         names = set(archive.getnames())
-    expected = {"package/dist/" + n for n in asset_names()} | {"package/" + n for n in NPM_EXTRA + ["package.json"]}
+    expected = {"package/dist/" + n for n in asset_names()} | {
+        "package/" + n for n in NPM_EXTRA + ["package.json"] + list(NPM_TOOLS)}
     if expected - names:
         sys.exit("package: the npm tarball lacks %s" % ", ".join(sorted(expected - names)))
     return tarball

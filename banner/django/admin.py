@@ -14,6 +14,7 @@ import datetime
 from django.contrib import admin
 from django.http import StreamingHttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .models import ConsentRecord
 
@@ -43,7 +44,7 @@ def csv_rows(queryset):
         yield writer.writerow([csv_cell(getattr(record, f)) for f in CSV_FIELDS])
 
 
-@admin.action(description="Export selected consent records as CSV", permissions=["view"])
+@admin.action(description=_("Export selected consent records as CSV"), permissions=["view"])
 def export_csv(modeladmin, request, queryset):
     """Streamed, oldest first, every column: "select all" exports the whole filtered list."""
     name = "consent-log-%s.csv" % timezone.now().strftime("%Y%m%d-%H%M%S")
@@ -63,7 +64,7 @@ class BoundedFilter(admin.SimpleListFilter):
         raise NotImplementedError
 
     def lookups(self, request, model_admin):
-        return list(self.known(request, model_admin)) + [(OTHER, "other")]
+        return list(self.known(request, model_admin)) + [(OTHER, _("other"))]
 
     def queryset(self, request, queryset):
         value = self.value()
@@ -80,7 +81,7 @@ class BoundedFilter(admin.SimpleListFilter):
 
 
 class LanguageFilter(BoundedFilter):
-    title = "language"
+    title = _("language")
     parameter_name = "language"
 
     def known(self, request, model_admin):
@@ -92,7 +93,7 @@ class LanguageFilter(BoundedFilter):
 
 
 class RevisionFilter(BoundedFilter):
-    title = "revision"
+    title = _("revision")
     parameter_name = "revision"
 
     def known(self, request, model_admin):
@@ -103,7 +104,7 @@ class RevisionFilter(BoundedFilter):
         if current is not None:
             found = found.filter(revision__lt=current)
         below = list(found.distinct()[:MAX_REVISIONS - (current is not None)])
-        return ([(str(current), "%d (current)" % current)] if current is not None else []) + [
+        return ([(str(current), _("%d (current)") % current)] if current is not None else []) + [
             (str(r), str(r)) for r in below]
 
     def exact_value(self, text):

@@ -2,6 +2,7 @@
 
 from django.apps import AppConfig
 from django.core import checks
+from django.utils.translation import gettext_lazy as _
 
 
 FINDER = "banner.django.finders.AssetsFinder"
@@ -10,11 +11,13 @@ FINDER = "banner.django.finders.AssetsFinder"
 class ConsentBannerConfig(AppConfig):
     name = "banner.django"
     label = "consent_banner"
-    verbose_name = "Consent banner"
+    verbose_name = _("Consent banner")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
         checks.register(check_language_cookie)
+        from .checks import check_portal
+        checks.register(check_portal)
         # The loader, runtime and bundles are in banner/static/ (the build's packaged assets), which the
         # app-directories finder, looking in banner/django/static/, would miss.
         from django.conf import settings

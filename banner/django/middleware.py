@@ -7,13 +7,22 @@ MAX_AGE_DAYS after the decision), Path=/, SameSite=Lax, Secure on https, not Htt
 into a copy of the server's own (another Domain than the page's: server_copy_domain), so that a refresh
 racing a newer decision never overwrites it: the browser then holds both, and the newest counts.
 
+A withdrawal must reach what the page cannot delete. When the browser still sends a declared cookie of a
+category the visitor's standing decision refuses (HttpOnly ones included), the response expires it on
+every path and domain it may have (right after a decision made through the form, those declared on other
+paths too); so it does, when the browser sends several copies of cookies_preferences, with the copies
+under a Domain the banner no longer writes (left by an earlier `COOKIE_DOMAIN`). Such a response is this
+visitor's: it is made private, so no cache keeps it (a page cached earlier is still served to others; the
+expiry goes out with the next response the server itself makes for this visitor).
+
 At most once a day per visitor: the refresh also sets REFRESHED, a cookie holding only "1" for a day
 (HttpOnly: no script needs it). While the browser sends it back, nothing is re-sent. A marker cookie
 needs no server state (no cache shared between workers, no store of consent ids) and holds nothing about
 the visitor; it belongs to the consent mechanism itself, so it needs no consent (list it in the manifest's
-required category, as the demo does).
+required category: system check W003, banner/django/checks.py, warns until it is).
 """
 
+import re
 import time
 from http.cookies import Morsel
 
@@ -21,7 +30,7 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 
 from banner.consent import MAX_AGE_SECONDS
-from banner.cookies import CONSENT_COOKIE, cookie_domains, parse_cookie_header
+from banner.cookies import CONSENT_COOKIE, cookie_domains, parse_cookie_header, withdrawal_targets
 
 from .conf import banner_settings
 from .portal import RequestConsent
@@ -93,6 +102,58 @@ def refresh(request, response, state):
     response.cookies[REFRESHED] = cookie_morsel(REFRESHED, "1", min(DAY, remaining), secure, domain, True)
 
 
+def regex_test(pattern, name):
+    """A manifest `match` as the page applies it (JavaScript's RegExp.test: found anywhere in the name)."""
+    try:
+        return re.search(pattern, name) is not None
+    except re.error:
+        return False
+
+
+def expiry_morsel(name, path, domain, secure):
+    morsel = Morsel()
+    morsel.set(name, "", "")
+    morsel["max-age"] = 0
+    morsel["expires"] = "Thu, 01 Jan 1970 00:00:00 GMT"
+    morsel["path"] = path
+    if domain:
+        morsel["domain"] = domain
+    if secure:
+        morsel["secure"] = True
+    return morsel
+
+
+def stale_copies(host, cookie_domain, copies):
+    """(name, path, domain) of the copies of cookies_preferences that may sit under a Domain the banner no
+    longer writes: the page writes host-only or under `cookie_domain`, the server's copy under
+    server_copy_domain; any other domain of this host holds one only from an earlier COOKIE_DOMAIN."""
+    if copies < 2:
+        return []
+    kept = {cookie_domain, server_copy_domain(host, cookie_domain)}
+    return [(CONSENT_COOKIE, "/", d) for d in cookie_domains(host) if d not in kept]
+
+
+def expire_refused(request, response, state):
+    """Expire, in this response, the cookies the standing decision refuses that the browser still sends,
+    and stale copies of cookies_preferences, never a cookie the view itself writes; a response doing so
+    becomes private (one visitor's Set-Cookie is never another's)."""
+    if state.session is None:
+        return
+    pairs = parse_cookie_header(request.META.get("HTTP_COOKIE", ""))
+    host = request.get_host().rsplit(":", 1)[0].strip("[]")
+    decided_now = CONSENT_COOKIE in response.cookies
+    targets = withdrawal_targets(state.manifest, state.accepted, [n for n, _ in pairs], host, request.path,
+                                 regex_test, decided_now)
+    written = {m.key for m in response.cookies.values()}
+    targets = [t for t in targets if t[0] not in written]
+    targets += stale_copies(host, banner_settings()["COOKIE_DOMAIN"], sum(1 for n, _ in pairs if n == CONSENT_COOKIE))
+    if targets and shareable(request, response):
+        patch_cache_control(response, private=True)
+    for i, (name, path, domain) in enumerate(targets):
+        # one Set-Cookie per (path, domain): distinct keys, each morsel keeping the cookie's own name
+        response.cookies["%s %d" % (name, i)] = expiry_morsel(name, path, domain, request.is_secure())
+
+
 class ConsentMiddleware:
     """Put it after LocaleMiddleware (the banner's language is the request's active language)."""
 
@@ -107,4 +168,5 @@ class ConsentMiddleware:
             patch_vary_headers(response, ("Cookie", "Sec-GPC"))
             patch_cache_control(response, private=True)
         refresh(request, response, state)
+        expire_refused(request, response, state)
         return response

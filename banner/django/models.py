@@ -8,35 +8,46 @@ id links a record to a browser, and that is all proof of consent needs (banner/r
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from ..record import LOGGED_ACTIONS, SOURCES
+
+# What the admin shows for each stored code (the CSV export and the records keep the codes themselves).
+ACTION_LABELS = {"accept_all": _("accept all"), "reject_all": _("reject all"), "custom": _("custom choice"),
+                 "withdraw": _("withdrawal"), "allow_once": _("allowed once")}
+SOURCE_LABELS = {"first_layer": _("first layer"), "centre": _("preferences centre"), "embed": _("embed placeholder"),
+                 "api": _("JavaScript API"), "form": _("first layer form"), "policy_form": _("policy page form")}
 
 
 class ConsentRecord(models.Model):
     """Proof of one decision. Written once by the log view, then only read (admin, CSV) or deleted
     past the retention period (`manage.py purge_consent_log`): proof that could be edited proves nothing."""
 
-    received_at = models.DateTimeField(default=timezone.now, db_index=True, editable=False)
-    consent_id = models.CharField(max_length=40, db_index=True)
-    decided_at = models.BigIntegerField(help_text="The page's clock at the decision, in ms since 1970.")
-    revision = models.BigIntegerField(help_text="The manifest revision the visitor saw.")
+    received_at = models.DateTimeField(_("received at"), default=timezone.now, db_index=True, editable=False)
+    consent_id = models.CharField(_("consent id"), max_length=40, db_index=True)
+    decided_at = models.BigIntegerField(_("decided at"),
+                                        help_text=_("The page's clock at the decision, in ms since 1970."))
+    revision = models.BigIntegerField(_("revision"), help_text=_("The manifest revision the visitor saw."))
     # Text, not CharField: the validation bounds a language code's subtags, not their number, and a
     # valid record must never fail to store on a database that enforces lengths (PostgreSQL).
-    language = models.TextField()
-    action = models.CharField(max_length=max(len(a) for a in LOGGED_ACTIONS),
-                              choices=[(a, a) for a in LOGGED_ACTIONS])
-    accepted = models.TextField(blank=True, help_text="Category ids, comma-separated.")
-    refused = models.TextField(blank=True, help_text="Category ids, comma-separated.")
-    fingerprints = models.TextField(blank=True, help_text="category=fingerprint of what the visitor saw.")
-    banner_version = models.CharField(max_length=32, blank=True)
-    build = models.CharField(max_length=64, blank=True)
-    source = models.CharField(max_length=max(len(s) for s in SOURCES), blank=True,
-                              choices=[(s, s) for s in SOURCES])
-    once = models.CharField(max_length=32, blank=True, help_text="The category of an allow_once record.")
+    language = models.TextField(_("language"))
+    action = models.CharField(_("action"), max_length=max(len(a) for a in LOGGED_ACTIONS),
+                              choices=[(a, ACTION_LABELS[a]) for a in LOGGED_ACTIONS])
+    accepted = models.TextField(_("accepted"), blank=True, help_text=_("Category ids, comma-separated."))
+    refused = models.TextField(_("refused"), blank=True, help_text=_("Category ids, comma-separated."))
+    fingerprints = models.TextField(_("fingerprints"), blank=True,
+                                    help_text=_("category=fingerprint of what the visitor saw."))
+    banner_version = models.CharField(_("banner version"), max_length=32, blank=True)
+    build = models.CharField(_("build"), max_length=64, blank=True)
+    source = models.CharField(_("source"), max_length=max(len(s) for s in SOURCES), blank=True,
+                              choices=[(s, SOURCE_LABELS[s]) for s in SOURCES])
+    once = models.CharField(_("allowed once for"), max_length=32, blank=True,
+                            help_text=_("The category of an allow_once record."))
 
     class Meta:
         ordering = ("-received_at", "-id")
-        verbose_name = "consent record"
+        verbose_name = _("consent record")
+        verbose_name_plural = _("consent records")
 
     def __str__(self):
         return "%s %s r%s" % (self.consent_id, self.action, self.revision)

@@ -103,6 +103,8 @@ def data_config(language=None):
     data["manifest"] = _url(conf["MANIFEST_URL"]) if conf["MANIFEST_URL"] else manifest_data()
     data["languages"] = codes
     data["language"] = pick_language(codes, None, language or translation.get_language() or "")
+    if len(codes) > 1:
+        data.setdefault("languageCookie", True)     # LocaleMiddleware reads django_language: write it, reload
     if conf["POLICY_URL"]:
         data["policyUrl"] = _url(conf["POLICY_URL"])
     if conf["COOKIE_DOMAIN"]:

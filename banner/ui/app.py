@@ -43,6 +43,7 @@ class App:
         self.dialog = None       # preferences.Dialog, embeds.Embeds, signals.GoogleSignals: extra bundle
         self.embeds = None
         self.google = None
+        self.vendors = None
         self.live = None
         self.reopen_button = None
         self.ran = page.early_ran()   # categories whose scripts already ran in this page view (the loader's too)
@@ -67,7 +68,8 @@ class App:
         return notice.build(self.doc, self.strings, self.manifest, self.config, self.lang, self.direction, changed)
 
     def needs_extra_at_start(self):
-        return bool(self.config.google_consent_mode or self.config.reopen_button or self.config.consent_log
+        return bool(self.config.google_consent_mode or self.config.vendors or self.config.reopen_button
+                    or self.config.consent_log
                     or self.doc.querySelector(EMBED_SELECTOR) or self.doc.querySelector(POLICY_SELECTOR)
                     or self._holds_embed_block())
 
@@ -98,11 +100,17 @@ class App:
 
     def start_with_extra(self):
         from banner.ui import policy, reopen
-        from banner.ui.signals import GoogleSignals
+        from banner.ui.signals import GoogleSignals, VendorSignals
         if self.config.google_consent_mode:
             self.google = GoogleSignals(self.page.gtag, self.page.error, self.config.google_consent_mode,
                                         self.manifest)
             self.google.default(self.page.consent_default_sent())
+        if self.config.vendors:
+            self.vendors = VendorSignals(self.page.signal, self.page.error, self.config.vendors, self.manifest)
+            self.vendors.start(self.session.accepted, self.session.decided)
+            # A tool may run outside the banner's blocking (the DSFR analytics package loads with the DSFR,
+            # a server may send its tag live): withdrawing its category reloads the page, as for a tag we ran.
+            self.ran += [c for c in self.config.vendors.values() if c in self.session.accepted]
         policy.fill(self.doc, self.strings, self.manifest, self.config, self.lang, self.direction)
         self.embeds = self.new_embeds()
         if self.config.reopen_button:
@@ -261,6 +269,11 @@ class App:
 
     def after_change(self, before):
         accepted = self.session.accepted
+        # The tools hear the decision before a newly accepted tag of theirs runs, and before a reload.
+        if self.google is not None:
+            self.google.update(accepted)
+        if self.vendors is not None:
+            self.vendors.update(accepted)     # on withdrawal, Matomo deletes what it kept and stops
         if self.embeds is not None:
             self.embeds.end_once(accepted, self.watch.roots)
         self.close_preferences()
@@ -269,17 +282,44 @@ class App:
             self.show()             # a decision about some categories leaves others still to ask about
         self.apply(decided=True)
         self.page.dispatch(accepted)
-        if self.google is not None:
-            self.google.update(accepted)
         if self.session.withdrawn(before, self.ran):
             # Scripts that already ran cannot be unloaded: a reload is the only way to stop them.
             self.page.window.location.reload()
 
     def choose_language(self, code):
+        """To the language's own URL when the portal names one (languageUrls); else, when the server reads
+        django_language (languageCookie: the Django app), written and reloaded; else in place."""
         if code not in self.config.languages:
             return
-        self.page.write_cookie(language_cookie(code, self.page.secure))
-        self.page.window.location.reload()
+        url = self.config.language_urls.get(code)
+        if self.config.language_cookie:
+            self.page.write_cookie(language_cookie(code, self.page.secure))
+        if url is not None:
+            self.page.window.location.assign(url)
+        elif self.config.language_cookie:
+            self.page.window.location.reload()
+        else:
+            self.switch_language(code)
+
+    def switch_language(self, code):
+        """A static page is the same whatever the banner says: the banner itself speaks `code` from now on
+        (its first layer, centre and reopen button; the page's own content stays as it is), writing nothing."""
+        available = self.page.available_languages
+        self.config.language = code
+        self.lang, self.direction = interface_language(code, available), direction(code)
+        self.strings = strings(code, available, complete=self.extra.ready)
+        for node in [self.live, self.reopen_button]:
+            if node is not None:
+                node.setAttribute("lang", self.lang)
+                node.setAttribute("dir", self.direction)
+        if self.reopen_button is not None:
+            self.reopen_button.querySelector(".cb-sr-only").textContent = self.strings["reopen_label"]
+        chosen = '[%s="%s"]' % (LANGUAGE_ATTR, code)
+        self.first_layer.rebuild(self.session.changed, chosen)
+        if self.dialog is not None and self.dialog.node is not None:
+            self.dialog.rebuild(self.strings, chosen)
+        else:
+            self.dialog = None                  # built anew, in this language, when next opened
 
     # -- public API and cross-tab -------------------------------------------------------------------
     def reset(self):

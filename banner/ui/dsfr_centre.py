@@ -9,7 +9,7 @@ from banner.i18n import localize
 from banner.ui.browser_help import browser_only
 from banner.ui.dom import h, themed
 from banner.ui.dsfr import buttons, languages
-from banner.ui.tables import cookie_table, provider_list
+from banner.ui.tables import cookie_table, provider_list, undeclared_on_page
 
 
 def _toggle(doc, strings, category, title, checked):
@@ -40,7 +40,7 @@ def _service(doc, strings, manifest, config, category, checked):
               [localize(category.description, config.language)]),
             h(doc, "p", {"class": "fr-text--sm"}, [strings["exempt_note"]]) if category.exempt else None,
             _toggle(doc, strings, category, title, checked),
-            provider_list(doc, strings, category, dsfr=True),
+            provider_list(doc, strings, category, dsfr=True, missing=undeclared_on_page(doc, manifest, category.id)),
             cookie_table(doc, strings, manifest, config, category, title, dsfr=True),
         ])])
 
@@ -76,11 +76,12 @@ def centre(doc, strings, manifest, config, lang, direction, accepted):
 
 
 def placeholder(doc, strings, config, attrs, text, providers):
-    """embeds.py's placeholder (`attrs`: its id, role, name and language) as a `fr-consent-placeholder`."""
+    """embeds.py's placeholder (`attrs`: its id, role, name and language) as a `fr-consent-placeholder`;
+    `providers` None: content that cannot load, its reason and no buttons."""
     return h(doc, "div", themed(dict(attrs, **{"class": "fr-consent-placeholder"}), config), [
         h(doc, "p", {"class": "fr-mb-2v"}, [text]),
-        h(doc, "p", {"class": "fr-text--sm fr-mb-4v"}, [providers]),
+        h(doc, "p", {"class": "fr-text--sm fr-mb-4v"}, [providers]) if providers else None,
         buttons(doc, [(strings["allow_once"], {"data-cb-embed": "once", "secondary": True}),
                       (strings["allow_always"], {"data-cb-embed": "always"})],
-                "fr-btns-group--center fr-btns-group--inline-sm"),
+                "fr-btns-group--center fr-btns-group--inline-sm") if providers else None,
     ])

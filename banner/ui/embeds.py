@@ -169,15 +169,22 @@ class Embeds:
         cat_title = localize(category.title, self.language) if category else frame.getAttribute("data-consent")
         width = frame.getAttribute("width") or (str(frame.offsetWidth) if frame.offsetWidth else None)
         height = frame.getAttribute("height") or (str(frame.offsetHeight) if frame.offsetHeight else None)
-        text = strings["placeholder_text"].replace("{provider}", _provider(frame)).replace("{category}", cat_title)
+        # A third party the category does not declare never loads, whatever the visitor says: no buttons
+        # that would record a consent and load nothing, the reason instead.
+        undeclared = (media.problem(frame, self.undeclared) if frame.tagName != "IFRAME" else self.undeclared(
+            frame.getAttribute("data-consent"), frame.getAttribute("data-provider"), frame.getAttribute("data-src"))
+        ) is not None
+        text = strings["placeholder_undeclared" if undeclared else "placeholder_text"].replace(
+            "{provider}", _provider(frame)).replace("{category}", cat_title)
+        providers = None if undeclared else self._providers_text(category, cat_title)
         fid = (block or frame).getAttribute(PLACEHOLDER_KEY)
         label = frame.getAttribute("title") or _provider(frame)
         attrs = {"data-cb-placeholder": fid, "role": "group", "aria-label": label, "lang": self.lang,
                  "dir": self.direction}
         if self.config is not None and self.config.dsfr:
-            node = placeholder(self.doc, strings, self.config, attrs, text, self._providers_text(category, cat_title))
+            node = placeholder(self.doc, strings, self.config, attrs, text, providers)
         else:
-            node = self._ours(dict(attrs, **{"class": "cb-embed"}), text, self._providers_text(category, cat_title))
+            node = self._ours(dict(attrs, **{"class": "cb-embed"}), text, providers)
         # Sized through the CSSOM, not a style attribute, which a CSP without 'unsafe-inline' would block.
         if width and width.replace("px", "").isdigit():
             node.style.width = width.replace("px", "") + "px"
@@ -187,23 +194,26 @@ class Embeds:
         return node
 
     def _ours(self, attrs, text, providers):
+        """`providers` None: content that cannot load (undeclared), shown with its reason and no buttons."""
         strings = self.strings
         return h(self.doc, "div", themed(attrs, self.config) if self.config else attrs, [
             h(self.doc, "p", {"class": "cb-embed__text"}, [text]),
-            h(self.doc, "p", {"class": "cb-embed__providers"}, [providers]),
+            h(self.doc, "p", {"class": "cb-embed__providers"}, [providers]) if providers else None,
             h(self.doc, "div", {"class": "cb-embed__actions"}, [
                 h(self.doc, "button", {"type": "button", "class": "cb-btn", "data-cb-embed": "once"},
                   [strings["allow_once"]]),
                 h(self.doc, "button", {"type": "button", "class": "cb-btn", "data-cb-embed": "always"},
                   [strings["allow_always"]]),
-            ]),
+            ]) if providers else None,
         ])
 
     def _providers_text(self, category, cat_title):
         """"Toujours autoriser" accepts the whole category: name every provider it covers first."""
         names = [p.name for p in category.providers] if category is not None else []
-        listed = ", ".join(names) if names else self.strings["no_providers"]
-        return self.strings["placeholder_providers"].replace("{category}", cat_title).replace("{providers}", listed)
+        if not names:
+            return self.strings["placeholder_no_providers"].replace("{category}", cat_title)
+        return self.strings["placeholder_providers"].replace("{category}", cat_title).replace("{providers}",
+                                                                                              ", ".join(names))
 
     def on_click(self, event, frame, block=None):
         button = closest(event.target, "[data-cb-embed]")

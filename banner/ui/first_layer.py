@@ -40,6 +40,25 @@ class FirstLayer:
         # keep the reserved space equal to it, or a focused element could end up entirely behind it.
         self.resize = self.observe_size(self.node, self._reserve_space)
 
+    def rebuild(self, changed, focus):
+        """The shown banner built again in place (another language), without a second entrance; focus, when
+        it was inside, goes to the new banner's `focus` (a selector: the language just chosen)."""
+        if self.node is None:
+            return
+        had_focus = self.node.contains(self.doc.activeElement)
+        node = self.build(changed)
+        node.setAttribute("data-cb-entered", "")
+        node.addEventListener("click", self.on_click)
+        self.node.replaceWith(node)
+        self.node = node
+        if self.resize is not None:
+            self.resize.disconnect()
+            self.resize = self.observe_size(node, self._reserve_space)
+        self._reserve_space()
+        target = node.querySelector(focus)
+        if had_focus and target is not None:
+            target.focus()
+
     def hide(self):
         if self.node is None:
             return

@@ -95,6 +95,11 @@ class Page:
                              "window.gtag = function () { dataLayer.push(arguments); };")
         self.window.gtag(*args)
 
+    def signal(self, signals):
+        """Vendor signals (banner/vendors.py), run by the loader's copy of static/src/signals.js."""
+        if signals:
+            getattr(self.window, "__consentBoot").signal(signals)
+
     RETRY_DELAYS = (500, 2000, 6000)      # ms: three more attempts within the page view
 
     def send(self, url, record, attempt=0):
@@ -149,7 +154,7 @@ class Page:
 
     @property
     def build(self):
-        """The build hash the loader carries (tools/build.py), "" in a loader built without one."""
+        """The build hash the loader carries (banner/build.py), "" in a loader built without one."""
         return getattr(getattr(self.window, "__consentBoot"), "build", None) or ""
 
     def dispatch(self, accepted):

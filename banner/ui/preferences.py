@@ -3,7 +3,7 @@ closes without saving), one switch per category, and each category's cookie tabl
 
 from banner.i18n import localize
 from banner.ui.dom import h, button, language_choice, focus_main, themed
-from banner.ui.tables import cookie_table, provider_list
+from banner.ui.tables import cookie_table, provider_list, undeclared_on_page
 from banner.ui.browser_help import browser_only
 from banner.ui.dsfr_centre import centre
 
@@ -33,7 +33,7 @@ def _category(doc, strings, manifest, config, category, checked):
           [localize(category.description, config.language)]),
         h(doc, "p", {"class": "cb-cat__exempt"}, [strings["exempt_note"]]) if category.exempt else None,
         _switch(doc, strings, category, title, checked),
-        provider_list(doc, strings, category),
+        provider_list(doc, strings, category, missing=undeclared_on_page(doc, manifest, category.id)),
         cookie_table(doc, strings, manifest, config, category, title),
     ])
 
@@ -114,6 +114,20 @@ class Dialog:
         self.doc.body.appendChild(node)
         node.showModal()
         self.doc.getElementById("cb-prefs-title").focus()
+
+    def rebuild(self, strings, focus):
+        """The open centre in another language: its content built again inside the same <dialog> (which
+        keeps its listeners and stays open), the switches as the visitor left them; focus on `focus`."""
+        fresh = self.build(self.chosen())
+        self.strings = strings
+        for name in ("lang", "dir", "class"):
+            self.node.setAttribute(name, fresh.getAttribute(name))
+        self.node.textContent = ""
+        for child in list(fresh.children):
+            self.node.appendChild(child)
+        target = self.node.querySelector(focus)
+        if target is not None:
+            target.focus()
 
     def chosen(self):
         """The optional categories switched on."""

@@ -1,7 +1,9 @@
-"""Google Consent Mode v2 on the page (extra bundle): the `default` before any blocked Google tag can
-run, then an `update` for every stored or new choice. The signals themselves are banner/google.py's."""
+"""Google Consent Mode v2 and the audience-measurement tools' consent APIs on the page (extra bundle): what
+holds before any blocked tag can run, then an update for every stored or new choice. The signals
+themselves are banner/google.py's and banner/vendors.py's."""
 
 from banner.google import consent_default, consent_update, unknown_categories
+from banner import vendors
 
 
 class GoogleSignals:
@@ -22,3 +24,26 @@ class GoogleSignals:
 
     def update(self, accepted):
         self.gtag("consent", "update", consent_update(self.mapping, accepted))
+
+
+class VendorSignals:
+    """The audience-measurement tools' consent APIs (data-config `vendors`, banner/vendors.py): what holds
+    before any of their tags runs, then every decision. The loader runs the signals (static/src/signals.js)."""
+
+    def __init__(self, signal, report, mapping, manifest):
+        self.signal = signal        # Page.signal
+        self.report = report        # Page.error
+        self.mapping = mapping      # data-config vendors: {vendor: category id}
+        self.manifest = manifest
+
+    def start(self, accepted, decided):
+        """Before the page's blocked tags run, with the categories in force and whether a choice holds. A
+        server's consent-mode.js may have sent these already: sent again, they leave the same state."""
+        unknown = vendors.unknown_categories(self.mapping, self.manifest)
+        if unknown:
+            self.report("data-config: vendors: %s: not an optional category of the manifest: its tool is "
+                        "told that it is refused" % ", ".join(unknown))
+        self.signal(vendors.signals(self.mapping, self.manifest, accepted, decided))
+
+    def update(self, accepted):
+        self.signal(vendors.updates(self.mapping, self.manifest, accepted))

@@ -2,7 +2,10 @@
 show the same rows from the same data (the portal never writes a table by hand)."""
 
 from banner.i18n import localize
+from banner.text import host_of
+from banner.ui import media
 from banner.ui.dom import h
+from banner.ui.media import MEDIA_SELECTOR
 
 COLUMNS = ("col_provider", "col_name", "col_lifetime", "col_purpose")
 
@@ -33,9 +36,35 @@ def cookie_table(doc, strings, manifest, config, category, title, dsfr=False):
     return h(doc, "div", {"class": "cb-table-wrap"}, [table])
 
 
-def provider_list(doc, strings, category, dsfr=False):
+# The page's blocked content that names a third party (scripts.py, embeds.py and media.py act on the same).
+BLOCKED_SELECTOR = 'script[type="text/plain"][data-consent], iframe[data-consent][data-src], ' + MEDIA_SELECTOR
+
+
+def undeclared_on_page(doc, manifest, category_id):
+    """What this page's blocked content of a category names (its data-provider, else its source's host)
+    that no provider of the category declares: it never runs, even accepted (Manifest.undeclared)."""
+    try:
+        host, nodes = doc.location.hostname, doc.querySelectorAll(BLOCKED_SELECTOR)
+    except Exception:                 # a document with no location (a fake one, in CPython)
+        return []
+    names = []
+    for node in nodes:
+        if node.getAttribute("data-consent") != category_id:
+            continue
+        named = node.getAttribute("data-provider")
+        for url in (media.urls(node) if node.tagName not in ("SCRIPT", "IFRAME") else [node.getAttribute("data-src")]) \
+                or [None]:
+            if manifest.undeclared(category_id, named, url, host) is not None:
+                name = named or host_of(url) or url
+                if name not in names:
+                    names.append(name)
+    return names
+
+
+def provider_list(doc, strings, category, dsfr=False, missing=()):
     """The third parties of one category, with a link to each one's privacy policy when declared (the
-    list the first layer points to: every provider is named before the choice)."""
+    list the first layer points to: every provider is named before the choice), then what the page
+    holds of the category that none of them covers (`missing`: it stays blocked, said plainly)."""
     items = []
     for provider in category.providers:
         parts = [provider.name]
@@ -43,12 +72,13 @@ def provider_list(doc, strings, category, dsfr=False):
             parts += [" \u2014 ", h(doc, "a", {"href": provider.policy_url, "class": "fr-link" if dsfr else "cb-link"},
                                     [strings["policy_of"].replace("{provider}", provider.name)])]
         items.append(h(doc, "li", {"data-cb-provider": provider.name}, parts))
+    note = h(doc, "p", {"class": "fr-text--sm" if dsfr else "cb-providers__missing", "data-cb-missing": True},
+             [strings["providers_missing"].replace("{providers}", ", ".join(missing))]) if missing else None
     if dsfr:
         heading = h(doc, "p", {"class": "fr-text--bold fr-mb-1v"}, [strings["providers_heading"]])
         listed = h(doc, "ul", None, items) if items else h(doc, "p", None, [strings["no_providers"]])
-        return h(doc, "div", {"class": "fr-mb-2w", "data-cb-providers": True}, [heading, listed])
+        return h(doc, "div", {"class": "fr-mb-2w", "data-cb-providers": True}, [heading, listed, note])
     heading = h(doc, "p", {"class": "cb-cat__providers-title"}, [strings["providers_heading"]])
-    if not items:
-        return h(doc, "div", {"class": "cb-providers"}, [heading, h(doc, "p", {"class": "cb-empty"},
-                                                                    [strings["no_providers"]])])
-    return h(doc, "div", {"class": "cb-providers"}, [heading, h(doc, "ul", {"class": "cb-providers__list"}, items)])
+    listed = h(doc, "ul", {"class": "cb-providers__list"}, items) if items else \
+        h(doc, "p", {"class": "cb-empty"}, [strings["no_providers"]])
+    return h(doc, "div", {"class": "cb-providers"}, [heading, listed, note])

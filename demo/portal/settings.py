@@ -70,11 +70,33 @@ MANIFEST["cookies"].insert(3, {
                 "en": "Cookie preferences: the server renewed the cookie of your choices today."},
 })
 
+# Beside the demo's analytics, which needs consent: audience measurement under the CNIL's exemption, the way
+# French portals run Matomo. It runs without a choice, the first layer, the centre and the policy page say
+# so, and the visitor can oppose it; `vendors` has its tracker follow the banner through its own API.
+MANIFEST["categories"].append({
+    "id": "audience", "exempt": True,
+    "title": {"fr": "Mesure d'audience exemptée", "en": "Exempt audience measurement"},
+    "description": {"fr": "Des statistiques de visite anonymes (Matomo, hébergé par la ville, configuré selon "
+                          "les conditions de la CNIL), qui ne servent qu'à améliorer le portail.",
+                    "en": "Anonymous visit statistics (Matomo, hosted by the city, set up within the CNIL's "
+                          "conditions), used only to improve the portal."},
+})
+MANIFEST["cookies"] += [
+    {"provider": "Ville (Matomo)", "name": "_pk_id", "match": "^_pk_(id|ses)\\.", "category": "audience",
+     "lifetime": {"fr": "13 mois", "en": "13 months"}, "maxAgeDays": 395,
+     "purpose": {"fr": "Mesure d'audience exemptée : reconnaître une visite, anonymement.",
+                 "en": "Exempt audience measurement: recognising a visit, anonymously."}},
+    {"provider": "Ville (Matomo)", "name": "mtm_consent_removed", "category": "necessary",
+     "lifetime": {"fr": "13 mois", "en": "13 months"},
+     "purpose": {"fr": "Retient votre opposition à la mesure d'audience.",
+                 "en": "Keeps your objection to audience measurement."}},
+]
+
 CONSENT_BANNER = {
     "MANIFEST": MANIFEST,
     "MANIFEST_URL": "consent_banner:manifest",      # the app serves the very manifest it decides with
     "POLICY_URL": "cookie-policy",
-    "CONFIG": {"reopenButton": True, "theme": "auto"},
+    "CONFIG": {"reopenButton": True, "theme": "auto", "vendors": {"matomo": "audience"}},
     # Pages the same for every visitor (cacheable) by default; DEMO_PER_VISITOR=1 renders each visitor's
     # decision into the page instead (private responses).
     "PER_VISITOR": os.environ.get("DEMO_PER_VISITOR") == "1",

@@ -8,6 +8,7 @@ urlpatterns = [
     path("explore/dataset/frequentation-parkings/", views.dataset, name="dataset"),
     path("pages/cookies/", views.cookie_policy, name="cookie-policy"),
     path("embed.html", views.embed, name="embed"),
+    path("matomo.php", views.hit, name="measurement"),
     path("consent/", include("banner.django.urls")),        # the consent log
     path("admin/", admin.site.urls),
 ]

@@ -19,7 +19,12 @@
 (function () {
   "use strict";
   var me = document.currentScript;
-  if (!me || window.__consentBoot) { return; }              // included twice: the first one wins
+  if (!me) {                                                // a module import or a bundle: no tag, no data-config
+    console.error("consent-banner: consent.js does nothing when imported or bundled: load it with its own tag, " +
+                  "<script src=\".../consent.js\" defer data-config='{...}'>, next to brython.js and the bundles");
+    return;
+  }
+  if (window.__consentBoot) { return; }                      // included twice: the first one wins
   var base = me.src.replace(/[^\/]*([?#].*)?$/, "");
   var version = (me.src.match(/[?&]v=([^&#]*)/) || [])[1];
   var suffix = version ? "?v=" + version : "";
@@ -32,6 +37,12 @@
     config: me.getAttribute("data-config"), manifestText: null, pending: [], ready: false, nonce: me.nonce || "",
     roots: [],                                                 // consentBanner.apply() before start-up
     build: /*BUILD*/""                                          // banner/build.py: hash of the shipped code
+  };
+
+  // Vendor signals (banner/vendors.py) on the tools' globals: static/src/signals.js, put in by banner/build.py.
+  var runSignals = /*SIGNALS*/null;
+  boot.signal = function (signals) {                          // banner/ui/page.py: Page.signal
+    runSignals(signals, function (message) { console.error(facts.consolePrefix + message); });
   };
 
   // Until Python has started, or if it never does, the API answers "nothing optional is accepted";
@@ -494,6 +505,12 @@
                    local: storageKeys("localStorage"), session: storageKeys("sessionStorage")};
     for (var storage in present) {                             // Python clears those first: let it
       if (namesToClear(early, plan.run, present[storage], storage, test).length) { return; }
+    }
+    if (early.vendors) {                                       // banner.vendors' signals, worked out at build
+      var now = plan.run.concat(plan.wait);
+      boot.signal([].concat.apply([], early.vendors.map(function (v) {
+        return v[1].concat(now.indexOf(v[0]) >= 0 ? v[2] : v[3]);
+      })));
     }
     var queue = [];
     earlyWalk(document.querySelectorAll(earlySelector()), early, plan, queue);

@@ -22,6 +22,7 @@ import sys
 import threading
 import time
 from http.server import ThreadingHTTPServer
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -106,6 +107,35 @@ def recording(handler):
     class Recording(handler):
         def send_body(self, ctype, body):
             handler.send_body(self, ctype, with_recorder(body) if ctype.startswith("text/html") else body)
+    return Recording
+
+
+HIT_PREFIX = "/t/hit/"      # a request under it (a tool's hit, beacon or script) is recorded and answered 204
+
+
+def hit_recording(handler, hits):
+    """A handler class that records every GET or POST under HIT_PREFIX in `hits` (method, path, query, body,
+    time) and answers it with an empty 204: the collection servers of the analytics tools under test."""
+    class Recording(handler):
+        def _hit(self):
+            parts = urlsplit(self.path)
+            if not parts.path.startswith(HIT_PREFIX):
+                return False
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length).decode("utf-8", "replace") if length else ""
+            hits.append({"method": self.command, "path": parts.path, "query": parts.query, "body": body,
+                         "time": time.time()})
+            self.send_response(204)
+            self.end_headers()
+            return True
+
+        def do_GET(self):
+            if not self._hit():
+                handler.do_GET(self)
+
+        def do_POST(self):
+            if not self._hit():
+                handler.do_POST(self)
     return Recording
 
 

@@ -41,7 +41,7 @@ for _path in (ROOT, HERE):          # demo.server and banner from the repository
         sys.path.insert(0, _path)
 
 from demo.server import make_handler  # noqa: E402
-from browser_kit import FRAME_HTML, Browser, demo_manifest, recording, render_page  # noqa: E402,F401
+from browser_kit import FRAME_HTML, Browser, demo_manifest, hit_recording, recording, render_page  # noqa: E402,F401
 import engines  # noqa: E402
 
 BLANK = b"<!doctype html><html lang='fr'><head><meta charset='utf-8'><title>blank</title></head><body></body></html>"
@@ -54,12 +54,14 @@ def recording_handler(languages, routes):
 
 class Site:
     """One running demo server; `routes` is the live table its handler reads, so pages can be added
-    while it runs."""
+    while it runs; `hits`, what was sent under HIT_PREFIX."""
 
     def __init__(self, languages, extra_routes=None):
         self.routes = {"/favicon.ico": ("image/x-icon", b""), "/t/blank.html": ("text/html; charset=utf-8", BLANK)}
         self.routes.update(extra_routes or {})
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), recording_handler(languages, self.routes))
+        self.hits = []
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0),
+                                          hit_recording(recording_handler(languages, self.routes), self.hits))
         self.base = "http://127.0.0.1:%d" % self.server.server_address[1]
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()

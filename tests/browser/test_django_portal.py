@@ -20,6 +20,7 @@ from django_site import serve
 DAY = 24 * 3600
 LIFETIME = 182 * DAY
 DATASET = "/explore/dataset/frequentation-parkings/"
+EXEMPT = ("audience",)      # the demo's exempt measurement: on whatever the visitor answers, until opposed
 
 
 class Running:
@@ -75,10 +76,11 @@ def with_session_flag(browser, url, flag, action):
     browser.set_cookie("django_language", "fr", url=url)
 
 
-def pick(browser, css):
-    """Click a control of the page as a visitor does: scrolled to the middle of the screen first."""
-    element = browser.find(css)
-    browser.js("arguments[0].scrollIntoView({block: 'center'});", element)
+def pick(browser, css, element=None):
+    """Click a control of the page as a visitor does: scrolled to the middle of the screen first (the top,
+    for a button in a page whose first layer, still shown without scripts, covers its lower half)."""
+    element = element or browser.find(css)
+    browser.js("arguments[0].scrollIntoView({block: arguments[1]});", element, "start" if css is None else "center")
     element.click()
 
 
@@ -128,8 +130,8 @@ def test_a_click_on_the_server_layer_once_the_loader_runs_is_replayed_by_python(
     browser.open(portal.url())
     assert browser.js("return window.__clickedEarly;")
     browser.wait_no_banner()
-    assert stored(browser).accepted == ()
-    assert browser.events()[-1] == ["necessary"]
+    assert stored(browser).accepted == EXEMPT
+    assert browser.events()[-1] == ["necessary"] + list(EXEMPT)
     assert browser.js("return location.pathname;") == "/"             # decided in the page, not posted
 
 
@@ -141,10 +143,10 @@ def test_a_click_before_the_loader_has_run_posts_the_form_and_the_server_decides
     browser.wait(lambda d: stored(browser) is not None, "the form decided nothing")
     browser.wait_ready()
     assert browser.js("return location.pathname;") == DATASET        # back on the page it was made on
-    assert stored(browser).accepted == ("analytics",)
+    assert stored(browser).accepted == ("analytics",) + EXEMPT
     browser.wait_js("return !!document.querySelector('iframe[data-consent][src]')", "the map did not load")
     assert browser.banner() is None and browser.js("return window.__analyticsRan;") == 1
-    assert portal.records()[before:] == [("accept_all", "form", "analytics")]
+    assert portal.records()[before:] == [("accept_all", "form", "analytics,audience")]
 
 
 @pytest.mark.journey
@@ -154,21 +156,22 @@ def test_without_javascript_the_layer_and_the_policy_page_decide_and_withdraw(br
     browser.open(portal.url(), ready=False)
     assert browser.js("return !!window.__consentBoot;") is False      # no script of the page ran
     browser.navigating(lambda: browser.button(browser.banner(), "Tout refuser").click(), ready=False)
-    assert stored(browser).accepted == ()
+    assert stored(browser).accepted == EXEMPT
     # « Personnaliser » leads to the policy page's choices, which accept and then withdraw
     browser.navigating(lambda: browser.button(browser.banner(), "Personnaliser").click(), ready=False)
     assert browser.js("return location.pathname + location.hash;") == "/pages/cookies/#cb-choices"
     form = browser.find("#cb-choices")
     pick(browser, "#cb-choices-analytics-1")
-    browser.navigating(lambda: browser.button(form, "Enregistrer mes choix").click(), ready=False)
-    assert stored(browser).accepted == ("analytics",)
+    browser.navigating(lambda: pick(browser, None, browser.button(form, "Enregistrer mes choix")), ready=False)
+    assert stored(browser).accepted == ("analytics",) + EXEMPT
     assert browser.js("return location.pathname;") == "/pages/cookies/"
     pick(browser, "#cb-choices-analytics-0")
-    browser.navigating(lambda: browser.button(browser.find("#cb-choices"), "Enregistrer mes choix").click(),
+    browser.navigating(lambda: pick(browser, None, browser.button(browser.find("#cb-choices"), "Enregistrer mes choix")),
                        ready=False)
-    assert stored(browser).accepted == ()
-    assert portal.records()[before:] == [("reject_all", "form", ""), ("custom", "policy_form", "analytics"),
-                                         ("withdraw", "policy_form", "")]
+    assert stored(browser).accepted == EXEMPT
+    assert portal.records()[before:] == [("reject_all", "form", "audience"),
+                                         ("custom", "policy_form", "analytics,audience"),
+                                         ("withdraw", "policy_form", "audience")]
     assert browser.js("return document.querySelectorAll('iframe[src], script[data-cb-ran]').length;") == 0
     only_blocked_scripts(browser)
 
@@ -268,7 +271,7 @@ def test_per_visitor_without_javascript_the_layer_goes_once_the_form_decided(bro
     no_script(browser, per_visitor.base)
     browser.open(per_visitor.url(), ready=False)
     browser.navigating(lambda: browser.button(browser.banner(), "Tout accepter").click(), ready=False)
-    assert stored(browser).accepted == ("analytics",)
+    assert stored(browser).accepted == ("analytics",) + EXEMPT
     assert browser.banner() is None
     only_blocked_scripts(browser)
 
@@ -294,6 +297,41 @@ def test_the_banners_language_choice_reaches_locale_middleware(browser, portal):
     assert browser.js("return document.documentElement.lang;") == "en"
     assert browser.find("h1").text == "Open data portal"
     assert browser.find("#cb-banner .cb-title").text == "This portal uses cookies"
+
+
+def test_the_demo_measures_its_exempt_audience_beside_the_consented_one_until_the_visitor_objects(browser, portal):
+    """The demo's Matomo-style measurement, exempt, runs before any choice and after « Tout refuser »; the
+    first layer, the centre and its tracker's own API follow; an objection stops it for good."""
+    browser.open(portal.url())
+    banner = browser.wait_banner()
+    assert "Mesure d'audience exemptée" in banner.text and "vous y opposer" in banner.text
+    assert browser.find("#audience-status").text == "active" and browser.find("#analytics-status").text == "inactive"
+    assert [n for n in browser.document_cookies() if n.startswith("_pk_")] == ["_pk_id.1.d3m0", "_pk_ses.1.d3m0"]
+    browser.click_banner("Tout refuser")
+    browser.wait_no_banner()
+    browser.reload()
+    assert browser.find("#audience-status").text == "active"
+    browser.find("footer [data-consent-open]").click()
+    dialog = browser.wait_dialog()
+    switches = browser.switches(dialog)
+    assert switches["Mesure d'audience exemptée"].is_selected() and not switches["Mesure d'audience"].is_selected()
+    assert "Exemptée de consentement" in dialog.text
+    switches["Mesure d'audience exemptée"].click()
+    browser.navigating(lambda: browser.click_dialog("Enregistrer mes choix"))     # it ran: the page reloads
+    assert browser.find("#audience-status").text == "inactive"
+    assert [n for n in browser.document_cookies() if n.startswith("_pk_")] == []
+    assert "mtm_consent_removed" in browser.document_cookies()
+    assert browser.js("return JSON.parse(sessionStorage.getItem('matomoStyle'))").count("optUserOut") == 1
+    assert stored(browser).accepted == ()
+
+
+def test_the_server_expires_a_refused_categorys_httponly_cookie_the_page_cannot_delete(browser, portal):
+    browser.set_cookie("cookies_preferences", consent_value([]), url=portal.url())
+    browser.set_cookie("demo_analytics", "set-by-the-server", url=portal.url(), httpOnly=True)
+    assert browser.cookie("demo_analytics")["httpOnly"]
+    browser.open(portal.url())
+    assert browser.cookie("demo_analytics") is None
+    assert browser.cookie("cookies_preferences") is not None and browser.cookie("django_language") is not None
 
 
 # -- the server's refresh racing a withdrawal ------------------------------------------------------------
@@ -335,7 +373,7 @@ def test_a_refresh_racing_a_withdrawal_never_undoes_it(named_portal):
     browser.navigating(lambda: browser.click_dialog("Tout refuser"))
     time.sleep(3)                                                   # the slow answer has landed
     copies = [c for c in browser.engine.cookies() if c["name"] == "cookies_preferences"]
-    assert sorted(decode_consent(c["value"]).accepted for c in copies) == [(), ("analytics",)]
+    assert sorted(decode_consent(c["value"]).accepted for c in copies) == [("analytics",), EXEMPT]
     browser.reload()
     assert browser.js("return window.__analyticsRan || 0;") == 0 and browser.banner() is None
     assert browser.js("return consentBanner.accepted('analytics');") is False

@@ -3,7 +3,7 @@ no src and is hidden, and an accessible placeholder in its box names the provide
 (this page view only, nothing written) and "Toujours autoriser" (accepts the category). Iframes added
 later get the same treatment; withdrawal unloads them. The demo's dataset page has one."""
 
-from browser_kit import consent_value, decode_consent
+from browser_kit import consent_value, decode_consent, demo_manifest
 
 DATASET = "/explore/dataset/frequentation-parkings/"
 ONCE, ALWAYS = "Autoriser une fois", "Toujours autoriser"
@@ -101,3 +101,61 @@ def test_an_iframe_added_later_loads_directly_when_its_category_is_accepted(brow
                     "the late iframe did not load")
     state = embed(browser, "#late")
     assert state["holder"] is None and state["shown"]
+
+
+# -- content whose third party the manifest does not declare -------------------------------------------------
+YOUTUBE = ('<iframe id="video" data-consent="analytics" data-provider="YouTube" width="560" height="315" '
+           'title="Vidéo" data-src="https://www.youtube-nocookie.com/embed/xyz"></iframe>')
+OWN = '<iframe id="own" data-consent="analytics" width="400" height="200" title="Carte" data-src="/t/frame.html"></iframe>'
+
+
+def no_provider_manifest():
+    """The demo manifest with no provider declared for analytics (the same-host embed needs none)."""
+    manifest = demo_manifest()
+    manifest["categories"][1].pop("providers")
+    return manifest
+
+
+def test_an_embed_of_an_undeclared_provider_says_so_and_offers_no_button_that_would_load_nothing(browser, site):
+    """"Ce contenu est fourni par YouTube" with "Toujours autoriser" recorded a consent and loaded nothing:
+    the placeholder says what is missing instead, and the centre says it too."""
+    site.json("/t/no-provider.json", no_provider_manifest())
+    url = site.page("/t/undeclared.html", {"manifest": "/t/no-provider.json"}, body=YOUTUBE + OWN, probes=False)
+    browser.open(url)
+    youtube, own = placeholder(browser, "#video"), placeholder(browser, "#own")
+    assert youtube.text == ("Ce contenu ne peut pas s'afficher : son prestataire, YouTube, n'est pas déclaré dans "
+                            "la catégorie « Mesure d'audience » de la politique de cookies de ce portail.")
+    assert browser.buttons(youtube) == {}
+    assert embed(browser, "#video")["src"] is None
+    # the portal's own embed: the normal placeholder, one full stop at the end of each sentence
+    assert "La catégorie « Mesure d'audience » ne fait appel à aucun prestataire tiers." in own.text
+    assert ".." not in own.text and sorted(browser.buttons(own)) == [ONCE, ALWAYS]
+    assert [e for e in browser.banner_errors()] == []          # nothing was tried yet: nothing refused
+
+    browser.click_banner("Personnaliser")
+    dialog = browser.wait_dialog()
+    note = dialog.find_element("css selector", '[data-cb-cat="analytics"] [data-cb-missing]')
+    assert note.text == "Non déclaré, donc toujours bloqué sur cette page, même si vous acceptez : YouTube."
+    assert not dialog.find_elements("css selector", '[data-cb-cat="necessary"] [data-cb-missing]')
+    browser.click_dialog("Tout accepter")
+    browser.wait_js("return document.getElementById('own').getAttribute('src') === '/t/frame.html'")
+    assert embed(browser, "#video")["src"] is None and embed(browser, "#video")["holder"] is not None
+    assert any("YouTube" in e for e in browser.banner_errors())       # the console names it once tried
+
+
+def test_a_blocked_iframe_draws_nothing_until_its_placeholder_takes_its_box(browser, site):
+    """Until its placeholder is there (here the embeds' code never arrives), a blocked iframe shows no
+    empty framed box, and keeps its size so that nothing moves when the placeholder comes."""
+    browser.driver.execute_cdp_cmd("Network.enable", {})
+    browser.driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": ["*consent-extra.js*"]})
+    try:
+        url = site.page("/t/early-frame.html", {"manifest": "/t/cookies.json"}, body=OWN, probes=False)
+        browser.driver.get(url)
+        browser.wait_js("return document.adoptedStyleSheets.length > 0 && !!window.__BRYTHON__",
+                        "the loader did not adopt its styles and load the runtime")
+        state = browser.js("var f = document.getElementById('own');"
+                           "return [getComputedStyle(f).visibility, f.clientWidth, f.clientHeight, f.hasAttribute('src')];")
+        assert state == ["hidden", 400, 200, False]
+    finally:
+        browser.driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": []})
+    browser.console_errors()                    # the blocked bundle's own errors are this test's doing

@@ -23,6 +23,7 @@ def hostile_manifest():
     analytics = manifest["categories"][1]
     analytics["title"] = "Audience " + IMG
     analytics["description"] = SCRIPT + " " + IMG
+    analytics["providers"] = [{"name": IMG}]          # the page's data-provider, declared: its placeholder offers the buttons
     demo_cookie = manifest["cookies"][4]
     demo_cookie["provider"] = SCRIPT
     demo_cookie["purpose"] = IMG
@@ -52,8 +53,8 @@ def test_manifest_and_page_strings_render_as_text_everywhere(browser, site):
     assert "Audience " + IMG in banner.text
     browser.wait_js("return !!document.querySelector('[data-cb-placeholder]');", "no embed placeholder")
     placeholder = text_of(browser, "[data-cb-placeholder]")
-    assert IMG in placeholder, placeholder              # the provider (data-provider) and the category title
-    assert placeholder.count(IMG) == 3, placeholder     # and the title again before the providers' list
+    assert IMG in placeholder, placeholder              # the provider (data-provider) and the category title,
+    assert placeholder.count(IMG) == 4, placeholder     # the title again and the declared provider in the list
     assert browser.js("return document.querySelector('[data-cb-placeholder]').getAttribute('aria-label');") == SCRIPT
     policy = text_of(browser, "#policy")                # the policy page generated from the manifest
     for text in (SCRIPT, IMG, "<b>13</b> mois", "Audience " + IMG):

@@ -94,6 +94,52 @@ def test_one_language_offers_no_choice_and_never_writes_django_language(browser,
     assert set(browser.all_cookies()) == {"cookies_preferences", "demo_analytics", "demo_analytics_visits"}
 
 
+STATIC = {"manifest": "/t/cookies.json", "languages": ["fr", "en"]}      # no server reads a language cookie
+
+
+@pytest.mark.journey
+def test_on_a_static_page_the_banner_switches_its_own_language_at_once(browser, site):
+    """A static page is the same whatever cookie the banner writes: the choice used to write django_language
+    and reload into the very same French page. The banner now speaks the chosen language at once."""
+    browser.open(site.page("/t/static-languages.html", STATIC, probes=False))
+    browser.js("window.__same = true;")
+    browser.click_banner("English")
+    banner = browser.wait(lambda d: browser.banner() if "Accept all" in browser.buttons(browser.banner()) else None,
+                          "the banner did not switch to English")
+    assert banner.get_attribute("lang") == "en"
+    assert browser.js("return window.__same === true && document.documentElement.lang;") == "fr"   # no reload
+    assert browser.js("return document.activeElement.textContent;") == "English"
+    assert browser.button(banner, "English").get_attribute("aria-current") == "true"
+    assert "Reject all" in browser.buttons(banner) and "Tout refuser" not in browser.buttons(banner)
+    browser.click_banner("Customise")
+    dialog = browser.wait_dialog()
+    assert browser.find("#cb-prefs-title").text == "Cookie preferences"
+    assert "Audience measurement" in dialog.text                # the manifest's texts follow too
+    browser.switches(dialog)["Audience measurement"].click()    # a choice not saved yet
+    browser.button(dialog, "Français").click()
+    browser.wait_js("return document.getElementById('cb-prefs-title').textContent === "
+                    "'Centre de gestion des cookies';", "the open centre did not switch back to French")
+    dialog = browser.wait_dialog()
+    assert dialog.get_attribute("lang") == "fr" and browser.switches(dialog)["Mesure d'audience"].is_selected()
+    assert browser.js("return document.activeElement.textContent;") == "Français"
+    assert browser.cookie("django_language") is None, "a static page's language choice wrote django_language"
+    assert browser.cookie("cookies_preferences") is None, "choosing a language recorded a consent"
+    browser.click_dialog("Enregistrer mes choix")
+    browser.wait_no_banner()
+    assert browser.js("return window.__same === true;")
+
+
+@pytest.mark.journey
+def test_language_urls_take_the_visitor_to_the_language_s_own_page(browser, site):
+    config = dict(STATIC, languageUrls={"en": "/t/static-en.html", "fr": "/t/static-fr.html"})
+    site.page("/t/static-en.html", dict(config, language="en"), lang="en", title="Portal", probes=False)
+    browser.open(site.page("/t/static-fr.html", config, probes=False))
+    browser.navigating(lambda: browser.click_banner("English"))
+    assert browser.driver.current_url.endswith("/t/static-en.html")
+    assert "Accept all" in browser.buttons(browser.wait_banner())
+    assert browser.cookie("django_language") is None
+
+
 OTHERS = ("de", "es", "it", "nl", "ar")
 
 

@@ -166,3 +166,17 @@ def test_a_large_manifest_is_parsed_across_tasks_and_every_cookie_is_kept(browse
     browser.wait_no_dialog()
     assert browser.cookie("cookies_preferences") is not None
     assert browser.console_errors() == []
+
+
+def test_consent_js_imported_as_a_module_says_it_does_nothing(browser, site):
+    """README's `exports` suggested `import "consent-banner/consent.js"`: the loader has no tag then, no
+    data-config, and it used to return without a word."""
+    url = site.route("/t/imported.html", "text/html; charset=utf-8", (
+        "<!doctype html><html lang='fr'><head><meta charset='utf-8'><title>import</title>"
+        "<script type='module'>import '/static/dist/consent.js'; window.imported = true;</script>"
+        "</head><body><main>Portail</main></body></html>").encode("utf-8"))
+    browser.driver.get(url)
+    browser.wait_js("return window.imported === true;")
+    errors = browser.wait(lambda d: browser.banner_errors(), "the loader said nothing")
+    assert errors and "does nothing when imported or bundled" in errors[0]
+    assert browser.js("return window.__consentBoot === undefined;")

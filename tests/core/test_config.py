@@ -41,6 +41,31 @@ def test_an_inline_manifest_object_is_kept_as_is(demo_data):
     assert config.manifest is data
 
 
+def test_language_urls_say_where_each_offered_language_lives_and_the_cookie_is_off_by_default():
+    config, warnings = parse_config({"manifest": "/m.json", "languages": ["fr", "en"],
+                                     "languageUrls": {"fr": "/", "EN": "https://portal.example/en/"}})
+    assert warnings == []
+    assert config.language_urls == {"fr": "/", "en": "https://portal.example/en/"}
+    assert config.language_cookie is False
+    assert parse_config({"manifest": "/m.json", "languageCookie": True})[0].language_cookie is True
+    assert parse_config({"manifest": "/m.json"})[0].language_urls == {}
+
+
+@pytest.mark.parametrize("urls, key, words", [
+    ({"de": "/de/"}, "languageUrls.de", "is not one of the languages (fr, en)"),
+    ({"en": "javascript:alert(1)"}, "languageUrls.en", "must be an http(s) or relative URL"),
+    ({"en": 3}, "languageUrls.en", "must be an http(s) or relative URL"),
+    (["/en/"], "languageUrls", "must map language codes to URLs"),
+])
+def test_a_language_url_for_a_language_not_offered_or_unsafe_is_an_error_naming_it(urls, key, words):
+    error = refused({"manifest": "/m.json", "languages": ["fr", "en"], "languageUrls": urls})
+    assert error.field == key and words in str(error)
+
+
+def test_a_language_cookie_that_is_not_a_boolean_is_an_error_naming_the_key():
+    assert refused({"manifest": "/m.json", "languageCookie": "yes"}).field == "languageCookie"
+
+
 def test_several_languages_make_the_portal_multilingual():
     config, _ = parse_config({"manifest": "/m.json", "languages": ["fr", "en"]})
     assert config.languages == ["fr", "en"]

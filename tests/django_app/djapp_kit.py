@@ -83,7 +83,7 @@ def portal(**banner):
     return override_settings(
         ROOT_URLCONF="djapp_urls", MIDDLEWARE=MIDDLEWARE, TEMPLATES=TEMPLATES, LANGUAGE_CODE="fr",
         LANGUAGES=[("fr", "Français"), ("en", "English")], USE_I18N=True, STATIC_URL="/static/",
-        ALLOWED_HOSTS=["testserver", "portal.example"], CONSENT_BANNER=conf)
+        ALLOWED_HOSTS=["testserver", "portal.example", "www.portal.example"], CONSENT_BANNER=conf)
 
 
 def consent_cookie(accepted=(), decided_at=None, manifest=None, consent_id="k2m9x0c4a7q1v8z3"):

@@ -146,3 +146,14 @@ def test_per_visitor_the_policy_form_shows_the_standing_choice():
     tree = parse(client.get("/policy/").content.decode("utf-8"))
     radios = [i[1] for i in find_all(tree, "input") if i[1].get("type") == "radio"]
     assert [(r["value"], "checked" in r) for r in radios] == [("1", True), ("0", False)]
+
+
+@portal()
+def test_a_refusal_by_form_expires_the_refused_categorys_cookies_httponly_ones_included():
+    """What the page's script would delete, and what it never could (HttpOnly), goes with the 303."""
+    response = post({"cb-action": "reject_all", "next": "/"}, cookies={"demo_analytics_visits": "3"}, **SAME)
+    assert stored(response).accepted == ()
+    gone = [m for m in response.cookies.values() if m.key == "demo_analytics_visits"]
+    assert gone and all(m["max-age"] == 0 for m in gone)
+    accepted = post({"cb-action": "accept_all", "next": "/"}, cookies={"demo_analytics_visits": "3"}, **SAME)
+    assert [m for m in accepted.cookies.values() if m.key == "demo_analytics_visits"] == []

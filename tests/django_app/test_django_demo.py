@@ -32,10 +32,13 @@ def test_the_dataset_map_and_the_analytics_tag_are_sent_closed_for_every_visitor
                  for cookie in ("", "cookies_preferences=" + consent_cookie(["analytics"]))]
     assert pages[0] == pages[1]
     closed = [t for t in find_all(parse(pages[0].decode("utf-8")), "template") if t[1].get("data-consent")]
-    assert [t[1] for t in closed] == [{"data-consent": "analytics"}] * 2
+    assert [t[1] for t in closed] == [{"data-consent": "analytics"}] * 2 + [{"data-consent": "audience"}]
     frame, tag = find_all(closed[0], "iframe")[0], find_all(closed[1], "script")[0]
     assert "src" not in frame[1] and frame[1]["data-src"] == "/embed.html"
     assert tag[1] == {"type": "text/plain", "data-consent": "analytics", "data-src": "/static/analytics.js"}
+    # the exempt measurement too: the banner runs it at once (no choice needed), after telling its tracker
+    assert [s[1]["data-src"] for s in find_all(closed[2], "script")] == ["/static/audience.js",
+                                                                          "/static/matomo-style.js"]
 
 
 def test_the_manifest_the_page_fetches_is_the_one_the_server_decides_with():
@@ -65,3 +68,10 @@ def test_a_missing_static_file_is_a_404_with_the_apps_finder_installed():
         assert finders.find("no/such/file.css") is None and finders.find("no/such/file.css", find_all=True) == []
         with pytest.raises(Http404):
             serve(RequestFactory().get("/static/no/such/file.css"), "no/such/file.css")
+
+
+def test_the_policy_page_says_which_measurement_needs_consent_and_which_is_exempt():
+    with demo_settings():
+        text = Client().get("/pages/cookies/").content.decode("utf-8")
+    assert "Mesure d'audience exemptée" in text and "_pk_id" in text and "Mesure d'audience" in text
+    assert "Exemptée de consentement" in text or "exemptée de consentement" in text

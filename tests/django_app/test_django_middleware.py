@@ -237,3 +237,63 @@ def test_a_language_cookie_name_the_banner_does_not_write_is_reported_by_checks(
             assert [w.id for w in check_language_cookie()] == ["consent_banner.W001"]
     with portal(LANGUAGES=["fr"]), override_settings(LANGUAGE_COOKIE_NAME="lang"):
         assert check_language_cookie() == []          # one language: the banner writes no cookie
+
+
+# -- withdrawal reaches what the page cannot delete ---------------------------------------------------------
+def expired(response):
+    """(name, path, domain) of each cookie the response deletes (Max-Age=0), in order."""
+    return [(m.key, m["path"], m["domain"] or None) for m in response.cookies.values() if m["max-age"] == 0]
+
+
+def browser_visit(path, cookies, host="testserver", **headers):
+    return Client(HTTP_COOKIE="; ".join(cookies), HTTP_HOST=host, **headers).get(path)
+
+
+@portal()
+def test_a_refused_categorys_cookie_the_browser_still_sends_is_expired_httponly_or_not_on_each_path_and_domain():
+    """The page cannot delete an HttpOnly cookie, nor one set on a path it is not on: the server's answer
+    to the refusing visitor's next request deletes it, wherever it may have been set."""
+    cookies = ["cookies_preferences=" + consent_cookie([]), "demo_analytics_visits=3", "csrftoken=abc", "other=1"]
+    response = browser_visit("/private/", cookies, host="www.portal.example")
+    gone = expired(response)
+    assert {(p, d) for n, p, d in gone if n == "demo_analytics_visits"} == \
+        {(p, d) for p in ("/", "/private", "/private/") for d in (None, "www.portal.example", "portal.example")}
+    assert {n for n, _, _ in gone} == {"demo_analytics_visits"}         # not the strictly necessary, not unknown
+    header = [m.OutputString() for m in response.cookies.values() if m.key == "demo_analytics_visits"][0]
+    assert "Max-Age=0" in header and "expires=Thu, 01 Jan 1970" in header.replace("Expires", "expires")
+
+
+@portal()
+def test_an_accepted_categorys_cookie_and_a_visitor_without_a_choice_are_left_alone():
+    assert expired(browser_visit("/private/", ["cookies_preferences=" + consent_cookie(["analytics"]),
+                                               "demo_analytics_visits=3"])) == []
+    # no choice yet: nothing optional is accepted, so a cookie of it set before the banner goes too
+    assert {n for n, _, _ in expired(browser_visit("/private/", ["demo_analytics_visits=3"]))} == \
+        {"demo_analytics_visits"}
+
+
+@portal()
+def test_a_page_any_cache_could_share_becomes_private_when_it_carries_the_expiry():
+    cookies = ["cookies_preferences=" + consent_cookie([]), "demo_analytics_visits=3"]
+    response = browser_visit("/plain/", cookies)
+    assert expired(response) != [] and "private" in response["Cache-Control"]
+    untouched = browser_visit("/plain/", cookies[:1])                   # nothing to expire: still shareable
+    assert expired(untouched) == [] and "private" not in untouched.get("Cache-Control", "")
+
+
+@portal(COOKIE_DOMAIN="portal.example")
+def test_a_stale_copy_of_the_choice_left_by_an_earlier_cookie_domain_is_expired():
+    """With COOKIE_DOMAIN the page writes under portal.example and the server's copy is host-only: a copy
+    under www.portal.example can only be an earlier setting's, and may hold an older choice."""
+    cookies = ["cookies_preferences=" + consent_cookie([]), "cookies_preferences=" + consent_cookie(["analytics"])]
+    gone = expired(browser_visit("/private/", cookies, host="www.portal.example"))
+    assert gone == [("cookies_preferences", "/", "www.portal.example")]
+    # one copy: nothing is stale
+    assert expired(browser_visit("/private/", cookies[:1], host="www.portal.example")) == []
+
+
+@portal()
+def test_without_cookie_domain_a_copy_under_a_parent_domain_is_the_stale_one():
+    cookies = ["cookies_preferences=" + consent_cookie([]), "cookies_preferences=" + consent_cookie([])]
+    assert expired(browser_visit("/private/", cookies, host="www.portal.example")) == \
+        [("cookies_preferences", "/", "portal.example")]

@@ -139,10 +139,41 @@ def test_with_google_consent_mode_the_early_path_is_off():
     assert "data-cb-early" not in script_of(page())[1]
 
 
+def consent_mode_signals(tree):
+    tags = [s for s in find_all(tree, "script") if "data-cb-consent-mode" in s[1]]
+    assert len(tags) == 1 and tags[0][1]["src"].endswith("/consent-mode.js") and "async" not in tags[0][1]
+    assert find_all(tree, "script").index(tags[0]) < find_all(tree, "script").index(script_of(tree))
+    return json.loads(tags[0][1]["data-cb-consent-mode"])
+
+
+@portal(CONFIG={"vendors": {"matomo": "analytics", "piano": "analytics"}})
+def test_vendor_signals_come_first_and_a_shared_page_says_only_what_holds_before_any_choice():
+    """Parser-blocking, before any tag the page holds; the same for every visitor (the page is shared)."""
+    before = [["push", "_paq", ["requireConsent"]],
+              ["merge", "pdl", {"requireConsent": "v2", "consent": {"defaultPreset": {"PA": "opt-out"}}}]]
+    assert consent_mode_signals(page()) == {"vendors": before}
+    assert consent_mode_signals(page(cookies={"cookies_preferences": consent_cookie(["analytics"])})) == \
+        {"vendors": before}
+    # on a return visit the loader tells them itself before it runs any tag: their signals come with it
+    early = json.loads(script_of(page())[1]["data-cb-early"])
+    assert early["vendors"][0] == ["analytics", [["push", "_paq", ["requireConsent"]]],
+                                   [["push", "_paq", ["setConsentGiven"]]], [["push", "_paq", ["forgetConsentGiven"]]]]
+
+
+@portal(PER_VISITOR=True, CONFIG={"vendors": {"matomo": "analytics"}})
+def test_on_a_per_visitor_page_the_vendors_also_hear_the_standing_decision():
+    accepted = consent_mode_signals(page(cookies={"cookies_preferences": consent_cookie(["analytics"])}))
+    assert accepted == {"vendors": [["push", "_paq", ["requireConsent"]], ["push", "_paq", ["setConsentGiven"]]]}
+    refused = consent_mode_signals(page(cookies={"cookies_preferences": consent_cookie([])}))
+    assert refused["vendors"][-1] == ["push", "_paq", ["forgetConsentGiven"]]
+
+
 @portal()
 def test_the_script_tag_carries_the_data_config_of_the_settings_and_the_active_language():
+    # languageCookie: LocaleMiddleware reads django_language, so the language choice writes it and reloads
     assert config_of(page()) == {"manifest": "/cookies.json", "languages": ["fr", "en"], "language": "fr",
-                                 "policyUrl": "/policy/", "consentLog": "/consent/consent-log/"}
+                                 "languageCookie": True, "policyUrl": "/policy/",
+                                 "consentLog": "/consent/consent-log/"}
     english = page(cookies={"django_language": "en"})
     assert config_of(english)["language"] == "en"
     assert without_form(without_marks(by_id(english, "cb-banner"))) == expected_tree("en")

@@ -173,3 +173,48 @@ def test_posted_values_do_not_grow_the_filters_which_still_filter(flooded):
     assert listed(flooded, "?source__exact=api") == ["foreign01"]
     facets = flooded.get(LIST + "?_facets=True")                # the admin's counts per choice, bounded too
     assert facets.status_code == 200 and len(filter_links(facets.content.decode("utf-8"))) < 40
+
+
+# --- in the admin's language ---------------------------------------------------------------------------------
+LOCALE = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
+                      "banner", "django", "locale")
+LANGUAGES = ("fr", "de", "es", "it", "nl", "ar")           # English is the source text
+
+
+def catalog(code):
+    """{msgid: msgstr} of a language's django.po (one-line entries: the catalogs are written that way)."""
+    with open(os.path.join(LOCALE, code, "LC_MESSAGES", "django.po"), encoding="utf-8") as handle:
+        text = handle.read()
+    return {json.loads('"%s"' % i): json.loads('"%s"' % s)
+            for i, s in re.findall(r'^msgid "(.+)"\nmsgstr "(.*)"$', text, re.M)}
+
+
+def test_the_admin_speaks_the_language_of_a_french_admin(admin_client, records):
+    with override_settings(LANGUAGE_CODE="fr"):
+        page = html.unescape(admin_client.get(LIST).content.decode("utf-8"))
+        index = html.unescape(admin_client.get("/admin/").content.decode("utf-8"))
+    assert "Bandeau de consentement" in index and "Enregistrements de consentement" in index
+    for text in ("Par langue", "Par révision", "Par origine", "autre",
+                 "Exporter en CSV les enregistrements de consentement sélectionnés",   # the action
+                 "Reçu le", "Identifiant de consentement", "Acceptées", "Refusées",   # the columns
+                 "tout accepter", "retrait", "tout refuser", "choix personnalisé"):     # the actions recorded
+        assert text in page, text
+    for english in ("Export selected consent records as CSV", "By language", "Received at", "preferences centre"):
+        assert english not in page, english
+
+
+@pytest.mark.parametrize("code", LANGUAGES)
+def test_every_string_of_the_app_is_translated_and_compiled(code):
+    """Each string the app marks for translation has its entry in the language's catalog, and Django (which
+    reads the compiled django.mo) gives that entry: a .po edited without compiling it fails here."""
+    import glob
+    from django.utils import translation
+    marked = set()
+    for path in glob.glob(os.path.join(LOCALE, "..", "*.py")):
+        with open(path, encoding="utf-8") as handle:
+            marked |= {json.loads('"%s"' % s) for s in re.findall(r'\b_\("((?:[^"\\]|\\.)+)"\)', handle.read())}
+    entries = catalog(code)
+    assert marked and marked <= set(entries), marked - set(entries)
+    with translation.override(code):
+        for msgid, msgstr in entries.items():
+            assert msgstr and translation.gettext(msgid) == msgstr, (msgid, msgstr)

@@ -16,7 +16,7 @@ from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from banner import static_policy
+from banner import static_policy, vendors
 from banner.google import consent_default, consent_update
 from banner.django.caching import unsafe_cache
 from banner.django.choice import choice_url
@@ -82,13 +82,19 @@ def consent_banner(context):
 
 
 def _consent_mode(conf, config, manifest, state):
-    """Google Consent Mode's default, and on a per-visitor page the standing decision's update, before any
-    tag the page sends live: a parser-blocking script of ours (allowed by 'self')."""
-    if config is None or manifest is None or not config.google_consent_mode:
+    """Google Consent Mode's default and the vendor signals, and on a per-visitor page the standing
+    decision's, before any tag the page holds: a parser-blocking script of ours (allowed by 'self')."""
+    if config is None or manifest is None or not (config.google_consent_mode or config.vendors):
         return []
-    signals = {"default": consent_default()}
-    if state is not None and state.decided:
-        signals["update"] = consent_update(config.google_consent_mode, state.accepted)
+    signals = {}
+    if config.google_consent_mode:
+        signals["default"] = consent_default()
+        if state is not None and state.decided:
+            signals["update"] = consent_update(config.google_consent_mode, state.accepted)
+    if config.vendors:
+        # a page shared by every visitor says only what holds before any choice; Python adds the rest
+        signals["vendors"] = vendors.signals(config.vendors, manifest, state.accepted if state else None,
+                                             state.decided if state else False)
     return [format_html('<script src="{}" data-cb-consent-mode="{}"></script>',
                         static(posixpath.join(posixpath.dirname(conf["LOADER"]), "consent-mode.js")),
                         json.dumps(signals, separators=(",", ":")))]
