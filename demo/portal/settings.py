@@ -90,6 +90,12 @@ MANIFEST["cookies"] += [
      "lifetime": {"fr": "13 mois", "en": "13 months"},
      "purpose": {"fr": "Retient votre opposition à la mesure d'audience.",
                  "en": "Keeps your objection to audience measurement."}},
+    # The demo's tracker is a recording of Matomo's API (demo/site/matomo-style.js): its log of the commands
+    # it received is kept for the session, and declared like any other storage the portal uses.
+    {"provider": "Ville (démo)", "name": "matomoStyle", "storage": "session", "category": "necessary",
+     "lifetime": {"fr": "Session", "en": "Session"},
+     "purpose": {"fr": "Démonstration : le journal des commandes reçues par l'outil de mesure d'audience.",
+                 "en": "Demonstration: the log of the commands the audience-measurement tool received."}},
 ]
 
 CONSENT_BANNER = {

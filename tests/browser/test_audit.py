@@ -92,7 +92,11 @@ def test_the_progress_is_plain_lines_when_not_on_a_terminal(demo):
 
 def test_the_django_demo_passes_in_every_state(django_demo):
     assert django_demo["findings"] == []
-    assert [s["id"] for s in django_demo["states"]] == STATES
+    assert [s["id"] for s in django_demo["states"]] == STATES + ["oppose-audience"]
+    # its exempt Matomo-style tracker runs before any choice and stops when opposed: allowed, then gone
+    names = {s["id"]: {c["name"] for c in s["cookies"]} for s in django_demo["states"]}
+    assert any(n.startswith("_pk_id.") for n in names["before"]), names["before"]
+    assert not any(n.startswith("_pk_") for n in names["oppose-audience"]), names["oppose-audience"]
     assert django_demo["manifest"]["source"] == django_demo["url"] + "consent/cookies.json"
     # the server's daily refresh marker is HttpOnly and declared necessary: seen, allowed
     seen = {c["name"]: c for state in django_demo["states"] for c in state["cookies"]}
