@@ -42,7 +42,7 @@ def handler(looks):
         config = json.load(handle)
     pages = {}
     from demo.server import PAGES
-    for name, (changes, head) in looks.items():
+    for name, (changes, _head) in looks.items():
         page = dict(PAGES["/"])
         page["config"] = dict(page.get("config", {}), **changes)
         pages["/shot/%s/" % name] = page

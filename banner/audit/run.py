@@ -452,7 +452,7 @@ class _Run:
                     spot, error = tab.click(switch)
                     if error:
                         return {"name": "custom", "error": error}, None
-                    if not cdp.wait_until(lambda: tab.try_evaluate(on) == (other in wanted), 5):
+                    if not cdp.wait_until(lambda on=on, want=other in wanted: tab.try_evaluate(on) == want, 5):
                         return {"name": "custom", "error": "the switch « %s » did not turn %s" % (
                             spot["label"], "on" if other in wanted else "off")}, None
                 shot = crawl.screenshot_record(tab, state_id, "The preferences centre, « %s » switched %s" % (

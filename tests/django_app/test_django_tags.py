@@ -11,7 +11,7 @@ from banner.fingerprint import layer_key
 from banner.manifest import parse_manifest
 from banner.prerender import layer_tree
 from banner.django.markup import MarkupError, to_html
-from djapp_kit import DAY_MS, DEMO_MANIFEST, by_id, consent_cookie, find_all, parse, portal
+from djapp_kit import DEMO_MANIFEST, by_id, consent_cookie, find_all, parse, portal
 
 
 def get(path="/", cookies=None, **headers):

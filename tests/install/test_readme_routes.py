@@ -20,7 +20,6 @@ import subprocess
 import sys
 import time
 
-import pytest
 from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
