@@ -32,7 +32,10 @@ NPM_EXTRA = ["README.md", "LICENSE", "CHANGELOG.md"]
 VALIDATOR = os.path.join(ROOT, "static", "src", "validate.js")
 VALIDATOR_CLI = os.path.join(ROOT, "static", "src", "validate-cli.js")
 SCHEMA = os.path.join(ROOT, "banner", "manifest.schema.json")
-NPM_TOOLS = {"validate.js": None, "bin/consent-banner-validate.js": VALIDATOR_CLI, "manifest.schema.json": SCHEMA}
+# The page API for ES modules and bundlers (`consent-banner/api`) and the TypeScript declarations.
+API = {name: os.path.join(ROOT, "static", "src", name) for name in ("api.mjs", "api.d.ts", "validate.d.ts")}
+NPM_TOOLS = dict({"validate.js": None, "bin/consent-banner-validate.js": VALIDATOR_CLI, "manifest.schema.json": SCHEMA},
+                 **API)
 
 
 def manifest_rules():
