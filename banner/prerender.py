@@ -9,7 +9,7 @@ Inputs are the portal's own data-config and manifest, so a prerender is only use
 config matches (`key`); any other page simply waits for Python.
 """
 
-from banner.__main__ import regex_ok
+from banner.host import regex_ok
 from banner.config import parse_config
 from banner.fingerprint import layer_key
 from banner.loader_facts import config_key, early

@@ -13,7 +13,7 @@ The portal puts the fragment where it wants the policy; the banner's script, whe
 
 import os
 
-from .__main__ import load_json, regex_ok
+from .host import load_json, regex_ok
 from .build import refuse_links, write as write_file
 from .config import parse_config
 from .i18n import direction, interface_language, strings

@@ -42,7 +42,7 @@ def manifest_rules():
     """What the JavaScript validator takes from Python: banner.manifest's field names and limits,
     banner.text's alphabets, the JSON depth limit of the tools and the lone-surrogate message."""
     from banner import manifest, text
-    from banner.__main__ import MAX_JSON_DEPTH
+    from banner.host import MAX_JSON_DEPTH
     return {"topKeys": list(manifest.TOP_KEYS), "categoryKeys": list(manifest.CATEGORY_KEYS),
             "providerKeys": list(manifest.PROVIDER_KEYS), "cookieKeys": list(manifest.COOKIE_KEYS),
             "storages": list(manifest.STORAGES), "maxPath": manifest.MAX_PATH, "maxRevision": manifest.MAX_REVISION,

@@ -139,7 +139,7 @@ def test_the_cost_grows_linearly_with_the_block(make):
     def cost(n):
         best = None
         block = make(n)
-        for _ in range(3):
+        for _ in range(7):      # the best of 7: a busy machine delays some runs, never speeds one up
             started = time.perf_counter()
             _gate(block, "analytics", MANIFEST, "portal.example", False)      # not the kept answer
             took = time.perf_counter() - started
