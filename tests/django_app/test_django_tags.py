@@ -10,7 +10,7 @@ from django.test import Client
 from banner.fingerprint import layer_key
 from banner.manifest import parse_manifest
 from banner.prerender import layer_tree
-from banner.django.markup import MarkupError, to_html
+from banner.document import MarkupError, to_html
 from djapp_kit import DEMO_MANIFEST, by_id, consent_cookie, find_all, parse, portal
 
 
