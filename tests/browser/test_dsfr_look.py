@@ -104,9 +104,10 @@ def dsfr(servers):
     return servers.multi
 
 
-def dsfr_page(site, name, body="", head="", **config):
+def dsfr_page(site, name, body="", head="", js=True, **config):
+    """A page in the DSFR look loading DSFR's stylesheet, and its JavaScript unless `js` is False."""
     return site.page("/t/dsfr-%s.html" % name, dict(CONFIG, **config), body=body, probes=False,
-                     head=head + DSFR_HEAD)
+                     head=head + (DSFR_HEAD if js else DSFR_HEAD.split("<script")[0]))
 
 
 def check_stays_out(browser, where, roots):
@@ -193,6 +194,31 @@ def test_the_dsfr_placeholder_and_its_keyboard_path(media, dsfr):
                     "Autoriser une fois did not load the embed")
 
 
+def test_without_dsfr_s_javascript_the_dsfr_centre_works_alone(media, dsfr):
+    """DSFR's JavaScript is optional: the centre opens and closes as a native modal dialog, and its
+    collapses open by our code; « Liste des prestataires » opens it on the partners."""
+    browser = media
+    browser.open(dsfr_page(dsfr, "no-js", js=False))
+    browser.wait_banner()
+    browser.click_banner("Liste des prestataires")
+    dialog = browser.wait_dialog()
+    provider = dialog.find_element("css selector", "#cb-details-analytics [data-cb-provider]")
+    browser.wait(lambda d: provider.is_displayed(), "the partners are not shown")
+    assert not browser.js("return document.documentElement.hasAttribute('data-fr-js');")
+    button = dialog.find_element("css selector", "[aria-controls=cb-details-analytics]")
+    button.click()
+    assert button.get_attribute("aria-expanded") == "false" and not provider.is_displayed()
+    button.click()
+    assert button.get_attribute("aria-expanded") == "true"
+    browser.wait(lambda d: provider.is_displayed(), "« Voir plus de détails » did not open again")
+    assert_clean(browser, "the centre without DSFR's JavaScript")
+    dialog.find_element("css selector", "label[for=cb-all-accept]").click()
+    browser.click_dialog("Enregistrer mes choix")
+    browser.wait_no_dialog()
+    browser.wait_no_banner()
+    assert list(decode_consent(browser.cookie("cookies_preferences")["value"]).accepted) == ["analytics"]
+
+
 @pytest.mark.journey
 @pytest.mark.parametrize("size", ["320px", "text-200"])
 def test_the_dsfr_look_by_keyboard_with_axe_at_320_px_and_200_percent_text(browser, dsfr, size):
@@ -257,8 +283,12 @@ def test_dsfr_s_dark_mode_is_followed(media, dsfr):
     assert luminance(background(browser, "#cb-banner")) < 0.05
     assert browser.js("return document.documentElement.getAttribute('data-cb-scheme');") == "dark"
     assert_clean(browser, "the first layer, dark")
-    browser.click_banner("Personnaliser")
-    browser.wait_dialog()
+    browser.click_banner("Liste des prestataires")     # the centre opens on the partners, DSFR's JS running
+    dialog = browser.wait_dialog()
+    provider = dialog.find_element("css selector", "#cb-details-analytics [data-cb-provider]")
+    browser.wait(lambda d: provider.is_displayed() and browser.js(
+        "return document.getElementById('cb-prefs').classList.contains('fr-modal--opened');"),
+        "the partners are not shown")
     assert luminance(background(browser, "#cb-prefs .fr-modal__body")) < 0.05
     assert_clean(browser, "the centre, dark")
     browser.click_dialog("Enregistrer mes choix")
