@@ -165,6 +165,15 @@ def test_the_dsfr_look_is_the_specification_s_structure_drawn_and_driven_by_dsfr
     assert [radio(browser, r) for r in ("cb-all-accept", "cb-all-refuse")] == [False, True]
     dialog.find_element("css selector", "label[for=cb-accept-analytics]").click()
     assert_clean(browser, "the centre, details open")
+    # another language: the centre is built again in the same modal, DSFR keeps it open, choices kept
+    dialog.find_element("css selector", "#cb-prefs [data-cb-language=en]").click()
+    browser.wait_js("return document.querySelector('label[for=cb-accept-analytics]').textContent.trim() === 'Accept';",
+                    "the centre did not change language")
+    assert browser.js("return document.getElementById('cb-prefs').classList.contains('fr-modal--opened');")
+    assert [radio(browser, r) for r in ("cb-accept-analytics", "cb-all-accept")] == [True, True]
+    dialog.find_element("css selector", "#cb-prefs [data-cb-language=fr]").click()
+    browser.wait_js("return document.querySelector('label[for=cb-accept-analytics]').textContent.trim() === 'Accepter';",
+                    "the centre did not come back to French")
     # Escape: DSFR's modal conceals, our <dialog> closes with it, nothing saved
     browser.find("#cb-prefs-title").click()
     press(browser, Keys.ESCAPE)
