@@ -55,6 +55,20 @@ def class_paths(markup):
     return parser.paths
 
 
+def tree_paths(node, above=()):
+    """class_paths of a tree given as [tag, {attributes}, children] (texts as str): the rendered first layer
+    (banner.prerender, the Django app's page parsed)."""
+    if isinstance(node, str):
+        return set()
+    _, attrs, children = node
+    own = structural(attrs.get("class") or "")
+    chain = above + ((own,) if own else ())
+    found = {chain} if own else set()
+    for child in children:
+        found |= tree_paths(child, chain)
+    return found
+
+
 def examples():
     """The HTML examples of the specification's code page, by component: banner, modal, placeholder."""
     with open(CODE_PAGE, encoding="utf-8") as handle:
