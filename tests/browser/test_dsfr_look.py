@@ -131,6 +131,8 @@ def test_the_dsfr_look_is_the_specification_s_structure_drawn_and_driven_by_dsfr
     banner = browser.wait_banner()
     check_structure(browser, "banner", "#cb-banner")
     check_structure(browser, "placeholder", "[data-cb-placeholder]")
+    # DSFR's accessibility rule: the consent banner is the first element of the page
+    assert browser.js("return document.body.firstElementChild.id;") == "cb-banner"
     assert [b.get_attribute("class") for b in banner.find_elements("css selector", ".fr-consent-banner__buttons button")] \
         == ["fr-btn", "fr-btn", "fr-btn fr-btn--secondary"]
     # drawn by DSFR: its primary button blue, its font; none of our rules
