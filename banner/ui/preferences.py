@@ -193,6 +193,7 @@ class Dialog:
             details.classList.remove("fr-collapse--expanded")
 
     def close(self):
+        self.settling = False          # ours to close, even before DSFR's JavaScript has taken the modal
         if self.node is not None and self.node.open:
             self.node.close()          # fires "close" -> on_closed
 
@@ -228,6 +229,9 @@ class Dialog:
         link opens a new one."""
         if self.node is not None and not self.node.isConnected:
             self.node, self.opener = None, None
+            if self.primary is not None:
+                self.primary.remove()
+                self.primary = None
 
     def on_radio(self, target):
         """DSFR look: « Tout accepter / Tout refuser » sets every optional category's pair; a category's

@@ -230,6 +230,23 @@ def test_without_dsfr_s_javascript_the_dsfr_centre_works_alone(media, dsfr):
     assert list(decode_consent(browser.cookie("cookies_preferences")["value"]).accepted) == ["analytics"]
 
 
+def test_a_choice_saved_before_dsfr_takes_the_centre_closes_it(media, dsfr):
+    """« Enregistrer » pressed the moment the centre is in the page, before DSFR's JavaScript has taken it
+    as its modal: the choice is saved and the centre goes for good (DSFR's taking does not reopen it)."""
+    browser = media
+    browser.open(dsfr_page(dsfr, "early-save"))
+    browser.wait_banner()
+    browser.js("""new MutationObserver(function (changes, watch) {
+        var centre = document.getElementById('cb-prefs');
+        if (centre) { watch.disconnect(); centre.querySelector('[data-cb-action=save]').click(); }
+      }).observe(document.body, {childList: true});""")
+    browser.click_banner("Personnaliser")
+    browser.wait_no_dialog()
+    browser.wait_no_banner()
+    assert browser.cookie("cookies_preferences") is not None
+    assert browser.find_all("[aria-controls=cb-prefs]") == []      # DSFR's primary button of ours is gone too
+
+
 @pytest.mark.journey
 @pytest.mark.parametrize("size", ["320px", "text-200"])
 def test_the_dsfr_look_by_keyboard_with_axe_at_320_px_and_200_percent_text(browser, dsfr, size):
