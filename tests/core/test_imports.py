@@ -174,3 +174,14 @@ def test_nothing_in_the_package_imports_the_command_line():
             if module.split(".")[-1] == "__main__":
                 importers.append(os.path.relpath(path, ROOT))
     assert importers == []
+
+
+def test_no_two_test_modules_share_a_name():
+    """pytest imports test modules by their base name (the test folders are not packages): a second
+    test_x.py in another folder stops the whole run at collection, on CI, with nothing tested."""
+    names = {}
+    for path in glob.glob(os.path.join(ROOT, "tests", "**", "*.py"), recursive=True):
+        names.setdefault(os.path.basename(path), []).append(os.path.relpath(path, ROOT))
+    shared = {name: paths for name, paths in names.items()
+              if len(paths) > 1 and name not in ("__init__.py", "conftest.py")}     # pytest tells conftests apart
+    assert shared == {}
