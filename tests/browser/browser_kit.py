@@ -774,6 +774,11 @@ class Browser:
     def console_errors(self):
         return self._read_errors(lambda e: True)
 
+    def expected_errors(self, text):
+        """Console errors a test provokes on purpose (those mentioning `text`, e.g. a 404 it serves), read so
+        that the journey's check for unread errors still catches every other one."""
+        return self._read_errors(lambda e: text in e["message"])
+
     def banner_errors(self):
         """console.error messages written by the banner itself."""
         return self._read_errors(lambda e: "consent-banner:" in e["message"])

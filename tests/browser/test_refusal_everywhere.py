@@ -244,3 +244,4 @@ def test_pixels_and_media_load_nothing_until_accepted_and_stop_on_withdrawal(bro
         return [v.paused, v.getAttribute('poster'), v.querySelector('source').getAttribute('src'),
                 document.getElementById('pixel').getAttribute('src')];""")
     assert state == [True, None, None, None]
+    browser.expected_errors("/t/media/")                   # the photo and the clip answer 404 (see CachedSite)
