@@ -9,8 +9,8 @@ packaged assets, banner/static/consent_banner/, which the wheel and the npm pack
                             link them (the Django app's first layer) and browsers without constructed sheets
     brython.js              the Brython runtime from the pinned `brython` package (pyproject.toml) without its
                             compiler (the page never compiles) nor what our Python never uses (bytes,
-                            complex, files: RUNTIME_PRUNE, LEFT_OUT), minified with terser (234 -> 131 KB
-                            gzip; cached in .build-cache/ since it takes seconds)
+                            complex, files: RUNTIME_PRUNE, LEFT_OUT), minified with terser (sizes in
+                            docs/architecture.md; cached in .build-cache/ since it takes seconds)
     consent.brython.js      the start-up bundle: the core, the first layer, French and English strings
     consent-extra.js        loaded when needed: preferences centre, policy page, embeds, reopen button,
                             Google Consent Mode, vendor signals, consent log
@@ -144,7 +144,7 @@ def runtime_stamp(compiled):
 # V8's explicit compile hint (Chromium 136+), the first line of brython.js and of every bundle: compile
 # each function of the file while the script streams in, off the main thread, instead of lazily on the
 # main thread at its first call. Generated code is verbose, and its first calls used to pay that compiling
-# inside our start-up tasks (importing the start-up modules took 84 ms on a desktop CPU, 36 ms with it).
+# inside our start-up tasks (measured in docs/architecture.md).
 # Other engines read a comment.
 COMPILE_HINT = "//# allFunctionsCalledOnLoad\n"
 
@@ -292,7 +292,7 @@ def minify_css(source):
 
 
 # While brython.js is evaluated, Brython validated navigator.language with Intl.DateTimeFormat and built two
-# more formatters to find the time zone's name: ~30-90 ms of ICU start-up in the runtime's first step, for
+# more formatters to find the time zone's name: a long ICU start-up in the runtime's first step, for
 # values only the `time` module and help() read (neither ships). A tag the engine rejects ("C" in WebKit
 # under LANG=C.UTF-8) even threw a RangeError and nothing of ours could start. The runtime we ship works
 # both out on first read instead (not enumerable: the runtime walks $B's properties once at start-up), and
@@ -384,7 +384,7 @@ RUNTIME_PRUNE = {
              "_b_.open", "make_complex", "is_bytes_like", "bytes_decode"],
 }
 # The docstrings of the built-in types (`init_type(..., [..., tp_doc, ...])` in the runtime's first files,
-# ~14 KB raw): each becomes $B.NULL, as the dist has it for the types without one, in tools/split_runtime.js.
+# kilobytes of text no page reads): each becomes $B.NULL, as the dist has it for the types without one, in tools/split_runtime.js.
 # Only `int.__doc__` and the like would show them; nothing in the page reads them (help() does not ship).
 RUNTIME_TYPE_DOCS = "tp_doc"
 # What the pruning above leaves out of Python: bytes, bytearray and memoryview (with str.encode and
@@ -414,7 +414,7 @@ def left_out_uses(name, source):
 
 
 # Evaluating the runtime, in steps of about this many characters of source, one task each; the loop that
-# finalises every built-in type (~30 ms alone on a desktop CPU) is cut into RUNTIME_SLICE["into"] steps.
+# finalises every built-in type (a long task on its own) is cut into RUNTIME_SLICE["into"] steps.
 RUNTIME_STEP_CHARS = 4000
 RUNTIME_SLICE = {"loop": "for(var ns of[$B.builtin_types,$B.created_types]){for(var name in ns){var cls=ns[name]\n"
                          "$B.finalize_type(cls)}}",
@@ -430,7 +430,7 @@ def runtime_in_steps(text):
     if node is None:
         raise BuildError("the release step shapes the runtime with Node (`node` on PATH); install nodejs")
     if not os.path.isdir(os.path.join(ROOT, "node_modules", "acorn")):
-        print("build: acorn not installed (npm ci), brython.js shipped whole: one long task, 196 KB gzip",
+        print("build: acorn not installed (npm ci), brython.js shipped whole, its evaluation one long task",
               file=sys.stderr)
         return text, []
     request = {"source": text, "pieceChars": RUNTIME_STEP_CHARS, "prune": RUNTIME_PRUNE, "slice": RUNTIME_SLICE,
@@ -444,8 +444,8 @@ def runtime_in_steps(text):
 
 def minified_runtime(path):
     """brython.js without its compiler (without_compiler, then runtime_in_steps), made robust
-    (robust_runtime), through terser, cached by content hash: 287 KB -> 131 KB gzip (234 KB with the
-    compiler). Returns its path and the runtime names pruning removed."""
+    (robust_runtime), through terser, cached by content hash (its size, in
+    docs/architecture.md, is what the bench's first-visit bytes count). Returns its path and the runtime names pruning removed."""
     import hashlib
     with open(path, encoding="utf-8") as handle:
         text = robust_runtime(without_compiler(handle.read()))
