@@ -1,4 +1,4 @@
-// Ahead-of-time compiler for the banner's Python (run by banner/build.py at release time only).
+// Ahead-of-time compiler for the banner's Python (run by tools/release.py at release time only).
 //
 // Reads JSON on stdin: {"runtime": "/path/to/brython.js", "modules": [[name, source, isPackage], ...],
 // "terser": "/path/to/node_modules/terser" or null, "unavailable": [runtime names the shipped runtime
@@ -72,13 +72,13 @@ function withoutPositions(js, name) {
   return out;
 }
 
-// Runtime names the shipped runtime leaves out (banner/build.py RUNTIME_PRUNE: "NAME" for $B.NAME,
+// Runtime names the shipped runtime leaves out (tools/release.py RUNTIME_PRUNE: "NAME" for $B.NAME,
 // "_b_.NAME" for a builtin): generated code calling one would fail in the page, so the build fails here.
 function checkAvailable(js, name, unavailable) {
   for (const gone of unavailable) {
     const ref = gone.startsWith("_b_.") ? gone : "$B." + gone;
     if (new RegExp(ref.replace(/[$.]/g, "\\$&") + "\\b").test(js)) {
-      throw new Error(name + " uses " + ref + ", which the shipped runtime leaves out (RUNTIME_PRUNE in banner/build.py)");
+      throw new Error(name + " uses " + ref + ", which the shipped runtime leaves out (RUNTIME_PRUNE in tools/release.py)");
     }
   }
 }
@@ -126,7 +126,7 @@ async function main() {
   process.stdout.write(JSON.stringify(out));
 }
 
-// The stack, then the message alone on the last line (what banner/build.py shows).
+// The stack, then the message alone on the last line (what tools/release.py shows).
 main().catch((error) => {
   process.stderr.write(String(error && error.stack || error) + "\n" + String(error && error.message || error) + "\n");
   process.exit(1);

@@ -5,7 +5,7 @@ the `[build]` extra, Node.js and npm with the release step's tools: no browser, 
     dist/consent-banner-VERSION.tgz                 `npm install consent-banner` (with the manifest's JSON Schema
                                                     and its validator: validate.js, `npx consent-banner-validate`)
 
-Both carry the same built files: first the release step (banner/build.py `release()`) rebuilds
+Both carry the same built files: first the release step (tools/release.py `release()`) rebuilds
 banner/static/consent_banner/ from the sources, then the wheel is built by setuptools (pyproject.toml) and
 the npm package by `npm pack` from a staging directory whose package.json is the checkout's, with the
 version taken from banner.__version__ (the one place it is written) and without the development
@@ -26,6 +26,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 from banner import __version__  # noqa: E402
 from banner import build  # noqa: E402
+from release import release  # noqa: E402  (tools/release.py, beside this file)
 
 NPM_EXTRA = ["README.md", "LICENSE", "CHANGELOG.md"]
 # The npm package's validator (static/src/validate.js, with the rules below written in) and its command.
@@ -143,7 +144,7 @@ def main(argv=None):
     parser.add_argument("--list", action="store_true", help="print every file of both packages with its size")
     args = parser.parse_args(argv)
     os.makedirs(args.out, exist_ok=True)
-    build.release()
+    release()
     packages = [build_wheel(args.out), build_npm(args.out)]
     for package in packages:
         print("%s  %d bytes" % (os.path.relpath(package), os.path.getsize(package)))

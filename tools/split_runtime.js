@@ -1,12 +1,12 @@
 // The shipped Brython runtime, cut into steps the loader evaluates one task at a time (run by
-// banner/build.py at release time only).
+// tools/release.py at release time only).
 //
 // Reads JSON on stdin: {"source": brython.js without its compiler chain, "pieceChars": N,
 // "prune": {"anchors": [statement texts marking each dist file to prune], "keep": [$B names kept],
 // "drop": [$B names dropped on purpose]} or null}
 // and writes JSON on stdout: {"script": the runtime to ship (unminified), "steps": [chars per step],
 // "pruned": chars removed by pruning, "removed": the runtime names pruning removed ("NAME" for $B.NAME,
-// "_b_.NAME" for a builtin), which banner/build.py checks the generated code never uses}.
+// "_b_.NAME" for a builtin), which tools/release.py checks the generated code never uses}.
 //
 // brython.js is a concatenation of the dist's source files, each a top-level statement, nearly all
 // `(function($B){...})(__BRYTHON__)`, in one strict-mode script. Evaluating it is one long task (about
@@ -245,7 +245,7 @@ function main() {
     }
     if (unknown.length) {
       fail("the runtime uses " + unknown.map((n) => n.startsWith("_b_.") ? n : "$B." + n).join(", ") +
-           ", defined in pruned files: list each in keep or drop (banner/build.py)");
+           ", defined in pruned files: list each in keep or drop (tools/release.py)");
     }
     const missing = [...keep].filter((n) => !defined.has(n));
     if (missing.length) { fail("no pruned file defines $B." + missing.join(", $B.")); }

@@ -1,5 +1,5 @@
 """`consent-banner audit`: proves in a real Chromium that a portal does what its manifest says (CPython
-only: banner/build.py leaves this package out of the page's bundles, like banner/django/).
+only: the release step (tools/release.py) leaves this package out of the page's bundles, like banner/django/).
 
     from banner.audit import audit
     report = audit("https://portal.example/", pages=5, out="audit-report")   # the report as a dict

@@ -154,7 +154,7 @@ class Page:
 
     @property
     def build(self):
-        """The build hash the loader carries (banner/build.py), "" in a loader built without one."""
+        """The build hash the loader carries (tools/release.py), "" in a loader built without one."""
         return getattr(getattr(self.window, "__consentBoot"), "build", None) or ""
 
     def dispatch(self, accepted):

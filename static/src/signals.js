@@ -1,5 +1,5 @@
 /* consent-banner: run vendor signals (banner/vendors.py computes them) on the tools' documented globals.
- * One function, written here once: banner/build.py puts it into the loader (consent.js, where Python calls
+ * One function, written here once: tools/release.py puts it into the loader (consent.js, where Python calls
  * it as __consentBoot.signal) and into consent-mode.js (which a server writes before the tags it sends
  * live). A signal is [operation, name, value]:
  *   ["push", "_paq", [...]]        window._paq = window._paq || []; window._paq.push([...])

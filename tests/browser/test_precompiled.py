@@ -5,12 +5,13 @@ centre, the footer link, the embeds, the policy page and every built-in language
 compiled for another runtime build is refused, and so is a portal's own Brython of another build: one
 console error, nothing optional runs."""
 
+import importlib.util
 import os
 import re
 
 import pytest
 
-from browser_kit import (assert_failed_closed, consent_value,
+from browser_kit import (ROOT, assert_failed_closed, consent_value,
                          document_script, single_text_manifest, strings)
 
 DIST = os.path.join(os.path.dirname(__file__), "..", "..", "static", "dist")
@@ -199,7 +200,10 @@ def test_a_portal_brython_of_the_same_build_is_reused(browser, site):
     """The portal runs the stock brython.js of the very release we ship (same build, with its compiler):
     the loader reuses it, loads no runtime of its own, and our modules (functions in our bundles, which
     that runtime evaluates as strings) run on it: banner, centre and the extra bundle."""
-    from banner.build import brython_runtime
+    spec = importlib.util.spec_from_file_location("release_step", os.path.join(ROOT, "tools", "release.py"))
+    release = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(release)
+    brython_runtime = release.brython_runtime
     with open(brython_runtime(), "rb") as handle:
         site.route("/t/full/brython.js", "text/javascript", handle.read())
     site.json("/t/cookies.json", single_text_manifest("fr"))

@@ -24,3 +24,15 @@ def consent(accepted=("analytics",), revision=3, decided_at=NOW, consent_id=CID,
     """A Consent of the current format, built field by field (decide() would compute the fingerprints)."""
     return Consent(version=FORMAT_VERSION, revision=revision, decided_at=decided_at, consent_id=consent_id,
                    accepted=accepted, fingerprints=fingerprints, decided=decided)
+
+
+def release_step():
+    """tools/release.py, the contributors' release step (not in the package: tools/ is no package)."""
+    import importlib.util
+    import sys
+    if "release_step" not in sys.modules:
+        spec = importlib.util.spec_from_file_location("release_step", os.path.join(ROOT, "tools", "release.py"))
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["release_step"] = module
+        spec.loader.exec_module(module)
+    return sys.modules["release_step"]

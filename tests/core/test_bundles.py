@@ -1,19 +1,20 @@
 """The split between the start-up bundle (consent.brython.js) and the extra one (consent-extra.js) is
-written by hand in banner/build.py (EXTRA); these tests check it against the import graph, so that a module
+written by hand in tools/release.py (EXTRA); these tests check it against the import graph, so that a module
 landing in the wrong bundle fails here rather than in a visitor's page (an ImportError at start, or
 start-up paying to compile what it never runs)."""
 
 import ast
-import importlib.util
 
 import pytest
+
+from core_kit import release_step
 
 START, EXTRA = "consent.brython.js", "consent-extra.js"
 
 
 @pytest.fixture(scope="module")
 def build():
-    return importlib.import_module("banner.build")
+    return release_step()
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,7 @@
 `json`, `typing`, `dataclasses`...), and in CPython, where there is no `browser`: so `banner/*.py` import
 only each other, and only `banner/ui/` may touch the browser.
 
-The exceptions are the CPython-only modules (`__main__.py`, the CLI, and whatever else banner/build.py leaves
+The exceptions are the CPython-only modules (`__main__.py`, the CLI, and whatever else the release step, tools/release.py, leaves
 out of the page bundle in CPYTHON_ONLY): the list is read from the build script, so a module is exempt
 here exactly when the page never loads it."""
 
@@ -16,12 +16,12 @@ from core_kit import ROOT
 
 
 def _cpython_only(name="CPYTHON_ONLY"):
-    with open(os.path.join(ROOT, "banner", "build.py"), encoding="utf-8") as handle:
+    with open(os.path.join(ROOT, "tools", "release.py"), encoding="utf-8") as handle:
         tree = ast.parse(handle.read())
     for node in tree.body:
         if isinstance(node, ast.Assign) and [getattr(t, "id", None) for t in node.targets] == [name]:
             return set(ast.literal_eval(node.value))
-    raise AssertionError("banner/build.py defines no %s" % name)
+    raise AssertionError("tools/release.py defines no %s" % name)
 
 
 CPYTHON_ONLY = _cpython_only()
@@ -75,7 +75,8 @@ def test_the_cli_and_the_receiver_are_left_out_of_the_page_bundle_and_the_core_i
 
 
 def test_the_audit_and_the_django_app_are_cpython_only_subpackages_the_page_never_loads():
-    from banner.build import modules
+    from core_kit import release_step
+    modules = release_step().modules
     assert {"audit", "django"} <= CPYTHON_SUBPACKAGES     # the audit drives Chromium over a pipe, with the stdlib
     shipped = [name for name, _, _ in modules()]
     assert "banner.session" in shipped

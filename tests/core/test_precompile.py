@@ -3,7 +3,6 @@ runtime's, in Node): same sources give the same bytes, every bundle is stamped w
 it was compiled by, the loader carries the same stamp, and each bundle holds only generated JavaScript
 (no Python source for the page to compile)."""
 
-import importlib
 import json
 import os
 import re
@@ -11,13 +10,15 @@ import subprocess
 
 import pytest
 
-# The first line is V8's compile hint (banner/build.py COMPILE_HINT): it only counts there.
+from core_kit import release_step
+
+# The first line is V8's compile hint (tools/release.py COMPILE_HINT): it only counts there.
 STAMP = re.compile(r'^//# allFunctionsCalledOnLoad\n__consentBoot\.bundle\("([^"]+)",(\{.*?\}),(\{.*\})\);\n$', re.S)
 
 
 @pytest.fixture(scope="module")
 def build():
-    return importlib.import_module("banner.build")
+    return release_step()
 
 
 @pytest.fixture(scope="module")
