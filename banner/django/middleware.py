@@ -39,15 +39,17 @@ REFRESHED = "cookies_preferences_refreshed"
 DAY = 24 * 3600
 
 
-def cookie_morsel(name, value, max_age, secure, domain, httponly):
+def cookie_morsel(name, value, max_age, secure, domain, httponly, path="/"):
     """A Set-Cookie morsel carrying `value` as it is: Django's set_cookie would quote a value holding "="
-    (http.cookies), and the page must read back exactly what it wrote."""
+    (http.cookies), and the page must read back exactly what it wrote. A max_age of 0 expires the cookie
+    (its Expires in 1970, for clients that read only that)."""
     morsel = Morsel()
     morsel.set(name, value, value)
     morsel["max-age"] = max_age
-    morsel["expires"] = http_date(time.time() + max_age)
-    morsel["path"] = "/"
-    morsel["samesite"] = "Lax"
+    morsel["expires"] = http_date(time.time() + max_age) if max_age else "Thu, 01 Jan 1970 00:00:00 GMT"
+    morsel["path"] = path
+    if max_age:
+        morsel["samesite"] = "Lax"
     if domain:
         morsel["domain"] = domain
     if secure:
@@ -111,16 +113,8 @@ def regex_test(pattern, name):
 
 
 def expiry_morsel(name, path, domain, secure):
-    morsel = Morsel()
-    morsel.set(name, "", "")
-    morsel["max-age"] = 0
-    morsel["expires"] = "Thu, 01 Jan 1970 00:00:00 GMT"
-    morsel["path"] = path
-    if domain:
-        morsel["domain"] = domain
-    if secure:
-        morsel["secure"] = True
-    return morsel
+    """A Set-Cookie that removes cookie `name` at `path` on `domain` (None: host-only)."""
+    return cookie_morsel(name, "", 0, secure, domain, False, path)
 
 
 def stale_copies(host, cookie_domain, copies):

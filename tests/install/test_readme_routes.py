@@ -128,6 +128,17 @@ def accept_everything(driver, url, third_party):
     return driver.execute_script("return consentBanner.version;")
 
 
+def served_and_accepted(serve, project, env, chromium, third_party):
+    """README's serve command on a free port, then « Tout accepter » checked in Chromium (accept_everything);
+    returns the banner version the page reports."""
+    port = free_port()
+    server = Server(serve.replace(" 8000", " %d" % port), project, env, port)
+    try:
+        return accept_everything(chromium, server.url, third_party)
+    finally:
+        server.stop()
+
+
 def test_the_static_route_with_the_python_package(packages, third_party, chromium, tmp_path):
     started = time.monotonic()
     env = fresh_python(tmp_path)
@@ -141,12 +152,7 @@ def test_the_static_route_with_the_python_package(packages, third_party, chromiu
     assert "valid (revision 1, 3 categories" in checked
     assert checked.splitlines()[-1] == "pages: 1 file read, every blocked element's third party is declared"
     assert "consent.brython.js" in shell(build, project, env)
-    port = free_port()
-    server = Server(serve.replace(" 8000", " %d" % port), project, env, port)
-    try:
-        assert accept_everything(chromium, server.url, third_party) == __version__
-    finally:
-        server.stop()
+    assert served_and_accepted(serve, project, env, chromium, third_party) == __version__
     TIMES["static site, pip + consent-banner build"] = time.monotonic() - started
 
     # what the visitor's cookie holds, with the installed command; a typo README's --pages would catch
@@ -169,12 +175,7 @@ def test_the_static_route_with_the_npm_package(packages, third_party, chromium, 
     validate, copy, serve = commands(steps["npm"])
     assert shell(validate, project, env).startswith("cookies.json: valid (revision 1, 3 categories")
     shell(copy, project, env)
-    port = free_port()
-    server = Server(serve.replace(" 8000", " %d" % port), project, env, port)
-    try:
-        assert accept_everything(chromium, server.url, third_party) == __version__
-    finally:
-        server.stop()
+    assert served_and_accepted(serve, project, env, chromium, third_party) == __version__
     TIMES["static site, npm (dist as it is)"] = time.monotonic() - started
 
     installed = project / "node_modules" / "consent-banner"
