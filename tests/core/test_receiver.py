@@ -241,9 +241,10 @@ def server(tmp_path_factory):
         db.close()
 
 
-def post(url, raw):
-    """(status, body) of a POST with a JSON body."""
-    request = urllib.request.Request(url, data=raw, method="POST", headers={"Content-Type": "application/json"})
+def post(url, raw, headers=None):
+    """(status, body) of a POST with a JSON body (and `headers`)."""
+    request = urllib.request.Request(url, data=raw, method="POST",
+                                     headers=dict({"Content-Type": "application/json"}, **(headers or {})))
     try:
         with urllib.request.urlopen(request, timeout=5) as response:
             return response.status, response.read()
@@ -417,16 +418,7 @@ def serve_log(tmp_path):
 
 def post_from(url, origin, raw=None):
     """(status, body) of a POST a browser would send from a page of `origin` (None: no Origin, as curl)."""
-    headers = {"Content-Type": "application/json"}
-    if origin is not None:
-        headers["Origin"] = origin
-    request = urllib.request.Request(url, data=raw or body(), method="POST", headers=headers)
-    try:
-        with urllib.request.urlopen(request, timeout=5) as response:
-            return response.status, response.read()
-    except urllib.error.HTTPError as error:
-        with error:
-            return error.code, error.read()
+    return post(url, raw or body(), {} if origin is None else {"Origin": origin})
 
 
 def test_a_record_posted_by_a_page_of_another_site_is_refused_403_and_not_stored(serve_log):
