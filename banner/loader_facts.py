@@ -29,7 +29,8 @@ from banner import vendors
 from banner.text import ID_CHARS, LOWER, MAX_IDENTIFIER
 from banner.ui.blocks import BLOCK_SELECTOR
 from banner.ui.page import CHANNEL
-from banner.ui.scripts import CATEGORY, DONE, PENDING_SELECTOR, PROVIDER, SKIPPED_ATTRIBUTES, SRC, TYPE
+from banner.ui.contract import CATEGORY, PROVIDER, SRC, TYPE
+from banner.ui.scripts import DONE, PENDING_SELECTOR, SKIPPED_ATTRIBUTES
 from banner.errors import CONSOLE_PREFIX, FAIL_CLOSED
 from banner.fnv import base36, utf16
 from banner.ui.dom import OPEN_SELECTOR, PRERENDERED_ATTR, ACTION_ATTR, LANGUAGE_ATTR, LANGUAGE_ACTION, CONTENT_ATTR

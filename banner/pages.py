@@ -24,6 +24,7 @@ import re
 from html.parser import HTMLParser
 
 from .text import host_of
+from .ui.contract import CATEGORY, KEPT_ADDRESSES, PROVIDER, SRCSET
 
 EXTENSIONS = (".html", ".htm", ".djhtml", ".jinja", ".jinja2", ".j2", ".tpl")
 BLOCK = re.compile(r"""\{%-?\s*consent_block\s+(["'])([^"']*)\1\s*-?%\}(.*?)\{%-?\s*endconsent_block\s*-?%\}""",
@@ -60,7 +61,7 @@ def files(paths):
 BLOCKED = ("script", "iframe", "img", "picture", "video", "audio")
 CONTAINERS = ("picture", "video", "audio")          # their <source>, <track> and <img> hold addresses too
 PARTS = ("source", "track", "img")
-ADDRESSES = ("data-src", "data-srcset", "data-poster")      # banner.ui.media.ADDRESSES's kept ones
+ADDRESSES = tuple(kept for kept, _ in KEPT_ADDRESSES)     # data-src, data-srcset, data-poster
 
 
 def _addresses(attrs):
@@ -70,7 +71,7 @@ def _addresses(attrs):
         value = attrs.get(key)
         if value is None:
             continue
-        found += [c.strip().split(" ")[0] for c in value.split(",") if c.strip()] if key == "data-srcset" else [value]
+        found += [c.strip().split(" ")[0] for c in value.split(",") if c.strip()] if key == SRCSET else [value]
     return found
 
 
@@ -87,7 +88,7 @@ class _Elements(HTMLParser):
         named = {}
         for key, value in attrs:
             named.setdefault(key, value if value is not None else "")
-        if tag in BLOCKED and "data-consent" in named:
+        if tag in BLOCKED and CATEGORY in named:
             element = [self.getpos()[0], tag, named, _addresses(named)]
             self.found.append(element)
             if tag in CONTAINERS:
@@ -105,7 +106,7 @@ class _Elements(HTMLParser):
 
 
 def _describe(tag, attrs):
-    shown = " ".join('%s="%s"' % (k, attrs[k]) for k in ("data-consent", "data-provider") + ADDRESSES if k in attrs)
+    shown = " ".join('%s="%s"' % (k, attrs[k]) for k in (CATEGORY, PROVIDER) + ADDRESSES if k in attrs)
     return "<%s %s>" % (tag, shown)
 
 
@@ -129,7 +130,7 @@ def scan_elements(manifest, path, text, page_host):
     parser.close()
     found = []
     for line, tag, attrs, urls in parser.found:
-        category, provider = attrs["data-consent"], attrs.get("data-provider") or None
+        category, provider = attrs[CATEGORY], attrs.get(PROVIDER) or None
         problems = _judge(manifest, category, provider, urls, page_host)
         if problems:
             hosts = []

@@ -19,6 +19,7 @@ from .config import parse_config
 from .i18n import direction, interface_language, strings
 from .manifest import parse_manifest
 from .ui import policy
+from .ui.contract import POLICY
 from .ui.dom import h
 from .document import Document, to_html
 
@@ -29,7 +30,7 @@ def render(config_data, manifest_data, language, level=2):
     manifest = parse_manifest(manifest_data, config.languages, regex_ok)
     doc = Document()
     texts = strings(config.language, complete=True)
-    root = h(doc, "div", {"class": "cb-policy", "data-consent-policy": str(level), "data-cb-static": True,
+    root = h(doc, "div", {"class": "cb-policy", POLICY: str(level), "data-cb-static": True,
                           "lang": interface_language(config.language), "dir": direction(config.language)},
              policy.build(doc, texts, manifest, config, level, with_button=False))
     return to_html(root)

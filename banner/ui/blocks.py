@@ -14,10 +14,10 @@ The server vetted every URL in a block against its category's providers before w
 `data-consent`; a block naming an undeclared third party is sent without it and is never opened.
 """
 
+from banner.ui.contract import CATEGORY, marked
 from banner.ui.dom import select_all
 
-CATEGORY = "data-consent"
-BLOCK_SELECTOR = "template[data-consent]"
+BLOCK_SELECTOR = marked("template")
 PLACEHOLDER_KEY = "data-cb-frame"           # on a closed block shown by a placeholder (embeds.py)
 
 

@@ -1,11 +1,13 @@
 """Building DOM nodes from data. Strings always become text nodes, never markup: a manifest text holding
 `<img onerror=...>` is shown as those characters. No HTML string is ever parsed by the banner."""
 
+from banner.ui.contract import OPEN, POLICY, SRC, marked
+
 # The portal's markup the shell looks for, used by the start-up bundle (to decide whether the extra
 # bundle is needed) and by the extra bundle's modules alike.
-EMBED_SELECTOR = "iframe[data-consent][data-src], video[data-consent], audio[data-consent]"   # shown by a placeholder
-POLICY_SELECTOR = "[data-consent-policy]"
-OPEN_SELECTOR = "[data-consent-open]"             # the portal's "Gestion des cookies" links
+EMBED_SELECTOR = ", ".join([marked("iframe") + "[%s]" % SRC, marked("video"), marked("audio")])   # shown by a placeholder
+POLICY_SELECTOR = "[%s]" % POLICY
+OPEN_SELECTOR = "[%s]" % OPEN                     # the portal's "Gestion des cookies" links
 
 # Shared with the loader (static/src/consent.js gets them from banner/loader_facts.py at build time):
 PRERENDERED_ATTR = "data-cb-prerendered"          # marks the first layer the loader painted ahead of Python

@@ -11,15 +11,16 @@ from banner.i18n import localize
 from banner.text import is_safe_url
 from banner.ui import media
 from banner.ui.blocks import BLOCK_SELECTOR, PLACEHOLDER_KEY, open_block
+from banner.ui.contract import CATEGORY, PROVIDER, REFUSED, SRC
 from banner.ui.dom import h, closest, select_all, themed, EMBED_SELECTOR
 from banner.ui.dsfr_centre import placeholder
 
 
 def _provider(frame):
-    named = frame.getAttribute("data-provider")
+    named = frame.getAttribute(PROVIDER)
     if named:
         return named
-    src = frame.getAttribute("data-src") or ""
+    src = frame.getAttribute(SRC) or ""
     rest = src.split("//", 1)[1] if "//" in src else ""
     return rest.split("/")[0] or src
 
@@ -57,7 +58,7 @@ class Embeds:
     def refresh(self, accepted, roots):
         for root in roots:
             for block in select_all(root, BLOCK_SELECTOR):
-                if block.getAttribute("data-consent") not in accepted:
+                if block.getAttribute(CATEGORY) not in accepted:
                     self.hold(block)
             for frame in select_all(root, EMBED_SELECTOR):
                 self.apply(frame, accepted)
@@ -71,7 +72,7 @@ class Embeds:
         block.parentNode.insertBefore(self._build(frame, block), block)
 
     def apply(self, frame, accepted):
-        category = frame.getAttribute("data-consent")
+        category = frame.getAttribute(CATEGORY)
         if category in accepted or frame.hasAttribute("data-cb-once"):
             self.load(frame)
         else:
@@ -80,15 +81,15 @@ class Embeds:
     def load(self, frame):
         if frame.tagName != "IFRAME":
             return self._load_player(frame)
-        src = frame.getAttribute("data-src")
+        src = frame.getAttribute(SRC)
         if not is_safe_url(src):
             self.report("refused data-src %r on a blocked iframe: only http(s) or relative URLs load" % src)
             return
-        problem = self.undeclared(frame.getAttribute("data-consent"), frame.getAttribute("data-provider"), src)
+        problem = self.undeclared(frame.getAttribute(CATEGORY), frame.getAttribute(PROVIDER), src)
         if problem is not None:
-            if not frame.hasAttribute("data-consent-refused"):
+            if not frame.hasAttribute(REFUSED):
                 self.report("blocked iframe stays blocked: " + problem)
-            frame.setAttribute("data-consent-refused", "")
+            frame.setAttribute(REFUSED, "")
             if self._placeholder_of(frame) is None:
                 self.block(frame)
             return
@@ -104,9 +105,9 @@ class Embeds:
         """A <video> or <audio> (media.py): its addresses back once all of them are declared."""
         problem = media.problem(player, self.undeclared)
         if problem is not None:
-            if not player.hasAttribute("data-consent-refused"):
+            if not player.hasAttribute(REFUSED):
                 self.report("blocked media stays blocked: " + problem)
-            player.setAttribute("data-consent-refused", "")
+            player.setAttribute(REFUSED, "")
             if self._placeholder_of(player) is None:
                 self.block(player)
             return
@@ -145,7 +146,7 @@ class Embeds:
         """A decision ends "Autoriser une fois": an embed of a category it leaves refused is unloaded."""
         for root in roots:
             for frame in select_all(root, EMBED_SELECTOR):
-                if frame.hasAttribute("data-cb-once") and frame.getAttribute("data-consent") not in accepted:
+                if frame.hasAttribute("data-cb-once") and frame.getAttribute(CATEGORY) not in accepted:
                     frame.removeAttribute("data-cb-once")
 
     def _frame_id(self, frame):
@@ -165,14 +166,14 @@ class Embeds:
     def _build(self, frame, block=None):
         """The placeholder of `frame`, or of the closed `block` holding it."""
         strings = self.strings
-        category = self.manifest.category(frame.getAttribute("data-consent"))
-        cat_title = localize(category.title, self.language) if category else frame.getAttribute("data-consent")
+        category = self.manifest.category(frame.getAttribute(CATEGORY))
+        cat_title = localize(category.title, self.language) if category else frame.getAttribute(CATEGORY)
         width = frame.getAttribute("width") or (str(frame.offsetWidth) if frame.offsetWidth else None)
         height = frame.getAttribute("height") or (str(frame.offsetHeight) if frame.offsetHeight else None)
         # A third party the category does not declare never loads, whatever the visitor says: no buttons
         # that would record a consent and load nothing, the reason instead.
         undeclared = (media.problem(frame, self.undeclared) if frame.tagName != "IFRAME" else self.undeclared(
-            frame.getAttribute("data-consent"), frame.getAttribute("data-provider"), frame.getAttribute("data-src"))
+            frame.getAttribute(CATEGORY), frame.getAttribute(PROVIDER), frame.getAttribute(SRC))
         ) is not None
         text = strings["placeholder_undeclared" if undeclared else "placeholder_text"].replace(
             "{provider}", _provider(frame)).replace("{category}", cat_title)
@@ -229,6 +230,6 @@ class Embeds:
             for each in frames:
                 self.load(each)
             frame.focus()
-            self.allowed_once(frame.getAttribute("data-consent"))
+            self.allowed_once(frame.getAttribute(CATEGORY))
         else:
-            self.accept_category(frame.getAttribute("data-consent"))
+            self.accept_category(frame.getAttribute(CATEGORY))

@@ -8,11 +8,11 @@ meanwhile (embeds.py); an image shows nothing (its `alt` text, when the browser 
 """
 
 from banner.text import is_safe_url
+from banner.ui.contract import CATEGORY, KEPT_ADDRESSES as ADDRESSES, PROVIDER, REFUSED, SRCSET, marked
 from banner.ui.dom import closest, select_all
 
-MEDIA_SELECTOR = "img[data-consent], picture[data-consent], video[data-consent], audio[data-consent]"
+MEDIA_SELECTOR = ", ".join(marked(tag) for tag in ("img", "picture", "video", "audio"))
 PLAYERS = ("VIDEO", "AUDIO")
-ADDRESSES = (("data-src", "src"), ("data-srcset", "srcset"), ("data-poster", "poster"))
 PARTS = "source, track, img"
 
 
@@ -28,7 +28,7 @@ def urls(element):
             value = node.getAttribute(kept)
             if value is None:
                 continue
-            if kept == "data-srcset":
+            if kept == SRCSET:
                 found += [c.strip().split(" ")[0] for c in value.split(",") if c.strip()]
             else:
                 found.append(value)
@@ -38,7 +38,7 @@ def urls(element):
 def problem(element, undeclared):
     """Why `element` may not be shown (an address that is not http(s) or relative, or an undeclared third
     party: `undeclared(category, provider, url)`), or None."""
-    category, named = element.getAttribute("data-consent"), element.getAttribute("data-provider")
+    category, named = element.getAttribute(CATEGORY), element.getAttribute(PROVIDER)
     for url in urls(element) or [None]:
         if url is not None and not is_safe_url(url):
             return "refused address %r: only http(s) or relative URLs load" % url
@@ -84,14 +84,14 @@ def apply(roots, accepted, undeclared, report):
     for root in roots:
         for element in select_all(root, MEDIA_SELECTOR):
             if element.tagName in PLAYERS or (element.tagName == "IMG" and
-                                              closest(element, "picture[data-consent]") is not None):
+                                              closest(element, marked("picture")) is not None):
                 continue
-            if element.getAttribute("data-consent") not in accepted:
+            if element.getAttribute(CATEGORY) not in accepted:
                 hide(element)
                 continue
             why = problem(element, undeclared)
             if why is None:
                 show(element)
-            elif not element.hasAttribute("data-consent-refused"):
-                element.setAttribute("data-consent-refused", "")
+            elif not element.hasAttribute(REFUSED):
+                element.setAttribute(REFUSED, "")
                 report("blocked image stays blocked: " + why)

@@ -9,6 +9,7 @@ button, which needs it."""
 
 from banner.i18n import localize
 from banner.ui.browser_help import browser_only
+from banner.ui.contract import OPEN, POLICY
 from banner.ui.dom import h, select_all, POLICY_SELECTOR
 from banner.ui.tables import cookie_table, provider_list
 
@@ -35,7 +36,7 @@ def build(doc, strings, manifest, config, level, with_button=True):
 
 def open_button(doc, strings):
     return h(doc, "p", None, [h(doc, "button", {"type": "button", "class": "cb-btn cb-policy__open",
-                                                "data-consent-open": True}, [strings["policy_open"]])])
+                                                OPEN: True}, [strings["policy_open"]])])
 
 
 def _add_button(doc, strings, target):
@@ -56,7 +57,7 @@ def fill(doc, strings, manifest, config, lang, direction, roots=None):
         if target.hasAttribute("data-cb-static"):
             _add_button(doc, strings, target)
             continue
-        level = target.getAttribute("data-consent-policy") or "2"
+        level = target.getAttribute(POLICY) or "2"
         level = int(level) if level in ("1", "2", "3", "4", "5") else 2
         while target.firstChild:
             target.removeChild(target.firstChild)

@@ -1,6 +1,7 @@
 """The optional persistent reopen button (`"reopenButton": true` or a corner): small, fixed in a corner,
 a real <button> labelled "Gestion des cookies", in addition to the portal's footer link."""
 
+from banner.ui.contract import OPEN
 from banner.ui.dom import h, themed
 
 ICON_PATH = ("M12 2a10 10 0 1 0 10 10 4 4 0 0 1-4-4 4 4 0 0 1-4-4 2 2 0 0 0-2-2zm-4 7a1.5 1.5 0 1 1 0 3 "
@@ -18,6 +19,6 @@ def build(doc, strings, config, lang, direction):
     path.setAttribute("fill", "currentColor")
     icon.appendChild(path)
     return h(doc, "button", themed({"type": "button", "class": "cb-reopen cb-reopen--" + config.reopen_button,
-                                    "data-consent-open": True, "lang": lang, "dir": direction, "data-cb-ui": True},
+                                    OPEN: True, "lang": lang, "dir": direction, "data-cb-ui": True},
                                    config), [
         icon, h(doc, "span", {"class": "cb-sr-only"}, [strings["reopen_label"]])])

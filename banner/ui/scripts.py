@@ -15,20 +15,18 @@ skips them like any script it ran itself, and waits for the loader's queue to fi
 running its own, so that external scripts still run one after the other."""
 
 from banner.text import is_safe_url
+from banner.ui.contract import CATEGORY, PROVIDER, REFUSED, SRC, TYPE, marked
 from banner.ui.dom import select_all
 
 DONE = "data-cb-ran"
-# The portal's attributes on a blocked script (the loader reads the same, from banner/loader_facts.py)
-CATEGORY = "data-consent"
-SRC = "data-src"
-TYPE = "data-type"
-PROVIDER = "data-provider"
-SCRIPT_SELECTOR = 'script[type="text/plain"][data-consent]'
+# The portal's attributes on a blocked script are banner/ui/contract.py's (the loader gets the same names
+# from banner/loader_facts.py at build time)
+SCRIPT_SELECTOR = marked('script[type="text/plain"]')
 PENDING_SELECTOR = SCRIPT_SELECTOR + ":not([" + DONE + "])"
 SKIPPED_ATTRIBUTES = ("type", SRC, TYPE, "nonce", DONE)
 # A script the server already sent live because the visitor had accepted its category (banner.django's
 # {% consent_block %}): it ran at parse; on withdrawal only a reload stops it, as for the ones run here.
-SENT_LIVE_SELECTOR = 'script[data-consent][' + DONE + ']:not([type="text/plain"])'
+SENT_LIVE_SELECTOR = marked("script") + "[" + DONE + ']:not([type="text/plain"])'
 
 
 def sent_live(doc):
@@ -74,7 +72,7 @@ class Scripts:
                                               script.getAttribute(SRC))
                     if problem is not None:
                         self.report("blocked script stays blocked: " + problem)
-                        script.setAttribute("data-consent-refused", "")
+                        script.setAttribute(REFUSED, "")
                         continue
                     self.queue.append(script)
                     started.append(script.getAttribute(CATEGORY))
@@ -103,7 +101,7 @@ class Scripts:
             return False
         if not is_safe_url(src):
             self.report("refused data-src %r on a blocked script: only http(s) or relative URLs run" % src)
-            old.setAttribute("data-consent-refused", "")
+            old.setAttribute(REFUSED, "")
             return False
         new.addEventListener("load", lambda ev: self.step())
         new.addEventListener("error", lambda ev: self.step())

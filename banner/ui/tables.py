@@ -4,6 +4,7 @@ show the same rows from the same data (the portal never writes a table by hand).
 from banner.i18n import localize
 from banner.text import host_of
 from banner.ui import media
+from banner.ui.contract import CATEGORY, PROVIDER, SRC, marked
 from banner.ui.dom import h
 from banner.ui.media import MEDIA_SELECTOR
 
@@ -37,7 +38,7 @@ def cookie_table(doc, strings, manifest, config, category, title, dsfr=False):
 
 
 # The page's blocked content that names a third party (scripts.py, embeds.py and media.py act on the same).
-BLOCKED_SELECTOR = 'script[type="text/plain"][data-consent], iframe[data-consent][data-src], ' + MEDIA_SELECTOR
+BLOCKED_SELECTOR = ", ".join([marked('script[type="text/plain"]'), marked("iframe") + "[%s]" % SRC, MEDIA_SELECTOR])
 
 
 def undeclared_on_page(doc, manifest, category_id):
@@ -49,10 +50,10 @@ def undeclared_on_page(doc, manifest, category_id):
         return []
     names = []
     for node in nodes:
-        if node.getAttribute("data-consent") != category_id:
+        if node.getAttribute(CATEGORY) != category_id:
             continue
-        named = node.getAttribute("data-provider")
-        for url in (media.urls(node) if node.tagName not in ("SCRIPT", "IFRAME") else [node.getAttribute("data-src")]) \
+        named = node.getAttribute(PROVIDER)
+        for url in (media.urls(node) if node.tagName not in ("SCRIPT", "IFRAME") else [node.getAttribute(SRC)]) \
                 or [None]:
             if manifest.undeclared(category_id, named, url, host) is not None:
                 name = named or host_of(url) or url
