@@ -11,7 +11,8 @@ host project's own commands.
 - W005: several languages without LocaleMiddleware: the language choice would change nothing.
 - W006: LANGUAGE_CODE is still startproject's "en-us" and the manifest has no English: the banner speaks
   English to every visitor, around texts in another language.
-- W007: the settings or the manifest cannot be used at all (every request logs it and accepts nothing).
+- W007: the settings or the manifest cannot be used at all (every request logs it and accepts nothing),
+  or DATABASE_MANIFEST is on and no version is published yet.
 """
 
 import json
@@ -19,6 +20,7 @@ from urllib.parse import urlsplit
 
 from django.conf import global_settings, settings
 from django.core import checks
+from django.db import DatabaseError
 
 from .middleware import REFRESHED
 
@@ -50,11 +52,13 @@ def check_portal(app_configs=None, **kwargs):
     from .portal import languages, manifest_data, portal
     try:
         conf = banner_settings()
-        if conf["MANIFEST"] is None:
+        if conf["MANIFEST"] is None and not conf["DATABASE_MANIFEST"]:
             return []                   # not configured yet: the app is installed, nothing more
         codes = languages()
         data = manifest_data()
         portal()
+    except DatabaseError:
+        return []                       # the manifest's tables are not migrated yet: `migrate` says so
     except Exception as error:
         return [warning(7, "CONSENT_BANNER cannot be used: %s: %s" % (type(error).__name__, error),
                         "Until this is fixed every page logs this error, shows no banner and accepts nothing "
