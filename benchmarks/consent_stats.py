@@ -86,6 +86,7 @@ def main(argv=None):
         with connection.cursor() as cursor:
             cursor.execute("SHOW server_version")
             version = cursor.fetchone()[0]
+        load = os.getloadavg()[0]
         today = timezone.localdate()
         categories, languages = ["analytics", "video", "audience"], ["fr", "en"]
         results = {}
@@ -102,8 +103,10 @@ def main(argv=None):
         server.stop()
 
     lines = ["# Consent statistics on %s records (PostgreSQL %s)" % (format(args.rows, ","), version), "",
-             "`python -m benchmarks.consent_stats --rows %d --runs %d`, %s, %d CPU(s); filled in %.1f s." % (
-                 args.rows, args.runs, datetime.date.today().isoformat(), os.cpu_count(), fill_s), "",
+             "`python -m benchmarks.consent_stats --rows %d --runs %d`, %s, %d CPU(s), load average %.1f when the "
+             "runs began (other work on the machine: above the CPU count, the times are slower than on an idle "
+             "machine); filled in %.1f s." % (args.rows, args.runs, datetime.date.today().isoformat(), os.cpu_count(),
+                                             load, fill_s), "",
              "| period | GROUP BY query (median) | split per category (median) | groups | decisions counted |",
              "|---|---|---|---|---|"]
     for label, (query, fold, groups, total) in results.items():
