@@ -17,6 +17,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError
 from django.http import HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -157,12 +158,15 @@ class ConsentRecordAdmin(admin.ModelAdmin):
 
 # --- what a visitor saw, the manifest in the database, statistics -------------------------------------------
 def shown_policy(version, language):
-    """The policy page of a published version in one language (its texts, cookie tables and providers), as
-    banner.static_policy renders it: built as elements, every manifest text escaped."""
+    """The policy page of a published version (or the draft) in one language (its texts, cookie tables and
+    providers), as banner.static_policy renders it: built as elements, every manifest text escaped."""
     from banner import static_policy
     from banner.i18n import pick_language
     from .portal import languages
-    data = json.loads(version.text)
+    try:
+        data = json.loads(version.text)
+    except ValueError as error:
+        return format_html("<p>{}</p>", str(error))
     codes = languages()
     language = pick_language(codes, None, language or "")
     try:
@@ -255,7 +259,7 @@ class ManifestDraftAdmin(admin.ModelAdmin):
     """One draft: edited, checked at each save, exported, and published with the "Publish" button."""
     form = DraftForm
     list_display = ("__str__", "updated_at", "updated_by")
-    readonly_fields = ("updated_at", "updated_by")
+    readonly_fields = ("updated_at", "updated_by", "preview")
     change_form_template = "admin/consent_banner/manifestdraft/change_form.html"
 
     def has_add_permission(self, request):
@@ -263,6 +267,15 @@ class ManifestDraftAdmin(admin.ModelAdmin):
 
     def has_module_permission(self, request):
         return in_database() and super().has_module_permission(request)
+
+    @admin.display(description=_("what visitors will be shown"))
+    def preview(self, draft):
+        """The saved draft as its policy page in each language: what publishing it will show."""
+        from .portal import languages
+        if not draft.pk:
+            return "-"
+        return format_html_join("", '<h3>{}</h3><div lang="{}">{}</div>',
+                                ((code, code, shown_policy(draft, code)) for code in languages()))
 
     def get_changeform_initial_data(self, request):
         from .versions import NoPublishedVersion, published
@@ -316,7 +329,7 @@ class ManifestDraftAdmin(admin.ModelAdmin):
     def export_view(self, request, pk):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        return json_download(ManifestDraft.objects.get(pk=pk).text, "cookies-draft.json")
+        return json_download(get_object_or_404(ManifestDraft, pk=pk).text, "cookies-draft.json")
 
 
 def in_database():
@@ -394,5 +407,5 @@ class ManifestVersionAdmin(admin.ModelAdmin):
     def export_view(self, request, pk):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        version = ManifestVersion.objects.get(pk=pk)
+        version = get_object_or_404(ManifestVersion, pk=pk)
         return json_download(version.text, "cookies-v%d.json" % version.number)

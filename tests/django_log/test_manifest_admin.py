@@ -149,6 +149,9 @@ def test_the_draft_imports_a_json_file_and_exports_its_text(dpo):
     draft = ManifestDraft.objects.get()
     assert json.loads(draft.text)["cookies"][4]["lifetime"] == "1 an"
     assert json.loads(dpo.get("%s%d/export/" % (DRAFT, draft.pk)).content) == json.loads(draft.text)
+    preview = dpo.get("%s%d/change/" % (DRAFT, draft.pk)).content.decode("utf-8")   # as visitors will see it
+    assert len(re.findall(r'<div lang="(?:fr|en)"><div class="cb-policy"', preview)) == 2
+    assert re.search(r"<td[^>]*>1 an</td>", preview)
     assert not ManifestVersion.objects.exists()              # saved, not published
 
 
