@@ -163,11 +163,12 @@ def shown_policy(version, language):
     from banner import static_policy
     from banner.i18n import pick_language
     from .portal import languages
+    from .versions import own_languages
     try:
         data = json.loads(version.text)
     except ValueError as error:
         return format_html("<p>{}</p>", str(error))
-    codes = languages()
+    codes = own_languages(data, languages())
     language = pick_language(codes, None, language or "")
     try:
         return mark_safe(static_policy.render({"manifest": data, "languages": codes}, data, language))
@@ -395,8 +396,10 @@ class ManifestVersionAdmin(admin.ModelAdmin):
     @admin.display(description=_("what visitors were shown"))
     def shown(self, version):
         from .portal import languages
+        from .versions import own_languages
+        codes = own_languages(json.loads(version.text), languages())
         return format_html_join("", '<h3>{}</h3><div lang="{}">{}</div>',
-                                ((code, code, shown_policy(version, code)) for code in languages()))
+                                ((code, code, shown_policy(version, code)) for code in codes))
 
     def get_urls(self):
         from django.urls import path

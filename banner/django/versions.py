@@ -28,7 +28,7 @@ from django.db import router, transaction
 from banner.__main__ import regex_ok
 from banner.errors import BannerError
 from banner.fingerprint import _reference, fingerprints
-from banner.manifest import parse_manifest
+from banner.manifest import parse_manifest, text_languages
 
 from .conf import banner_settings
 
@@ -84,6 +84,12 @@ def new_consent_reasons(old, new):
     return reasons
 
 
+def own_languages(data, languages):
+    """The languages a stored version was checked for: those its texts are written in (a version published
+    before the portal added a language has none in it), else the portal's."""
+    return text_languages(data) or list(languages)
+
+
 def _alias():
     from .models import ManifestVersion
     return router.db_for_write(ManifestVersion)
@@ -100,9 +106,10 @@ def publish(data, languages, user="", published_at=None):
         data = dict(data)
         changes = ""
         if latest is not None:
-            old = parse_manifest(json.loads(latest.text), languages, regex_ok)
+            before = json.loads(latest.text)
+            old = parse_manifest(before, own_languages(before, languages), regex_ok)
             data["revision"] = latest.revision
-            if data == json.loads(latest.text):
+            if data == before:
                 return None
             new = parse_manifest(data, languages, regex_ok)
             reasons = new_consent_reasons(old, new)

@@ -125,6 +125,32 @@ def test_a_new_provider_or_purpose_raises_the_revision(dpo):
     assert (version.revision, version.changes) == (MANIFEST["revision"] + 2, "new provider Vidéos SA in analytics")
 
 
+def test_a_new_category_needs_a_new_consent_and_a_rewording_of_its_description_does_not():
+    old = parse_manifest(MANIFEST, ["fr", "en"])
+    grown = copy.deepcopy(MANIFEST)
+    grown["categories"].append({"id": "video", "title": "Vidéos", "description": "Lecteurs vidéo intégrés."})
+    assert versions.new_consent_reasons(old, parse_manifest(grown, ["fr", "en"])) == ["new category video"]
+    reworded = copy.deepcopy(MANIFEST)
+    reworded["categories"][1]["description"] = {"fr": "Compter les visites.", "en": "Counting visits."}
+    assert versions.new_consent_reasons(old, parse_manifest(reworded, ["fr", "en"])) == []
+
+
+def french_only(node):
+    """`node` with its English texts left out: a manifest written before a portal added English."""
+    if isinstance(node, dict):
+        return {k: french_only(v) for k, v in node.items() if k != "en"}
+    return [french_only(v) for v in node] if isinstance(node, list) else node
+
+
+def test_a_language_added_to_the_portal_after_a_version_was_published(dpo):
+    with override_settings(CONSENT_BANNER=dict(SETTINGS, LANGUAGES=["fr"])):
+        first = versions.publish(french_only(MANIFEST), ["fr"], "dpo")
+    second = versions.publish(MANIFEST, ["fr", "en"], "dpo")
+    assert (second.number, second.revision) == (2, first.revision)
+    page = dpo.get("%s%d/change/" % (VERSIONS, first.pk)).content.decode("utf-8")
+    assert re.findall(r'<div lang="(\w+)"><div class="cb-policy"', page) == ["fr"]     # its policy, as it was
+
+
 def test_a_published_version_never_changes_and_the_admin_cannot_edit_or_delete_it(dpo):
     save_draft(dpo, MANIFEST)
     version = ManifestVersion.objects.get()
