@@ -79,6 +79,20 @@ def text_of(response):
     return html.unescape(re.sub(r"<[^>]+>", " ", response.content.decode("utf-8")))
 
 
+def test_check_says_nothing_is_published_and_names_a_manifest_url_serving_something_else(db_manifest):
+    from django.core.checks import run_checks
+
+    def ours(**conf):
+        with override_settings(CONSENT_BANNER=dict(SETTINGS, **conf)):
+            return {w.id for w in run_checks() if w.id.startswith("consent_banner.")}
+
+    assert "consent_banner.W007" in ours()                          # nothing published yet
+    versions.publish(MANIFEST, ["fr", "en"], "dpo")
+    assert not {"consent_banner.W007", "consent_banner.W008"} & ours(MANIFEST_URL="consent_banner:manifest")
+    assert "consent_banner.W008" in ours(MANIFEST_URL="/static/cookies.json")
+    assert "consent_banner.W008" not in ours(MANIFEST_URL="/cookies.json")    # the app's view, by its path
+
+
 def test_a_draft_with_problems_is_refused_with_each_problem_named_by_its_field(dpo):
     broken = copy.deepcopy(MANIFEST)
     del broken["categories"][1]["title"]["en"]
