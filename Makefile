@@ -8,7 +8,7 @@ PORT ?= 8000
 # terser minifies the loader, the runtime and the generated JavaScript.
 NODE_DEPS := $(if $(shell command -v npm 2>/dev/null),node_modules/.installed)
 
-.PHONY: build demo demo-static test test-core test-browser bench clean setup browser package nodejs postgres nginx screenshots
+.PHONY: build demo demo-static test test-core test-browser lint bench clean setup browser package nodejs postgres nginx screenshots
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -93,8 +93,12 @@ demo: build
 demo-static: build
 	$(PY) demo/server.py --port $(PORT)
 
-test: setup build
+test: setup build lint
 	$(PY) -m pytest
+
+# ruff, configured in pyproject.toml ([tool.ruff]): errors and likely bugs, in a second.
+lint: $(VENV)/.installed
+	$(PY) -m ruff check .
 
 test-core: $(VENV)/.installed
 	$(PY) -m pytest tests/core

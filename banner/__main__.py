@@ -17,45 +17,13 @@ Exit status: 0 valid, 1 invalid (or undeclared content found), 2 unreadable file
 import argparse
 import json
 import os
-import re
 import sys
 
 from . import __version__
 from .errors import BannerError, ManifestError
 from .manifest import parse_manifest, text_languages
 from .cookies import decode_consent
-
-
-MAX_JSON_DEPTH = 64      # arrays and objects inside each other; a manifest needs 5, a data-config with it inline 6
-
-
-def load_json(handle):
-    """json.load for the files the tools and the Django app read (manifests, data-configs): a document nested
-    deeper than MAX_JSON_DEPTH is a ValueError saying so. Python's decoder ends in a RecursionError on
-    ~1,000 levels, and whatever walks a decoded document (repr() in a message, json.dumps) a little
-    sooner: refused here, no traceback comes from nesting."""
-    try:
-        data = json.load(handle)
-    except RecursionError:
-        data = None
-    else:
-        level, depth = [data], 0
-        while level and depth <= MAX_JSON_DEPTH:     # breadth first: no recursion, whatever the depth
-            level = [v for node in level if isinstance(node, (dict, list))
-                     for v in (node.values() if isinstance(node, dict) else node)]
-            depth += 1
-        if depth <= MAX_JSON_DEPTH:
-            return data
-    raise ValueError("arrays and objects nested more than %d levels deep (a manifest needs 5)" % MAX_JSON_DEPTH)
-
-
-def regex_ok(pattern):
-    """CPython's stand-in for the page's RegExp check (tools and tests use it too)."""
-    try:
-        re.compile(pattern)
-    except re.error:
-        return False
-    return True
+from .host import load_json, regex_ok
 
 
 def _origin(value):

@@ -60,7 +60,7 @@ SIGNALS = "/*SIGNALS*/null"                   # where static/src/signals.js goes
 HOLE = "__CB_PRERENDERED__"                  # an undeclared global: terser can neither rename nor fold it
 RECORD = ".consent-banner-build"             # in an output directory: the files build() wrote there
 PACKAGE = "banner"
-CPYTHON_ONLY = {"__main__.py", "receiver.py", "build.py", "prerender.py", "loader_facts.py", "static_policy.py",
+CPYTHON_ONLY = {"__main__.py", "host.py", "document.py", "receiver.py", "build.py", "prerender.py", "loader_facts.py", "static_policy.py",
                 "pages.py"}
 CPYTHON_SUBPACKAGES = {"django", "audit"}  # the Django app (banner/django/), the audit (banner/audit/): CPython only
 EXTRA = {"banner.ui.preferences", "banner.ui.tables", "banner.ui.policy", "banner.ui.embeds", "banner.ui.reopen",
@@ -315,7 +315,7 @@ def served_text(path):
 
 
 def read_json(path):
-    from banner.__main__ import load_json
+    from banner.host import load_json
     try:
         with open(path, encoding="utf-8-sig") as handle:      # a byte-order mark, as browsers allow
             return load_json(handle)

@@ -339,7 +339,8 @@ def _paths(check, path, data, storage):
 
 def parse_manifest(data, languages=("fr",), regex_ok=None):
     """Validate decoded manifest JSON for the given languages; return a Manifest or raise ManifestError."""
-    for result in parse_in_steps(data, languages, regex_ok):
+    result = None
+    for result in parse_in_steps(data, languages, regex_ok):  # noqa: B007 (the last step's value is the manifest)
         pass
     return result
 

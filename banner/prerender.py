@@ -9,49 +9,21 @@ Inputs are the portal's own data-config and manifest, so a prerender is only use
 config matches (`key`); any other page simply waits for Python.
 """
 
-from banner.__main__ import regex_ok
+from banner.host import regex_ok
 from banner.config import parse_config
 from banner.fingerprint import layer_key
 from banner.loader_facts import config_key, early
 from banner.manifest import parse_manifest
 from banner.i18n import strings, interface_language, direction
 from banner.ui import notice
-
-
-class Node:
-    def __init__(self, tag):
-        self.tag, self.attrs, self.children = tag, [], []
-
-    def setAttribute(self, key, value):
-        self.attrs = [(k, v) for k, v in self.attrs if k != key] + [(key, value)]
-
-    def appendChild(self, child):
-        self.children.append(child)
-
-    def tree(self):
-        return [self.tag, dict(self.attrs), [c.text if isinstance(c, Text) else c.tree() for c in self.children]]
-
-
-class Text:
-    def __init__(self, text):
-        self.text = text
-
-
-class FakeDocument:
-    """Just what banner.ui.dom.h calls."""
-
-    def createElement(self, tag):
-        return Node(tag)
-
-    def createTextNode(self, text):
-        return Text(text)
+from banner.document import Document
 
 
 def layer_tree(config_data, manifest, language):
     """The first layer of one language as data: what the page's notice.build makes for this data-config
-    (the Django app serialises the same tree into the page it sends, banner/django/markup.py)."""
+    (the Django app serialises the same tree into the page it sends: banner.document.to_html)."""
     page_config, _ = parse_config(dict(config_data, language=language))
-    return notice.build(FakeDocument(), strings(language), manifest, page_config, interface_language(language),
+    return notice.build(Document(), strings(language), manifest, page_config, interface_language(language),
                         direction(language)).tree()
 
 

@@ -4,8 +4,8 @@
 
 Without JavaScript the footer link "Gestion des cookies" still leads to the policy page, and the visitor
 must find the cookie list there (CNIL: information before the choice, and at any time). So the page is
-written at build time, per language, by the page's own code (banner.ui.policy) through a document that
-serialises to HTML instead of a DOM. Manifest strings stay data: every text is escaped, never parsed.
+written at build time, per language, by the page's own code (banner.ui.policy) through the server-side document
+(banner/document.py), serialised to HTML. Manifest strings stay data: every text is escaped, never parsed.
 
 The portal puts the fragment where it wants the policy; the banner's script, when it runs, sees
 `data-cb-static` and only adds the button that opens the preferences centre.
@@ -13,64 +13,26 @@ The portal puts the fragment where it wants the policy; the banner's script, whe
 
 import os
 
-from .__main__ import load_json, regex_ok
+from .host import load_json, regex_ok
 from .build import refuse_links, write as write_file
 from .config import parse_config
 from .i18n import direction, interface_language, strings
 from .manifest import parse_manifest
 from .ui import policy
 from .ui.dom import h
-
-
-def _escape(text, quote=False):
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return text.replace('"', "&quot;") if quote else text
-
-
-class Element:
-    def __init__(self, tag):
-        self.tag, self.attrs, self.children = tag, {}, []
-
-    def setAttribute(self, key, value):
-        self.attrs[key] = value
-
-    def appendChild(self, child):
-        self.children.append(child)
-
-    def html(self):
-        attrs = "".join(' %s="%s"' % (k, _escape(v, quote=True)) if v != "" else " " + k
-                        for k, v in self.attrs.items())
-        return "<%s%s>%s</%s>" % (self.tag, attrs, "".join(c.html() for c in self.children), self.tag)
-
-
-class Text:
-    def __init__(self, text):
-        self.text = text
-
-    def html(self):
-        return _escape(self.text)
-
-
-class HtmlDocument:
-    """Just what banner.ui.dom.h calls, building a tree that serialises to HTML."""
-
-    def createElement(self, tag):
-        return Element(tag)
-
-    def createTextNode(self, text):
-        return Text(text)
+from .document import Document, to_html
 
 
 def render(config_data, manifest_data, language, level=2):
     """The policy of one language as an HTML fragment: <div data-consent-policy data-cb-static ...>."""
     config, _ = parse_config(dict(config_data, language=language))
     manifest = parse_manifest(manifest_data, config.languages, regex_ok)
-    doc = HtmlDocument()
+    doc = Document()
     texts = strings(config.language, complete=True)
     root = h(doc, "div", {"class": "cb-policy", "data-consent-policy": str(level), "data-cb-static": True,
                           "lang": interface_language(config.language), "dir": direction(config.language)},
              policy.build(doc, texts, manifest, config, level, with_button=False))
-    return root.html()
+    return to_html(root)
 
 
 def render_all(config_data, manifest_data, level=2):

@@ -986,7 +986,7 @@ def worker(cand_name, input_name, mode, runs, budget, quick):
             return cand.serialize(cand.parse(out)) == out
     else:   # our serializer over the candidate's tree
         def once():
-            serialize_tree(tree_of(cand.top(r := cand.parse(html)), cand.info))
+            serialize_tree(tree_of(cand.top(cand.parse(html)), cand.info))
     times = []
     once()
     start = time.perf_counter()
@@ -1235,7 +1235,7 @@ def render(r):
         wheels, released = PACKAGING.get(c.name, ("?", "?"))
         L.append("| %s | %s | %s | %s | %s | %s |" % (c.name, c.version(), c.engine, licence(c.dist), released,
                                                       wheels))
-    for c, err in r["missing"]:
+    for c, _error in r["missing"]:
         L.append("| %s | **missing** (`pip install %s`) | | | | |" % (c.name, c.dist))
     L.append("")
     if "fidelity" in r:

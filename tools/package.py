@@ -32,14 +32,17 @@ NPM_EXTRA = ["README.md", "LICENSE", "CHANGELOG.md"]
 VALIDATOR = os.path.join(ROOT, "static", "src", "validate.js")
 VALIDATOR_CLI = os.path.join(ROOT, "static", "src", "validate-cli.js")
 SCHEMA = os.path.join(ROOT, "banner", "manifest.schema.json")
-NPM_TOOLS = {"validate.js": None, "bin/consent-banner-validate.js": VALIDATOR_CLI, "manifest.schema.json": SCHEMA}
+# The page API for ES modules and bundlers (`consent-banner/api`) and the TypeScript declarations.
+API = {name: os.path.join(ROOT, "static", "src", name) for name in ("api.mjs", "api.d.ts", "validate.d.ts")}
+NPM_TOOLS = dict({"validate.js": None, "bin/consent-banner-validate.js": VALIDATOR_CLI, "manifest.schema.json": SCHEMA},
+                 **API)
 
 
 def manifest_rules():
     """What the JavaScript validator takes from Python: banner.manifest's field names and limits,
     banner.text's alphabets, the JSON depth limit of the tools and the lone-surrogate message."""
     from banner import manifest, text
-    from banner.__main__ import MAX_JSON_DEPTH
+    from banner.host import MAX_JSON_DEPTH
     return {"topKeys": list(manifest.TOP_KEYS), "categoryKeys": list(manifest.CATEGORY_KEYS),
             "providerKeys": list(manifest.PROVIDER_KEYS), "cookieKeys": list(manifest.COOKIE_KEYS),
             "storages": list(manifest.STORAGES), "maxPath": manifest.MAX_PATH, "maxRevision": manifest.MAX_REVISION,

@@ -21,7 +21,6 @@ layer's and the centre's `data-cb-action` buttons, `consentBanner`, `consent:cha
 import hashlib
 import json
 import os
-import re
 from urllib.parse import urlsplit
 
 from .. import __version__
@@ -29,6 +28,7 @@ from ..errors import ManifestError
 from ..fingerprint import fingerprints, layer_key
 from ..manifest import parse_manifest, text_languages
 from ..cookies import CONSENT_COOKIE
+from ..host import regex_ok
 from . import cdp, crawl, judge, report as reports
 from .crawl import PageError, Recorder, Tab, iso, now
 
@@ -40,14 +40,6 @@ EXTRA_CANDIDATES = 10        # candidate pages read beyond N, for those skipped 
 
 class AuditError(Exception):
     """The audit could not run (a usage or environment error): its message says why, exit status 2."""
-
-
-def regex_ok(pattern):
-    try:
-        re.compile(pattern)
-    except re.error:
-        return False
-    return True
 
 
 class Progress:
@@ -452,7 +444,7 @@ class _Run:
                     spot, error = tab.click(switch)
                     if error:
                         return {"name": "custom", "error": error}, None
-                    if not cdp.wait_until(lambda: tab.try_evaluate(on) == (other in wanted), 5):
+                    if not cdp.wait_until(lambda on=on, want=other in wanted: tab.try_evaluate(on) == want, 5):
                         return {"name": "custom", "error": "the switch « %s » did not turn %s" % (
                             spot["label"], "on" if other in wanted else "off")}, None
                 shot = crawl.screenshot_record(tab, state_id, "The preferences centre, « %s » switched %s" % (

@@ -22,7 +22,7 @@ from banner.i18n import direction, interface_language, localize, strings
 from banner.prerender import layer_tree
 from banner.ui.dom import ACTION_ATTR, CONTENT_ATTR, LANGUAGE_ATTR, PRERENDERED_ATTR
 
-from .markup import to_html
+from banner.document import to_html
 
 FORM_ID = "cb-form"
 CHOICES_ID = "cb-choices"

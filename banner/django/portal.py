@@ -16,7 +16,7 @@ from django.conf import global_settings
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
-from banner.__main__ import load_json, regex_ok
+from banner.host import load_json, regex_ok
 from banner.config import parse_config
 from banner.cookies import CONSENT_COOKIE, decode_consent, parse_cookie_header
 from banner.errors import BannerError

@@ -40,4 +40,7 @@ STRINGS = {
     'choice_accept': 'قبول',
     'choice_refuse': 'رفض',
     'exempt_note': 'معفاة من الموافقة (قياس مجهول لعدد الزيارات وفق شروط CNIL): مفعّلة ما لم تعترض عليها.',
+    'all_services': 'التفضيلات لجميع الخدمات',
+    'more_details': 'عرض مزيد من التفاصيل',
+    'placeholder_title': '{provider} معطّل',
 }

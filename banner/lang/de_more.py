@@ -40,4 +40,7 @@ STRINGS = {
     'choice_accept': 'Akzeptieren',
     'choice_refuse': 'Ablehnen',
     'exempt_note': 'Von der Einwilligung befreit (anonyme Reichweitenmessung nach den Bedingungen der CNIL): aktiv, solange Sie nicht widersprechen.',
+    'all_services': 'Einstellungen für alle Dienste',
+    'more_details': 'Mehr Details anzeigen',
+    'placeholder_title': '{provider} ist deaktiviert',
 }

@@ -40,4 +40,7 @@ STRINGS = {
     'choice_accept': 'Accept',
     'choice_refuse': 'Refuse',
     'exempt_note': "Exempt from consent (anonymous audience measurement, on the CNIL's conditions): on unless you object to it.",
+    'all_services': 'Preferences for all services',
+    'more_details': 'See more details',
+    'placeholder_title': '{provider} is disabled',
 }

@@ -40,4 +40,7 @@ STRINGS = {
     'choice_accept': 'Aceptar',
     'choice_refuse': 'Rechazar',
     'exempt_note': 'Exenta de consentimiento (medición de audiencia anónima, en las condiciones de la CNIL): activa mientras no se oponga.',
+    'all_services': 'Preferencias para todos los servicios',
+    'more_details': 'Ver más detalles',
+    'placeholder_title': '{provider} está desactivado',
 }

@@ -40,4 +40,7 @@ STRINGS = {
     'choice_accept': 'Accepter',
     'choice_refuse': 'Refuser',
     'exempt_note': "Exemptée de consentement (mesure d'audience anonyme, aux conditions de la CNIL) : active tant que vous ne vous y opposez pas.",
+    'all_services': 'Préférences pour tous les services',
+    'more_details': 'Voir plus de détails',
+    'placeholder_title': '{provider} est désactivé',
 }

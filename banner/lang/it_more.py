@@ -40,4 +40,7 @@ STRINGS = {
     'choice_accept': 'Accetta',
     'choice_refuse': 'Rifiuta',
     'exempt_note': "Esente da consenso (misurazione anonima dell'audience, alle condizioni della CNIL): attiva finché non si oppone.",
+    'all_services': 'Preferenze per tutti i servizi',
+    'more_details': 'Vedi più dettagli',
+    'placeholder_title': '{provider} è disattivato',
 }

@@ -40,4 +40,7 @@ STRINGS = {
     'choice_accept': 'Accepteren',
     'choice_refuse': 'Weigeren',
     'exempt_note': 'Vrijgesteld van toestemming (anonieme bezoekersmeting, onder de voorwaarden van de CNIL): actief zolang u geen bezwaar maakt.',
+    'all_services': 'Voorkeuren voor alle diensten',
+    'more_details': 'Meer details bekijken',
+    'placeholder_title': '{provider} is uitgeschakeld',
 }

@@ -1,9 +1,12 @@
-"""The DSFR look (`"look": "dsfr"`), preferences centre and embed placeholders: the structures of DSFR's
-consent manager (a large `fr-modal` holding a `fr-consent-manager`, one `fr-consent-service` fieldset per
-category, its switch a `fr-toggle`, the choices in a `fr-consent-manager__buttons` group) and of its
-`fr-consent-placeholder`. Same ids, data attributes, texts and native elements as preferences.py and
-embeds.py (a modal <dialog>, checkboxes with role="switch", real buttons), so Dialog and Embeds drive
-either look unchanged. Extra bundle, like the modules it stands in for."""
+"""The DSFR look (`"look": "dsfr"`), preferences centre and embed placeholders, element by element as the
+consent manager of the pinned `@gouvfr/dsfr` documents it (its code page): a large `fr-modal` holding a
+`fr-consent-manager`; first a `fr-consent-manager__header` service with the « Tout accepter / Tout
+refuser » radio pair, then one `fr-consent-service` fieldset per category with its « Accepter / Refuser »
+`fr-radio-group` pair, its description and a « Voir plus de détails » `fr-collapse` holding its partners
+(providers) and cookies; one « Enregistrer » button in `fr-consent-manager__buttons`; and the
+`fr-consent-placeholder`. Same ids, data attributes and native elements as preferences.py and embeds.py
+(a modal <dialog>, real buttons, inputs carrying data-cb-category), so Dialog and Embeds drive either
+look. Extra bundle, like the modules it stands in for."""
 
 from banner.i18n import localize
 from banner.ui.browser_help import browser_only
@@ -12,48 +15,85 @@ from banner.ui.dsfr import buttons, languages
 from banner.ui.tables import cookie_table, provider_list, undeclared_on_page
 
 
-def _toggle(doc, strings, category, title, checked):
-    """DSFR's toggle: the switch's state is drawn from the label's data-fr-*-label attributes; the state
-    text read by screen readers (and kept in step by Dialog.on_switch) is visually hidden."""
-    sid, state_id = "cb-switch-" + category.id, "cb-state-" + category.id
-    if category.required:
-        state = strings["always_on"]
-    else:
-        state = strings["state_on"] if checked else strings["state_off"]
-    return h(doc, "div", {"class": "fr-toggle fr-mb-2w"}, [
-        h(doc, "input", {"type": "checkbox", "role": "switch", "id": sid, "class": "fr-toggle__input",
-                         "data-cb-category": category.id, "checked": checked or category.required,
-                         "disabled": category.required,
-                         "aria-describedby": "cb-desc-" + category.id + " " + state_id}),
-        h(doc, "label", {"class": "fr-toggle__label", "for": sid, "data-fr-checked-label": strings["state_on"],
-                         "data-fr-unchecked-label": strings["state_off"]}, [title]),
-        h(doc, "span", {"class": "fr-sr-only", "id": state_id, "data-cb-state": category.id}, [state]),
-    ])
+def _radios(doc, name, pairs):
+    """DSFR's radio pair (`div.fr-consent-service__radios` of two `fr-radio-group`s): `pairs` are
+    (id, label, attributes) for « Accepter » then « Refuser »."""
+    return h(doc, "div", {"class": "fr-consent-service__radios"}, [
+        h(doc, "div", {"class": "fr-radio-group"}, [
+            h(doc, "input", dict(attrs, type="radio", id=rid, name=name)),
+            h(doc, "label", {"class": "fr-label", "for": rid}, [label])]) for rid, label, attrs in pairs])
 
 
-def _service(doc, strings, manifest, config, category, checked):
-    title = localize(category.title, config.language)
-    return h(doc, "div", {"class": "fr-consent-service"}, [
-        h(doc, "fieldset", {"class": "fr-fieldset", "data-cb-cat": category.id}, [
-            h(doc, "legend", {"class": "fr-consent-service__title"}, [title]),
-            h(doc, "p", {"class": "fr-consent-service__desc", "id": "cb-desc-" + category.id},
-              [localize(category.description, config.language)]),
-            h(doc, "p", {"class": "fr-text--sm"}, [strings["exempt_note"]]) if category.exempt else None,
-            _toggle(doc, strings, category, title, checked),
-            provider_list(doc, strings, category, dsfr=True, missing=undeclared_on_page(doc, manifest, category.id)),
-            cookie_table(doc, strings, manifest, config, category, title, dsfr=True),
+def _header(doc, strings, config, optional, accepted):
+    """The first service of DSFR's manager: « Tout accepter / Tout refuser » for every optional category
+    at once (checked only when every category already says the same), then the policy link."""
+    chosen = [c.id in accepted for c in optional]
+    everything = bool(chosen) and all(chosen)
+    nothing = bool(chosen) and not any(chosen)
+    policy = [" ", h(doc, "a", {"href": config.policy_url, "class": "fr-link"}, [strings["policy_link"]])] \
+        if config.policy_url else []
+    return h(doc, "div", {"class": "fr-consent-service fr-consent-manager__header"}, [
+        h(doc, "fieldset", {"class": "fr-fieldset"}, [
+            h(doc, "legend", {"class": "fr-consent-service__title", "id": "cb-all-legend"},
+              [strings["all_services"] + "."] + policy),
+            _radios(doc, "cb-all", [
+                ("cb-all-accept", strings["accept_all"], {"data-cb-all": "accept", "checked": everything}),
+                ("cb-all-refuse", strings["reject_all"], {"data-cb-all": "refuse", "checked": nothing})]),
         ])])
 
 
+def _details(doc, strings, manifest, config, category, title):
+    """« Voir plus de détails »: the category's providers (partners) and cookie table in a DSFR collapse,
+    opened by DSFR's JavaScript when the page runs it, else by Dialog."""
+    details = "cb-details-" + category.id
+    return [
+        h(doc, "div", {"class": "fr-consent-service__collapse"}, [
+            h(doc, "button", {"type": "button", "class": "fr-consent-service__collapse-btn", "aria-expanded": "false",
+                              "aria-describedby": "cb-legend-" + category.id, "aria-controls": details},
+              [strings["more_details"]])]),
+        h(doc, "div", {"class": "fr-consent-services fr-collapse", "id": details}, [
+            provider_list(doc, strings, category, dsfr=True, missing=undeclared_on_page(doc, manifest, category.id)),
+            cookie_table(doc, strings, manifest, config, category, title, dsfr=True),
+        ]),
+    ]
+
+
+def _service(doc, strings, manifest, config, category, checked):
+    """One category as DSFR's `fr-consent-service`: its legend, the « Accepter / Refuser » pair (a required
+    category: Accepter checked, Refuser disabled), its description, then its details."""
+    title = localize(category.title, config.language)
+    legend, desc = "cb-legend-" + category.id, "cb-desc-" + category.id
+    on = checked or category.required
+    return h(doc, "div", {"class": "fr-consent-service"}, [
+        h(doc, "fieldset", {"class": "fr-fieldset", "role": "group", "aria-labelledby": legend + " " + desc,
+                            "data-cb-cat": category.id}, [
+            h(doc, "legend", {"class": "fr-consent-service__title", "id": legend}, [title]),
+            _radios(doc, "cb-choice-" + category.id, [
+                ("cb-accept-" + category.id, strings["choice_accept"],
+                 {"data-cb-category": category.id, "value": "accept", "checked": on,
+                  "data-cb-required": category.required}),
+                ("cb-refuse-" + category.id, strings["choice_refuse"],
+                 {"data-cb-category": category.id, "value": "refuse", "checked": not on,
+                  "disabled": category.required})]),
+            h(doc, "p", {"class": "fr-consent-service__desc", "id": desc},
+              [localize(category.description, config.language)]
+              + ([" ", strings["always_on"]] if category.required else [])
+              + ([" ", strings["exempt_note"]] if category.exempt else [])),
+        ] + _details(doc, strings, manifest, config, category, title))])
+
+
 def centre(doc, strings, manifest, config, lang, direction, accepted):
-    """preferences.build's dialog. It is built when opened and removed when closed, so it carries DSFR's
-    "opened" class from the start; DSFR's JavaScript is not needed."""
+    """preferences.build's dialog: DSFR's large modal holding its consent manager (header pair, one service
+    per category, one « Enregistrer » button). It is built when opened and removed when closed, so it
+    carries DSFR's "opened" class from the start; Dialog opens it as a modal <dialog>, and DSFR's
+    JavaScript, when the page runs it, drives it as its own modal (Escape, backdrop, focus)."""
+    optional = [c for c in manifest.categories if not c.required]
     services = [_service(doc, strings, manifest, config, c, c.id in accepted) for c in manifest.categories]
-    choices = [(strings["accept_all"], {"data-cb-action": "accept_all"}),
-               (strings["reject_all"], {"data-cb-action": "reject_all"}),
-               (strings["save"], {"data-cb-action": "save"})]
-    manager = h(doc, "div", {"class": "fr-consent-manager"}, services + browser_only(doc, strings, dsfr=True) + [
-        buttons(doc, choices, "fr-consent-manager__buttons fr-btns-group--right fr-btns-group--inline-sm")])
+    save = buttons(doc, [(strings["save"], {"data-cb-action": "save"})],
+                   "fr-consent-manager__buttons fr-btns-group--right fr-btns-group--inline-sm")
+    manager = h(doc, "div", {"class": "fr-consent-manager"},
+                [_header(doc, strings, config, optional, accepted)] + services
+                + browser_only(doc, strings, dsfr=True) + [save])
     return h(doc, "dialog", themed({"class": "fr-modal fr-modal--opened", "id": "cb-prefs", "role": "dialog",
                                     "aria-modal": "true", "aria-labelledby": "cb-prefs-title", "lang": lang,
                                     "dir": direction, "data-cb-ui": True}, config), [
@@ -67,20 +107,22 @@ def centre(doc, strings, manifest, config, lang, direction, accepted):
                         h(doc, "div", {"class": "fr-modal__content"}, [
                             h(doc, "h2", {"class": "fr-modal__title", "id": "cb-prefs-title", "tabindex": "-1"},
                               [strings["prefs_title"]]),
-                            h(doc, "p", None, [strings["prefs_intro"]]),
+                            h(doc, "p", {"class": "fr-text--sm"}, [strings["prefs_intro"]]),
                             languages(doc, strings, config, "cb-prefs"),
-                            manager,
+                            manager,        # last: DSFR pulls its button group into the modal's bottom padding
                         ]),
                     ])])])]),
     ])
 
 
-def placeholder(doc, strings, config, attrs, text, providers):
-    """embeds.py's placeholder (`attrs`: its id, role, name and language) as a `fr-consent-placeholder`;
-    `providers` None: content that cannot load, its reason and no buttons."""
+def placeholder(doc, strings, config, attrs, text, providers, title):
+    """embeds.py's placeholder (`attrs`: its id, role, name and language) as DSFR's `fr-consent-placeholder`:
+    its title « … est désactivé » (`title`; styled fr-h6 but not a heading: the page's outline is not
+    ours to guess), the reason, the buttons; `providers` None: content that cannot load, no buttons."""
     return h(doc, "div", themed(dict(attrs, **{"class": "fr-consent-placeholder"}), config), [
-        h(doc, "p", {"class": "fr-mb-2v"}, [text]),
-        h(doc, "p", {"class": "fr-text--sm fr-mb-4v"}, [providers]) if providers else None,
+        h(doc, "p", {"class": "fr-h6 fr-mb-2v"}, [title]),
+        h(doc, "p", {"class": "fr-mb-2v" if providers else "fr-mb-6v"}, [text]),
+        h(doc, "p", {"class": "fr-text--sm fr-mb-6v"}, [providers]) if providers else None,
         buttons(doc, [(strings["allow_once"], {"data-cb-embed": "once", "secondary": True}),
                       (strings["allow_always"], {"data-cb-embed": "always"})],
                 "fr-btns-group--center fr-btns-group--inline-sm") if providers else None,

@@ -182,7 +182,8 @@ class Embeds:
         attrs = {"data-cb-placeholder": fid, "role": "group", "aria-label": label, "lang": self.lang,
                  "dir": self.direction}
         if self.config is not None and self.config.dsfr:
-            node = placeholder(self.doc, strings, self.config, attrs, text, providers)
+            node = placeholder(self.doc, strings, self.config, attrs, text, providers,
+                               strings["placeholder_title"].replace("{provider}", _provider(frame)))
         else:
             node = self._ours(dict(attrs, **{"class": "cb-embed"}), text, providers)
         # Sized through the CSSOM, not a style attribute, which a CSP without 'unsafe-inline' would block.

@@ -1,8 +1,9 @@
 """The preferences centre: a native <dialog> opened with showModal() (page behind made inert, Escape
-closes without saving), one switch per category, and each category's cookie table from the manifest."""
+closes without saving), one switch per category, and each category's cookie table from the manifest.
+The DSFR look's centre (dsfr_centre.py: radio pairs, details in collapses) is driven by the same Dialog."""
 
 from banner.i18n import localize
-from banner.ui.dom import h, button, language_choice, focus_main, themed
+from banner.ui.dom import h, button, language_choice, focus_main, themed, closest
 from banner.ui.tables import cookie_table, provider_list, undeclared_on_page
 from banner.ui.browser_help import browser_only
 from banner.ui.dsfr_centre import centre
@@ -38,6 +39,7 @@ def _category(doc, strings, manifest, config, category, checked):
     ])
 
 
+COLLAPSE_BUTTON = ".fr-consent-service__collapse-btn"      # DSFR look: « Voir plus de détails »
 TABBABLE = "button, a[href], input, select, textarea, [tabindex]"
 
 
@@ -98,6 +100,8 @@ class Dialog:
         self.first_layer = first_layer      # first_layer.FirstLayer
         self.node = None
         self.opener = None
+        self.primary = None                 # DSFR look: the hidden button DSFR's modal opens from
+        self.settling = False               # DSFR look: DSFR's JavaScript has not taken the modal yet
 
     def open(self, opener, accepted):
         if self.node is not None:
@@ -105,15 +109,49 @@ class Dialog:
         self.opener = opener
         self.node = node = self.build(accepted)
         node.addEventListener("click", self.guard(self.on_click))
+        node.addEventListener("click", self.guard(self.on_collapse))
         node.addEventListener("change", self.guard(self.on_switch))
         node.addEventListener("close", self.guard(self.on_closed))
+        # DSFR's JavaScript, when the page runs it, takes the DSFR centre as one of its modals: Escape or a
+        # click on the backdrop makes it "conceal" the modal; the <dialog> then closes as ours would.
+        node.addEventListener("dsfr.conceal", self.guard(self.on_concealed))
 
         def cycle_focus(event):
             keep_focus_inside(self.doc, node, event)
         node.addEventListener("keydown", self.guard(cycle_focus))
+        if opener is not None and opener.nodeType == 1 and opener.getAttribute("data-cb-action") == "providers":
+            for details in node.querySelectorAll(COLLAPSE_BUTTON):   # "see the providers": DSFR's details open
+                self.expand(node, details, True)
+        if node.classList.contains("fr-modal"):
+            # DSFR's modal opens only from a "primary" button outside it (aria-controls, data-fr-opened):
+            # a hidden one of ours, whatever opened the centre (a banner button, a footer link, the API)
+            self.primary = h(self.doc, "button", {"type": "button", "hidden": True, "aria-controls": "cb-prefs",
+                                                  "data-fr-opened": "true", "data-cb-ui": True})
+            self.doc.body.appendChild(self.primary)
         self.doc.body.appendChild(node)
         node.showModal()
         self.doc.getElementById("cb-prefs-title").focus()
+        if self.primary is not None and self.doc.documentElement.hasAttribute("data-fr-js"):
+            self.settling = True
+            self.hand_to_dsfr(node, 0)
+
+    def hand_to_dsfr(self, node, tries):
+        """DSFR's JavaScript takes the new modal a few frames later, closed (its group of modals opens a
+        modal from its primary button only once per page): once it has, open it through that button, so
+        that DSFR's own modal (focus, Escape, backdrop, scroll lock) runs it. Until then a "close" the
+        taking fires is not the visitor's."""
+        if node is not self.node:
+            return
+        if not node.hasAttribute("data-fr-js-modal") and tries < 100:
+            self.doc.defaultView.setTimeout(lambda: self.guard(self.hand_to_dsfr)(node, tries + 1), 20)
+            return
+        self.settling = False
+        if not node.classList.contains("fr-modal--opened"):
+            self.primary.click()
+        if not node.open:
+            node.showModal()
+        if not node.contains(self.doc.activeElement):
+            self.doc.getElementById("cb-prefs-title").focus()
 
     def rebuild(self, strings, focus):
         """The open centre in another language: its content built again inside the same <dialog> (which
@@ -130,18 +168,54 @@ class Dialog:
             target.focus()
 
     def chosen(self):
-        """The optional categories switched on."""
+        """The optional categories switched on (DSFR look: their « Accepter » radio checked)."""
         boxes = self.node.querySelectorAll("input[data-cb-category]")
-        return [b.getAttribute("data-cb-category") for b in boxes if b.checked and not b.disabled]
+        return [b.getAttribute("data-cb-category") for b in boxes if b.checked and not b.disabled
+                and b.getAttribute("value") != "refuse" and not b.hasAttribute("data-cb-required")]
+
+    def on_collapse(self, event):
+        """DSFR look: « Voir plus de détails » opens its collapse, done here only when the page does not run
+        DSFR's JavaScript (which marks <html> data-fr-js and then drives every fr-collapse itself)."""
+        button = closest(event.target, COLLAPSE_BUTTON)
+        if button is None or self.doc.documentElement.hasAttribute("data-fr-js"):
+            return
+        self.expand(self.node, button, button.getAttribute("aria-expanded") != "true")
+
+    @staticmethod
+    def expand(node, button, opened):
+        """A DSFR collapse of `node` open or closed as DSFR marks it (DSFR's JavaScript, finding it so
+        when it takes the centre, keeps it so)."""
+        button.setAttribute("aria-expanded", "true" if opened else "false")
+        details = node.querySelector("#" + button.getAttribute("aria-controls"))
+        if opened:
+            details.classList.add("fr-collapse--expanded")
+        else:
+            details.classList.remove("fr-collapse--expanded")
 
     def close(self):
+        self.settling = False          # ours to close, even before DSFR's JavaScript has taken the modal
         if self.node is not None and self.node.open:
             self.node.close()          # fires "close" -> on_closed
 
+    def on_concealed(self, event):
+        """DSFR's modal concealed (Escape, backdrop): it took the dialog's open attribute, so the <dialog>
+        may fire no "close"; close as ours would."""
+        if event.target != self.node or self.settling:
+            return
+        if self.node.open:
+            self.node.close()
+        else:
+            self.on_closed(event)
+
     def on_closed(self, event):
+        if self.settling:
+            return
         node, self.node = self.node, None
         if node is not None:
             node.remove()
+        primary, self.primary = self.primary, None
+        if primary is not None:
+            primary.remove()
         opener, self.opener = self.opener, None
         if opener is not None and opener.isConnected and opener != self.doc.body:
             opener.focus()
@@ -155,9 +229,31 @@ class Dialog:
         link opens a new one."""
         if self.node is not None and not self.node.isConnected:
             self.node, self.opener = None, None
+            if self.primary is not None:
+                self.primary.remove()
+                self.primary = None
+
+    def on_radio(self, target):
+        """DSFR look: « Tout accepter / Tout refuser » sets every optional category's pair; a category's
+        pair sets the header pair to what all of them now say (neither when they differ)."""
+        pairs = [b for b in self.node.querySelectorAll("input[data-cb-category]") if not b.disabled
+                 and not b.hasAttribute("data-cb-required")]
+        everything = self.doc.getElementById("cb-all-accept")
+        nothing = self.doc.getElementById("cb-all-refuse")
+        if target.hasAttribute("data-cb-all"):
+            value = target.getAttribute("data-cb-all")
+            for box in pairs:
+                if box.getAttribute("value") == value:
+                    box.checked = True
+            return
+        said = [b.getAttribute("value") for b in pairs if b.checked]
+        everything.checked = len(said) > 0 and all(v == "accept" for v in said)
+        nothing.checked = len(said) > 0 and all(v == "refuse" for v in said)
 
     def on_switch(self, event):
         target = event.target
+        if target.getAttribute("type") == "radio":
+            return self.on_radio(target)
         category = target.getAttribute("data-cb-category")
         if category is None:
             return

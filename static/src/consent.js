@@ -80,11 +80,13 @@
 
   // --- "theme": "auto" follows the page -------------------------------------------------------------------
   // consent.css colours every root of ours carrying data-cb-theme="auto" from data-cb-scheme on <html>, kept
-  // here: the portal's dark class (data-config "darkClass") on <html> or <body>, else its color-scheme
+  // here: DSFR's resolved theme (data-fr-theme on <html>, which DSFR's JavaScript sets from the page's
+  // data-fr-scheme and the system), else the portal's dark class (data-config "darkClass") on <html> or <body>, else its color-scheme
   // (CSS or <meta>), else, when the portal names a dark class, light (it would be there), and only then
   // the visitor's system. Set before anything is painted, followed as the page or the system switches.
   function pageScheme(darkClass) {
-    var root = document.documentElement, body = document.body;
+    var root = document.documentElement, body = document.body, dsfr = root.getAttribute("data-fr-theme");
+    if (dsfr === "dark" || dsfr === "light") { return dsfr; }
     if (darkClass && (root.classList.contains(darkClass) || (body && body.classList.contains(darkClass)))) { return "dark"; }
     var meta = document.querySelector("meta[name=color-scheme]");
     var said = [getComputedStyle(root).colorScheme, body && getComputedStyle(body).colorScheme, meta && meta.content];
@@ -102,7 +104,7 @@
       var scheme = pageScheme(typeof darkClass === "string" ? darkClass : "");
       if (root.getAttribute("data-cb-scheme") !== scheme) { root.setAttribute("data-cb-scheme", scheme); }
     };
-    var watch = new MutationObserver(update), options = {attributes: true, attributeFilter: ["class", "style"]};
+    var watch = new MutationObserver(update), options = {attributes: true, attributeFilter: ["class", "style", "data-fr-theme"]};
     watch.observe(root, options);
     var watchBody = function () { if (document.body) { watch.observe(document.body, options); } update(); };
     if (document.body) { watchBody(); } else { document.addEventListener("DOMContentLoaded", watchBody); }

@@ -144,7 +144,7 @@ def test_banner_nodes_carry_their_language_and_direction(browser, site):
 
     manifest = demo_manifest()
     for item in manifest["categories"] + manifest["cookies"]:
-        for key, value in item.items():
+        for value in item.values():
             if isinstance(value, dict) and "fr" in value:
                 value["ar"] = value["fr"]
     manifest["categories"][1]["title"]["ar"] = "قياس الجمهور"

@@ -5,11 +5,9 @@ start-up paying to compile what it never runs)."""
 
 import ast
 import importlib.util
-import os
 
 import pytest
 
-from core_kit import ROOT
 START, EXTRA = "consent.brython.js", "consent-extra.js"
 
 

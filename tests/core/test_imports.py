@@ -161,3 +161,16 @@ def test_the_core_check_catches_every_absolute_import(source, expected):
 ])
 def test_the_ui_check_allows_only_banner_browser_and_javascript(source, expected):
     assert ui_violations(source) == expected
+
+
+def test_nothing_in_the_package_imports_the_command_line():
+    """The CLI is the top of the CPython side: the Django app, the build and the audit take what they share
+    with it (banner/host.py) from below, so no import goes up to it and none comes back round."""
+    importers = []
+    for path in glob.glob(os.path.join(ROOT, "banner", "**", "*.py"), recursive=True):
+        if os.path.basename(path) == "__main__.py":
+            continue
+        for module, _level in imports(read(path)):
+            if module.split(".")[-1] == "__main__":
+                importers.append(os.path.relpath(path, ROOT))
+    assert importers == []

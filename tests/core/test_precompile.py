@@ -87,7 +87,7 @@ def test_every_module_of_every_bundle_is_compiled_for_the_shipped_runtime(build,
 
 def test_generated_code_keeps_no_line_numbers_or_position_tables(bundles):
     """Only a printed traceback read them (the page holds no Python source to underline)."""
-    for file, text in bundles.items():
+    for text in bundles.values():
         for module, js in parsed(text)[2].items():
             js = js[0] if isinstance(js, list) else js
             assert "set_lineno" not in js and "positions=" not in js, module
@@ -181,6 +181,19 @@ def test_the_shipped_runtime_hands_its_evaluation_to_the_loader_in_steps(build, 
     assert stepped["path"] == "http://localhost/", "brython_path is the directory brython.js was loaded from"
     with open(shipped_runtime, encoding="utf-8") as handle:
         assert handle.readline() == "//# allFunctionsCalledOnLoad\n", "V8 compiles it off the main thread"
+
+
+def test_the_docs_give_the_number_of_runtime_steps_the_build_makes(build, shipped_runtime):
+    """README and the architecture note say how many steps the runtime is evaluated in: within 15 % of the
+    build's count, so that the next change of the cut cannot leave two numbers behind."""
+    stepped = run_runtime(shipped_runtime, "loader")["steps"]
+    said = []
+    for name in ("README.md", os.path.join("docs", "architecture.md")):
+        with open(os.path.join(build.ROOT, name), encoding="utf-8") as handle:
+            text = " ".join(handle.read().split())
+        said += [(name, int(n)) for n in re.findall(r"(?:evaluated in|About) (?:about )?(\d+) (?:short )?steps", text)]
+    assert len(said) >= 2, said
+    assert all(abs(n - stepped) <= 0.15 * stepped for _, n in said), (stepped, said)
 
 
 def test_the_shipped_runtime_loaded_on_its_own_runs_whole(shipped_runtime):

@@ -12,7 +12,7 @@ from jsonschema import Draft202012Validator, FormatChecker  # noqa: E402
 from banner.errors import ManifestError  # noqa: E402
 from banner.manifest import MAX_CATEGORIES  # noqa: E402
 
-from core_kit import FIXTURES
+from core_kit import FIXTURES  # noqa: E402
 
 GOOD = sorted(f[:-5] for f in os.listdir(os.path.join(FIXTURES, "good")) if f.endswith(".json"))
 

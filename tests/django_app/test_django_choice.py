@@ -133,8 +133,8 @@ def test_the_policy_page_carries_the_choices_form_posting_to_the_view():
     radios = [i[1] for i in find_all(form, "input") if i[1].get("type") == "radio"]
     assert [(r["name"], r["value"], "checked" in r) for r in radios] == [
         ("cb-category-analytics", "1", False), ("cb-category-analytics", "0", True)]
-    labels = [l for l in find_all(form, "label")]
-    assert {l[1]["for"] for l in labels} == {r["id"] for r in radios}
+    labels = find_all(form, "label")
+    assert {label[1]["for"] for label in labels} == {r["id"] for r in radios}
     hidden = {i[1]["name"]: i[1]["value"] for i in find_all(form, "input") if i[1]["type"] == "hidden"}
     assert hidden == {"next": "/policy/", "cb-action": "custom"}
 

@@ -8,7 +8,6 @@ from django.test import Client, RequestFactory
 
 from banner.consent import MAX_AGE_SECONDS
 from banner.django.middleware import REFRESHED, ConsentMiddleware
-from banner.django.portal import RequestConsent
 from djapp_kit import DAY_MS, consent_cookie, portal
 
 

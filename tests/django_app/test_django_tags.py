@@ -10,8 +10,8 @@ from django.test import Client
 from banner.fingerprint import layer_key
 from banner.manifest import parse_manifest
 from banner.prerender import layer_tree
-from banner.django.markup import MarkupError, to_html
-from djapp_kit import DAY_MS, DEMO_MANIFEST, by_id, consent_cookie, find_all, parse, portal
+from banner.document import MarkupError, to_html
+from djapp_kit import DEMO_MANIFEST, by_id, consent_cookie, find_all, parse, portal
 
 
 def get(path="/", cookies=None, **headers):
@@ -436,3 +436,21 @@ def test_the_policy_is_server_rendered_in_the_active_language_from_the_manifest(
         cells = [text_of(c) for c in find_all(policy, "td") + find_all(policy, "th")]
         assert {"sessionid", "csrftoken", "cookies_preferences", "demo_analytics"} <= set(cells)
         assert word in json.dumps(policy, ensure_ascii=False)
+
+
+# -- the DSFR look: the first layer the server writes has DSFR's consent-banner structure ----------------------
+@portal(CONFIG={"look": "dsfr"})
+def test_the_dsfr_first_layer_the_server_writes_has_the_specification_s_structure():
+    import os
+    import sys
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "browser"))
+    from dsfr_spec import class_paths, examples, tree_paths
+    banner = by_id(page(), "cb-banner")
+    assert "fr-consent-banner" in banner[1]["class"].split() and banner[1]["data-cb-look"] == "dsfr"
+    ours = tree_paths(banner)
+    missing = class_paths(examples()["banner"]) - ours
+    assert missing == set(), "the DSFR specification's banner structure lacks: %r" % sorted(missing)
+    # the very structure the page paints ahead of Python and then builds live
+    painted = layer_tree({"manifest": "/cookies.json", "languages": ["fr", "en"], "look": "dsfr",
+                          "policyUrl": "/policy/"}, parse_manifest(DEMO_MANIFEST, ["fr", "en"]), "fr")
+    assert tree_paths(painted) == ours

@@ -20,7 +20,6 @@ import subprocess
 import sys
 import time
 
-import pytest
 from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
@@ -191,6 +190,13 @@ def test_the_static_route_with_the_npm_package(packages, third_party, chromium, 
     assert found["schema"] == "https://json-schema.org/draft/2020-12/schema"
     assert found["bad"] == [{"path": "revision", "message": "must be an integer from 1 to 999999999999999"},
                             {"path": "categories", "message": "must be a non-empty list"}]
+    # the page API as an ES module, through the package's exports, and its declarations beside it
+    api = ok(run("node", "--input-type=module", "-e", """
+        import * as api from "consent-banner/api";
+        console.log(Object.keys(api).sort().join(" "), api.accepted("analytics"), JSON.stringify(api.version()));""",
+                 cwd=project, env=env)).split()
+    assert api == ["accepted", "apply", "onChange", "reset", "show", "showPreferences", "version", "false", '""']
+    assert "interface ConsentBanner" in (installed / "api.d.ts").read_text(encoding="utf-8")
 
 
 def test_the_django_route_from_startproject(packages, third_party, chromium, tmp_path):
