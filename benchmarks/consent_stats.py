@@ -94,9 +94,10 @@ def main(argv=None):
             start = today - datetime.timedelta(days=days - 1)
             query, fold = [], []
             for _ in range(args.runs):
-                seconds, rows = timed(lambda: tally(ConsentRecord.objects.all(), start, today))
+                seconds, rows = timed(lambda start=start: tally(ConsentRecord.objects.all(), start, today))
                 query.append(seconds)
-                seconds, stats = timed(lambda: Statistics(rows, start, today, categories, languages))
+                seconds, stats = timed(lambda rows=rows, start=start: Statistics(rows, start, today, categories,
+                                                                           languages))
                 fold.append(seconds)
             results[label] = (statistics.median(query), statistics.median(fold), len(rows), stats.total)
     finally:

@@ -262,7 +262,7 @@ def test_the_retention_command_keeps_every_version_a_kept_record_names(dpo):
     long_ago = timezone.now() - datetime.timedelta(days=3000)
     old = versions.publish(edited(lifetime="1 an"), ["fr", "en"], "dpo", long_ago)
     named = versions.publish(edited(lifetime="2 ans"), ["fr", "en"], "dpo", long_ago)
-    unnamed = versions.publish(edited(lifetime="3 ans"), ["fr", "en"], "dpo", long_ago)
+    versions.publish(edited(lifetime="3 ans"), ["fr", "en"], "dpo", long_ago)          # named by no record
     current = versions.publish(MANIFEST, ["fr", "en"], "dpo", long_ago)
     post_record(old)
     ConsentRecord.objects.filter(manifest_version=old).update(received_at=long_ago)
