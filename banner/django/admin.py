@@ -351,7 +351,7 @@ def json_download(text, name):
 
 def file_manifest():
     """CONSENT_BANNER["MANIFEST"] (a dict, or the JSON file it names): where a first draft starts."""
-    from banner.__main__ import load_json
+    from banner.host import load_json
     from .conf import banner_settings
     given = banner_settings()["MANIFEST"]
     if isinstance(given, dict):

@@ -25,7 +25,7 @@ import time
 
 from django.db import router, transaction
 
-from banner.__main__ import regex_ok
+from banner.host import regex_ok
 from banner.errors import BannerError
 from banner.fingerprint import _reference, fingerprints
 from banner.manifest import parse_manifest, text_languages
