@@ -16,7 +16,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError
-from django.http import HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -324,8 +324,68 @@ class ManifestDraftAdmin(admin.ModelAdmin):
     def get_urls(self):
         from django.urls import path
         own = [path("<int:pk>/export/", self.admin_site.admin_view(self.export_view),
-                    name="consent_banner_manifestdraft_export")]
+                    name="consent_banner_manifestdraft_export"),
+               path("fields/", self.admin_site.admin_view(self.fields_view),
+                    name="consent_banner_manifestdraft_fields")]
         return own + super().get_urls()
+
+    def fields_view(self, request):
+        """The draft field by field (banner/django/draft_fields.py): "add" and "remove" buttons show the
+        form again with the entry added or removed, nothing saved; "Save" and "Save and publish" check
+        the whole manifest as the JSON view does, and show each problem next to its input."""
+        from . import draft_fields
+        from .portal import languages
+        from .versions import check
+        draft = ManifestDraft.objects.first()
+        if not (self.has_change_permission(request, draft) if draft else self.has_add_permission(request)):
+            raise PermissionDenied
+        codes = languages()
+        if request.method == "POST":
+            form = draft_fields.posted_form(request.POST, codes)
+            if form is None:
+                return HttpResponseBadRequest("not a manifest the field editor can show")
+            form.is_valid()
+            data = form.manifest()
+            action = request.POST.get("_action")
+            if action:
+                data = draft_fields.changed(data, action, codes)
+                if data is None:
+                    return HttpResponseBadRequest("unknown action")
+                form = draft_fields.DraftFieldsForm(data, codes)
+            else:
+                problems = check(data, codes)
+                if problems:
+                    form.show_problems(problems)
+                else:
+                    return self._save_fields(request, draft, data)
+        else:
+            data = json.loads(draft.text) if draft else self.get_changeform_initial_data(request).get("text")
+            if isinstance(data, str):
+                data = json.loads(data)
+            if not draft_fields.editable(data):
+                self.message_user(request, _("This manifest can only be edited as JSON."), messages.WARNING)
+                return HttpResponseRedirect(reverse("admin:consent_banner_manifestdraft_add"))
+            form = draft_fields.DraftFieldsForm(data, codes)
+        return TemplateResponse(request, "admin/consent_banner/manifestdraft/fields.html", dict(
+            self.admin_site.each_context(request), opts=self.model._meta, form=form, draft=draft,
+            title=_("Edit the manifest field by field"), can_publish=self.can_publish(request)))
+
+    def _save_fields(self, request, draft, data):
+        new = draft is None
+        draft = draft or ManifestDraft()
+        draft.text = json.dumps(data, ensure_ascii=False, indent=2)
+        draft.updated_by = request.user.get_username()
+        draft.save()
+        if new:
+            self.log_addition(request, draft, [{"added": {}}])
+        else:
+            self.log_change(request, draft, [{"changed": {"fields": ["text"]}}])
+        published = self._published(request, draft)
+        if published:
+            return published
+        if "_publish" not in request.POST:
+            self.message_user(request, _("The draft was saved (not published)."), messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:consent_banner_manifestdraft_fields"))
 
     def export_view(self, request, pk):
         if not self.has_view_permission(request):

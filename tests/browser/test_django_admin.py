@@ -94,12 +94,21 @@ def test_a_record_shows_the_version_seen_and_a_published_change_asks_again(brows
     shown = text(browser)
     assert first_sha in shown and "v1 (r1)" in shown and "13 mois" in analytics_row(browser)
 
-    # the DPO rewrites the analytics cookie's lifetime and publishes
-    browser.driver.get(portal.url("/admin/consent_banner/manifestdraft/add/"))
-    browser.js("""var area = document.getElementById('id_text'), data = JSON.parse(area.value);
-                  data.cookies.forEach(function (c) { if (c.name === 'demo_analytics') {
-                    c.lifetime = {fr: '25 mois', en: '25 months'}; } });
-                  area.value = JSON.stringify(data, null, 2);""")
+    # the DPO rewrites the analytics cookie's lifetime in the field editor: no JSON, no JavaScript needed;
+    # Enter in a text input saves (the form's first button), it never removes an entry
+    browser.driver.get(portal.url("/admin/consent_banner/manifestdraft/fields/"))
+    prefix = browser.find("input[value=demo_analytics]").get_attribute("name")[:-len("name")]
+    cookies = len(browser.find_all("input[name^=cookies-][name$=-name]"))
+    for lang, value in (("fr", "25 mois"), ("en", "25 months")):
+        field = browser.find("input[name='%slifetime-%s']" % (prefix, lang))
+        assert field.get_attribute("lang") == lang
+        assert "(%s)" % lang in browser.js("return arguments[0].labels[0].textContent;", field)
+        field.clear()
+        field.send_keys(value)
+    browser.navigating(lambda: field.send_keys("\n"), ready=False)
+    assert "Le brouillon a été enregistré" in browser.find(".messagelist").text      # the admin in French
+    assert len(browser.find_all("input[name^=cookies-][name$=-name]")) == cookies
+    assert browser.find("input[name='%slifetime-fr']" % prefix).get_attribute("value") == "25 mois"
     browser.find("input[name=_publish]").click()
     browser.wait_js("return /\\/manifestversion\\/\\d+\\/change\\/$/.test(location.pathname);", "nothing was published")
     assert "v2 (r1)" in text(browser)
