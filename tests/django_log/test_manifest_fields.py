@@ -38,6 +38,8 @@ def saved():
 
 
 def test_texts_are_edited_per_language_and_the_draft_saved_is_the_manifest_validate_accepts(dpo):
+    listing = dpo.get("/admin/consent_banner/manifestdraft/").content.decode("utf-8")
+    assert '<a href="%s">' % FIELDS in listing                  # where a DPO arrives from the admin's index
     form, body = page_form(dpo)                                 # no draft yet: the portal's file
     assert 'lang="fr"' in body and 'lang="en"' in body
     assert form["categories-1-title-fr"] == "Mesure d'audience"
@@ -128,3 +130,41 @@ def test_a_french_only_portal_gets_one_input_per_text(dpo):
         assert submit(dpo, form, "_save").status_code == 302
         assert saved()["categories"][0] == {"id": "necessary", "required": True, "title": "Nécessaires",
                                             "description": "Toujours là."}
+
+
+def test_a_category_and_a_provider_added_raise_the_revision_and_one_removed_is_gone(dpo):
+    versions.publish(MANIFEST, ["fr", "en"], "dpo")
+    form, _ = page_form(dpo)                                     # no draft: the published version
+    form, _ = page_form(dpo, submit(dpo, form, "_action=add:categories-1-providers"))
+    form.update({"categories-1-providers-1-name": "Vidéos SA", "categories-1-providers-1-hosts": "video.example\nwww.video.example",
+                 "categories-1-providers-1-policyUrl": "https://video.example/privacy"})
+    form, body = page_form(dpo, submit(dpo, form, "_action=add:categories"))
+    assert "Vidéos SA" in body and form["categories-2-id"] == ""
+    form.update({"categories-2-id": "video", "categories-2-title-fr": "Vidéos", "categories-2-title-en": "Videos",
+                 "categories-2-description-fr": "Lecteurs intégrés.", "categories-2-description-en": "Embedded players."})
+    form, _ = page_form(dpo, submit(dpo, form, "_action=remove:categories-1-providers-0"))
+    assert form["categories-1-providers-0-name"] == "Vidéos SA" and "categories-1-providers-1-name" not in form
+    response = submit(dpo, form, "_publish")
+    assert response.status_code == 302, text_of(response)
+    version = ManifestVersion.objects.get(number=2)
+    assert version.revision == MANIFEST["revision"] + 1
+    assert version.changes == "new provider Vidéos SA in analytics; new category video"
+    data = json.loads(version.text)
+    assert data["categories"][1]["providers"] == [{"name": "Vidéos SA", "policyUrl": "https://video.example/privacy",
+                                                   "hosts": ["video.example", "www.video.example"]}]
+    assert data["categories"][2] == {"id": "video", "title": {"fr": "Vidéos", "en": "Videos"},
+                                     "description": {"fr": "Lecteurs intégrés.", "en": "Embedded players."}}
+
+
+def test_problems_of_a_whole_entry_and_of_the_manifest_are_shown_where_they_belong(dpo):
+    form, _ = page_form(dpo)
+    form["categories-1-exempt"] = "on"                  # its cookie gives no maxAgeDays: the entry is at fault
+    form["categories-1-required"] = "on"                # and two required categories: the manifest is
+    body = submit(dpo, form, "_save").content.decode("utf-8")
+    entry = body[body.index('<fieldset id="cookies-4" aria-describedby="cookies-4_error">'):]
+    assert entry.index('<ul class="errorlist" id="cookies-4_error"><li>the exempt category &#x27;analytics&#x27; '
+                       "needs each cookie&#x27;s maxAgeDays") < entry.index("</legend>") + 20
+    assert '<ul class="errorlist" id="id_categories-1-exempt_error"><li>a category is strictly necessary' in body
+    summary = text_of_body(body[body.index('id="cb-problems"'):body.index('id="cb-categories"')])
+    assert "categories: exactly one category must have \"required\": true (found 2)" in summary
+    assert '<a href="#cookies-4">' in body and not ManifestDraft.objects.exists()
