@@ -12,6 +12,7 @@ import urllib.request
 
 import pytest
 
+from a11y_kit import axe
 from browser_kit import serving
 from django_site import serve
 
@@ -95,16 +96,30 @@ def test_a_record_shows_the_version_seen_and_a_published_change_asks_again(brows
     assert first_sha in shown and "v1 (r1)" in shown and "13 mois" in analytics_row(browser)
 
     # the DPO rewrites the analytics cookie's lifetime in the field editor: no JSON, no JavaScript needed;
-    # Enter in a text input saves (the form's first button), it never removes an entry
+    # Enter in a text input saves (the form's first button), it never removes an entry. The English text
+    # forgotten first: its problem is shown next to it, tied to it for screen readers
     browser.driver.get(portal.url("/admin/consent_banner/manifestdraft/fields/"))
+    assert axe(browser, ["#content-main"]) == []
     prefix = browser.find("input[value=demo_analytics]").get_attribute("name")[:-len("name")]
     cookies = len(browser.find_all("input[name^=cookies-][name$=-name]"))
-    for lang, value in (("fr", "25 mois"), ("en", "25 months")):
+
+    def fill(lang, value):
         field = browser.find("input[name='%slifetime-%s']" % (prefix, lang))
         assert field.get_attribute("lang") == lang
         assert "(%s)" % lang in browser.js("return arguments[0].labels[0].textContent;", field)
         field.clear()
         field.send_keys(value)
+        return field
+
+    fill("fr", "25 mois")
+    field = fill("en", "")
+    browser.navigating(lambda: field.send_keys("\n"), ready=False)
+    field = browser.find("input[name='%slifetime-en']" % prefix)
+    assert field.get_attribute("aria-invalid") == "true"
+    assert browser.find("#" + field.get_attribute("aria-describedby")).text == "must be a non-empty string"
+    assert browser.find("input[name='%slifetime-fr']" % prefix).get_attribute("value") == "25 mois"   # kept
+    assert axe(browser, ["#content-main"]) == []
+    field = fill("en", "25 months")
     browser.navigating(lambda: field.send_keys("\n"), ready=False)
     assert "Le brouillon a été enregistré" in browser.find(".messagelist").text      # the admin in French
     assert len(browser.find_all("input[name^=cookies-][name$=-name]")) == cookies

@@ -71,6 +71,8 @@ def test_a_cookie_added_and_one_removed_then_published(dpo):
                  "cookies-%d-purpose-en" % count: "Counting visits."})
     removed = MANIFEST["cookies"][1]["name"]
     assert form["cookies-1-name"] == removed
+    button = re.search(r'<button type="submit" name="_action" value="remove:cookies-1">(.*?)</button>', body).group(1)
+    assert html.unescape(re.sub(r"<[^>]+>", "", button)) == "Remove this cookie (Cookie 2: %s)" % removed      # each button says which
     form, body = page_form(dpo, submit(dpo, form, "_action=remove:cookies-1"))
     assert form["cookies-%d-name" % (count - 1)] == "_pk_id"    # the new one, moved up, kept as typed
     response = submit(dpo, form, "_publish")
@@ -168,3 +170,12 @@ def test_problems_of_a_whole_entry_and_of_the_manifest_are_shown_where_they_belo
     summary = text_of_body(body[body.index('id="cb-problems"'):body.index('id="cb-categories"')])
     assert "categories: exactly one category must have \"required\": true (found 2)" in summary
     assert '<a href="#cookies-4">' in body and not ManifestDraft.objects.exists()
+
+
+def test_a_form_larger_than_django_accepts_in_one_request_says_so_before_it_is_filled(dpo):
+    form, body = page_form(dpo)
+    assert "DATA_UPLOAD_MAX_NUMBER_FIELDS" not in body
+    with override_settings(DATA_UPLOAD_MAX_NUMBER_FIELDS=len(form) - 1):
+        form, body = page_form(dpo)
+        assert "DATA_UPLOAD_MAX_NUMBER_FIELDS = %d" % (len(form) - 1) in text_of_body(body)
+        assert dpo.post(FIELDS, dict(form, _save="1")).status_code == 400     # what it warns of
