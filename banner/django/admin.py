@@ -373,7 +373,7 @@ class ManifestDraftAdmin(admin.ModelAdmin):
 
     def _warn_field_limit(self, request, form):
         """Django refuses a POST of more than DATA_UPLOAD_MAX_NUMBER_FIELDS inputs (1000 by default: about
-        35 cookies in seven languages) before any view runs: say so before the DPO fills the form."""
+        30 cookies in seven languages) before any view runs: say so before the DPO fills the form."""
         from django.conf import settings
         limit = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
         sent = len(form.fields) + 8          # the CSRF token, the buttons

@@ -65,6 +65,13 @@ def _language_label(code):
         return code
 
 
+def _right_to_left(code):
+    try:
+        return bool(get_language_info(code)["bidi"])
+    except KeyError:
+        return False
+
+
 class Entry:
     """One category, provider or cookie as the template lays it out: a fieldset whose legend names it, its
     rows (a field, or a text's inputs per language), its own problems, its providers."""
@@ -113,8 +120,9 @@ class DraftFieldsForm(forms.Form):
         """One input per language, marked with its language (`lang`) for screen readers and spell-checkers."""
         for lang in self.languages:
             shown = value if isinstance(value, str) else (value.get(lang, "") if isinstance(value, dict) else "")
-            widget = (forms.Textarea(attrs={"rows": 2, "cols": 60, "lang": lang}) if long
-                      else forms.TextInput(attrs={"lang": lang, "size": 50}))
+            marks = {"lang": lang, "dir": "rtl" if _right_to_left(lang) else "ltr"}
+            widget = (forms.Textarea(attrs=dict(marks, rows=2, cols=60)) if long
+                      else forms.TextInput(attrs=dict(marks, size=50)))
             self._add(path + "." + lang, forms.CharField(label=_language_label(lang), widget=widget),
                       shown if isinstance(shown, str) else "")
 

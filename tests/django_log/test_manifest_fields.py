@@ -179,3 +179,16 @@ def test_a_form_larger_than_django_accepts_in_one_request_says_so_before_it_is_f
         form, body = page_form(dpo)
         assert "DATA_UPLOAD_MAX_NUMBER_FIELDS = %d" % (len(form) - 1) in text_of_body(body)
         assert dpo.post(FIELDS, dict(form, _save="1")).status_code == 400     # what it warns of
+
+
+def test_an_arabic_text_is_written_right_to_left(dpo):
+    with override_settings(CONSENT_BANNER=dict(SETTINGS, LANGUAGES=["fr", "ar"])):
+        data = copy.deepcopy(MANIFEST)
+        for category in data["categories"]:
+            category["title"]["ar"] = "فئة"
+            category["description"]["ar"] = "وصف"
+        ManifestDraft.objects.create(text=json.dumps(data))
+        body = dpo.get(FIELDS).content.decode("utf-8")
+    tag = next(t for t in body.split("<") if 'name="categories-1-title-ar"' in t)
+    assert 'lang="ar"' in tag and 'dir="rtl"' in tag
+    assert 'name="categories-1-title-en"' in body            # a language the draft has is still shown
