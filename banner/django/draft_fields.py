@@ -96,7 +96,7 @@ class DraftFieldsForm(forms.Form):
         self.data_base = base
         self.languages = list(languages) + [c for c in text_languages(base) if c not in languages]
         self.entry_errors = {}          # entry path -> [message]
-        self.general_errors = []        # [(path, message)] no input or entry holds
+        self.problems = []              # [(id of the input or entry showing it, "path: message")]
         self.initial["base"] = json.dumps(base, ensure_ascii=False)
         ids = [c.get("id") for c in base["categories"] if isinstance(c.get("id"), str) and c.get("id")]
         for i, category in enumerate(base["categories"]):
@@ -104,7 +104,7 @@ class DraftFieldsForm(forms.Form):
         if self.is_bound:                # the ids as typed in this form: a category renamed with its cookies
             ids = [self.data.get(field_name("categories[%d].id" % i), "") for i in range(len(base["categories"]))]
         for i, cookie in enumerate(base.get("cookies", [])):
-            self._cookie("cookies[%d]" % i, cookie, [i for i in ids if i])
+            self._cookie("cookies[%d]" % i, cookie, [known for known in ids if known])
         for name, field in self.fields.items():
             typed = self.data.get(name) if self.is_bound else None
             if isinstance(field.widget, forms.Select) and typed and typed not in dict(field.widget.choices):
@@ -233,25 +233,25 @@ class DraftFieldsForm(forms.Form):
         the entry; the rest (`categories`: one must be required) above the form."""
         entries = {e.path for e in self.entries(with_children=True)}
         for path, message in problems:
-            name = field_name(path)
+            name, target = field_name(path), ""
             if name not in self.fields and name + "-" + self.languages[0] in self.fields:
                 name += "-" + self.languages[0]              # a text as a whole: its first language's input
             if name in self.fields:
-                self.add_error(name, "%s" % message)
-                continue
-            owner = path
-            while owner and owner not in entries:
-                owner = owner.rpartition(".")[0]
-            if owner:
-                self.entry_errors.setdefault(owner, []).append(message)
+                self.add_error(name, message)
+                target = self[name].auto_id
             else:
-                self.general_errors.append((path, message))
+                owner = path
+                while owner and owner not in entries:
+                    owner = owner.rpartition(".")[0]
+                if owner:
+                    self.entry_errors.setdefault(owner, []).append(message)
+                    target = field_name(owner)
+            self.problems.append((target, ("%s: %s" % (path, message)) if path else message))
 
     def problem_links(self):
-        """Every problem once, with the id of the input or entry it is shown on, for the list above the form."""
-        links = [(self[name].auto_id, "%s: %s" % (name, e)) for name in self.fields for e in self.errors.get(name, [])]
-        links += [(field_name(path), "%s: %s" % (path, m)) for path, ms in self.entry_errors.items() for m in ms]
-        return links + [("", ("%s: %s" % (p, m)) if p else m) for p, m in self.general_errors]
+        """Every problem as `validate` words it, in its order, with the id of the input or entry showing it
+        (none for a problem of the whole manifest), for the list above the form."""
+        return self.problems
 
     # --- layout ---------------------------------------------------------------------------------------
     def _rows(self, path, keys):

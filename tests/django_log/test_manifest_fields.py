@@ -106,7 +106,7 @@ def test_a_problem_is_shown_next_to_its_input_and_nothing_is_saved(dpo):
         assert described in body, name
         tag = next(t for t in body.split("<") if ' name="%s"' % name in t)
         assert re.search(r'aria-describedby="[^"]*\bid_%s_error\b' % name, tag) and 'aria-invalid="true"' in tag
-    assert '<a href="#id_cookies-4-category">' in body             # the list above the form leads to it
+    assert '<a href="#id_cookies-4-category">cookies[4].category: unknown category' in body    # the list leads to it
     form, _ = page_form(dpo, response)
     assert form["cookies-4-category"] == "advertising" and form["cookies-2-maxAgeDays"] == "-3"   # kept as typed
 
