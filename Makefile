@@ -78,10 +78,12 @@ build: $(VENV)/.installed nodejs $(NODE_DEPS)
 package: $(VENV)/.build-installed nodejs node_modules/.build-tools
 	$(PY) tools/package.py --list
 
-# The demo Django portal (demo/portal/): its SQLite database migrated, an `admin` user (password `demo`)
-# for /admin/, then Django's development server.
+# The demo Django portal (demo/portal/): its SQLite database migrated, its manifest's two published versions
+# and a few thousand generated consent records (demo_data, once), an `admin` user (password `demo`) for
+# /admin/, then Django's development server.
 demo: build
 	$(PY) demo/manage.py migrate --noinput -v0
+	$(PY) demo/manage.py demo_data
 	@DJANGO_SUPERUSER_PASSWORD=demo $(PY) demo/manage.py createsuperuser --noinput --username admin \
 		--email admin@example.org >/dev/null 2>&1 || true
 	@echo "Demo portal on http://127.0.0.1:$(PORT)/  (admin: admin / demo; Ctrl+C to stop)"

@@ -10,13 +10,25 @@ it found in the log, and "other". Any exact value still filters from the URL (?r
 
 import csv
 import datetime
+import json
 
-from django.contrib import admin
-from django.http import StreamingHttpResponse
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseRedirect, StreamingHttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from .models import ConsentRecord
+from banner.errors import BannerError
+
+from .models import ConsentRecord, ManifestDraft, ManifestVersion
 
 CSV_FIELDS = ("received_at", "consent_id", "decided_at", "revision", "language", "action", "accepted",
               "refused", "fingerprints", "banner_version", "build", "source", "once")
@@ -122,7 +134,6 @@ def current_revision():
     return revision if isinstance(revision, int) and not isinstance(revision, bool) and revision >= 1 else None
 
 
-@admin.register(ConsentRecord)
 class ConsentRecordAdmin(admin.ModelAdmin):
     list_display = ("received_at", "consent_id", "action", "revision", "language", "accepted", "refused",
                     "source")
@@ -143,3 +154,334 @@ class ConsentRecordAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# --- what a visitor saw, the manifest in the database, statistics -------------------------------------------
+def shown_policy(version, language):
+    """The policy page of a published version (or the draft) in one language (its texts, cookie tables and
+    providers), as banner.static_policy renders it: built as elements, every manifest text escaped."""
+    from banner import static_policy
+    from banner.i18n import pick_language
+    from .portal import languages
+    from .versions import own_languages
+    try:
+        data = json.loads(version.text)
+    except ValueError as error:
+        return format_html("<p>{}</p>", str(error))
+    codes = own_languages(data, languages())
+    language = pick_language(codes, None, language or "")
+    try:
+        return mark_safe(static_policy.render({"manifest": data, "languages": codes}, data, language))
+    except BannerError as error:
+        return format_html("<p>{}</p>", str(error))
+
+
+def version_summary(version):
+    return format_html(
+        '<a href="{}">{}</a> · {} {} · {} {} · SHA-256 <code>{}</code>',
+        reverse("admin:consent_banner_manifestversion_change", args=[version.pk]), str(version),
+        _("published at"), date_format(timezone.localtime(version.published_at), "DATETIME_FORMAT"),
+        _("published by"), version.published_by or "-", version.sha256)
+
+
+@admin.register(ConsentRecord)
+class ConsentRecordAdminWithVersion(ConsentRecordAdmin):
+    """The record's page also shows the published version it was given under, as the visitor saw it; the
+    list links to the statistics page."""
+    list_filter = ConsentRecordAdmin.list_filter + ("manifest_version",)
+    fields = CSV_FIELDS + ("shown_version", "shown")
+    readonly_fields = fields
+    change_list_template = "admin/consent_banner/consentrecord/change_list.html"
+
+    @admin.display(description=_("manifest version"))
+    def shown_version(self, record):
+        if record.manifest_version_id is None:
+            return _("none recorded (a file manifest, or a revision and fingerprints no published version has)")
+        return version_summary(record.manifest_version)
+
+    @admin.display(description=_("what the visitor was shown"))
+    def shown(self, record):
+        if record.manifest_version_id is None:
+            return "-"
+        return format_html('<div lang="{}">{}</div><p>{} {} · {} <code>{}</code></p>', record.language,
+                           shown_policy(record.manifest_version, record.language),
+                           _("banner version"), record.banner_version or "-", _("build"), record.build or "-")
+
+    def get_urls(self):
+        from django.urls import path
+        own = [path("statistics/", self.admin_site.admin_view(self.statistics_view),
+                    name="consent_banner_consentrecord_statistics")]
+        return own + super().get_urls()
+
+    def statistics_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        from .statistics_page import context
+        return TemplateResponse(request, "admin/consent_banner/statistics.html",
+                                dict(self.admin_site.each_context(request), opts=self.model._meta,
+                                     title=_("Consent statistics"), **context(request, self.get_queryset(request))))
+
+
+
+class DraftForm(forms.ModelForm):
+    """The draft's JSON, or a JSON file imported in its place; checked by banner.manifest for the portal's
+    languages, each problem named by its field path."""
+    import_file = forms.FileField(label=_("import a JSON file"), required=False,
+                                  help_text=_("Replaces the text above with the file's."))
+
+    class Meta:
+        model = ManifestDraft
+        fields = ("text",)
+        widgets = {"text": forms.Textarea(attrs={"rows": 30, "cols": 100, "spellcheck": "false",
+                                                 "style": "font-family: monospace; width: 100%"})}
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("import_file")
+        if upload:
+            try:
+                cleaned["text"] = upload.read().decode("utf-8")
+            except UnicodeDecodeError:
+                raise forms.ValidationError({"import_file": _("The file is not UTF-8 text.")})
+            self.instance.text = cleaned["text"]
+        from .portal import languages
+        from .versions import check, decode
+        data, problems = decode(cleaned.get("text") or "")
+        if data is not None:
+            problems = check(data, languages())
+        if problems:
+            raise forms.ValidationError({"text": [(path + ": " if path else "") + message
+                                                  for path, message in problems]})
+        return cleaned
+
+
+@admin.register(ManifestDraft)
+class ManifestDraftAdmin(admin.ModelAdmin):
+    """One draft: edited, checked at each save, exported, and published with the "Publish" button."""
+    form = DraftForm
+    list_display = ("__str__", "updated_at", "updated_by")
+    readonly_fields = ("updated_at", "updated_by", "preview")
+    change_form_template = "admin/consent_banner/manifestdraft/change_form.html"
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not ManifestDraft.objects.exists()
+
+    def has_module_permission(self, request):
+        return in_database() and super().has_module_permission(request)
+
+    @admin.display(description=_("what visitors will be shown"))
+    def preview(self, draft):
+        """The saved draft as its policy page in each language: what publishing it will show."""
+        from .portal import languages
+        if not draft.pk:
+            return "-"
+        return format_html_join("", '<h3>{}</h3><div lang="{}">{}</div>',
+                                ((code, code, shown_policy(draft, code)) for code in languages()))
+
+    def get_changeform_initial_data(self, request):
+        from .versions import NoPublishedVersion, published
+        try:
+            return {"text": published().text}
+        except (NoPublishedVersion, DatabaseError):
+            pass
+        try:
+            return {"text": json.dumps(file_manifest(), ensure_ascii=False, indent=2)}
+        except (OSError, ValueError, BannerError):
+            return {}
+
+    def save_model(self, request, obj, form, change):
+        obj.updated_by = request.user.get_username()
+        super().save_model(request, obj, form, change)
+
+    def can_publish(self, request):
+        return request.user.has_perm("consent_banner.add_manifestversion")
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        context["can_publish"] = self.can_publish(request)
+        return super().render_change_form(request, context, *args, **kwargs)
+
+    def _published(self, request, obj):
+        from .portal import languages
+        from .versions import publish
+        if "_publish" not in request.POST:
+            return None
+        if not self.can_publish(request):
+            raise PermissionDenied
+        version = publish(json.loads(obj.text), languages(), request.user.get_username())
+        if version is None:
+            self.message_user(request, _("Nothing published: the draft is the latest version."), messages.WARNING)
+            return None
+        self.message_user(request, _("Published %(version)s: %(changes)s") % {
+            "version": version, "changes": version.changes or _("first version")}, messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:consent_banner_manifestversion_change", args=[version.pk]))
+
+    def response_add(self, request, obj, post_url_continue=None):
+        return self._published(request, obj) or super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        return self._published(request, obj) or super().response_change(request, obj)
+
+    def get_urls(self):
+        from django.urls import path
+        own = [path("<int:pk>/export/", self.admin_site.admin_view(self.export_view),
+                    name="consent_banner_manifestdraft_export"),
+               path("fields/", self.admin_site.admin_view(self.fields_view),
+                    name="consent_banner_manifestdraft_fields")]
+        return own + super().get_urls()
+
+    def fields_view(self, request):
+        """The draft field by field (banner/django/draft_fields.py): "add" and "remove" buttons show the
+        form again with the entry added or removed, nothing saved; "Save" and "Save and publish" check
+        the whole manifest as the JSON view does, and show each problem next to its input."""
+        from . import draft_fields
+        from .portal import languages
+        from .versions import check
+        draft = ManifestDraft.objects.first()
+        if not (self.has_change_permission(request, draft) if draft else self.has_add_permission(request)):
+            raise PermissionDenied
+        codes = languages()
+        if request.method == "POST":
+            form = draft_fields.posted_form(request.POST, codes)
+            if form is None:
+                return HttpResponseBadRequest("not a manifest the field editor can show")
+            form.is_valid()
+            data = form.manifest()
+            action = request.POST.get("_action")
+            if action:
+                data = draft_fields.changed(data, action, codes)
+                if data is None:
+                    return HttpResponseBadRequest("unknown action")
+                form = draft_fields.DraftFieldsForm(data, codes)
+            else:
+                problems = check(data, codes)
+                if problems:
+                    form.show_problems(problems)
+                else:
+                    return self._save_fields(request, draft, data)
+        else:
+            data = json.loads(draft.text) if draft else self.get_changeform_initial_data(request).get("text")
+            if isinstance(data, str):
+                data = json.loads(data)
+            if not draft_fields.editable(data):
+                self.message_user(request, _("This manifest can only be edited as JSON."), messages.WARNING)
+                return HttpResponseRedirect(reverse("admin:consent_banner_manifestdraft_add"))
+            form = draft_fields.DraftFieldsForm(data, codes)
+        self._warn_field_limit(request, form)
+        return TemplateResponse(request, "admin/consent_banner/manifestdraft/fields.html", dict(
+            self.admin_site.each_context(request), opts=self.model._meta, form=form, draft=draft,
+            title=_("Edit the manifest field by field"), can_publish=self.can_publish(request)))
+
+    def _warn_field_limit(self, request, form):
+        """Django refuses a POST of more than DATA_UPLOAD_MAX_NUMBER_FIELDS inputs (1000 by default: about
+        30 cookies in seven languages) before any view runs: say so before the DPO fills the form."""
+        from django.conf import settings
+        limit = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+        sent = len(form.fields) + 8          # the CSRF token, the buttons
+        if limit is not None and sent > limit:
+            self.message_user(request, _(
+                "This form has %(count)d inputs, more than Django accepts in one request "
+                "(DATA_UPLOAD_MAX_NUMBER_FIELDS = %(limit)d): saving it would be refused. Raise that setting, "
+                "or edit the draft as JSON.") % {"count": sent, "limit": limit}, messages.WARNING)
+
+    def _save_fields(self, request, draft, data):
+        new = draft is None
+        draft = draft or ManifestDraft()
+        draft.text = json.dumps(data, ensure_ascii=False, indent=2)
+        draft.updated_by = request.user.get_username()
+        draft.save()
+        if new:
+            self.log_addition(request, draft, [{"added": {}}])
+        else:
+            self.log_change(request, draft, [{"changed": {"fields": ["text"]}}])
+        published = self._published(request, draft)
+        if published:
+            return published
+        if "_publish" not in request.POST:
+            self.message_user(request, _("The draft was saved (not published)."), messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:consent_banner_manifestdraft_fields"))
+
+    def export_view(self, request, pk):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return json_download(get_object_or_404(ManifestDraft, pk=pk).text, "cookies-draft.json")
+
+
+def in_database():
+    """Whether the portal keeps its manifest in the database: the draft and versions are in the admin's
+    index only then (their pages still answer, for versions kept from an earlier setting)."""
+    from .conf import banner_settings
+    try:
+        return bool(banner_settings()["DATABASE_MANIFEST"])
+    except Exception:
+        return False
+
+
+def json_download(text, name):
+    response = HttpResponse(text, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="%s"' % name
+    return response
+
+
+def file_manifest():
+    """CONSENT_BANNER["MANIFEST"] (a dict, or the JSON file it names): where a first draft starts."""
+    from banner.host import load_json
+    from .conf import banner_settings
+    given = banner_settings()["MANIFEST"]
+    if isinstance(given, dict):
+        return given
+    if not given:
+        raise ValueError("no MANIFEST")
+    with open(given, encoding="utf-8") as handle:
+        return load_json(handle)
+
+
+@admin.register(ManifestVersion)
+class ManifestVersionAdmin(admin.ModelAdmin):
+    """Published versions: read-only proof (never added, changed or deleted by hand), each shown as
+    visitors saw it in every language, its exact JSON downloadable (the text its SHA-256 is of)."""
+    list_display = ("number", "revision", "published_at", "published_by", "changes", "records_link")
+    fields = ("number", "revision", "published_at", "published_by", "changes", "sha256", "fingerprints",
+              "download", "shown", "text")
+    readonly_fields = fields
+
+    def has_module_permission(self, request):
+        return in_database() and super().has_module_permission(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("consent records"))
+    def records_link(self, version):
+        return format_html('<a href="{}?manifest_version__id__exact={}">{}</a>',
+                           reverse("admin:consent_banner_consentrecord_changelist"), version.pk, _("records"))
+
+    @admin.display(description=_("JSON file"))
+    def download(self, version):
+        return format_html('<a href="{}">{}</a>', reverse("admin:consent_banner_manifestversion_export",
+                                                          args=[version.pk]), _("download"))
+
+    @admin.display(description=_("what visitors were shown"))
+    def shown(self, version):
+        from .portal import languages
+        from .versions import own_languages
+        codes = own_languages(json.loads(version.text), languages())
+        return format_html_join("", '<h3>{}</h3><div lang="{}">{}</div>',
+                                ((code, code, shown_policy(version, code)) for code in codes))
+
+    def get_urls(self):
+        from django.urls import path
+        own = [path("<int:pk>/export/", self.admin_site.admin_view(self.export_view),
+                    name="consent_banner_manifestversion_export")]
+        return own + super().get_urls()
+
+    def export_view(self, request, pk):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        version = get_object_or_404(ManifestVersion, pk=pk)
+        return json_download(version.text, "cookies-v%d.json" % version.number)

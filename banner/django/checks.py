@@ -11,7 +11,10 @@ host project's own commands.
 - W005: several languages without LocaleMiddleware: the language choice would change nothing.
 - W006: LANGUAGE_CODE is still startproject's "en-us" and the manifest has no English: the banner speaks
   English to every visitor, around texts in another language.
-- W007: the settings or the manifest cannot be used at all (every request logs it and accepts nothing).
+- W007: the settings or the manifest cannot be used at all (every request logs it and accepts nothing),
+  or DATABASE_MANIFEST is on and no version is published yet.
+- W008: DATABASE_MANIFEST is on and MANIFEST_URL is not the app's manifest view: the page would fetch
+  another manifest than the published version the server decides with.
 """
 
 import json
@@ -19,6 +22,7 @@ from urllib.parse import urlsplit
 
 from django.conf import global_settings, settings
 from django.core import checks
+from django.db import DatabaseError
 
 from .middleware import REFRESHED
 
@@ -50,17 +54,20 @@ def check_portal(app_configs=None, **kwargs):
     from .portal import languages, manifest_data, portal
     try:
         conf = banner_settings()
-        if conf["MANIFEST"] is None:
+        if conf["MANIFEST"] is None and not conf["DATABASE_MANIFEST"]:
             return []                   # not configured yet: the app is installed, nothing more
+        published_elsewhere = database_manifest_url(conf)
         codes = languages()
         data = manifest_data()
         portal()
+    except DatabaseError:
+        return published_elsewhere      # the manifest's tables are not migrated yet: `migrate` says so
     except Exception as error:
         return [warning(7, "CONSENT_BANNER cannot be used: %s: %s" % (type(error).__name__, error),
                         "Until this is fixed every page logs this error, shows no banner and accepts nothing "
                         "optional. `consent-banner validate FILE --languages %s` names each problem of a manifest."
                         % ",".join(languages_or_default()))]
-    found = manifest_url(conf["MANIFEST_URL"])
+    found = published_elsewhere + manifest_url(conf["MANIFEST_URL"])
     if conf["REFRESH"]:
         found += refresh_marker(data, codes)
     if conf["LANGUAGES"]:
@@ -87,6 +94,21 @@ def check_portal(app_configs=None, **kwargs):
                              "for several (e.g. [(\"fr\", \"Français\"), (\"en\", \"English\")]); an English site "
                              "sets LANGUAGE_CODE = \"en\"."))
     return found
+
+
+def database_manifest_url(conf):
+    """W008: with DATABASE_MANIFEST, MANIFEST_URL must be the app's own view (or None: written inline)."""
+    from .portal import _url, app_url
+    given = conf["MANIFEST_URL"]
+    if not conf["DATABASE_MANIFEST"] or not given:
+        return []
+    view = app_url("consent_banner:manifest")
+    if view is not None and _url(given) == view:
+        return []
+    return [warning(8, "DATABASE_MANIFEST is on and MANIFEST_URL %r is not the app's manifest view: the page "
+                       "would fetch another manifest than the published version the server decides with" % given,
+                    'Set "MANIFEST_URL": "consent_banner:manifest" (with banner.django.urls included), or leave '
+                    "MANIFEST_URL out to write the published manifest into the page.")]
 
 
 def languages_or_default():

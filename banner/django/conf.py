@@ -8,8 +8,15 @@ from django.conf import settings as django_settings
 from django.core.exceptions import ImproperlyConfigured
 
 DEFAULTS = {
-    # The cookie manifest (required): the path of its JSON file, or the manifest itself (a dict).
+    # The cookie manifest (required): the path of its JSON file, or the manifest itself (a dict). With
+    # DATABASE_MANIFEST, what the admin's draft starts from (and `publish_manifest` imports by default).
     "MANIFEST": None,
+    # True: the manifest lives in the database, edited and published in the admin; the banner, the policy
+    # page and the server's decisions read the latest published version (banner/django/versions.py).
+    "DATABASE_MANIFEST": False,
+    # How often (seconds) a process asks the database whether a newer version was published (one indexed
+    # query); a publish in the process itself is seen at once. 0: at every request.
+    "DATABASE_MANIFEST_CHECK": 5,
     # Where the page fetches it (e.g. its static URL); None: the manifest is written inline in data-config.
     "MANIFEST_URL": None,
     # The cookie policy page: a URL, or a URL name reversed at each request.

@@ -23,7 +23,9 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from ..receiver import MAX_BODY, GroupCommit, RecordError, parse_record, record_columns
+from .conf import banner_settings
 from .models import ConsentRecord
+from .versions import version_for
 from .portal import app_url, site_origins
 
 logger = logging.getLogger("banner.django")
@@ -66,6 +68,8 @@ def store(record):
     one commit serves every record that arrived meanwhile. Other databases take concurrent writers."""
     alias = router.db_for_write(ConsentRecord)
     row = ConsentRecord(**record_columns(record))
+    if banner_settings()["DATABASE_MANIFEST"]:
+        row.manifest_version_id = version_for(row.revision, row.fingerprints, alias)
     if connections[alias].vendor != "sqlite":
         row.save(using=alias, force_insert=True)
         return

@@ -32,9 +32,14 @@ _manifests = {}                      # path -> (mtime, decoded JSON): re-read wh
 
 
 def manifest_data():
-    """The decoded manifest: CONSENT_BANNER["MANIFEST"] itself when it is one, else the JSON file it names
-    (re-read when it changes on disk)."""
-    path = banner_settings()["MANIFEST"]
+    """The decoded manifest: with DATABASE_MANIFEST the latest published version (banner/django/versions.py),
+    else CONSENT_BANNER["MANIFEST"] itself when it is one, else the JSON file it names (re-read when it
+    changes on disk)."""
+    conf = banner_settings()
+    if conf["DATABASE_MANIFEST"]:
+        from .versions import published
+        return published().data
+    path = conf["MANIFEST"]
     if isinstance(path, dict):
         return path
     if not path:
@@ -87,8 +92,13 @@ def site_origins(request):
 def manifest_text():
     """The manifest's text as banner.django.urls serves it (`consent_banner:manifest`): the file's own text
     when MANIFEST names one, else the dict as compact JSON. The page's loader hashes what it fetched to
-    know it is the manifest the server described (early_data)."""
-    path = banner_settings()["MANIFEST"]
+    know it is the manifest the server described (early_data). With DATABASE_MANIFEST: the published
+    version's text, the one its SHA-256 was taken of."""
+    conf = banner_settings()
+    if conf["DATABASE_MANIFEST"]:
+        from .versions import published
+        return published().text
+    path = conf["MANIFEST"]
     if isinstance(path, dict):
         return json.dumps(path, ensure_ascii=False, separators=(",", ":"))
     with open(os.fspath(path), encoding="utf-8") as handle:

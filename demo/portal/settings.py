@@ -20,6 +20,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "banner.django",
+    "demo.portal",                   # its `demo_data` command: the manifest's versions and a consent log
 ]
 
 MIDDLEWARE = [
@@ -99,6 +100,9 @@ MANIFEST["cookies"] += [
 ]
 
 CONSENT_BANNER = {
+    # The manifest lives in the database, edited and published in /admin/; MANIFEST is what `demo_data`
+    # publishes first (`make demo` runs it).
+    "DATABASE_MANIFEST": True,
     "MANIFEST": MANIFEST,
     "MANIFEST_URL": "consent_banner:manifest",      # the app serves the very manifest it decides with
     "POLICY_URL": "cookie-policy",

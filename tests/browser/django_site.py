@@ -7,8 +7,8 @@ the variants a test asks for through the environment of its server:
 - a `test_nojs=1` cookie: the page is sent with `Content-Security-Policy: script-src 'none'`, so no script of
   the page runs at all, in any engine: a visitor whose JavaScript is off or blocked.
 
-`serve(env)` starts `runserver` with these settings on a free port (its own SQLite database) and returns
-(base URL, process, database path).
+`serve(env)` starts `runserver` with these settings on a free port (its own SQLite database, where
+`demo_data --records 0` publishes the settings' manifest) and returns (base URL, process, database path).
 """
 
 import os
@@ -118,6 +118,9 @@ def serve(directory, **env):
                        DJANGO_SETTINGS_MODULE="django_site", PYTHONPATH=os.pathsep.join([HERE, ROOT]), **env)
     manage = os.path.join(ROOT, "demo", "manage.py")
     subprocess.run([sys.executable, manage, "migrate", "--noinput", "-v0"], cwd=ROOT, env=environment, check=True)
+    # the manifest of these settings published as the demo's one version (its database manifest), no records
+    subprocess.run([sys.executable, manage, "demo_data", "--records", "0"], cwd=ROOT, env=environment, check=True,
+                   stdout=subprocess.DEVNULL)
     server = subprocess.Popen([sys.executable, manage, "runserver", "--noreload", "127.0.0.1:%d" % port],
                               cwd=ROOT, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = "http://127.0.0.1:%d" % port

@@ -8,9 +8,11 @@ from djapp_kit import consent_cookie, find_all, parse
 
 
 def demo_settings():
+    """The demo's settings, its manifest read from settings rather than from its database (these tests
+    have none; tests/django_log/test_manifest_admin.py runs the database manifest)."""
     from demo.portal import settings as demo
     return override_settings(ROOT_URLCONF="demo.portal.urls", MIDDLEWARE=demo.MIDDLEWARE, TEMPLATES=demo.TEMPLATES,
-                             CONSENT_BANNER=demo.CONSENT_BANNER, LANGUAGES=demo.LANGUAGES,
+                             CONSENT_BANNER=dict(demo.CONSENT_BANNER, DATABASE_MANIFEST=False), LANGUAGES=demo.LANGUAGES,
                              LANGUAGE_CODE=demo.LANGUAGE_CODE, STATIC_URL=demo.STATIC_URL,
                              ALLOWED_HOSTS=demo.ALLOWED_HOSTS + ["testserver"])
 

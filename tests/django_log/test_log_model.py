@@ -19,7 +19,8 @@ def test_the_committed_migrations_describe_the_model_exactly():
 
 def test_a_record_has_a_column_for_each_of_the_receivers_columns():
     fields = {f.name for f in ConsentRecord._meta.get_fields()}
-    assert set(record_columns(parse_record(body()))) | {"id", "received_at"} == fields
+    # and the published manifest version it names (banner/django/versions.py), found from its columns
+    assert set(record_columns(parse_record(body()))) | {"id", "received_at", "manifest_version"} == fields
 
 
 def test_a_stored_record_cannot_be_changed(log_db):

@@ -1,5 +1,9 @@
 """`manage.py purge_consent_log`: delete the consent records received longer ago than the retention
-period (CONSENT_BANNER["LOG_RETENTION_DAYS"]), e.g. daily from cron. `--dry-run` counts them only."""
+period (CONSENT_BANNER["LOG_RETENTION_DAYS"]), e.g. daily from cron. `--dry-run` counts them only.
+
+Published manifest versions are proof too: every version a kept record points to is kept (the foreign
+key protects it), and so is the latest one. A version superseded before the cutoff that no kept record
+names proves nothing any more and is deleted with the records."""
 
 import datetime
 
@@ -8,7 +12,7 @@ from django.db import router
 from django.utils import timezone
 
 from ...conf import banner_settings
-from ...models import ConsentRecord
+from ...models import ConsentRecord, ManifestVersion
 
 
 MAX_RETENTION_DAYS = 36500      # 100 years: a cutoff before year 1 is no date (OverflowError), and longer means never
@@ -44,3 +48,17 @@ class Command(BaseCommand):
             return
         count, _ = expired.delete()
         self.stdout.write("%d consent record(s) received before %s deleted" % (count, cutoff.isoformat()))
+        versions = self.unused_versions(database, cutoff)
+        if versions:
+            ManifestVersion.objects.using(database).filter(id__in=versions).delete()
+            self.stdout.write("%d manifest version(s) superseded before %s and named by no kept record deleted"
+                              % (len(versions), cutoff.isoformat()))
+
+    @staticmethod
+    def unused_versions(database, cutoff):
+        """Versions whose successor was published before `cutoff`, that no record points to."""
+        rows = list(ManifestVersion.objects.using(database).order_by("number").values_list("id", "published_at"))
+        superseded = [rows[i][0] for i in range(len(rows) - 1) if rows[i + 1][1] < cutoff]
+        used = set(ConsentRecord.objects.using(database).filter(manifest_version__in=superseded)
+                   .values_list("manifest_version", flat=True).distinct())
+        return [v for v in superseded if v not in used]
