@@ -2,7 +2,7 @@
 after a choice with focus kept on the page, and the page padded so that it never hides the focused
 element. What the banner holds is notice.py's; what its buttons do is the App's (`on_click`)."""
 
-from banner.ui.dom import focus_main, PRERENDERED_ATTR, ACTION_ATTR
+from banner.ui.dom import focus_main, PRERENDERED_ATTR, ACTION_ATTR, PENDING_ATTR
 from banner.ui.notice import take_place
 
 PRERENDERED = "[%s]" % PRERENDERED_ATTR
@@ -24,10 +24,14 @@ class FirstLayer:
     def button(self, action):
         return self.node.querySelector('[%s="%s"]' % (ACTION_ATTR, action))
 
-    def show(self, changed=()):
+    def show(self, changed=(), pending=False):
+        """`pending`: a decision clicked before Python ran is about to be written (App.replay): the layer is
+        in place but hidden (consent.css), as the loader hid the one it painted."""
         if self.node is not None:
             return
         node = self.build(changed)
+        if pending:
+            node.setAttribute(PENDING_ATTR, "")
         painted = self.doc.querySelector(PRERENDERED)
         if painted is None:
             self.doc.body.insertBefore(node, self.doc.body.firstChild)   # early in the tab order
@@ -48,6 +52,8 @@ class FirstLayer:
         had_focus = self.node.contains(self.doc.activeElement)
         node = self.build(changed)
         node.setAttribute("data-cb-entered", "")
+        if self.node.hasAttribute(PENDING_ATTR):
+            node.setAttribute(PENDING_ATTR, "")
         node.addEventListener("click", self.on_click)
         self.node.replaceWith(node)
         self.node = node
@@ -58,6 +64,12 @@ class FirstLayer:
         target = node.querySelector(focus)
         if had_focus and target is not None:
             target.focus()
+
+    def reveal(self):
+        """A layer hidden for a decision that is not written after all (App.replay) asks again."""
+        if self.node is not None and self.node.hasAttribute(PENDING_ATTR):
+            self.node.removeAttribute(PENDING_ATTR)
+            self._reserve_space()
 
     def hide(self):
         if self.node is None:
