@@ -37,7 +37,8 @@ def instrument_source(kind):
     with open(os.path.join(HERE, "instrument.js"), encoding="utf-8") as handle:
         source = handle.read().rstrip()
     b = BANNERS[kind]
-    return "%s(%s);" % (source, json.dumps({"root": b.get("root"), "consent": b.get("consent", "^$")}))
+    return "%s(%s);" % (source, json.dumps({"root": b.get("root"), "consent": b.get("consent", "^$"),
+                                            "centre": b.get("centre")}))
 
 
 def new_driver(profile, width=1280, height=900, scale=None):
