@@ -168,7 +168,8 @@ class App:
         self.replay(self.page.early_actions(), self.page.painted_for())
         self.page.forget_kept_choice()
         self.first_layer.reveal()         # a kept decision that was not written: the layer asks again
-        self.page.when_idle(self.guard(lambda: self.extra.run(lambda: None)))
+        if not self.page.save_data:       # the visitor asked for less data: fetched when asked for
+            self.page.when_idle(self.guard(lambda: self.extra.run(lambda: None)))
         self.started()
 
     def replay(self, actions, painted_for):

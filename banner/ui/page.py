@@ -219,6 +219,12 @@ class Page:
         or removals (the loader's filter: one Python call per relevant batch, not one per added node)."""
         return getattr(self.window, "__consentBoot").observer(selector, callback)
 
+    @property
+    def save_data(self):
+        """The visitor's browser asks sites to use less data (Save-Data, navigator.connection.saveData)."""
+        connection = getattr(self.window.navigator, "connection", None)
+        return bool(connection and getattr(connection, "saveData", False) is True)
+
     def when_idle(self, then):
         """`then()` once the page is idle (requestIdleCallback, at the latest after IDLE_TIMEOUT_MS; a
         timeout where the browser has none): low-priority work such as prefetching the extra bundle."""
