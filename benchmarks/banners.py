@@ -94,7 +94,7 @@ BANNERS = {
              "accept": ('#cb-banner .cb-actions [data-cb-action="accept_all"] || '
                         '#cb-banner [data-cb-action="accept_all"]'),
              "consent": r"(?:^|; )cookies_preferences=",
-             "blocked": 'data-consent="analytics"', "code": "/static/dist/"},
+             "blocked": 'data-consent="analytics"', "code": "/static/dist/", "idle": "/consent-extra.js"},
     "vanilla": {"label": "vanilla-cookieconsent 3.1.0", "short": "vanilla-cc", "root": "#cc-main .cm",
                 "manage": 'footer [data-cc="show-preferencesModal"]', "centre": "#cc-main .pm",
                 "reject": '#cc-main .cm .cm__btn[data-role="necessary"]',

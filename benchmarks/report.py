@@ -59,6 +59,8 @@ def condition_table(med, window_ms):
         if key == "bytes":
             lines.append(_row("Bytes added by the banner (KB, page minus no-banner page)", d["banner_bytes"], "KB",
                               "0"))
+            lines.append(_row("of which before the page is idle (KB: without what is prefetched once idle, "
+                              "ours: the centre's code)", d["banner_bytes_busy"], "KB", "0"))
     counts = ", ".join("%s n=%d%s" % (k, med[k]["n"], " (%d FAILED)" % med[k]["failed"] if med[k]["failed"] else "")
                        for k in ALL_KINDS if k in med)
     return "\n".join(lines), counts
@@ -120,8 +122,10 @@ def responsiveness_targets(summary, clicks, lh):
             t.check(centre <= 100, "footer link → centre visible ≤ 100 ms once the page is idle (%s): %.0f ms"
                     % (label, centre))
     added = derived(summary.get("loopback", {}))["banner_bytes"].get("ours")
+    busy = derived(summary.get("loopback", {}))["banner_bytes_busy"].get("ours")
     if added is not None:
-        t.check(added <= 150000, "bytes added by the banner on a first visit ≤ 150 KB: %.1f KB" % (added / 1000))
+        t.check(added <= 150000, "bytes added by the banner on a first visit ≤ 150 KB: %.1f KB (%.1f KB before "
+                "the centre's code is prefetched once the page is idle)" % (added / 1000, (busy or 0) / 1000))
     mine, theirs = lh.get("ours", {}).get("bootup_ms"), lh.get("vanilla", {}).get("bootup_ms")
     if mine is not None and theirs:
         t.check(mine <= 3 * theirs, "Lighthouse JavaScript execution time ≤ 3× vanilla-cookieconsent: %.0f ms vs "
