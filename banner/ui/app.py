@@ -46,6 +46,7 @@ class App:
         self.vendors = None
         self.live = None
         self.reopen_button = None
+        self.activated = False   # start-up has run the accepted content (run_accepted)
         self.ran = page.early_ran()   # categories whose scripts already ran in this page view (the loader's too)
         self.scripts = Scripts(self.doc, page.error, page.nonce,
                                lambda c, n, u: manifest.undeclared(c, n, u, page.hostname), page.after_early_scripts)
@@ -111,10 +112,13 @@ class App:
         self.doc.addEventListener("focusin", self.guard(self.on_intent))
 
     def with_extra(self):
-        """The extra bundle's part of start-up when it arrives after the rest: the policy page, the reopen
-        button, the embeds' placeholders (signals, when configured, never come this way: start_with_extra)."""
+        """The extra bundle's part of start-up, arriving in parallel with the rest: the policy page, the reopen
+        button, the embeds' placeholders (signals, when configured, never come this way: start_with_extra).
+        Embeds are refreshed here only when accepted content already ran (activate refreshes them otherwise):
+        once per start, or a refused embed would be reported twice."""
         self.show_extra()
-        self.embeds.refresh(self.session.accepted, self.watch.roots)
+        if self.activated:
+            self.embeds.refresh(self.session.accepted, self.watch.roots)
 
     def show_extra(self):
         from banner.ui import policy, reopen
@@ -146,6 +150,7 @@ class App:
 
     def run_accepted(self):
         self.activate()
+        self.activated = True
         self.watch.start()
         self.later(self.show_first)
 

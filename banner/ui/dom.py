@@ -15,7 +15,7 @@ LANGUAGE_ACTION = "language:"                     # a language click recorded by
 CONTENT_ATTR = "data-cb-content"                  # on a first layer the server rendered: its layer_key
 DECISIONS = ("accept_all", "reject_all")          # first-layer actions that decide (the layer leaves at once)
 PENDING_ATTR = "data-cb-pending"                  # a first layer whose decision Python has still to write: hidden
-OPENING_ATTR = "data-cb-opening"                  # on <html>: the centre was asked for and is on its way
+OPENING_ATTR = "data-cb-opening"                  # the veil saying the centre was asked for and is on its way
 PENDING_KEY = "consent-banner:pending"            # sessionStorage: a decision clicked before Python ran
 PENDING_MAX_AGE_MS = 30 * 60 * 1000               # older than this, a kept decision is dropped unread
 

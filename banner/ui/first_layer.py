@@ -30,13 +30,13 @@ class FirstLayer:
         if self.node is not None:
             return
         node = self.build(changed)
-        if pending:
-            node.setAttribute(PENDING_ATTR, "")
         painted = self.doc.querySelector(PRERENDERED)
         if painted is None:
             self.doc.body.insertBefore(node, self.doc.body.firstChild)   # early in the tab order
         else:
             node = take_place(self.doc, painted, node)     # the loader painted it ahead of time
+        if pending:                 # in this same task: never painted visible
+            node.setAttribute(PENDING_ATTR, "")
         self.node = node
         node.addEventListener("click", self.on_click)
         self._reserve_space()
