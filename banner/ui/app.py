@@ -47,6 +47,8 @@ class App:
         self.live = None
         self.reopen_button = None
         self.activated = False   # start-up has run the accepted content (run_accepted)
+        self.waiting_extra = False   # start-up's extra part (with_extra) is still on its way
+        self.announced = False
         self.ran = page.early_ran()   # categories whose scripts already ran in this page view (the loader's too)
         self.scripts = Scripts(self.doc, page.error, page.nonce,
                                lambda c, n, u: manifest.undeclared(c, n, u, page.hostname), page.after_early_scripts)
@@ -71,6 +73,15 @@ class App:
     def extra_failed(self, message):
         opening(self.doc, False)
         self.page.error(message)
+        self.extra_arrived()
+
+    def extra_arrived(self):
+        """Start-up ends (`started`: the held footer-link clicks are honoured) once both the first layer
+        answers and what the page shows from the extra bundle is in, or could not come."""
+        if self.waiting_extra:
+            self.waiting_extra = False
+            if self.announced:
+                self.started()
 
     def needs_signals_at_start(self):
         """Google Consent Mode and vendor signals must be sent before any tag runs: start-up waits for them."""
@@ -105,6 +116,7 @@ class App:
             # The first layer's decisions need nothing from the extra bundle: it never holds them back.
             self.later(self.finish_start)
             if self.needs_extra_at_start():
+                self.waiting_extra = True
                 self.extra.run(self.with_extra)
         self.doc.addEventListener("pointerover", self.guard(self.on_intent))
         self.doc.addEventListener("visibilitychange", self.guard(self.on_visible))
@@ -119,6 +131,7 @@ class App:
         self.show_extra()
         if self.activated:
             self.embeds.refresh(self.session.accepted, self.watch.roots)
+        self.extra_arrived()
 
     def show_extra(self):
         from banner.ui import policy, reopen
@@ -175,7 +188,9 @@ class App:
         self.first_layer.reveal()         # a kept decision that was not written: the layer asks again
         if not self.page.save_data:       # the visitor asked for less data: fetched when asked for
             self.page.when_idle(self.guard(lambda: self.extra.run(lambda: None)))
-        self.started()
+        self.announced = True
+        if not self.waiting_extra:
+            self.started()
 
     def replay(self, actions, painted_for):
         """Clicks made on the ahead-of-time banner while Python was starting, in order, until one of

@@ -160,8 +160,13 @@ def test_the_footer_link_before_python_shows_the_centre_is_opening_then_opens_it
 @pytest.mark.journey
 def test_a_started_banner_decides_without_waiting_for_the_extra_bundle(browser, kept_site):
     """The demo's data-config uses the extra bundle at start (reopen button, consent log): it arrives
-    SLOW_EXTRA seconds late, and « Tout refuser » is written and the layer gone long before."""
-    browser.open(kept_site.url("/t/kept-extra.html"))
+    SLOW_EXTRA seconds late, and « Tout refuser » on Python's live first layer is written and the layer gone
+    long before (start-up as a whole, `ready`, ends once the extra bundle is in: held footer-link clicks
+    then open the centre)."""
+    browser.open(kept_site.url("/t/kept-extra.html"), ready=False)
+    browser.wait_js("return !!(document.querySelector('#cb-banner:not([data-cb-prerendered])') && window.__events "
+                    "&& window.__events.length);", "Python's first layer did not start")
+    browser.wait_still()
     browser.click_banner("Tout refuser")
     browser.wait(lambda d: browser.cookie(CONSENT) is not None, "the refusal waited", timeout=SLOW_EXTRA / 2)
     assert browser.banner() is None
