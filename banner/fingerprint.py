@@ -43,8 +43,12 @@ def category_fingerprint(manifest, category_id):
 
 
 def fingerprints(manifest):
-    """{category id: fingerprint} for every optional category."""
-    return {cid: category_fingerprint(manifest, cid) for cid in manifest.optional_ids}
+    """{category id: fingerprint} for every optional category. Worked out once per manifest (a parsed
+    manifest never changes): hashing every category's text takes milliseconds in the page, and a click on
+    « Tout refuser » must not wait for it."""
+    if manifest.prints is None:
+        manifest.prints = {cid: category_fingerprint(manifest, cid) for cid in manifest.optional_ids}
+    return dict(manifest.prints)
 
 
 def _all_languages(text):

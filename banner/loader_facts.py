@@ -33,7 +33,8 @@ from banner.ui.contract import CATEGORY, PROVIDER, SRC, TYPE
 from banner.ui.scripts import DONE, PENDING_SELECTOR, SKIPPED_ATTRIBUTES
 from banner.errors import CONSOLE_PREFIX, FAIL_CLOSED
 from banner.fnv import base36, utf16
-from banner.ui.dom import OPEN_SELECTOR, PRERENDERED_ATTR, ACTION_ATTR, LANGUAGE_ATTR, LANGUAGE_ACTION, CONTENT_ATTR
+from banner.ui.dom import (OPEN_SELECTOR, PRERENDERED_ATTR, ACTION_ATTR, LANGUAGE_ATTR, LANGUAGE_ACTION, CONTENT_ATTR,
+                           DECISIONS, PENDING_ATTR, OPENING_ATTR, PENDING_KEY, PENDING_MAX_AGE_MS)
 
 PLACEHOLDER = "/*LOADER_FACTS*/{}"
 # The data-config values that shape the first layer, in the order the key lists them, and the value each
@@ -62,6 +63,12 @@ def facts():
         "languageAttr": LANGUAGE_ATTR,
         "languageAction": LANGUAGE_ACTION,
         "contentAttr": CONTENT_ATTR,
+        # a decision clicked before Python runs: the layer leaves at once, the choice is kept for Python
+        "decisions": list(DECISIONS),
+        "pendingAttr": PENDING_ATTR,
+        "openingAttr": OPENING_ATTR,
+        "pendingKey": PENDING_KEY,
+        "pendingMaxAgeMs": PENDING_MAX_AGE_MS,
         "consolePrefix": CONSOLE_PREFIX,
         "failClosed": FAIL_CLOSED,
         # the consent cookie as banner.cookies reads it

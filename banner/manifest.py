@@ -99,13 +99,14 @@ class CookieInfo:
 
 
 class Manifest:
-    __slots__ = ("revision", "categories", "cookies", "languages")
+    __slots__ = ("revision", "categories", "cookies", "languages", "prints")
 
     def __init__(self, *, revision, categories, cookies, languages):
         self.revision = revision
         self.categories = categories  # list of Category, in manifest order
         self.cookies = cookies        # list of CookieInfo, in manifest order
         self.languages = languages    # the languages every text was checked for
+        self.prints = None            # fingerprint.fingerprints, worked out once (hashing is slow in the page)
 
     def category(self, category_id):
         for category in self.categories:

@@ -20,7 +20,7 @@ import threading
 import time
 from datetime import datetime, timezone
 
-from . import lighthouse, machine, report, stats, tasks
+from . import clicks, lighthouse, machine, report, stats, tasks
 from .banners import ALL_KINDS, BANNERS
 from .build import build_for
 from .chart import chart_svg, render_png
@@ -49,6 +49,8 @@ def parse_args(argv):
                    % DEFAULT_LIGHTHOUSE_RUNS)
     p.add_argument("--traced-runs", type=int, help="traced runs per banner at normal CPU, for the longest task "
                    "running its code (default %d; 0: none)" % DEFAULT_TRACED_RUNS)
+    p.add_argument("--click-runs", type=int, help="click sessions per banner and network (default: %s; 0: none)"
+                   % ", ".join("%d %s" % (n, c) for c, n in clicks.DEFAULT_RUNS.items()))
     p.add_argument("--quick", action="store_true", help="for development: %d runs per condition, %d Lighthouse "
                    "run per page" % (QUICK_RUNS, QUICK_LIGHTHOUSE_RUNS))
     p.add_argument("--only", choices=list(CONDITIONS), action="append",
@@ -118,6 +120,24 @@ def browser_runs(base, runs, kinds, args, log):
                         ("visible_ms", "ms"), ("reject_ms", "ms"), ("return_ms", "ms"), ("longtask_ms", "ms"),
                         ("longtask_max_ms", "ms"), ("fcp_ms", "ms"), ("bytes", "KB")))
                 log("  [%3d/%d] %-9s round %d %-13s %s" % (done, total, condition, rnd + 1, kind, brief))
+    return results
+
+
+def click_runs(base, runs, kinds, log):
+    """The click sessions (benchmarks/clicks.py), banners taking turns; a failed one is retried once."""
+    results = []
+    for rnd in range(max(list(runs.values()) or [0])):
+        for condition in [c for c in runs if rnd < runs[c]]:
+            for kind in rotated(kinds, rnd):
+                r = dict(clicks.click_run(base, kind, condition), round=rnd)
+                if "error" in r:
+                    results.append(r)
+                    log("  ! clicks %s %s round %d: %s — retrying once" % (condition, kind, rnd + 1, r["error"]))
+                    r = dict(clicks.click_run(base, kind, condition), round=rnd, retry=True)
+                results.append(r)
+                log("  [clicks %d] %-9s %-13s %s" % (rnd + 1, condition, kind, ("ERROR " + r["error"]) if "error" in r
+                    else "early click lost" if r.get("lost") else "gone %s, stored %s, INP %s; centre %s, INP %s" % tuple(
+                        report.fmt(r.get(k), "ms") for k in clicks.KEYS)))
     return results
 
 
@@ -196,6 +216,9 @@ def main(argv=None):
         ", ".join("%s %d runs" % (c, n) for c, n in runs.items()), sum(runs.values()) * len(kinds), lh_runs,
         len(kinds)))
     results = browser_runs(base, runs, kinds, args, log)
+    click_plan = {c: n for c, n in clicks.plan(args).items() if n}
+    click_results = stats.counted(click_runs(base, click_plan, [k for k in kinds if k in report.BANNER_KINDS],
+                                             log))
     own_results = traced_runs(base, traced, [k for k in kinds if BANNERS[k].get("code")],
                               args.window_ms or CONDITIONS["loopback"]["window_ms"], log)
     lh_results = lighthouse_runs(base, lh_runs, kinds, log, os.path.join(args.out, "raw"))
@@ -217,10 +240,13 @@ def main(argv=None):
                  if "error" in r]
     failures += ["Lighthouse %s round %d: %s" % (r["kind"], r["round"] + 1, r["error"])
                  for r in lh_results if "error" in r]
+    failures += ["clicks %s %s round %d: %s" % (r["condition"], r["kind"], r["round"] + 1, r["error"])
+                 for r in click_results if "error" in r]
+    click_summary = clicks.summarise(click_results)
     window_ms = {c: args.window_ms or CONDITIONS[c]["window_ms"] for c in runs}
     markdown = report.document(date, info, runs, lh_runs, summary, lh, served,
                                runtime_gzip_reference(served, dist), failures, elapsed, args.wait_idle, window_ms,
-                               own, traced)
+                               own, traced, click_summary, click_plan)
 
     os.makedirs(args.out, exist_ok=True)
     with open(os.path.join(args.out, "latest.md"), "w", encoding="utf-8") as handle:
@@ -229,7 +255,8 @@ def main(argv=None):
         json.dump({"date": date, "machine": info, "runs": runs, "lighthouse_runs": lh_runs, "window_ms": window_ms,
                    "conditions": CONDITIONS, "elapsed_s": round(elapsed, 1), "medians": summary,
                    "lighthouse_medians": lh, "results": results, "lighthouse": lh_results,
-                   "traced_runs": traced, "traced_medians": own, "traced": own_results},
+                   "traced_runs": traced, "traced_medians": own, "traced": own_results,
+                   "click_runs": click_plan, "click_medians": click_summary, "clicks": click_results},
                   handle, indent=1, ensure_ascii=False)
     svg = chart_svg(summary, lh, runs, "machine busy with other work: noisy" if info["busy"] else "")
     with open(os.path.join(args.out, "latest.svg"), "w", encoding="utf-8") as handle:
@@ -239,7 +266,8 @@ def main(argv=None):
     except Exception as error:
         print("chart: could not render the PNG (%s)" % error, file=sys.stderr)
     partial = args.quick or args.only or args.banners or args.no_readme or args.runs or args.throttled_runs or \
-        args.slow_cpu_runs or args.lighthouse_runs is not None or args.window_ms or args.traced_runs is not None
+        args.slow_cpu_runs or args.lighthouse_runs is not None or args.window_ms or args.traced_runs is not None \
+        or args.click_runs is not None
     if not partial and not failures and report.update_readme(markdown):
         print("Updated the latest-results sections of README.md and benchmarks/README.md.")
     print()

@@ -85,30 +85,36 @@ TARTEAUCITRON_SERVICE = """{
 # first-layer buttons (" || " separates fallbacks); consent: a regex on document.cookie that is true once
 # the refusal is recorded. blocked: the analytics tag in the banner's own convention (all type="text/plain").
 # code: where the banner's own scripts are served from (benchmarks/tasks.py: the tasks that run its code).
+# manage: the footer's "Gestion des cookies" link; centre: the preferences centre once open (benchmarks/clicks.py).
 BANNERS = {
     "ours": {"label": "ours (Brython)", "short": "ours (Brython)", "root": "#cb-banner",
+             "manage": "footer [data-consent-open]", "centre": "#cb-prefs[open]",
              "reject": ('#cb-banner .cb-actions [data-cb-action="reject_all"] || '
                         '#cb-banner [data-cb-action="reject_all"]'),
              "accept": ('#cb-banner .cb-actions [data-cb-action="accept_all"] || '
                         '#cb-banner [data-cb-action="accept_all"]'),
              "consent": r"(?:^|; )cookies_preferences=",
-             "blocked": 'data-consent="analytics"', "code": "/static/dist/"},
+             "blocked": 'data-consent="analytics"', "code": "/static/dist/", "idle": "/consent-extra.js"},
     "vanilla": {"label": "vanilla-cookieconsent 3.1.0", "short": "vanilla-cc", "root": "#cc-main .cm",
+                "manage": 'footer [data-cc="show-preferencesModal"]', "centre": "#cc-main .pm",
                 "reject": '#cc-main .cm .cm__btn[data-role="necessary"]',
                 "accept": '#cc-main .cm .cm__btn[data-role="all"]',
                 "consent": r"(?:^|; )cc_cookie=",
                 "blocked": 'data-category="analytics"', "code": "/vendor/vanilla/"},
     "klaro": {"label": "Klaro 0.7.22", "short": "Klaro", "root": ".klaro .cookie-notice",
+              "manage": "footer a[onclick]", "centre": ".klaro .cookie-modal .cm-modal",
               "reject": ".klaro .cookie-notice .cn-decline",
               "accept": ".klaro .cookie-notice .cm-btn-success",
               "consent": r"(?:^|; )klaro=",
               "blocked": 'data-type="text/javascript" data-name="bench-analytics"', "code": "/vendor/klaro/"},
     "tarteaucitron": {"label": "tarteaucitron 1.34.0", "short": "tarteaucitron", "root": "#tarteaucitronAlertBig",
+                      "manage": "footer a[onclick]", "centre": "#tarteaucitron",
                       "reject": "#tarteaucitronAllDenied2", "accept": "#tarteaucitronPersonalize2",
                       "consent": r"(?:^|; )tarteaucitron=[^;]*benchanalytics=false",
                       "blocked": 'data-tac-service="benchanalytics"', "code": "/vendor/tarteaucitron/"},
     # Ours again, on a page the Django app renders (benchmarks/django_page.py).
     "django": {"label": "ours (Django app)", "short": "ours (Django)", "root": "#cb-banner",
+               "manage": "footer [data-consent-open]", "centre": "#cb-prefs[open]",
                "reject": '#cb-banner [data-cb-action="reject_all"]', "accept": '#cb-banner [data-cb-action="accept_all"]',
                "consent": r"(?:^|; )cookies_preferences=", "blocked": 'data-consent="analytics"'},
     "none": {"label": "no banner", "short": "no banner", "root": None, "blocked": 'data-consent="analytics"'},

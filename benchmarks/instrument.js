@@ -7,7 +7,8 @@
 (function (cfg) {
   var B = window.__bench = {visible: null, fcp: null, longtasks: [], clickAt: null, cookieAt: null,
                             cookieHow: null, armed: false, runStart: null, runtimeReady: null,
-                            analyticsRan: null};
+                            analyticsRan: null, goneAt: null, centreArmed: false, centreClickAt: null,
+                            centreAt: null, events: []};
   try {
     new PerformanceObserver(function (list) {
       list.getEntries().forEach(function (e) { B.longtasks.push([e.startTime, e.duration]); });
@@ -17,6 +18,13 @@
     new PerformanceObserver(function (list) {
       list.getEntries().forEach(function (e) { if (e.name === "first-contentful-paint") { B.fcp = e.startTime; } });
     }).observe({type: "paint", buffered: true});
+  } catch (e) {}
+
+  // Event Timing (Interaction to Next Paint): every entry of 16 ms or more, with its interaction id.
+  try {
+    new PerformanceObserver(function (list) {
+      list.getEntries().forEach(function (e) { B.events.push([e.name, e.startTime, e.duration, e.interactionId || 0]); });
+    }).observe({type: "event", durationThreshold: 16, buffered: true});
   } catch (e) {}
 
   // The demo's analytics tag ends by setting window.demoAnalytics: that assignment is the moment it ran.
@@ -34,13 +42,15 @@
   // turns the page's own first layout into a reported long task: without it on the baselines, "beyond
   // no banner" charged that layout (95-100 ms with the CPU slowed 4x) to every banner.
   var root = cfg.root || "#no-banner-on-this-page";
-  var shown = function () {
-    if (B.visible !== null) { return true; }
-    var el = document.querySelector(root);
+  var isVisible = function (selector) {
+    var el = document.querySelector(selector);
     if (!el || !el.checkVisibility({opacityProperty: true, visibilityProperty: true})) { return false; }
     var r = el.getBoundingClientRect();
-    if (r.width < 1 || r.height < 1 || r.bottom <= 0 || r.right <= 0 ||
-        r.top >= innerHeight || r.left >= innerWidth) { return false; }
+    return !(r.width < 1 || r.height < 1 || r.bottom <= 0 || r.right <= 0 || r.top >= innerHeight || r.left >= innerWidth);
+  };
+  var shown = function () {
+    if (B.visible !== null) { return true; }
+    if (!isVisible(root)) { return false; }
     B.visible = performance.now();
     mo.disconnect();
     return true;
@@ -63,11 +73,30 @@
     configurable: true, enumerable: true, get: desc.get,
     set: function (value) { desc.set.call(this, value); check("setter"); }
   });
+  // After the reject click: the first frame in which the banner's root is no longer visible ("gone"); after
+  // a click on the footer link (centreArmed): the first frame, or mutation, showing the centre.
   window.addEventListener("click", function () {
     if (B.armed && B.clickAt === null) {
       B.clickAt = performance.now();
       var poll = function () { check("poll"); if (B.cookieAt === null) { requestAnimationFrame(poll); } };
       requestAnimationFrame(poll);
+      var gone = function () {
+        if (!isVisible(root)) { B.goneAt = performance.now(); } else { requestAnimationFrame(gone); }
+      };
+      requestAnimationFrame(gone);
+    } else if (B.centreArmed && B.centreClickAt === null && cfg.centre) {
+      B.centreClickAt = performance.now();
+      var opened = function () {
+        if (B.centreAt !== null) { return true; }
+        if (!isVisible(cfg.centre)) { return false; }
+        B.centreAt = performance.now();
+        centreWatch.disconnect();
+        return true;
+      };
+      var centreWatch = new MutationObserver(opened);
+      centreWatch.observe(document, {childList: true, subtree: true, attributes: true});
+      var frameCentre = function () { if (!opened()) { requestAnimationFrame(frameCentre); } };
+      requestAnimationFrame(frameCentre);
     }
   }, true);
 })

@@ -59,6 +59,8 @@ def condition_table(med, window_ms):
         if key == "bytes":
             lines.append(_row("Bytes added by the banner (KB, page minus no-banner page)", d["banner_bytes"], "KB",
                               "0"))
+            lines.append(_row("of which before the page is idle (KB: without what is prefetched once idle, "
+                              "ours: the centre's code)", d["banner_bytes_busy"], "KB", "0"))
     counts = ", ".join("%s n=%d%s" % (k, med[k]["n"], " (%d FAILED)" % med[k]["failed"] if med[k]["failed"] else "")
                        for k in ALL_KINDS if k in med)
     return "\n".join(lines), counts
@@ -83,6 +85,52 @@ def runtime_note(med):
 LIGHTHOUSE_ROWS = [("score", "Performance score (0–100)", ""), ("tbt_ms", "Total Blocking Time", "ms"),
                    ("fcp_ms", "First Contentful Paint", "ms"), ("lcp_ms", "Largest Contentful Paint", "ms"),
                    ("tti_ms", "Time to Interactive", "ms"), ("bootup_ms", "JavaScript execution time", "ms")]
+
+
+def clicks_table(med):
+    """One network condition's click sessions (benchmarks/clicks.py)."""
+    from .clicks import ROWS
+    lines = _header("clicks (median)", BANNER_KINDS, "—")
+    for key, title, unit in ROWS:
+        lines.append(_row("%s (%s)" % (title, unit), {k: med[k][key] for k in BANNER_KINDS if k in med}, unit))
+    lines.append(_row("When that click reached the page, after navigation start (ms)",
+                      {k: med[k]["click_at_ms"] for k in BANNER_KINDS if k in med}, "ms"))
+    counts = ", ".join("%s n=%d%s%s" % (k, med[k]["n"], " (%d early clicks lost)" % med[k]["lost"] if med[k]["lost"]
+                                        else "", " (%d FAILED)" % med[k]["failed"] if med[k]["failed"] else "")
+                       for k in BANNER_KINDS if k in med)
+    return "\n".join(lines), counts
+
+
+def responsiveness_targets(summary, clicks, lh):
+    """Usable, not only visible: every click answered at once whatever has loaded, and a lighter first visit."""
+    t = Targets()
+    g3, lb = clicks.get("3g", {}), clicks.get("loopback", {})
+    ours, vanilla = g3.get("ours", {}), g3.get("vanilla", {})
+    for key, limit, what in (("gone_ms", 1.0, "banner gone"), ("stored_ms", 2.0, "choice stored (consent cookie)")):
+        if ours.get(key) is not None and vanilla.get(key):
+            t.check(ours[key] <= limit * vanilla[key], "Regular 3G, « Tout refuser » as soon as the banner shows: "
+                    "%s ≤ %.1f× vanilla-cookieconsent: %.0f ms vs %.0f ms (%.2f×)" % (
+                        what, limit, ours[key], vanilla[key], ours[key] / vanilla[key]))
+    mine, theirs = summary.get("loopback", {}).get("ours", {}), summary.get("loopback", {}).get("vanilla", {})
+    if mine.get("reject_ms") is not None and theirs.get("reject_ms"):
+        t.check(mine["reject_ms"] <= theirs["reject_ms"], "loopback, normal CPU: click → choice stored ≤ 1.0× "
+                "vanilla-cookieconsent: %.0f ms vs %.0f ms (%.2f×)" % (
+                    mine["reject_ms"], theirs["reject_ms"], mine["reject_ms"] / theirs["reject_ms"]))
+    for label, med in (("loopback", lb), ("Regular 3G", g3)):
+        centre = med.get("ours", {}).get("centre_ms")
+        if centre is not None:
+            t.check(centre <= 100, "footer link → centre visible ≤ 100 ms once the page is idle (%s): %.0f ms"
+                    % (label, centre))
+    added = derived(summary.get("loopback", {}))["banner_bytes"].get("ours")
+    busy = derived(summary.get("loopback", {}))["banner_bytes_busy"].get("ours")
+    if added is not None:
+        t.check(added <= 150000, "bytes added by the banner on a first visit ≤ 150 KB: %.1f KB (%.1f KB before "
+                "the centre's code is prefetched once the page is idle)" % (added / 1000, (busy or 0) / 1000))
+    mine, theirs = lh.get("ours", {}).get("bootup_ms"), lh.get("vanilla", {}).get("bootup_ms")
+    if mine is not None and theirs:
+        t.check(mine <= 3 * theirs, "Lighthouse JavaScript execution time ≤ 3× vanilla-cookieconsent: %.0f ms vs "
+                "%.0f ms (%.2f×)" % (mine, theirs, mine / theirs))
+    return t.text()
 
 
 def lighthouse_table(lh):
@@ -268,8 +316,11 @@ def project_summary(markdown):
         out += ["", "Tasks that run each banner's code (Chrome traces of %s more cold visits per banner, normal CPU; "
                 "a task counts whole, layout included; see [benchmarks/README.md](benchmarks/README.md)):" %
                 traced.rsplit(" ", 1)[-1], "", table(traced)]
+    for title in [t for t in parts if t.startswith("Clicks: ")]:
+        out += ["", title + ":", "", table(title)]
     targets = [bullets(title) for title in ("Targets: Python compiled before it reaches the visitor",
-                                            "Targets: the Django app") if title in parts]
+                                            "Targets: usable, not only visible", "Targets: the Django app")
+               if title in parts]
     if targets:
         out += ["", "Targets for the compiled build and the Django app (same run):", "", "\n".join(targets)]
     return "\n".join(out)
@@ -295,7 +346,7 @@ def busy_note(info, wait_idle_s):
 
 
 def document(date, info, runs, lh_runs, summary, lh, served, runtime_gzip, failures, elapsed, wait_idle_s,
-             window_ms, own=None, traced=0):
+             window_ms, own=None, traced=0, clicks=None, click_runs=None):
     """The whole latest.md."""
     parts = ["# Consent-banner benchmark — latest results", "",
              "Date: %s · commit %s · %d CPU (%s), %s · %s · Python %s, Selenium %s · Lighthouse %s on Node %s · "
@@ -329,6 +380,15 @@ def document(date, info, runs, lh_runs, summary, lh, served, runtime_gzip, failu
                   "(only a competitor's tags are inline), or continues after `scheduler.yield()` (only the banner "
                   "yields on these pages), and it counts whole, a frame's layout of the whole page "
                   "included.", "", table, "", "Successful runs: %s." % counts, ""]
+    from .clicks import CONDITIONS as CLICK_CONDITIONS, IDLE_S
+    for condition, med in (clicks or {}).items():
+        table, counts = clicks_table(med)
+        parts += ["## Clicks: %s, %d sessions per banner" % (CLICK_CONDITIONS[condition]["label"],
+                                                              click_runs[condition]), "",
+                  "A fresh profile per session; « Tout refuser » is clicked as soon as the banner shows, without "
+                  "waiting for the page to load, then, %d s after the load event, the footer's « Gestion des "
+                  "cookies » link (`benchmarks/clicks.py`). An early click that hid nothing within 8 s counts as "
+                  "lost, not as a number." % IDLE_S, "", table, "", "Sessions that counted: %s." % counts, ""]
     if lh:
         table, counts = lighthouse_table(lh)
         parts += ["## Lighthouse 12, mobile preset (simulated throttling), median of %d" % lh_runs, "", table, "",
@@ -338,6 +398,9 @@ def document(date, info, runs, lh_runs, summary, lh, served, runtime_gzip, failu
         parts += ["## Targets: first release", "", first, ""]
     if precompiled:
         parts += ["## Targets: Python compiled before it reaches the visitor", "", precompiled, ""]
+    usable = responsiveness_targets(summary, clicks or {}, lh or {})
+    if usable:
+        parts += ["## Targets: usable, not only visible", "", usable, ""]
     served = django_targets(summary)
     if served:
         parts += ["## Targets: the Django app", "", served, ""]

@@ -37,7 +37,8 @@ def instrument_source(kind):
     with open(os.path.join(HERE, "instrument.js"), encoding="utf-8") as handle:
         source = handle.read().rstrip()
     b = BANNERS[kind]
-    return "%s(%s);" % (source, json.dumps({"root": b.get("root"), "consent": b.get("consent", "^$")}))
+    return "%s(%s);" % (source, json.dumps({"root": b.get("root"), "consent": b.get("consent", "^$"),
+                                            "centre": b.get("centre")}))
 
 
 def new_driver(profile, width=1280, height=900, scale=None):
@@ -120,6 +121,9 @@ def first_visit(driver, url, kind, window_ms):
         "longtask_count": len(long_tasks),
         "longtask_max_ms": max([d for _, d in long_tasks] or [0]),
         "bytes": sum(r[1] for r in res),
+        # what the banner fetches once the page is idle, before it is asked for (ours: the centre's code)
+        "idle_bytes": sum(r[1] for r in res if BANNERS[kind].get("idle") and r[0].split("?")[0].endswith(
+            BANNERS[kind]["idle"])),
         "body_bytes": sum(r[2] for r in res),
         "requests": len(res),
         "resources": res,

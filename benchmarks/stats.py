@@ -15,7 +15,7 @@ METRICS = [
     ("bytes", "Bytes transferred, first visit (whole page)", "KB", ALL_KINDS),
     ("visible_warm_ms", "Banner visible, repeat visit without consent (warm cache)", "ms", BANNER_KINDS),
 ]
-EXTRA_KEYS = ["dcl_ms", "load_ms", "requests", "longtask_count", "body_bytes",
+EXTRA_KEYS = ["idle_bytes", "dcl_ms", "load_ms", "requests", "longtask_count", "body_bytes",
               "runtime_loaded_ms", "runtime_ready_ms", "first_run_ms"]
 LIGHTHOUSE_KEYS = ["score", "tbt_ms", "fcp_ms", "lcp_ms", "tti_ms", "bootup_ms", "mainthread_ms"]
 
@@ -83,7 +83,7 @@ def derived(med):
     """Rows computed from one condition's medians: FCP change and bytes beyond the no-banner page, long-task
     time beyond the no-banner page and beyond the Brython runtime alone."""
     none = med.get("none", {})
-    rows = {"fcp_delta": {}, "banner_bytes": {}, "longtask_beyond_none": {}}
+    rows = {"fcp_delta": {}, "banner_bytes": {}, "longtask_beyond_none": {}, "banner_bytes_busy": {}}
     for kind in BANNER_KINDS + ["brython"]:
         m = med.get(kind)
         if not m:
@@ -91,6 +91,7 @@ def derived(med):
         fcp, base_fcp = m.get("fcp_ms"), none.get("fcp_ms")
         rows["fcp_delta"][kind] = (fcp - base_fcp) / base_fcp * 100 if fcp and base_fcp else None
         rows["banner_bytes"][kind] = _minus(m.get("bytes"), none.get("bytes"))
+        rows["banner_bytes_busy"][kind] = _minus(rows["banner_bytes"][kind], m.get("idle_bytes") or 0)
         rows["longtask_beyond_none"][kind] = _minus(m.get("longtask_ms"), none.get("longtask_ms"))
     rows["ours_beyond_runtime"] = _minus(med.get("ours", {}).get("longtask_ms"),
                                          med.get("brython", {}).get("longtask_ms"))

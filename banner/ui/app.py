@@ -12,8 +12,8 @@ from banner.session import Session
 from banner.fingerprint import layer_key
 from banner.cookies import new_consent_id
 from banner.i18n import strings, interface_language, language_cookie, direction
-from banner.ui.dom import (h, closest, EMBED_SELECTOR, POLICY_SELECTOR, OPEN_SELECTOR, ACTION_ATTR, LANGUAGE_ATTR,
-                           LANGUAGE_ACTION)
+from banner.ui.dom import (h, closest, opening, EMBED_SELECTOR, POLICY_SELECTOR, OPEN_SELECTOR, ACTION_ATTR,
+                           LANGUAGE_ATTR, LANGUAGE_ACTION, DECISIONS)
 from banner.ui import notice
 from banner.ui.scripts import Scripts, sent_live
 from banner.ui.blocks import open_blocks, BLOCK_SELECTOR
@@ -38,7 +38,7 @@ class App:
         self.direction = direction(config.language)
         self.strings = strings(config.language, available)
         self.session = Session(manifest, config, page.cookie_text, page.now(), page.secure, page.gpc)
-        self.extra = ExtraBundle(page.load_bundle, page.error, self.guard, self.complete_strings)
+        self.extra = ExtraBundle(page.load_bundle, self.extra_failed, self.guard, self.complete_strings)
         self.first_layer = FirstLayer(self.doc, self.build_banner, self.guard(self.on_click), self.observe_size)
         self.dialog = None       # preferences.Dialog, embeds.Embeds, signals.GoogleSignals: extra bundle
         self.embeds = None
@@ -46,6 +46,9 @@ class App:
         self.vendors = None
         self.live = None
         self.reopen_button = None
+        self.activated = False   # start-up has run the accepted content (run_accepted)
+        self.waiting_extra = False   # start-up's extra part (with_extra) is still on its way
+        self.announced = False
         self.ran = page.early_ran()   # categories whose scripts already ran in this page view (the loader's too)
         self.scripts = Scripts(self.doc, page.error, page.nonce,
                                lambda c, n, u: manifest.undeclared(c, n, u, page.hostname), page.after_early_scripts)
@@ -67,9 +70,27 @@ class App:
     def build_banner(self, changed):
         return notice.build(self.doc, self.strings, self.manifest, self.config, self.lang, self.direction, changed)
 
+    def extra_failed(self, message):
+        opening(self.doc, False)
+        self.page.error(message)
+        self.extra_arrived()
+
+    def extra_arrived(self):
+        """Start-up ends (`started`: the held footer-link clicks are honoured) once both the first layer
+        answers and what the page shows from the extra bundle is in, or could not come."""
+        if self.waiting_extra:
+            self.waiting_extra = False
+            if self.announced:
+                self.started()
+
+    def needs_signals_at_start(self):
+        """Google Consent Mode and vendor signals must be sent before any tag runs: start-up waits for them."""
+        return bool(self.config.google_consent_mode or self.config.vendors)
+
     def needs_extra_at_start(self):
-        return bool(self.config.google_consent_mode or self.config.vendors or self.config.reopen_button
-                    or self.config.consent_log
+        """What the page shows from the extra bundle at once (reopen button, policy page, embeds' placeholders)
+        or a decision sends (consent log): fetched at start, without holding the first layer back."""
+        return bool(self.config.reopen_button or self.config.consent_log
                     or self.doc.querySelector(EMBED_SELECTOR) or self.doc.querySelector(POLICY_SELECTOR)
                     or self._holds_embed_block())
 
@@ -89,17 +110,38 @@ class App:
         self.live = h(self.doc, "div", {"class": "cb-sr-only", "role": "status", "aria-live": "polite",
                                         "lang": self.lang, "dir": self.direction, "data-cb-ui": True})
         self.doc.body.appendChild(self.live)
-        if self.needs_extra_at_start():
+        if self.needs_signals_at_start():
             self.extra.run(self.start_with_extra)
         else:
+            # The first layer's decisions need nothing from the extra bundle: it never holds them back.
             self.later(self.finish_start)
+            if self.needs_extra_at_start():
+                self.waiting_extra = True
+                self.extra.run(self.with_extra)
         self.doc.addEventListener("pointerover", self.guard(self.on_intent))
         self.doc.addEventListener("visibilitychange", self.guard(self.on_visible))
         self.page.on_other_tab(self.guard(self.resync))     # a decision in another tab, at once
         self.doc.addEventListener("focusin", self.guard(self.on_intent))
 
-    def start_with_extra(self):
+    def with_extra(self):
+        """The extra bundle's part of start-up, arriving in parallel with the rest: the policy page, the reopen
+        button, the embeds' placeholders (signals, when configured, never come this way: start_with_extra).
+        Embeds are refreshed here only when accepted content already ran (activate refreshes them otherwise):
+        once per start, or a refused embed would be reported twice."""
+        self.show_extra()
+        if self.activated:
+            self.embeds.refresh(self.session.accepted, self.watch.roots)
+        self.extra_arrived()
+
+    def show_extra(self):
         from banner.ui import policy, reopen
+        policy.fill(self.doc, self.strings, self.manifest, self.config, self.lang, self.direction)
+        self.embeds = self.new_embeds()
+        if self.config.reopen_button and self.reopen_button is None:
+            self.reopen_button = reopen.build(self.doc, self.strings, self.config, self.lang, self.direction)
+            self.doc.body.appendChild(self.reopen_button)
+
+    def start_with_extra(self):
         from banner.ui.signals import GoogleSignals, VendorSignals
         if self.config.google_consent_mode:
             self.google = GoogleSignals(self.page.gtag, self.page.error, self.config.google_consent_mode,
@@ -111,11 +153,7 @@ class App:
             # A tool may run outside the banner's blocking (the DSFR analytics package loads with the DSFR,
             # a server may send its tag live): withdrawing its category reloads the page, as for a tag we ran.
             self.ran += [c for c in self.config.vendors.values() if c in self.session.accepted]
-        policy.fill(self.doc, self.strings, self.manifest, self.config, self.lang, self.direction)
-        self.embeds = self.new_embeds()
-        if self.config.reopen_button:
-            self.reopen_button = reopen.build(self.doc, self.strings, self.config, self.lang, self.direction)
-            self.doc.body.appendChild(self.reopen_button)
+        self.show_extra()
         self.finish_start()
 
     def finish_start(self):
@@ -125,23 +163,34 @@ class App:
 
     def run_accepted(self):
         self.activate()
+        self.activated = True
         self.watch.start()
         self.later(self.show_first)
 
     def show_first(self):
         if self.session.needs_banner:
-            self.show()
+            # a decision clicked before Python ran is written next (announce): its layer stays hidden
+            self.first_layer.show(self.session.changed,
+                                  pending=any(a in DECISIONS for a in self.page.early_actions()))
         else:
             self.first_layer.drop_prerendered()
         self.later(self.announce)
 
     def announce(self):
-        """Tell the page the categories in force, then answer the clicks held while starting."""
+        """Tell the page the categories in force, then answer the clicks held while starting (and a
+        decision an earlier page of the tab kept for Python), then prefetch the extra bundle once the
+        page is idle, so that the centre needs no download when it is asked for."""
         self.page.dispatch(self.session.accepted)
         if self.session.decided and self.google is not None:
             self.google.update(self.session.accepted)
         self.replay(self.page.early_actions(), self.page.painted_for())
-        self.started()
+        self.page.forget_kept_choice()
+        self.first_layer.reveal()         # a kept decision that was not written: the layer asks again
+        if not self.page.save_data:       # the visitor asked for less data: fetched when asked for
+            self.page.when_idle(self.guard(lambda: self.extra.run(lambda: None)))
+        self.announced = True
+        if not self.waiting_extra:
+            self.started()
 
     def replay(self, actions, painted_for):
         """Clicks made on the ahead-of-time banner while Python was starting, in order, until one of
@@ -156,7 +205,8 @@ class App:
             if not self.first_layer.shown:
                 return
             if action.startswith(LANGUAGE_ACTION):
-                return self.choose_language(action[len(LANGUAGE_ACTION):])
+                if self.choose_language(action[len(LANGUAGE_ACTION):]):
+                    return            # to another page: a decision clicked after it is kept for that one
             if action in ("customise", "providers"):
                 return self.show_preferences(self.first_layer.button(action))
             if action in ("accept_all", "reject_all"):
@@ -214,6 +264,8 @@ class App:
 
     def show_preferences(self, opener=None):
         opener = opener or self.doc.activeElement
+        if not self.extra.ready:
+            opening(self.doc, True)       # on its way: shown in this click's frame
         self.extra.run(lambda: self.open_dialog(opener))
 
     def open_dialog(self, opener):
@@ -224,6 +276,7 @@ class App:
                 lambda accepted: preferences.build(self.doc, self.strings, self.manifest, self.config, self.lang,
                                                    self.direction, accepted),
                 self.on_click, self.guard, self.first_layer)
+        opening(self.doc, False)
         self.dialog.open(opener, self.session.accepted)
 
     def close_preferences(self):
@@ -290,7 +343,7 @@ class App:
         """To the language's own URL when the portal names one (languageUrls); else, when the server reads
         django_language (languageCookie: the Django app), written and reloaded; else in place."""
         if code not in self.config.languages:
-            return
+            return False
         url = self.config.language_urls.get(code)
         if self.config.language_cookie:
             self.page.write_cookie(language_cookie(code, self.page.secure))
@@ -300,6 +353,8 @@ class App:
             self.page.window.location.reload()
         else:
             self.switch_language(code)
+            return False
+        return True         # the page is going away
 
     def switch_language(self, code):
         """A static page is the same whatever the banner says: the banner itself speaks `code` from now on

@@ -2,7 +2,7 @@
 after a choice with focus kept on the page, and the page padded so that it never hides the focused
 element. What the banner holds is notice.py's; what its buttons do is the App's (`on_click`)."""
 
-from banner.ui.dom import focus_main, PRERENDERED_ATTR, ACTION_ATTR
+from banner.ui.dom import focus_main, PRERENDERED_ATTR, ACTION_ATTR, PENDING_ATTR
 from banner.ui.notice import take_place
 
 PRERENDERED = "[%s]" % PRERENDERED_ATTR
@@ -24,7 +24,9 @@ class FirstLayer:
     def button(self, action):
         return self.node.querySelector('[%s="%s"]' % (ACTION_ATTR, action))
 
-    def show(self, changed=()):
+    def show(self, changed=(), pending=False):
+        """`pending`: a decision clicked before Python ran is about to be written (App.replay): the layer is
+        in place but hidden (consent.css), as the loader hid the one it painted."""
         if self.node is not None:
             return
         node = self.build(changed)
@@ -33,6 +35,8 @@ class FirstLayer:
             self.doc.body.insertBefore(node, self.doc.body.firstChild)   # early in the tab order
         else:
             node = take_place(self.doc, painted, node)     # the loader painted it ahead of time
+        if pending:                 # in this same task: never painted visible
+            node.setAttribute(PENDING_ATTR, "")
         self.node = node
         node.addEventListener("click", self.on_click)
         self._reserve_space()
@@ -48,6 +52,8 @@ class FirstLayer:
         had_focus = self.node.contains(self.doc.activeElement)
         node = self.build(changed)
         node.setAttribute("data-cb-entered", "")
+        if self.node.hasAttribute(PENDING_ATTR):
+            node.setAttribute(PENDING_ATTR, "")
         node.addEventListener("click", self.on_click)
         self.node.replaceWith(node)
         self.node = node
@@ -58,6 +64,12 @@ class FirstLayer:
         target = node.querySelector(focus)
         if had_focus and target is not None:
             target.focus()
+
+    def reveal(self):
+        """A layer hidden for a decision that is not written after all (App.replay) asks again."""
+        if self.node is not None and self.node.hasAttribute(PENDING_ATTR):
+            self.node.removeAttribute(PENDING_ATTR)
+            self._reserve_space()
 
     def hide(self):
         if self.node is None:

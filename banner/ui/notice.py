@@ -6,7 +6,7 @@ says what refusing changes (nothing but the optional services) and links to the 
 preferences centre ("providers" opens the centre)."""
 
 from banner.i18n import localize
-from banner.ui.dom import h, button, language_choice, themed, PRERENDERED_ATTR, CONTENT_ATTR
+from banner.ui.dom import h, button, language_choice, themed, PRERENDERED_ATTR, CONTENT_ATTR, PENDING_ATTR
 from banner.ui import dsfr
 
 
@@ -71,8 +71,10 @@ def take_place(doc, painted, banner):
     and is returned. When the painted one is the very same tree, the usual case, it stays and is only
     unmarked: the page lays nothing out again and sees no second, late largest paint (LCP), and focus
     stays where it is. Otherwise the live one replaces it: it does not slide in a second time, and the
-    control that had focus in the painted one has it in the live one."""
-    for name in (PRERENDERED_ATTR, CONTENT_ATTR):     # the marks go either way: kept, it is the live one
+    control that had focus in the painted one has it in the live one. One hidden for a decision clicked
+    on it before Python ran stays hidden (App.replay writes that decision next)."""
+    pending = painted.hasAttribute(PENDING_ATTR)
+    for name in (PRERENDERED_ATTR, CONTENT_ATTR, PENDING_ATTR):   # the marks go either way
         painted.removeAttribute(name)
     buttons = painted.querySelectorAll("button[form]")  # a server's form (banner.django.layer): the page's own now
     for i in range(buttons.length):
@@ -80,14 +82,17 @@ def take_place(doc, painted, banner):
             buttons.item(i).removeAttribute(name)
         buttons.item(i).setAttribute("type", "button")
     if painted.isEqualNode(banner):
-        return painted
-    nodes = painted.querySelectorAll("*")
-    focused = [i for i in range(nodes.length) if nodes.item(i) == doc.activeElement]
-    # consent.css: the live banner has no entrance of its own. Had the painted one not finished sliding in
-    # (Python took over within its 0.2 s), the live one stands where that entrance ends: a second
-    # animation, restarted or continued, is what made clicks miss.
-    banner.setAttribute("data-cb-entered", "")
-    painted.replaceWith(banner)
-    if focused:
-        banner.querySelectorAll("*").item(focused[0]).focus()
+        banner = painted
+    else:
+        nodes = painted.querySelectorAll("*")
+        focused = [i for i in range(nodes.length) if nodes.item(i) == doc.activeElement]
+        # consent.css: the live banner has no entrance of its own. Had the painted one not finished sliding
+        # in (Python took over within its 0.2 s), the live one stands where that entrance ends: a second
+        # animation, restarted or continued, is what made clicks miss.
+        banner.setAttribute("data-cb-entered", "")
+        painted.replaceWith(banner)
+        if focused:
+            banner.querySelectorAll("*").item(focused[0]).focus()
+    if pending:
+        banner.setAttribute(PENDING_ATTR, "")
     return banner

@@ -4,8 +4,11 @@ here as plain values and callables; nothing else in banner/ui touches `window` d
 
 from banner.lang import SHIPPED, IN_MAIN_BUNDLE
 from banner.errors import CONSOLE_PREFIX
+from banner.ui.dom import PENDING_KEY
 
 EVENT = "consent:change"
+IDLE_TIMEOUT_MS = 2000             # when_idle: the page is never idle enough, prefetch anyway after this
+IDLE_FALLBACK_MS = 200              # when_idle without requestIdleCallback (WebKit before 18)
 CHANNEL = "consent-banner"          # the BroadcastChannel the loader opens: every tab of the site hears it
 
 
@@ -178,6 +181,14 @@ class Page:
         actions = getattr(getattr(self.window, "__consentBoot"), "actions", None)
         return [actions[i] for i in range(actions.length)] if actions else []
 
+    def forget_kept_choice(self):
+        """Remove the decision the loader kept in sessionStorage for Python (clicked before it ran, on
+        this page or an earlier one of the tab): Python has now written it, or judged it."""
+        try:
+            self.window.sessionStorage.removeItem(PENDING_KEY)
+        except Exception:
+            pass            # storage disabled: the loader could not keep one either
+
     def painted_for(self):
         """The manifest content (fingerprint.layer_key) the loader's ahead-of-time banner was built from,
         or None when it painted none."""
@@ -207,6 +218,21 @@ class Page:
         """A MutationObserver calling `callback(found, removed)` only for added nodes matching `selector`
         or removals (the loader's filter: one Python call per relevant batch, not one per added node)."""
         return getattr(self.window, "__consentBoot").observer(selector, callback)
+
+    @property
+    def save_data(self):
+        """The visitor's browser asks sites to use less data (Save-Data, navigator.connection.saveData)."""
+        connection = getattr(self.window.navigator, "connection", None)
+        return bool(connection and getattr(connection, "saveData", False) is True)
+
+    def when_idle(self, then):
+        """`then()` once the page is idle (requestIdleCallback, at the latest after IDLE_TIMEOUT_MS; a
+        timeout where the browser has none): low-priority work such as prefetching the extra bundle."""
+        idle = getattr(self.window, "requestIdleCallback", None)
+        if idle:
+            self.window.requestIdleCallback(lambda *args: then(), {"timeout": IDLE_TIMEOUT_MS})
+        else:
+            self.window.setTimeout(lambda *args: then(), IDLE_FALLBACK_MS)
 
     def load_bundle(self, name, then, failed):
         """Fetch a lazily loaded part of the banner (consent-NAME.js) once, then call `then()`."""

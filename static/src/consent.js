@@ -62,6 +62,7 @@
   function fail(what) {
     console.error(facts.consolePrefix + what + facts.failClosed);
     boot.ready = true;                                          // stop holding clicks on the footer link
+    opening(false);
     var painted = document.querySelector("[" + facts.prerenderedAttr + "]");
     // its buttons could never act, unless the server wrote them as a form's (they post to it again)
     if (painted && !painted.querySelector("[form]")) { painted.remove(); }
@@ -118,8 +119,22 @@
 
   document.addEventListener("click", function (event) {
     var link = !boot.ready && event.target.closest && event.target.closest(facts.openSelector);
-    if (link) { event.preventDefault(); boot.pending.push(link); }
+    if (link) { event.preventDefault(); boot.pending.push(link); opening(true); }
   }, true);
+
+  // The preferences centre asked for before its code is in (the footer link, « Personnaliser »): in the
+  // click's own frame a veil says it is on its way (consent.css); Python lifts it as the centre opens, or
+  // when it cannot (banner/ui/dom.py: opening).
+  function opening(on) {
+    var veil = document.querySelector("[" + facts.openingAttr + "]");
+    if (!on) { if (veil) { veil.remove(); } return; }
+    if (veil || !document.body) { return; }
+    veil = document.createElement("div");
+    veil.className = "cb-opening";
+    veil.setAttribute(facts.openingAttr, "");
+    veil.setAttribute("aria-hidden", "true");
+    document.body.appendChild(veil);
+  }
 
   // --- The first layer, painted ahead of Python on a first visit -------------------------------------
   // The tree was rendered at build time by banner/ui/notice.py for this exact data-config; it is shown
@@ -169,7 +184,7 @@
   }
 
   function firstLayer() {
-    if (!prerendered || !cfg || document.getElementById("cb-banner")) { return null; }
+    if (!prerendered || !cfg || carried || document.getElementById("cb-banner")) { return null; }
     if (!cfg.manifest || (typeof cfg.manifest !== "string" && typeof cfg.manifest !== "object")) { return null; }
     if (configKey(cfg) !== prerendered.key || gpcAnswers(cfg, navigator.globalPrivacyControl) ||
         consentCookiePresent(document.cookie)) { return null; }
@@ -233,8 +248,49 @@
     if (!target) { return; }
     if (target.type === "submit") { event.preventDefault(); }   // a server's form: Python decides it here
     if (layer.hasAttribute(facts.contentAttr)) { boot.paintedFor = layer.getAttribute(facts.contentAttr); }
-    boot.actions.push(target.getAttribute(facts.actionAttr) || facts.languageAction + target.getAttribute(facts.languageAttr));
+    var action = target.getAttribute(facts.actionAttr) || facts.languageAction + target.getAttribute(facts.languageAttr);
+    boot.actions.push(action);
+    if (facts.decisions.indexOf(action) >= 0) {
+      keep(action);
+      if (layer.contains(document.activeElement)) { document.activeElement.blur(); }
+      layer.setAttribute(facts.pendingAttr, "");              // consent.css: gone in this very frame
+    } else if (action === "customise" || action === "providers") {
+      opening(true);
+    }
   });
+
+  // --- A decision clicked before Python runs ---------------------------------------------------------
+  // The painted layer leaves at once (above), and the choice is kept in the tab's sessionStorage for
+  // Python: this page's, or, should the visitor leave before it starts, the next page's of the tab, which
+  // writes it as if it had been clicked on its own banner (banner/ui/app.py: replay; the painted content
+  // it was clicked on must be the live manifest's). The loader never acts on it: no cookie is written and
+  // nothing optional runs until Python has decided. A kept choice older than facts.pendingMaxAgeMs is
+  // ignored (Python removes it whatever its age).
+  function keep(action) {
+    try {
+      sessionStorage.setItem(facts.pendingKey, JSON.stringify({action: action, content: boot.paintedFor || null,
+                                                                at: Date.now()}));
+    } catch (e) { /* no storage: this page's Python still replays the click */ }
+  }
+
+  function keptChoice() {
+    var kept = null;
+    try { kept = JSON.parse(sessionStorage.getItem(facts.pendingKey) || "null"); } catch (e) { return null; }
+    var age = kept && Date.now() - kept.at;
+    if (!kept || facts.decisions.indexOf(kept.action) < 0 || typeof kept.content !== "string" ||
+        !(age >= 0 && age <= facts.pendingMaxAgeMs)) { return null; }
+    return kept;
+  }
+
+  var carried = keptChoice();                                  // from an earlier page of this tab
+  if (carried) {
+    boot.actions.push(carried.action);
+    boot.paintedFor = carried.content;
+    whenParsed(function () {                                    // a layer the server wrote: hidden too
+      var layer = document.querySelector("[" + facts.prerenderedAttr + "]");
+      if (layer && !boot.ready) { layer.setAttribute(facts.pendingAttr, ""); }
+    });
+  }
 
   // --- Other tabs, and pages restored from the back/forward cache ------------------------------------
   // A decision made in another tab of the site must reach this page within a second, hidden or not: each
@@ -726,13 +782,24 @@
     return null;
   }
 
+  // A visitor leaving the page while our scripts download (a choice clicked on the painted layer is kept
+  // for the next page) cuts their requests: Firefox and WebKit report each as a load error as the
+  // navigation starts, which is no failure. Then the error is reported only if the page is still here a
+  // second later (a portal's beforeunload prompt may keep it).
+  var leaving = false;
+  window.addEventListener("beforeunload", function () { leaving = true; });
+  window.addEventListener("pageshow", function () { leaving = false; });
+
   function addScript(name, onload, onerror) {
     var s = document.createElement("script");
     s.src = base + name + suffix;
     s.async = false;                                            // parallel download, ordered execution
     if (me.nonce) { s.nonce = me.nonce; }
     s.onload = function () { var why = refusal(); if (why) { onerror(why); } else { onload(); } };
-    s.onerror = function () { onerror("cannot load " + s.src); };
+    s.onerror = function () {
+      var report = function () { onerror("cannot load " + s.src); };
+      if (leaving) { setTimeout(report, 1000); } else { report(); }  // the page gone by then: nothing to say
+    };
     document.head.appendChild(s);
   }
 

@@ -43,7 +43,8 @@ def test_our_page_carries_the_inline_manifest_data_config():
 
 def test_instrumentation_is_a_js_file_called_with_the_banners_settings():
     source = runner.instrument_source("vanilla")
-    assert source.startswith("/*") and source.endswith('({"root": "#cc-main .cm", "consent": "(?:^|; )cc_cookie="});')
+    assert source.startswith("/*") and source.endswith(
+        '({"root": "#cc-main .cm", "consent": "(?:^|; )cc_cookie=", "centre": "#cc-main .pm"});')
 
 
 def test_a_successful_retry_replaces_the_failed_attempt_but_a_double_failure_counts():
@@ -253,3 +254,46 @@ def test_the_django_targets_compare_with_vanilla_and_with_the_pages_own_paint():
                              "vanilla": {"return_ms": 64}}}
     assert verdicts(report.django_targets(summary(64, 116))) == [True, True]
     assert verdicts(report.django_targets(summary(65, 117))) == [False, False]
+
+
+def test_a_clicks_inp_is_the_longest_entry_of_its_own_interaction_only():
+    from benchmarks.clicks import interaction_ms
+    events = [["pointerdown", 980, 24, 7], ["click", 1000, 56, 7],       # the click at 1000: its interaction
+              ["keydown", 990, 200, 0],                                   # no interaction id: not counted
+              ["pointerdown", 4980, 96, 9], ["click", 5000, 32, 9]]       # the next click, 4 s later
+    assert interaction_ms(events, 1000) == 56
+    assert interaction_ms(events, 5000) == 96
+    assert interaction_ms(events, 9000) == 0          # nothing reported: every entry under 16 ms
+
+
+def test_an_early_click_that_was_lost_is_counted_as_lost_never_as_a_number():
+    from benchmarks import clicks
+    runs = [{"kind": "tarteaucitron", "condition": "3g", "visible_ms": 900, "lost": True, "round": 0},
+            {"kind": "ours", "condition": "3g", "gone_ms": 5, "stored_ms": 2800, "reject_inp_ms": 24,
+             "centre_ms": 40, "centre_inp_ms": 48, "visible_ms": 600, "click_at_ms": 1000, "round": 0}]
+    summary = clicks.summarise(runs)["3g"]
+    assert summary["tarteaucitron"]["n"] == 0 and summary["tarteaucitron"]["lost"] == 1
+    assert summary["tarteaucitron"]["gone_ms"] is None
+    assert summary["ours"]["gone_ms"] == 5 and summary["ours"]["lost"] == 0
+    table, counts = report.clicks_table(summary)
+    assert "tarteaucitron n=0 (1 early clicks lost)" in counts
+
+
+def test_the_usable_targets_are_met_at_their_limits_and_missed_beyond():
+    def clicks(gone, stored, centre):
+        return {"3g": {"ours": {"gone_ms": gone, "stored_ms": stored, "centre_ms": centre},
+                       "vanilla": {"gone_ms": 100, "stored_ms": 10}},
+                "loopback": {"ours": {"centre_ms": centre}}}
+
+    def summary(ours_reject, nbytes):
+        return {"loopback": {"ours": {"reject_ms": ours_reject, "bytes": nbytes, "idle_bytes": 26000},
+                             "vanilla": {"reject_ms": 6}, "none": {"bytes": 63000}}}
+    lh = {"ours": {"bootup_ms": 300}, "vanilla": {"bootup_ms": 100}}
+    # 3G gone, 3G stored, loopback stored, centre loopback, centre 3G, bytes, JS execution
+    assert verdicts(report.responsiveness_targets(summary(6, 213000), clicks(100, 20, 100), lh)) == [True] * 7
+    assert verdicts(report.responsiveness_targets(summary(7, 213001), clicks(101, 21, 101),
+                                                  {"ours": {"bootup_ms": 301}, "vanilla": {"bootup_ms": 100}})) \
+        == [False] * 7
+    line = report.responsiveness_targets(summary(6, 213000), clicks(100, 20, 100), lh).splitlines()[5]
+    assert line == "- ✅ met bytes added by the banner on a first visit ≤ 150 KB: 150.0 KB (124.0 KB before the " \
+                   "centre's code is prefetched once the page is idle)"

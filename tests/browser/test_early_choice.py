@@ -1,0 +1,176 @@
+"""A click on the banner is answered in the click's own frame, whatever has loaded, and Python still makes
+every decision: a choice clicked on the painted first layer before Python runs hides the layer at once,
+writes nothing, is kept for Python, and is recorded by the next page's Python when the visitor leaves
+first; nothing optional runs before Python has written it. The footer link shows at once that the
+centre is on its way. A started banner decides without waiting for the extra bundle.
+
+The pages use the demo portal's own data-config (the one static/dist/consent.js is built for), served
+from copies of static/dist: in /t/kept-slow/ the runtime arrives late (SLOW_RUNTIME), so "before Python"
+is certain; in /t/kept-extra/ the extra bundle does (SLOW_EXTRA)."""
+
+import json
+import os
+import time
+
+import pytest
+
+from browser_kit import CONSENT, ROOT, decode_consent, render_page
+
+DIST = os.path.join(ROOT, "static", "dist")
+SLOW_RUNTIME = 2.0
+SLOW_EXTRA = 4.0
+PENDING_KEY = "consent-banner:pending"
+
+with open(os.path.join(ROOT, "demo", "site", "config.json"), encoding="utf-8") as handle:
+    CONFIG = json.load(handle)            # the data-config static/dist is built for
+
+# The blocked analytics script records, when it runs, whether Python had written a choice by then.
+PROBE = ('<script type="text/plain" data-consent="analytics">(window.__probe = window.__probe || []).push('
+         '{stored: /(^|; )%s=/.test(document.cookie), runtime: !!window.__BRYTHON__});</script>' % CONSENT)
+
+# Whether a first layer was ever on screen in this page: a painted or live #cb-banner that is displayed.
+SHOWN_WATCH = """
+window.__shownBanner = false;
+new MutationObserver(function () {
+  var b = document.getElementById("cb-banner");
+  if (b && b.getClientRects().length > 0) { window.__shownBanner = true; }
+}).observe(document, {childList: true, subtree: true, attributes: true});
+"""
+
+
+def slow(seconds, body):
+    def answer(handler):
+        time.sleep(seconds)
+        return body
+    return answer
+
+
+def dist_copy(base, slowed, seconds):
+    routes = {}
+    for name in os.listdir(DIST):
+        with open(os.path.join(DIST, name), "rb") as handle:
+            body = handle.read()
+        kind = "text/css" if name.endswith(".css") else "text/javascript"
+        routes[base + name] = (kind, slow(seconds, body) if name == slowed else body)
+    return routes
+
+
+@pytest.fixture(scope="module")
+def kept_site(servers):
+    site = servers.multi
+    page = "text/html; charset=utf-8"
+    added = dist_copy("/t/kept-slow/", "brython.js", SLOW_RUNTIME)
+    added.update(dist_copy("/t/kept-extra/", "consent-extra.js", SLOW_EXTRA))
+    added.update({
+        "/t/kept-a.html": (page, render_page(CONFIG, body=PROBE, probes=False, loader="/t/kept-slow/consent.js",
+                                             head="<script>%s</script>" % SHOWN_WATCH)),
+        "/t/kept-b.html": (page, render_page(CONFIG, body=PROBE, probes=False, loader="/t/kept-slow/consent.js",
+                                             head="<script>%s</script>" % SHOWN_WATCH)),
+        "/t/kept-extra.html": (page, render_page(CONFIG, body=PROBE, probes=False,
+                                                 loader="/t/kept-extra/consent.js")),
+    })
+    site.routes.update(added)
+    try:
+        yield site
+    finally:
+        for path in added:
+            site.routes.pop(path, None)
+
+
+def painted_banner(browser):
+    return browser.wait(lambda d: (browser.find_all("#cb-banner[data-cb-prerendered]") or [None])[0],
+                        "the first layer was not painted ahead of Python")
+
+
+def python_started(browser):
+    return browser.js("return !!(window.__consentBoot && window.__consentBoot.ready);")
+
+
+def click_early(browser, site, label):
+    """Open page A, click `label` on the painted first layer before Python runs (its runtime is still on
+    its way); return what the page looks like right after the click."""
+    browser.open(site.url("/t/kept-a.html"), ready=False)
+    banner = painted_banner(browser)
+    browser.wait_still()
+    assert not python_started(browser) and browser.js("return !window.__BRYTHON__;")
+    browser.button(banner, label).click()
+    return browser.js("""var b = document.getElementById("cb-banner");
+        return {visible: !!(b && b.getClientRects().length > 0), cookie: /(^|; )%s=/.test(document.cookie),
+                python: !!window.__consentBoot.ready, kept: sessionStorage.getItem(arguments[0])};""" % CONSENT,
+                      PENDING_KEY)
+
+
+@pytest.mark.journey
+def test_an_early_refusal_hides_the_layer_at_once_and_the_next_page_records_it(browser, kept_site):
+    after = click_early(browser, kept_site, "Tout refuser")
+    assert after["visible"] is False, "the painted layer stayed after the click"
+    assert after["cookie"] is False and after["python"] is False, "something other than Python decided"
+    assert json.loads(after["kept"])["action"] == "reject_all"
+
+    # The visitor leaves before Python has started: the next page's Python records the choice.
+    browser.navigating(lambda: browser.driver.get(kept_site.url("/t/kept-b.html")))
+    stored = decode_consent(browser.cookie(CONSENT)["value"])
+    assert stored is not None and stored.accepted == ()
+    assert browser.events()[-1] == ["necessary"]
+    assert browser.js("return window.__shownBanner;") is False, "the next page asked again"
+    assert browser.banner() is None
+    assert browser.js("return sessionStorage.getItem(arguments[0]);", PENDING_KEY) is None
+    assert browser.js("return window.__probe || [];") == []
+
+
+@pytest.mark.journey
+def test_an_early_acceptance_runs_nothing_optional_before_the_next_pages_python_has_written_it(
+        browser, kept_site):
+    after = click_early(browser, kept_site, "Tout accepter")
+    assert after["visible"] is False and after["cookie"] is False
+    assert browser.js("return window.__probe || [];") == [], "a script ran on the loader's word"
+
+    browser.navigating(lambda: browser.driver.get(kept_site.url("/t/kept-b.html")))
+    browser.wait_js("return (window.__probe || []).length > 0;", "the accepted script never ran")
+    assert browser.js("return window.__probe;") == [{"stored": True, "runtime": True}], \
+        "the accepted script ran before Python had written the choice"
+    assert decode_consent(browser.cookie(CONSENT)["value"]).accepted == ("analytics",)
+    assert browser.js("return window.__shownBanner;") is False
+
+
+def test_a_choice_kept_from_another_manifest_content_is_not_written_and_the_layer_asks(browser, kept_site):
+    """The choice was clicked on a layer showing other content than the live manifest's: Python does not
+    write it; the next page's first layer asks again."""
+    browser.open(kept_site.url("/t/kept-a.html"), ready=False)
+    browser.js("sessionStorage.setItem(arguments[0], JSON.stringify({action: 'accept_all', content: 'other', "
+               "at: Date.now()}));", PENDING_KEY)
+    browser.navigating(lambda: browser.driver.get(kept_site.url("/t/kept-b.html")))
+    assert browser.cookie(CONSENT) is None
+    assert browser.banner().is_displayed()
+    assert browser.js("return sessionStorage.getItem(arguments[0]);", PENDING_KEY) is None
+
+
+@pytest.mark.journey
+def test_the_footer_link_before_python_shows_the_centre_is_opening_then_opens_it(browser, kept_site):
+    browser.open(kept_site.url("/t/kept-a.html"), ready=False)
+    painted_banner(browser)
+    assert not python_started(browser)
+    browser.find("#manage").click()
+    assert browser.js("var v = document.querySelector('.cb-opening'); return !!(v && v.getClientRects().length);"), \
+        "nothing showed that the centre is opening"
+    browser.wait_dialog()
+    assert browser.find_all(".cb-opening") == []
+
+
+@pytest.mark.journey
+def test_a_started_banner_decides_without_waiting_for_the_extra_bundle(browser, kept_site):
+    """The demo's data-config uses the extra bundle at start (reopen button, consent log): it arrives
+    SLOW_EXTRA seconds late, and « Tout refuser » on Python's live first layer is written and the layer gone
+    long before (start-up as a whole, `ready`, ends once the extra bundle is in: held footer-link clicks
+    then open the centre)."""
+    browser.open(kept_site.url("/t/kept-extra.html"), ready=False)
+    browser.wait_js("return !!(document.querySelector('#cb-banner:not([data-cb-prerendered])') && window.__events "
+                    "&& window.__events.length);", "Python's first layer did not start")
+    browser.wait_still()
+    browser.click_banner("Tout refuser")
+    browser.wait(lambda d: browser.cookie(CONSENT) is not None, "the refusal waited", timeout=SLOW_EXTRA / 2)
+    assert browser.banner() is None
+    assert browser.js("return !('banner.record' in window.__BRYTHON__.VFS);"), \
+        "the extra bundle was in before the decision: this page proves nothing"
+    assert decode_consent(browser.cookie(CONSENT)["value"]).accepted == ()
+    assert browser.js("return window.__probe || [];") == []
