@@ -342,7 +342,7 @@ def robust_runtime(source):
                           (RUNTIME_PRECOMPILED, "evaluates precompiled modules"),
                           (RUNTIME_EVAL_PROBE, "probes for async generators")):
         if source.count(expected) != 1:
-            raise BuildError("brython.js no longer %s as banner/build.py expects; check what changed (start-up "
+            raise BuildError("brython.js no longer %s as tools/release.py expects; check what changed (start-up "
                              "with an invalid locale: tests/browser/test_loader.py; no 'unsafe-eval': "
                              "tests/browser/test_csp.py)" % why)
     source = source.replace(RUNTIME_LOCALE, RUNTIME_LOCALE_LAZY)
@@ -484,7 +484,7 @@ def release():
     sources = list(modules())
     problems = [p for name, source, _ in sources for p in left_out_uses(name, source)]
     if problems:
-        raise BuildError("; ".join(problems) + " (LEFT_OUT in banner/build.py)")
+        raise BuildError("; ".join(problems) + " (LEFT_OUT in tools/release.py)")
     runtime, removed = minified_runtime(brython_runtime())
     compiled = compile_modules(sources, unavailable=removed)
     template = minify_js(loader_source(hole=True, runtime=runtime_stamp(compiled)))

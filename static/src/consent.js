@@ -8,7 +8,7 @@
  * the DOM is ready, it imports the start-up modules and calls `banner.ui.boot.main()` through Brython's
  * import system (never Brython's auto-start, which waits for window load, writes an IndexedDB cache
  * and runs text/python scripts injected later). Our Python arrives compiled to JavaScript at build
- * time (banner/build.py): nothing is compiled in the page, and a bundle compiled for another runtime
+ * time (tools/release.py): nothing is compiled in the page, and a bundle compiled for another runtime
  * build than the one running is refused. Until then, clicks on
  * [data-consent-open] are remembered and replayed. If anything fails to load, nothing optional ever
  * runs: blocked scripts stay type="text/plain" and iframes have no src (except, on a return visit, the
@@ -28,7 +28,7 @@
   var base = me.src.replace(/[^\/]*([?#].*)?$/, "");
   var version = (me.src.match(/[?&]v=([^&#]*)/) || [])[1];
   var suffix = version ? "?v=" + version : "";
-  var extraLanguages = /*EXTRA_LANGUAGES*/[];                  // filled in by banner/build.py
+  var extraLanguages = /*EXTRA_LANGUAGES*/[];                  // filled in by tools/release.py
   var runtime = /*RUNTIME*/"";                                  // the Brython build our bundles are compiled for
   var prerendered = /*PRERENDERED*/null;                        // banner/prerender.py: {key, content, trees}
   // Names and defaults shared with Python, written in by banner/loader_facts.py at build time.
@@ -36,10 +36,10 @@
   var boot = window.__consentBoot = {
     config: me.getAttribute("data-config"), manifestText: null, pending: [], ready: false, nonce: me.nonce || "",
     roots: [],                                                 // consentBanner.apply() before start-up
-    build: /*BUILD*/""                                          // banner/build.py: hash of the shipped code
+    build: /*BUILD*/""                                          // tools/release.py: hash of the shipped code
   };
 
-  // Vendor signals (banner/vendors.py) on the tools' globals: static/src/signals.js, put in by banner/build.py.
+  // Vendor signals (banner/vendors.py) on the tools' globals: static/src/signals.js, put in by tools/release.py.
   var runSignals = /*SIGNALS*/null;
   boot.signal = function (signals) {                          // banner/ui/page.py: Page.signal
     runSignals(signals, function (message) { console.error(facts.consolePrefix + message); });
@@ -48,7 +48,7 @@
   // Until Python has started, or if it never does, the API answers "nothing optional is accepted";
   // boot.py replaces this stand-in. A call to showPreferences() meanwhile is honoured once ready.
   window.consentBanner = window.consentBanner || {
-    version: /*VERSION*/"",                                     // banner.__version__, filled in by banner/build.py
+    version: /*VERSION*/"",                                     // banner.__version__, filled in by tools/release.py
     accepted: function () { return false; },
     show: function () {},
     showPreferences: function () { if (!boot.ready) { boot.pending.push(document.body); } },
@@ -329,7 +329,7 @@
   document.addEventListener("visibilitychange", staleOnRestore, true);
 
   // --- The early path: a return visit runs consented scripts before Python ---------------------------
-  // On a page built for its own data-config (banner/build.py writes `prerendered.early`), a stored choice
+  // On a page built for its own data-config (tools/release.py writes `prerendered.early`), a stored choice
   // that Python will accept runs the blocked scripts of its categories at once, as banner/ui/scripts.py
   // runs them and with its mark, so that Python's queue never runs them again. Each rule below restates
   // Python's and is checked against it on shared cases (tests/core/test_loader_facts.py); in any doubt
@@ -631,7 +631,7 @@
   // this file, which the page's parser and its DOMContentLoaded share.
   nextTask(function () { try { startEarly(); } catch (e) { /* Python runs them */ } });
 
-  // Start-up modules, in dependency order and in chunks (banner/build.py): each chunk is evaluated in its
+  // Start-up modules, in dependency order and in chunks (tools/release.py): each chunk is evaluated in its
   // own task, so the page stays responsive between them.
   var startChunks = /*START_CHUNKS*/[];
 
@@ -685,7 +685,7 @@
     });
   }
 
-  // Our styles (static/src/consent.css) are in this file, written in by banner/build.py, and adopted as a
+  // Our styles (static/src/consent.css) are in this file, written in by tools/release.py, and adopted as a
   // constructed stylesheet: no request to wait for, nothing render-blocking, and no style-src
   // 'unsafe-inline' (CSP does not govern constructed sheets). Parsing them and restyling the page for
   // them is a task of its own, not this file's evaluation, which the parser's end and DOMContentLoaded
@@ -737,7 +737,7 @@
     return B && B.version_info && B.timestamp ? B.version_info.slice(0, 3).join(".") + "+" + B.timestamp : "none";
   }
 
-  // Our brython.js (banner/build.py) hands us its evaluation in steps: each is evaluated in its own task,
+  // Our brython.js (tools/release.py) hands us its evaluation in steps: each is evaluated in its own task,
   // so that no task of the runtime is long (evaluating it whole takes ~100 ms on a desktop CPU).
   // Bundles that arrive meanwhile wait for the whole runtime.
   var runtimeSteps = [], runtimeReady = Boolean(window.__BRYTHON__), queued = [];
@@ -752,7 +752,7 @@
     });
   }
 
-  // Each bundle (consent*.js, written by banner/build.py) calls this with the runtime it was compiled
+  // Each bundle (consent*.js, written by tools/release.py) calls this with the runtime it was compiled
   // for, empty VFS entries (so Brython's finder knows the modules) and their generated JavaScript.
   var refused = {};
   boot.bundle = function (madeFor, vfs, modules) {
