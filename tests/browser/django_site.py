@@ -48,15 +48,18 @@ OBSERVER = """
   var boot = function () { return window.__consentBoot; };
   new MutationObserver(function () {
     var banner = document.getElementById("cb-banner");
-    if (!banner || window.__first) { return; }
-    window.__first = {prerendered: banner.hasAttribute("data-cb-prerendered"), html: null,
-                      displayed: getComputedStyle(banner).display !== "none",
-                      loaderRan: !!boot(), pythonStarted: !!(boot() && boot().ready)};
-    document.addEventListener("DOMContentLoaded", function () { window.__first.html = banner.outerHTML; });
+    if (!banner) { return; }
+    if (!window.__first) {
+      window.__first = {prerendered: banner.hasAttribute("data-cb-prerendered"), html: null,
+                        displayed: getComputedStyle(banner).display !== "none",
+                        loaderRan: !!boot(), pythonStarted: !!(boot() && boot().ready)};
+      document.addEventListener("DOMContentLoaded", function () { window.__first.html = banner.outerHTML; });
+    }
+    // the parser may hand over the layer before its buttons: click as soon as the button is parsed
     var now = sessionStorage.getItem("clickAtOnce");
-    if (now) {
+    var button = now && banner.querySelector('[data-cb-action="' + now + '"]');
+    if (button) {
       sessionStorage.removeItem("clickAtOnce");
-      var button = banner.querySelector('[data-cb-action="' + now + '"]');
       window.__clickedAtOnce = {loaderRan: !!boot()};
       button.click();
     }
