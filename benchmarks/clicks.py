@@ -8,12 +8,11 @@ Event Timing entries of each interaction (Interaction to Next Paint: the longest
 interaction, from the pointer down to the next paint)."""
 
 import os
-import shutil
 import tempfile
 import time
 
 from .banners import BANNERS
-from .runner import CHROMIUM_FLAGS, CHROMIUM, CHROMEDRIVER, click, instrument_source, wait_for
+from .runner import CHROMIUM_FLAGS, CHROMIUM, CHROMEDRIVER, click, close, failure, instrument_source, wait_for
 
 # Chrome DevTools' "Regular 3G" preset: 750 kb/s down, 250 kb/s up, 100 ms round trip.
 REGULAR_3G = {"offline": False, "latency": 100, "downloadThroughput": 750_000 / 8, "uploadThroughput": 250_000 / 8}
@@ -98,15 +97,9 @@ def click_run(base, kind, condition):
         out["reject_inp_ms"] = interaction_ms(events, state["clickAt"])
         out["centre_inp_ms"] = interaction_ms(events, state["centreClickAt"])
     except Exception as error:
-        text = str(error).strip()
-        out["error"] = "%s: %s" % (type(error).__name__, text.splitlines()[0] if text else "")
+        out["error"] = failure(error)
     finally:
-        if driver is not None:
-            try:
-                driver.quit()
-            except Exception:
-                pass
-        shutil.rmtree(profile, ignore_errors=True)
+        close(driver, profile)
     return out
 
 

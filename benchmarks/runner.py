@@ -32,6 +32,22 @@ CONDITIONS = {
 }
 
 
+def failure(error):
+    """What a session records of an exception: its type and first line, never a number."""
+    text = str(error).strip()
+    return "%s: %s" % (type(error).__name__, text.splitlines()[0] if text else "")
+
+
+def close(driver, profile):
+    """Quit a session's browser (even a half-started one) and remove its profile."""
+    if driver is not None:
+        try:
+            driver.quit()
+        except Exception:
+            pass
+    shutil.rmtree(profile, ignore_errors=True)
+
+
 def instrument_source(kind):
     """instrument.js called with this banner's settings."""
     with open(os.path.join(HERE, "instrument.js"), encoding="utf-8") as handle:
@@ -200,13 +216,7 @@ def one_run(base, kind, condition, window_ms=None):
         if BANNERS[kind]["root"]:
             banner_flow(driver, url, kind, out)
     except Exception as error:    # recorded and reported; never turned into a number
-        text = str(error).strip()
-        out["error"] = "%s: %s" % (type(error).__name__, text.splitlines()[0] if text else "")
+        out["error"] = failure(error)
     finally:
-        if driver is not None:
-            try:
-                driver.quit()
-            except Exception:
-                pass
-        shutil.rmtree(profile, ignore_errors=True)
+        close(driver, profile)
     return out

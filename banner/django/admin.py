@@ -134,7 +134,21 @@ def current_revision():
     return revision if isinstance(revision, int) and not isinstance(revision, bool) and revision >= 1 else None
 
 
-class ConsentRecordAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """What is proof is never added, changed or deleted through the admin: the consent log and the published
+    versions (retention is purge_consent_log's)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ConsentRecordAdmin(ReadOnlyAdmin):
     list_display = ("received_at", "consent_id", "action", "revision", "language", "accepted", "refused",
                     "source")
     # action and source have fixed choices (their model fields'); see the module's docstring
@@ -146,14 +160,6 @@ class ConsentRecordAdmin(admin.ModelAdmin):
     readonly_fields = CSV_FIELDS
     show_full_result_count = False      # no COUNT(*) of a large log on every page
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 # --- what a visitor saw, the manifest in the database, statistics -------------------------------------------
@@ -436,7 +442,7 @@ def file_manifest():
 
 
 @admin.register(ManifestVersion)
-class ManifestVersionAdmin(admin.ModelAdmin):
+class ManifestVersionAdmin(ReadOnlyAdmin):
     """Published versions: read-only proof (never added, changed or deleted by hand), each shown as
     visitors saw it in every language, its exact JSON downloadable (the text its SHA-256 is of)."""
     list_display = ("number", "revision", "published_at", "published_by", "changes", "records_link")
@@ -446,15 +452,6 @@ class ManifestVersionAdmin(admin.ModelAdmin):
 
     def has_module_permission(self, request):
         return in_database() and super().has_module_permission(request)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("consent records"))
     def records_link(self, version):

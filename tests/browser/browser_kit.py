@@ -404,6 +404,17 @@ class LoggingSite:
         self.server.server_close()
 
 
+@contextlib.contextmanager
+def routes_added(site, added):
+    """`added` ({path: (content type, body)}) served by `site` for the duration, then taken away."""
+    site.routes.update(added)
+    try:
+        yield site
+    finally:
+        for path in added:
+            site.routes.pop(path, None)
+
+
 def serving(site, servers):
     """For a module fixture (`yield from serving(site, servers)`): the site is reset between tests like the
     suite's own portals, and stopped at the end."""

@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from browser_kit import CONSENT, ROOT, decode_consent, render_page
+from browser_kit import routes_added, CONSENT, ROOT, decode_consent, render_page
 
 DIST = os.path.join(ROOT, "static", "dist")
 SLOW_RUNTIME = 2.0
@@ -69,12 +69,8 @@ def kept_site(servers):
         "/t/kept-extra.html": (page, render_page(CONFIG, body=PROBE, probes=False,
                                                  loader="/t/kept-extra/consent.js")),
     })
-    site.routes.update(added)
-    try:
+    with routes_added(site, added):
         yield site
-    finally:
-        for path in added:
-            site.routes.pop(path, None)
 
 
 def painted_banner(browser):

@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from browser_kit import CONSENT, ROOT, consent_value, decode_consent, render_page
+from browser_kit import routes_added, CONSENT, ROOT, consent_value, decode_consent, render_page
 
 DIST = os.path.join(ROOT, "static", "dist")
 BASE = "/t/early/"                        # a copy of static/dist: the runtime takes SLOW_RUNTIME seconds
@@ -65,12 +65,8 @@ def early_site(servers):
     def cookies_json(handler):
         return edited if EDITED in (handler.headers.get("Cookie") or "") else manifest
     added["/cookies.json"] = ("application/json", cookies_json)
-    site.routes.update(added)
-    try:
+    with routes_added(site, added):
         yield site
-    finally:
-        for path in added:
-            site.routes.pop(path, None)
 
 
 def probes(browser):
