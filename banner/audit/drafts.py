@@ -15,7 +15,7 @@ import math
 import re
 
 from ..manifest import MAX_AGE_DAYS_LIMIT
-from .lifetimes import drafted as drafted_lifetime
+from .lifetimes import drafted as drafted_lifetime, per_language
 
 # Public suffixes of two labels that portals and trackers commonly sit under (no full Public Suffix List:
 # the guess only names a provider, it decides nothing).
@@ -101,9 +101,12 @@ def name_pattern(name):
 def _purpose(languages):
     texts = {"fr": "À décrire", "en": "To describe", "de": "Zu beschreiben", "es": "Por describir",
              "it": "Da descrivere", "nl": "Te beschrijven"}
-    if len(languages) == 1:
-        return texts.get(languages[0].split("-")[0], texts["en"])
-    return {code: texts.get(code.split("-")[0], texts["en"]) for code in languages}
+    return _in_languages(texts, languages)
+
+
+def _in_languages(texts, languages):
+    """{base language: text} drafted in each of `languages` (English for a language it lacks)."""
+    return per_language(languages, lambda code: texts.get(code.split("-")[0], texts["en"]))
 
 
 def cookie_entry(cookie, languages, portal_host, storage="cookie"):
@@ -139,9 +142,7 @@ def cookie_entry(cookie, languages, portal_host, storage="cookie"):
 def _until_cleared(languages):
     texts = {"fr": "Jusqu'à effacement", "en": "Until cleared", "de": "Bis zur Löschung", "es": "Hasta que se borre",
              "it": "Fino alla cancellazione", "nl": "Tot het wissen"}
-    if len(languages) == 1:
-        return texts.get(languages[0].split("-")[0], texts["en"])
-    return {code: texts.get(code.split("-")[0], texts["en"]) for code in languages}
+    return _in_languages(texts, languages)
 
 
 def provider_entry(host):

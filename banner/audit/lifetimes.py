@@ -164,9 +164,14 @@ def describe(measured, language="en"):
     return "%d %s" % (count, singular if count == 1 else plural)
 
 
+def per_language(languages, text_for):
+    """A drafted manifest text: `text_for(code)` as a string with one language, else {language: text}."""
+    languages = list(languages)
+    if len(languages) == 1:
+        return text_for(languages[0])
+    return {code: text_for(code) for code in languages}
+
+
 def drafted(measured, languages):
     """The lifetime of a drafted manifest entry: a string with one language, else {language: text}."""
-    languages = list(languages) or ["fr"]
-    if len(languages) == 1:
-        return describe(measured, languages[0])
-    return {code: describe(measured, code) for code in languages}
+    return per_language(list(languages) or ["fr"], lambda code: describe(measured, code))
