@@ -23,3 +23,14 @@ def without(field):
     data = dict(RECORD)
     del data[field]
     return json.dumps(data).encode("utf-8")
+
+
+def superuser_client(username="dpo"):
+    """A Django test client logged in as a superuser made afresh (the admin pages' reader)."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    User = get_user_model()
+    User.objects.filter(username=username).delete()
+    client = Client()
+    client.force_login(User.objects.create_superuser(username, "%s@example.org" % username, None))
+    return client

@@ -10,14 +10,12 @@ import io
 import os
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.test import Client
 from django.test.utils import override_settings
 from django.utils import timezone
 
 from banner.django.models import ConsentRecord
 from banner.receiver import parse_record, record_columns
-from log_cases import body
+from log_cases import body, superuser_client
 
 LIST = "/admin/consent_banner/consentrecord/"
 DEMO_MANIFEST = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
@@ -32,11 +30,7 @@ def add(days_ago=0, **changes):
 
 @pytest.fixture
 def admin_client(log_db):
-    User = get_user_model()
-    User.objects.filter(username="dpo").delete()
-    client = Client()
-    client.force_login(User.objects.create_superuser("dpo", "dpo@example.org", None))
-    return client
+    return superuser_client()
 
 
 @pytest.fixture

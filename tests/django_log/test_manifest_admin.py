@@ -15,7 +15,6 @@ import re
 import time
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import connections
 from django.test import Client, RequestFactory
@@ -29,6 +28,8 @@ from banner.consent import decide
 from banner.cookies import encode_consent
 from banner.fingerprint import fingerprints
 from banner.manifest import parse_manifest
+
+from log_cases import superuser_client
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 with open(os.path.join(ROOT, "demo", "site", "cookies.json"), encoding="utf-8") as _handle:
@@ -51,11 +52,7 @@ def db_manifest(log_db):
 
 @pytest.fixture
 def dpo(db_manifest):
-    User = get_user_model()
-    User.objects.filter(username="dpo").delete()
-    client = Client()
-    client.force_login(User.objects.create_superuser("dpo", "dpo@example.org", None))
-    return client
+    return superuser_client()
 
 
 def edited(**changes):
