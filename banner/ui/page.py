@@ -196,9 +196,9 @@ class Page:
 
     def announce_decision(self):
         """Tell the site's other tabs that the stored choice changed (the loader's BroadcastChannel)."""
-        channel = getattr(getattr(self.window, "__consentBoot"), "channel", None)
-        if channel:
-            channel.postMessage("decided")
+        announce = getattr(getattr(self.window, "__consentBoot"), "announce", None)
+        if announce:
+            announce()
 
     def on_other_tab(self, handler):
         """`handler()` when another tab of the site announces a decision."""

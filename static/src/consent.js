@@ -300,13 +300,27 @@
   // A page restored from the back/forward cache slept through any decision: if the stored choice changed
   // meanwhile, it reloads at once, in the restore's own `pageshow`, before the page's other listeners of
   // it (ours is a capturing one) and its `visibilitychange` ones can send anything.
+  // The announcement carries the choice as the deciding tab stored it: this tab's view of the cookie jar
+  // can lag behind the message (Chromium writes cookies and carries messages on separate channels), so it
+  // acts once its own document.cookie shows that choice, or after SETTLE_MS whatever it shows.
   boot.otherTab = null;                                     // banner/ui/page.py: Python's handler
+  var SETTLE_MS = 1000, SETTLE_STEP_MS = 20;
+  function heard(expected, waited) {
+    if (storedChoice() !== expected && waited < SETTLE_MS) {
+      setTimeout(function () { heard(expected, waited + SETTLE_STEP_MS); }, SETTLE_STEP_MS);
+    } else if (boot.otherTab) {
+      boot.otherTab();
+    } else if (boot.ran.length) {
+      location.reload();
+    }
+  }
   try {
     boot.channel = new BroadcastChannel(facts.channelName);
-    boot.channel.onmessage = function () {
-      if (boot.otherTab) { boot.otherTab(); } else if (boot.ran.length) { location.reload(); }
-    };
+    boot.channel.onmessage = function (event) { heard(String(event.data), 0); };
   } catch (e) { boot.channel = null; }                     // no BroadcastChannel: focus and load still re-read
+  boot.announce = function () {                             // banner/ui/page.py, after each decision
+    if (boot.channel) { boot.channel.postMessage(storedChoice()); }
+  };
 
   function storedChoice() {
     return cookiePairs(document.cookie).filter(function (p) { return p[0] === facts.consentCookie; })

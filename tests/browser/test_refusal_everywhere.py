@@ -210,6 +210,36 @@ def test_a_withdrawal_reaches_a_background_tab_within_a_second(browser, cached):
         driver.switch_to.window(tab_b)
 
 
+def test_a_tab_that_hears_of_a_withdrawal_before_its_cookie_view_shows_it_still_stops(browser, cached):
+    """Chromium carries the announcement and the cookie write on separate channels: a background tab can
+    hear of a decision before its own document.cookie shows it. Played here by another page of the site
+    that announces a refusal first and stores it 300 ms later: the tracking tab waits for the stored
+    choice and stops, instead of re-reading too early and tracking on."""
+    from banner.ui.page import CHANNEL
+    url = cached.page("/t/early-news.html", body=TRACKER)
+    driver = browser.driver
+    accepted(browser, cached)
+    tab_b = driver.current_window_handle
+    browser.open(url)
+    browser.wait(lambda d: cached.hits_after(0, "/t/early-news.html"), "the tracker did not run")
+    driver.switch_to.new_window("tab")
+    tab_a = driver.current_window_handle
+    try:
+        driver.get(cached.url("/t/blank.html"))          # a page of the site without the banner
+        browser.js("var name = arguments[0], refused = arguments[1];"
+                   "new BroadcastChannel(name).postMessage(refused);"
+                   "setTimeout(function () { document.cookie = 'cookies_preferences=' + refused"
+                   " + '; path=/; max-age=600'; }, 300);", CHANNEL, consent_value([]))
+        told = time.time()
+        time.sleep(2.5)
+        late = [h for h in cached.hits if h[0] > told + 1.3 and h[1] == "/t/early-news.html"]
+        assert late == [], "the tab kept tracking: %d hits after the stored refusal" % len(late)
+    finally:
+        driver.switch_to.window(tab_a)
+        driver.close()
+        driver.switch_to.window(tab_b)
+
+
 MEDIA = """
 <img id="pixel" data-consent="analytics" data-src="/t/media/pixel.gif" alt="" width="1" height="1">
 <picture id="photo" data-consent="analytics"><source data-srcset="/t/media/photo.webp 1x" type="image/webp">
