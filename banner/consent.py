@@ -2,8 +2,10 @@
 
 A `Consent` is immutable once made: format version, manifest revision, time of the latest decision (ms
 since the epoch), a random consent id, the optional categories accepted, the fingerprint of every optional
-category as it was when the visitor decided (fingerprint.py), and when each category was decided. The
-required category is always accepted and is never stored. Every rule about which categories a user
+category as it was when the visitor decided (fingerprint.py), when each category was decided, and, for a
+category offering a choice per provider (`providerChoice`) that the visitor accepted for some of its
+providers only, which ones (a bit mask over Category.choice_order). The required category is always
+accepted and is never stored. Every rule about which categories a user
 action accepts lives in ACTIONS.
 
 Each category's answer lives MAX_AGE_DAYS from the moment *that category* was decided: a decision about
@@ -13,7 +15,7 @@ answers, fingerprints and decision times as they were, so it never extends anoth
 
 from .fingerprint import fingerprints as manifest_fingerprints
 
-FORMAT_VERSION = 3                                  # 3: a decision time per category (2 still reads)
+FORMAT_VERSION = 4                                  # 4: providers chosen one by one (2 and 3 still read)
 # The consent id of a choice that accepts nothing optional: the same for every visitor who refused, since
 # nothing needs proving about a refusal, and a cookie kept six months must then identify no one.
 NO_CONSENT_ID = "0" * 16
@@ -23,9 +25,11 @@ CLOCK_SKEW_MS = 24 * 3600 * 1000                    # a decision "from the futur
 
 
 class Consent:
-    __slots__ = ("version", "revision", "decided_at", "consent_id", "accepted", "fingerprints", "decided")
+    __slots__ = ("version", "revision", "decided_at", "consent_id", "accepted", "fingerprints", "decided",
+                 "providers")
 
-    def __init__(self, *, version, revision, decided_at, consent_id, accepted, fingerprints=None, decided=None):
+    def __init__(self, *, version, revision, decided_at, consent_id, accepted, fingerprints=None, decided=None,
+                 providers=None):
         self.version = version
         self.revision = revision
         self.decided_at = decided_at
@@ -36,6 +40,9 @@ class Consent:
         # at decided_at (format 2 cookies, and every category of a whole-banner decision)
         times = dict(decided or {})
         self.decided = {c: times.get(c, decided_at) for c in _stored(self.accepted, self.fingerprints)}
+        # accepted category id -> mask of its accepted providers, when it offers a choice per provider and
+        # the visitor accepted some only (absent: all of them)
+        self.providers = dict(providers or {})
 
     def decided_time(self, category_id):
         return self.decided.get(category_id, self.decided_at)
@@ -45,12 +52,34 @@ class Consent:
             getattr(self, k) == getattr(other, k) for k in Consent.__slots__)
 
     def __repr__(self):
-        return "Consent(revision=%r, decided_at=%r, consent_id=%r, accepted=%r, fingerprints=%r)" % (
-            self.revision, self.decided_at, self.consent_id, self.accepted, self.fingerprints)
+        return "Consent(revision=%r, decided_at=%r, consent_id=%r, accepted=%r, fingerprints=%r, providers=%r)" % (
+            self.revision, self.decided_at, self.consent_id, self.accepted, self.fingerprints, self.providers)
 
 
 def _stored(accepted, fingerprints):
     return list(fingerprints) + [c for c in accepted if c not in fingerprints]
+
+
+def provider_mask(category, names):
+    """The stored answer for a providerChoice category: bit i set when its i-th provider in
+    Category.choice_order is accepted."""
+    return sum(1 << i for i, name in enumerate(category.choice_order) if name in names)
+
+
+def mask_names(category, mask):
+    """The provider names a stored mask accepts (None: every provider)."""
+    order = category.choice_order
+    return list(order) if mask is None else [name for i, name in enumerate(order) if (mask >> i) & 1]
+
+
+def _chosen_mask(category, names):
+    """The mask to store for a category accepted with `names` among its providers: None for all of them,
+    0 for none (the category is then refused). Unknown names are a caller's bug, as unknown categories are."""
+    unknown = [n for n in names if n not in category.choice_order]
+    if unknown:
+        raise ValueError("unknown providers of %s in a custom choice: %s" % (category.id, ", ".join(unknown)))
+    mask = provider_mask(category, names)
+    return None if mask == (1 << len(category.providers)) - 1 else mask
 
 
 def _accept_all(manifest, choices):
@@ -74,11 +103,13 @@ def _custom(manifest, choices):
 ACTIONS = {"accept_all": _accept_all, "reject_all": _reject_all, "custom": _custom}
 
 
-def decide(manifest, action, now, consent_id, choices=(), previous=None, scope=None):
+def decide(manifest, action, now, consent_id, choices=(), previous=None, scope=None, providers=None):
     """The Consent produced by a user action at time `now` (ms), under `consent_id` when it accepts
     something optional (else NO_CONSENT_ID). With a standing `previous` consent and
     a `scope` (the optional categories the action is about), categories outside the scope keep their
-    previous answer, fingerprint and decision time; without them the action decides every category."""
+    previous answer, fingerprint and decision time; without them the action decides every category.
+    `providers` ({category id: provider names}) says which providers a custom choice accepts in a
+    providerChoice category it accepts (a category it does not list: all of them; none: refused)."""
     if action not in ACTIONS:
         raise ValueError("unknown action %r" % action)
     if action == "reject_all":                  # exempt categories keep the answer they have (default: on)
@@ -88,19 +119,27 @@ def decide(manifest, action, now, consent_id, choices=(), previous=None, scope=N
     current = manifest_fingerprints(manifest)
     if previous is None or scope is None:
         scope = manifest.optional_ids
-    accepted, prints, times = [], {}, {}
+    accepted, prints, times, masks = [], {}, {}, {}
     for c in manifest.optional_ids:
+        mask = None
         if c in scope:
             answer, prints[c], times[c] = c in answers, current[c], now
+            category = manifest.category(c)
+            if answer and category.provider_choice and providers and c in providers:
+                mask = _chosen_mask(category, providers[c])
+                answer = mask != 0
         elif c in previous.fingerprints:
             answer, prints[c], times[c] = c in previous.accepted, previous.fingerprints[c], previous.decided_time(c)
+            mask = previous.providers.get(c)
         else:
             continue                        # never decided and not asked now: it stays unanswered
         if answer:
             accepted.append(c)
+            if mask is not None:
+                masks[c] = mask
     return Consent(version=FORMAT_VERSION, revision=manifest.revision, decided_at=now,
                    consent_id=consent_id if accepted else NO_CONSENT_ID, accepted=accepted, fingerprints=prints,
-                   decided=times)
+                   decided=times, providers=masks)
 
 
 def is_current(consent, manifest, now):
@@ -114,6 +153,8 @@ def is_current(consent, manifest, now):
         return False
     if any(t > consent.decided_at for t in consent.decided.values()):
         return False                    # a category decided after the latest decision: not one we wrote
+    if any(c not in consent.accepted for c in consent.providers):
+        return False                    # providers chosen in a refused category: not one we wrote
     return now - consent.decided_at <= MAX_AGE_SECONDS * 1000
 
 

@@ -1,17 +1,24 @@
 """Everything about cookie text: the cookies_preferences value, Set-Cookie strings, and the clean-up plan.
 
-Value format, version 3 (fields joined by "."):
+Value format, version 4 (fields joined by "."):
 
-    3.<revision>.<decided_at ms>.<consent id>.<entries joined by ":">
-    entry: <category id>=<1 accepted | 0 refused>~<fingerprint of the category when decided>[~<age>]
-    e.g. 3.3.1764403200000.k2m9x0c4a7q1v8z3.analytics=1~4ylmn1~1dgf:video=0~0k9a2c
+    4.<revision>.<decided_at ms>.<consent id>.<entries joined by ":">
+    entry: <category id>=<1 accepted | 0 refused>[-<providers>]~<fingerprint of the category when decided>[~<age>]
+    e.g. 4.3.1764403200000.k2m9x0c4a7q1v8z3.analytics=1~4ylmn1~1dgf:video=0~0k9a2c
+    and, the visitor accepting the 1st and 3rd of video's providers only: ...:video=1-5~0k9a2c
+
+<providers>, in base 36, is the mask of the accepted providers of a category that offers a choice per
+provider (consent.provider_mask), written only when the visitor accepted some of them and not all: 3
+characters more per category of 10 providers, MAX_MASK_DIGITS + 1 at most (README gives what a
+64-category, 10-provider manifest costs).
 
 <decided_at> is the time of the latest decision; <age>, in base 36, is how many whole seconds before it
 that category was decided (rounded up, so a category never looks younger than it is), absent when it
 was decided then. Ages are capped just past the 182-day lifetime: older is expired anyway.
 
-Version 2 is the same without ages (every category decided at <decided_at>); it still reads, as a
-Consent with version 2, and is written again as version 3 at the visitor's next decision.
+Version 3 is the same without providers, version 2 also without ages (every category decided at
+<decided_at>); they still read, as a Consent of their version, and are written again as version 4 at the
+visitor's next decision.
 
 Every character is in [0-9a-z_:.=~-], so the value is a valid RFC 6265 cookie-octet string with no quoting
 or escaping: a server reads it with `decode_consent(request.COOKIES["cookies_preferences"])`.
@@ -27,7 +34,8 @@ from .fingerprint import WIDTH as FINGERPRINT_WIDTH
 CONSENT_COOKIE = "cookies_preferences"
 MAX_VALUE_LENGTH = 3800                 # a browser drops a cookie whose name+value pass 4096 bytes
 ID_ALPHABET = LOWER + DIGITS
-READ_VERSIONS = (2, FORMAT_VERSION)
+READ_VERSIONS = (2, 3, FORMAT_VERSION)
+MAX_MASK_DIGITS = 4                      # of a providers mask in base 36: 36**4 > 2**20 (MAX_CHOICE_PROVIDERS)
 MAX_AGE_FIELD = MAX_AGE_SECONDS + 1      # seconds; an older category is expired, whatever its exact age
 MAX_AGE_DIGITS = 6                       # of an age in base 36
 MAX_NUMBER_DIGITS = 15                   # of the revision and the decision time
@@ -40,8 +48,9 @@ def _age(consent, category):
     return min((ms + 999) // 1000, MAX_AGE_FIELD)
 
 
-def _entry(category, accepted, fingerprint, age=0):
-    text = category + "=" + ("1" if accepted else "0") + ("~" + fingerprint if fingerprint else "")
+def _entry(category, accepted, fingerprint, age=0, mask=None):
+    flag = ("1" if accepted else "0") + ("-" + base36(mask) if accepted and mask else "")
+    text = category + "=" + flag + ("~" + fingerprint if fingerprint else "")
     if age:
         text += ("" if fingerprint else "~") + "~" + base36(age)
     return text
@@ -63,20 +72,35 @@ def encode_consent(consent):
     """The cookie value for a Consent."""
     ids = _entry_order(consent)
     aged = consent.version >= 3
-    entries = [_entry(c, c in consent.accepted, consent.fingerprints.get(c), _age(consent, c) if aged else 0)
+    masked = consent.version >= 4
+    entries = [_entry(c, c in consent.accepted, consent.fingerprints.get(c), _age(consent, c) if aged else 0,
+                      consent.providers.get(c) if masked else None)
                for c in ids]
     return "%d.%d.%d.%s.%s" % (consent.version, consent.revision, consent.decided_at, consent.consent_id,
                                ":".join(entries))
 
 
-def _decode_entries(field, aged):
-    """'a=1~fp~age:b=0~fp' -> (accepted ids, {id: fingerprint}, {id: age in s}), or None when any entry is
-    malformed. Ages exist in format 3 only."""
-    accepted, fingerprints, ages, seen = [], {}, {}, []
+def _mask(text):
+    """A providers mask as written (base 36, no leading zero, so never 0), or None."""
+    if not text or len(text) > MAX_MASK_DIGITS or text[0] == "0" or not all(c in ID_ALPHABET for c in text):
+        return None
+    return int(text, 36)
+
+
+def _decode_entries(field, version):
+    """'a=1-5~fp~age:b=0~fp' -> (accepted ids, {id: fingerprint}, {id: age in s}, {id: providers mask}), or
+    None when any entry is malformed. Ages exist from format 3 on, providers masks from format 4."""
+    accepted, fingerprints, ages, masks, seen = [], {}, {}, {}, []
+    aged = version >= 3
     for entry in field.split(":") if field else []:
         category, sep, rest = entry.partition("=")
         parts = rest.split("~")
         flag, fingerprint, age = parts[0], parts[1] if len(parts) > 1 else "", parts[2] if len(parts) > 2 else ""
+        flag, dash, mask = flag.partition("-")
+        if dash:
+            if version < 4 or flag != "1" or _mask(mask) is None:
+                return None
+            masks[category] = _mask(mask)
         if not sep or not is_identifier(category) or category in seen or flag not in ("0", "1"):
             return None
         if len(parts) > (3 if aged else 2) or (len(parts) == 3 and not age):
@@ -93,7 +117,7 @@ def _decode_entries(field, aged):
             accepted.append(category)
         if fingerprint:
             fingerprints[category] = fingerprint
-    return accepted, fingerprints, ages
+    return accepted, fingerprints, ages, masks
 
 
 def _number(text):
@@ -117,15 +141,15 @@ def decode_consent(value):
         return None
     version = int(fields[0])
     revision, decided_at, consent_id = _number(fields[1]), _number(fields[2]), fields[3]
-    entries = _decode_entries(fields[4], version >= 3)
+    entries = _decode_entries(fields[4], version)
     if revision is None or revision < 1 or decided_at is None or not is_consent_id(consent_id) or entries is None:
         return None
-    accepted, fingerprints, ages = entries
+    accepted, fingerprints, ages, masks = entries
     if any(a > MAX_AGE_FIELD for a in ages.values()):
         return None
     return Consent(version=version, revision=revision, decided_at=decided_at, consent_id=consent_id,
                    accepted=accepted, fingerprints=fingerprints,
-                   decided={c: decided_at - a * 1000 for c, a in ages.items()})
+                   decided={c: decided_at - a * 1000 for c, a in ages.items()}, providers=masks)
 
 
 def new_consent_id(random_bytes):

@@ -2,7 +2,7 @@
 only about what really changed.
 
 A category's fingerprint covers everything the visitor is shown about it when deciding: its title and
-description, its declared providers (name, policy link, hosts) and each of its cookies (name, clean-up
+description, whether it offers a choice per provider, its declared providers (name, policy link, hosts) and each of its cookies (name, clean-up
 pattern, storage, provider, lifetime, purpose). Any edit of these asks again about that category only.
 Texts are taken in one reference language (French when present, as the portals' legal language, then
 English, else the first code in sorted order), so adding a translation does not ask everyone again.
@@ -27,7 +27,8 @@ def category_text(manifest, category_id):
     """What is hashed: the category's own texts first, then its providers and cookies in sorted order
     (their order in the manifest is not something the visitor decides on)."""
     category = manifest.category(category_id)
-    head = "\x1f".join(["category", _reference(category.title), _reference(category.description)])
+    head = "\x1f".join(["category", _reference(category.title), _reference(category.description)]
+                      + (["providerChoice"] if category.provider_choice else []))
     entries = []
     for provider in category.providers:
         entries.append("\x1f".join(["provider", provider.name, provider.policy_url or "",

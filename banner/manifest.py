@@ -13,7 +13,9 @@ Rules (mirrored by manifest.schema.json; tests keep the two in step):
   optional `exempt` (bool: audience measurement exempt from consent under the CNIL's conditions, on
   unless the visitor opposes it), optional `providers`: the third parties whose content the category
   covers, each `{name, policyUrl?, hosts?}` (name unique in the category; hosts are the domains their
-  scripts and iframes come from). Exactly one category is required: the strictly necessary one, shown
+  scripts and iframes come from), optional `providerChoice` (bool: the visitor accepts or refuses each
+  of its providers; only for a category that needs consent, with 1 to MAX_CHOICE_PROVIDERS providers).
+  Exactly one category is required: the strictly necessary one, shown
   on and locked. A category is not both required and exempt.
 - cookie: `name`, `provider`, `category` (a known id), `lifetime`, `purpose`; optional `match` (a regular
   expression naming the cookies to clear on refusal), `multilingualOnly` (bool), `storage` ("cookie",
@@ -34,7 +36,7 @@ from .errors import ManifestError
 from .text import is_identifier, is_cookie_name, is_language_code, is_safe_url, is_host_name, host_of, surrogate_problems
 
 TOP_KEYS = ("$schema", "revision", "categories", "cookies")
-CATEGORY_KEYS = ("id", "title", "description", "required", "exempt", "providers")
+CATEGORY_KEYS = ("id", "title", "description", "required", "exempt", "providers", "providerChoice")
 PROVIDER_KEYS = ("name", "policyUrl", "hosts")
 COOKIE_KEYS = ("name", "provider", "category", "lifetime", "purpose", "match", "multilingualOnly", "storage",
                "paths", "maxAgeDays", "domain")
@@ -46,6 +48,7 @@ STORAGES = ("cookie", "local", "session")
 MAX_PATH = 256
 MAX_REVISION = 999999999999999      # 15 digits: the most the consent cookie carries (cookies._number)
 MAX_CATEGORIES = 64                 # keeps an "accept all" cookie value far below the 4096-byte cookie limit
+MAX_CHOICE_PROVIDERS = 20           # of a providerChoice category: its answer is a 20-bit mask (cookies.py)
 
 
 class Provider:
@@ -62,15 +65,23 @@ class Provider:
 
 
 class Category:
-    __slots__ = ("id", "title", "description", "required", "exempt", "providers")
+    __slots__ = ("id", "title", "description", "required", "exempt", "providers", "provider_choice")
 
-    def __init__(self, *, id, title, description, required, providers=(), exempt=False):
+    def __init__(self, *, id, title, description, required, providers=(), exempt=False, provider_choice=False):
         self.id = id
         self.title = title            # dict: language -> text
         self.description = description
         self.required = required
         self.exempt = exempt          # exempt audience measurement: on unless the visitor opposes it
         self.providers = list(providers)   # list of Provider, in manifest order
+        self.provider_choice = provider_choice   # the visitor answers for each provider, not only the category
+
+    @property
+    def choice_order(self):
+        """The provider names of a providerChoice category in the order of the bits of its stored answer
+        (cookies.py): sorted, so that reordering the manifest's list changes neither the answer nor the
+        fingerprint (any other change of the list changes the fingerprint, and the visitor is asked again)."""
+        return sorted(p.name for p in self.providers)
 
     def __repr__(self):
         return "Category(%r, required=%r)" % (self.id, self.required)
@@ -142,6 +153,23 @@ class Manifest:
         if host and host != (page_host or "").lower() and not any(
                 host == known or host.endswith("." + known) for p in providers for known in p.hosts):
             return "host %r is not declared by a provider of category %r" % (host, category_id)
+        return None
+
+    def provider_of(self, category_id, named, url, page_host):
+        """The declared provider whose content this is: the one `data-provider` names, else the one whose
+        hosts cover the URL's (another host than the page's); None for the portal's own content. Call it on
+        content `undeclared` accepts: it says whose answer a providerChoice category asks for."""
+        category = self.category(category_id)
+        if category is None:
+            return None
+        if named:
+            return named if any(p.name == named for p in category.providers) else None
+        host = host_of(url)
+        if not host or host == (page_host or "").lower():
+            return None
+        for provider in category.providers:
+            if any(host == known or host.endswith("." + known) for known in provider.hosts):
+                return provider.name
         return None
 
     def cookies_of(self, category_id, multilingual=True):
@@ -254,9 +282,16 @@ def _category(check, path, data, seen):
     required, exempt = check.flag(path, data, "required"), check.flag(path, data, "exempt")
     if required and exempt:
         check.fail(path + ".exempt", "a category is strictly necessary or exempt audience measurement, not both")
+    providers = _providers(check, path, data)
+    choice = check.flag(path, data, "providerChoice")
+    if choice and (required or exempt):
+        check.fail(path + ".providerChoice", "only a category that needs consent offers a choice per provider")
+    elif choice and not 1 <= len(providers) <= MAX_CHOICE_PROVIDERS:
+        check.fail(path + ".providerChoice", "a choice per provider needs 1 to %d providers (found %d)"
+                   % (MAX_CHOICE_PROVIDERS, len(providers)))
     return Category(id=cid, title=check.text(path, data, "title"),
                     description=check.text(path, data, "description"),
-                    required=required, exempt=exempt, providers=_providers(check, path, data))
+                    required=required, exempt=exempt, providers=providers, provider_choice=choice)
 
 
 def _cookie(check, path, data, category_ids, seen, regex_ok):

@@ -5,7 +5,7 @@ them in; the Session answers what to show, which categories are accepted, which 
 and which names to clear, and the shell applies that to the page.
 """
 
-from .consent import decide, is_current, changed_categories
+from .consent import decide, is_current, changed_categories, mask_names
 from .cookies import (CONSENT_COOKIE, consent_cookie_string, decode_consent, erase_strings,
                       parse_cookie_header, names_to_clear, withdrawal_strings)
 
@@ -14,6 +14,11 @@ def gpc_answers(signal, respect_gpc):
     """Whether a Global Privacy Control signal (navigator.globalPrivacyControl, exactly true) answers
     "refuse" for a visitor with no stored choice: unless the portal set respectGPC to false."""
     return signal is True and respect_gpc is not False
+
+
+def _narrowed(before, now):
+    """Whether a providers mask `now` takes back a provider the mask `before` accepted (None: all)."""
+    return now is not None and (before is None or (before & ~now) != 0)
 
 
 class Session:
@@ -67,11 +72,46 @@ class Session:
     def is_accepted(self, category_id):
         return category_id in self.accepted
 
+    def _mask(self, category_id):
+        category = self.manifest.category(category_id)
+        if self.consent is None or category is None or not category.provider_choice:
+            return None
+        return self.consent.providers.get(category_id)
+
+    def allows(self, category_id, provider=None):
+        """Whether content of a category from `provider` (Manifest.provider_of; None: content no declared
+        provider claims) may run. In a category offering a choice per provider, the visitor's answer for
+        that provider decides; content claimed by none runs only when every provider is accepted, since
+        nothing says whose it is."""
+        if category_id not in self.accepted:
+            return False
+        mask = self._mask(category_id)
+        if mask is None:
+            return True
+        order = self.manifest.category(category_id).choice_order
+        return provider in order and (mask >> order.index(provider)) & 1 == 1
+
+    def accepted_providers(self, category_id):
+        """The provider names of a category the visitor accepts now ([] when the category is refused)."""
+        if category_id not in self.accepted:
+            return []
+        return mask_names(self.manifest.category(category_id), self._mask(category_id))
+
     @property
     def first_layer_scope(self):
         """What the first layer's accept and refuse buttons act on: in the "something changed" state the
         changed (or expired) categories only, as its wording says; otherwise every category."""
         return list(self.changed) if self.consent is not None and self.changed else None
+
+    def providers_with(self, category_id, provider):
+        """"Toujours autoriser" on an embed from `provider` in a category offering a choice per provider:
+        the providers answer that keeps the accepted ones and adds this one."""
+        category = self.manifest.category(category_id)
+        if category is None or not category.provider_choice or provider not in category.choice_order:
+            return None
+        kept = {c: self.accepted_providers(c) for c in self.accepted if self._mask(c) is not None}
+        kept[category_id] = [p for p in self.accepted_providers(category_id) if p != provider] + [provider]
+        return kept
 
     def choices_with(self, category_id):
         """"Toujours autoriser" on an embed: the custom choice that keeps what is accepted and adds this
@@ -82,11 +122,14 @@ class Session:
             return None
         return chosen + [category_id]
 
-    def withdrawn(self, before, ran):
-        """Categories accepted `before` and refused now whose scripts already ran in this page view:
-        scripts cannot be unloaded, so only a reload stops them."""
+    def withdrawn(self, before, ran, previous=None):
+        """Categories accepted `before` (under the `previous` consent) and refused now, or accepted now for
+        fewer of their providers, whose scripts already ran in this page view: scripts cannot be unloaded,
+        so only a reload stops them."""
         accepted = self.accepted
-        return [c for c in before if c not in accepted and c in ran]
+        was = previous.providers if previous is not None else {}
+        now = self.consent.providers if self.consent is not None else {}
+        return [c for c in before if c in ran and (c not in accepted or _narrowed(was.get(c), now.get(c)))]
 
     def reload(self, cookie_text, now):
         """Re-read the cookie (another tab may have decided) and say what the page must do: "apply" a
@@ -99,11 +142,11 @@ class Session:
             return "apply"
         return "ask" if self.needs_banner else None
 
-    def decide(self, action, now, consent_id, choices=(), scope=None):
+    def decide(self, action, now, consent_id, choices=(), scope=None, providers=None):
         """Apply a user action; return the document.cookie string that records it. `scope` names the
         optional categories the action is about (None: all of them); the others keep their standing
         answer and its age."""
-        self.consent = decide(self.manifest, action, now, consent_id, choices, self.consent, scope)
+        self.consent = decide(self.manifest, action, now, consent_id, choices, self.consent, scope, providers)
         self.changed = changed_categories(self.consent, self.manifest, now)
         return consent_cookie_string(self.consent, self.secure, self.config.cookie_domain)
 

@@ -13,7 +13,7 @@ import core_kit
 from core_kit import NOW, CID
 
 FINGERPRINTS = {"analytics": "4ylmn1", "video": "0k9a2c"}
-VALUE = "3.3.%d.%s.analytics=1~4ylmn1:video=0~0k9a2c" % (NOW, CID)       # the example of the module docstring
+VALUE = "4.3.%d.%s.analytics=1~4ylmn1:video=0~0k9a2c" % (NOW, CID)       # the example of the module docstring
 ERASE = "=; Path=/; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT"
 
 
@@ -23,8 +23,8 @@ def consent(accepted=("analytics",), fingerprints=FINGERPRINTS, **fields):
 
 # --- the value -------------------------------------------------------------------------------------------
 
-def test_the_format_version_is_3():
-    assert FORMAT_VERSION == 3
+def test_the_format_version_is_4():
+    assert FORMAT_VERSION == 4
 
 
 def test_a_consent_encodes_to_the_documented_value():
@@ -36,19 +36,19 @@ def test_a_consent_encodes_to_the_documented_value():
 
 
 def test_a_refusal_keeps_a_refused_entry_with_its_fingerprint_for_each_category():
-    assert encode_consent(consent(accepted=())) == "3.3.%d.%s.analytics=0~4ylmn1:video=0~0k9a2c" % (NOW, CID)
+    assert encode_consent(consent(accepted=())) == "4.3.%d.%s.analytics=0~4ylmn1:video=0~0k9a2c" % (NOW, CID)
 
 
 def test_a_consent_without_fingerprints_encodes_accepted_entries_only():
     assert encode_consent(consent(accepted=("analytics", "video"), fingerprints={})) == (
-        "3.3.%d.%s.analytics=1:video=1" % (NOW, CID))
-    assert encode_consent(consent(accepted=(), fingerprints={})) == "3.3.%d.%s." % (NOW, CID)
+        "4.3.%d.%s.analytics=1:video=1" % (NOW, CID))
+    assert encode_consent(consent(accepted=(), fingerprints={})) == "4.3.%d.%s." % (NOW, CID)
 
 
 def test_decode_reads_back_what_encode_wrote():
     decoded = decode_consent(VALUE)
     assert decoded == consent()
-    assert decoded.version == 3
+    assert decoded.version == 4
     assert decoded.accepted == ("analytics",)
     assert decoded.fingerprints == {"analytics": "4ylmn1", "video": "0k9a2c"}
 
@@ -79,7 +79,7 @@ def test_a_value_with_fingerprints_on_some_entries_reads_back_as_the_same_consen
 
 def test_a_consent_keeps_the_order_of_its_accepted_categories_whatever_it_has_fingerprints_for():
     made = consent(accepted=("analytics", "video", "social"), fingerprints={"video": "0k9a2c", "other": "000000"})
-    assert encode_consent(made) == "3.3.%d.%s.analytics=1:video=1~0k9a2c:other=0~000000:social=1" % (NOW, CID)
+    assert encode_consent(made) == "4.3.%d.%s.analytics=1:video=1~0k9a2c:other=0~000000:social=1" % (NOW, CID)
     assert decode_consent(encode_consent(made)) == made
 
 
@@ -102,7 +102,7 @@ def test_the_value_uses_only_cookie_octet_safe_characters():
     "",
     "1.3.%d.%s.analytics" % (NOW, CID),                   # the older format version 1
     "1.3.%d.%s.analytics=1~4ylmn1" % (NOW, CID),          # a version-2 body under version 1
-    "4.3.%d.%s.analytics=1~4ylmn1" % (NOW, CID),          # a newer format version
+    "5.3.%d.%s.analytics=1~4ylmn1" % (NOW, CID),          # a newer format version
     "03.3.%d.%s.analytics=1~4ylmn1" % (NOW, CID),
     "0.3.%d.%s.analytics=1" % (NOW, CID),
     "02.3.%d.%s.analytics=1" % (NOW, CID),

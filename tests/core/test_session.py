@@ -2,7 +2,7 @@
 
 import pytest
 
-from banner.consent import decide
+from banner.consent import FORMAT_VERSION, decide
 from banner.cookies import encode_consent
 from banner.fingerprint import fingerprints
 from banner.session import Session
@@ -20,7 +20,7 @@ def value(manifest, accepted, revision=None, decided_at=NOW, **fingerprint_chang
     given fingerprints replaced (e.g. analytics="000000": the category changed since)."""
     prints = dict(fingerprints(manifest), **fingerprint_changes)
     entries = ["%s=%d~%s" % (c, c in accepted, f) for c, f in prints.items()]
-    return "3.%d.%d.%s.%s" % (revision or manifest.revision, decided_at, CID, ":".join(entries))
+    return "%d.%d.%d.%s.%s" % (FORMAT_VERSION, revision or manifest.revision, decided_at, CID, ":".join(entries))
 
 
 def stored(manifest, accepted=("analytics",), **options):
@@ -79,7 +79,7 @@ def test_decide_returns_the_cookie_string_and_updates_the_accepted_categories(de
     session = Session(demo, config(), "", NOW)
     written = session.decide("accept_all", NOW, CID)
     fingerprint = fingerprints(demo)["analytics"]
-    assert written == ("cookies_preferences=3.1.%d.%s.analytics=1~%s; Path=/; Max-Age=15724800; SameSite=Lax"
+    assert written == ("cookies_preferences=4.1.%d.%s.analytics=1~%s; Path=/; Max-Age=15724800; SameSite=Lax"
                        % (NOW, CID, fingerprint))
     assert session.accepted == ["necessary", "analytics"]
     assert not session.needs_banner
@@ -257,7 +257,7 @@ def test_with_gpc_nothing_is_written_until_the_visitor_decides(three, config):
     session = Session(three, config(), "", NOW, gpc=True)
     assert session.consent is None
     written = session.decide("custom", NOW, CID, ["video"])      # through the footer link
-    assert written.startswith("cookies_preferences=3.1.")
+    assert written.startswith("cookies_preferences=4.1.")
     assert session.accepted == ["necessary", "video"]
 
 

@@ -104,7 +104,7 @@ def test_a_format_2_cookie_reads_with_every_category_decided_at_its_time(three, 
     session = Session(three, config(), "cookies_preferences=" + value, NOW)
     assert session.accepted == ["necessary", "analytics"] and not session.needs_banner
     written = session.decide("custom", NOW, CID, ["analytics", "social"], ["social"])
-    assert written.startswith("cookies_preferences=3.1.%d." % NOW)    # written again as format 3
+    assert written.startswith("cookies_preferences=4.1.%d." % NOW)    # written again as format 4
 
 
 def test_a_server_decodes_a_format_3_cookie_with_the_same_code(three):
