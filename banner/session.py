@@ -91,6 +91,13 @@ class Session:
         order = self.manifest.category(category_id).choice_order
         return provider in order and (mask >> order.index(provider)) & 1 == 1
 
+    def permits(self, category_id, named, urls, page_host):
+        """Whether blocked content may run as far as the visitor's answer goes (what the manifest forbids
+        is Manifest.undeclared's to say): its category accepted and, in one offering a choice per
+        provider, the provider of each address it would load (`named` by data-provider, else by host)."""
+        return all(self.allows(category_id, self.manifest.provider_of(category_id, named, url, page_host))
+                   for url in list(urls) or [None])
+
     def accepted_providers(self, category_id):
         """The provider names of a category the visitor accepts now ([] when the category is refused)."""
         if category_id not in self.accepted:

@@ -51,7 +51,8 @@ class App:
         self.announced = False
         self.ran = page.early_ran()   # categories whose scripts already ran in this page view (the loader's too)
         self.scripts = Scripts(self.doc, page.error, page.nonce,
-                               lambda c, n, u: manifest.undeclared(c, n, u, page.hostname), page.after_early_scripts)
+                               lambda c, n, u: manifest.undeclared(c, n, u, page.hostname), page.after_early_scripts,
+                               self.permits)
         self.watch = Watch(self)  # content added after start-up, and consentBanner.apply()
         self.proof = ProofLog(page, config, manifest, self.session, self.extra)
 
@@ -231,8 +232,13 @@ class App:
                                                            storage):
                 self.page.remove_storage_key(key, area)
 
+    def permits(self, category_id, named, urls):
+        """Whether the visitor's answer lets this content run (Session.permits): its category, and its
+        provider in a category offering a choice per provider."""
+        return self.session.permits(category_id, named, urls, self.page.hostname)
+
     def activate(self):
-        self.ran += open_blocks(self.watch.roots, self.session.accepted)
+        self.ran += open_blocks(self.watch.roots, self.session.accepted, self.permits)
         self.show_media(self.watch.roots)
         if self.embeds is not None:
             self.embeds.refresh(self.session.accepted, self.watch.roots)
@@ -243,11 +249,11 @@ class App:
         from banner.ui.embeds import Embeds
         return Embeds(self.doc, self.strings, self.manifest, self.config.language, self.lang, self.direction,
                       self.page.error, self.guard, self.accept_category, self.proof.once, self.page.hostname,
-                      self.config)
+                      self.config, self.permits)
 
     def show_media(self, roots):
         """Images and pictures under the static contract (media.py) follow the session."""
-        media.apply(roots, self.session.accepted, self.scripts.undeclared, self.page.error)
+        media.apply(roots, self.session.accepted, self.scripts.undeclared, self.page.error, self.permits)
 
     def run_scripts(self, roots):
         self.ran += self.scripts.run(roots, self.session.accepted)
@@ -304,23 +310,29 @@ class App:
         else:
             self.decide(action, source="centre" if closest(target, "#cb-prefs") is not None else "first_layer")
 
-    def decide(self, action, choices=(), scope=None, source="first_layer"):
+    def decide(self, action, choices=(), scope=None, source="first_layer", providers=None):
         before, previous = self.session.accepted, self.session.consent
         consent_id = new_consent_id(self.page.random_bytes(16))
-        self.page.write_cookie(self.session.decide(action, self.page.now(), consent_id, choices, scope))
+        self.page.write_cookie(self.session.decide(action, self.page.now(), consent_id, choices, scope, providers))
         self.page.announce_decision()
         self.proof.decision(previous, action, source)
-        self.after_change(before)
+        self.after_change(before, previous)
         self.live.textContent = ""
         self.live.textContent = self.strings["saved"]
 
-    def accept_category(self, category_id):
-        """"Toujours autoriser" on an embed: the current choice plus this category."""
+    def accept_category(self, category_id, provider=None):
+        """"Toujours autoriser" on an embed: the current choice plus this category, or, in a category
+        offering a choice per provider, plus this embed's provider."""
+        providers = self.session.providers_with(category_id, provider) if provider else None
         choices = self.session.choices_with(category_id)
+        if providers is not None:
+            choices = [c for c in self.session.accepted if c in self.manifest.optional_ids and c != category_id]
+            choices.append(category_id)
         if choices is not None:
-            self.decide("custom", choices, scope=[category_id], source="embed")   # the others keep their answer and its age
+            # the others keep their answer and its age
+            self.decide("custom", choices, scope=[category_id], source="embed", providers=providers)
 
-    def after_change(self, before):
+    def after_change(self, before, previous=None):
         accepted = self.session.accepted
         # The tools hear the decision before a newly accepted tag of theirs runs, and before a reload.
         if self.google is not None:
@@ -335,7 +347,7 @@ class App:
             self.show()             # a decision about some categories leaves others still to ask about
         self.apply(decided=True)
         self.page.dispatch(accepted)
-        if self.session.withdrawn(before, self.ran):
+        if self.session.withdrawn(before, self.ran, previous):
             # Scripts that already ran cannot be unloaded: a reload is the only way to stop them.
             self.page.window.location.reload()
 
@@ -383,7 +395,7 @@ class App:
         for text in self.session.forget(self.page.hostname):
             self.page.write_cookie(text)
         self.page.announce_decision()
-        self.after_change(before)
+        self.after_change(before, previous)
         self.show()
 
     def on_visible(self, event):
@@ -392,10 +404,10 @@ class App:
 
     def resync(self, event=None):
         """Another tab may have decided: re-read the cookie when it says so, and when this one regains focus."""
-        before = self.session.accepted
+        before, previous = self.session.accepted, self.session.consent
         todo = self.session.reload(self.page.cookie_text, self.page.now())
         if todo == "apply":
-            self.after_change(before)
+            self.after_change(before, previous)
         elif todo == "ask":
             self.show()
 

@@ -33,16 +33,18 @@ def open_block(block):
     return inner
 
 
-def open_blocks(roots, accepted):
+def open_blocks(roots, accepted, permits=None):
     """Open the blocks of accepted categories found in `roots` (the document, shadow roots), in document
-    order, blocks nested in opened ones included; return the category of each block opened."""
+    order, blocks nested in opened ones included; return the category of each block opened. A block
+    names no provider: in a category offering a choice per provider it opens only when the visitor
+    accepts every provider (`permits(category, None, [])`)."""
     opened = []
     for root in roots:
         pending = [b for b in select_all(root, BLOCK_SELECTOR) if b.isConnected]
         while pending:
             block = pending.pop(0)
             category = block.getAttribute(CATEGORY)
-            if category in accepted:
+            if category in accepted and (permits is None or permits(category, None, [])):
                 pending = open_block(block) + pending
                 opened.append(category)
     return opened

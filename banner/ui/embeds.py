@@ -37,7 +37,7 @@ def _keep_ratio(frame):
 
 class Embeds:
     def __init__(self, doc, strings, manifest, language, lang, direction, report, guard, accept_category, allowed_once,
-                 page_host="", config=None):
+                 page_host="", config=None, permits=None):
         self.doc = doc
         self.strings = strings              # the interface strings, complete (extra bundle)
         self.manifest = manifest
@@ -51,14 +51,33 @@ class Embeds:
         self.count = 0                      # placeholder ids, unique across shadow roots
         self.page_host = page_host          # content from the page's own host names no third party
         self.config = config                # its theme and look (None: the defaults)
+        # App.permits: in a category offering a choice per provider, this embed's provider is accepted
+        self.permits = permits or (lambda category, named, urls: True)
 
     def undeclared(self, category, named, url):
         return self.manifest.undeclared(category, named, url, self.page_host)
 
+    def _permitted(self, frame, accepted):
+        """The visitor's answer lets `frame` load: its category, and its provider where that is asked."""
+        category = frame.getAttribute(CATEGORY)
+        addresses = [frame.getAttribute(SRC)] if frame.tagName == "IFRAME" else media.urls(frame)
+        return category in accepted and self.permits(category, frame.getAttribute(PROVIDER), addresses)
+
+    def provider(self, frame):
+        """The declared provider of an embed (Manifest.provider_of), whose answer "Toujours autoriser" gives."""
+        addresses = [frame.getAttribute(SRC)] if frame.tagName == "IFRAME" else media.urls(frame)
+        for url in addresses or [None]:
+            found = self.manifest.provider_of(frame.getAttribute(CATEGORY), frame.getAttribute(PROVIDER), url,
+                                              self.page_host)
+            if found:
+                return found
+        return None
+
     def refresh(self, accepted, roots):
         for root in roots:
             for block in select_all(root, BLOCK_SELECTOR):
-                if block.getAttribute(CATEGORY) not in accepted:
+                category = block.getAttribute(CATEGORY)
+                if category not in accepted or not self.permits(category, None, []):
                     self.hold(block)
             for frame in select_all(root, EMBED_SELECTOR):
                 self.apply(frame, accepted)
@@ -72,8 +91,7 @@ class Embeds:
         block.parentNode.insertBefore(self._build(frame, block), block)
 
     def apply(self, frame, accepted):
-        category = frame.getAttribute(CATEGORY)
-        if category in accepted or frame.hasAttribute("data-cb-once"):
+        if self._permitted(frame, accepted) or frame.hasAttribute("data-cb-once"):
             self.load(frame)
         else:
             self.block(frame)
@@ -146,7 +164,7 @@ class Embeds:
         """A decision ends "Autoriser une fois": an embed of a category it leaves refused is unloaded."""
         for root in roots:
             for frame in select_all(root, EMBED_SELECTOR):
-                if frame.hasAttribute("data-cb-once") and frame.getAttribute(CATEGORY) not in accepted:
+                if frame.hasAttribute("data-cb-once") and not self._permitted(frame, accepted):
                     frame.removeAttribute("data-cb-once")
 
     def _frame_id(self, frame):
@@ -232,4 +250,4 @@ class Embeds:
             frame.focus()
             self.allowed_once(frame.getAttribute(CATEGORY))
         else:
-            self.accept_category(frame.getAttribute(CATEGORY))
+            self.accept_category(frame.getAttribute(CATEGORY), self.provider(frame))

@@ -78,15 +78,17 @@ def hide(element):
     return element
 
 
-def apply(roots, accepted, undeclared, report):
+def apply(roots, accepted, undeclared, report, permits=None):
     """Images and pictures (players go through embeds.py, for their placeholder): shown when their
-    category is accepted and nothing in them is undeclared, hidden otherwise."""
+    category is accepted (and, in one offering a choice per provider, `permits(category, provider, urls)`)
+    and nothing in them is undeclared, hidden otherwise."""
     for root in roots:
         for element in select_all(root, MEDIA_SELECTOR):
             if element.tagName in PLAYERS or (element.tagName == "IMG" and
                                               closest(element, marked("picture")) is not None):
                 continue
-            if element.getAttribute(CATEGORY) not in accepted:
+            if element.getAttribute(CATEGORY) not in accepted or not (permits is None or permits(
+                    element.getAttribute(CATEGORY), element.getAttribute(PROVIDER), urls(element))):
                 hide(element)
                 continue
             why = problem(element, undeclared)

@@ -50,11 +50,13 @@ def _live_copy(doc, old, nonce):
 
 
 class Scripts:
-    def __init__(self, doc, report, nonce="", undeclared=None, handover=None):
+    def __init__(self, doc, report, nonce="", undeclared=None, handover=None, permits=None):
         self.doc = doc
         self.report = report
         self.undeclared = undeclared or (lambda category, named, url: None)   # App: Manifest.undeclared
         self.nonce = nonce
+        # App.permits: in a category offering a choice per provider, the script's provider is accepted
+        self.permits = permits or (lambda category, named, urls: True)
         self.queue = []
         # handover(then): True when the loader is still running scripts early; it calls then() once done
         self.busy = bool(handover and handover(self.step))
@@ -66,7 +68,8 @@ class Scripts:
         started = []
         for root in roots:
             for script in select_all(root, PENDING_SELECTOR):
-                if script.isConnected and script.getAttribute(CATEGORY) in accepted:
+                if script.isConnected and script.getAttribute(CATEGORY) in accepted and self.permits(
+                        script.getAttribute(CATEGORY), script.getAttribute(PROVIDER), [script.getAttribute(SRC)]):
                     script.setAttribute(DONE, "")
                     problem = self.undeclared(script.getAttribute(CATEGORY), script.getAttribute(PROVIDER),
                                               script.getAttribute(SRC))
