@@ -154,9 +154,12 @@ def main(argv=None, out=None):
     if consent is None:
         print("not a valid cookies_preferences value", file=out)
         return 1
-    print(json.dumps({"version": consent.version, "revision": consent.revision, "decidedAt": consent.decided_at,
-                      "consentId": consent.consent_id, "accepted": list(consent.accepted),
-                      "fingerprints": consent.fingerprints}), file=out)
+    shown = {"version": consent.version, "revision": consent.revision, "decidedAt": consent.decided_at,
+             "consentId": consent.consent_id, "accepted": list(consent.accepted), "fingerprints": consent.fingerprints}
+    if consent.providers:       # the positions of the accepted providers among the names in sorted order
+        shown["providers"] = {c: [i + 1 for i in range(mask.bit_length()) if (mask >> i) & 1]
+                              for c, mask in consent.providers.items()}
+    print(json.dumps(shown), file=out)
     return 0
 
 

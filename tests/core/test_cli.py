@@ -134,6 +134,13 @@ def test_decode_prints_what_a_consent_value_holds():
                                   "fingerprints": {"analytics": "4ylmn1", "video": "0k9a2c"}}
 
 
+def test_decode_prints_which_providers_a_partly_accepted_category_accepts():
+    status, output = run("decode", "4.3.%d.%s.analytics=1~4ylmn1:video=1-5~0k9a2c" % (NOW, CID))
+    assert status == 0
+    assert json.loads(output)["providers"] == {"video": [1, 3]}      # the 1st and 3rd provider by name
+    assert "providers" not in json.loads(run("decode", "4.3.%d.%s.analytics=1" % (NOW, CID))[1])
+
+
 def test_decode_prints_no_fingerprint_for_an_entry_without_one():
     status, output = run("decode", "2.3.%d.%s.analytics=1" % (NOW, CID))
     assert status == 0
