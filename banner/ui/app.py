@@ -15,9 +15,8 @@ from banner.i18n import strings, interface_language, language_cookie, direction
 from banner.ui.dom import (h, closest, opening, EMBED_SELECTOR, POLICY_SELECTOR, OPEN_SELECTOR, ACTION_ATTR,
                            LANGUAGE_ATTR, LANGUAGE_ACTION, DECISIONS)
 from banner.ui import notice
-from banner.ui.scripts import Scripts, sent_live
-from banner.ui.blocks import open_blocks, BLOCK_SELECTOR
-from banner.ui import media
+from banner.ui.blocks import BLOCK_SELECTOR
+from banner.ui.content import Content
 from banner.ui.watch import Watch
 from banner.ui.extra import ExtraBundle
 from banner.ui.first_layer import FirstLayer
@@ -40,8 +39,7 @@ class App:
         self.session = Session(manifest, config, page.cookie_text, page.now(), page.secure, page.gpc)
         self.extra = ExtraBundle(page.load_bundle, self.extra_failed, self.guard, self.complete_strings)
         self.first_layer = FirstLayer(self.doc, self.build_banner, self.guard(self.on_click), self.observe_size)
-        self.dialog = None       # preferences.Dialog, embeds.Embeds, signals.GoogleSignals: extra bundle
-        self.embeds = None
+        self.dialog = None       # preferences.Dialog, signals.GoogleSignals: extra bundle
         self.google = None
         self.vendors = None
         self.live = None
@@ -49,10 +47,7 @@ class App:
         self.activated = False   # start-up has run the accepted content (run_accepted)
         self.waiting_extra = False   # start-up's extra part (with_extra) is still on its way
         self.announced = False
-        self.ran = page.early_ran()   # categories whose scripts already ran in this page view (the loader's too)
-        self.scripts = Scripts(self.doc, page.error, page.nonce,
-                               lambda c, n, u: manifest.undeclared(c, n, u, page.hostname), page.after_early_scripts,
-                               self.permits)
+        self.content = Content(page, self.session, manifest, self.new_embeds)
         self.watch = Watch(self)  # content added after start-up, and consentBanner.apply()
         self.proof = ProofLog(page, config, manifest, self.session, self.extra)
 
@@ -131,13 +126,13 @@ class App:
         once per start, or a refused embed would be reported twice."""
         self.show_extra()
         if self.activated:
-            self.embeds.refresh(self.session.accepted, self.watch.roots)
+            self.content.refresh_embeds()
         self.extra_arrived()
 
     def show_extra(self):
         from banner.ui import policy, reopen
         policy.fill(self.doc, self.strings, self.manifest, self.config, self.lang, self.direction)
-        self.embeds = self.new_embeds()
+        self.content.embeds = self.new_embeds()
         if self.config.reopen_button and self.reopen_button is None:
             self.reopen_button = reopen.build(self.doc, self.strings, self.config, self.lang, self.direction)
             self.doc.body.appendChild(self.reopen_button)
@@ -153,17 +148,17 @@ class App:
             self.vendors.start(self.session.accepted, self.session.decided)
             # A tool may run outside the banner's blocking (the DSFR analytics package loads with the DSFR,
             # a server may send its tag live): withdrawing its category reloads the page, as for a tag we ran.
-            self.ran += [c for c in self.config.vendors.values() if c in self.session.accepted]
+            self.content.ran += [c for c in self.config.vendors.values() if c in self.session.accepted]
         self.show_extra()
         self.finish_start()
 
     def finish_start(self):
-        self.ran += sent_live(self.doc)
-        self.clear_refused()
+        self.content.count_sent_live()
+        self.content.clear_refused()
         self.later(self.run_accepted)
 
     def run_accepted(self):
-        self.activate()
+        self.content.activate()
         self.activated = True
         self.watch.start()
         self.later(self.show_first)
@@ -217,52 +212,12 @@ class App:
         if not self.extra.ready and closest(event.target, INTENT_SELECTOR) is not None:
             self.extra.run(lambda: None)
 
-    def apply(self, decided=False):
-        """Make the page match the session: clear refused categories (after a decision, also their cookies
-        declared on other paths, which this page cannot see), run accepted content."""
-        self.clear_refused(decided)
-        self.activate()
-
-    def clear_refused(self, decided=False):
-        for text in self.session.cookies_to_erase(self.page.cookie_text, self.page.hostname, self.page.regex_test,
-                                                  self.page.path, decided):
-            self.page.write_cookie(text)
-        for area, storage in (("localStorage", "local"), ("sessionStorage", "session")):
-            for key in self.session.storage_keys_to_remove(self.page.storage_keys(area), self.page.regex_test,
-                                                           storage):
-                self.page.remove_storage_key(key, area)
-
-    def permits(self, category_id, named, urls):
-        """Whether the visitor's answer lets this content run (Session.permits): its category, and its
-        provider in a category offering a choice per provider."""
-        return self.session.permits(category_id, named, urls, self.page.hostname)
-
-    def activate(self):
-        self.ran += open_blocks(self.watch.roots, self.session.accepted, self.permits)
-        self.show_media(self.watch.roots)
-        if self.embeds is not None:
-            self.embeds.refresh(self.session.accepted, self.watch.roots)
-        self.run_scripts(self.watch.roots)
-
     # -- embeds -------------------------------------------------------------------------------------
     def new_embeds(self):
         from banner.ui.embeds import Embeds
         return Embeds(self.doc, self.strings, self.manifest, self.config.language, self.lang, self.direction,
                       self.page.error, self.guard, self.accept_category, self.proof.once, self.page.hostname,
-                      self.config, self.permits)
-
-    def show_media(self, roots):
-        """Images and pictures under the static contract (media.py) follow the session."""
-        media.apply(roots, self.session.accepted, self.scripts.undeclared, self.page.error, self.permits)
-
-    def run_scripts(self, roots):
-        self.ran += self.scripts.run(roots, self.session.accepted)
-
-    def refresh_embeds(self, nodes=()):
-        if self.embeds is None:
-            self.embeds = self.new_embeds()
-        # nodes not in the document yet (a fragment handed to consentBanner.apply) are treated too
-        self.embeds.refresh(self.session.accepted, self.watch.roots + [n for n in nodes if not n.isConnected])
+                      self.config, self.content.permits)
 
     # -- first layer and preferences centre -----------------------------------------------------------
     def show(self):
@@ -339,15 +294,14 @@ class App:
             self.google.update(accepted)
         if self.vendors is not None:
             self.vendors.update(accepted)     # on withdrawal, Matomo deletes what it kept and stops
-        if self.embeds is not None:
-            self.embeds.end_once(accepted, self.watch.roots)
+        self.content.end_once()
         self.close_preferences()
         self.first_layer.hide()
         if self.session.needs_banner:
             self.show()             # a decision about some categories leaves others still to ask about
-        self.apply(decided=True)
+        self.content.apply(decided=True)
         self.page.dispatch(accepted)
-        if self.session.withdrawn(before, self.ran, previous):
+        if self.content.must_reload(before, previous):
             # Scripts that already ran cannot be unloaded: a reload is the only way to stop them.
             self.page.window.location.reload()
 

@@ -9,7 +9,7 @@ a re-render of <body> removed of the banner comes back. Navigation itself needs 
 it adds that counts, whatever the router. Links [data-consent-open] need nothing either: boot.py listens on
 the document, so a link of a new view works as soon as it is there."""
 
-from banner.ui.blocks import BLOCK_SELECTOR, open_blocks
+from banner.ui.blocks import BLOCK_SELECTOR
 from banner.ui.dom import EMBED_SELECTOR, POLICY_SELECTOR
 from banner.ui.media import MEDIA_SELECTOR
 from banner.ui.scripts import PENDING_SELECTOR
@@ -28,7 +28,8 @@ def holds(node, selector):
 class Watch:
     def __init__(self, app):
         self.app = app
-        self.roots = [app.doc]          # the document, then the shadow roots handed to apply()
+        self.content = app.content
+        self.roots = app.content.roots  # the document, then the shadow roots handed to apply()
         self.observer = None
 
     def start(self):
@@ -59,14 +60,14 @@ class Watch:
         held comes back through the observer), scripts in insertion order, then iframes and the
         placeholders of closed blocks."""
         if any(holds(n, BLOCK_SELECTOR) for n in nodes):
-            self.app.ran += open_blocks(nodes, self.app.session.accepted)
+            self.content.open_blocks(nodes)
         scripts = [n for n in nodes if holds(n, PENDING_SELECTOR)]
         if scripts:
-            self.app.run_scripts(scripts)
+            self.content.run_scripts(scripts)
         if any(holds(n, MEDIA_SELECTOR) for n in nodes):
-            self.app.show_media(nodes)
+            self.content.show_media(nodes)
         if any(holds(n, EMBED_SELECTOR) or holds(n, BLOCK_SELECTOR) for n in nodes):
-            self.app.extra.run(lambda: self.app.refresh_embeds(nodes))
+            self.app.extra.run(lambda: self.content.refresh_embeds(nodes))
         policies = [n for n in nodes if holds(n, POLICY_SELECTOR)]
         if policies:
             self.app.extra.run(lambda: self.fill_policies(policies))
