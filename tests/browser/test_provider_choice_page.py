@@ -64,10 +64,21 @@ def test_only_the_accepted_provider_runs_and_always_allowing_an_embed_adds_its_p
     assert ran(browser) == [1, 0, False], "a refused provider's script, or one no provider claims, ran"
     assert browser.js("return document.getElementById('player').getAttribute('src');") is None
 
+    # A closed block added later names no provider: it waits for every provider. The script of A added
+    # with it runs once that same batch of content is treated.
+    browser.js("var box = document.createElement('div');"
+               "box.innerHTML = '<template data-consent=\"video\"><p id=\"later\">bloc</p></template>'"
+               " + '<script type=\"text/plain\" data-consent=\"video\" data-provider=\"Vidéos A\">'"
+               " + 'window.__ranA += 1;</' + 'script>';"
+               "document.getElementById('main').appendChild(box);")
+    browser.wait(lambda d: ran(browser)[0] == 2, "the script of A added later did not run")
+    assert browser.find_all("#later") == [], "a block no provider claims opened with one provider refused"
+
     browser.button(placeholder, "Toujours autoriser").click()
     browser.wait(lambda d: browser.js("return document.getElementById('player').getAttribute('src');"),
                  "the player of the provider just allowed did not load")
-    browser.wait(lambda d: ran(browser) == [1, 1, True], "B's script, then the unclaimed one, did not run")
+    browser.wait(lambda d: ran(browser) == [2, 1, True], "B's script, then the unclaimed one, did not run")
+    browser.wait(lambda d: browser.find_all("#later"), "the block did not open once every provider was accepted")
     kept = decode_consent(browser.document_cookies()["cookies_preferences"])
     assert kept.accepted == ("video",) and kept.providers == {}, "both providers accepted: the whole category"
 
