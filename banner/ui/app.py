@@ -9,14 +9,12 @@ the latest on click.
 """
 
 from banner.session import Session
-from banner.fingerprint import layer_key
 from banner.cookies import new_consent_id
-from banner.i18n import strings, interface_language, language_cookie, direction
-from banner.ui.dom import (h, closest, opening, EMBED_SELECTOR, POLICY_SELECTOR, OPEN_SELECTOR, ACTION_ATTR,
-                           LANGUAGE_ATTR, LANGUAGE_ACTION, DECISIONS)
-from banner.ui import notice
-from banner.ui.blocks import BLOCK_SELECTOR
+from banner.i18n import strings, interface_language, direction
+from banner.ui.dom import closest, opening, OPEN_SELECTOR, ACTION_ATTR, LANGUAGE_ATTR
+from banner.ui import language, notice
 from banner.ui.content import Content
+from banner.ui.startup import StartUp
 from banner.ui.watch import Watch
 from banner.ui.extra import ExtraBundle
 from banner.ui.first_layer import FirstLayer
@@ -44,9 +42,7 @@ class App:
         self.vendors = None
         self.live = None
         self.reopen_button = None
-        self.activated = False   # start-up has run the accepted content (run_accepted)
-        self.waiting_extra = False   # start-up's extra part (with_extra) is still on its way
-        self.announced = False
+        self.startup = None      # startup.StartUp, from start() on
         self.content = Content(page, self.session, manifest, self.new_embeds)
         self.watch = Watch(self)  # content added after start-up, and consentBanner.apply()
         self.proof = ProofLog(page, config, manifest, self.session, self.extra)
@@ -69,144 +65,21 @@ class App:
     def extra_failed(self, message):
         opening(self.doc, False)
         self.page.error(message)
-        self.extra_arrived()
+        if self.startup is not None:
+            self.startup.extra_arrived()
 
-    def extra_arrived(self):
-        """Start-up ends (`started`: the held footer-link clicks are honoured) once both the first layer
-        answers and what the page shows from the extra bundle is in, or could not come."""
-        if self.waiting_extra:
-            self.waiting_extra = False
-            if self.announced:
-                self.started()
-
-    def needs_signals_at_start(self):
-        """Google Consent Mode and vendor signals must be sent before any tag runs: start-up waits for them."""
-        return bool(self.config.google_consent_mode or self.config.vendors)
-
-    def needs_extra_at_start(self):
-        """What the page shows from the extra bundle at once (reopen button, policy page, embeds' placeholders)
-        or a decision sends (consent log): fetched at start, without holding the first layer back."""
-        return bool(self.config.reopen_button or self.config.consent_log
-                    or self.doc.querySelector(EMBED_SELECTOR) or self.doc.querySelector(POLICY_SELECTOR)
-                    or self._holds_embed_block())
-
-    def _holds_embed_block(self):
-        """A closed block (blocks.py) holding an embed shows its placeholder (embeds.py)."""
-        return any(b.content.querySelector(EMBED_SELECTOR) is not None
-                   for b in self.doc.querySelectorAll(BLOCK_SELECTOR))
-
-    # -- start-up -------------------------------------------------------------------------------
+    # -- start-up (startup.py) --------------------------------------------------------------------------
     def start(self, later, then):
-        """Start in tasks of their own, through the boot's `later(step)` (this one; clearing refused
-        categories; running accepted content; the first layer; announcing the choice and replaying held
-        clicks), and call `then()` once the first layer answers its own clicks: on a phone, four times
-        slower, each stays under the 50 ms a long task starts at."""
-        self.later = later
-        self.started = then
-        self.live = h(self.doc, "div", {"class": "cb-sr-only", "role": "status", "aria-live": "polite",
-                                        "lang": self.lang, "dir": self.direction, "data-cb-ui": True})
-        self.doc.body.appendChild(self.live)
-        if self.needs_signals_at_start():
-            self.extra.run(self.start_with_extra)
-        else:
-            # The first layer's decisions need nothing from the extra bundle: it never holds them back.
-            self.later(self.finish_start)
-            if self.needs_extra_at_start():
-                self.waiting_extra = True
-                self.extra.run(self.with_extra)
+        """Start in tasks of their own through the boot's `later(step)`; `then()` once the first layer
+        answers its own clicks (startup.StartUp)."""
+        self.startup = StartUp(self, later, then)
+        self.startup.begin()
+
+    def listen(self):
         self.doc.addEventListener("pointerover", self.guard(self.on_intent))
         self.doc.addEventListener("visibilitychange", self.guard(self.on_visible))
         self.page.on_other_tab(self.guard(self.resync))     # a decision in another tab, at once
         self.doc.addEventListener("focusin", self.guard(self.on_intent))
-
-    def with_extra(self):
-        """The extra bundle's part of start-up, arriving in parallel with the rest: the policy page, the reopen
-        button, the embeds' placeholders (signals, when configured, never come this way: start_with_extra).
-        Embeds are refreshed here only when accepted content already ran (activate refreshes them otherwise):
-        once per start, or a refused embed would be reported twice."""
-        self.show_extra()
-        if self.activated:
-            self.content.refresh_embeds()
-        self.extra_arrived()
-
-    def show_extra(self):
-        from banner.ui import policy, reopen
-        policy.fill(self.doc, self.strings, self.manifest, self.config, self.lang, self.direction)
-        self.content.embeds = self.new_embeds()
-        if self.config.reopen_button and self.reopen_button is None:
-            self.reopen_button = reopen.build(self.doc, self.strings, self.config, self.lang, self.direction)
-            self.doc.body.appendChild(self.reopen_button)
-
-    def start_with_extra(self):
-        from banner.ui.signals import GoogleSignals, VendorSignals
-        if self.config.google_consent_mode:
-            self.google = GoogleSignals(self.page.gtag, self.page.error, self.config.google_consent_mode,
-                                        self.manifest)
-            self.google.default(self.page.consent_default_sent())
-        if self.config.vendors:
-            self.vendors = VendorSignals(self.page.signal, self.page.error, self.config.vendors, self.manifest)
-            self.vendors.start(self.session.accepted, self.session.decided)
-            # A tool may run outside the banner's blocking (the DSFR analytics package loads with the DSFR,
-            # a server may send its tag live): withdrawing its category reloads the page, as for a tag we ran.
-            self.content.ran += [c for c in self.config.vendors.values() if c in self.session.accepted]
-        self.show_extra()
-        self.finish_start()
-
-    def finish_start(self):
-        self.content.count_sent_live()
-        self.content.clear_refused()
-        self.later(self.run_accepted)
-
-    def run_accepted(self):
-        self.content.activate()
-        self.activated = True
-        self.watch.start()
-        self.later(self.show_first)
-
-    def show_first(self):
-        if self.session.needs_banner:
-            # a decision clicked before Python ran is written next (announce): its layer stays hidden
-            self.first_layer.show(self.session.changed,
-                                  pending=any(a in DECISIONS for a in self.page.early_actions()))
-        else:
-            self.first_layer.drop_prerendered()
-        self.later(self.announce)
-
-    def announce(self):
-        """Tell the page the categories in force, then answer the clicks held while starting (and a
-        decision an earlier page of the tab kept for Python), then prefetch the extra bundle once the
-        page is idle, so that the centre needs no download when it is asked for."""
-        self.page.dispatch(self.session.accepted)
-        if self.session.decided and self.google is not None:
-            self.google.update(self.session.accepted)
-        self.replay(self.page.early_actions(), self.page.painted_for())
-        self.page.forget_kept_choice()
-        self.first_layer.reveal()         # a kept decision that was not written: the layer asks again
-        if not self.page.save_data:       # the visitor asked for less data: fetched when asked for
-            self.page.when_idle(self.guard(lambda: self.extra.run(lambda: None)))
-        self.announced = True
-        if not self.waiting_extra:
-            self.started()
-
-    def replay(self, actions, painted_for):
-        """Clicks made on the ahead-of-time banner while Python was starting, in order, until one of
-        them ends the banner. A banner painted from other manifest content than the live one (the portal
-        edited its manifest and did not rebuild) showed the visitor something else: its clicks decide
-        nothing, and the live banner, now in its place, asks."""
-        if actions and painted_for != layer_key(self.manifest):
-            self.page.warn("a click on the banner painted ahead of time was ignored: it was built from "
-                            "another manifest content than the live one (rebuild to paint the live one)")
-            return
-        for action in actions:
-            if not self.first_layer.shown:
-                return
-            if action.startswith(LANGUAGE_ACTION):
-                if self.choose_language(action[len(LANGUAGE_ACTION):]):
-                    return            # to another page: a decision clicked after it is kept for that one
-            if action in ("customise", "providers"):
-                return self.show_preferences(self.first_layer.button(action))
-            if action in ("accept_all", "reject_all"):
-                self.decide(action, scope=self.session.first_layer_scope, source="first_layer")
 
     def on_intent(self, event):
         if not self.extra.ready and closest(event.target, INTENT_SELECTOR) is not None:
@@ -306,41 +179,8 @@ class App:
             self.page.window.location.reload()
 
     def choose_language(self, code):
-        """To the language's own URL when the portal names one (languageUrls); else, when the server reads
-        django_language (languageCookie: the Django app), written and reloaded; else in place."""
-        if code not in self.config.languages:
-            return False
-        url = self.config.language_urls.get(code)
-        if self.config.language_cookie:
-            self.page.write_cookie(language_cookie(code, self.page.secure))
-        if url is not None:
-            self.page.window.location.assign(url)
-        elif self.config.language_cookie:
-            self.page.window.location.reload()
-        else:
-            self.switch_language(code)
-            return False
-        return True         # the page is going away
-
-    def switch_language(self, code):
-        """A static page is the same whatever the banner says: the banner itself speaks `code` from now on
-        (its first layer, centre and reopen button; the page's own content stays as it is), writing nothing."""
-        available = self.page.available_languages
-        self.config.language = code
-        self.lang, self.direction = interface_language(code, available), direction(code)
-        self.strings = strings(code, available, complete=self.extra.ready)
-        for node in [self.live, self.reopen_button]:
-            if node is not None:
-                node.setAttribute("lang", self.lang)
-                node.setAttribute("dir", self.direction)
-        if self.reopen_button is not None:
-            self.reopen_button.querySelector(".cb-sr-only").textContent = self.strings["reopen_label"]
-        chosen = '[%s="%s"]' % (LANGUAGE_ATTR, code)
-        self.first_layer.rebuild(self.session.changed, chosen)
-        if self.dialog is not None and self.dialog.node is not None:
-            self.dialog.rebuild(self.strings, chosen)
-        else:
-            self.dialog = None                  # built anew, in this language, when next opened
+        """A language button (language.py); True when the page is going away."""
+        return language.choose(self, code)
 
     # -- public API and cross-tab -------------------------------------------------------------------
     def reset(self):
