@@ -43,4 +43,6 @@ STRINGS = {
     'all_services': 'التفضيلات لجميع الخدمات',
     'more_details': 'عرض مزيد من التفاصيل',
     'placeholder_title': '{provider} معطّل',
+    'provider_choice_heading': 'مقدمو الخدمات: اقبلهم واحدًا تلو الآخر',
+    'provider_switch': 'قبول {provider}',
 }

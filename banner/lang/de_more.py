@@ -43,4 +43,6 @@ STRINGS = {
     'all_services': 'Einstellungen für alle Dienste',
     'more_details': 'Mehr Details anzeigen',
     'placeholder_title': '{provider} ist deaktiviert',
+    'provider_choice_heading': 'Anbieter: einzeln zustimmen',
+    'provider_switch': '{provider} zustimmen',
 }

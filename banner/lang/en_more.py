@@ -43,4 +43,6 @@ STRINGS = {
     'all_services': 'Preferences for all services',
     'more_details': 'See more details',
     'placeholder_title': '{provider} is disabled',
+    'provider_choice_heading': 'Providers: accept them one by one',
+    'provider_switch': 'Accept {provider}',
 }

@@ -43,4 +43,6 @@ STRINGS = {
     'all_services': 'Preferencias para todos los servicios',
     'more_details': 'Ver más detalles',
     'placeholder_title': '{provider} está desactivado',
+    'provider_choice_heading': 'Proveedores: acéptelos uno por uno',
+    'provider_switch': 'Aceptar {provider}',
 }

@@ -43,4 +43,6 @@ STRINGS = {
     'all_services': 'Préférences pour tous les services',
     'more_details': 'Voir plus de détails',
     'placeholder_title': '{provider} est désactivé',
+    'provider_choice_heading': 'Prestataires : acceptez-les un par un',
+    'provider_switch': 'Accepter {provider}',
 }

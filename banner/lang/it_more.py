@@ -43,4 +43,6 @@ STRINGS = {
     'all_services': 'Preferenze per tutti i servizi',
     'more_details': 'Vedi più dettagli',
     'placeholder_title': '{provider} è disattivato',
+    'provider_choice_heading': 'Fornitori: accettali uno per uno',
+    'provider_switch': 'Accetta {provider}',
 }

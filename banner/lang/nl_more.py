@@ -43,4 +43,6 @@ STRINGS = {
     'all_services': 'Voorkeuren voor alle diensten',
     'more_details': 'Meer details bekijken',
     'placeholder_title': '{provider} is uitgeschakeld',
+    'provider_choice_heading': 'Aanbieders: accepteer ze een voor een',
+    'provider_switch': '{provider} accepteren',
 }

@@ -107,11 +107,11 @@ class App:
             from banner.ui import preferences
             self.dialog = preferences.Dialog(
                 self.doc, self.strings,
-                lambda accepted: preferences.build(self.doc, self.strings, self.manifest, self.config, self.lang,
-                                                   self.direction, accepted),
+                lambda accepted, providers: preferences.build(self.doc, self.strings, self.manifest, self.config,
+                                                              self.lang, self.direction, accepted, providers),
                 self.on_click, self.guard, self.first_layer)
         opening(self.doc, False)
-        self.dialog.open(opener, self.session.accepted)
+        self.dialog.open(opener, self.session.accepted, self.session.accepted_providers)
 
     def close_preferences(self):
         if self.dialog is not None:
@@ -131,7 +131,7 @@ class App:
         elif action == "close":
             self.close_preferences()
         elif action == "save":
-            self.decide("custom", self.dialog.chosen(), source="centre")
+            self.decide("custom", self.dialog.chosen(), source="centre", providers=self.dialog.chosen_providers())
         elif self.first_layer.shown and self.first_layer.node.contains(target):
             # In the "something changed" state the first layer's buttons say they act on those categories.
             self.decide(action, scope=self.session.first_layer_scope, source="first_layer")

@@ -12,7 +12,8 @@ from banner.i18n import localize
 from banner.ui.browser_help import browser_only
 from banner.ui.dom import h, themed
 from banner.ui.dsfr import buttons, languages
-from banner.ui.tables import cookie_table, provider_list, undeclared_on_page
+from banner.ui.tables import (cookie_table, provider_list, undeclared_on_page, accepted_names, PROVIDER_OF,
+                              PROVIDER_NAME)
 
 
 def _radios(doc, name, pairs):
@@ -42,23 +43,53 @@ def _header(doc, strings, config, optional, accepted):
         ])])
 
 
-def _details(doc, strings, manifest, config, category, title):
-    """« Voir plus de détails »: the category's providers (partners) and cookie table in a DSFR collapse,
-    opened by DSFR's JavaScript when the page runs it, else by Dialog."""
+def _provider_service(doc, strings, category, index, provider, on):
+    """A provider of a providerChoice category as DSFR's sub-purpose: a `fr-consent-service` whose fieldset's
+    legend names the provider (and links its policy), with its own « Accepter / Refuser » pair."""
+    key = "%s-%d" % (category.id, index)
+    legend = "cb-provider-legend-" + key
+    policy = [" ", h(doc, "a", {"href": provider.policy_url, "class": "fr-link fr-text--sm"},
+                     [strings["policy_of"].replace("{provider}", provider.name)])] if provider.policy_url else []
+    mark = {PROVIDER_OF: category.id, PROVIDER_NAME: provider.name}
+    return h(doc, "div", {"class": "fr-consent-service", "data-cb-provider": provider.name}, [
+        h(doc, "fieldset", {"class": "fr-fieldset fr-fieldset--inline"}, [
+            h(doc, "legend", {"class": "fr-consent-service__title", "id": legend}, [provider.name] + policy),
+            _radios(doc, "cb-provider-choice-" + key, [
+                ("cb-provider-accept-" + key, strings["choice_accept"], dict(mark, value="accept", checked=on)),
+                ("cb-provider-refuse-" + key, strings["choice_refuse"], dict(mark, value="refuse", checked=not on))]),
+        ])])
+
+
+def _partners(doc, strings, manifest, category, providers, checked):
+    """The collapse's partners: the providers' list, or for a providerChoice category one radio pair per
+    provider (DSFR's sub-purposes), in manifest order."""
+    missing = undeclared_on_page(doc, manifest, category.id)
+    if not category.provider_choice:
+        return [provider_list(doc, strings, category, dsfr=True, missing=missing)]
+    accepted = accepted_names(category, checked, providers)
+    note = h(doc, "p", {"class": "fr-text--sm", "data-cb-missing": True},
+             [strings["providers_missing"].replace("{providers}", ", ".join(missing))]) if missing else None
+    return [h(doc, "p", {"class": "fr-text--bold fr-mb-1v"}, [strings["provider_choice_heading"]])] \
+        + [_provider_service(doc, strings, category, i, p, p.name in accepted)
+           for i, p in enumerate(category.providers)] + [note]
+
+
+def _details(doc, strings, manifest, config, category, title, providers=None, checked=False):
+    """« Voir plus de détails »: the category's providers (partners; with a providerChoice, a pair each)
+    and cookie table in a DSFR collapse, opened by DSFR's JavaScript when the page runs it, else by Dialog."""
     details = "cb-details-" + category.id
     return [
         h(doc, "div", {"class": "fr-consent-service__collapse"}, [
             h(doc, "button", {"type": "button", "class": "fr-consent-service__collapse-btn", "aria-expanded": "false",
                               "aria-describedby": "cb-legend-" + category.id, "aria-controls": details},
               [strings["more_details"]])]),
-        h(doc, "div", {"class": "fr-consent-services fr-collapse", "id": details}, [
-            provider_list(doc, strings, category, dsfr=True, missing=undeclared_on_page(doc, manifest, category.id)),
-            cookie_table(doc, strings, manifest, config, category, title, dsfr=True),
-        ]),
+        h(doc, "div", {"class": "fr-consent-services fr-collapse", "id": details},
+          _partners(doc, strings, manifest, category, providers, checked)
+          + [cookie_table(doc, strings, manifest, config, category, title, dsfr=True)]),
     ]
 
 
-def _service(doc, strings, manifest, config, category, checked):
+def _service(doc, strings, manifest, config, category, checked, providers=None):
     """One category as DSFR's `fr-consent-service`: its legend, the « Accepter / Refuser » pair (a required
     category: Accepter checked, Refuser disabled), its description, then its details."""
     title = localize(category.title, config.language)
@@ -79,16 +110,16 @@ def _service(doc, strings, manifest, config, category, checked):
               [localize(category.description, config.language)]
               + ([" ", strings["always_on"]] if category.required else [])
               + ([" ", strings["exempt_note"]] if category.exempt else [])),
-        ] + _details(doc, strings, manifest, config, category, title))])
+        ] + _details(doc, strings, manifest, config, category, title, providers, checked))])
 
 
-def centre(doc, strings, manifest, config, lang, direction, accepted):
+def centre(doc, strings, manifest, config, lang, direction, accepted, providers=None):
     """preferences.build's dialog: DSFR's large modal holding its consent manager (header pair, one service
     per category, one « Enregistrer » button). It is built when opened and removed when closed, so it
     carries DSFR's "opened" class from the start; Dialog opens it as a modal <dialog>, and DSFR's
     JavaScript, when the page runs it, drives it as its own modal (Escape, backdrop, focus)."""
     optional = [c for c in manifest.categories if not c.required]
-    services = [_service(doc, strings, manifest, config, c, c.id in accepted) for c in manifest.categories]
+    services = [_service(doc, strings, manifest, config, c, c.id in accepted, providers) for c in manifest.categories]
     save = buttons(doc, [(strings["save"], {"data-cb-action": "save"})],
                    "fr-consent-manager__buttons fr-btns-group--right fr-btns-group--inline-sm")
     manager = h(doc, "div", {"class": "fr-consent-manager"},

@@ -4,7 +4,8 @@ The DSFR look's centre (dsfr_centre.py: radio pairs, details in collapses) is dr
 
 from banner.i18n import localize
 from banner.ui.dom import h, button, language_choice, focus_main, themed, closest
-from banner.ui.tables import cookie_table, provider_list, undeclared_on_page
+from banner.ui.tables import (cookie_table, provider_list, undeclared_on_page, accepted_names, PROVIDER_OF,
+                              PROVIDER_NAME)
 from banner.ui.browser_help import browser_only
 from banner.ui.dsfr_centre import centre
 
@@ -26,15 +27,55 @@ def _switch(doc, strings, category, title, checked):
     ])
 
 
-def _category(doc, strings, manifest, config, category, checked):
+def _provider_switch(doc, strings, category, index, provider, on):
+    """One provider's switch in a providerChoice category: named « Accepter <provider> », its state
+    (Activé / Désactivé) as its description, then its policy link as in the providers' list."""
+    sid = "cb-provider-%s-%d" % (category.id, index)
+    state_id = sid + "-state"
+    parts = [h(doc, "div", {"class": "cb-switch"}, [
+        h(doc, "input", {"type": "checkbox", "role": "switch", "id": sid, "class": "cb-switch__input",
+                         PROVIDER_OF: category.id, PROVIDER_NAME: provider.name,
+                         "aria-describedby": state_id, "checked": on}),
+        h(doc, "label", {"for": sid, "class": "cb-switch__label"},
+          [strings["provider_switch"].replace("{provider}", provider.name)]),
+        h(doc, "span", {"class": "cb-switch__state", "id": state_id, "data-cb-provider-state": True},
+          [strings["state_on"] if on else strings["state_off"]]),
+    ])]
+    if provider.policy_url:
+        parts.append(h(doc, "a", {"href": provider.policy_url, "class": "cb-link"},
+                       [strings["policy_of"].replace("{provider}", provider.name)]))
+    return h(doc, "li", {"class": "cb-provider-choice", "data-cb-provider": provider.name}, parts)
+
+
+def provider_choices(doc, strings, category, accepted, missing=()):
+    """A providerChoice category's providers, in manifest order, each with its own switch, as a group
+    named by its heading; then what the page holds that none of them covers (provider_list's note)."""
+    heading_id = "cb-providers-" + category.id
+    items = [_provider_switch(doc, strings, category, i, p, p.name in accepted)
+             for i, p in enumerate(category.providers)]
+    note = h(doc, "p", {"class": "cb-providers__missing", "data-cb-missing": True},
+             [strings["providers_missing"].replace("{providers}", ", ".join(missing))]) if missing else None
+    return h(doc, "div", {"class": "cb-providers", "role": "group", "aria-labelledby": heading_id}, [
+        h(doc, "p", {"class": "cb-cat__providers-title", "id": heading_id}, [strings["provider_choice_heading"]]),
+        h(doc, "ul", {"class": "cb-providers__list cb-providers__choices"}, items),
+        note,
+    ])
+
+
+def _category(doc, strings, manifest, config, category, checked, providers=None):
     title = localize(category.title, config.language)
+    missing = undeclared_on_page(doc, manifest, category.id)
+    if category.provider_choice:
+        listed = provider_choices(doc, strings, category, accepted_names(category, checked, providers), missing)
+    else:
+        listed = provider_list(doc, strings, category, missing=missing)
     return h(doc, "fieldset", {"class": "cb-cat", "data-cb-cat": category.id}, [
         h(doc, "legend", {"class": "cb-cat__title"}, [title]),
         h(doc, "p", {"class": "cb-cat__desc", "id": "cb-desc-" + category.id},
           [localize(category.description, config.language)]),
         h(doc, "p", {"class": "cb-cat__exempt"}, [strings["exempt_note"]]) if category.exempt else None,
         _switch(doc, strings, category, title, checked),
-        provider_list(doc, strings, category, missing=undeclared_on_page(doc, manifest, category.id)),
+        listed,
         cookie_table(doc, strings, manifest, config, category, title),
     ])
 
@@ -63,12 +104,14 @@ def keep_focus_inside(doc, dialog, event):
         event.preventDefault()
 
 
-def build(doc, strings, manifest, config, lang, direction, accepted):
+def build(doc, strings, manifest, config, lang, direction, accepted, providers=None):
+    """The centre, its categories switched as `accepted` says and, in a providerChoice category, its
+    providers as `providers(category id)` says (None: all of an accepted category's)."""
     if config.dsfr:
-        return centre(doc, strings, manifest, config, lang, direction, accepted)
+        return centre(doc, strings, manifest, config, lang, direction, accepted, providers)
     body = [h(doc, "p", {"class": "cb-text"}, [strings["prefs_intro"]]),
             language_choice(doc, strings, config, config.language, "cb-prefs")]
-    body += [_category(doc, strings, manifest, config, c, c.id in accepted) for c in manifest.categories]
+    body += [_category(doc, strings, manifest, config, c, c.id in accepted, providers) for c in manifest.categories]
     body += browser_only(doc, strings)
     return h(doc, "dialog", themed({"class": "cb-prefs", "id": "cb-prefs", "role": "dialog", "aria-modal": "true",
                                     "aria-labelledby": "cb-prefs-title", "lang": lang, "dir": direction,
@@ -94,7 +137,7 @@ class Dialog:
     def __init__(self, doc, strings, build, on_click, guard, first_layer):
         self.doc = doc
         self.strings = strings
-        self.build = build                  # accepted ids -> the <dialog> (the module's build())
+        self.build = build                  # (accepted ids, providers) -> the <dialog> (the module's build())
         self.on_click = on_click
         self.guard = guard
         self.first_layer = first_layer      # first_layer.FirstLayer
@@ -103,11 +146,13 @@ class Dialog:
         self.primary = None                 # DSFR look: the hidden button DSFR's modal opens from
         self.settling = False               # DSFR look: DSFR's JavaScript has not taken the modal yet
 
-    def open(self, opener, accepted):
+    def open(self, opener, accepted, providers=None):
+        """Open the centre showing `accepted` categories and, per providerChoice category, the providers
+        `providers(category id)` names (Session.accepted_providers)."""
         if self.node is not None:
             return
         self.opener = opener
-        self.node = node = self.build(accepted)
+        self.node = node = self.build(accepted, providers)
         node.addEventListener("click", self.guard(self.on_click))
         node.addEventListener("click", self.guard(self.on_collapse))
         node.addEventListener("change", self.guard(self.on_switch))
@@ -156,7 +201,7 @@ class Dialog:
     def rebuild(self, strings, focus):
         """The open centre in another language: its content built again inside the same <dialog> (which
         keeps its listeners and stays open), the switches as the visitor left them; focus on `focus`."""
-        fresh = self.build(self.chosen())
+        fresh = self.build(self.chosen(), self.chosen_providers().get)
         self.strings = strings
         for name in ("lang", "dir", "class"):
             self.node.setAttribute(name, fresh.getAttribute(name))
@@ -172,6 +217,21 @@ class Dialog:
         boxes = self.node.querySelectorAll("input[data-cb-category]")
         return [b.getAttribute("data-cb-category") for b in boxes if b.checked and not b.disabled
                 and b.getAttribute("value") != "refuse" and not b.hasAttribute("data-cb-required")]
+
+    def chosen_providers(self):
+        """{category id: provider names accepted} for each providerChoice category (switch on, DSFR look:
+        « Accepter » checked), in manifest order; [] for a category whose providers are all off."""
+        found = {}
+        for box in self.node.querySelectorAll("input[%s]" % PROVIDER_OF):
+            names = found.setdefault(box.getAttribute(PROVIDER_OF), [])
+            if box.checked and box.getAttribute("value") != "refuse":
+                names.append(box.getAttribute(PROVIDER_NAME))
+        return found
+
+    def providers_of(self, category=None):
+        """The providers' controls of one providerChoice category (None: of all of them)."""
+        return [b for b in self.node.querySelectorAll("input[%s]" % PROVIDER_OF)
+                if category is None or b.getAttribute(PROVIDER_OF) == category]
 
     def on_collapse(self, event):
         """DSFR look: « Voir plus de détails » opens its collapse, done here only when the page does not run
@@ -234,28 +294,52 @@ class Dialog:
                 self.primary = None
 
     def on_radio(self, target):
-        """DSFR look: « Tout accepter / Tout refuser » sets every optional category's pair; a category's
-        pair sets the header pair to what all of them now say (neither when they differ)."""
+        """DSFR look: « Tout accepter / Tout refuser » sets every optional category's pair and every
+        provider's; a category's pair sets its providers' pairs to the same, a provider's pair sets its
+        category's (« Accepter » while one of its providers is accepted); then the header pair says what
+        all categories now say (neither when they differ)."""
         pairs = [b for b in self.node.querySelectorAll("input[data-cb-category]") if not b.disabled
                  and not b.hasAttribute("data-cb-required")]
         everything = self.doc.getElementById("cb-all-accept")
         nothing = self.doc.getElementById("cb-all-refuse")
         if target.hasAttribute("data-cb-all"):
             value = target.getAttribute("data-cb-all")
-            for box in pairs:
+            for box in pairs + self.providers_of():
                 if box.getAttribute("value") == value:
                     box.checked = True
             return
+        category = target.getAttribute(PROVIDER_OF)
+        if category is not None:
+            accepted = any(b.checked and b.getAttribute("value") == "accept" for b in self.providers_of(category))
+            self.doc.getElementById(("cb-accept-" if accepted else "cb-refuse-") + category).checked = True
+        elif target.hasAttribute("data-cb-category"):
+            value = target.getAttribute("value")
+            for box in self.providers_of(target.getAttribute("data-cb-category")):
+                if box.getAttribute("value") == value:
+                    box.checked = True
         said = [b.getAttribute("value") for b in pairs if b.checked]
         everything.checked = len(said) > 0 and all(v == "accept" for v in said)
         nothing.checked = len(said) > 0 and all(v == "refuse" for v in said)
 
     def on_switch(self, event):
+        """A switch turned: its state text follows; a category's turns its providers' the same way, a
+        provider's turns its category on while one of its providers is on, off when none is."""
         target = event.target
         if target.getAttribute("type") == "radio":
             return self.on_radio(target)
         category = target.getAttribute("data-cb-category")
-        if category is None:
-            return
-        state = self.node.querySelector('[data-cb-state="%s"]' % category)
-        state.textContent = self.strings["state_on"] if target.checked else self.strings["state_off"]
+        of = target.getAttribute(PROVIDER_OF)
+        if of is not None:
+            self.set_switch(target, target.checked)
+            self.set_switch(self.doc.getElementById("cb-switch-" + of),
+                            any(b.checked for b in self.providers_of(of)))
+        elif category is not None:
+            self.set_switch(target, target.checked)
+            for box in self.providers_of(category):
+                self.set_switch(box, target.checked)
+
+    def set_switch(self, box, on):
+        """A switch of the default look on or off, with the state text that describes it."""
+        box.checked = on
+        state = self.doc.getElementById(box.getAttribute("aria-describedby").split(" ")[-1])
+        state.textContent = self.strings["state_on"] if on else self.strings["state_off"]

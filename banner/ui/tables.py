@@ -9,6 +9,9 @@ from banner.ui.dom import h
 from banner.ui.media import MEDIA_SELECTOR
 
 COLUMNS = ("col_provider", "col_name", "col_lifetime", "col_purpose")
+# A provider's own control in a providerChoice category (both looks of the centre): its category, its name.
+PROVIDER_OF = "data-cb-provider-of"
+PROVIDER_NAME = "data-cb-provider-name"
 
 
 def cookie_table(doc, strings, manifest, config, category, title, dsfr=False):
@@ -83,3 +86,12 @@ def provider_list(doc, strings, category, dsfr=False, missing=()):
     listed = h(doc, "ul", {"class": "cb-providers__list"}, items) if items else \
         h(doc, "p", {"class": "cb-empty"}, [strings["no_providers"]])
     return h(doc, "div", {"class": "cb-providers"}, [heading, listed, note])
+
+
+def accepted_names(category, checked, providers):
+    """The providers of a providerChoice category shown accepted: `providers(category id)` gives the standing
+    (or pending) answer; without it, all of them when the category is accepted."""
+    names = providers(category.id) if providers is not None else None
+    if names is None:
+        names = category.choice_order
+    return [p.name for p in category.providers if checked and p.name in names]

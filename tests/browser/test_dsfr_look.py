@@ -25,7 +25,8 @@ DSFR_HEAD = ('<link rel="stylesheet" href="/t/dsfr/dsfr.min.css">'
              '<script type="module" src="/t/dsfr/dsfr.module.min.js"></script>')
 # What of the specification's structure we leave out, and why (docs/reference.md, "The DSFR look"):
 # - inside « Voir plus de détails », DSFR's sub-purposes each have their own Accepter / Refuser pair; ours
-#   hold the category's partners (providers) and cookies, to read: a choice is made per category;
+#   hold the category's partners (providers) and cookies, to read: a choice is made per category (a pair per
+#   partner only where the manifest offers a choice per provider: test_provider_choice_centre.py);
 # - the placeholder offers two buttons (« Autoriser une fois », « Toujours autoriser ») in a DSFR button
 #   group, where DSFR's example has one button alone.
 SUB = ("fr-modal", "fr-container.fr-container--fluid.fr-container-md", "fr-grid-row.fr-grid-row--center",
