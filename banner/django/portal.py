@@ -215,6 +215,16 @@ class RequestConsent:
 
     __contains__ = accepts
 
+    def allows(self, category_id, provider=None):
+        """Whether content of the category from `provider` (Manifest.provider_of; None: no declared
+        provider claims it) may run: banner.session.Session.allows, so a provider the visitor refused in a
+        category offering a choice per provider is refused here too."""
+        return bool(self.session and self.session.allows(category_id, provider))
+
+    def allows_all(self, category_id):
+        """A function of a set of providers: whether each of them may run in this category."""
+        return lambda providers: all(self.allows(category_id, p) for p in providers)
+
     @property
     def needs_banner(self):
         return bool(self.session and self.session.needs_banner)

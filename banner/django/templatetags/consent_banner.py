@@ -131,6 +131,9 @@ class ConsentBlockNode(template.Node):
             log.error("consent banner: {%% consent_block %r %%}: the manifest has no such category", category)
         host = urlsplit("//" + request.get_host()).hostname or ""
         send_live = per_visitor(request) and state.accepts(category)
+        chosen = state.manifest.category(category)
+        if send_live and chosen is not None and chosen.provider_choice:
+            send_live = state.allows_all(category)             # each provider whose content the block holds
         return mark_safe(gate(fragment, category, state.manifest, host, send_live))
 
 
