@@ -159,7 +159,8 @@ def consent_policy(context, level=2):
         if url is not None and manifest.optional_ids:
             state = request_consent(request) if per_visitor(request) else None
             html += choices_form(manifest, data["language"], url, _next_url(request), level,
-                                 state.accepted if state is not None else None)
+                                 state.accepted if state is not None else None,
+                                 state.accepted_providers() if state is not None else None)
         return mark_safe(html)
     except Exception as error:
         log.error("consent banner: the cookie policy was not rendered: %s: %s", type(error).__name__, error)
