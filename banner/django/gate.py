@@ -56,8 +56,8 @@ class Check:
         self.manifest, self.category, self.page_host = manifest, category, page_host
         self.owners, self.named = set(), None
 
-    def owner(self, url):
-        self.owners.add(self.manifest.provider_of(self.category, self.named, url, self.page_host))
+    def owner(self, url, named=None):
+        self.owners.add(self.manifest.provider_of(self.category, named or self.named, url, self.page_host))
 
     def url(self, url, where):
         url = url.strip(WHITESPACE)
@@ -75,7 +75,7 @@ class Check:
         problem = self.manifest.undeclared(self.category, named, None, self.page_host)
         if problem is not None:
             raise Refused(problem)
-        self.owner(None)
+        self.owner(None, named)
 
     def css(self, text, where):
         for url in css_urls(text, where):
