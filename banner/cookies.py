@@ -35,6 +35,7 @@ CONSENT_COOKIE = "cookies_preferences"
 MAX_VALUE_LENGTH = 3800                 # a browser drops a cookie whose name+value pass 4096 bytes
 ID_ALPHABET = LOWER + DIGITS
 READ_VERSIONS = (2, 3, FORMAT_VERSION)
+MASK_VERSION = 4                         # the first format with providers masks
 MAX_MASK_DIGITS = 4                      # of a providers mask in base 36: 36**4 > 2**20 (MAX_CHOICE_PROVIDERS)
 MAX_AGE_FIELD = MAX_AGE_SECONDS + 1      # seconds; an older category is expired, whatever its exact age
 MAX_AGE_DIGITS = 6                       # of an age in base 36
@@ -72,7 +73,7 @@ def encode_consent(consent):
     """The cookie value for a Consent."""
     ids = _entry_order(consent)
     aged = consent.version >= 3
-    masked = consent.version >= 4
+    masked = consent.version >= MASK_VERSION
     entries = [_entry(c, c in consent.accepted, consent.fingerprints.get(c), _age(consent, c) if aged else 0,
                       consent.providers.get(c) if masked else None)
                for c in ids]
@@ -98,7 +99,7 @@ def _decode_entries(field, version):
         flag, fingerprint, age = parts[0], parts[1] if len(parts) > 1 else "", parts[2] if len(parts) > 2 else ""
         flag, dash, mask = flag.partition("-")
         if dash:
-            if version < 4 or flag != "1" or _mask(mask) is None:
+            if version < MASK_VERSION or flag != "1" or _mask(mask) is None:
                 return None
             masks[category] = _mask(mask)
         if not sep or not is_identifier(category) or category in seen or flag not in ("0", "1"):

@@ -23,7 +23,7 @@ import json
 from banner.config import DEFAULT_LANGUAGES, RESPECT_GPC_DEFAULT, THEMES, LOOKS
 from banner.consent import CLOCK_SKEW_MS, MAX_AGE_SECONDS
 from banner.cookies import (CONSENT_COOKIE, CONSENT_ID_LENGTH, ID_ALPHABET, MAX_AGE_DIGITS, MAX_AGE_FIELD,
-                            MAX_NUMBER_DIGITS, MAX_VALUE_LENGTH, READ_VERSIONS)
+                            MASK_VERSION, MAX_MASK_DIGITS, MAX_NUMBER_DIGITS, MAX_VALUE_LENGTH, READ_VERSIONS)
 from banner.fingerprint import WIDTH as FINGERPRINT_WIDTH, fingerprints
 from banner import vendors
 from banner.text import ID_CHARS, LOWER, MAX_IDENTIFIER
@@ -83,6 +83,8 @@ def facts():
         "fingerprintWidth": FINGERPRINT_WIDTH,
         "maxAgeDigits": MAX_AGE_DIGITS,
         "maxAgeField": MAX_AGE_FIELD,
+        "maskVersion": MASK_VERSION,
+        "maxMaskDigits": MAX_MASK_DIGITS,
         # and as banner.consent judges it
         "maxAgeMs": MAX_AGE_SECONDS * 1000,
         "clockSkewMs": CLOCK_SKEW_MS,
@@ -142,7 +144,9 @@ def text_hash(text):
 def early(config_data, manifest, manifest_text=None):
     """What the loader needs to judge a stored choice before Python runs, for one portal's build: the
     hashes of its data-config and (named by URL) manifest text, the manifest revision, each category
-    (required or not, its fingerprint, its declared providers and hosts) and the manifest's cookie and
+    (required or not, its fingerprint, its declared providers and hosts, and for a category offering a
+    choice per provider `choice`: [name, bit of its stored mask (Category.choice_order), hosts] of each
+    provider) and the manifest's cookie and
     storage entries (the early path stays off while anything Python would clear at start is present).
     None, and the early path off, when the manifest is named by URL and its text is not known, or when
     data-config asks for Google Consent Mode: Python must send its "default" signal before any Google tag
@@ -157,14 +161,23 @@ def early(config_data, manifest, manifest_text=None):
         "config": config_hash(config_data),
         "manifest": text_hash(manifest_text) if by_url else None,
         "revision": manifest.revision,
-        "categories": [{"id": c.id, "required": c.required, "exempt": c.exempt, "fingerprint": prints.get(c.id, ""),
-                        "providers": [p.name for p in c.providers],
-                        "hosts": [h for p in c.providers for h in p.hosts]} for c in manifest.categories],
+        "categories": [_category(c, prints) for c in manifest.categories],
         "entries": [[k.storage, k.name, k.category, k.match] for k in manifest.cookies],
     }
     mapping = config_data.get("vendors")
     if isinstance(mapping, dict) and mapping:
         found["vendors"] = [[c] + vendor_signals(v, vendors.is_exempt(manifest, c)) for v, c in mapping.items()]
+    return found
+
+
+def _category(category, prints):
+    """One category as the early path judges it."""
+    found = {"id": category.id, "required": category.required, "exempt": category.exempt,
+             "fingerprint": prints.get(category.id, ""), "providers": [p.name for p in category.providers],
+             "hosts": [h for p in category.providers for h in p.hosts]}
+    if category.provider_choice:        # in manifest order, as Manifest.provider_of looks
+        order = category.choice_order
+        found["choice"] = [[p.name, order.index(p.name), list(p.hosts)] for p in category.providers]
     return found
 
 

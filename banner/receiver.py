@@ -30,6 +30,7 @@ from urllib.parse import urlsplit
 
 from .cookies import ID_ALPHABET, is_consent_id
 from .fingerprint import WIDTH as FINGERPRINT_WIDTH
+from .manifest import MAX_CATEGORIES, MAX_CHOICE_PROVIDERS
 from .record import LOGGED_ACTIONS, SOURCES
 from .text import is_identifier, is_language_code
 
@@ -39,6 +40,9 @@ FIELDS = ("consentId", "time", "revision", "language", "action", "accepted", "re
 # Sent by banner 0.1.0 and later; optional so that records of earlier banners still count as proof.
 # `once` is required exactly when the action is allow_once.
 ORIGIN_FIELDS = ("bannerVersion", "build", "source", "once")
+# Sent for a manifest offering a choice per provider: {category id: accepted provider names}.
+OPTIONAL_FIELDS = ("providers",)
+MAX_PROVIDER_NAME = 200          # characters; the manifest bounds their number per category, not their length
 VERSION_CHARS = "0123456789abcdefghijklmnopqrstuvwxyz.+-"
 HEX = "0123456789abcdef"
 SCHEMA = """CREATE TABLE IF NOT EXISTS consent_log (
@@ -55,9 +59,10 @@ SCHEMA = """CREATE TABLE IF NOT EXISTS consent_log (
     banner_version TEXT NOT NULL DEFAULT '',
     build TEXT NOT NULL DEFAULT '',
     source TEXT NOT NULL DEFAULT '',
-    once TEXT NOT NULL DEFAULT ''
+    once TEXT NOT NULL DEFAULT '',
+    providers TEXT NOT NULL DEFAULT ''
 )"""
-ADDED_COLUMNS = ("fingerprints", "banner_version", "build", "source", "once")   # absent from older logs
+ADDED_COLUMNS = ("fingerprints", "banner_version", "build", "source", "once", "providers")  # absent from older logs
 REQUEST_TIMEOUT = 10             # seconds a connection may stay silent: an idle client must not hold a thread
 # Control characters (C0, DEL, C1) and the backslash, as \xNN and \\ in what the receiver logs: a request
 # line or header holding ESC [ ... must not reach the terminal as a command (http.server's own escaping).
@@ -90,6 +95,21 @@ def _fingerprints(value):
     return value
 
 
+def _providers(value, accepted):
+    """{category id: distinct non-empty provider names}, bounded as a manifest bounds them; only an
+    accepted category names accepted providers."""
+    ok = isinstance(value, dict) and len(value) <= MAX_CATEGORIES and all(
+        is_identifier(k) and isinstance(v, list) and len(v) <= MAX_CHOICE_PROVIDERS
+        and all(isinstance(n, str) and 0 < len(n) <= MAX_PROVIDER_NAME for n in v) and len(set(v)) == len(v)
+        for k, v in value.items())
+    if not ok:
+        raise RecordError("providers: must map category ids to lists of at most %d distinct provider names "
+                          "(1-%d characters)" % (MAX_CHOICE_PROVIDERS, MAX_PROVIDER_NAME))
+    if any(names and category not in accepted for category, names in value.items()):
+        raise RecordError("providers: a refused category accepts no provider")
+    return value
+
+
 def parse_record(body):
     """bytes -> validated record dict, or RecordError."""
     if len(body) > MAX_BODY:
@@ -100,7 +120,7 @@ def parse_record(body):
         raise RecordError("not JSON: %s" % error)
     if not isinstance(data, dict):
         raise RecordError("must be a JSON object")
-    unknown = sorted(set(data) - set(FIELDS) - set(ORIGIN_FIELDS))
+    unknown = sorted(set(data) - set(FIELDS) - set(ORIGIN_FIELDS) - set(OPTIONAL_FIELDS))
     missing = [f for f in FIELDS if f not in data]
     if unknown or missing:
         raise RecordError("unknown fields %s, missing fields %s" % (unknown, missing))
@@ -118,6 +138,8 @@ def parse_record(body):
     if set(data["accepted"]) & set(data["refused"]):
         raise RecordError("accepted/refused: a category cannot be both")
     _fingerprints(data["fingerprints"])
+    if "providers" in data:
+        _providers(data["providers"], data["accepted"])
     _origin(data)
     return data
 
@@ -137,7 +159,8 @@ def _origin(data):
 
 
 INSERT = ("INSERT INTO consent_log (received_at, consent_id, decided_at, revision, language, action, accepted, "
-          "refused, fingerprints, banner_version, build, source, once) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+          "refused, fingerprints, banner_version, build, source, once, providers) "
+          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 _LOCK = threading.Lock()         # for a connection not made by open_db (a Django view's own)
 
 
@@ -232,6 +255,9 @@ def record_columns(record):
         "build": record.get("build", ""),
         "source": record.get("source", ""),
         "once": record.get("once") or "",
+        # JSON, categories in sorted order: {"maps": ["Atlas"]}; "" for a record without the field
+        "providers": json.dumps(record["providers"], ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        if "providers" in record else "",
     }
 
 

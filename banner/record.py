@@ -6,13 +6,18 @@ It also names what asked (the banner version and the hash of the build the page 
 visitor answered (SOURCES), and logs "Autoriser une fois" (`allow_once`), which stores nothing on the
 device but does load a third party: without its record the log could not explain that request.
 
+For each category offering a choice per provider (`providerChoice`), a record also names the providers
+the visitor accepted (`providers`: {category id: names in Category.choice_order}): every provider of a
+category accepted whole, [] for a refused one. A manifest offering no such choice gives records without
+the field, as before, so that a receiver of an earlier version still takes them.
+
 No IP address, no user agent: the consent id in the visitor's cookie links a record to a browser, and
 that is all the portal needs to demonstrate how consent was obtained. The reference receiver
 (banner/receiver.py) validates these fields.
 """
 
 from . import __version__
-from .consent import ACTIONS, NO_CONSENT_ID
+from .consent import ACTIONS, NO_CONSENT_ID, mask_names
 from .fingerprint import fingerprints
 
 # The actions a record names: a decision's own, "withdraw" when it takes back an earlier acceptance, and
@@ -24,10 +29,18 @@ LOGGED_ACTIONS = tuple(ACTIONS) + ("withdraw", "allow_once")
 SOURCES = ("first_layer", "centre", "embed", "api", "form", "policy_form")
 
 
-def classify(previous, consent, action):
-    """The logged action: a decision that refuses a category accepted before is a withdrawal."""
-    if previous is not None and any(c not in consent.accepted for c in previous.accepted):
+def classify(previous, consent, action, manifest=None):
+    """The logged action: a decision that refuses a category accepted before, or (given the `manifest`) a
+    provider accepted before in a category offering a choice per provider, is a withdrawal."""
+    if previous is None:
+        return action
+    if any(c not in consent.accepted for c in previous.accepted):
         return "withdraw"
+    if manifest is not None:
+        before = chosen_providers(manifest, previous.accepted, previous.providers) or {}
+        now = chosen_providers(manifest, consent.accepted, consent.providers) or {}
+        if any(name not in now[c] for c, names in before.items() for name in names):
+            return "withdraw"
     return action
 
 
@@ -35,26 +48,45 @@ def _origin(source, build):
     return {"bannerVersion": __version__, "build": build, "source": source}
 
 
+def chosen_providers(manifest, accepted, masks):
+    """{category id: accepted provider names} for each category offering a choice per provider, under the
+    accepted categories and their providers masks (Consent.providers); None when there is none."""
+    found = {}
+    for category in manifest.categories:
+        if category.provider_choice:
+            found[category.id] = mask_names(category, masks.get(category.id)) if category.id in accepted else []
+    return found or None
+
+
+def _with_providers(record, providers):
+    if providers is not None:
+        record["providers"] = providers
+    return record
+
+
 def decision_record(consent, previous, action, language, manifest, source, build):
     """The record of a stored decision. `build` is the build hash the loader carries ("" when unknown)."""
-    return dict(_origin(source, build), **{
+    record = dict(_origin(source, build), **{
         # a withdrawal stores no id of the visitor's, but its record names the acceptance it takes back
         "consentId": previous.consent_id if consent.consent_id == NO_CONSENT_ID and previous else consent.consent_id,
         "time": consent.decided_at,
         "revision": consent.revision,
         "language": language,
-        "action": classify(previous, consent, action),
+        "action": classify(previous, consent, action, manifest),
         "accepted": list(consent.accepted),
         "refused": [c for c in manifest.optional_ids if c not in consent.accepted],
         "fingerprints": dict(consent.fingerprints),
     })
+    return _with_providers(record, chosen_providers(manifest, consent.accepted, consent.providers))
 
 
-def once_record(consent_id, now, accepted, category_id, language, manifest, build):
+def once_record(consent_id, now, accepted, category_id, language, manifest, build, masks=None):
     """"Autoriser une fois" on an embed of `category_id`: nothing is stored, the stored choice (`accepted`,
-    under `consent_id`, or a fresh id when there is none) stands, and this page view loads the embed."""
+    under `consent_id`, or a fresh id when there is none) stands, and this page view loads the embed.
+    `masks`: the stored choice's providers masks (Consent.providers, {} with no stored choice); without
+    them the record names no providers, since the standing answer per provider is not known."""
     optional = [c for c in accepted if c in manifest.optional_ids]
-    return dict(_origin("embed", build), **{
+    record = dict(_origin("embed", build), **{
         "consentId": consent_id,
         "time": now,
         "revision": manifest.revision,
@@ -65,6 +97,7 @@ def once_record(consent_id, now, accepted, category_id, language, manifest, buil
         "refused": [c for c in manifest.optional_ids if c not in optional],
         "fingerprints": fingerprints(manifest),
     })
+    return _with_providers(record, None if masks is None else chosen_providers(manifest, optional, masks))
 
 
 def reset_record(previous, now, language, manifest, build):
@@ -72,7 +105,7 @@ def reset_record(previous, now, language, manifest, build):
     script has withdrawn it (nothing optional runs until the visitor answers again). None otherwise."""
     if previous is None or not previous.accepted:
         return None
-    return dict(_origin("api", build), **{
+    record = dict(_origin("api", build), **{
         "consentId": previous.consent_id,
         "time": now,
         "revision": manifest.revision,
@@ -82,3 +115,4 @@ def reset_record(previous, now, language, manifest, build):
         "refused": list(manifest.optional_ids),
         "fingerprints": fingerprints(manifest),
     })
+    return _with_providers(record, chosen_providers(manifest, [], {}))

@@ -31,7 +31,7 @@ from banner.errors import BannerError
 from .models import ConsentRecord, ManifestDraft, ManifestVersion
 
 CSV_FIELDS = ("received_at", "consent_id", "decided_at", "revision", "language", "action", "accepted",
-              "refused", "fingerprints", "banner_version", "build", "source", "once")
+              "refused", "fingerprints", "banner_version", "build", "source", "once", "providers")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")     # a spreadsheet would evaluate such a cell
 
 

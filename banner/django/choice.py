@@ -5,6 +5,10 @@ same decode, scope and cookie), recorded in the consent log, and the visitor sen
     POST cb-action=accept_all|reject_all            the first layer (in its "something changed" state, its
                                                     buttons act on the changed categories only, as there)
     POST cb-action=custom cb-category-ID=1|0 ...    the policy page's choices (a missing pair refuses)
+         cb-provider-ID= cb-provider-ID=NAME ...    and, for a category offering a choice per provider,
+                                                    the providers it accepts (the empty value marks the
+                                                    category as asked: nothing ticked refuses it; without
+                                                    it, an accepted category accepts every provider)
     POST cb-action=customise|providers              no decision: on to the policy page's choices
     POST cb-language=CODE                           the language choice (multilingual portals)
     POST next=PATH                                  where to go back (this site only; else the Referer's
@@ -33,7 +37,7 @@ from banner.cookies import CONSENT_COOKIE, encode_consent, new_consent_id
 from banner.i18n import LANGUAGE_COOKIE, LANGUAGE_COOKIE_MAX_AGE
 
 from .conf import banner_settings
-from .layer import ACTION_FIELD, CATEGORY_FIELD, CHOICES_ID, LANGUAGE_FIELD, NEXT_FIELD
+from .layer import ACTION_FIELD, CATEGORY_FIELD, CHOICES_ID, LANGUAGE_FIELD, NEXT_FIELD, PROVIDER_FIELD
 from .middleware import cookie_morsel
 from .portal import app_url, now_ms, request_consent, site_origins
 
@@ -99,19 +103,32 @@ def receive(request):
                             content_type="text/plain; charset=utf-8")
     session, previous = state.session, state.session.consent
     manifest = state.manifest
+    providers = None
     if action == "custom":
         choices = [c for c in manifest.optional_ids if request.POST.get(CATEGORY_FIELD + c) == "1"]
         scope = None
+        providers = posted_providers(request.POST, manifest)
     else:
         choices, scope = (), session.first_layer_scope
     now = now_ms()
-    session.decide(action, now, new_consent_id(os.urandom(16)), choices, scope)
+    session.decide(action, now, new_consent_id(os.urandom(16)), choices, scope, providers)
     consent = session.consent
     conf = banner_settings()
     response.cookies[CONSENT_COOKIE] = cookie_morsel(CONSENT_COOKIE, encode_consent(consent), MAX_AGE_SECONDS,
                                                      request.is_secure(), conf["COOKIE_DOMAIN"], False)
     _record(consent, previous, action, state)
     return response
+
+
+def posted_providers(post, manifest):
+    """{category id: ticked provider names} for each category offering a choice per provider that the form
+    asked about; names the manifest does not declare are dropped (a forged post decides nothing more)."""
+    found = {}
+    for category in manifest.categories:
+        field = PROVIDER_FIELD + category.id
+        if category.provider_choice and field in post:
+            found[category.id] = [n for n in post.getlist(field) if n in category.choice_order]
+    return found
 
 
 def _record(consent, previous, action, state):

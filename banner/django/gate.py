@@ -8,7 +8,11 @@ browser will build from it (banner.django.html), never on the input text.
   (banner/ui/blocks.py, and the loader's early path on a return visit). Inside, scripts and iframes
   already follow the static contract (`type="text/plain"`, `data-src`), so once opened they run and load
   through the page's queue and embeds like any blocked content.
-- **Live** (per-visitor pages only, CAT accepted): the block itself, its scripts marked as run
+- **Live** (per-visitor pages only, CAT accepted, and in a category offering a choice per provider every
+  provider whose content the block holds accepted: banner.session.Session.allows on
+  banner.manifest.Manifest.provider_of of each URL and `data-provider` it vets; a block holding only the
+  portal's own content, which no provider claims, goes live there only when every provider is accepted):
+  the block itself, its scripts marked as run
   (`data-cb-ran`: the page never runs them again and reloads on withdrawal) and its iframes carrying
   `data-src` (so a withdrawal can blank them).
 
@@ -45,10 +49,15 @@ class Refused(Exception):
 
 
 class Check:
-    """Every URL of a tree against one category's declared providers."""
+    """Every URL of a tree against one category's declared providers; `owners` gathers whose content each
+    is (Manifest.provider_of; None: the portal's own), the element's `data-provider` naming it first."""
 
     def __init__(self, manifest, category, page_host):
         self.manifest, self.category, self.page_host = manifest, category, page_host
+        self.owners, self.named = set(), None
+
+    def owner(self, url, named=None):
+        self.owners.add(self.manifest.provider_of(self.category, named or self.named, url, self.page_host))
 
     def url(self, url, where):
         url = url.strip(WHITESPACE)
@@ -60,11 +69,13 @@ class Check:
         problem = self.manifest.undeclared(self.category, None, url, self.page_host)
         if problem is not None:
             raise Refused(problem)
+        self.owner(url)
 
     def provider(self, named):
         problem = self.manifest.undeclared(self.category, named, None, self.page_host)
         if problem is not None:
             raise Refused(problem)
+        self.owner(None, named)
 
     def css(self, text, where):
         for url in css_urls(text, where):
@@ -76,6 +87,14 @@ class Check:
                 self.element(node, depth)
 
     def element(self, node, depth):
+        outer = self.named
+        self.named = node.get(PROVIDER) or None
+        try:
+            self._element(node, depth)
+        finally:
+            self.named = outer
+
+    def _element(self, node, depth):
         name = node.name
         if node.is_html("template") and any(k.startswith("shadowroot") for k, _ in node.attrs):
             raise Refused("a declarative shadow root is attached by the page's parser, even in a closed block")
@@ -209,21 +228,43 @@ _sent = {}                          # what gate() returned, for what it depends 
 CACHED_BLOCKS = 256
 
 
+def owners(fragment, category, manifest, page_host):
+    """The providers whose content a block holds (None for content no provider claims: the portal's own
+    URLs, or a block with no URL and no data-provider at all), or None when the block is refused anyway."""
+    try:
+        check = Check(manifest, category, page_host)
+        check.nodes(parse(fragment))
+    except Exception:                       # Refused, a parser fault: gate() says why, once
+        return None
+    return frozenset(check.owners) or frozenset([None])
+
+
 def gate(fragment, category, manifest, page_host, send_live):
     """The HTML to send for one block: live when `send_live` and every URL is declared, else closed; nothing
     (REFUSED) when something is not declared or cannot be judged, with one logged error. Never raises.
+    `send_live` may also be a function of the block's `owners` (a category offering a choice per
+    provider: whether the visitor accepts every one of them).
 
     The answer depends only on the block, the category's declared providers, the page's host and
     `send_live`: a page rendered for every visitor renders the same blocks at every request, so the answer
     is kept (the refusals too, logged once)."""
     category_of = manifest.category(category)
     providers = tuple((p.name, tuple(p.hosts)) for p in category_of.providers) if category_of else None
+    if callable(send_live):
+        key = ("owners", fragment, category, providers, page_host)
+        if key not in _sent:
+            _keep(key, owners(fragment, category, manifest, page_host))
+        send_live = _sent[key] is not None and bool(send_live(_sent[key]))
     key = (fragment, category, providers, page_host, send_live)
     if key not in _sent:
-        if len(_sent) >= CACHED_BLOCKS:
-            _sent.clear()
-        _sent[key] = _gate(fragment, category, manifest, page_host, send_live)
+        _keep(key, _gate(fragment, category, manifest, page_host, send_live))
     return _sent[key]
+
+
+def _keep(key, value):
+    if len(_sent) >= CACHED_BLOCKS:
+        _sent.clear()
+    _sent[key] = value
 
 
 def _gate(fragment, category, manifest, page_host, send_live):

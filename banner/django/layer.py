@@ -9,8 +9,10 @@
   before it marks `<html data-cb-decided>` when a choice is stored (or Global Privacy Control answers):
   consent.css then keeps the layer out of the first paint, and Python shows it again only if that choice
   no longer stands. Its hash (SCRIPT_HASH) goes in the portal's Content-Security-Policy.
-- The policy page's choices: one « Accepter / Refuser » pair per optional category and « Enregistrer mes
-  choix », posting to the same view: « Personnaliser » and withdrawal without JavaScript.
+- The policy page's choices: one « Accepter / Refuser » pair per optional category (and, for a category
+  offering a choice per provider, a checkbox per provider: accepting the category accepts the ticked
+  ones) and « Enregistrer mes choix », posting to the same view: « Personnaliser » and withdrawal without
+  JavaScript.
 """
 
 import base64
@@ -30,6 +32,9 @@ ACTION_FIELD = "cb-action"                  # the first layer's buttons: accept_
 LANGUAGE_FIELD = "cb-language"
 NEXT_FIELD = "next"
 CATEGORY_FIELD = "cb-category-"             # + category id: "1" accepted, "0" refused (the policy's form)
+# + category id, one value per ticked provider of a category offering a choice per provider, plus one
+# empty value that says the form asked (nothing ticked then refuses the category)
+PROVIDER_FIELD = "cb-provider-"
 DECIDED_ATTR = "data-cb-decided"            # on <html>: a choice is stored, the server's layer waits
 GPC_ATTR = "data-cb-gpc"                    # on the script: the portal respects Global Privacy Control
 # Painted with the page, the layer makes no entrance, and the live banner taking its place none either.
@@ -71,10 +76,26 @@ def hide_script(respect_gpc, nonce=None):
     return "<script%s>%s</script>" % (attrs, SCRIPT)
 
 
-def choices_form(manifest, language, action_url, next_url, level=2, accepted=None):
+def _provider_boxes(category, ticked):
+    """A checkbox per provider of a category offering a choice per provider, in the order of Category.
+    choice_order, ticked for the names in `ticked`; the empty hidden value marks the category as asked."""
+    items = []
+    for i, name in enumerate(category.choice_order):
+        ident = "%s-%s-p%d" % (CHOICES_ID, category.id, i)
+        box = {"type": "checkbox", "id": ident, "name": PROVIDER_FIELD + category.id, "value": name}
+        if name in ticked:
+            box["checked"] = ""
+        items.append(["li", {}, [["input", box, []], ["label", {"for": ident}, [name]]]])
+    return [["input", {"type": "hidden", "name": PROVIDER_FIELD + category.id, "value": ""}, []],
+            ["ul", {"class": "cb-choice__providers"}, items]]
+
+
+def choices_form(manifest, language, action_url, next_url, level=2, accepted=None, providers=None):
     """The policy page's form: an « Accepter / Refuser » pair per optional category (`accepted`: the
     visitor's standing choice on a per-visitor page; else « Refuser » is checked, as nothing is accepted
-    without an act)."""
+    without an act), and a checkbox per provider of a category offering a choice per provider
+    (`providers`: {category: accepted names} of the standing choice; else every one is ticked, since
+    the category's « Accepter » is the act)."""
     texts = strings(language, complete=True)
     fieldsets = []
     for category in manifest.categories:
@@ -93,6 +114,9 @@ def choices_form(manifest, language, action_url, next_url, level=2, accepted=Non
             pair.append(["div", {"class": "cb-choice__option"},
                          [["input", radio, []], ["label", {"for": ident}, [label]]]])
         note = [["p", {}, [texts["exempt_note"]]]] if category.exempt else []
+        if category.provider_choice:
+            known = providers.get(category.id) if providers is not None and category.id in accepted else None
+            pair += _provider_boxes(category, category.choice_order if known is None else known)
         fieldsets.append(["fieldset", {"class": "cb-choice"}, [["legend", {}, [title]]] + note + pair])
     form = ["form", {"id": CHOICES_ID, "class": "cb-choices", "method": "post", "action": action_url,
                      "lang": interface_language(language), "dir": direction(language)},

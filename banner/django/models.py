@@ -90,6 +90,10 @@ class ConsentRecord(models.Model):
                               choices=[(s, SOURCE_LABELS[s]) for s in SOURCES])
     once = models.CharField(_("allowed once for"), max_length=32, blank=True,
                             help_text=_("The category of an allow_once record."))
+    # {category id: accepted provider names} as JSON text (banner/receiver.py record_columns); empty for a
+    # record of a manifest offering no choice per provider
+    providers = models.TextField(_("providers"), blank=True,
+                                 help_text=_("Providers accepted in each category offering a choice per provider (JSON)."))
     # The published version whose revision and fingerprints the record names (the latest such one when
     # it arrived); empty with a file manifest, or for a record naming no published version.
     manifest_version = models.ForeignKey(ManifestVersion, models.PROTECT, null=True, blank=True, editable=False,

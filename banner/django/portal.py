@@ -215,6 +215,24 @@ class RequestConsent:
 
     __contains__ = accepts
 
+    def allows(self, category_id, provider=None):
+        """Whether content of the category from `provider` (Manifest.provider_of; None: no declared
+        provider claims it) may run: banner.session.Session.allows, so a provider the visitor refused in a
+        category offering a choice per provider is refused here too."""
+        return bool(self.session and self.session.allows(category_id, provider))
+
+    def accepted_providers(self):
+        """{category id: accepted provider names} for each accepted category offering a choice per
+        provider (Session.accepted_providers)."""
+        if not self.session:
+            return {}
+        return {c.id: self.session.accepted_providers(c.id) for c in self.manifest.categories
+                if c.provider_choice and c.id in self.session.accepted}
+
+    def allows_all(self, category_id):
+        """A function of a set of providers: whether each of them may run in this category."""
+        return lambda providers: all(self.allows(category_id, p) for p in providers)
+
     @property
     def needs_banner(self):
         return bool(self.session and self.session.needs_banner)

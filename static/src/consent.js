@@ -388,13 +388,25 @@
     return parseInt(text, 10);
   }
 
-  function decodeEntries(field, aged) {                     // banner.cookies._decode_entries
-    var accepted = [], fingerprints = Object.create(null), ages = Object.create(null), seen = [];
+  function decodeMask(text) {                               // banner.cookies._mask
+    return !text || text.length > facts.maxMaskDigits || text[0] === "0" || !allIn(text, facts.idAlphabet) ? null :
+      parseInt(text, 36);
+  }
+
+  function decodeEntries(field, version) {                  // banner.cookies._decode_entries
+    var accepted = [], fingerprints = Object.create(null), ages = Object.create(null), masks = Object.create(null);
+    var seen = [], aged = version >= 3;
     var entries = field ? field.split(":") : [];
     for (var i = 0; i < entries.length; i++) {
       var at = entries[i].indexOf("="), category = at < 0 ? entries[i] : entries[i].slice(0, at);
       var parts = (at < 0 ? "" : entries[i].slice(at + 1)).split("~");
       var flag = parts[0], fingerprint = parts.length > 1 ? parts[1] : "", age = parts.length > 2 ? parts[2] : "";
+      var dash = flag.indexOf("-");
+      if (dash >= 0) {
+        masks[category] = decodeMask(flag.slice(dash + 1));
+        flag = flag.slice(0, dash);
+        if (version < facts.maskVersion || flag !== "1" || masks[category] === null) { return null; }
+      }
       if (at < 0 || !isIdentifier(category) || seen.indexOf(category) >= 0 || (flag !== "0" && flag !== "1")) {
         return null;
       }
@@ -409,7 +421,7 @@
       if (flag === "1") { accepted.push(category); }
       if (fingerprint) { fingerprints[category] = fingerprint; }
     }
-    return {accepted: accepted, fingerprints: fingerprints, ages: ages};
+    return {accepted: accepted, fingerprints: fingerprints, ages: ages, masks: masks};
   }
 
   function decodeConsent(value) {                           // banner.cookies.decode_consent
@@ -418,7 +430,7 @@
     var fields = value.split(".");
     if (fields.length !== 5 || facts.readVersions.indexOf(fields[0]) < 0) { return null; }
     var version = parseInt(fields[0], 10), revision = decodeNumber(fields[1]), decidedAt = decodeNumber(fields[2]);
-    var id = fields[3], entries = decodeEntries(fields[4], version >= 3);
+    var id = fields[3], entries = decodeEntries(fields[4], version);
     if (revision === null || revision < 1 || decidedAt === null || entries === null ||
         id.length < facts.consentIdLength[0] || id.length > facts.consentIdLength[1] || !allIn(id, facts.idAlphabet)) {
       return null;
@@ -429,7 +441,7 @@
       if (!(c in decided)) { decided[c] = c in entries.ages ? decidedAt - entries.ages[c] * 1000 : decidedAt; }
     });
     return {version: version, revision: revision, decidedAt: decidedAt, consentId: id, accepted: entries.accepted,
-            fingerprints: entries.fingerprints, decided: decided};
+            fingerprints: entries.fingerprints, decided: decided, providers: entries.masks};
   }
 
   function optionalIds(early) {
@@ -470,7 +482,11 @@
       return c.required || (best && best.accepted.indexOf(c.id) >= 0 && changed.indexOf(c.id) < 0) ||
              (c.exempt && !(best && c.id in best.fingerprints) && !gpc);
     }).map(function (c) { return c.id; });
-    return {index: index, consent: best, accepted: accepted};
+    var masks = Object.create(null);                        // Session._mask: a choice per provider only
+    early.categories.forEach(function (c) {
+      if (c.choice && accepted.indexOf(c.id) >= 0 && c.id in best.providers) { masks[c.id] = best.providers[c.id]; }
+    });
+    return {index: index, consent: best, accepted: accepted, masks: masks};
   }
 
   // What the loader may run now: the categories a stored choice accepts from now until facts.earlyMarginMs
@@ -480,7 +496,8 @@
     var at = standingChoice(cookieText, early, now, gpc);
     var later = standingChoice(cookieText, early, now + facts.earlyMarginMs, gpc);
     if (!at.consent || at.index !== later.index) { return null; }
-    return {run: later.accepted, wait: at.accepted.filter(function (c) { return later.accepted.indexOf(c) < 0; })};
+    return {run: later.accepted, wait: at.accepted.filter(function (c) { return later.accepted.indexOf(c) < 0; }),
+            masks: at.masks};
   }
 
   function namesToClear(early, accepted, present, storage, test) {   // banner.cookies.names_to_clear
@@ -516,14 +533,31 @@
     });
   }
 
+  // Whether a category's content from this declared provider (or the one its host says) may run:
+  // banner.session.Session.allows on banner.manifest.Manifest.provider_of, with `plan.masks`. Content no
+  // provider claims runs in a category with a mask never.
+  function allowedProvider(early, plan, category, named, host, pageHost) {
+    if (!(category in plan.masks)) { return true; }
+    var choice = early.categories.filter(function (c) { return c.id === category; })[0].choice;
+    var own = !host || host === (pageHost || "").toLowerCase();
+    for (var i = 0; i < choice.length; i++) {                // [name, bit, hosts], in manifest order
+      if (named ? named === choice[i][0] : !own && choice[i][2].some(function (known) {
+        return host === known || host.endsWith("." + known);
+      })) { return (plan.masks[category] >> choice[i][1] & 1) === 1; }
+    }
+    return false;
+  }
+
   // One blocked script, in document order: "run" it now, "skip" it (not accepted, or a third party Python
-  // refuses and reports), or "stop" here and leave it and every later one to Python, in order.
+  // refuses and reports, or a provider the visitor refused), or "stop" here and leave it and every later
+  // one to Python, in order.
   function scriptVerdict(early, plan, category, named, src, pageHost) {
     if (plan.wait.indexOf(category) >= 0) { return "stop"; }
     if (plan.run.indexOf(category) < 0) { return "skip"; }
     var host = src === null ? "" : plainHost(src);
     if (host === null) { return "stop"; }
-    return undeclared(early, category, named, host, pageHost) ? "skip" : "run";
+    if (undeclared(early, category, named, host, pageHost)) { return "skip"; }
+    return allowedProvider(early, plan, category, named, host, pageHost) ? "run" : "skip";
   }
 
   function storageKeys(area) {                              // banner.ui.page.Page.storage_keys
@@ -599,7 +633,9 @@
     for (var i = 0; i < nodes.length; i++) {
       var node = nodes[i], category = node.getAttribute(facts.categoryAttr), verdict;
       if (node.localName === "template") {
-        verdict = plan.wait.indexOf(category) >= 0 ? "stop" : plan.run.indexOf(category) >= 0 ? "run" : "skip";
+        // a block of a category with a mask: whose content it holds is Python's to judge
+        verdict = plan.wait.indexOf(category) >= 0 || category in plan.masks ? "stop" :
+          plan.run.indexOf(category) >= 0 ? "run" : "skip";
         if (verdict === "run") {
           var inner = node.content.querySelectorAll(earlySelector());
           node.replaceWith(node.content);

@@ -158,7 +158,13 @@ def consent_json(consent):
         return None
     return {"version": consent.version, "revision": consent.revision, "decided_at": consent.decided_at,
             "consent_id": consent.consent_id, "accepted": list(consent.accepted),
-            "fingerprints": consent.fingerprints, "decided": consent.decided}
+            "fingerprints": consent.fingerprints, "decided": consent.decided, "providers": consent.providers}
+
+
+def masks(s):
+    """The providers masks a Session applies: {category: mask} of the accepted categories offering a choice
+    per provider that the visitor accepted for some providers only."""
+    return {c: s._mask(c) for c in s.accepted if s._mask(c) is not None}
 
 
 def session(cookie, now):
@@ -170,10 +176,11 @@ def session(cookie, now):
 
 EARLY_FUNCTIONS = ["fnv", "pyStrip", "cookiePairs", "allIn", "isIdentifier", "decodeNumber", "decodeEntries",
                    "decodeConsent", "optionalIds", "isCurrent", "changedCategories", "standingChoice", "earlyPlan",
-                   "namesToClear", "plainHost", "undeclared", "scriptVerdict"]
+                   "namesToClear", "plainHost", "undeclared", "allowedProvider", "scriptVerdict", "decodeMask"]
 # decodeConsent's answer under Python's attribute names
 AS_PYTHON = ("(function (c) { return c && {version: c.version, revision: c.revision, decided_at: c.decidedAt, "
-             "consent_id: c.consentId, accepted: c.accepted, fingerprints: c.fingerprints, decided: c.decided}; })")
+             "consent_id: c.consentId, accepted: c.accepted, fingerprints: c.fingerprints, decided: c.decided, "
+             "providers: c.providers}; })")
 
 
 def run_early(calls):
@@ -197,6 +204,10 @@ def test_the_early_cases_cover_what_they_claim():
     assert {"valid", "expired", "tampered", "old", "changed", "format", "garbage"} <= kinds
     assert any(len(c["value"]) > 3800 for c in EARLY["decode"]) and any(c["expected"] for c in EARLY["decode"])
     assert any(c["decided_at"] for c in EARLY["standing"]) and any(c["decided_at"] is None for c in EARLY["standing"])
+    assert any(c["expected"] and c["expected"]["providers"] for c in EARLY["decode"])
+    assert any("-" in c["value"].split(".")[-1] and c["expected"] is None for c in EARLY["decode"])
+    assert any(masks(session(c["cookie"], c["now"])) for c in EARLY["standing"])
+    assert {c["expected"] for c in EARLY["verdicts"]} == {"run", "skip", "stop"}
 
 
 @pytest.mark.parametrize("case", EARLY["decode"], ids=lambda c: c["value"][:40])
@@ -210,6 +221,20 @@ def test_python_judges_the_shared_stored_choices(case):
     s = session(case["cookie"], case["now"])
     assert (s.consent.decided_at if s.consent else None) == case["decided_at"]
     assert s.accepted == case["accepted"]
+
+
+def python_runs(case):
+    """Whether Python runs a blocked script: a declared third party (Manifest.undeclared) whose provider
+    (Manifest.provider_of) the standing choice allows (Session.allows)."""
+    manifest, s = early_manifest(), session(case["cookie"], case["now"])
+    args = (case["category"], case["named"], case["src"], case["page_host"])
+    return manifest.undeclared(*args) is None and s.allows(case["category"], manifest.provider_of(*args))
+
+
+@pytest.mark.parametrize("case", EARLY["verdicts"], ids=lambda c: "%s %s %s" % (c["category"], c["named"], c["src"]))
+def test_python_runs_a_script_of_a_category_with_a_mask_for_its_accepted_providers_only(case):
+    if case["expected"] != "stop":                   # "stop": the loader leaves it to Python, either way
+        assert python_runs(case) is (case["expected"] == "run")
 
 
 @pytest.mark.parametrize("case", [c for c in EARLY["plain_hosts"] if c["host"] is not None], ids=lambda c: c["src"])
@@ -238,9 +263,14 @@ def test_the_loader_judges_stored_choices_as_python_does():
         calls.append("%s(decodeConsent(%s))" % (AS_PYTHON, js(case["value"])))
         expected.append(case["expected"])
     for case in EARLY["standing"]:
-        calls.append("(function (s) { return [s.consent && s.consent.decidedAt, s.accepted]; })"
+        calls.append("(function (s) { return [s.consent && s.consent.decidedAt, s.accepted, s.masks]; })"
                      "(standingChoice(%s, early, %d, true))" % (js(case["cookie"]), case["now"]))      # as session()
-        expected.append([case["decided_at"], case["accepted"]])
+        expected.append([case["decided_at"], case["accepted"], masks(session(case["cookie"], case["now"]))])
+    for case in EARLY["verdicts"]:
+        calls.append("scriptVerdict(early, earlyPlan(%s, early, %d, true), %s, %s, %s, %s)" % (
+            js(case["cookie"]), case["now"], js(case["category"]), js(case["named"]), js(case["src"]),
+            js(case["page_host"])))
+        expected.append(case["expected"])
     for case in EARLY["plain_hosts"]:
         calls.append("plainHost(%s)" % js(case["src"]))
         expected.append(case["host"])
@@ -274,7 +304,7 @@ def test_the_loader_never_runs_early_what_python_would_not_accept_when_it_starts
 
 
 def test_a_script_the_loader_cannot_judge_stops_the_early_queue_there():
-    plan = {"run": ["necessary", "analytics"], "wait": ["video"]}
+    plan = {"run": ["necessary", "analytics"], "wait": ["video"], "masks": {}}
     calls = ["scriptVerdict(early, %s, %s, %s, %s, 'portal.example.fr')" % (js(plan), js(c), js(n), js(s), )
              for c, n, s in [("analytics", None, None), ("analytics", "Matomo", "https://stats.example.org/m.js"),
                              ("analytics", None, "https://evil.example/m.js"), ("analytics", None, "https:\\\\x/y.js"),

@@ -189,7 +189,8 @@ def test_the_table_has_no_column_for_an_ip_address_or_a_user_agent(tmp_path):
     with sqlite3.connect(path) as db:
         columns = [row[1] for row in db.execute("PRAGMA table_info(consent_log)")]
     assert columns == ["id", "received_at", "consent_id", "decided_at", "revision", "language", "action",
-                       "accepted", "refused", "fingerprints", "banner_version", "build", "source", "once"]
+                       "accepted", "refused", "fingerprints", "banner_version", "build", "source", "once",
+                       "providers"]
 
 
 def test_the_fingerprints_are_stored_as_category_fingerprint_pairs(tmp_path):
@@ -211,6 +212,48 @@ def test_a_log_created_before_records_had_fingerprints_gains_the_column(tmp_path
     with sqlite3.connect(path) as db:
         assert db.execute("SELECT consent_id, fingerprints FROM consent_log ORDER BY id").fetchall() == [
             ("oldrecord", ""), (CID, FINGERPRINTS)]
+
+
+# --- the providers accepted in a category offering a choice per provider -----------------------------------
+
+PROVIDERS = {"analytics": ["Atlas", "Carto Zeta"], "video": []}
+
+
+def test_a_record_naming_the_accepted_providers_is_accepted_and_stored_as_json(tmp_path):
+    assert parse_record(body(providers=PROVIDERS))["providers"] == PROVIDERS
+    path = str(tmp_path / "log.sqlite3")
+    db = open_db(path)
+    store_record(db, body(providers=PROVIDERS), now=1)
+    store_record(db, body(), now=2)
+    with sqlite3.connect(path) as read:
+        stored = [row[0] for row in read.execute("SELECT providers FROM consent_log ORDER BY id")]
+    assert json.loads(stored[0]) == PROVIDERS and stored[1] == ""
+
+
+@pytest.mark.parametrize("providers", [
+    [], "analytics", {"Analytics": ["Atlas"]}, {"analytics": "Atlas"}, {"analytics": [""]}, {"analytics": [1]},
+    {"analytics": ["Atlas", "Atlas"]}, {"analytics": ["x" * 201]}, {"analytics": ["p%d" % i for i in range(21)]},
+    {"c%d" % i: [] for i in range(65)}, {"video": ["Atlas"]}, {"unknown": ["Atlas"]},
+], ids=["list", "string", "bad-id", "names-not-a-list", "empty-name", "not-a-string", "duplicate", "long-name",
+        "too-many-names", "too-many-categories", "refused-category", "category-not-accepted"])
+def test_a_wrong_providers_field_is_rejected_with_its_name(providers):
+    assert "providers" in rejected(body(providers=providers))
+
+
+def test_the_largest_providers_field_a_manifest_allows_is_accepted():
+    names = ["p%02d" % i for i in range(20)]
+    assert parse_record(body(providers={"analytics": names, "video": []}))["providers"]["analytics"] == names
+
+
+def test_a_log_created_before_records_named_providers_gains_the_column(tmp_path):
+    path = str(tmp_path / "log.sqlite3")
+    with sqlite3.connect(path) as db:
+        db.execute(open_db(":memory:").execute("SELECT sql FROM sqlite_master").fetchone()[0]
+                   .replace(",\n    providers TEXT NOT NULL DEFAULT ''", ""))
+        assert "providers" not in [row[1] for row in db.execute("PRAGMA table_info(consent_log)")]
+    store_record(open_db(path), body(providers=PROVIDERS), now=2)
+    with sqlite3.connect(path) as db:
+        assert [json.loads(r[0]) for r in db.execute("SELECT providers FROM consent_log")] == [PROVIDERS]
 
 
 # --- handle_post over HTTP -------------------------------------------------------------------------------

@@ -108,3 +108,58 @@ def test_a_reset_through_the_api_is_a_withdrawal_only_when_something_was_accepte
     assert (record["consentId"], record["time"], record["action"], record["source"]) == (CID, NOW + 9, "withdraw", "api")
     assert (record["accepted"], record["refused"]) == ([], ["analytics", "video", "social"])
     assert parse_record(json.dumps(record).encode("utf-8")) == record
+
+
+# --- the providers accepted in a category offering a choice per provider -----------------------------------
+
+@pytest.fixture
+def choosing(parse, manifest_data):
+    """analytics offers a choice between three providers; video does not."""
+    data = manifest_data(["analytics", "video"], revision=3)
+    data["categories"][1].update(providerChoice=True, providers=[
+        {"name": "Carto Zeta", "hosts": ["maps.example"]}, {"name": "Atlas"}, {"name": "Orthophotos"}])
+    return parse(data)
+
+
+def chose(manifest, choices, providers=None, now=NOW + 1000):
+    return decide(manifest, "custom", now, CID2, choices, providers=providers)
+
+
+def test_a_record_names_the_providers_accepted_in_a_category_offering_the_choice(choosing):
+    consent = chose(choosing, ["analytics"], {"analytics": ["Orthophotos", "Atlas"]})
+    record = decision_record(consent, None, "custom", "fr", choosing, "centre", "")
+    assert record["providers"] == {"analytics": ["Atlas", "Orthophotos"]}
+    assert parse_record(json.dumps(record).encode("utf-8")) == record
+
+
+def test_a_category_accepted_whole_names_every_provider_and_a_refused_one_none(choosing):
+    whole = decision_record(chose(choosing, ["analytics"]), None, "custom", "fr", choosing, "centre", "")
+    assert whole["providers"] == {"analytics": ["Atlas", "Carto Zeta", "Orthophotos"]}
+    refused = decision_record(chose(choosing, ["video"]), None, "custom", "fr", choosing, "centre", "")
+    assert refused["providers"] == {"analytics": []}
+    assert parse_record(json.dumps(refused).encode("utf-8")) == refused
+
+
+def test_a_manifest_offering_no_choice_per_provider_gives_records_without_the_field(manifest):
+    assert "providers" not in decision_record(made(manifest, "accept_all"), None, "accept_all", "fr", manifest,
+                                              "centre", "")
+
+
+def test_taking_back_a_provider_is_a_withdrawal_and_adding_one_is_not(choosing):
+    two = chose(choosing, ["analytics"], {"analytics": ["Atlas", "Carto Zeta"]}, now=NOW)
+    one = chose(choosing, ["analytics"], {"analytics": ["Atlas"]})
+    every = chose(choosing, ["analytics"])
+    assert decision_record(one, two, "custom", "fr", choosing, "centre", "")["action"] == "withdraw"
+    assert decision_record(every, two, "custom", "fr", choosing, "centre", "")["action"] == "custom"
+    assert decision_record(one, every, "custom", "fr", choosing, "centre", "")["action"] == "withdraw"
+
+
+def test_allow_once_and_reset_name_the_providers_of_the_choice_that_stands(choosing):
+    stored = chose(choosing, ["analytics"], {"analytics": ["Atlas"]})
+    once = once_record(CID, NOW, stored.accepted, "video", "fr", choosing, "", stored.providers)
+    assert once["providers"] == {"analytics": ["Atlas"]}
+    assert "providers" not in once_record(CID, NOW, stored.accepted, "video", "fr", choosing, "")
+    reset = reset_record(stored, NOW + 9, "fr", choosing, "")
+    assert reset["providers"] == {"analytics": []}
+    for record in (once, reset):
+        assert parse_record(json.dumps(record).encode("utf-8")) == record

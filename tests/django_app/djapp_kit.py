@@ -26,6 +26,16 @@ PAGE = """{% load consent_banner %}<!doctype html><html><head><title>t</title></
 <iframe title="Carte" data-provider="Demo Dashboards" src="/embed.html"></iframe>{% endconsent_block %}
 </main></body></html>"""
 POLICY = "{% load consent_banner %}<main>{% consent_policy %}</main>"
+# One block per provider mix of a category offering a choice per provider (test_django_provider_choice.py).
+PROVIDER_BLOCKS = {
+    "dashboards": '<iframe title="Tableau" data-provider="Demo Dashboards" src="https://dash.example/embed"></iframe>',
+    "tiles": '<script src="https://tiles.example/map.js"></script>',
+    "both": '<img alt="" src="https://cdn.tiles.example/t.png"><iframe title="T" src="https://dash.example/x"></iframe>',
+    "own": '<script>window.own = 1;</script>',
+}
+PROVIDERS_PAGE = ("{% load consent_banner %}<!doctype html><html><body>{% consent_banner %}" + "".join(
+    '<div id="%s">{%% consent_block "analytics" %%}%s{%% endconsent_block %%}</div>' % item
+    for item in PROVIDER_BLOCKS.items()) + "</body></html>")
 
 
 def template_view(source):
@@ -86,11 +96,12 @@ def portal(**banner):
         ALLOWED_HOSTS=["testserver", "portal.example", "www.portal.example"], CONSENT_BANNER=conf)
 
 
-def consent_cookie(accepted=(), decided_at=None, manifest=None, consent_id="k2m9x0c4a7q1v8z3"):
-    """A cookies_preferences value as the page writes it (the product's own encoder)."""
+def consent_cookie(accepted=(), decided_at=None, manifest=None, consent_id="k2m9x0c4a7q1v8z3", providers=None):
+    """A cookies_preferences value as the page writes it (the product's own encoder); `providers`: the
+    providers accepted in a category offering a choice per provider ({category id: names})."""
     parsed = parse_manifest(manifest or DEMO_MANIFEST, ["fr", "en"])
     when = int(time.time() * 1000) - 60000 if decided_at is None else decided_at
-    return encode_consent(decide(parsed, "custom", when, consent_id, list(accepted)))
+    return encode_consent(decide(parsed, "custom", when, consent_id, list(accepted), providers=providers))
 
 
 class Tree(HTMLParser):

@@ -7,11 +7,12 @@ from django.template.response import TemplateResponse
 from django.urls import include, path
 from django.views.decorators.cache import cache_page, never_cache
 
-from djapp_kit import CACHED_FRAGMENT, PAGE, POLICY, lazily, session_view, template_view
+from djapp_kit import CACHED_FRAGMENT, PAGE, POLICY, PROVIDERS_PAGE, lazily, session_view, template_view
 
 urlpatterns = [
     path("", template_view(PAGE), name="page"),
     path("policy/", template_view(POLICY), name="policy-page"),
+    path("providers/", template_view(PROVIDERS_PAGE), name="providers"),
     path("plain/", lambda request: HttpResponse("plain"), name="plain"),
     path("private/", never_cache(lambda request: HttpResponse("private")), name="private"),
     path("session/", session_view, name="session"),

@@ -157,3 +157,54 @@ def test_a_refusal_by_form_expires_the_refused_categorys_cookies_httponly_ones_i
     assert gone and all(m["max-age"] == 0 for m in gone)
     accepted = post({"cb-action": "accept_all", "next": "/"}, cookies={"demo_analytics_visits": "3"}, **SAME)
     assert [m for m in accepted.cookies.values() if m.key == "demo_analytics_visits"] == []
+
+
+# -- a category offering a choice per provider ----------------------------------------------------------------
+def choosing_manifest():
+    import copy
+    from djapp_kit import DEMO_MANIFEST
+    manifest = copy.deepcopy(DEMO_MANIFEST)
+    manifest["categories"][1].update(providerChoice=True, providers=[
+        {"name": "Tiles", "hosts": ["tiles.example"]}, {"name": "Demo Dashboards", "hosts": ["dash.example"]}])
+    return manifest
+
+
+def provider_boxes(tree):
+    form = [f for f in find_all(tree, "form") if f[1].get("id") == "cb-choices"][0]
+    boxes = [i[1] for i in find_all(form, "input") if i[1].get("type") == "checkbox"]
+    labels = {label[1]["for"]: label[2] for label in find_all(form, "label")}
+    return [(b["name"], b["value"], "checked" in b, labels[b["id"]]) for b in boxes]
+
+
+def test_the_policy_form_offers_a_checkbox_per_provider_of_a_category_offering_the_choice():
+    with portal(MANIFEST=choosing_manifest()):
+        tree = parse(Client().get("/policy/").content.decode("utf-8"))
+    assert provider_boxes(tree) == [("cb-provider-analytics", "Demo Dashboards", True, ["Demo Dashboards"]),
+                                    ("cb-provider-analytics", "Tiles", True, ["Tiles"])]
+
+
+def test_the_providers_ticked_on_the_policy_page_are_the_ones_accepted():
+    from django.test import RequestFactory
+    with portal(MANIFEST=choosing_manifest()):
+        response = post({"cb-action": "custom", "cb-category-analytics": "1",
+                         "cb-provider-analytics": ["", "Tiles", "Forged"]}, **SAME)
+        value = response.cookies["cookies_preferences"].value
+        state = RequestConsent(RequestFactory().get("/", HTTP_COOKIE="cookies_preferences=" + value))
+        assert state.accepted == ["necessary", "analytics"]
+        assert state.allows("analytics", "Tiles") and not state.allows("analytics", "Demo Dashboards")
+        assert state.accepted_providers() == {"analytics": ["Tiles"]}
+        nothing = post({"cb-action": "custom", "cb-category-analytics": "1", "cb-provider-analytics": ""}, **SAME)
+        assert stored(nothing).accepted == ()                     # asked, nothing ticked: refused
+        whole = post({"cb-action": "custom", "cb-category-analytics": "1"}, **SAME)
+        assert stored(whole).accepted == ("analytics",) and stored(whole).providers == {}
+
+
+def test_per_visitor_the_policy_form_ticks_the_providers_the_visitor_accepted():
+    manifest = choosing_manifest()
+    client = Client()
+    client.cookies["cookies_preferences"] = consent_cookie(["analytics"], manifest=manifest,
+                                                           providers={"analytics": ["Demo Dashboards"]})
+    with portal(MANIFEST=manifest, PER_VISITOR=True):
+        tree = parse(client.get("/policy/").content.decode("utf-8"))
+    assert [(value, checked) for _, value, checked, _ in provider_boxes(tree)] == [
+        ("Demo Dashboards", True), ("Tiles", False)]

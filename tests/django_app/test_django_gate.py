@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from banner.django.gate import REFUSED, css_urls, gate, _gate, Refused
+from banner.django.gate import REFUSED, css_urls, gate, _gate, owners, Refused
 from banner.django.html import parse, round_trips, serialize
 from banner.manifest import parse_manifest
 from djapp_kit import DEMO_MANIFEST, ROOT
@@ -168,3 +168,17 @@ def test_the_answer_for_a_block_is_kept_and_follows_the_categorys_providers(capl
         assert gate(fragment, "analytics", manifest(hosts=("other.example",)), "portal.example", True) == REFUSED
         assert gate(fragment, "analytics", manifest(hosts=("other.example",)), "portal.example", True) == REFUSED
     assert len(caplog.records) == 1                    # a refusal kept is logged once
+
+
+@pytest.mark.parametrize("fragment, expected", [
+    ('<img src="https://declared.example/a.png">', {"Demo Dashboards"}),
+    ('<iframe data-provider="Demo Dashboards" src="/embed.html"></iframe>', {"Demo Dashboards"}),
+    ('<div data-provider="Demo Dashboards"><img src="/own.png"></div>', {"Demo Dashboards", None}),
+    ('<iframe srcdoc="&lt;img src=https://declared.example/p.gif&gt;"></iframe>', {"Demo Dashboards"}),
+    ('<img src="/own.png"><img src="https://declared.example/a.png">', {None, "Demo Dashboards"}),
+    ('<p>text only</p>', {None}),
+    ('<img src="https://undeclared.example/a.png">', None),
+], ids=["host", "named", "named-on-another-element", "srcdoc", "own-and-host", "nothing", "refused"])
+def test_the_providers_a_block_holds_are_those_its_urls_and_data_provider_attributes_name(fragment, expected):
+    found = owners(fragment, "analytics", MANIFEST, "portal.example")
+    assert (None if found is None else set(found)) == expected

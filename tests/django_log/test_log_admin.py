@@ -85,6 +85,15 @@ def test_the_csv_export_holds_every_selected_record_and_every_column_oldest_firs
     assert datetime.datetime.fromisoformat(today["received_at"]) == records[0].received_at
 
 
+def test_the_csv_export_and_the_records_page_show_the_providers_accepted_per_category(admin_client, records):
+    record = add(1, consentId="someprov1", providers={"analytics": ["Atlas"], "video": []})
+    response = admin_client.post(LIST, {"action": "export_csv", "_selected_action": [str(record.pk)]})
+    [header, row] = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8"))))
+    assert json.loads(dict(zip(header, row))["providers"]) == {"analytics": ["Atlas"], "video": []}
+    page = html.unescape(admin_client.get("%s%d/change/" % (LIST, record.pk)).content.decode("utf-8"))
+    assert '{"analytics":["Atlas"],"video":[]}' in page
+
+
 def test_the_csv_export_never_hands_a_spreadsheet_a_formula(admin_client, records):
     response = admin_client.post(LIST, {"action": "export_csv", "_selected_action": [str(records[3].pk)]})
     [header, row] = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8"))))

@@ -42,8 +42,17 @@ def test_a_good_record_is_answered_204_and_stored_once_with_every_column(log_db)
     assert row == {"consent_id": "k2m9x0c4a7q1v8z3", "decided_at": 1764403200000, "revision": 3, "language": "fr",
                    "action": "custom", "accepted": "analytics", "refused": "video",
                    "fingerprints": "analytics=%s,video=%s" % ("4" * WIDTH, "z" * WIDTH),
-                   "banner_version": "0.1.0", "build": "ab12", "source": "centre", "once": "",
+                   "banner_version": "0.1.0", "build": "ab12", "source": "centre", "once": "", "providers": "",
                    "manifest_version_id": None}          # a file manifest: no published version to name
+
+
+def test_the_providers_accepted_per_category_are_stored_as_the_reference_receiver_stores_them(log_db):
+    chosen = {"video": [], "analytics": ["Atlas", "Carte é"]}
+    assert post(body(providers=chosen)).status_code == 204
+    assert post(body(providers={"video": ["Atlas"]})).status_code == 400      # a refused category accepts none
+    [row] = stored(log_db)
+    assert json.loads(row["providers"]) == chosen
+    assert row["providers"] == '{"analytics":["Atlas","Carte é"],"video":[]}'
 
 
 def test_records_at_the_fields_limits_and_of_older_banners_are_stored(log_db):

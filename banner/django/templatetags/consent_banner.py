@@ -131,6 +131,9 @@ class ConsentBlockNode(template.Node):
             log.error("consent banner: {%% consent_block %r %%}: the manifest has no such category", category)
         host = urlsplit("//" + request.get_host()).hostname or ""
         send_live = per_visitor(request) and state.accepts(category)
+        chosen = state.manifest.category(category)
+        if send_live and chosen is not None and chosen.provider_choice:
+            send_live = state.allows_all(category)             # each provider whose content the block holds
         return mark_safe(gate(fragment, category, state.manifest, host, send_live))
 
 
@@ -156,7 +159,8 @@ def consent_policy(context, level=2):
         if url is not None and manifest.optional_ids:
             state = request_consent(request) if per_visitor(request) else None
             html += choices_form(manifest, data["language"], url, _next_url(request), level,
-                                 state.accepted if state is not None else None)
+                                 state.accepted if state is not None else None,
+                                 state.accepted_providers() if state is not None else None)
         return mark_safe(html)
     except Exception as error:
         log.error("consent banner: the cookie policy was not rendered: %s: %s", type(error).__name__, error)
