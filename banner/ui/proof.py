@@ -34,7 +34,7 @@ class ProofLog:
             consent_id = consent.consent_id if consent else new_consent_id(self.page.random_bytes(16))
             self.page.send(self.config.consent_log, once_record(
                 consent_id, self.page.now(), self.session.accepted, category_id, self.config.language,
-                self.manifest, self.page.build))
+                self.manifest, self.page.build, consent.providers if consent else {}))
 
     def reset(self, previous):
         """consentBanner.reset(): the withdrawal of everything is a decision too."""
