@@ -9,7 +9,7 @@ from browser_kit import LoggingSite, decode_consent, document_script, log_column
 
 NO_BEACON = "delete Navigator.prototype.sendBeacon;"
 COLUMNS = ["id", "received_at", "consent_id", "decided_at", "revision", "language", "action", "accepted",
-           "refused", "fingerprints", "banner_version", "build", "source", "once"]
+           "refused", "fingerprints", "banner_version", "build", "source", "once", "providers"]
 
 
 @pytest.fixture(scope="module")
