@@ -81,6 +81,15 @@ class App:
         self.page.on_other_tab(self.guard(self.resync))     # a decision in another tab, at once
         self.doc.addEventListener("focusin", self.guard(self.on_intent))
 
+    @property
+    def settled(self):
+        """Nothing of the banner's is in flight: start-up over, the script queue run (its external scripts
+        loaded), the extra bundle in or failed. What the page holds now is what the answer gives it, until
+        the page or the visitor does something new (consentBanner.settled)."""
+        scripts = self.content.scripts
+        return bool(self.startup and self.startup.done and not scripts.busy and not scripts.queue
+                    and not self.extra.waiting)
+
     def on_intent(self, event):
         if not self.extra.ready and closest(event.target, INTENT_SELECTOR) is not None:
             self.extra.run(lambda: None)
