@@ -68,10 +68,10 @@ class StartUp:
         """What the page shows from the extra bundle: the policy page, the embeds, the reopen button."""
         from banner.ui import policy, reopen
         app = self.app
-        policy.fill(app.doc, app.strings, app.manifest, app.config, app.lang, app.direction)
+        policy.fill(app.view)
         app.content.embeds = app.new_embeds()
         if app.config.reopen_button and app.reopen_button is None:
-            app.reopen_button = reopen.build(app.doc, app.strings, app.config, app.lang, app.direction)
+            app.reopen_button = reopen.build(app.view)
             app.doc.body.appendChild(app.reopen_button)
 
     def start_signals(self):
