@@ -16,6 +16,7 @@ from banner.loader_facts import config_key, early
 from banner.manifest import parse_manifest
 from banner.i18n import strings, interface_language, direction
 from banner.ui import notice
+from banner.ui.view import View
 from banner.document import Document
 
 
@@ -23,8 +24,8 @@ def layer_tree(config_data, manifest, language):
     """The first layer of one language as data: what the page's notice.build makes for this data-config
     (the Django app serialises the same tree into the page it sends: banner.document.to_html)."""
     page_config, _ = parse_config(dict(config_data, language=language))
-    return notice.build(Document(), strings(language), manifest, page_config, interface_language(language),
-                        direction(language)).tree()
+    return notice.build(View(Document(), strings(language), manifest, page_config, interface_language(language),
+                             direction(language))).tree()
 
 
 

@@ -15,6 +15,7 @@ from banner.ui.dom import closest, opening, OPEN_SELECTOR, ACTION_ATTR, LANGUAGE
 from banner.ui import language, notice
 from banner.ui.content import Content
 from banner.ui.startup import StartUp
+from banner.ui.view import View
 from banner.ui.watch import Watch
 from banner.ui.extra import ExtraBundle
 from banner.ui.first_layer import FirstLayer
@@ -44,7 +45,8 @@ class App:
         self.reopen_button = None
         self.startup = None      # startup.StartUp, from start() on
         self.content = Content(page, self.session, manifest, self.new_embeds)
-        self.watch = Watch(self)  # content added after start-up, and consentBanner.apply()
+        # content added after start-up, and consentBanner.apply()
+        self.watch = Watch(self.content, page.observer, self.guard, self.extra, self.keep_ui, self.fill_policies)
         self.proof = ProofLog(page, config, manifest, self.session, self.extra)
 
     def complete_strings(self):
@@ -59,8 +61,13 @@ class App:
         observer.observe(node)
         return observer
 
+    @property
+    def view(self):
+        """What the views need now (view.py): a new one after the visitor switches language."""
+        return View(self.doc, self.strings, self.manifest, self.config, self.lang, self.direction)
+
     def build_banner(self, changed):
-        return notice.build(self.doc, self.strings, self.manifest, self.config, self.lang, self.direction, changed)
+        return notice.build(self.view, changed)
 
     def extra_failed(self, message):
         opening(self.doc, False)
@@ -81,6 +88,31 @@ class App:
         self.page.on_other_tab(self.guard(self.resync))     # a decision in another tab, at once
         self.doc.addEventListener("focusin", self.guard(self.on_intent))
 
+    @property
+    def settled(self):
+        """Nothing of the banner's is in flight: start-up over, the script queue run (its external scripts
+        loaded), the extra bundle in or failed. What the page holds now is what the answer gives it, until
+        the page or the visitor does something new (consentBanner.settled)."""
+        scripts = self.content.scripts
+        return bool(self.startup and self.startup.done and not scripts.busy and not scripts.queue
+                    and not self.extra.waiting)
+
+    def keep_ui(self):
+        """A portal that re-renders all of <body> on navigation takes the banner's own nodes with it: put
+        back the banner still waiting for an answer, the live region and the reopen button; forget a
+        centre removed while open (no "close" event comes), so the footer link opens a new one."""
+        self.first_layer.restore()
+        for node in (self.live, self.reopen_button):
+            if node is not None and not node.isConnected:
+                self.doc.body.appendChild(node)
+        if self.dialog is not None:
+            self.dialog.forget_if_removed()
+
+    def fill_policies(self, nodes):
+        """A cookie-policy view rendered in the page ([data-consent-policy]) is filled like a served one."""
+        from banner.ui import policy
+        policy.fill(self.view, nodes)
+
     def on_intent(self, event):
         if not self.extra.ready and closest(event.target, INTENT_SELECTOR) is not None:
             self.extra.run(lambda: None)
@@ -88,9 +120,8 @@ class App:
     # -- embeds -------------------------------------------------------------------------------------
     def new_embeds(self):
         from banner.ui.embeds import Embeds
-        return Embeds(self.doc, self.strings, self.manifest, self.config.language, self.lang, self.direction,
-                      self.page.error, self.guard, self.accept_category, self.proof.once, self.page.hostname,
-                      self.config, self.content.permits)
+        return Embeds(self.view, self.page.error, self.guard, self.accept_category, self.proof.once,
+                      self.page.hostname, self.content.permits)
 
     # -- first layer and preferences centre -----------------------------------------------------------
     def show(self):
@@ -107,8 +138,7 @@ class App:
             from banner.ui import preferences
             self.dialog = preferences.Dialog(
                 self.doc, self.strings,
-                lambda accepted, providers: preferences.build(self.doc, self.strings, self.manifest, self.config,
-                                                              self.lang, self.direction, accepted, providers),
+                lambda accepted, providers: preferences.build(self.view, accepted, providers),
                 self.on_click, self.guard, self.first_layer)
         opening(self.doc, False)
         self.dialog.open(opener, self.session.accepted, self.session.accepted_providers)

@@ -18,6 +18,7 @@ from banner.ui.dom import closest, opening, OPEN_SELECTOR, PRERENDERED_ATTR
 from banner.lang import IN_MAIN_BUNDLE
 
 
+SETTLE_POLL_MS = 20     # consentBanner.settled(): how often an unsettled banner is asked again
 STEP_MS = 5        # a start-up task pauses after this long (Lighthouse counts a task over 50 ms on a phone, 4x slower)
 
 
@@ -182,6 +183,20 @@ class Boot:
         elif self.failure is None and node.nodeType == 11 and getattr(node, "host", None):
             self.handoff.roots.push(node)
 
+    def settled(self):
+        """consentBanner.settled(): a Promise resolved once the banner has treated what the page holds, the
+        content it has just added included (asked from the next task on, after the observer's records), and
+        has nothing in flight (App.settled), or has failed closed. Tests and portals wait on it instead of
+        guessing a delay."""
+        def executor(resolve, reject):
+            def check(*args):
+                if self.failure is not None or (self.app is not None and self.app.settled):
+                    resolve(True)
+                else:
+                    window.setTimeout(check, SETTLE_POLL_MS)
+            window.setTimeout(check, 0)
+        return window.Promise.new(executor)
+
     def expose_api(self):
         api = window.Object.new()
         api.version = __version__
@@ -190,6 +205,7 @@ class Boot:
         api.accepted = lambda category: bool(self.app and self.app.session.is_accepted(category))
         api.reset = lambda: self.app.reset() if self.app else None
         api.apply = self.apply
+        api.settled = self.settled
         window.consentBanner = api
 
 

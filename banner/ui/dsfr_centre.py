@@ -113,11 +113,13 @@ def _service(doc, strings, manifest, config, category, checked, providers=None):
         ] + _details(doc, strings, manifest, config, category, title, providers, checked))])
 
 
-def centre(doc, strings, manifest, config, lang, direction, accepted, providers=None):
+def centre(view, accepted, providers=None):
     """preferences.build's dialog: DSFR's large modal holding its consent manager (header pair, one service
     per category, one « Enregistrer » button). It is built when opened and removed when closed, so it
     carries DSFR's "opened" class from the start; Dialog opens it as a modal <dialog>, and DSFR's
     JavaScript, when the page runs it, drives it as its own modal (Escape, backdrop, focus)."""
+    doc, strings, manifest, config = view.doc, view.strings, view.manifest, view.config
+    lang, direction = view.lang, view.direction
     optional = [c for c in manifest.categories if not c.required]
     services = [_service(doc, strings, manifest, config, c, c.id in accepted, providers) for c in manifest.categories]
     save = buttons(doc, [(strings["save"], {"data-cb-action": "save"})],

@@ -36,23 +36,22 @@ def _keep_ratio(frame):
 
 
 class Embeds:
-    def __init__(self, doc, strings, manifest, language, lang, direction, report, guard, accept_category, allowed_once,
-                 page_host="", config=None, permits=None):
-        self.doc = doc
-        self.strings = strings              # the interface strings, complete (extra bundle)
-        self.manifest = manifest
-        self.language = language            # of the manifest texts (the category's title)
-        self.lang = lang                    # of the interface strings, and their direction
-        self.direction = direction
+    def __init__(self, view, report, guard, accept_category, allowed_once, page_host, permits):
+        self.doc = view.doc
+        self.strings = view.strings         # the interface strings, complete (extra bundle)
+        self.manifest = view.manifest
+        self.language = view.config.language    # of the manifest texts (the category's title)
+        self.lang = view.lang               # of the interface strings, and their direction
+        self.direction = view.direction
+        self.config = view.config           # its theme and look
         self.report = report                # Page.error
         self.guard = guard
         self.accept_category = accept_category  # "Toujours autoriser": App.accept_category
         self.allowed_once = allowed_once        # "Autoriser une fois", for the consent log: ProofLog.once
         self.count = 0                      # placeholder ids, unique across shadow roots
         self.page_host = page_host          # content from the page's own host names no third party
-        self.config = config                # its theme and look (None: the defaults)
-        # App.permits: in a category offering a choice per provider, this embed's provider is accepted
-        self.permits = permits or (lambda category, named, urls: True)
+        # Content.permits: in a category offering a choice per provider, this embed's provider is accepted
+        self.permits = permits
 
     def undeclared(self, category, named, url):
         return self.manifest.undeclared(category, named, url, self.page_host)
@@ -200,7 +199,7 @@ class Embeds:
         label = frame.getAttribute("title") or _provider(frame)
         attrs = {"data-cb-placeholder": fid, "role": "group", "aria-label": label, "lang": self.lang,
                  "dir": self.direction}
-        if self.config is not None and self.config.dsfr:
+        if self.config.dsfr:
             node = placeholder(self.doc, strings, self.config, attrs, text, providers,
                                strings["placeholder_title"].replace("{provider}", _provider(frame)))
         else:
@@ -216,7 +215,7 @@ class Embeds:
     def _ours(self, attrs, text, providers):
         """`providers` None: content that cannot load (undeclared), shown with its reason and no buttons."""
         strings = self.strings
-        return h(self.doc, "div", themed(attrs, self.config) if self.config else attrs, [
+        return h(self.doc, "div", themed(attrs, self.config), [
             h(self.doc, "p", {"class": "cb-embed__text"}, [text]),
             h(self.doc, "p", {"class": "cb-embed__providers"}, [providers]) if providers else None,
             h(self.doc, "div", {"class": "cb-embed__actions"}, [

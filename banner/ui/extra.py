@@ -13,15 +13,21 @@ class ExtraBundle:
         self.guard = guard
         self.loaded = loaded
         self.ready = False
+        self.waiting = 0                    # runs waiting for the bundle (App.settled)
 
     def run(self, then):
         if self.ready:
             return then()
 
         def arrived():
+            self.waiting -= 1
             if not self.ready:
                 self.ready = True
                 self.loaded()
             then()
-        self.load_bundle("extra", self.guard(arrived),
-                         lambda reason: self.report("cannot load the preferences centre (%s)" % reason))
+
+        def failed(reason):
+            self.waiting -= 1
+            self.report("cannot load the preferences centre (%s)" % reason)
+        self.waiting += 1
+        self.load_bundle("extra", self.guard(arrived), failed)

@@ -21,9 +21,11 @@ def _changed(strings, manifest, config, changed):
 PURPOSES_ATTR = "data-cb-purposes"         # the paragraph naming the purposes, with the way to the providers
 
 
-def build(doc, strings, manifest, config, lang, direction, changed=()):
+def build(view, changed=()):
     """The purposes come first, with the providers' list one tap away: on a phone they show before any
     scrolling, the rest of the text after them (what is always needed, how to change one's mind)."""
+    doc, strings, manifest, config = view.doc, view.strings, view.manifest, view.config
+    lang, direction = view.lang, view.direction
     purposes = strings["banner_purposes"].replace("{purposes}", ", ".join(
         localize(c.title, config.language) for c in manifest.categories if not c.required and not c.exempt))
     text = strings["banner_text"] + " " + strings["refuse_effect"]

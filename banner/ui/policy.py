@@ -46,8 +46,9 @@ def _add_button(doc, strings, target):
         manage.parentNode.insertBefore(open_button(doc, strings), manage.nextSibling)
 
 
-def fill(doc, strings, manifest, config, lang, direction, roots=None):
+def fill(view, roots=None):
     """Fill every [data-consent-policy] of the page, or of `roots` (added later: watch.py)."""
+    doc, strings, manifest, config = view.doc, view.strings, view.manifest, view.config
     if roots:
         targets = [t for root in roots for t in select_all(root, POLICY_SELECTOR)]
     else:
@@ -62,7 +63,7 @@ def fill(doc, strings, manifest, config, lang, direction, roots=None):
         while target.firstChild:
             target.removeChild(target.firstChild)
         target.classList.add("cb-policy")
-        target.setAttribute("lang", lang)
-        target.setAttribute("dir", direction)
+        target.setAttribute("lang", view.lang)
+        target.setAttribute("dir", view.direction)
         for node in build(doc, strings, manifest, config, level):
             target.appendChild(node)

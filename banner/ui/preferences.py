@@ -104,11 +104,13 @@ def keep_focus_inside(doc, dialog, event):
         event.preventDefault()
 
 
-def build(doc, strings, manifest, config, lang, direction, accepted, providers=None):
+def build(view, accepted, providers=None):
     """The centre, its categories switched as `accepted` says and, in a providerChoice category, its
     providers as `providers(category id)` says (None: all of an accepted category's)."""
-    if config.dsfr:
-        return centre(doc, strings, manifest, config, lang, direction, accepted, providers)
+    if view.dsfr:
+        return centre(view, accepted, providers)
+    doc, strings, manifest, config = view.doc, view.strings, view.manifest, view.config
+    lang, direction = view.lang, view.direction
     body = [h(doc, "p", {"class": "cb-text"}, [strings["prefs_intro"]]),
             language_choice(doc, strings, config, config.language, "cb-prefs")]
     body += [_category(doc, strings, manifest, config, c, c.id in accepted, providers) for c in manifest.categories]

@@ -9,7 +9,8 @@ ICON_PATH = ("M12 2a10 10 0 1 0 10 10 4 4 0 0 1-4-4 4 4 0 0 1-4-4 2 2 0 0 0-2-2z
 SVG = "http://www.w3.org/2000/svg"
 
 
-def build(doc, strings, config, lang, direction):
+def build(view):
+    doc, strings, config, lang, direction = view.doc, view.strings, view.config, view.lang, view.direction
     icon = doc.createElementNS(SVG, "svg")
     for key, value in (("viewBox", "0 0 24 24"), ("width", "24"), ("height", "24"), ("aria-hidden", "true"),
                        ("focusable", "false")):

@@ -32,6 +32,11 @@ class StartUp:
         self.activated = False       # accepted content was let in (activate)
         self.waiting_extra = False   # the extra bundle's part (with_extra) is still on its way
         self.announced = False       # the first layer answers its own clicks (announce)
+        self.done = False            # start-up has ended (end)
+
+    def end(self):
+        self.done = True
+        self.then()
 
     def needs_signals(self):
         """Google Consent Mode and vendor signals must be sent before any tag runs: start-up waits for them."""
@@ -63,10 +68,10 @@ class StartUp:
         """What the page shows from the extra bundle: the policy page, the embeds, the reopen button."""
         from banner.ui import policy, reopen
         app = self.app
-        policy.fill(app.doc, app.strings, app.manifest, app.config, app.lang, app.direction)
+        policy.fill(app.view)
         app.content.embeds = app.new_embeds()
         if app.config.reopen_button and app.reopen_button is None:
-            app.reopen_button = reopen.build(app.doc, app.strings, app.config, app.lang, app.direction)
+            app.reopen_button = reopen.build(app.view)
             app.doc.body.appendChild(app.reopen_button)
 
     def start_signals(self):
@@ -103,7 +108,7 @@ class StartUp:
         if self.waiting_extra:
             self.waiting_extra = False
             if self.announced:
-                self.then()
+                self.end()
 
     def finish(self):
         self.app.content.count_sent_live()
@@ -140,7 +145,7 @@ class StartUp:
             app.page.when_idle(app.guard(lambda: app.extra.run(lambda: None)))
         self.announced = True
         if not self.waiting_extra:
-            self.then()
+            self.end()
 
     def replay(self, actions, painted_for):
         """Clicks made on the ahead-of-time banner while Python was starting, in order, until one of

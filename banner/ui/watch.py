@@ -26,14 +26,22 @@ def holds(node, selector):
 
 
 class Watch:
-    def __init__(self, app):
-        self.app = app
-        self.content = app.content
-        self.roots = app.content.roots  # the document, then the shadow roots handed to apply()
+    """Given only what it uses: the Content it hands new nodes to (and whose roots it watches), the
+    loader's observer factory (Page.observer), the App's guard, the extra bundle (embeds and policy views
+    come with it), and two App callbacks: putting the banner's own nodes back, filling policy views."""
+
+    def __init__(self, content, observer, guard, extra, keep_ui, fill_policies):
+        self.content = content
+        self.roots = content.roots      # the document, then the shadow roots handed to apply()
+        self.make_observer = observer
+        self.guard = guard
+        self.extra = extra
+        self.keep_ui = keep_ui
+        self.fill_policies = fill_policies
         self.observer = None
 
     def start(self):
-        self.observer = self.app.page.observer(WATCHED, self.app.guard(self.on_found))
+        self.observer = self.make_observer(WATCHED, self.guard(self.on_found))
         for root in self.roots:
             self.observer.observe(root, OPTIONS)
 
@@ -42,18 +50,6 @@ class Watch:
         if removed:
             self.keep_ui()
         self.adopt_nodes(list(found))
-
-    def keep_ui(self):
-        """A portal that re-renders all of <body> on navigation takes the banner's own nodes with it: put
-        back the banner still waiting for an answer, the live region and the reopen button; forget a
-        centre removed while open (no "close" event comes), so the footer link opens a new one."""
-        app, body = self.app, self.app.doc.body
-        app.first_layer.restore()
-        for node in (app.live, app.reopen_button):
-            if node is not None and not node.isConnected:
-                body.appendChild(node)
-        if app.dialog is not None:
-            app.dialog.forget_if_removed()
 
     def adopt_nodes(self, nodes):
         """Treat `nodes` as the start-up treats the page: blocks of accepted categories opened (what they
@@ -67,16 +63,10 @@ class Watch:
         if any(holds(n, MEDIA_SELECTOR) for n in nodes):
             self.content.show_media(nodes)
         if any(holds(n, EMBED_SELECTOR) or holds(n, BLOCK_SELECTOR) for n in nodes):
-            self.app.extra.run(lambda: self.content.refresh_embeds(nodes))
+            self.extra.run(lambda: self.content.refresh_embeds(nodes))
         policies = [n for n in nodes if holds(n, POLICY_SELECTOR)]
         if policies:
-            self.app.extra.run(lambda: self.fill_policies(policies))
-
-    def fill_policies(self, nodes):
-        """A cookie-policy view rendered in the page ([data-consent-policy]) is filled like a served one."""
-        from banner.ui import policy
-        app = self.app
-        policy.fill(app.doc, app.strings, app.manifest, app.config, app.lang, app.direction, nodes)
+            self.extra.run(lambda: self.fill_policies(policies))
 
     def adopt(self, node):
         """consentBanner.apply(node): a fragment a framework rendered, in the document or not yet, or a

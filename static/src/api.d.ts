@@ -15,6 +15,8 @@ export interface ConsentBanner {
   reset(): void;
   /** Treats a fragment, element or shadow root a framework rendered. */
   apply(node: Node): void;
+  /** Resolves once the banner has treated what the page holds and has nothing in flight. */
+  settled(): Promise<boolean>;
 }
 
 /** `detail` of the `consent:change` event, dispatched on `document` after start-up and every decision. */
@@ -28,6 +30,7 @@ export declare function show(): void;
 export declare function showPreferences(): void;
 export declare function reset(): void;
 export declare function apply(node: Node): void;
+export declare function settled(): Promise<boolean>;
 export declare function version(): string;
 /** Calls `listener` with the accepted ids after start-up and every decision; returns the unsubscribe. */
 export declare function onChange(listener: (accepted: string[]) => void): () => void;

@@ -45,6 +45,13 @@ export function apply(node) {
   if (api) { api.apply(node); }
 }
 
+/** Resolves once the banner has treated what the page holds (content just added included) and has nothing
+ *  in flight: its script queue run, its bundles in. At once without a banner. */
+export function settled() {
+  const api = banner();
+  return api ? api.settled() : Promise.resolve(true);
+}
+
 /** The banner release the page serves, or "" without a banner. */
 export function version() {
   const api = banner();

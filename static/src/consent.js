@@ -56,6 +56,17 @@
     // What is in the document at start-up is treated then; a shadow root is remembered for boot.py.
     apply: function (node) {
       if (!boot.ready && node && node.nodeType === 11 && node.host && boot.roots.indexOf(node) < 0) { boot.roots.push(node); }
+    },
+    // Python's once it has started (banner/ui/boot.py); resolved at once when the banner failed closed.
+    settled: function () {
+      var standIn = window.consentBanner;
+      return new Promise(function (resolve) {
+        (function wait() {
+          if (window.consentBanner !== standIn) { window.consentBanner.settled().then(resolve); }
+          else if (boot.ready) { resolve(true); }
+          else { setTimeout(wait, 20); }
+        })();
+      });
     }
   };
 

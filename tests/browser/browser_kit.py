@@ -627,6 +627,13 @@ class Browser:
         """For pages where the Python side never starts: the loader gave up (ready without an API)."""
         self.wait_js("return !!(window.__consentBoot && window.__consentBoot.ready)", "the loader never settled")
 
+    def settled(self):
+        """Wait for the banner's own signal that it has treated what the page holds and has nothing in
+        flight (consentBanner.settled()): what has not happened by then does not happen."""
+        self.js("window.__settled = false;"
+                "window.consentBanner.settled().then(function () { window.__settled = true; });")
+        self.wait_js("return window.__settled === true;", "the banner never settled")
+
     def wait_still(self):
         """Nothing in the page is moving: a person clicks a button once it has stopped sliding in (its
         box while it moves is not where it will be)."""

@@ -89,7 +89,7 @@ def test_a_return_visit_runs_consented_scripts_before_python_in_order_once_and_w
     assert probes(browser)[0] == {"n": 1, "runtime": False}, "the consented script waited for the runtime"
     browser.wait_js("return (window.__early || []).length >= 3;", "the consented scripts did not all run")
     assert [p["n"] for p in probes(browser)] == [1, 2, 3], "not in order, or Python's queue did not wait"
-    time.sleep(0.3)
+    browser.settled()
     assert len(probes(browser)) == 3 and live_copies(browser) == 3, "a consented script ran twice"
     assert browser.js("return window.consentBanner.accepted('analytics');") is True
     assert browser.banner() is None
@@ -102,7 +102,7 @@ def test_a_return_visit_runs_consented_scripts_before_python_in_order_once_and_w
     browser.find("#manage").click()
     browser.navigating(lambda: browser.click_dialog("Tout refuser"))
     assert decode_consent(browser.cookie(CONSENT)["value"]).accepted == ()
-    time.sleep(0.3)
+    browser.settled()
     assert probes(browser) == [] and live_copies(browser) == 0
 
 

@@ -128,7 +128,7 @@ def order(browser):
 
 def wait_order(browser, count):
     browser.wait_js("return window.__order.length >= %d;" % count, "the accepted scripts did not all run")
-    time.sleep(0.3)              # room for a script that would wrongly run a second time
+    browser.settled()            # a script that would wrongly run a second time has run by then
     return order(browser)
 
 
@@ -146,7 +146,7 @@ def test_scripts_added_before_a_choice_stay_inert_then_run_once_in_insertion_ord
     add_scripts(browser, [("analytics", "a1", "inline"), ("analytics", "a2", "slow"), ("video", "v1", "inline"),
                           ("analytics", "a3", "inline")])
     add_scripts(browser, [("analytics", "a4", "external")])          # a second insertion, later
-    time.sleep(0.6)
+    browser.settled()
     assert order(browser) == [], "a late script ran before any choice"
     assert browser.js(LIVE) == []
     browser.click_banner("Tout accepter")
@@ -159,7 +159,7 @@ def test_scripts_added_before_a_choice_stay_inert_then_run_once_in_insertion_ord
     browser.click_dialog("Tout accepter")
     browser.wait_no_dialog()
     browser.js("var s = document.querySelector('script[data-name=a1]'); document.body.appendChild(s);")
-    time.sleep(0.4)
+    browser.settled()
     assert order(browser) == ["a1", "a2", "v1", "a3", "a4"], "a script ran twice"
 
 
@@ -179,6 +179,18 @@ def test_scripts_added_after_consent_run_at_once_and_the_refused_ones_when_accep
 
 
 # -- in-page navigation ---------------------------------------------------------------------------------
+@pytest.mark.journey
+def test_settled_waits_for_the_scripts_just_added_and_their_slow_downloads(browser, spa, plain_page):
+    """consentBanner.settled() is the signal the other tests wait on instead of a delay: it resolves only
+    once content the page has just added is treated, an external script taking 0.4 s to arrive included."""
+    accept(browser, spa, "analytics")
+    browser.open(plain_page)
+    browser.settled()
+    add_scripts(browser, [("analytics", "s1", "slow"), ("analytics", "s2", "inline"), ("video", "v1", "inline")])
+    browser.settled()
+    assert order(browser) == ["s1", "s2"], "settled before the queue had run what was just added"
+
+
 def test_push_state_navigation_re_asks_nothing_and_the_new_view_follows_the_stored_choice(browser, spa):
     url = spa.page("/t/spa/", body=ROUTER)
     spa.routes["/t/spa/dataset"] = spa.routes["/t/spa/"]               # the server answers every route alike
@@ -193,7 +205,7 @@ def test_push_state_navigation_re_asks_nothing_and_the_new_view_follows_the_stor
     browser.wait_js("return document.getElementById('view').getAttribute('data-view') === '/t/spa/dataset';")
     browser.wait(lambda d: frame(browser, "#map")["holder"] and frame(browser, "#clip")["holder"],
                  "the new view's iframes got no placeholder")
-    time.sleep(0.3)
+    browser.settled()
     assert order(browser) == [] and len(browser.find_all("#cb-banner")) == 1
 
     # A choice: analytics only. One record, one event.
@@ -350,7 +362,7 @@ def test_after_a_failed_start_apply_and_late_scripts_run_nothing(browser, spa):
     browser.open(url)
     browser.js(SHADOW)                       # no exception
     add_scripts(browser, [("analytics", "late", "inline")])
-    time.sleep(0.5)
+    browser.settled()                        # failed closed: at once, and nothing ran
     assert order(browser) == []
     assert browser.js(SHADOW_FRAME)["src"] is None
     assert len(browser.banner_errors()) == 1

@@ -9,6 +9,7 @@ from banner.document import Document
 from banner.i18n import strings
 from banner.lang import SHIPPED
 from banner.ui import preferences
+from banner.ui.view import View
 
 PROVIDERS = [{"name": "YouTube", "policyUrl": "https://policies.google.com/privacy", "hosts": ["youtube-nocookie.com"]},
              {"name": "Vimeo", "hosts": ["player.vimeo.com"]},
@@ -26,7 +27,7 @@ def manifest(parse, manifest_data):
 
 def centre(manifest, config, accepted=(), providers=None, language="fr", **data):
     page = config(language=language, languages=[language], **data)
-    return preferences.build(Document(), strings(language, complete=True), manifest, page, language, "ltr",
+    return preferences.build(View(Document(), strings(language, complete=True), manifest, page, language, "ltr"),
                              list(accepted), providers).tree()
 
 

@@ -54,7 +54,7 @@ def documented():
 
 def test_every_place_names_the_same_api():
     names = python_api()
-    assert names == {"version", "accepted", "show", "showPreferences", "reset", "apply"}
+    assert names == {"version", "accepted", "show", "showPreferences", "reset", "apply", "settled"}
     assert stand_in() == names
     assert declared() == names
     assert documented() == names
