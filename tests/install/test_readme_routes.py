@@ -196,7 +196,7 @@ def test_the_static_route_with_the_npm_package(packages, third_party, chromium, 
         import * as api from "consent-banner/api";
         console.log(Object.keys(api).sort().join(" "), api.accepted("analytics"), JSON.stringify(api.version()));""",
                  cwd=project, env=env)).split()
-    assert api == ["accepted", "apply", "onChange", "reset", "show", "showPreferences", "version", "false", '""']
+    assert api == ["accepted", "apply", "onChange", "reset", "settled", "show", "showPreferences", "version", "false", '""']
     assert "interface ConsentBanner" in (installed / "api.d.ts").read_text(encoding="utf-8")
 
 
