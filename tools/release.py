@@ -3,8 +3,9 @@
 `release()` (contributors, from a checkout: `make build` / `make package`) turns the sources into the
 packaged assets, banner/static/consent_banner/, which the wheel and the npm package ship:
 
-    consent.js              the loader (static/src/consent.js, minified with terser when available), with
-                            the styles in it: it adopts them as a constructed stylesheet
+    consent.js              the loader (static/src/consent.js with its pure rules, static/src/rules.js, put
+                            in at /*RULES*/; minified with terser when available), with the styles in it:
+                            it adopts them as a constructed stylesheet
     consent.css             the styles (static/src/consent.css, comments and spaces removed), for pages that
                             link them (the Django app's first layer) and browsers without constructed sheets
     brython.js              the Brython runtime from the pinned `brython` package (pyproject.toml) without its
@@ -251,12 +252,21 @@ def with_signals(source):
     return source.replace(SIGNALS, "(" + runner + ")")
 
 
+def rules_source(indent=""):
+    """static/src/rules.js, the loader's pure rules, as the loader holds them (`indent`: inside its
+    function) and as the tests load them whole."""
+    with open(os.path.join(SRC, "rules.js"), encoding="utf-8") as handle:
+        text = handle.read()
+    return "".join(indent + line if line.strip() else line for line in text.splitlines(True))
+
+
 def loader_source(prerendered=None, hole=False, runtime=""):
     """The loader with this release's facts filled in (`runtime`: the runtime_stamp() its bundles are
     compiled for), and the prerendered first layer (or, with `hole`, the HOLE that build() fills for
     each portal)."""
     with open(os.path.join(SRC, "consent.js"), encoding="utf-8") as handle:
         source = handle.read()
+    source = source.replace("  /*RULES*/\n", rules_source(indent="  "))
     extra_languages = [c for c in SHIPPED if c not in IN_MAIN_BUNDLE]
     source = source.replace('/*VERSION*/""', json.dumps(__version__))
     source = source.replace('/*BUILD*/""', json.dumps(build_hash()))
