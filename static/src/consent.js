@@ -33,10 +33,18 @@
   var prerendered = /*PRERENDERED*/null;                        // banner/prerender.py: {key, content, trees}
   // Names and defaults shared with Python, written in by banner/loader_facts.py at build time.
   var facts = /*LOADER_FACTS*/{};
+  // The hand-off with Python, declared whole here; banner/ui/page.py's HANDOFF says what each name holds,
+  // and tests/core/test_handoff.py keeps the two lists equal. The functions are filled in below, each by
+  // the part of the loader that does that job.
   var boot = window.__consentBoot = {
-    config: me.getAttribute("data-config"), manifestText: null, pending: [], ready: false, nonce: me.nonce || "",
-    roots: [],                                                 // consentBanner.apply() before start-up
-    build: /*BUILD*/""                                          // tools/release.py: hash of the shipped code
+    config: me.getAttribute("data-config"), manifestText: null, pending: [], roots: [], ready: false,
+    later: null,                                                // start-up's steps (banner/ui/boot.py)
+    nonce: me.nonce || "", build: /*BUILD*/"",                  // tools/release.py: hash of the shipped code
+    actions: [], paintedFor: null,                              // the painted first layer's clicks
+    ran: [], afterEarly: null,                                  // the early path
+    announce: null, otherTab: null,                             // other tabs
+    signal: null, observer: null, load: null,                   // services for Python (banner/ui/page.py)
+    runtimeSteps: null, bundle: null                            // the runtime's and the bundles' side
   };
 
   // Vendor signals (banner/vendors.py) on the tools' globals: static/src/signals.js, put in by tools/release.py.
@@ -151,7 +159,6 @@
   // The tree was rendered at build time by banner/ui/notice.py for this exact data-config; it is shown
   // only when no choice is stored at all and no Global Privacy Control signal answers for the visitor.
   // Python replaces it with the identical live banner and replays the clicks recorded here.
-  boot.actions = [];
 
   // pickLanguage, configKey, gpcAnswers, consentCookiePresent: Python's rules, in static/src/rules.js.
   function mount(node) {                                    // data -> DOM; strings become text nodes
@@ -282,7 +289,6 @@
   // The announcement carries the choice as the deciding tab stored it: this tab's view of the cookie jar
   // can lag behind the message (Chromium writes cookies and carries messages on separate channels), so it
   // acts once its own document.cookie shows that choice, or after SETTLE_MS whatever it shows.
-  boot.otherTab = null;                                     // banner/ui/page.py: Python's handler
   var SETTLE_MS = 1000, SETTLE_STEP_MS = 20;
   function heard(expected, waited) {
     if (storedChoice() !== expected && waited < SETTLE_MS) {
@@ -293,12 +299,13 @@
       location.reload();
     }
   }
+  var channel = null;                                       // no BroadcastChannel: focus and load still re-read
   try {
-    boot.channel = new BroadcastChannel(facts.channelName);
-    boot.channel.onmessage = function (event) { heard(String(event.data), 0); };
-  } catch (e) { boot.channel = null; }                     // no BroadcastChannel: focus and load still re-read
+    channel = new BroadcastChannel(facts.channelName);
+    channel.onmessage = function (event) { heard(String(event.data), 0); };
+  } catch (e) { channel = null; }
   boot.announce = function () {                             // banner/ui/page.py, after each decision
-    if (boot.channel) { boot.channel.postMessage(storedChoice()); }
+    if (channel) { channel.postMessage(storedChoice()); }
   };
 
   function storedChoice() {
@@ -328,7 +335,6 @@
   // Python's and is checked against it on shared cases (tests/core/test_loader_facts.py); in any doubt
   // (another data-config or manifest than the build's, a choice expiring soon, a URL it cannot judge,
   // something Python would clear first) the loader does nothing and Python does everything, as before.
-  boot.ran = [];                                            // categories run early (banner/ui/app.py)
   var earlyBusy = false, earlyThen = null;
   boot.afterEarly = function (then) {                       // banner/ui/page.py: Python's queue waits
     if (!earlyBusy) { return false; }
