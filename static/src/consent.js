@@ -30,8 +30,8 @@
   var suffix = version ? "?v=" + version : "";
   var extraLanguages = /*EXTRA_LANGUAGES*/[];                  // filled in by tools/release.py
   var runtime = /*RUNTIME*/"";                                  // the Brython build our bundles are compiled for
-  var prerendered = /*PRERENDERED*/null;                        // banner/prerender.py: {key, content, trees}
-  // Names and defaults shared with Python, written in by banner/loader_facts.py at build time.
+  var prerendered = /*PRERENDERED*/null;                        // banner/server/prerender.py: {key, content, trees}
+  // Names and defaults shared with Python, written in by banner/server/loader_facts.py at build time.
   var facts = /*LOADER_FACTS*/{};
   // The hand-off with Python, declared whole here; banner/ui/page.py's HANDOFF says what each name holds,
   // and tests/core/test_handoff.py keeps the two lists equal. The functions are filled in below, each by

@@ -1,7 +1,7 @@
 // The loader's rules: each function restates one of Python's (named beside it) so that the loader can
 // decide before the Python runtime has loaded: which language the painted first layer speaks, whether a
 // stored choice stands and what it accepts, which blocked scripts a return visit may run at once. They are
-// pure: no DOM, no browser API, only their arguments and `facts` (banner/loader_facts.py, taken from Python
+// pure: no DOM, no browser API, only their arguments and `facts` (banner/server/loader_facts.py, taken from Python
 // at build time). tools/release.py puts this file, whole, where consent.js says /*RULES*/ (no runtime
 // cost); tests/core/test_loader_facts.py loads it whole in Node and checks every function against Python
 // on tests/core/shared_cases.json. In any doubt a rule answers so that the loader does nothing and
@@ -25,7 +25,7 @@ function fnv(text) {                                      // banner.fnv: base36(
   return h.toString(36);
 }
 
-function configKey(cfg) {                                 // banner.loader_facts.config_key
+function configKey(cfg) {                                 // banner.server.loader_facts.config_key
   return JSON.stringify(facts.keyFields.map(function (field) {
     var value = field in cfg ? cfg[field] : (field in facts.keyDefaults ? facts.keyDefaults[field] : null);
     return field === "manifest" && typeof value !== "string" ? "#" + fnv(JSON.stringify(value)) : value;

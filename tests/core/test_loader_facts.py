@@ -1,4 +1,4 @@
-"""The loader (static/src/consent.js) and Python agree: the facts it uses come from banner/loader_facts.py,
+"""The loader (static/src/consent.js) and Python agree: the facts it uses come from banner/server/loader_facts.py,
 and the rules it must apply before Python runs give, under node, the answers Python gives on one shared
 table of cases (shared_cases.json)."""
 
@@ -11,7 +11,7 @@ import subprocess
 
 import pytest
 
-from banner import loader_facts
+from banner.server import loader_facts
 from banner.cookies import CONSENT_COOKIE, parse_cookie_header
 from banner.fnv import base36, code_points, utf16
 from banner.i18n import pick_language
