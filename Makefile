@@ -71,7 +71,7 @@ setup: $(VENV)/.installed node_modules/.installed browser nodejs postgres nginx
 # The packaged assets (banner/static/consent_banner/), then the demo portal's own build into static/dist/.
 build: $(VENV)/.installed nodejs $(NODE_DEPS)
 	$(PY) tools/release.py
-	$(PY) -m banner.build --config demo/site/config.json --manifest demo/site/cookies.json --out static/dist
+	$(PY) -m banner.server.build --config demo/site/config.json --manifest demo/site/cookies.json --out static/dist
 
 # The wheel and the npm tarball, into dist/, with the list of their files. Light on purpose: Python 3.11+,
 # Node.js 20 and npm; no browser, no test tools, no root (README, "Install").

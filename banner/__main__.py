@@ -10,7 +10,7 @@
 
 `validate` applies the same rules as the page (banner.manifest) with Python's `re` standing in for the
 browser's RegExp, and prints one line per problem with its field path; with `--pages`, it also reads the
-portal's pages and templates for blocked content whose third party is not declared (banner/pages.py).
+portal's pages and templates for blocked content whose third party is not declared (banner/server/pages.py).
 Exit status: 0 valid, 1 invalid (or undeclared content found), 2 unreadable file or bad usage.
 """
 
@@ -23,11 +23,11 @@ from . import __version__
 from .errors import BannerError, ManifestError
 from .manifest import parse_manifest, text_languages
 from .cookies import decode_consent
-from .host import load_json, regex_ok
+from .server.host import load_json, regex_ok
 
 
 def _origin(value):
-    from .receiver import origin_arg
+    from .server.receiver import origin_arg
     try:
         return origin_arg(value)
     except ValueError as error:
@@ -58,8 +58,8 @@ def validate(path, languages, out, pages=None, host=None):
 
 def check_pages(manifest, paths, host, out):
     """--pages: the blocked content of the portal's pages and templates that its category does not declare
-    (banner/pages.py), each with the manifest entry that would let it run."""
-    from .pages import files, report, scan
+    (banner/server/pages.py), each with the manifest entry that would let it run."""
+    from .server.pages import files, report, scan
     try:
         found = scan(manifest, paths, host)
     except OSError as error:
@@ -92,7 +92,7 @@ def make_parser():
                                       "declaration)")
     dec = sub.add_parser("decode", help="show what a cookies_preferences value holds")
     dec.add_argument("value")
-    from .build import add_arguments as build_arguments
+    from .server.build import add_arguments as build_arguments
     build_arguments(sub.add_parser("build", help="write the files a portal serves into --out DIR, with the "
                                                   "first layer prerendered for its data-config"))
     # The static policy page command (`policy`) registers its sub-parser here.
@@ -133,18 +133,18 @@ def main(argv=None, out=None):
     if args.command == "audit":
         return run_audit(args, out)
     if args.command == "build":
-        from .build import run
+        from .server.build import run
         return run(args)
     if args.command == "policy":
-        from .build import BuildError
-        from .static_policy import write
+        from .server.build import BuildError
+        from .server.static_policy import write
         try:
             return write(args.config, args.manifest, args.out, args.level, out)
         except (OSError, ValueError, BannerError, BuildError) as error:   # unreadable, bad JSON/config/manifest, a link
             print("policy: %s" % error, file=out)
             return 1
     if args.command == "serve-log":
-        from .receiver import serve
+        from .server.receiver import serve
         serve(args.db, args.port, args.path, args.allow_origin)
         return 0
     if args.command == "validate":

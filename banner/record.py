@@ -13,7 +13,7 @@ the field, as before, so that a receiver of an earlier version still takes them.
 
 No IP address, no user agent: the consent id in the visitor's cookie links a record to a browser, and
 that is all the portal needs to demonstrate how consent was obtained. The reference receiver
-(banner/receiver.py) validates these fields.
+(banner/server/receiver.py) validates these fields.
 """
 
 from . import __version__

@@ -11,7 +11,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 def build_command():
     """The project's build tool: the one place the benchmark names it."""
-    return [sys.executable, "-m", "banner.build"]
+    return [sys.executable, "-m", "banner.server.build"]
 
 
 def build_for(config, out):

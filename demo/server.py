@@ -19,8 +19,8 @@ from urllib.parse import urlsplit
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, ROOT)
-from banner.receiver import handle_post, open_db  # noqa: E402  (the reference consent-log receiver)
-from banner.static_policy import render_all  # noqa: E402  (the policy page without JavaScript)
+from banner.server.receiver import handle_post, open_db  # noqa: E402  (the reference consent-log receiver)
+from banner.server.static_policy import render_all  # noqa: E402  (the policy page without JavaScript)
 SITE = os.path.join(HERE, "site")
 
 TEXTS = {
@@ -63,7 +63,7 @@ PAGES = {
     },
     "/pages/cookies/": {
         # The policy comes from the manifest: written as static HTML into data-consent-policy by
-        # banner.static_policy (what `python -m banner policy` writes), so it reads without JavaScript;
+        # banner.server.static_policy (what `python -m banner policy` writes), so it reads without JavaScript;
         # the script then only adds the button that opens the centre.
         "fr": ("Politique de cookies", "<h1>Charte cookies</h1><p>Ce portail utilise des cookies. Cette page "
                "est générée à partir du manifeste de cookies du portail.</p><div data-consent-policy></div>"

@@ -25,7 +25,7 @@ import zipfile
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 from banner import __version__  # noqa: E402
-from banner import build  # noqa: E402
+from banner.server import build  # noqa: E402
 from release import release  # noqa: E402  (tools/release.py, beside this file)
 
 NPM_EXTRA = ["README.md", "LICENSE", "CHANGELOG.md"]
@@ -43,7 +43,7 @@ def manifest_rules():
     """What the JavaScript validator takes from Python: banner.manifest's field names and limits,
     banner.text's alphabets, the JSON depth limit of the tools and the lone-surrogate message."""
     from banner import manifest, text
-    from banner.host import MAX_JSON_DEPTH
+    from banner.server.host import MAX_JSON_DEPTH
     return {"topKeys": list(manifest.TOP_KEYS), "categoryKeys": list(manifest.CATEGORY_KEYS),
             "providerKeys": list(manifest.PROVIDER_KEYS), "cookieKeys": list(manifest.COOKIE_KEYS),
             "storages": list(manifest.STORAGES), "maxPath": manifest.MAX_PATH, "maxRevision": manifest.MAX_REVISION,

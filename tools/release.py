@@ -3,8 +3,9 @@
 `release()` (contributors, from a checkout: `make build` / `make package`) turns the sources into the
 packaged assets, banner/static/consent_banner/, which the wheel and the npm package ship:
 
-    consent.js              the loader (static/src/consent.js, minified with terser when available), with
-                            the styles in it: it adopts them as a constructed stylesheet
+    consent.js              the loader (static/src/consent.js with its pure rules, static/src/rules.js, put
+                            in at /*RULES*/; minified with terser when available), with the styles in it:
+                            it adopts them as a constructed stylesheet
     consent.css             the styles (static/src/consent.css, comments and spaces removed), for pages that
                             link them (the Django app's first layer) and browsers without constructed sheets
     brython.js              the Brython runtime from the pinned `brython` package (pyproject.toml) without its
@@ -21,7 +22,7 @@ packaged assets, banner/static/consent_banner/, which the wheel and the npm pack
 
    plus banner/consent.template.js, the same minified loader with a hole where a prerendered first layer goes.
 
-A portal's own build, `consent-banner build` (banner/build.py), copies these assets and fills the
+A portal's own build, `consent-banner build` (banner/server/build.py), copies these assets and fills the
 loader's hole with its prerendered first layer; it needs neither Node nor a checkout.
 
 Bundles hold JavaScript, not Python: release() runs Brython's own compiler, from the very brython.js it
@@ -45,17 +46,18 @@ import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))    # the checkout
 sys.path.insert(0, ROOT)
-from banner import __version__, loader_facts  # noqa: E402
-from banner.build import ASSETS, HERE, HOLE, TEMPLATE, BuildError, write  # noqa: E402
+from banner import __version__  # noqa: E402
+from banner.server import loader_facts  # noqa: E402
+from banner.server.build import ASSETS, HERE, HOLE, TEMPLATE, BuildError, write  # noqa: E402
 from banner.lang import IN_MAIN_BUNDLE, SHIPPED  # noqa: E402
 
 DIST = os.path.join(ROOT, "static", "dist")
 SRC = os.path.join(ROOT, "static", "src")
 SIGNALS = "/*SIGNALS*/null"                   # where static/src/signals.js goes (loader, consent-mode.js)
 PACKAGE = "banner"
-CPYTHON_ONLY = {"__main__.py", "host.py", "document.py", "receiver.py", "build.py", "prerender.py", "loader_facts.py", "static_policy.py",
-                "pages.py"}
-CPYTHON_SUBPACKAGES = {"django", "audit"}  # the Django app (banner/django/), the audit (banner/audit/): CPython only
+CPYTHON_ONLY = {"__main__.py"}            # the command line; the rest of the CPython side is a folder:
+# banner/server/ (portal build, prerender, receiver...), the Django app (banner/django/), the audit (banner/audit/)
+CPYTHON_SUBPACKAGES = {"server", "django", "audit"}
 EXTRA = {"banner.ui.preferences", "banner.ui.tables", "banner.ui.policy", "banner.ui.embeds", "banner.ui.reopen",
          "banner.ui.signals", "banner.google", "banner.vendors", "banner.record",
          "banner.ui.browser_help", "banner.ui.dsfr_centre"}          # plus the French and English `_more` strings
@@ -251,12 +253,21 @@ def with_signals(source):
     return source.replace(SIGNALS, "(" + runner + ")")
 
 
+def rules_source(indent=""):
+    """static/src/rules.js, the loader's pure rules, as the loader holds them (`indent`: inside its
+    function) and as the tests load them whole."""
+    with open(os.path.join(SRC, "rules.js"), encoding="utf-8") as handle:
+        text = handle.read()
+    return "".join(indent + line if line.strip() else line for line in text.splitlines(True))
+
+
 def loader_source(prerendered=None, hole=False, runtime=""):
     """The loader with this release's facts filled in (`runtime`: the runtime_stamp() its bundles are
     compiled for), and the prerendered first layer (or, with `hole`, the HOLE that build() fills for
     each portal)."""
     with open(os.path.join(SRC, "consent.js"), encoding="utf-8") as handle:
         source = handle.read()
+    source = source.replace("  /*RULES*/\n", rules_source(indent="  "))
     extra_languages = [c for c in SHIPPED if c not in IN_MAIN_BUNDLE]
     source = source.replace('/*VERSION*/""', json.dumps(__version__))
     source = source.replace('/*BUILD*/""', json.dumps(build_hash()))

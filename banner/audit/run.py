@@ -28,7 +28,7 @@ from ..errors import ManifestError
 from ..fingerprint import fingerprints, layer_key
 from ..manifest import parse_manifest, text_languages
 from ..cookies import CONSENT_COOKIE
-from ..host import regex_ok
+from ..server.host import regex_ok
 from . import cdp, crawl, judge, report as reports
 from .crawl import PageError, Recorder, Tab, iso, now
 

@@ -165,8 +165,8 @@ class ConsentRecordAdmin(ReadOnlyAdmin):
 # --- what a visitor saw, the manifest in the database, statistics -------------------------------------------
 def shown_policy(version, language):
     """The policy page of a published version (or the draft) in one language (its texts, cookie tables and
-    providers), as banner.static_policy renders it: built as elements, every manifest text escaped."""
-    from banner import static_policy
+    providers), as banner.server.static_policy renders it: built as elements, every manifest text escaped."""
+    from banner.server import static_policy
     from banner.i18n import pick_language
     from .portal import languages
     from .versions import own_languages
@@ -430,7 +430,7 @@ def json_download(text, name):
 
 def file_manifest():
     """CONSENT_BANNER["MANIFEST"] (a dict, or the JSON file it names): where a first draft starts."""
-    from banner.host import load_json
+    from banner.server.host import load_json
     from .conf import banner_settings
     given = banner_settings()["MANIFEST"]
     if isinstance(given, dict):

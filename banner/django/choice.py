@@ -135,7 +135,7 @@ def _record(consent, previous, action, state):
     """Proof of consent, when the portal keeps its log with the app (banner.django.urls included)."""
     from banner.record import decision_record
     from .log import log_url, store
-    from ..receiver import parse_record
+    from ..server.receiver import parse_record
     if log_url() is None:
         return
     record = decision_record(consent, previous, action, state.data["language"], state.manifest,

@@ -1,6 +1,6 @@
 """The first layer and the choices the server writes into its pages, as forms that work without JavaScript.
 
-- The first layer (banner.ui.notice's tree, banner.prerender.layer_tree) with its buttons as submit
+- The first layer (banner.ui.notice's tree, banner.server.prerender.layer_tree) with its buttons as submit
   buttons of a form posting to the app (banner.django.choice): « Tout accepter », « Tout refuser » and
   « Continuer sans accepter » decide there with the page's own rules; « Personnaliser » and the providers'
   link lead to the policy page's choices. When the loader runs it holds these clicks for Python instead
@@ -21,10 +21,10 @@ import hashlib
 from banner.cookies import CONSENT_COOKIE
 from banner.fingerprint import layer_key
 from banner.i18n import direction, interface_language, localize, strings
-from banner.prerender import layer_tree
+from banner.server.prerender import layer_tree
 from banner.ui.dom import ACTION_ATTR, CONTENT_ATTR, LANGUAGE_ATTR, PRERENDERED_ATTR
 
-from banner.document import to_html
+from banner.server.document import to_html
 
 FORM_ID = "cb-form"
 CHOICES_ID = "cb-choices"

@@ -1,4 +1,4 @@
-"""The consent log's POST view: the reference receiver's rules (banner/receiver.py), the portal's database.
+"""The consent log's POST view: the reference receiver's rules (banner/server/receiver.py), the portal's database.
 
     204  stored (answered only once the row is committed)
     400  not a consent record (the body names the field), nothing stored
@@ -22,7 +22,7 @@ from django.http import HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from ..receiver import MAX_BODY, GroupCommit, RecordError, parse_record, record_columns
+from ..server.receiver import MAX_BODY, GroupCommit, RecordError, parse_record, record_columns
 from .conf import banner_settings
 from .models import ConsentRecord
 from .versions import version_for

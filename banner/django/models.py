@@ -2,7 +2,7 @@
 for portals that keep their manifest there (CONSENT_BANNER["DATABASE_MANIFEST"]), the draft edited in the
 admin and every version published from it, kept unchanged as the proof of what visitors were shown.
 
-The columns are the reference receiver's (banner/receiver.py `record_columns`), filled by the same
+The columns are the reference receiver's (banner/server/receiver.py `record_columns`), filled by the same
 validation, so a record means the same thing in either log; `received_at` is the server's clock, the
 one the retention command and the admin's date filter use. No IP address, no user agent: the consent
 id links a record to a browser, and that is all proof of consent needs (banner/record.py).
@@ -90,7 +90,7 @@ class ConsentRecord(models.Model):
                               choices=[(s, SOURCE_LABELS[s]) for s in SOURCES])
     once = models.CharField(_("allowed once for"), max_length=32, blank=True,
                             help_text=_("The category of an allow_once record."))
-    # {category id: accepted provider names} as JSON text (banner/receiver.py record_columns); empty for a
+    # {category id: accepted provider names} as JSON text (banner/server/receiver.py record_columns); empty for a
     # record of a manifest offering no choice per provider
     providers = models.TextField(_("providers"), blank=True,
                                  help_text=_("Providers accepted in each category offering a choice per provider (JSON)."))

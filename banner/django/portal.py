@@ -16,7 +16,7 @@ from django.conf import global_settings
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
-from banner.host import load_json, regex_ok
+from banner.server.host import load_json, regex_ok
 from banner.config import parse_config
 from banner.cookies import CONSENT_COOKIE, decode_consent, parse_cookie_header
 from banner.errors import BannerError
@@ -154,7 +154,7 @@ _early = {}                          # (data-config JSON, manifest identity) -> 
 def early_data(data, manifest):
     """What the loader needs to run a return visitor's consented blocks before Python starts (banner.
     loader_facts.early), for this page's data-config; the manifest's text is the one the app serves."""
-    from banner.loader_facts import early
+    from banner.server.loader_facts import early
     key = (json.dumps(data, sort_keys=True), id(manifest))
     if key not in _early:
         if len(_early) > 64:

@@ -25,7 +25,7 @@ import time
 
 from django.db import router, transaction
 
-from banner.host import regex_ok
+from banner.server.host import regex_ok
 from banner.errors import BannerError
 from banner.fingerprint import _reference, fingerprints
 from banner.manifest import parse_manifest, text_languages
@@ -56,7 +56,7 @@ def check(data, languages):
 
 
 def fingerprint_text(manifest):
-    """A manifest's fingerprints written as a consent record stores them (banner/receiver.py record_columns):
+    """A manifest's fingerprints written as a consent record stores them (banner/server/receiver.py record_columns):
     "category=fingerprint" in category order, comma-separated."""
     return ",".join("%s=%s" % item for item in sorted(fingerprints(manifest).items()))
 

@@ -41,7 +41,7 @@ def open_link(event):
 class Boot:
     def __init__(self, handoff):
         self.handoff = handoff
-        self.page = Page(window, document)
+        self.page = Page(window, document, handoff)
         self.app = None
         self.failure = None
         # until data-config is read: the page's language if its strings are in the start-up bundle

@@ -1,6 +1,6 @@
 """The portal's side of the contract: the attribute names its pages carry for the banner, and the mark
 the banner leaves on content it keeps from running. Written once here: every module of the shell, the
-loader (through banner/loader_facts.py at build time) and `validate --pages` (banner/pages.py) take them
+loader (through banner/server/loader_facts.py at build time) and `validate --pages` (banner/server/pages.py) take them
 from this module, so that a name portals write can never mean one thing to one part and another to
 the next. No browser import: CPython reads it too."""
 

@@ -9,7 +9,7 @@ EMBED_SELECTOR = ", ".join([marked("iframe") + "[%s]" % SRC, marked("video"), ma
 POLICY_SELECTOR = "[%s]" % POLICY
 OPEN_SELECTOR = "[%s]" % OPEN                     # the portal's "Gestion des cookies" links
 
-# Shared with the loader (static/src/consent.js gets them from banner/loader_facts.py at build time):
+# Shared with the loader (static/src/consent.js gets them from banner/server/loader_facts.py at build time):
 PRERENDERED_ATTR = "data-cb-prerendered"          # marks the first layer the loader painted ahead of Python
 ACTION_ATTR = "data-cb-action"                    # a banner button's action: accept_all, customise...
 LANGUAGE_ATTR = "data-cb-language"                # a language button's code

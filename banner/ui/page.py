@@ -10,14 +10,39 @@ EVENT = "consent:change"
 IDLE_TIMEOUT_MS = 2000             # when_idle: the page is never idle enough, prefetch anyway after this
 IDLE_FALLBACK_MS = 200              # when_idle without requestIdleCallback (WebKit before 18)
 CHANNEL = "consent-banner"          # the BroadcastChannel the loader opens: every tab of the site hears it
+# The hand-off with the loader: `window.__consentBoot`, declared whole in one object literal at the top of
+# static/src/consent.js. Python reads and sets only these names (tests/core/test_handoff.py keeps the two
+# declarations equal and checks every use on both sides).
+HANDOFF = {
+    "config": "the raw data-config text (boot.py)",
+    "manifestText": "a promise of the manifest's text, fetched while the runtime loads (boot.py)",
+    "pending": "footer-link clicks held until `ready` (boot.py)",
+    "roots": "shadow roots handed to consentBanner.apply() before start-up (boot.py)",
+    "ready": "set by Python (or a failure): clicks are answered from now on",
+    "later": "later(step): the step in a task of its own (boot.py)",
+    "nonce": "the loader's CSP nonce, given to live copies of blocked scripts",
+    "build": "the hash of the shipped code, for the consent log's records",
+    "actions": "clicks on the painted first layer, replayed by Python",
+    "paintedFor": "the manifest content the painted layer was built from (fingerprint.layer_key)",
+    "ran": "categories whose scripts the loader ran early",
+    "afterEarly": "afterEarly(then): Python's script queue waits for the loader's",
+    "announce": "announce(): tell the other tabs a decision was stored",
+    "otherTab": "set by Python: called when another tab announces a decision",
+    "signal": "signal(signals): run vendor signals (banner/vendors.py) on the tools' globals",
+    "observer": "observer(selector, callback): a MutationObserver filtering its records natively",
+    "load": "load(name): a promise of a lazily loaded bundle (consent-NAME.js)",
+    "runtimeSteps": "runtimeSteps(steps): the runtime's evaluation, in tasks (brython.js calls it)",
+    "bundle": "bundle(stamp, vfs, modules): a compiled bundle registers itself (tools/release.py)",
+}
 
 
 class Page:
     """The browser as the core needs it, in one place (tests in CPython never import this module)."""
 
-    def __init__(self, window, document):
+    def __init__(self, window, document, handoff):
         self.window = window
         self.document = document
+        self.handoff = handoff          # window.__consentBoot (HANDOFF)
         self._regexes = {}
 
     @property
@@ -101,7 +126,7 @@ class Page:
     def signal(self, signals):
         """Vendor signals (banner/vendors.py), run by the loader's copy of static/src/signals.js."""
         if signals:
-            getattr(self.window, "__consentBoot").signal(signals)
+            self.handoff.signal(signals)
 
     RETRY_DELAYS = (500, 2000, 6000)      # ms: three more attempts within the page view
 
@@ -158,7 +183,7 @@ class Page:
     @property
     def build(self):
         """The build hash the loader carries (tools/release.py), "" in a loader built without one."""
-        return getattr(getattr(self.window, "__consentBoot"), "build", None) or ""
+        return getattr(self.handoff, "build", None) or ""
 
     def dispatch(self, accepted):
         event = self.window.CustomEvent.new(EVENT, {"detail": {"accepted": list(accepted)}})
@@ -174,11 +199,11 @@ class Page:
     @property
     def nonce(self):
         """The CSP nonce of the banner's own script tag ("" without one)."""
-        return getattr(getattr(self.window, "__consentBoot"), "nonce", None) or ""
+        return getattr(self.handoff, "nonce", None) or ""
 
     def early_actions(self):
         """Actions clicked on the loader's ahead-of-time banner before Python started."""
-        actions = getattr(getattr(self.window, "__consentBoot"), "actions", None)
+        actions = getattr(self.handoff, "actions", None)
         return [actions[i] for i in range(actions.length)] if actions else []
 
     def forget_kept_choice(self):
@@ -192,32 +217,31 @@ class Page:
     def painted_for(self):
         """The manifest content (fingerprint.layer_key) the loader's ahead-of-time banner was built from,
         or None when it painted none."""
-        return getattr(getattr(self.window, "__consentBoot"), "paintedFor", None)
+        return getattr(self.handoff, "paintedFor", None)
 
     def announce_decision(self):
         """Tell the site's other tabs that the stored choice changed (the loader's BroadcastChannel)."""
-        announce = getattr(getattr(self.window, "__consentBoot"), "announce", None)
+        announce = getattr(self.handoff, "announce", None)
         if announce:
             announce()
 
     def on_other_tab(self, handler):
         """`handler()` when another tab of the site announces a decision."""
-        getattr(self.window, "__consentBoot").otherTab = lambda *args: handler()
+        self.handoff.otherTab = lambda *args: handler()
 
     def early_ran(self):
         """Categories whose blocked scripts the loader ran before Python started (its early path)."""
-        ran = getattr(getattr(self.window, "__consentBoot"), "ran", None)
+        ran = getattr(self.handoff, "ran", None)
         return [ran[i] for i in range(ran.length)] if ran else []
 
     def after_early_scripts(self, then):
         """True when the loader is still running blocked scripts early: it calls `then()` once done."""
-        boot = getattr(self.window, "__consentBoot")
-        return bool(getattr(boot, "afterEarly", None) and boot.afterEarly(lambda: then()))
+        return bool(getattr(self.handoff, "afterEarly", None) and self.handoff.afterEarly(lambda: then()))
 
     def observer(self, selector, callback):
         """A MutationObserver calling `callback(found, removed)` only for added nodes matching `selector`
         or removals (the loader's filter: one Python call per relevant batch, not one per added node)."""
-        return getattr(self.window, "__consentBoot").observer(selector, callback)
+        return self.handoff.observer(selector, callback)
 
     @property
     def save_data(self):
@@ -236,5 +260,5 @@ class Page:
 
     def load_bundle(self, name, then, failed):
         """Fetch a lazily loaded part of the banner (consent-NAME.js) once, then call `then()`."""
-        getattr(self.window, "__consentBoot").load(name).then(  # (a plain attribute would be name-mangled)
+        self.handoff.load(name).then(  # (a plain attribute would be name-mangled)
            lambda _: then(), lambda reason: failed(str(reason)))

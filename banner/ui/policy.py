@@ -3,7 +3,7 @@
 (a button opening the centre) and the browsers' own help pages. One manifest, no duplicated tables.
 `data-consent-policy="3"` starts the headings at <h3> to fit the host page's outline.
 
-The same code writes the page as static HTML, for visitors without JavaScript (banner/static_policy.py,
+The same code writes the page as static HTML, for visitors without JavaScript (banner/server/static_policy.py,
 `python -m banner policy`): such an element carries `data-cb-static`, and the script then only adds the
 button, which needs it."""
 

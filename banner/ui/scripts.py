@@ -10,7 +10,7 @@ original stays where the portal put it, marked as done, so it never runs twice a
 owns the node (React, Vue) still finds it where it left it.
 
 On a return visit the loader (static/src/consent.js) may have run some of them already, before the runtime
-loaded, the same way and with the same mark (banner/loader_facts.py gives it these names): the queue
+loaded, the same way and with the same mark (banner/server/loader_facts.py gives it these names): the queue
 skips them like any script it ran itself, and waits for the loader's queue to finish (`handover`) before
 running its own, so that external scripts still run one after the other."""
 
@@ -20,7 +20,7 @@ from banner.ui.dom import select_all
 
 DONE = "data-cb-ran"
 # The portal's attributes on a blocked script are banner/ui/contract.py's (the loader gets the same names
-# from banner/loader_facts.py at build time)
+# from banner/server/loader_facts.py at build time)
 SCRIPT_SELECTOR = marked('script[type="text/plain"]')
 PENDING_SELECTOR = SCRIPT_SELECTOR + ":not([" + DONE + "])"
 SKIPPED_ATTRIBUTES = ("type", SRC, TYPE, "nonce", DONE)

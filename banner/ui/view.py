@@ -1,6 +1,6 @@
 """What every view needs, in one value. A view is a DOM builder (the first layer, the centre, the policy
 page, the reopen button, an embed's placeholder): it reads data and returns nodes, holds no state, and runs
-in the page and on servers alike (banner/document.py's Document in place of the page's document). Each
+in the page and on servers alike (banner/server/document.py's Document in place of the page's document). Each
 needs the same six things: the document to build in, the interface strings, the manifest, the config, and
 the interface's language and direction. The App makes a View of the moment (a new one after the visitor
 switches language); prerender.py and the Django app make theirs on a Document."""

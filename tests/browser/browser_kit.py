@@ -371,7 +371,7 @@ def log_rows(path):
 
 
 class LoggingSite:
-    """A demo portal on 127.0.0.1 whose /consent-log/ receiver (banner/receiver.py) stores into its own
+    """A demo portal on 127.0.0.1 whose /consent-log/ receiver (banner/server/receiver.py) stores into its own
     SQLite file, `path`, for tests that read the records. `wrap` may subclass the demo's handler."""
 
     def __init__(self, path, languages=("fr", "en"), routes=None, wrap=None):

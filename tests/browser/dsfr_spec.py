@@ -57,7 +57,7 @@ def class_paths(markup):
 
 def tree_paths(node, above=()):
     """class_paths of a tree given as [tag, {attributes}, children] (texts as str): the rendered first layer
-    (banner.prerender, the Django app's page parsed)."""
+    (banner.server.prerender, the Django app's page parsed)."""
     if isinstance(node, str):
         return set()
     _, attrs, children = node

@@ -1,5 +1,5 @@
 """Proof of consent. With `consentLog` in data-config (the demo has "/consent-log/"), each decision
-is POSTed (sendBeacon, else fetch keepalive) to the reference receiver (banner/receiver.py), which the demo
+is POSTed (sendBeacon, else fetch keepalive) to the reference receiver (banner/server/receiver.py), which the demo
 server mounts and which appends it to SQLite: here a temporary file the test reads. A failing endpoint
 never blocks the visitor."""
 

@@ -217,10 +217,10 @@ def test_a_refused_embed_in_a_closed_block_shows_its_placeholder_and_allow_once_
 def test_a_click_on_a_server_layer_showing_other_content_decides_nothing(browser, site):
     """A layer rendered from another manifest content than the page's live one (say, a server not yet
     restarted after an edit): clicks on it are never consent for what the live banner shows."""
-    from banner.document import to_html
+    from banner.server.document import to_html
     from banner.fingerprint import layer_key
     from banner.manifest import parse_manifest
-    from banner.prerender import layer_tree
+    from banner.server.prerender import layer_tree
     from browser_kit import document_script
     from django_site import OBSERVER
     other = demo_manifest()

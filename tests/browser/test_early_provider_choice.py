@@ -4,7 +4,7 @@ host), and leaves every other one (a refused provider's, the portal's own conten
 to Python, which the loader never pre-empts.
 
 The page's loader tag carries the early facts a server writes for its data-config (data-cb-early,
-banner.loader_facts.early), with an inline manifest, and the runtime arrives late (SLOW_RUNTIME), so
+banner.server.loader_facts.early), with an inline manifest, and the runtime arrives late (SLOW_RUNTIME), so
 "before Python" is certain."""
 
 import html
@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from banner import loader_facts
+from banner.server import loader_facts
 from banner.manifest import parse_manifest
 from banner.consent import decide
 from banner.cookies import encode_consent

@@ -1,5 +1,5 @@
 """No JavaScript, still the information. The demo serves /pages/cookies/ with the
-policy written as static HTML by `python -m banner policy` (banner.static_policy): every category and
+policy written as static HTML by `python -m banner policy` (banner.server.static_policy): every category and
 cookie of the manifest and the browsers' help pages read with scripts disabled; with scripts, the banner
 only adds the button that opens the centre, nothing twice."""
 

@@ -1,4 +1,4 @@
-"""The first layer painted ahead of Python (banner/prerender.py + the loader): shown at once on a first
+"""The first layer painted ahead of Python (banner/server/prerender.py + the loader): shown at once on a first
 visit, identical to the live banner that replaces it, clicks made on it meanwhile replayed, and never
 shown when it would be wrong (a stored choice, another data-config)."""
 
@@ -107,7 +107,7 @@ def test_an_inline_manifest_is_recognised_by_its_hash_even_with_non_ascii_text(b
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as handle:
         json.dump(config, handle, ensure_ascii=False)
     try:
-        subprocess.run([sys.executable, "-m", "banner.build", "--config", handle.name, "--out", out],
+        subprocess.run([sys.executable, "-m", "banner.server.build", "--config", handle.name, "--out", out],
                        check=True, stdout=subprocess.DEVNULL, cwd=ROOT)
     finally:
         os.unlink(handle.name)

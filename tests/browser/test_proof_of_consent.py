@@ -1,7 +1,7 @@
 """Proof of consent names which banner asked (version and build hash), where the
 visitor answered (first layer, centre, embed placeholder, API), logs "Autoriser une fois", and a record
 the receiver could not store is sent again within the page view. The receiver is the reference one
-(banner/receiver.py) behind the demo server, writing to a temporary SQLite file."""
+(banner/server/receiver.py) behind the demo server, writing to a temporary SQLite file."""
 
 import time
 

@@ -147,7 +147,7 @@ def test_the_first_layer_painted_ahead_of_python_is_already_in_the_page_s_scheme
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as handle:
         json.dump(config, handle, ensure_ascii=False)
     try:
-        subprocess.run([sys.executable, "-m", "banner.build", "--config", handle.name, "--out", out],
+        subprocess.run([sys.executable, "-m", "banner.server.build", "--config", handle.name, "--out", out],
                        check=True, stdout=subprocess.DEVNULL, cwd=ROOT)
     finally:
         os.unlink(handle.name)

@@ -13,7 +13,7 @@ import pytest
 
 from banner.config import parse_config
 from banner.manifest import parse_manifest
-from banner.host import regex_ok as regex_ok_impl
+from banner.server.host import regex_ok as regex_ok_impl
 
 from core_kit import ROOT, FIXTURES
 

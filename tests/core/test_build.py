@@ -1,4 +1,4 @@
-"""`consent-banner build` (banner.build.build) on stand-in packaged assets: what it writes into a portal's
+"""`consent-banner build` (banner.server.build.build) on stand-in packaged assets: what it writes into a portal's
 directory, what it removes there, and what it refuses to touch. The real assets and the browser are
 exercised by tests/install/ and tests/browser/test_prerender.py."""
 
@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from banner import build
+from banner.server import build
 from banner.__main__ import main
 
 
@@ -44,7 +44,7 @@ def test_the_prerendered_first_layer_fills_the_hole(assets, tmp_path):
     loader = (tmp_path / "out" / "consent.js").read_text(encoding="utf-8")
     first_layer = json.loads(loader[len("var p="):-1])
     assert set(first_layer) == {"key", "content", "trees", "early"} and list(first_layer["trees"]) == ["fr"]
-    from banner.loader_facts import config_hash
+    from banner.server.loader_facts import config_hash
     assert first_layer["early"]["config"] == config_hash({"manifest": manifest, "languages": ["fr"]})
     assert first_layer["early"]["manifest"] is None        # inline: the config's hash covers it
     from banner.fingerprint import layer_key
@@ -177,7 +177,7 @@ def test_a_manifest_with_a_lone_surrogate_stops_the_build_and_leaves_the_previou
 
 FULL_DISK = """
 import resource, signal, sys
-from banner import build
+from banner.server import build
 from banner.__main__ import main
 build.ASSETS, build.TEMPLATE = sys.argv[1], sys.argv[2]
 signal.signal(signal.SIGXFSZ, signal.SIG_IGN)              # a write past the limit fails with EFBIG instead

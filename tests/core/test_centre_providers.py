@@ -5,7 +5,7 @@ together is tested in real browsers (tests/browser/test_provider_choice_centre.p
 
 import pytest
 
-from banner.document import Document
+from banner.server.document import Document
 from banner.i18n import strings
 from banner.lang import SHIPPED
 from banner.ui import preferences

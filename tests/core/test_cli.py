@@ -113,7 +113,7 @@ def test_validate_reports_json_nested_too_deep_with_status_1_and_no_traceback(tm
 
 
 def test_a_manifest_nested_as_deep_as_a_real_one_is_read(demo_path):
-    from banner.host import load_json
+    from banner.server.host import load_json
     with open(demo_path, encoding="utf-8") as handle:
         assert load_json(handle)["revision"] == 1
     assert load_json(io.StringIO("[" * 64 + "]" * 64)) is not None

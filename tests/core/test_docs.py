@@ -43,7 +43,7 @@ def modules(folder):
 def test_architecture_names_every_module_and_only_those():
     text = read("docs", "architecture.md")
     named = set(re.findall(r"\b(\w+)\.py\b", text))
-    described = modules("") + modules("ui") + modules("django") + modules("audit") + ["consent_banner"]
+    described = modules("") + modules("server") + modules("ui") + modules("django") + modules("audit") + ["consent_banner"]
     for module in described:
         assert module in named, "docs/architecture.md does not describe %s.py" % module
     existing = set(described) | {"conftest", "xx", "xx_more"} | {
@@ -115,7 +115,7 @@ PORTAL_PATHS = {"static/consent/"}
 
 def cited_paths(doc):
     """Paths of the repository a doc names: a link target, or a `code` span that is one path whose first
-    part is a top-level entry of the repository (`banner/build.py`, `tests/browser/`)."""
+    part is a top-level entry of the repository (`banner/server/build.py`, `tests/browser/`)."""
     text, top = read(doc), set(os.listdir(ROOT))
     for code, link in re.findall(r"`([\w.*/-]+)`|\]\(([^)#\s]+)", text):
         if link and ("://" in link or link.startswith("mailto:")):

@@ -2,9 +2,10 @@
 `json`, `typing`, `dataclasses`...), and in CPython, where there is no `browser`: so `banner/*.py` import
 only each other, and only `banner/ui/` may touch the browser.
 
-The exceptions are the CPython-only modules (`__main__.py`, the CLI, and whatever else the release step, tools/release.py, leaves
-out of the page bundle in CPYTHON_ONLY): the list is read from the build script, so a module is exempt
-here exactly when the page never loads it."""
+The exceptions are the CPython side of the boundary: the CLI (`__main__.py`) and the folders the release
+step (tools/release.py) leaves out of the page bundle, CPYTHON_SUBPACKAGES (`server/`, `django/`,
+`audit/`): the lists are read from the build script, so a module is exempt here exactly when the page
+never loads it, and the page side never imports from those folders."""
 
 import ast
 import glob
@@ -65,22 +66,46 @@ def read(path):
 NEW_CORE = ("fingerprint.py", "google.py", "record.py")
 
 
-def test_the_cli_and_the_receiver_are_left_out_of_the_page_bundle_and_the_core_is_not():
-    assert "__main__.py" in CPYTHON_ONLY
-    assert "receiver.py" in CPYTHON_ONLY          # json, sqlite3, http.server: never in the page
-    assert {"build.py", "prerender.py"} <= CPYTHON_ONLY   # the build runs in CPython, before any page
+def test_the_cli_and_the_server_side_are_left_out_of_the_page_bundle_and_the_core_is_not():
+    assert CPYTHON_ONLY == {"__main__.py"}
+    assert {"server", "django", "audit"} == CPYTHON_SUBPACKAGES
+    server = {os.path.basename(p) for p in glob.glob(os.path.join(ROOT, "banner", "server", "*.py"))}
+    # json, sqlite3, http.server, the build, the prerender: never in the page
+    assert {"receiver.py", "build.py", "prerender.py", "host.py", "document.py"} <= server
     for core in ("__init__.py", "config.py", "consent.py", "cookies.py", "manifest.py", "session.py",
                  "text.py") + NEW_CORE:
-        assert core not in CPYTHON_ONLY
+        assert os.path.exists(os.path.join(ROOT, "banner", core)) and core not in CPYTHON_ONLY
 
 
-def test_the_audit_and_the_django_app_are_cpython_only_subpackages_the_page_never_loads():
+def _page_side():
+    """Every module the page may load: the core, the strings, the shell."""
+    return CORE + LANG + UI
+
+
+def test_the_page_side_imports_nothing_from_the_cpython_side():
+    """The boundary, read from the folders: no arrow from the page's modules to the server side, the
+    Django app, the audit or the command line."""
+    crossing = []
+    for path in _page_side():
+        package = ["banner"] + [p for p in os.path.relpath(os.path.dirname(path), os.path.join(ROOT, "banner"))
+                                .split(os.sep) if p != "."]
+        for module, level in imports(read(path)):
+            base = package[:len(package) - (level - 1)] if level else []
+            absolute = base + (module.split(".") if module else [])
+            if absolute[:1] == ["banner"] and len(absolute) > 1 and (
+                    absolute[1] in CPYTHON_SUBPACKAGES or absolute[1] == "__main__"):
+                crossing.append((os.path.relpath(path, ROOT), module, level))
+    assert crossing == []
+
+
+
+def test_the_server_side_the_audit_and_the_django_app_are_cpython_only_subpackages_the_page_never_loads():
     from core_kit import release_step
     modules = release_step().modules
     assert {"audit", "django"} <= CPYTHON_SUBPACKAGES     # the audit drives Chromium over a pipe, with the stdlib
     shipped = [name for name, _, _ in modules()]
     assert "banner.session" in shipped
-    assert [name for name in shipped if name.startswith(("banner.audit", "banner.django"))] == []
+    assert [name for name in shipped if name.startswith(("banner.server", "banner.audit", "banner.django"))] == []
 
 
 def test_the_core_module_list_covers_the_package():
@@ -166,7 +191,7 @@ def test_the_ui_check_allows_only_banner_browser_and_javascript(source, expected
 
 def test_nothing_in_the_package_imports_the_command_line():
     """The CLI is the top of the CPython side: the Django app, the build and the audit take what they share
-    with it (banner/host.py) from below, so no import goes up to it and none comes back round."""
+    with it (banner/server/host.py) from below, so no import goes up to it and none comes back round."""
     importers = []
     for path in glob.glob(os.path.join(ROOT, "banner", "**", "*.py"), recursive=True):
         if os.path.basename(path) == "__main__.py":

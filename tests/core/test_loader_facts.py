@@ -1,4 +1,4 @@
-"""The loader (static/src/consent.js) and Python agree: the facts it uses come from banner/loader_facts.py,
+"""The loader (static/src/consent.js) and Python agree: the facts it uses come from banner/server/loader_facts.py,
 and the rules it must apply before Python runs give, under node, the answers Python gives on one shared
 table of cases (shared_cases.json)."""
 
@@ -11,13 +11,13 @@ import subprocess
 
 import pytest
 
-from banner import loader_facts
+from banner.server import loader_facts
 from banner.cookies import CONSENT_COOKIE, parse_cookie_header
 from banner.fnv import base36, code_points, utf16
 from banner.i18n import pick_language
 from banner.session import gpc_answers
 
-from core_kit import read
+from core_kit import read, release_step
 NODE = shutil.which("node")       # installed with npm, which `make setup` needs anyway
 
 with open(os.path.join(os.path.dirname(__file__), "shared_cases.json"), encoding="utf-8") as handle:
@@ -25,23 +25,15 @@ with open(os.path.join(os.path.dirname(__file__), "shared_cases.json"), encoding
 
 
 def loader_source():
-    return read("static", "src", "consent.js")
+    """The loader as written, its rules (rules.js) in their place."""
+    return read("static", "src", "consent.js").replace("  /*RULES*/\n", release_step().rules_source("  "))
 
 
-def js_function(source, name):
-    """The text of `function name(...) { ... }` at the loader's top level (two-space indent)."""
-    match = re.search(r"^  function %s\(.*?^  }$" % name, source, re.S | re.M)
-    assert match, "the loader defines no function %s" % name
-    return match.group(0)
-
-
-def run_in_node(names, calls, prelude=""):
-    """Evaluate the loader's functions `names` (with its filled-in facts, after `prelude`) and return the
-    JSON value of each JavaScript expression in `calls`."""
-    source = loader_source()
+def run_in_node(calls, prelude=""):
+    """Evaluate the loader's rules (static/src/rules.js, whole, with its filled-in facts, after `prelude`)
+    and return the JSON value of each JavaScript expression in `calls`."""
     script = "var facts = %s;\n%s\n%s\nconsole.log(JSON.stringify([%s]));" % (
-        json.dumps(loader_facts.facts()), prelude, "\n".join(js_function(source, n) for n in names),
-        ",\n".join(calls))
+        json.dumps(loader_facts.facts()), prelude, release_step().rules_source(), ",\n".join(calls))
     result = subprocess.run([NODE], input=script, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
@@ -106,7 +98,7 @@ def test_the_loader_gives_the_shared_answers():
     for case in CASES["consent_cookie_present"]:
         calls.append("consentCookiePresent(%s)" % js(case["cookie"]))
         expected.append(case["expected"])
-    answers = run_in_node(["fnv", "pickLanguage", "configKey", "gpcAnswers", "consentCookiePresent"], calls)
+    answers = run_in_node(calls)
     assert [(c, a) for c, a, e in zip(calls, answers, expected) if a != e] == []
 
 
@@ -174,9 +166,6 @@ def session(cookie, now):
     return Session(early_manifest(), config, cookie, now, gpc=True)      # an explicit choice wins over GPC
 
 
-EARLY_FUNCTIONS = ["fnv", "pyStrip", "cookiePairs", "allIn", "isIdentifier", "decodeNumber", "decodeEntries",
-                   "decodeConsent", "optionalIds", "isCurrent", "changedCategories", "standingChoice", "earlyPlan",
-                   "namesToClear", "plainHost", "undeclared", "allowedProvider", "scriptVerdict", "decodeMask"]
 # decodeConsent's answer under Python's attribute names
 AS_PYTHON = ("(function (c) { return c && {version: c.version, revision: c.revision, decided_at: c.decidedAt, "
              "consent_id: c.consentId, accepted: c.accepted, fingerprints: c.fingerprints, decided: c.decided, "
@@ -184,7 +173,7 @@ AS_PYTHON = ("(function (c) { return c && {version: c.version, revision: c.revis
 
 
 def run_early(calls):
-    return run_in_node(EARLY_FUNCTIONS, calls, "var early = %s;" % js(early_facts()))
+    return run_in_node(calls, "var early = %s;" % js(early_facts()))
 
 
 def test_exempt_measurement_not_yet_answered_is_on_without_gpc_and_off_with_it_as_in_python():
@@ -315,7 +304,7 @@ def test_a_script_the_loader_cannot_judge_stops_the_early_queue_there():
 
 def test_the_early_facts_hash_the_config_as_the_loader_does():
     config = dict(EARLY["config"], policyUrl="/pages/cookies/é😀")
-    assert run_in_node(["fnv"], ["fnv(JSON.stringify(JSON.parse(%s)))" % js(json.dumps(config, indent=2))]) == \
+    assert run_in_node(["fnv(JSON.stringify(JSON.parse(%s)))" % js(json.dumps(config, indent=2))]) == \
         [loader_facts.config_hash(config)]
 
 

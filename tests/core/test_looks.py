@@ -1,4 +1,4 @@
-"""The theme and the look are part of the rendered tree (banner/prerender.py runs the page's own builders
+"""The theme and the look are part of the rendered tree (banner/server/prerender.py runs the page's own builders
 in CPython): the first layer painted ahead of Python, and one a server renders, already carry them, and
 the DSFR look's tree holds no class of our stylesheet. The browser side: tests/browser/test_theming.py and
 test_dsfr_look.py."""
@@ -8,8 +8,8 @@ import os
 
 import pytest
 
-from banner.loader_facts import config_key
-from banner.prerender import prerender
+from banner.server.loader_facts import config_key
+from banner.server.prerender import prerender
 
 from core_kit import ROOT
 

@@ -14,7 +14,7 @@ import sys
 import pytest
 
 from banner.__main__ import main as cli
-from banner.host import regex_ok
+from banner.server.host import regex_ok
 from banner.errors import ManifestError
 from banner.manifest import parse_manifest, text_languages
 

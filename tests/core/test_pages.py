@@ -1,5 +1,5 @@
 """`consent-banner validate cookies.json --pages DIR`: blocked content whose third party its category does not
-declare is named before a visitor meets it, each with the manifest entry that lets it run (banner/pages.py)."""
+declare is named before a visitor meets it, each with the manifest entry that lets it run (banner/server/pages.py)."""
 
 import io
 import json

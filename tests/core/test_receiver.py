@@ -1,4 +1,4 @@
-"""banner.receiver: the reference receiver for consent records (CPython only), through its functions and
+"""banner.server.receiver: the reference receiver for consent records (CPython only), through its functions and
 through a real HTTP server on the loopback interface."""
 
 import http.client as http_client
@@ -13,7 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from banner.receiver import FIELDS, MAX_BODY, RecordError, handle_post, open_db, parse_record, store_record
+from banner.server.receiver import FIELDS, MAX_BODY, RecordError, handle_post, open_db, parse_record, store_record
 from core_kit import NOW, CID
 
 RECORD = {"consentId": CID, "time": NOW, "revision": 3, "language": "fr", "action": "custom",
@@ -360,7 +360,7 @@ def test_a_nesting_bomb_is_answered_400_not_dropped(server):
 
 
 def test_the_reference_server_answers_only_its_path_and_logs_no_client_address(tmp_path, capsys):
-    from banner.receiver import make_handler
+    from banner.server.receiver import make_handler
     path = str(tmp_path / "log.sqlite3")
     db = open_db(path)
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(db, "/consent-log/"))
@@ -387,7 +387,7 @@ def test_a_record_that_cannot_be_stored_is_answered_500_and_no_output_names_the_
     """The database refuses the insert (here a trigger standing in for a full disk or a locked file): the
     client hears 500, not 204, nothing is stored, neither the answer nor the receiver's log (error report
     included) holds the client's address, and the next record is stored normally."""
-    from banner.receiver import make_server
+    from banner.server.receiver import make_server
     path = str(tmp_path / "log.sqlite3")
     server = make_server(path)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
@@ -416,7 +416,7 @@ def test_a_record_that_cannot_be_stored_is_answered_500_and_no_output_names_the_
 def test_an_error_escaping_a_handler_is_reported_without_the_client_address(tmp_path, capfd):
     """socketserver's default report reads 'Exception occurred during processing of request from
     ('127.0.0.1', port)': the receiver's server leaves the address out."""
-    from banner.receiver import LogServer
+    from banner.server.receiver import LogServer
 
     class Broken(BaseHTTPRequestHandler):
         def do_POST(self):
@@ -442,7 +442,7 @@ def test_an_error_escaping_a_handler_is_reported_without_the_client_address(tmp_
 @pytest.fixture
 def serve_log(tmp_path):
     """start(**make_server options) -> (base URL, db path): `consent-banner serve-log`'s server on loopback."""
-    from banner.receiver import make_server
+    from banner.server.receiver import make_server
     started = []
 
     def start(**options):
@@ -499,7 +499,7 @@ def test_an_allow_origin_that_is_not_an_origin_is_a_usage_error(value, capsys):
 def test_a_connection_that_sends_nothing_is_closed_after_the_timeout(serve_log, monkeypatch):
     """Before, a client that connected and said nothing held a server thread for ever (many such clients:
     as many threads); now the receiver hangs up once the connection has been silent for the timeout."""
-    monkeypatch.setattr("banner.receiver.REQUEST_TIMEOUT", 0.5, raising=False)
+    monkeypatch.setattr("banner.server.receiver.REQUEST_TIMEOUT", 0.5, raising=False)
     base, _ = serve_log()
     port = int(base.rsplit(":", 1)[1])
     silent = socket.create_connection(("127.0.0.1", port), timeout=5)

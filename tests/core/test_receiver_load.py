@@ -1,5 +1,5 @@
 """The reference receiver under load. 50 concurrent clients post 5,000 valid records
-to `banner.receiver.make_server` (the server `python -m banner serve-log` runs) on the loopback interface;
+to `banner.server.receiver.make_server` (the server `python -m banner serve-log` runs) on the loopback interface;
 every record answered 204 must be in the database exactly once, and the run is bounded in time.
 Throughput and the 95th percentile latency are printed (pytest -s, or in the terminal summary)."""
 
@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from banner.receiver import make_server
+from banner.server.receiver import make_server
 
 CLIENTS = 50
 RECORDS = 5000

@@ -6,7 +6,7 @@ import pytest
 
 from banner.consent import decide
 from banner.fingerprint import fingerprints
-from banner.receiver import FIELDS, parse_record
+from banner.server.receiver import FIELDS, parse_record
 from banner import __version__
 from banner.record import LOGGED_ACTIONS, SOURCES, classify, decision_record, once_record, reset_record
 from core_kit import NOW, CID

@@ -1,4 +1,4 @@
-"""banner.static_policy and `python -m banner policy`: the policy page as static HTML, per language, from
+"""banner.server.static_policy and `python -m banner policy`: the policy page as static HTML, per language, from
 the page's own code; manifest strings are escaped text, never markup."""
 
 import copy
@@ -6,7 +6,7 @@ import io
 import json
 
 from banner.__main__ import main
-from banner.static_policy import render, render_all
+from banner.server.static_policy import render, render_all
 
 CONFIG = {"manifest": "/cookies.json", "languages": ["fr", "en"]}
 

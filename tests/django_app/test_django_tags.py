@@ -9,8 +9,8 @@ from django.test import Client
 
 from banner.fingerprint import layer_key
 from banner.manifest import parse_manifest
-from banner.prerender import layer_tree
-from banner.document import MarkupError, to_html
+from banner.server.prerender import layer_tree
+from banner.server.document import MarkupError, to_html
 from djapp_kit import DEMO_MANIFEST, by_id, consent_cookie, find_all, parse, portal
 
 
@@ -126,7 +126,7 @@ def test_without_gpc_the_hiding_script_leaves_gpc_visitors_the_layer():
 @portal()
 def test_the_loader_tag_carries_what_its_early_path_needs_for_this_very_data_config():
     from banner.django.portal import manifest_text
-    from banner.loader_facts import config_hash, text_hash
+    from banner.server.loader_facts import config_hash, text_hash
     tag = script_of(page())[1]
     early = json.loads(tag["data-cb-early"])
     assert early["config"] == config_hash(json.loads(tag["data-config"]))

@@ -14,7 +14,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from banner.django.models import ConsentRecord
-from banner.receiver import parse_record, record_columns
+from banner.server.receiver import parse_record, record_columns
 from log_cases import body, superuser_client
 
 LIST = "/admin/consent_banner/consentrecord/"

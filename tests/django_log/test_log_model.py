@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from banner.django.models import ConsentRecord
-from banner.receiver import parse_record, record_columns
+from banner.server.receiver import parse_record, record_columns
 from log_cases import body
 
 

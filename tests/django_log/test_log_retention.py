@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from banner.django.conf import DEFAULTS, banner_settings
 from banner.django.models import ConsentRecord
-from banner.receiver import parse_record, record_columns
+from banner.server.receiver import parse_record, record_columns
 from log_cases import body
 
 AGES = {"fresh0001": 1, "halfyear1": 183, "lastyear1": 400, "fouryears": 4 * 365, "sixyears1": 6 * 365}

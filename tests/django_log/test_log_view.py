@@ -14,7 +14,7 @@ from django.utils import timezone
 from banner.django.log import log_url
 from banner.fingerprint import WIDTH
 from banner.django.models import ConsentRecord
-from banner.receiver import MAX_BODY
+from banner.server.receiver import MAX_BODY
 from log_cases import body, without
 
 URL = "/consent-log/"

@@ -52,8 +52,8 @@ def test_the_wheel_installs_alone_and_its_command_builds_a_portal(packages, tmp_
     (site / "config.json").write_text(CONFIG, encoding="utf-8")
 
     # Every module imports from the installed copy (banner.lang was once missing from the wheel).
-    where = ok(run(str(venv / "bin" / "python"), "-c", "import banner, banner.i18n, banner.ui.notice, banner.build,"
-                   " banner.pages; print(banner.__file__, banner.__version__)", cwd=site))
+    where = ok(run(str(venv / "bin" / "python"), "-c", "import banner, banner.i18n, banner.ui.notice, banner.server.build,"
+                   " banner.server.pages; print(banner.__file__, banner.__version__)", cwd=site))
     assert where.split()[0].startswith(str(venv)) and where.split()[1] == __version__
     assert ok(run(command, "--version", cwd=site)).strip() == "consent-banner " + __version__
     built = ok(run(command, "build", "--config", "config.json", "--manifest", "cookies.json",

@@ -16,7 +16,8 @@ from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from banner import static_policy, vendors
+from banner import vendors
+from banner.server import static_policy
 from banner.google import consent_default, consent_update
 from banner.django.caching import unsafe_cache
 from banner.django.choice import choice_url

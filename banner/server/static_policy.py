@@ -5,7 +5,7 @@
 Without JavaScript the footer link "Gestion des cookies" still leads to the policy page, and the visitor
 must find the cookie list there (CNIL: information before the choice, and at any time). So the page is
 written at build time, per language, by the page's own code (banner.ui.policy) through the server-side document
-(banner/document.py), serialised to HTML. Manifest strings stay data: every text is escaped, never parsed.
+(banner/server/document.py), serialised to HTML. Manifest strings stay data: every text is escaped, never parsed.
 
 The portal puts the fragment where it wants the policy; the banner's script, when it runs, sees
 `data-cb-static` and only adds the button that opens the preferences centre.
@@ -13,15 +13,15 @@ The portal puts the fragment where it wants the policy; the banner's script, whe
 
 import os
 
-from .host import load_json, regex_ok
-from .build import refuse_links, write as write_file
-from .config import parse_config
-from .i18n import direction, interface_language, strings
-from .manifest import parse_manifest
-from .ui import policy
-from .ui.contract import POLICY
-from .ui.dom import h
-from .document import Document, to_html
+from banner.server.host import load_json, regex_ok
+from banner.server.build import refuse_links, write as write_file
+from banner.config import parse_config
+from banner.i18n import direction, interface_language, strings
+from banner.manifest import parse_manifest
+from banner.ui import policy
+from banner.ui.contract import POLICY
+from banner.ui.dom import h
+from banner.server.document import Document, to_html
 
 
 def render(config_data, manifest_data, language, level=2):

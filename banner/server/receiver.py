@@ -28,11 +28,11 @@ import traceback
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
-from .cookies import ID_ALPHABET, is_consent_id
-from .fingerprint import WIDTH as FINGERPRINT_WIDTH
-from .manifest import MAX_CATEGORIES, MAX_CHOICE_PROVIDERS
-from .record import LOGGED_ACTIONS, SOURCES
-from .text import is_identifier, is_language_code
+from banner.cookies import ID_ALPHABET, is_consent_id
+from banner.fingerprint import WIDTH as FINGERPRINT_WIDTH
+from banner.manifest import MAX_CATEGORIES, MAX_CHOICE_PROVIDERS
+from banner.record import LOGGED_ACTIONS, SOURCES
+from banner.text import is_identifier, is_language_code
 
 MAX_BODY = 8192
 MAX_INT = 999999999999999        # 15 digits, as in the cookie; SQLite's INTEGER overflows past 2**63 - 1

@@ -3,7 +3,7 @@
 `build()` (`consent-banner build --config CONFIG.json --manifest MANIFEST.json --out DIR`) copies the
 packaged assets (banner/static/consent_banner/, which the wheel and the npm package ship) into DIR and,
 given the portal's data-config and manifest, renders the first layer ahead of time with banner.ui.notice
-(banner/prerender.py) and fills the hole the packaged loader (banner/consent.template.js) keeps for it:
+(banner/server/prerender.py) and fills the hole the packaged loader (banner/consent.template.js) keeps for it:
 consent.js then paints it at once on a first visit. It writes into DIR only the files it lists in
 DIR/.consent-banner-build, removes only files listed there by an earlier build, and refuses a directory
 holding anything else: it never deletes what it did not write.
@@ -19,7 +19,7 @@ import os
 import shutil
 import sys
 
-HERE = os.path.dirname(os.path.abspath(__file__))          # the banner package, installed or in a checkout
+HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))   # the banner package, installed or in a checkout
 ASSETS = os.path.join(HERE, "static", "consent_banner")      # the packaged assets (where collectstatic looks)
 TEMPLATE = os.path.join(HERE, "consent.template.js")         # the packaged loader with a hole for a prerender
 HOLE = "__CB_PRERENDERED__"                  # an undeclared global: terser can neither rename nor fold it
@@ -30,7 +30,7 @@ def prerendered(config_path, manifest_path=None):
     """The ahead-of-time first layer for a portal's data-config (whose manifest is inline, or in
     `manifest_path` when data-config names it by URL)."""
     from banner.errors import BannerError, ManifestError
-    from banner.prerender import prerender
+    from banner.server.prerender import prerender
     config = read_json(config_path)
     if not isinstance(config, dict):
         raise BuildError("%s: a data-config is a JSON object" % config_path)
@@ -59,7 +59,7 @@ def served_text(path):
 
 
 def read_json(path):
-    from banner.host import load_json
+    from banner.server.host import load_json
     try:
         with open(path, encoding="utf-8-sig") as handle:      # a byte-order mark, as browsers allow
             return load_json(handle)
@@ -188,7 +188,7 @@ def build(out, config_path=None, manifest_path=None):
 
 
 def main(argv=None):
-    """`consent-banner build` (and `python -m banner.build`)."""
+    """`consent-banner build` (and `python -m banner.server.build`)."""
     parser = argparse.ArgumentParser(prog="consent-banner build", description="Write the files a portal serves "
                                      "into DIR, with the first layer prerendered for its data-config.")
     add_arguments(parser)

@@ -9,20 +9,20 @@ Inputs are the portal's own data-config and manifest, so a prerender is only use
 config matches (`key`); any other page simply waits for Python.
 """
 
-from banner.host import regex_ok
+from banner.server.host import regex_ok
 from banner.config import parse_config
 from banner.fingerprint import layer_key
-from banner.loader_facts import config_key, early
+from banner.server.loader_facts import config_key, early
 from banner.manifest import parse_manifest
 from banner.i18n import strings, interface_language, direction
 from banner.ui import notice
 from banner.ui.view import View
-from banner.document import Document
+from banner.server.document import Document
 
 
 def layer_tree(config_data, manifest, language):
     """The first layer of one language as data: what the page's notice.build makes for this data-config
-    (the Django app serialises the same tree into the page it sends: banner.document.to_html)."""
+    (the Django app serialises the same tree into the page it sends: banner.server.document.to_html)."""
     page_config, _ = parse_config(dict(config_data, language=language))
     return notice.build(View(Document(), strings(language), manifest, page_config, interface_language(language),
                              direction(language))).tree()

@@ -15,7 +15,7 @@ banner.consent and banner.session do (their limits are facts below), against the
 build saw (`early`, one object per build, in the prerendered first layer), and acts only when the page's
 data-config and manifest are the very ones of the build; in any doubt it leaves everything to Python.
 
-CPython only (the release step, tools/release.py, and banner/prerender.py use it; the page never imports it).
+CPython only (the release step, tools/release.py, and banner/server/prerender.py use it; the page never imports it).
 """
 
 import json

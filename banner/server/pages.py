@@ -23,8 +23,8 @@ import os
 import re
 from html.parser import HTMLParser
 
-from .text import host_of
-from .ui.contract import CATEGORY, KEPT_ADDRESSES, PROVIDER, SRCSET
+from banner.text import host_of
+from banner.ui.contract import CATEGORY, KEPT_ADDRESSES, PROVIDER, SRCSET
 
 EXTENSIONS = (".html", ".htm", ".djhtml", ".jinja", ".jinja2", ".j2", ".tpl")
 BLOCK = re.compile(r"""\{%-?\s*consent_block\s+(["'])([^"']*)\1\s*-?%\}(.*?)\{%-?\s*endconsent_block\s*-?%\}""",
@@ -148,8 +148,8 @@ def scan_blocks(manifest, path, text, page_host):
     if not blocks:
         return []
     try:
-        from .django.gate import Check, Refused
-        from .django.html import parse
+        from banner.django.gate import Check, Refused
+        from banner.django.html import parse
     except ImportError as error:        # turbohtml: pip install "consent-banner[django]"
         return [Finding(path, text.count("\n", 0, blocks[0].start()) + 1, "{% consent_block %}", None,
                         "cannot read Django templates' blocks without the parser of the [django] extra "
@@ -188,7 +188,7 @@ def scan_blocks(manifest, path, text, page_host):
             except Refused as why:
                 self.note(named, None, str(why))
 
-    from .django.gate import WHITESPACE
+    from banner.django.gate import WHITESPACE
     found = []
     for match in blocks:
         category, line = match.group(2), text.count("\n", 0, match.start()) + 1

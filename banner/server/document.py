@@ -3,9 +3,9 @@ createElement, createTextNode, setAttribute and appendChild, through banner.ui.d
 and the two ways what it builds leaves CPython (CPython only; never bundled for the page):
 
 - `tree()`: data, [tag, {attributes}, [children]] with strings as text, which the loader mounts with
-  createElement/createTextNode (the first layer painted ahead of time, banner/prerender.py);
+  createElement/createTextNode (the first layer painted ahead of time, banner/server/prerender.py);
 - `to_html()`: HTML for a page a server sends (the Django app's first layer, banner/django/layer.py) or a
-  file (the policy page, banner/static_policy.py).
+  file (the policy page, banner/server/static_policy.py).
 
 One document and one HTML serialiser for all three, so that they cannot drift. Strings are data, never
 markup: every text and attribute value is escaped, and only the elements and attributes the banner's
@@ -15,7 +15,7 @@ MarkupError (the page then waits for the live banner, the command fails), never 
 
 from html import escape
 
-from .text import is_safe_url
+from banner.text import is_safe_url
 
 # What the first layer (both looks, as a form on the server) and the policy page are made of.
 TAGS = ("section", "div", "h1", "h2", "h3", "h4", "h5", "h6", "p", "button", "span", "a", "strong", "em", "code",
