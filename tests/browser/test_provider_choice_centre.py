@@ -59,6 +59,17 @@ def stored(browser):
 
 
 # -- the default look ------------------------------------------------------------------------------------
+def saved_then_reopened(browser, accepted):
+    """« Enregistrer mes choix »: the cookie holds video with only the `accepted` providers; then the page
+    is loaded again and the centre opened from the footer link."""
+    browser.click_dialog("Enregistrer mes choix")
+    browser.wait_no_dialog()
+    consent = stored(browser)
+    assert "video" in consent.accepted and consent.providers == {"video": expected_mask(accepted)}
+    browser.reload()
+    browser.find("#manage").click()
+
+
 def provider_switches(browser):
     """The video providers' switches by their label, in page order."""
     found = browser.js("""
@@ -111,13 +122,7 @@ def test_a_switch_per_provider_turns_with_its_category_and_the_choice_is_stored_
     assert on(browser) == (["Vimeo"], True)
     assert state_texts(browser) == ["Activé", "Désactivé", "Activé", "Désactivé"]
 
-    browser.click_dialog("Enregistrer mes choix")
-    browser.wait_no_dialog()
-    consent = stored(browser)
-    assert "video" in consent.accepted and consent.providers == {"video": expected_mask(["Vimeo"])}
-
-    browser.reload()
-    browser.find("#manage").click()
+    saved_then_reopened(browser, ["Vimeo"])
     browser.wait_dialog()
     assert on(browser) == (["Vimeo"], True)
     category_switch(browser).click()                          # the category off: every provider off
@@ -257,13 +262,7 @@ def test_the_dsfr_centre_has_a_radio_pair_per_provider_in_the_details_and_stores
     click_label(browser, dialog, provider_radio("YouTube", "accept"))  # one accepted: the category accepted
     assert radio(browser, "cb-accept-video") and accepted_pairs(browser) == ["YouTube"]
 
-    browser.click_dialog("Enregistrer mes choix")
-    browser.wait_no_dialog()
-    consent = stored(browser)
-    assert "video" in consent.accepted and consent.providers == {"video": expected_mask(["YouTube"])}
-
-    browser.reload()
-    browser.find("#manage").click()
+    saved_then_reopened(browser, ["YouTube"])
     browser.wait_dialog()
     assert accepted_pairs(browser) == ["YouTube"] and radio(browser, "cb-accept-video")
 

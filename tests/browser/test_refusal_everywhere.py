@@ -8,6 +8,7 @@ analytics script is a tracker that reports to the same server every 100 ms, on `
 `visibilitychange`, as real ones do: what reaches /hit is what the tracker sent.
 """
 
+import contextlib
 import json
 import os
 import threading
@@ -182,18 +183,31 @@ def test_allow_once_ends_with_a_refusal(browser, cached):
     assert browser.js("return document.getElementById('map').getAttribute('src');") is None
 
 
-def test_a_withdrawal_reaches_a_background_tab_within_a_second(browser, cached):
-    """Tab B keeps tracking while hidden; tab A withdraws. B hears it at once (not when it regains focus):
-    within a second its tracker has stopped."""
-    url = cached.page("/t/tabs.html", body=TRACKER)
+@contextlib.contextmanager
+def tracking_in_the_background(browser, site, path):
+    """Tab B runs the tracker of `path` (analytics accepted); the body runs in a new tab A, B staying open
+    behind it; A is closed afterwards."""
+    url = site.page(path, body=TRACKER)
     driver = browser.driver
-    accepted(browser, cached)
+    accepted(browser, site)
     tab_b = driver.current_window_handle
     browser.open(url)
-    browser.wait(lambda d: cached.hits_after(0, "/t/tabs.html"), "the tracker did not run")
+    browser.wait(lambda d: site.hits_after(0, path), "the tracker did not run")
     driver.switch_to.new_window("tab")
     tab_a = driver.current_window_handle
     try:
+        yield url
+    finally:
+        driver.switch_to.window(tab_a)
+        driver.close()
+        driver.switch_to.window(tab_b)
+
+
+def test_a_withdrawal_reaches_a_background_tab_within_a_second(browser, cached):
+    """Tab B keeps tracking while hidden; tab A withdraws. B hears it at once (not when it regains focus):
+    within a second its tracker has stopped."""
+    driver = browser.driver
+    with tracking_in_the_background(browser, cached, "/t/tabs.html") as url:
         if browser.kind == "chromium":
             from browser_kit import EVENT_RECORDER
             driver.execute_cdp_cmd("Page.enable", {})
@@ -204,10 +218,6 @@ def test_a_withdrawal_reaches_a_background_tab_within_a_second(browser, cached):
         time.sleep(2.5)
         late = [h for h in cached.hits if h[0] > withdrawn + 1 and h[1] == "/t/tabs.html"]
         assert late == [], "the background tab kept tracking: %d hits more than a second after" % len(late)
-    finally:
-        driver.switch_to.window(tab_a)
-        driver.close()
-        driver.switch_to.window(tab_b)
 
 
 def test_a_tab_that_hears_of_a_withdrawal_before_its_cookie_view_shows_it_still_stops(browser, cached):
@@ -216,16 +226,8 @@ def test_a_tab_that_hears_of_a_withdrawal_before_its_cookie_view_shows_it_still_
     that announces a refusal first and stores it 300 ms later: the tracking tab waits for the stored
     choice and stops, instead of re-reading too early and tracking on."""
     from banner.ui.page import CHANNEL
-    url = cached.page("/t/early-news.html", body=TRACKER)
-    driver = browser.driver
-    accepted(browser, cached)
-    tab_b = driver.current_window_handle
-    browser.open(url)
-    browser.wait(lambda d: cached.hits_after(0, "/t/early-news.html"), "the tracker did not run")
-    driver.switch_to.new_window("tab")
-    tab_a = driver.current_window_handle
-    try:
-        driver.get(cached.url("/t/blank.html"))          # a page of the site without the banner
+    with tracking_in_the_background(browser, cached, "/t/early-news.html"):
+        browser.driver.get(cached.url("/t/blank.html"))          # a page of the site without the banner
         browser.js("var name = arguments[0], refused = arguments[1];"
                    "new BroadcastChannel(name).postMessage(refused);"
                    "setTimeout(function () { document.cookie = 'cookies_preferences=' + refused"
@@ -234,10 +236,6 @@ def test_a_tab_that_hears_of_a_withdrawal_before_its_cookie_view_shows_it_still_
         time.sleep(2.5)
         late = [h for h in cached.hits if h[0] > told + 1.3 and h[1] == "/t/early-news.html"]
         assert late == [], "the tab kept tracking: %d hits after the stored refusal" % len(late)
-    finally:
-        driver.switch_to.window(tab_a)
-        driver.close()
-        driver.switch_to.window(tab_b)
 
 
 MEDIA = """
