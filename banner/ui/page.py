@@ -13,27 +13,27 @@ CHANNEL = "consent-banner"          # the BroadcastChannel the loader opens: eve
 # The hand-off with the loader: `window.__consentBoot`, declared whole in one object literal at the top of
 # static/src/consent.js. Python reads and sets only these names (tests/core/test_handoff.py keeps the two
 # declarations equal and checks every use on both sides).
-HANDOFF = {
-    "config": "the raw data-config text (boot.py)",
-    "manifestText": "a promise of the manifest's text, fetched while the runtime loads (boot.py)",
-    "pending": "footer-link clicks held until `ready` (boot.py)",
-    "roots": "shadow roots handed to consentBanner.apply() before start-up (boot.py)",
-    "ready": "set by Python (or a failure): clicks are answered from now on",
-    "later": "later(step): the step in a task of its own (boot.py)",
-    "nonce": "the loader's CSP nonce, given to live copies of blocked scripts",
-    "build": "the hash of the shipped code, for the consent log's records",
-    "actions": "clicks on the painted first layer, replayed by Python",
-    "paintedFor": "the manifest content the painted layer was built from (fingerprint.layer_key)",
-    "ran": "categories whose scripts the loader ran early",
-    "afterEarly": "afterEarly(then): Python's script queue waits for the loader's",
-    "announce": "announce(): tell the other tabs a decision was stored",
-    "otherTab": "set by Python: called when another tab announces a decision",
-    "signal": "signal(signals): run vendor signals (banner/vendors.py) on the tools' globals",
-    "observer": "observer(selector, callback): a MutationObserver filtering its records natively",
-    "load": "load(name): a promise of a lazily loaded bundle (consent-NAME.js)",
-    "runtimeSteps": "runtimeSteps(steps): the runtime's evaluation, in tasks (brython.js calls it)",
-    "bundle": "bundle(stamp, vfs, modules): a compiled bundle registers itself (tools/release.py)",
-}
+HANDOFF = (                    # the names, each with what it holds (comments: they cost the page nothing)
+    "config",            # the raw data-config text (boot.py)
+    "manifestText",      # a promise of the manifest's text, fetched while the runtime loads (boot.py)
+    "pending",           # footer-link clicks held until `ready` (boot.py)
+    "roots",             # shadow roots handed to consentBanner.apply() before start-up (boot.py)
+    "ready",             # set by Python (or a failure): clicks are answered from now on
+    "later",             # later(step): the step in a task of its own (boot.py)
+    "nonce",             # the loader's CSP nonce, given to live copies of blocked scripts
+    "build",             # the hash of the shipped code, for the consent log's records
+    "actions",           # clicks on the painted first layer, replayed by Python
+    "paintedFor",        # the manifest content the painted layer was built from (fingerprint.layer_key)
+    "ran",               # categories whose scripts the loader ran early
+    "afterEarly",        # afterEarly(then): Python's script queue waits for the loader's
+    "announce",          # announce(): tell the other tabs a decision was stored
+    "otherTab",          # set by Python: called when another tab announces a decision
+    "signal",            # signal(signals): run vendor signals (banner/vendors.py) on the tools' globals
+    "observer",          # observer(selector, callback): a MutationObserver filtering its records natively
+    "load",              # load(name): a promise of a lazily loaded bundle (consent-NAME.js)
+    "runtimeSteps",      # runtimeSteps(steps): the runtime's evaluation, in tasks (brython.js calls it)
+    "bundle",            # bundle(stamp, vfs, modules): a compiled bundle registers itself (tools/release.py)
+)
 
 
 class Page:
