@@ -652,7 +652,9 @@ class Browser:
         self.js("window.__stale = true;")
         self.engine.before_navigation()
         action()
-        self.wait_js("return !window.__stale && document.readyState === 'complete'", "the page did not reload")
+        # (Firefox may show the new browsing context's initial about:blank, complete and fresh, first)
+        self.wait_js("return !window.__stale && document.readyState === 'complete' && location.href !== 'about:blank'",
+                     "the page did not reload")
         if ready:
             self.wait_ready()
 
