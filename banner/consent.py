@@ -82,6 +82,16 @@ def _chosen_mask(category, names):
     return None if mask == (1 << len(category.providers)) - 1 else mask
 
 
+def providers_taken_back(previous, consent):
+    """The categories accepted under both Consents whose providers answer now accepts a provider fewer
+    (a mask takes back a bit the previous one had; no mask: every provider): what ran for that provider
+    must stop (a reload), and the proof of consent logs a withdrawal."""
+    def narrowed(before, now):
+        return now is not None and (before is None or (before & ~now) != 0)
+    return [c for c in previous.accepted if c in consent.accepted
+            and narrowed(previous.providers.get(c), consent.providers.get(c))]
+
+
 def _accept_all(manifest, choices):
     return manifest.optional_ids
 

@@ -17,7 +17,7 @@ that is all the portal needs to demonstrate how consent was obtained. The refere
 """
 
 from . import __version__
-from .consent import ACTIONS, NO_CONSENT_ID, mask_names
+from .consent import ACTIONS, NO_CONSENT_ID, mask_names, providers_taken_back
 from .fingerprint import fingerprints
 
 # The actions a record names: a decision's own, "withdraw" when it takes back an earlier acceptance, and
@@ -29,18 +29,13 @@ LOGGED_ACTIONS = tuple(ACTIONS) + ("withdraw", "allow_once")
 SOURCES = ("first_layer", "centre", "embed", "api", "form", "policy_form")
 
 
-def classify(previous, consent, action, manifest=None):
-    """The logged action: a decision that refuses a category accepted before, or (given the `manifest`) a
-    provider accepted before in a category offering a choice per provider, is a withdrawal."""
+def classify(previous, consent, action):
+    """The logged action: a decision that refuses a category accepted before, or a provider accepted before
+    in a category offering a choice per provider (consent.providers_taken_back), is a withdrawal."""
     if previous is None:
         return action
-    if any(c not in consent.accepted for c in previous.accepted):
+    if any(c not in consent.accepted for c in previous.accepted) or providers_taken_back(previous, consent):
         return "withdraw"
-    if manifest is not None:
-        before = chosen_providers(manifest, previous.accepted, previous.providers) or {}
-        now = chosen_providers(manifest, consent.accepted, consent.providers) or {}
-        if any(name not in now[c] for c, names in before.items() for name in names):
-            return "withdraw"
     return action
 
 
@@ -72,7 +67,7 @@ def decision_record(consent, previous, action, language, manifest, source, build
         "time": consent.decided_at,
         "revision": consent.revision,
         "language": language,
-        "action": classify(previous, consent, action, manifest),
+        "action": classify(previous, consent, action),
         "accepted": list(consent.accepted),
         "refused": [c for c in manifest.optional_ids if c not in consent.accepted],
         "fingerprints": dict(consent.fingerprints),

@@ -5,7 +5,7 @@ them in; the Session answers what to show, which categories are accepted, which 
 and which names to clear, and the shell applies that to the page.
 """
 
-from .consent import decide, is_current, changed_categories, mask_names
+from .consent import decide, is_current, changed_categories, mask_names, providers_taken_back
 from .cookies import (CONSENT_COOKIE, consent_cookie_string, decode_consent, erase_strings,
                       parse_cookie_header, names_to_clear, withdrawal_strings)
 
@@ -14,11 +14,6 @@ def gpc_answers(signal, respect_gpc):
     """Whether a Global Privacy Control signal (navigator.globalPrivacyControl, exactly true) answers
     "refuse" for a visitor with no stored choice: unless the portal set respectGPC to false."""
     return signal is True and respect_gpc is not False
-
-
-def _narrowed(before, now):
-    """Whether a providers mask `now` takes back a provider the mask `before` accepted (None: all)."""
-    return now is not None and (before is None or (before & ~now) != 0)
 
 
 class Session:
@@ -112,13 +107,11 @@ class Session:
 
     def providers_with(self, category_id, provider):
         """"Toujours autoriser" on an embed from `provider` in a category offering a choice per provider:
-        the providers answer that keeps the accepted ones and adds this one."""
+        the providers answer of that category that keeps its accepted ones and adds this one."""
         category = self.manifest.category(category_id)
         if category is None or not category.provider_choice or provider not in category.choice_order:
             return None
-        kept = {c: self.accepted_providers(c) for c in self.accepted if self._mask(c) is not None}
-        kept[category_id] = [p for p in self.accepted_providers(category_id) if p != provider] + [provider]
-        return kept
+        return {category_id: [p for p in self.accepted_providers(category_id) if p != provider] + [provider]}
 
     def choices_with(self, category_id):
         """"Toujours autoriser" on an embed: the custom choice that keeps what is accepted and adds this
@@ -134,9 +127,8 @@ class Session:
         fewer of their providers, whose scripts already ran in this page view: scripts cannot be unloaded,
         so only a reload stops them."""
         accepted = self.accepted
-        was = previous.providers if previous is not None else {}
-        now = self.consent.providers if self.consent is not None else {}
-        return [c for c in before if c in ran and (c not in accepted or _narrowed(was.get(c), now.get(c)))]
+        fewer = providers_taken_back(previous, self.consent) if previous and self.consent else []
+        return [c for c in before if c in ran and (c not in accepted or c in fewer)]
 
     def reload(self, cookie_text, now):
         """Re-read the cookie (another tab may have decided) and say what the page must do: "apply" a

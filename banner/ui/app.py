@@ -182,13 +182,9 @@ class App:
         """"Toujours autoriser" on an embed: the current choice plus this category, or, in a category
         offering a choice per provider, plus this embed's provider."""
         providers = self.session.providers_with(category_id, provider) if provider else None
-        choices = self.session.choices_with(category_id)
-        if providers is not None:
-            choices = [c for c in self.session.accepted if c in self.manifest.optional_ids and c != category_id]
-            choices.append(category_id)
-        if choices is not None:
-            # the others keep their answer and its age
-            self.decide("custom", choices, scope=[category_id], source="embed", providers=providers)
+        if providers is not None or self.session.choices_with(category_id) is not None:
+            # a decision about this category only: the others keep their answer and its age
+            self.decide("custom", [category_id], scope=[category_id], source="embed", providers=providers)
 
     def after_change(self, before, previous=None):
         accepted = self.session.accepted

@@ -33,7 +33,7 @@ def open_block(block):
     return inner
 
 
-def open_blocks(roots, accepted, permits=None):
+def open_blocks(roots, accepted, permits):
     """Open the blocks of accepted categories found in `roots` (the document, shadow roots), in document
     order, blocks nested in opened ones included; return the category of each block opened. A block
     names no provider: in a category offering a choice per provider it opens only when the visitor
@@ -44,7 +44,7 @@ def open_blocks(roots, accepted, permits=None):
         while pending:
             block = pending.pop(0)
             category = block.getAttribute(CATEGORY)
-            if category in accepted and (permits is None or permits(category, None, [])):
+            if category in accepted and permits(category, None, []):
                 pending = open_block(block) + pending
                 opened.append(category)
     return opened

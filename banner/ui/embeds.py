@@ -25,6 +25,11 @@ def _provider(frame):
     return rest.split("/")[0] or src
 
 
+def _addresses(frame):
+    """What an embed would load: an iframe's data-src, a player's addresses (media.urls)."""
+    return [frame.getAttribute(SRC)] if frame.tagName == "IFRAME" else media.urls(frame)
+
+
 def _keep_ratio(frame):
     """A loaded embed shrinks to its container (consent.css: max-width 100%) like its placeholder did; its
     width and height attributes become its aspect ratio, so it keeps its shape instead of its height.
@@ -59,13 +64,11 @@ class Embeds:
     def _permitted(self, frame, accepted):
         """The visitor's answer lets `frame` load: its category, and its provider where that is asked."""
         category = frame.getAttribute(CATEGORY)
-        addresses = [frame.getAttribute(SRC)] if frame.tagName == "IFRAME" else media.urls(frame)
-        return category in accepted and self.permits(category, frame.getAttribute(PROVIDER), addresses)
+        return category in accepted and self.permits(category, frame.getAttribute(PROVIDER), _addresses(frame))
 
     def provider(self, frame):
         """The declared provider of an embed (Manifest.provider_of), whose answer "Toujours autoriser" gives."""
-        addresses = [frame.getAttribute(SRC)] if frame.tagName == "IFRAME" else media.urls(frame)
-        for url in addresses or [None]:
+        for url in _addresses(frame) or [None]:
             found = self.manifest.provider_of(frame.getAttribute(CATEGORY), frame.getAttribute(PROVIDER), url,
                                               self.page_host)
             if found:

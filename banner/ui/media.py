@@ -78,7 +78,7 @@ def hide(element):
     return element
 
 
-def apply(roots, accepted, undeclared, report, permits=None):
+def apply(roots, accepted, undeclared, report, permits):
     """Images and pictures (players go through embeds.py, for their placeholder): shown when their
     category is accepted (and, in one offering a choice per provider, `permits(category, provider, urls)`)
     and nothing in them is undeclared, hidden otherwise."""
@@ -87,8 +87,8 @@ def apply(roots, accepted, undeclared, report, permits=None):
             if element.tagName in PLAYERS or (element.tagName == "IMG" and
                                               closest(element, marked("picture")) is not None):
                 continue
-            if element.getAttribute(CATEGORY) not in accepted or not (permits is None or permits(
-                    element.getAttribute(CATEGORY), element.getAttribute(PROVIDER), urls(element))):
+            if element.getAttribute(CATEGORY) not in accepted or not permits(
+                    element.getAttribute(CATEGORY), element.getAttribute(PROVIDER), urls(element)):
                 hide(element)
                 continue
             why = problem(element, undeclared)

@@ -50,13 +50,13 @@ def _live_copy(doc, old, nonce):
 
 
 class Scripts:
-    def __init__(self, doc, report, nonce="", undeclared=None, handover=None, permits=None):
+    def __init__(self, doc, report, nonce, undeclared, handover, permits):
         self.doc = doc
         self.report = report
-        self.undeclared = undeclared or (lambda category, named, url: None)   # App: Manifest.undeclared
+        self.undeclared = undeclared        # Content.undeclared: Manifest.undeclared
         self.nonce = nonce
-        # App.permits: in a category offering a choice per provider, the script's provider is accepted
-        self.permits = permits or (lambda category, named, urls: True)
+        # Content.permits: in a category offering a choice per provider, the script's provider is accepted
+        self.permits = permits
         self.queue = []
         # handover(then): True when the loader is still running scripts early; it calls then() once done
         self.busy = bool(handover and handover(self.step))
