@@ -5,7 +5,7 @@ them in; the Session answers what to show, which categories are accepted, which 
 and which names to clear, and the shell applies that to the page.
 """
 
-from .consent import decide, is_current, changed_categories, mask_names, providers_taken_back
+from .consent import NO_CONSENT_ID, decide, is_current, changed_categories, mask_names, providers_taken_back
 from .cookies import (CONSENT_COOKIE, consent_cookie_string, decode_consent, erase_strings,
                       parse_cookie_header, names_to_clear, withdrawal_strings)
 
@@ -140,6 +140,16 @@ class Session:
         if self.decided and not self.changed:
             return "apply"
         return "ask" if self.needs_banner else None
+
+    def prepare(self, now):
+        """Work a first-layer click needs, done while the visitor reads the banner: the manifest's
+        fingerprints (hashing is slow in the page) and a trial of each first-layer answer, its cookie text
+        thrown away, so that the click pays neither the hashing nor the first run of the encoder. Changes
+        nothing."""
+        for action in ("reject_all", "accept_all"):
+            trial = decide(self.manifest, action, now, NO_CONSENT_ID, (), self.consent, None, None)
+            changed_categories(trial, self.manifest, now)
+            consent_cookie_string(trial, self.secure, self.config.cookie_domain)
 
     def decide(self, action, now, consent_id, choices=(), scope=None, providers=None):
         """Apply a user action; return the document.cookie string that records it. `scope` names the

@@ -44,6 +44,7 @@ class App:
         self.live = None
         self.reopen_button = None
         self.startup = None      # startup.StartUp, from start() on
+        self.next_id = None      # the consent id of the next decision, drawn ahead (prepare)
         self.content = Content(page, self.session, manifest, self.new_embeds)
         # content added after start-up, and consentBanner.apply()
         self.watch = Watch(self.content, page.observer, self.guard, self.extra, self.keep_ui, self.fill_policies)
@@ -168,9 +169,15 @@ class App:
         else:
             self.decide(action, source="centre" if closest(target, "#cb-prefs") is not None else "first_layer")
 
+    def prepare(self):
+        """While the first layer waits for its click: the next consent id drawn and the session's work
+        done ahead (Session.prepare), so that the click's cookie is written within a few milliseconds."""
+        self.next_id = self.next_id or new_consent_id(self.page.random_bytes(16))
+        self.session.prepare(self.page.now())
+
     def decide(self, action, choices=(), scope=None, source="first_layer", providers=None):
         before, previous = self.session.accepted, self.session.consent
-        consent_id = new_consent_id(self.page.random_bytes(16))
+        consent_id, self.next_id = self.next_id or new_consent_id(self.page.random_bytes(16)), None
         self.page.write_cookie(self.session.decide(action, self.page.now(), consent_id, choices, scope, providers))
         self.page.announce_decision()
         self.proof.decision(previous, action, source)

@@ -144,6 +144,8 @@ class StartUp:
         if not app.page.save_data:       # the visitor asked for less data: fetched when asked for
             app.page.when_idle(app.guard(lambda: app.extra.run(lambda: None)))
         self.announced = True
+        if app.first_layer.shown:
+            self.later(app.prepare)      # what a click on it needs, worked out while the visitor reads
         if not self.waiting_extra:
             self.end()
 

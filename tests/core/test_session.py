@@ -85,6 +85,22 @@ def test_decide_returns_the_cookie_string_and_updates_the_accepted_categories(de
     assert not session.needs_banner
 
 
+def test_work_done_ahead_of_a_click_changes_neither_the_choice_nor_what_the_click_writes(three, config):
+    assert three.prints is None                    # a first visit: nothing has hashed the categories yet
+    ahead, fresh = Session(three, config(), "", NOW), Session(three, config(), "", NOW)
+    ahead.prepare(NOW)
+    assert three.prints is not None                # the fingerprints the click needs, worked out ahead
+    assert (ahead.consent, ahead.accepted, ahead.changed) == (fresh.consent, fresh.accepted, fresh.changed)
+    for action in ("reject_all", "accept_all"):
+        assert ahead.decide(action, NOW + 5000, CID) == fresh.decide(action, NOW + 5000, CID)
+        assert ahead.accepted == fresh.accepted
+    partly = "cookies_preferences=" + value(three, ["analytics"])
+    ahead, fresh = Session(three, config(), partly, NOW), Session(three, config(), partly, NOW)
+    ahead.prepare(NOW)
+    assert ahead.decide("reject_all", NOW + 5000, CID, scope=["video"]) == \
+        fresh.decide("reject_all", NOW + 5000, CID, scope=["video"])
+
+
 def test_a_decision_read_back_by_the_next_page_view_gives_the_same_categories(demo, config):
     written = Session(demo, config(), "", NOW).decide("custom", NOW, CID, ["analytics"])
     next_view = Session(demo, config(), written.split(";")[0], NOW + 1000)
