@@ -45,6 +45,7 @@ class App:
         self.reopen_button = None
         self.startup = None      # startup.StartUp, from start() on
         self.next_id = None      # the consent id of the next decision, drawn ahead (prepare)
+        self.waiting_paint = 0   # work that waits for a click's frame to be painted (after_paint)
         self.content = Content(page, self.session, manifest, self.new_embeds)
         # content added after start-up, and consentBanner.apply()
         self.watch = Watch(self.content, page.observer, self.guard, self.extra, self.keep_ui, self.fill_policies)
@@ -96,7 +97,7 @@ class App:
         the page or the visitor does something new (consentBanner.settled)."""
         scripts = self.content.scripts
         return bool(self.startup and self.startup.done and not scripts.busy and not scripts.queue
-                    and not self.extra.waiting)
+                    and not self.extra.waiting and not self.waiting_paint)
 
     def keep_ui(self):
         """A portal that re-renders all of <body> on navigation takes the banner's own nodes with it: put
@@ -130,9 +131,10 @@ class App:
 
     def show_preferences(self, opener=None):
         opener = opener or self.doc.activeElement
-        if not self.extra.ready:
-            opening(self.doc, True)       # on its way: shown in this click's frame
-        self.extra.run(lambda: self.open_dialog(opener))
+        if self.dialog is not None and self.dialog.node is not None:
+            return
+        opening(self.doc, True)       # on its way: shown in this click's frame, the centre built after it
+        self.extra.run(lambda: self.after_paint(lambda: self.open_dialog(opener)))
 
     def open_dialog(self, opener):
         if self.dialog is None:
@@ -176,10 +178,26 @@ class App:
         self.session.prepare(self.page.now())
 
     def decide(self, action, choices=(), scope=None, source="first_layer", providers=None):
+        """Store the visitor's decision and answer the click in its own frame (the banner and the centre
+        gone); what follows from the decision runs once that frame is painted (decided)."""
         before, previous = self.session.accepted, self.session.consent
         consent_id, self.next_id = self.next_id or new_consent_id(self.page.random_bytes(16)), None
         self.page.write_cookie(self.session.decide(action, self.page.now(), consent_id, choices, scope, providers))
         self.page.announce_decision()
+        self.close_preferences()
+        self.first_layer.hide()
+        self.after_paint(lambda: self.decided(before, previous, action, source))
+
+    def after_paint(self, then):
+        """`then()` once the click's frame is painted (Page.after_paint); the banner is not settled until."""
+        self.waiting_paint += 1
+
+        def run():
+            self.waiting_paint -= 1
+            then()
+        self.page.after_paint(self.guard(run))
+
+    def decided(self, before, previous, action, source):
         self.proof.decision(previous, action, source)
         self.after_change(before, previous)
         self.live.textContent = ""

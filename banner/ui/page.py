@@ -8,6 +8,7 @@ from banner.ui.dom import PENDING_KEY
 
 EVENT = "consent:change"
 IDLE_TIMEOUT_MS = 2000             # when_idle: the page is never idle enough, prefetch anyway after this
+PAINT_WAIT_MS = 100                 # after_paint: a frame that does not come this soon is not coming
 IDLE_FALLBACK_MS = 200              # when_idle without requestIdleCallback (WebKit before 18)
 CHANNEL = "consent-banner"          # the BroadcastChannel the loader opens: every tab of the site hears it
 # The hand-off with the loader: `window.__consentBoot`, declared whole in one object literal at the top of
@@ -248,6 +249,23 @@ class Page:
         """The visitor's browser asks sites to use less data (Save-Data, navigator.connection.saveData)."""
         connection = getattr(self.window.navigator, "connection", None)
         return bool(connection and getattr(connection, "saveData", False) is True)
+
+    def after_paint(self, then):
+        """`then()` in a task after the page's next frame is painted: what a click shows (the banner gone,
+        the veil) reaches the screen before the work that follows it (Interaction to Next Paint). A page
+        that paints no frame (hidden, or hidden meanwhile) gets it in a task at once, or after
+        PAINT_WAIT_MS at the latest."""
+        window, done = self.window, []
+
+        def run(*args):
+            if not done:
+                done.append(True)
+                then()
+        if self.document.visibilityState != "visible":
+            window.setTimeout(run, 0)
+            return
+        window.requestAnimationFrame(lambda *args: window.setTimeout(run, 0))
+        window.setTimeout(run, PAINT_WAIT_MS)
 
     def when_idle(self, then):
         """`then()` once the page is idle (requestIdleCallback, at the latest after IDLE_TIMEOUT_MS; a
