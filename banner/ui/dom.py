@@ -37,15 +37,15 @@ def h(doc, tag, attrs=None, children=None):
     return node
 
 
-def themed(attrs, config):
+def themed(attrs, view):
     """`attrs` plus what gives a root of ours (banner, centre, placeholder, reopen button, policy) its look:
     `data-cb-theme` (consent.css picks the colours from it, and for "auto" from the `data-cb-scheme` the
-    loader keeps on <html>). Part of the tree, so the banner painted ahead of time and the one a server
-    renders look the same as the live one."""
+    loader keeps on <html>), and the look's mark (`data-cb-look`, looks.py). Part of the tree, so the banner
+    painted ahead of time and the one a server renders look the same as the live one."""
     merged = dict(attrs)
-    merged["data-cb-theme"] = config.theme
-    if config.dsfr:
-        merged["data-cb-look"] = "dsfr"      # drawn by the DSFR stylesheet (dsfr.py): ours stays out of it
+    merged["data-cb-theme"] = view.config.theme
+    if view.look.mark:
+        merged["data-cb-look"] = view.look.mark
     return merged
 
 
