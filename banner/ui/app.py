@@ -121,7 +121,7 @@ class App:
     def new_embeds(self):
         from banner.ui.embeds import Embeds
         return Embeds(self.view, self.page.error, self.guard, self.accept_category, self.proof.once,
-                      self.page.hostname, self.content.permits)
+                      self.page.hostname, self.content.undeclared, self.content.permits)
 
     # -- first layer and preferences centre -----------------------------------------------------------
     def show(self):

@@ -4,8 +4,9 @@ hidden and an accessible placeholder takes its box, naming the provider, with "A
 Iframes added to the page later, or handed over by consentBanner.apply, get the same treatment (watch.py),
 and so does a closed block (blocks.py) holding an embed: its placeholder stands in front of it, and
 "Autoriser une fois" opens that block for this page view.
-The App hands in only what an embed needs: texts, the manifest, an error report and the "accept this
-category" action."""
+The App hands in only what an embed needs: a View (texts, the manifest, the look its placeholders are
+drawn in), an error report, the "accept this category" and "allowed once" actions, and Content's rules
+(undeclared, permits), the very ones the page's scripts and media go by."""
 
 from banner.i18n import localize
 from banner.text import is_safe_url
@@ -57,7 +58,7 @@ def placeholder(view, attrs, text, providers, provider):
 
 
 class Embeds:
-    def __init__(self, view, report, guard, accept_category, allowed_once, page_host, permits):
+    def __init__(self, view, report, guard, accept_category, allowed_once, page_host, undeclared, permits):
         self.view = view                    # the placeholders are built in its look
         self.doc = view.doc
         self.strings = view.strings         # the interface strings, complete (extra bundle)
@@ -71,11 +72,10 @@ class Embeds:
         self.allowed_once = allowed_once        # "Autoriser une fois", for the consent log: ProofLog.once
         self.count = 0                      # placeholder ids, unique across shadow roots
         self.page_host = page_host          # content from the page's own host names no third party
+        # Content.undeclared: why the manifest forbids this content whatever the visitor says, or None
+        self.undeclared = undeclared
         # Content.permits: in a category offering a choice per provider, this embed's provider is accepted
         self.permits = permits
-
-    def undeclared(self, category, named, url):
-        return self.manifest.undeclared(category, named, url, self.page_host)
 
     def _permitted(self, frame, accepted):
         """The visitor's answer lets `frame` load: its category, and its provider where that is asked."""
