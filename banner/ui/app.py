@@ -11,7 +11,7 @@ the latest on click.
 from banner.session import Session
 from banner.cookies import new_consent_id
 from banner.i18n import strings, interface_language, direction
-from banner.ui.dom import closest, opening, OPEN_SELECTOR, ACTION_ATTR, LANGUAGE_ATTR
+from banner.ui.dom import closest, OPEN_SELECTOR, ACTION_ATTR, LANGUAGE_ATTR
 from banner.ui import language, notice
 from banner.ui.content import Content
 from banner.ui.startup import StartUp
@@ -70,7 +70,7 @@ class App:
         return notice.build(self.view, changed)
 
     def extra_failed(self, message):
-        opening(self.doc, False)
+        self.page.opening(False)
         self.page.error(message)
         if self.startup is not None:
             self.startup.extra_arrived()
@@ -130,7 +130,7 @@ class App:
     def show_preferences(self, opener=None):
         opener = opener or self.doc.activeElement
         if not self.extra.ready:
-            opening(self.doc, True)       # on its way: shown in this click's frame
+            self.page.opening(True)       # on its way: shown in this click's frame
         self.extra.run(lambda: self.open_dialog(opener))
 
     def open_dialog(self, opener):
@@ -140,7 +140,7 @@ class App:
                 self.doc, self.strings,
                 lambda accepted, providers: preferences.build(self.view, accepted, providers),
                 self.on_click, self.guard, self.first_layer)
-        opening(self.doc, False)
+        self.page.opening(False)
         self.dialog.open(opener, self.session.accepted, self.session.accepted_providers)
 
     def close_preferences(self):

@@ -17,7 +17,7 @@ LANGUAGE_ACTION = "language:"                     # a language click recorded by
 CONTENT_ATTR = "data-cb-content"                  # on a first layer the server rendered: its layer_key
 DECISIONS = ("accept_all", "reject_all")          # first-layer actions that decide (the layer leaves at once)
 PENDING_ATTR = "data-cb-pending"                  # a first layer whose decision Python has still to write: hidden
-OPENING_ATTR = "data-cb-opening"                  # the veil saying the centre was asked for and is on its way
+OPENING_ATTR = "data-cb-opening"                  # the loader's veil: the centre was asked for, is on its way
 PENDING_KEY = "consent-banner:pending"            # sessionStorage: a decision clicked before Python ran
 PENDING_MAX_AGE_MS = 30 * 60 * 1000               # older than this, a kept decision is dropped unread
 
@@ -52,18 +52,6 @@ def themed(attrs, view):
 def button(doc, label, action, extra_class=""):
     return h(doc, "button", {"type": "button", "class": ("cb-btn " + extra_class).strip(),
                              "data-cb-action": action}, [label])
-
-
-def opening(doc, on):
-    """The veil that says the preferences centre is on its way (consent.css .cb-opening), shown in the
-    click's own frame while its code downloads (the loader shows it for clicks before Python runs), and
-    lifted once the centre opens or cannot."""
-    veil = doc.querySelector("[%s]" % OPENING_ATTR)
-    if not on:
-        if veil is not None:
-            veil.remove()
-    elif veil is None and doc.body is not None:
-        doc.body.appendChild(h(doc, "div", {"class": "cb-opening", OPENING_ATTR: True, "aria-hidden": "true"}))
 
 
 def focus_main(doc):
