@@ -21,6 +21,7 @@ from banner.manifest import parse_manifest
 from banner.ui import policy
 from banner.ui.contract import POLICY
 from banner.ui.dom import h
+from banner.ui.view import View
 from banner.server.document import Document, to_html
 
 
@@ -28,11 +29,11 @@ def render(config_data, manifest_data, language, level=2):
     """The policy of one language as an HTML fragment: <div data-consent-policy data-cb-static ...>."""
     config, _ = parse_config(dict(config_data, language=language))
     manifest = parse_manifest(manifest_data, config.languages, regex_ok)
-    doc = Document()
-    texts = strings(config.language, complete=True)
-    root = h(doc, "div", {"class": "cb-policy", POLICY: str(level), "data-cb-static": True,
-                          "lang": interface_language(config.language), "dir": direction(config.language)},
-             policy.build(doc, texts, manifest, config, level, with_button=False))
+    view = View(Document(), strings(config.language, complete=True), manifest, config,
+                interface_language(config.language), direction(config.language))
+    root = h(view.doc, "div", {"class": "cb-policy", POLICY: str(level), "data-cb-static": True,
+                               "lang": view.lang, "dir": view.direction},
+             policy.build(view, level, with_button=False))
     return to_html(root)
 
 

@@ -11,7 +11,7 @@ the latest on click.
 from banner.session import Session
 from banner.cookies import new_consent_id
 from banner.i18n import strings, interface_language, direction
-from banner.ui.dom import closest, opening, OPEN_SELECTOR, ACTION_ATTR, LANGUAGE_ATTR
+from banner.ui.dom import closest, OPEN_SELECTOR, ACTION_ATTR, LANGUAGE_ATTR
 from banner.ui import language, notice
 from banner.ui.content import Content
 from banner.ui.startup import StartUp
@@ -72,7 +72,7 @@ class App:
         return notice.build(self.view, changed)
 
     def extra_failed(self, message):
-        opening(self.doc, False)
+        self.page.opening(False)
         self.page.error(message)
         if self.startup is not None:
             self.startup.extra_arrived()
@@ -123,7 +123,7 @@ class App:
     def new_embeds(self):
         from banner.ui.embeds import Embeds
         return Embeds(self.view, self.page.error, self.guard, self.accept_category, self.proof.once,
-                      self.page.hostname, self.content.permits)
+                      self.page.hostname, self.content.undeclared, self.content.permits)
 
     # -- first layer and preferences centre -----------------------------------------------------------
     def show(self):
@@ -133,7 +133,7 @@ class App:
         opener = opener or self.doc.activeElement
         if self.dialog is not None and self.dialog.node is not None:
             return
-        opening(self.doc, True)       # on its way: shown in this click's frame, the centre built after it
+        self.page.opening(True)       # on its way: shown in this click's frame, the centre built after it
         self.extra.run(lambda: self.after_paint(lambda: self.open_dialog(opener)))
 
     def open_dialog(self, opener):
@@ -143,7 +143,7 @@ class App:
                 self.doc, self.strings,
                 lambda accepted, providers: preferences.build(self.view, accepted, providers),
                 self.on_click, self.guard, self.first_layer)
-        opening(self.doc, False)
+        self.page.opening(False)
         self.dialog.open(opener, self.session.accepted, self.session.accepted_providers)
 
     def close_preferences(self):

@@ -14,7 +14,7 @@ from banner.i18n import strings, interface_language, pick_language
 from banner.ui.app import App
 from banner.ui.page import Page
 from banner.ui.unavailable import build_unavailable
-from banner.ui.dom import closest, opening, OPEN_SELECTOR, PRERENDERED_ATTR
+from banner.ui.dom import closest, OPEN_SELECTOR, PRERENDERED_ATTR
 from banner.lang import IN_MAIN_BUNDLE
 
 
@@ -135,7 +135,7 @@ class Boot:
         """Fail closed: report once, run nothing optional, keep the footer link useful."""
         self.failure = str(error)
         self.page.error(self.failure + FAIL_CLOSED)
-        opening(document, False)
+        self.page.opening(False)
         painted = document.querySelector("[%s]" % PRERENDERED_ATTR)
         if painted is not None and painted.querySelector("[form]") is None:
             painted.remove()          # its buttons could never act (a server's form posts to it again)

@@ -7,16 +7,15 @@ from banner.lang import BROWSER_HELP
 from banner.ui.dom import h
 
 
-def browser_links(doc, strings, dsfr=False):
-    """The four browsers' cookie help pages, as a list of links (DSFR's links group in its look)."""
-    link = {"class": "fr-link"} if dsfr else {}
-    return h(doc, "ul", {"class": "fr-links-group" if dsfr else "cb-browsers"}, [
-        h(doc, "li", None, [h(doc, "a", dict(link, href=strings["help_" + name]), [name])])
+def browser_links(doc, strings, look):
+    """The four browsers' cookie help pages, as a list of links (in `look`'s classes, looks.py)."""
+    return h(doc, "ul", look.parts["browsers"], [
+        h(doc, "li", None, [h(doc, "a", dict(look.parts["browser_link"], href=strings["help_" + name]), [name])])
         for name in BROWSER_HELP])
 
 
-def browser_only(doc, strings, intro=None, dsfr=False):
+def browser_only(doc, strings, look, intro=None):
     """The sentence on third-party cookies (after `intro`, a text key, when given) and the help links."""
-    text = {"class": "fr-text--sm"} if dsfr else {"class": "cb-text cb-browser-only"}
+    text = look.parts["browser_text"]
     nodes = [h(doc, "p", text, [strings[intro]])] if intro else []
-    return nodes + [h(doc, "p", text, [strings["browser_only_text"]]), browser_links(doc, strings, dsfr)]
+    return nodes + [h(doc, "p", text, [strings["browser_only_text"]]), browser_links(doc, strings, look)]

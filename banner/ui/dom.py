@@ -17,7 +17,7 @@ LANGUAGE_ACTION = "language:"                     # a language click recorded by
 CONTENT_ATTR = "data-cb-content"                  # on a first layer the server rendered: its layer_key
 DECISIONS = ("accept_all", "reject_all")          # first-layer actions that decide (the layer leaves at once)
 PENDING_ATTR = "data-cb-pending"                  # a first layer whose decision Python has still to write: hidden
-OPENING_ATTR = "data-cb-opening"                  # the veil saying the centre was asked for and is on its way
+OPENING_ATTR = "data-cb-opening"                  # the loader's veil: the centre was asked for, is on its way
 PENDING_KEY = "consent-banner:pending"            # sessionStorage: a decision clicked before Python ran
 PENDING_MAX_AGE_MS = 30 * 60 * 1000               # older than this, a kept decision is dropped unread
 
@@ -37,33 +37,21 @@ def h(doc, tag, attrs=None, children=None):
     return node
 
 
-def themed(attrs, config):
+def themed(attrs, view):
     """`attrs` plus what gives a root of ours (banner, centre, placeholder, reopen button, policy) its look:
     `data-cb-theme` (consent.css picks the colours from it, and for "auto" from the `data-cb-scheme` the
-    loader keeps on <html>). Part of the tree, so the banner painted ahead of time and the one a server
-    renders look the same as the live one."""
+    loader keeps on <html>), and the look's mark (`data-cb-look`, looks.py). Part of the tree, so the banner
+    painted ahead of time and the one a server renders look the same as the live one."""
     merged = dict(attrs)
-    merged["data-cb-theme"] = config.theme
-    if config.dsfr:
-        merged["data-cb-look"] = "dsfr"      # drawn by the DSFR stylesheet (dsfr.py): ours stays out of it
+    merged["data-cb-theme"] = view.config.theme
+    if view.look.mark:
+        merged["data-cb-look"] = view.look.mark
     return merged
 
 
 def button(doc, label, action, extra_class=""):
     return h(doc, "button", {"type": "button", "class": ("cb-btn " + extra_class).strip(),
                              "data-cb-action": action}, [label])
-
-
-def opening(doc, on):
-    """The veil that says the preferences centre is on its way (consent.css .cb-opening), shown in the
-    click's own frame while its code downloads (the loader shows it for clicks before Python runs), and
-    lifted once the centre opens or cannot."""
-    veil = doc.querySelector("[%s]" % OPENING_ATTR)
-    if not on:
-        if veil is not None:
-            veil.remove()
-    elif veil is None and doc.body is not None:
-        doc.body.appendChild(h(doc, "div", {"class": "cb-opening", OPENING_ATTR: True, "aria-hidden": "true"}))
 
 
 def focus_main(doc):

@@ -3,7 +3,8 @@ system's consent-banner classes and structure (a `fr-consent-banner` with its ti
 group), so that the DSFR stylesheet the portal loads draws it, and ours does not touch it. Only the markup
 differs from notice.py's: same id, texts, actions ("Continuer sans accepter" included, which DSFR's own
 example lacks) and language choice, so the same code drives both. Written from DSFR's documentation of
-the component's structure. The centre and the placeholders are in dsfr_centre.py (extra bundle)."""
+the component's structure. The centre and the placeholders are in dsfr_centre.py (extra bundle); DSFR,
+last, is the look itself (looks.py), as a View holds it."""
 
 from banner.ui.dom import h, themed
 
@@ -36,10 +37,11 @@ def languages(doc, strings, config, id_prefix):
         h(doc, "ul", {"class": "fr-btns-group fr-btns-group--inline fr-btns-group--sm"}, items)])
 
 
-def banner(doc, strings, config, lang, direction, purposes, text, why, choices):
+def banner(view, purposes, text, why, choices):
     """notice.build's banner: `purposes`, `text` and `why` (or None) are its paragraphs, the providers'
     list one tap from the purposes, `choices` its three (label, action) buttons: accept and refuse
     primary (equally visible), "Personnaliser" secondary."""
+    doc, strings, config = view.doc, view.strings, view.config
     providers = h(doc, "button", {"type": "button", "class": "fr-link fr-text--sm", "data-cb-action": "providers"},
                   [strings["providers_link"]])
     policy = h(doc, "p", {"class": "fr-text--sm"}, [
@@ -47,8 +49,8 @@ def banner(doc, strings, config, lang, direction, purposes, text, why, choices):
         if config.policy_url else None
     group = "fr-consent-banner__buttons fr-btns-group--right fr-btns-group--inline-reverse fr-btns-group--inline-sm"
     return h(doc, "section", themed({"class": "fr-consent-banner", "id": "cb-banner", "role": "region",
-                                     "aria-labelledby": "cb-banner-title", "lang": lang, "dir": direction,
-                                     "data-cb-ui": True}, config), [
+                                     "aria-labelledby": "cb-banner-title", "lang": view.lang,
+                                     "dir": view.direction, "data-cb-ui": True}, view), [
         # DSFR's close link, top right as in its modals (its cross is in the core stylesheet, unlike the
         # fr-icon-* classes); then the title
         h(doc, "div", {"class": "fr-grid-row fr-grid-row--right fr-mb-1v"}, [
@@ -65,3 +67,47 @@ def banner(doc, strings, config, lang, direction, purposes, text, why, choices):
         buttons(doc, [(label, {"data-cb-action": action, "secondary": action == "customise"})
                       for label, action in choices], group),
     ])
+
+
+class DsfrLook:
+    """The DSFR look (looks.py says what a look holds): drawn by the DSFR stylesheet, ours stays out of it
+    (`mark`: data-cb-look="dsfr" on each root, dom.themed)."""
+    name = "dsfr"
+    mark = "dsfr"
+    parts = {
+        "link": {"class": "fr-link"},
+        "no_cookies": {"class": "fr-text--sm"},
+        "table": None,
+        "providers": {"class": "fr-mb-2w", "data-cb-providers": True},
+        "providers_heading": {"class": "fr-text--bold fr-mb-1v"},
+        "providers_list": None,
+        "no_providers": None,
+        "missing": {"class": "fr-text--sm"},
+        "browsers": {"class": "fr-links-group"},           # DSFR's links group
+        "browser_link": {"class": "fr-link"},
+        "browser_text": {"class": "fr-text--sm"},
+    }
+
+    @staticmethod
+    def banner(view, purposes, text, why, choices):
+        return banner(view, purposes, text, why, choices)
+
+    @staticmethod
+    def centre(view, accepted, providers=None):
+        from banner.ui import dsfr_centre          # extra bundle
+        return dsfr_centre.centre(view, accepted, providers)
+
+    @staticmethod
+    def placeholder(view, attrs, text, providers, provider):
+        from banner.ui import dsfr_centre          # extra bundle
+        return dsfr_centre.placeholder(view, attrs, text, providers, provider)
+
+    @staticmethod
+    def table(doc, table, caption):
+        """DSFR's table scrolls sideways in its container: a named region the keyboard can scroll."""
+        container = {"class": "fr-table__container", "tabindex": "0", "role": "region", "aria-label": caption}
+        return h(doc, "div", {"class": "fr-table fr-table--sm"}, [h(doc, "div", {"class": "fr-table__wrapper"}, [
+            h(doc, "div", container, [h(doc, "div", {"class": "fr-table__content"}, [table])])])])
+
+
+DSFR = DsfrLook()

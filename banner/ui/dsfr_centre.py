@@ -11,7 +11,7 @@ look. Extra bundle, like the modules it stands in for."""
 from banner.i18n import localize
 from banner.ui.browser_help import browser_only
 from banner.ui.dom import h, themed
-from banner.ui.dsfr import buttons, languages
+from banner.ui.dsfr import DSFR, buttons, languages
 from banner.ui.tables import (cookie_table, provider_list, undeclared_on_page, accepted_names, PROVIDER_OF,
                               PROVIDER_NAME)
 
@@ -65,7 +65,7 @@ def _partners(doc, strings, manifest, category, providers, checked):
     provider (DSFR's sub-purposes), in manifest order."""
     missing = undeclared_on_page(doc, manifest, category.id)
     if not category.provider_choice:
-        return [provider_list(doc, strings, category, dsfr=True, missing=missing)]
+        return [provider_list(doc, strings, category, DSFR, missing=missing)]
     accepted = accepted_names(category, checked, providers)
     note = h(doc, "p", {"class": "fr-text--sm", "data-cb-missing": True},
              [strings["providers_missing"].replace("{providers}", ", ".join(missing))]) if missing else None
@@ -85,7 +85,7 @@ def _details(doc, strings, manifest, config, category, title, providers=None, ch
               [strings["more_details"]])]),
         h(doc, "div", {"class": "fr-consent-services fr-collapse", "id": details},
           _partners(doc, strings, manifest, category, providers, checked)
-          + [cookie_table(doc, strings, manifest, config, category, title, dsfr=True)]),
+          + [cookie_table(doc, strings, manifest, config, category, title, DSFR)]),
     ]
 
 
@@ -126,10 +126,10 @@ def centre(view, accepted, providers=None):
                    "fr-consent-manager__buttons fr-btns-group--right fr-btns-group--inline-sm")
     manager = h(doc, "div", {"class": "fr-consent-manager"},
                 [_header(doc, strings, config, optional, accepted)] + services
-                + browser_only(doc, strings, dsfr=True) + [save])
+                + browser_only(doc, strings, DSFR) + [save])
     return h(doc, "dialog", themed({"class": "fr-modal fr-modal--opened", "id": "cb-prefs", "role": "dialog",
                                     "aria-modal": "true", "aria-labelledby": "cb-prefs-title", "lang": lang,
-                                    "dir": direction, "data-cb-ui": True}, config), [
+                                    "dir": direction, "data-cb-ui": True}, view), [
         h(doc, "div", {"class": "fr-container fr-container--fluid fr-container-md"}, [
             h(doc, "div", {"class": "fr-grid-row fr-grid-row--center"}, [
                 h(doc, "div", {"class": "fr-col-12 fr-col-md-10 fr-col-lg-8"}, [
@@ -148,11 +148,13 @@ def centre(view, accepted, providers=None):
     ])
 
 
-def placeholder(doc, strings, config, attrs, text, providers, title):
+def placeholder(view, attrs, text, providers, provider):
     """embeds.py's placeholder (`attrs`: its id, role, name and language) as DSFR's `fr-consent-placeholder`:
-    its title « … est désactivé » (`title`; styled fr-h6 but not a heading: the page's outline is not
-    ours to guess), the reason, the buttons; `providers` None: content that cannot load, no buttons."""
-    return h(doc, "div", themed(dict(attrs, **{"class": "fr-consent-placeholder"}), config), [
+    its title « … est désactivé » (`provider` named; styled fr-h6 but not a heading: the page's outline is
+    not ours to guess), the reason, the buttons; `providers` None: content that cannot load, no buttons."""
+    doc, strings = view.doc, view.strings
+    title = strings["placeholder_title"].replace("{provider}", provider)
+    return h(doc, "div", themed(dict(attrs, **{"class": "fr-consent-placeholder"}), view), [
         h(doc, "p", {"class": "fr-h6 fr-mb-2v"}, [title]),
         h(doc, "p", {"class": "fr-mb-2v" if providers else "fr-mb-6v"}, [text]),
         h(doc, "p", {"class": "fr-text--sm fr-mb-6v"}, [providers]) if providers else None,

@@ -4,8 +4,9 @@ hidden and an accessible placeholder takes its box, naming the provider, with "A
 Iframes added to the page later, or handed over by consentBanner.apply, get the same treatment (watch.py),
 and so does a closed block (blocks.py) holding an embed: its placeholder stands in front of it, and
 "Autoriser une fois" opens that block for this page view.
-The App hands in only what an embed needs: texts, the manifest, an error report and the "accept this
-category" action."""
+The App hands in only what an embed needs: a View (texts, the manifest, the look its placeholders are
+drawn in), an error report, the "accept this category" and "allowed once" actions, and Content's rules
+(undeclared, permits), the very ones the page's scripts and media go by."""
 
 from banner.i18n import localize
 from banner.text import is_safe_url
@@ -13,7 +14,6 @@ from banner.ui import media
 from banner.ui.blocks import BLOCK_SELECTOR, PLACEHOLDER_KEY, open_block
 from banner.ui.contract import CATEGORY, PROVIDER, REFUSED, SRC
 from banner.ui.dom import h, closest, select_all, themed, EMBED_SELECTOR
-from banner.ui.dsfr_centre import placeholder
 
 
 def _provider(frame):
@@ -40,26 +40,42 @@ def _keep_ratio(frame):
         frame.style.height = "auto"
 
 
+def placeholder(view, attrs, text, providers, provider):
+    """The default look's placeholder (looks.py; DSFR's: dsfr_centre.placeholder), `attrs` its id, role,
+    name and language. `providers` None: content that cannot load (undeclared), shown with its reason
+    and no buttons."""
+    doc, strings = view.doc, view.strings
+    return h(doc, "div", themed(dict(attrs, **{"class": "cb-embed"}), view), [
+        h(doc, "p", {"class": "cb-embed__text"}, [text]),
+        h(doc, "p", {"class": "cb-embed__providers"}, [providers]) if providers else None,
+        h(doc, "div", {"class": "cb-embed__actions"}, [
+            h(doc, "button", {"type": "button", "class": "cb-btn", "data-cb-embed": "once"},
+              [strings["allow_once"]]),
+            h(doc, "button", {"type": "button", "class": "cb-btn", "data-cb-embed": "always"},
+              [strings["allow_always"]]),
+        ]) if providers else None,
+    ])
+
+
 class Embeds:
-    def __init__(self, view, report, guard, accept_category, allowed_once, page_host, permits):
+    def __init__(self, view, report, guard, accept_category, allowed_once, page_host, undeclared, permits):
+        self.view = view                    # the placeholders are built in its look
         self.doc = view.doc
         self.strings = view.strings         # the interface strings, complete (extra bundle)
         self.manifest = view.manifest
         self.language = view.config.language    # of the manifest texts (the category's title)
         self.lang = view.lang               # of the interface strings, and their direction
         self.direction = view.direction
-        self.config = view.config           # its theme and look
         self.report = report                # Page.error
         self.guard = guard
         self.accept_category = accept_category  # "Toujours autoriser": App.accept_category
         self.allowed_once = allowed_once        # "Autoriser une fois", for the consent log: ProofLog.once
         self.count = 0                      # placeholder ids, unique across shadow roots
         self.page_host = page_host          # content from the page's own host names no third party
+        # Content.undeclared: why the manifest forbids this content whatever the visitor says, or None
+        self.undeclared = undeclared
         # Content.permits: in a category offering a choice per provider, this embed's provider is accepted
         self.permits = permits
-
-    def undeclared(self, category, named, url):
-        return self.manifest.undeclared(category, named, url, self.page_host)
 
     def _permitted(self, frame, accepted):
         """The visitor's answer lets `frame` load: its category, and its provider where that is asked."""
@@ -202,11 +218,7 @@ class Embeds:
         label = frame.getAttribute("title") or _provider(frame)
         attrs = {"data-cb-placeholder": fid, "role": "group", "aria-label": label, "lang": self.lang,
                  "dir": self.direction}
-        if self.config.dsfr:
-            node = placeholder(self.doc, strings, self.config, attrs, text, providers,
-                               strings["placeholder_title"].replace("{provider}", _provider(frame)))
-        else:
-            node = self._ours(dict(attrs, **{"class": "cb-embed"}), text, providers)
+        node = self.view.look.placeholder(self.view, attrs, text, providers, _provider(frame))
         # Sized through the CSSOM, not a style attribute, which a CSP without 'unsafe-inline' would block.
         if width and width.replace("px", "").isdigit():
             node.style.width = width.replace("px", "") + "px"
@@ -214,20 +226,6 @@ class Embeds:
             node.style.minHeight = height.replace("px", "") + "px"
         node.addEventListener("click", self.guard(lambda ev: self.on_click(ev, frame, block)))
         return node
-
-    def _ours(self, attrs, text, providers):
-        """`providers` None: content that cannot load (undeclared), shown with its reason and no buttons."""
-        strings = self.strings
-        return h(self.doc, "div", themed(attrs, self.config), [
-            h(self.doc, "p", {"class": "cb-embed__text"}, [text]),
-            h(self.doc, "p", {"class": "cb-embed__providers"}, [providers]) if providers else None,
-            h(self.doc, "div", {"class": "cb-embed__actions"}, [
-                h(self.doc, "button", {"type": "button", "class": "cb-btn", "data-cb-embed": "once"},
-                  [strings["allow_once"]]),
-                h(self.doc, "button", {"type": "button", "class": "cb-btn", "data-cb-embed": "always"},
-                  [strings["allow_always"]]),
-            ]) if providers else None,
-        ])
 
     def _providers_text(self, category, cat_title):
         """"Toujours autoriser" accepts the whole category: name every provider it covers first."""

@@ -7,7 +7,6 @@ preferences centre ("providers" opens the centre)."""
 
 from banner.i18n import localize
 from banner.ui.dom import h, button, language_choice, themed, PRERENDERED_ATTR, CONTENT_ATTR, PENDING_ATTR
-from banner.ui import dsfr
 
 
 def _changed(strings, manifest, config, changed):
@@ -24,8 +23,7 @@ PURPOSES_ATTR = "data-cb-purposes"         # the paragraph naming the purposes, 
 def build(view, changed=()):
     """The purposes come first, with the providers' list one tap away: on a phone they show before any
     scrolling, the rest of the text after them (what is always needed, how to change one's mind)."""
-    doc, strings, manifest, config = view.doc, view.strings, view.manifest, view.config
-    lang, direction = view.lang, view.direction
+    strings, manifest, config = view.strings, view.manifest, view.config
     purposes = strings["banner_purposes"].replace("{purposes}", ", ".join(
         localize(c.title, config.language) for c in manifest.categories if not c.required and not c.exempt))
     text = strings["banner_text"] + " " + strings["refuse_effect"]
@@ -36,16 +34,20 @@ def build(view, changed=()):
     choices = [(strings["accept_changed" if changed else "accept_all"], "accept_all"),
                (strings["reject_changed" if changed else "reject_all"], "reject_all"),
                (strings["customise"], "customise")]
-    if config.dsfr:
-        return dsfr.banner(doc, strings, config, lang, direction, purposes, text, why, choices)
+    return view.look.banner(view, purposes, text, why, choices)
+
+
+def banner(view, purposes, text, why, choices):
+    """The default look's first layer (looks.py; DSFR's: dsfr.banner), of build's parts."""
+    doc, strings, config = view.doc, view.strings, view.config
     providers = h(doc, "button", {"type": "button", "class": "cb-link", "data-cb-action": "providers"},
                   [strings["providers_link"]])
     policy = h(doc, "p", {"class": "cb-banner__policy"}, [
         h(doc, "a", {"href": config.policy_url, "class": "cb-link"}, [strings["policy_link"]])]) \
         if config.policy_url else None
     return h(doc, "section", themed({"class": "cb-banner", "id": "cb-banner", "role": "region",
-                                     "aria-labelledby": "cb-banner-title", "lang": lang, "dir": direction,
-                                     "data-cb-ui": True}, config), [
+                                     "aria-labelledby": "cb-banner-title", "lang": view.lang,
+                                     "dir": view.direction, "data-cb-ui": True}, view), [
         h(doc, "div", {"class": "cb-banner__inner"}, [
             # Everything but the choices scrolls inside the banner when it does not fit in half the
             # screen, so "Tout accepter" and "Tout refuser" always show together (consent.css).

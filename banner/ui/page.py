@@ -32,6 +32,7 @@ HANDOFF = (                    # the names, each with what it holds (comments: t
     "signal",            # signal(signals): run vendor signals (banner/vendors.py) on the tools' globals
     "observer",          # observer(selector, callback): a MutationObserver filtering its records natively
     "load",              # load(name): a promise of a lazily loaded bundle (consent-NAME.js)
+    "opening",           # opening(on): the veil saying the centre is on its way, shown or lifted
     "runtimeSteps",      # runtimeSteps(steps): the runtime's evaluation, in tasks (brython.js calls it)
     "bundle",            # bundle(stamp, vfs, modules): a compiled bundle registers itself (tools/release.py)
 )
@@ -238,6 +239,14 @@ class Page:
     def after_early_scripts(self, then):
         """True when the loader is still running blocked scripts early: it calls `then()` once done."""
         return bool(getattr(self.handoff, "afterEarly", None) and self.handoff.afterEarly(lambda: then()))
+
+    def opening(self, on):
+        """The veil saying the preferences centre is on its way (consent.css .cb-opening): shown in the
+        click's own frame while the centre's code downloads, lifted once it opens or cannot. The loader's
+        drawing, the one it shows for clicks made before Python runs; none without a loader."""
+        veil = getattr(self.handoff, "opening", None)
+        if veil:
+            veil(bool(on))
 
     def observer(self, selector, callback):
         """A MutationObserver calling `callback(found, removed)` only for added nodes matching `selector`

@@ -11,10 +11,14 @@ from banner.i18n import localize
 from banner.ui.browser_help import browser_only
 from banner.ui.contract import OPEN, POLICY
 from banner.ui.dom import h, select_all, POLICY_SELECTOR
+from banner.ui.looks import DEFAULT
 from banner.ui.tables import cookie_table, provider_list
 
 
-def build(doc, strings, manifest, config, level, with_button=True):
+def build(view, level, with_button=True):
+    """The page's nodes. It is the portal's own page content: its tables and help links keep our
+    classes whatever the look; each category's providers' list is in the view's look (looks.py)."""
+    doc, strings, manifest, config = view.doc, view.strings, view.manifest, view.config
     top, sub = "h%d" % level, "h%d" % min(level + 1, 6)
     nodes = [h(doc, top, None, [strings["policy_what_title"]]), h(doc, "p", None, [strings["policy_what_text"]]),
              h(doc, top, None, [strings["policy_list_title"]])]
@@ -24,13 +28,13 @@ def build(doc, strings, manifest, config, level, with_button=True):
             h(doc, sub, None, [title]),
             h(doc, "p", None, [localize(category.description, config.language)]),
             h(doc, "p", {"class": "cb-policy__exempt"}, [strings["exempt_note"]]) if category.exempt else None,
-            provider_list(doc, strings, category, config.dsfr),
-            cookie_table(doc, strings, manifest, config, category, title),
+            provider_list(doc, strings, category, view.look),
+            cookie_table(doc, strings, manifest, config, category, title, DEFAULT),
         ]))
     nodes += [h(doc, top, None, [strings["policy_manage_title"]]),
               h(doc, "p", {"data-cb-policy-manage": True}, [strings["policy_manage_text"]]),
               open_button(doc, strings) if with_button else None,
-              ] + browser_only(doc, strings, "policy_browser_text")
+              ] + browser_only(doc, strings, DEFAULT, "policy_browser_text")
     return [n for n in nodes if n is not None]
 
 
@@ -48,7 +52,7 @@ def _add_button(doc, strings, target):
 
 def fill(view, roots=None):
     """Fill every [data-consent-policy] of the page, or of `roots` (added later: watch.py)."""
-    doc, strings, manifest, config = view.doc, view.strings, view.manifest, view.config
+    doc, strings, config = view.doc, view.strings, view.config
     if roots:
         targets = [t for root in roots for t in select_all(root, POLICY_SELECTOR)]
     else:
@@ -65,5 +69,5 @@ def fill(view, roots=None):
         target.classList.add("cb-policy")
         target.setAttribute("lang", view.lang)
         target.setAttribute("dir", view.direction)
-        for node in build(doc, strings, manifest, config, level):
+        for node in build(view, level):
             target.appendChild(node)

@@ -4,10 +4,10 @@ The DSFR look's centre (dsfr_centre.py: radio pairs, details in collapses) is dr
 
 from banner.i18n import localize
 from banner.ui.dom import h, button, language_choice, focus_main, themed, closest
+from banner.ui.looks import DEFAULT
 from banner.ui.tables import (cookie_table, provider_list, undeclared_on_page, accepted_names, PROVIDER_OF,
                               PROVIDER_NAME)
 from banner.ui.browser_help import browser_only
-from banner.ui.dsfr_centre import centre
 
 
 def _switch(doc, strings, category, title, checked):
@@ -68,7 +68,7 @@ def _category(doc, strings, manifest, config, category, checked, providers=None)
     if category.provider_choice:
         listed = provider_choices(doc, strings, category, accepted_names(category, checked, providers), missing)
     else:
-        listed = provider_list(doc, strings, category, missing=missing)
+        listed = provider_list(doc, strings, category, DEFAULT, missing=missing)
     return h(doc, "fieldset", {"class": "cb-cat", "data-cb-cat": category.id}, [
         h(doc, "legend", {"class": "cb-cat__title"}, [title]),
         h(doc, "p", {"class": "cb-cat__desc", "id": "cb-desc-" + category.id},
@@ -76,7 +76,7 @@ def _category(doc, strings, manifest, config, category, checked, providers=None)
         h(doc, "p", {"class": "cb-cat__exempt"}, [strings["exempt_note"]]) if category.exempt else None,
         _switch(doc, strings, category, title, checked),
         listed,
-        cookie_table(doc, strings, manifest, config, category, title),
+        cookie_table(doc, strings, manifest, config, category, title, DEFAULT),
     ])
 
 
@@ -105,19 +105,22 @@ def keep_focus_inside(doc, dialog, event):
 
 
 def build(view, accepted, providers=None):
-    """The centre, its categories switched as `accepted` says and, in a providerChoice category, its
-    providers as `providers(category id)` says (None: all of an accepted category's)."""
-    if view.dsfr:
-        return centre(view, accepted, providers)
+    """The centre in the view's look, its categories switched as `accepted` says and, in a providerChoice
+    category, its providers as `providers(category id)` says (None: all of an accepted category's)."""
+    return view.look.centre(view, accepted, providers)
+
+
+def centre(view, accepted, providers=None):
+    """The default look's centre (looks.py; DSFR's: dsfr_centre.centre)."""
     doc, strings, manifest, config = view.doc, view.strings, view.manifest, view.config
     lang, direction = view.lang, view.direction
     body = [h(doc, "p", {"class": "cb-text"}, [strings["prefs_intro"]]),
             language_choice(doc, strings, config, config.language, "cb-prefs")]
     body += [_category(doc, strings, manifest, config, c, c.id in accepted, providers) for c in manifest.categories]
-    body += browser_only(doc, strings)
+    body += browser_only(doc, strings, DEFAULT)
     return h(doc, "dialog", themed({"class": "cb-prefs", "id": "cb-prefs", "role": "dialog", "aria-modal": "true",
                                     "aria-labelledby": "cb-prefs-title", "lang": lang, "dir": direction,
-                                    "data-cb-ui": True}, config), [
+                                    "data-cb-ui": True}, view), [
         h(doc, "div", {"class": "cb-prefs__head"}, [
             h(doc, "h2", {"class": "cb-title", "id": "cb-prefs-title", "tabindex": "-1"}, [strings["prefs_title"]]),
             h(doc, "button", {"type": "button", "class": "cb-close", "data-cb-action": "close"},

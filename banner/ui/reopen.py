@@ -21,5 +21,5 @@ def build(view):
     icon.appendChild(path)
     return h(doc, "button", themed({"type": "button", "class": "cb-reopen cb-reopen--" + config.reopen_button,
                                     OPEN: True, "lang": lang, "dir": direction, "data-cb-ui": True},
-                                   config), [
+                                   view), [
         icon, h(doc, "span", {"class": "cb-sr-only"}, [strings["reopen_label"]])])

@@ -14,7 +14,8 @@ PROVIDER_OF = "data-cb-provider-of"
 PROVIDER_NAME = "data-cb-provider-name"
 
 
-def cookie_table(doc, strings, manifest, config, category, title, dsfr=False):
+def cookie_table(doc, strings, manifest, config, category, title, look):
+    """In `look`'s classes and frame (looks.py)."""
     lang = config.language
     labels = [strings[k] for k in COLUMNS]
     rows = []
@@ -25,19 +26,15 @@ def cookie_table(doc, strings, manifest, config, category, title, dsfr=False):
         rows.append(h(doc, "tr", None, [h(doc, "td", {"data-label": label}, [cell])
                                         for label, cell in zip(labels, cells)]))
     if not rows:
-        return h(doc, "p", {"class": "fr-text--sm" if dsfr else "cb-empty"}, [strings["no_cookies"]])
+        return h(doc, "p", look.parts["no_cookies"], [strings["no_cookies"]])
     head = h(doc, "tr", None, [h(doc, "th", {"scope": "col"}, [label]) for label in labels])
     caption = strings["table_caption"].replace("{title}", title)
-    table = h(doc, "table", None if dsfr else {"class": "cb-table"}, [
+    table = h(doc, "table", look.parts["table"], [
         h(doc, "caption", None, [caption]),
         h(doc, "thead", None, [head]),
         h(doc, "tbody", None, rows),
     ])
-    if dsfr:        # DSFR's table scrolls sideways in its container: a named region the keyboard can scroll
-        container = {"class": "fr-table__container", "tabindex": "0", "role": "region", "aria-label": caption}
-        return h(doc, "div", {"class": "fr-table fr-table--sm"}, [h(doc, "div", {"class": "fr-table__wrapper"}, [
-            h(doc, "div", container, [h(doc, "div", {"class": "fr-table__content"}, [table])])])])
-    return h(doc, "div", {"class": "cb-table-wrap"}, [table])
+    return look.table(doc, table, caption)
 
 
 # The page's blocked content that names a third party (scripts.py, embeds.py and media.py act on the same).
@@ -65,27 +62,25 @@ def undeclared_on_page(doc, manifest, category_id):
     return names
 
 
-def provider_list(doc, strings, category, dsfr=False, missing=()):
+def provider_list(doc, strings, category, look, missing=()):
     """The third parties of one category, with a link to each one's privacy policy when declared (the
     list the first layer points to: every provider is named before the choice), then what the page
-    holds of the category that none of them covers (`missing`: it stays blocked, said plainly)."""
+    holds of the category that none of them covers (`missing`: it stays blocked, said plainly). In
+    `look`'s classes (looks.py)."""
+    parts = look.parts
     items = []
     for provider in category.providers:
-        parts = [provider.name]
+        named = [provider.name]
         if provider.policy_url:
-            parts += [" \u2014 ", h(doc, "a", {"href": provider.policy_url, "class": "fr-link" if dsfr else "cb-link"},
+            named += [" \u2014 ", h(doc, "a", dict({"href": provider.policy_url}, **parts["link"]),
                                     [strings["policy_of"].replace("{provider}", provider.name)])]
-        items.append(h(doc, "li", {"data-cb-provider": provider.name}, parts))
-    note = h(doc, "p", {"class": "fr-text--sm" if dsfr else "cb-providers__missing", "data-cb-missing": True},
+        items.append(h(doc, "li", {"data-cb-provider": provider.name}, named))
+    note = h(doc, "p", dict(parts["missing"], **{"data-cb-missing": True}),
              [strings["providers_missing"].replace("{providers}", ", ".join(missing))]) if missing else None
-    if dsfr:
-        heading = h(doc, "p", {"class": "fr-text--bold fr-mb-1v"}, [strings["providers_heading"]])
-        listed = h(doc, "ul", None, items) if items else h(doc, "p", None, [strings["no_providers"]])
-        return h(doc, "div", {"class": "fr-mb-2w", "data-cb-providers": True}, [heading, listed, note])
-    heading = h(doc, "p", {"class": "cb-cat__providers-title"}, [strings["providers_heading"]])
-    listed = h(doc, "ul", {"class": "cb-providers__list"}, items) if items else \
-        h(doc, "p", {"class": "cb-empty"}, [strings["no_providers"]])
-    return h(doc, "div", {"class": "cb-providers"}, [heading, listed, note])
+    heading = h(doc, "p", parts["providers_heading"], [strings["providers_heading"]])
+    listed = h(doc, "ul", parts["providers_list"], items) if items else \
+        h(doc, "p", parts["no_providers"], [strings["no_providers"]])
+    return h(doc, "div", parts["providers"], [heading, listed, note])
 
 
 def accepted_names(category, checked, providers):

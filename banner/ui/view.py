@@ -3,11 +3,14 @@ page, the reopen button, an embed's placeholder): it reads data and returns node
 in the page and on servers alike (banner/server/document.py's Document in place of the page's document). Each
 needs the same six things: the document to build in, the interface strings, the manifest, the config, and
 the interface's language and direction. The App makes a View of the moment (a new one after the visitor
-switches language); prerender.py and the Django app make theirs on a Document."""
+switches language); prerender.py and the Django app make theirs on a Document. The look (looks.py) is
+chosen here, once: the views ask it for their markup instead of asking which look it is."""
+
+from banner.ui.looks import look_of
 
 
 class View:
-    __slots__ = ("doc", "strings", "manifest", "config", "lang", "direction")
+    __slots__ = ("doc", "strings", "manifest", "config", "lang", "direction", "look")
 
     def __init__(self, doc, strings, manifest, config, lang, direction):
         self.doc = doc
@@ -16,8 +19,4 @@ class View:
         self.config = config          # its `language` is the manifest texts' language
         self.lang = lang              # the interface's language code, and its direction ("ltr"/"rtl")
         self.direction = direction
-
-    @property
-    def dsfr(self):
-        """The DSFR look (`"look": "dsfr"`): the same views in DSFR's consent-manager markup."""
-        return bool(self.config.dsfr)
+        self.look = look_of(config)   # looks.DEFAULT or dsfr.DSFR (`"look": "dsfr"`)

@@ -43,7 +43,7 @@
     actions: [], paintedFor: null,                              // the painted first layer's clicks
     ran: [], afterEarly: null,                                  // the early path
     announce: null, otherTab: null,                             // other tabs
-    signal: null, observer: null, load: null,                   // services for Python (banner/ui/page.py)
+    signal: null, observer: null, load: null, opening: null,    // services for Python (banner/ui/page.py)
     runtimeSteps: null, bundle: null                            // the runtime's and the bundles' side
   };
 
@@ -142,8 +142,9 @@
   }, true);
 
   // The preferences centre asked for before its code is in (the footer link, « Personnaliser »): in the
-  // click's own frame a veil says it is on its way (consent.css); Python lifts it as the centre opens, or
-  // when it cannot (banner/ui/dom.py: opening).
+  // click's own frame a veil says it is on its way (consent.css). The one drawing of it: Python shows it
+  // too while the extra bundle downloads, and lifts it as the centre opens or when it cannot, through
+  // boot.opening (banner/ui/page.py: Page.opening).
   function opening(on) {
     var veil = document.querySelector("[" + facts.openingAttr + "]");
     if (!on) { if (veil) { veil.remove(); } return; }
@@ -154,6 +155,7 @@
     veil.setAttribute("aria-hidden", "true");
     document.body.appendChild(veil);
   }
+  boot.opening = opening;
 
   // --- The first layer, painted ahead of Python on a first visit -------------------------------------
   // The tree was rendered at build time by banner/ui/notice.py for this exact data-config; it is shown

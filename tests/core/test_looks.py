@@ -50,3 +50,15 @@ def test_a_page_in_another_theme_or_look_does_not_take_a_first_layer_painted_for
     assert first_layer(theme="light", look="default")["key"] == default
     assert len({default, first_layer(theme="dark")["key"], first_layer(look="dsfr")["key"]}) == 3
     assert config_key({"manifest": "/cookies.json", "darkClass": "dark"}) == config_key({"manifest": "/cookies.json"})
+
+
+def test_every_look_offers_the_same_builders_and_parts():
+    """The views ask the look for their markup and never which look it is (banner/ui/looks.py): a part or
+    a builder one look lacks would fail only in a page of that look, when that view is first built."""
+    from banner.ui.looks import DEFAULT, LOOKS
+    from banner.config import LOOKS as CONFIG_LOOKS
+    assert sorted(LOOKS) == sorted(CONFIG_LOOKS)
+    for look in LOOKS.values():
+        assert set(look.parts) == set(DEFAULT.parts), look.name
+        assert all(callable(getattr(look, name)) for name in ("banner", "centre", "placeholder", "table")), look.name
+    assert [look.mark for look in LOOKS.values()].count(None) == 1
