@@ -37,7 +37,8 @@ class App:
         self.strings = strings(config.language, available)
         self.session = Session(manifest, config, page.cookie_text, page.now(), page.secure, page.gpc)
         self.extra = ExtraBundle(page.load_bundle, self.extra_failed, self.guard, self.complete_strings)
-        self.first_layer = FirstLayer(self.doc, self.build_banner, self.guard(self.on_click), self.observe_size)
+        self.first_layer = FirstLayer(self.doc, self.build_banner, self.guard(self.on_click),
+                                      lambda node, resized: page.observe_size(node, self.guard(resized)))
         self.dialog = None       # preferences.Dialog, signals.GoogleSignals: extra bundle
         self.google = None
         self.vendors = None
@@ -45,7 +46,6 @@ class App:
         self.reopen_button = None
         self.startup = None      # startup.StartUp, from start() on
         self.next_id = None      # the consent id of the next decision, drawn ahead (prepare)
-        self.waiting_paint = 0   # work that waits for a click's frame to be painted (after_paint)
         self.content = Content(page, self.session, manifest, self.new_embeds)
         # content added after start-up, and consentBanner.apply()
         self.watch = Watch(self.content, page.observer, self.guard, self.extra, self.keep_ui, self.fill_policies)
@@ -54,14 +54,6 @@ class App:
     def complete_strings(self):
         """The centre's, policy page's and embeds' strings came with the extra bundle."""
         self.strings.update(strings(self.config.language, self.page.available_languages, complete=True))
-
-    def observe_size(self, node, resized):
-        """Call `resized` whenever `node` changes size (a ResizeObserver, where the browser has one)."""
-        if not getattr(self.page.window, "ResizeObserver", None):
-            return None
-        observer = self.page.window.ResizeObserver.new(self.guard(lambda entries, observer: resized()))
-        observer.observe(node)
-        return observer
 
     @property
     def view(self):
@@ -97,7 +89,7 @@ class App:
         the page or the visitor does something new (consentBanner.settled)."""
         scripts = self.content.scripts
         return bool(self.startup and self.startup.done and not scripts.busy and not scripts.queue
-                    and not self.extra.waiting and not self.waiting_paint)
+                    and not self.extra.waiting and not self.page.painting)
 
     def keep_ui(self):
         """A portal that re-renders all of <body> on navigation takes the banner's own nodes with it: put
@@ -134,7 +126,7 @@ class App:
         if self.dialog is not None and self.dialog.node is not None:
             return
         self.page.opening(True)       # on its way: shown in this click's frame, the centre built after it
-        self.extra.run(lambda: self.after_paint(lambda: self.open_dialog(opener)))
+        self.extra.run(lambda: self.page.after_paint(self.guard(lambda: self.open_dialog(opener))))
 
     def open_dialog(self, opener):
         if self.dialog is None:
@@ -172,8 +164,7 @@ class App:
             self.decide(action, source="centre" if closest(target, "#cb-prefs") is not None else "first_layer")
 
     def prepare(self):
-        """While the first layer waits for its click: the next consent id drawn and the session's work
-        done ahead (Session.prepare), so that the click's cookie is written within a few milliseconds."""
+        """While the first layer waits: its click's work done ahead (next consent id, Session.prepare)."""
         self.next_id = self.next_id or new_consent_id(self.page.random_bytes(16))
         self.session.prepare(self.page.now())
 
@@ -186,16 +177,7 @@ class App:
         self.page.announce_decision()
         self.close_preferences()
         self.first_layer.hide()
-        self.after_paint(lambda: self.decided(before, previous, action, source))
-
-    def after_paint(self, then):
-        """`then()` once the click's frame is painted (Page.after_paint); the banner is not settled until."""
-        self.waiting_paint += 1
-
-        def run():
-            self.waiting_paint -= 1
-            then()
-        self.page.after_paint(self.guard(run))
+        self.page.after_paint(self.guard(lambda: self.decided(before, previous, action, source)))
 
     def decided(self, before, previous, action, source):
         self.proof.decision(previous, action, source)

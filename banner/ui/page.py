@@ -46,6 +46,7 @@ class Page:
         self.document = document
         self.handoff = handoff          # window.__consentBoot (HANDOFF)
         self._regexes = {}
+        self.painting = []              # after_paint's work still waiting, in the order asked
 
     @property
     def cookie_text(self):
@@ -259,17 +260,31 @@ class Page:
         connection = getattr(self.window.navigator, "connection", None)
         return bool(connection and getattr(connection, "saveData", False) is True)
 
+    def observe_size(self, node, resized):
+        """Call `resized()` whenever `node` changes size (a ResizeObserver, where the browser has one)."""
+        if not getattr(self.window, "ResizeObserver", None):
+            return None
+        observer = self.window.ResizeObserver.new(lambda entries, observer: resized())
+        observer.observe(node)
+        return observer
+
     def after_paint(self, then):
         """`then()` in a task after the page's next frame is painted: what a click shows (the banner gone,
-        the veil) reaches the screen before the work that follows it (Interaction to Next Paint). A page
-        that paints no frame (hidden, or hidden meanwhile) gets it in a task at once, or after
-        PAINT_WAIT_MS at the latest."""
+        the veil) reaches the screen before the work that follows it (Interaction to Next Paint). In the
+        order asked: a centre asked for just after a decision opens once that decision is applied. A
+        page that paints no frame (hidden, or hidden meanwhile) gets it in a task at once, or after
+        PAINT_WAIT_MS at the latest. `then` must not raise (guard it)."""
+        self.painting.append(then)
+        if len(self.painting) > 1:
+            return
         window, done = self.window, []
 
         def run(*args):
             if not done:
                 done.append(True)
-                then()
+                while self.painting:
+                    self.painting[0]()
+                    self.painting.pop(0)
         if self.document.visibilityState != "visible":
             window.setTimeout(run, 0)
             return

@@ -171,6 +171,20 @@ def test_footer_link_opens_the_centre_before_and_after_a_choice(browser, site, p
     assert browser.driver.current_url == site.url(path), "the footer link navigated away"
 
 
+def test_the_centre_opened_in_the_same_moment_as_a_decision_shows_that_decision(browser, site):
+    """A decision's consequences follow the click's frame: a centre asked for before then must still
+    open, and show the decision, not the state before it."""
+    browser.open(site.url("/"))
+    browser.wait_banner()
+    browser.settled()
+    browser.js("""document.querySelector('#cb-banner [data-cb-action="accept_all"]').click();
+                  document.querySelector('footer [data-consent-open]').click();""")
+    dialog = browser.wait_dialog()
+    assert browser.switches(dialog)[ANALYTICS].is_selected(), "the centre shows the state before the decision"
+    browser.settled()
+    assert browser.dialog() is not None, "applying the decision closed the centre opened after it"
+
+
 @pytest.mark.journey
 def test_footer_link_of_another_page_shows_the_choice_made_elsewhere(browser, site):
     browser.open(site.url("/"))
