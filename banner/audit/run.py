@@ -35,6 +35,7 @@ from .crawl import PageError, Recorder, Tab, iso, now
 SCOPE = ("This audit knows one banner, consent-banner: it acts through that banner's own buttons and API "
          "and judges against its manifest. Pages using another banner are out of its scope.")
 DEFAULT_PAGES = 5
+RELOAD_GRACE_S = 0.5         # after a decision's event, how long a reload it started takes to show
 EXTRA_CANDIDATES = 10        # candidate pages read beyond N, for those skipped (no loader, another manifest)
 
 
@@ -458,7 +459,8 @@ class _Run:
     def click_and_read(self, tab, state, name, selector):
         """Click a banner button, wait for its decision (an event, or a reload), and read what it did."""
         before = len((state or {}).get("events") or [])
-        tab.try_evaluate("window.__auditStale = true")
+        tab.try_evaluate("window.__auditStale = true; window.__auditLeaving = false; addEventListener("
+                         "'beforeunload', function () { window.__auditLeaving = true; })")
         spot, error = tab.click(selector)
         if error:
             return {"name": name, "label": spot and spot.get("label"), "error": error}
@@ -471,6 +473,9 @@ class _Run:
             current = tab.state(self.optional)
             return "event" if current and len(current.get("events") or []) > before else None
         how = cdp.wait_until(decided, 10)
+        if how == "event" and cdp.wait_until(lambda: tab.try_evaluate(
+                "window.__auditStale === true && window.__auditLeaving !== true") is False, RELOAD_GRACE_S):
+            how = "reload"        # the event came, then the page reloads: the decision took back what had run
         if how == "reload":
             tab.wait_reload(crawl.LOAD_TIMEOUT)
             tab.page_url = tab.try_evaluate("location.href") or tab.page_url
