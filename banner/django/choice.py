@@ -134,7 +134,8 @@ def posted_providers(post, manifest):
 def _record(consent, previous, action, state):
     """Proof of consent, when the portal keeps its log with the app (banner.django.urls included)."""
     from banner.record import decision_record
-    from .log import log_url, store
+    from .log import store
+    from .portal import log_url
     from ..server.receiver import parse_record
     if log_url() is None:
         return

@@ -26,15 +26,9 @@ from ..server.receiver import MAX_BODY, GroupCommit, RecordError, parse_record, 
 from .conf import banner_settings
 from .models import ConsentRecord
 from .versions import version_for
-from .portal import app_url, site_origins
+from .portal import site_origins
 
 logger = logging.getLogger("banner.django")
-
-
-def log_url():
-    """The view's path for the page's `consentLog` data-config key, or None when the portal's URLconf
-    does not include banner.django.urls (then the page logs nothing), or has no URLconf at all."""
-    return app_url("consent_banner:log")
 
 
 def _same_site(request):

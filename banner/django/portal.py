@@ -123,7 +123,6 @@ def data_config(language=None):
         data["respectGPC"] = conf["RESPECT_GPC"]
     if "consentLog" not in data:
         # A portal that includes banner.django.urls wants its proof of consent in its own database.
-        from .log import log_url
         url = log_url()
         if url:
             data["consentLog"] = url
@@ -253,3 +252,9 @@ def request_consent(request):
         found = RequestConsent(request)
         request.consent = found
     return found
+
+
+def log_url():
+    """The consent log view's path for the page's `consentLog` data-config key, or None when the portal's
+    URLconf does not include banner.django.urls (then the page logs nothing), or has no URLconf at all."""
+    return app_url("consent_banner:log")

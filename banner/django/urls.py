@@ -1,6 +1,6 @@
 """`path("", include("banner.django.urls"))` in the portal's URLconf:
 
-- `consent-log/` (`consent_banner:log`): the consent log's POST endpoint (banner.django.log.log_url() gives
+- `consent-log/` (`consent_banner:log`): the consent log's POST endpoint (banner.django.portal.log_url() gives
   its path for the page's `consentLog`);
 - `consent-choice/` (`consent_banner:choice`): the first layer's and the policy page's forms, which work
   without JavaScript (banner.django.choice);

@@ -3,8 +3,8 @@ system's consent-banner classes and structure (a `fr-consent-banner` with its ti
 group), so that the DSFR stylesheet the portal loads draws it, and ours does not touch it. Only the markup
 differs from notice.py's: same id, texts, actions ("Continuer sans accepter" included, which DSFR's own
 example lacks) and language choice, so the same code drives both. Written from DSFR's documentation of
-the component's structure. The centre and the placeholders are in dsfr_centre.py (extra bundle); DSFR,
-last, is the look itself (looks.py), as a View holds it."""
+the component's structure. The centre and the placeholders are in dsfr_centre.py (extra bundle); the look
+itself, as a View holds it, is looks.DSFR."""
 
 from banner.ui.dom import h, themed
 
@@ -67,47 +67,3 @@ def banner(view, purposes, text, why, choices):
         buttons(doc, [(label, {"data-cb-action": action, "secondary": action == "customise"})
                       for label, action in choices], group),
     ])
-
-
-class DsfrLook:
-    """The DSFR look (looks.py says what a look holds): drawn by the DSFR stylesheet, ours stays out of it
-    (`mark`: data-cb-look="dsfr" on each root, dom.themed)."""
-    name = "dsfr"
-    mark = "dsfr"
-    parts = {
-        "link": {"class": "fr-link"},
-        "no_cookies": {"class": "fr-text--sm"},
-        "table": None,
-        "providers": {"class": "fr-mb-2w", "data-cb-providers": True},
-        "providers_heading": {"class": "fr-text--bold fr-mb-1v"},
-        "providers_list": None,
-        "no_providers": None,
-        "missing": {"class": "fr-text--sm"},
-        "browsers": {"class": "fr-links-group"},           # DSFR's links group
-        "browser_link": {"class": "fr-link"},
-        "browser_text": {"class": "fr-text--sm"},
-    }
-
-    @staticmethod
-    def banner(view, purposes, text, why, choices):
-        return banner(view, purposes, text, why, choices)
-
-    @staticmethod
-    def centre(view, accepted, providers=None):
-        from banner.ui import dsfr_centre          # extra bundle
-        return dsfr_centre.centre(view, accepted, providers)
-
-    @staticmethod
-    def placeholder(view, attrs, text, providers, provider):
-        from banner.ui import dsfr_centre          # extra bundle
-        return dsfr_centre.placeholder(view, attrs, text, providers, provider)
-
-    @staticmethod
-    def table(doc, table, caption):
-        """DSFR's table scrolls sideways in its container: a named region the keyboard can scroll."""
-        container = {"class": "fr-table__container", "tabindex": "0", "role": "region", "aria-label": caption}
-        return h(doc, "div", {"class": "fr-table fr-table--sm"}, [h(doc, "div", {"class": "fr-table__wrapper"}, [
-            h(doc, "div", container, [h(doc, "div", {"class": "fr-table__content"}, [table])])])])
-
-
-DSFR = DsfrLook()

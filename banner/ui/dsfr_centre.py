@@ -11,7 +11,7 @@ look. Extra bundle, like the modules it stands in for."""
 from banner.i18n import localize
 from banner.ui.browser_help import browser_only
 from banner.ui.dom import h, themed
-from banner.ui.dsfr import DSFR, buttons, languages
+from banner.ui.dsfr import buttons, languages
 from banner.ui.tables import (cookie_table, provider_list, undeclared_on_page, accepted_names, PROVIDER_OF,
                               PROVIDER_NAME)
 
@@ -60,12 +60,12 @@ def _provider_service(doc, strings, category, index, provider, on):
         ])])
 
 
-def _partners(doc, strings, manifest, category, providers, checked):
+def _partners(doc, strings, manifest, category, providers, checked, look):
     """The collapse's partners: the providers' list, or for a providerChoice category one radio pair per
     provider (DSFR's sub-purposes), in manifest order."""
     missing = undeclared_on_page(doc, manifest, category.id)
     if not category.provider_choice:
-        return [provider_list(doc, strings, category, DSFR, missing=missing)]
+        return [provider_list(doc, strings, category, look, missing=missing)]
     accepted = accepted_names(category, checked, providers)
     note = h(doc, "p", {"class": "fr-text--sm", "data-cb-missing": True},
              [strings["providers_missing"].replace("{providers}", ", ".join(missing))]) if missing else None
@@ -74,7 +74,7 @@ def _partners(doc, strings, manifest, category, providers, checked):
            for i, p in enumerate(category.providers)] + [note]
 
 
-def _details(doc, strings, manifest, config, category, title, providers=None, checked=False):
+def _details(doc, strings, manifest, config, category, title, providers, checked, look):
     """« Voir plus de détails »: the category's providers (partners; with a providerChoice, a pair each)
     and cookie table in a DSFR collapse, opened by DSFR's JavaScript when the page runs it, else by Dialog."""
     details = "cb-details-" + category.id
@@ -84,12 +84,12 @@ def _details(doc, strings, manifest, config, category, title, providers=None, ch
                               "aria-describedby": "cb-legend-" + category.id, "aria-controls": details},
               [strings["more_details"]])]),
         h(doc, "div", {"class": "fr-consent-services fr-collapse", "id": details},
-          _partners(doc, strings, manifest, category, providers, checked)
-          + [cookie_table(doc, strings, manifest, config, category, title, DSFR)]),
+          _partners(doc, strings, manifest, category, providers, checked, look)
+          + [cookie_table(doc, strings, manifest, config, category, title, look)]),
     ]
 
 
-def _service(doc, strings, manifest, config, category, checked, providers=None):
+def _service(doc, strings, manifest, config, category, checked, providers, look):
     """One category as DSFR's `fr-consent-service`: its legend, the « Accepter / Refuser » pair (a required
     category: Accepter checked, Refuser disabled), its description, then its details."""
     title = localize(category.title, config.language)
@@ -110,7 +110,7 @@ def _service(doc, strings, manifest, config, category, checked, providers=None):
               [localize(category.description, config.language)]
               + ([" ", strings["always_on"]] if category.required else [])
               + ([" ", strings["exempt_note"]] if category.exempt else [])),
-        ] + _details(doc, strings, manifest, config, category, title, providers, checked))])
+        ] + _details(doc, strings, manifest, config, category, title, providers, checked, look))])
 
 
 def centre(view, accepted, providers=None):
@@ -121,12 +121,13 @@ def centre(view, accepted, providers=None):
     doc, strings, manifest, config = view.doc, view.strings, view.manifest, view.config
     lang, direction = view.lang, view.direction
     optional = [c for c in manifest.categories if not c.required]
-    services = [_service(doc, strings, manifest, config, c, c.id in accepted, providers) for c in manifest.categories]
+    services = [_service(doc, strings, manifest, config, c, c.id in accepted, providers, view.look)
+                for c in manifest.categories]
     save = buttons(doc, [(strings["save"], {"data-cb-action": "save"})],
                    "fr-consent-manager__buttons fr-btns-group--right fr-btns-group--inline-sm")
     manager = h(doc, "div", {"class": "fr-consent-manager"},
                 [_header(doc, strings, config, optional, accepted)] + services
-                + browser_only(doc, strings, DSFR) + [save])
+                + browser_only(doc, strings, view.look) + [save])
     return h(doc, "dialog", themed({"class": "fr-modal fr-modal--opened", "id": "cb-prefs", "role": "dialog",
                                     "aria-modal": "true", "aria-labelledby": "cb-prefs-title", "lang": lang,
                                     "dir": direction, "data-cb-ui": True}, view), [

@@ -1,5 +1,5 @@
 """The looks (data-config `"look"`), each one object chosen once, where a View is made (View.look): the
-default look (ours, consent.css) here, the DSFR look in dsfr.py. A look holds its own builders, all with
+default look (ours, consent.css) and the DSFR look, both here. A look holds its own builders, all with
 the same signatures, so the code that uses them never asks which look it has:
 
     banner(view, purposes, text, why, choices)   the first layer (notice.build's parts)
@@ -11,9 +11,8 @@ and the attributes (mostly class names) the shared builders (tables.py, browser_
 in `parts`; `mark` is its data-cb-look (dom.themed), None for ours. The centre and the placeholders are in
 the extra bundle: a look reaches them by importing inside the function, so start-up never loads them."""
 
-from banner.ui import notice
+from banner.ui import dsfr, notice
 from banner.ui.dom import h
-from banner.ui.dsfr import DSFR
 
 
 class DefaultLook:
@@ -53,6 +52,50 @@ class DefaultLook:
 
 
 DEFAULT = DefaultLook()
+
+
+class DsfrLook:
+    """The DSFR look (its first layer in dsfr.py, its centre and placeholders in dsfr_centre.py): drawn by
+    the DSFR stylesheet, ours stays out of it (`mark`: data-cb-look="dsfr" on each root, dom.themed)."""
+    name = "dsfr"
+    mark = "dsfr"
+    parts = {
+        "link": {"class": "fr-link"},
+        "no_cookies": {"class": "fr-text--sm"},
+        "table": None,
+        "providers": {"class": "fr-mb-2w", "data-cb-providers": True},
+        "providers_heading": {"class": "fr-text--bold fr-mb-1v"},
+        "providers_list": None,
+        "no_providers": None,
+        "missing": {"class": "fr-text--sm"},
+        "browsers": {"class": "fr-links-group"},           # DSFR's links group
+        "browser_link": {"class": "fr-link"},
+        "browser_text": {"class": "fr-text--sm"},
+    }
+
+    @staticmethod
+    def banner(view, purposes, text, why, choices):
+        return dsfr.banner(view, purposes, text, why, choices)
+
+    @staticmethod
+    def centre(view, accepted, providers=None):
+        from banner.ui import dsfr_centre          # extra bundle
+        return dsfr_centre.centre(view, accepted, providers)
+
+    @staticmethod
+    def placeholder(view, attrs, text, providers, provider):
+        from banner.ui import dsfr_centre          # extra bundle
+        return dsfr_centre.placeholder(view, attrs, text, providers, provider)
+
+    @staticmethod
+    def table(doc, table, caption):
+        """DSFR's table scrolls sideways in its container: a named region the keyboard can scroll."""
+        container = {"class": "fr-table__container", "tabindex": "0", "role": "region", "aria-label": caption}
+        return h(doc, "div", {"class": "fr-table fr-table--sm"}, [h(doc, "div", {"class": "fr-table__wrapper"}, [
+            h(doc, "div", container, [h(doc, "div", {"class": "fr-table__content"}, [table])])])])
+
+
+DSFR = DsfrLook()
 LOOKS = {DEFAULT.name: DEFAULT, DSFR.name: DSFR}       # config.LOOKS
 
 

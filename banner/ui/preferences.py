@@ -4,7 +4,6 @@ The DSFR look's centre (dsfr_centre.py: radio pairs, details in collapses) is dr
 
 from banner.i18n import localize
 from banner.ui.dom import h, button, language_choice, focus_main, themed, closest
-from banner.ui.looks import DEFAULT
 from banner.ui.tables import (cookie_table, provider_list, undeclared_on_page, accepted_names, PROVIDER_OF,
                               PROVIDER_NAME)
 from banner.ui.browser_help import browser_only
@@ -62,13 +61,13 @@ def provider_choices(doc, strings, category, accepted, missing=()):
     ])
 
 
-def _category(doc, strings, manifest, config, category, checked, providers=None):
+def _category(doc, strings, manifest, config, category, checked, providers, look):
     title = localize(category.title, config.language)
     missing = undeclared_on_page(doc, manifest, category.id)
     if category.provider_choice:
         listed = provider_choices(doc, strings, category, accepted_names(category, checked, providers), missing)
     else:
-        listed = provider_list(doc, strings, category, DEFAULT, missing=missing)
+        listed = provider_list(doc, strings, category, look, missing=missing)
     return h(doc, "fieldset", {"class": "cb-cat", "data-cb-cat": category.id}, [
         h(doc, "legend", {"class": "cb-cat__title"}, [title]),
         h(doc, "p", {"class": "cb-cat__desc", "id": "cb-desc-" + category.id},
@@ -76,7 +75,7 @@ def _category(doc, strings, manifest, config, category, checked, providers=None)
         h(doc, "p", {"class": "cb-cat__exempt"}, [strings["exempt_note"]]) if category.exempt else None,
         _switch(doc, strings, category, title, checked),
         listed,
-        cookie_table(doc, strings, manifest, config, category, title, DEFAULT),
+        cookie_table(doc, strings, manifest, config, category, title, look),
     ])
 
 
@@ -116,8 +115,9 @@ def centre(view, accepted, providers=None):
     lang, direction = view.lang, view.direction
     body = [h(doc, "p", {"class": "cb-text"}, [strings["prefs_intro"]]),
             language_choice(doc, strings, config, config.language, "cb-prefs")]
-    body += [_category(doc, strings, manifest, config, c, c.id in accepted, providers) for c in manifest.categories]
-    body += browser_only(doc, strings, DEFAULT)
+    body += [_category(doc, strings, manifest, config, c, c.id in accepted, providers, view.look)
+             for c in manifest.categories]
+    body += browser_only(doc, strings, view.look)
     return h(doc, "dialog", themed({"class": "cb-prefs", "id": "cb-prefs", "role": "dialog", "aria-modal": "true",
                                     "aria-labelledby": "cb-prefs-title", "lang": lang, "dir": direction,
                                     "data-cb-ui": True}, view), [

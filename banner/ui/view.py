@@ -19,4 +19,4 @@ class View:
         self.config = config          # its `language` is the manifest texts' language
         self.lang = lang              # the interface's language code, and its direction ("ltr"/"rtl")
         self.direction = direction
-        self.look = look_of(config)   # looks.DEFAULT or dsfr.DSFR (`"look": "dsfr"`)
+        self.look = look_of(config)   # looks.DEFAULT or looks.DSFR (`"look": "dsfr"`)

@@ -211,3 +211,59 @@ def test_no_two_test_modules_share_a_name():
     shared = {name: paths for name, paths in names.items()
               if len(paths) > 1 and name not in ("__init__.py", "conftest.py")}     # pytest tells conftests apart
     assert shared == {}
+
+
+def package_modules():
+    """{dotted name: path} of every module of the banner package, on both sides of the boundary."""
+    found = {}
+    for path in glob.glob(os.path.join(ROOT, "banner", "**", "*.py"), recursive=True):
+        name = os.path.relpath(path, ROOT)[:-3].replace(os.sep, ".")
+        found[name[:-len(".__init__")] if name.endswith(".__init__") else name] = path
+    return found
+
+
+def import_graph(modules):
+    """{module: the package modules it imports}, every import counted (those inside functions too: a lazy
+    import is still an arrow), `from pkg import mod` pointing at the module it names."""
+    graph = {}
+    for name, path in modules.items():
+        package = name if path.endswith("__init__.py") else name.rpartition(".")[0]
+        targets = set()
+        for node in ast.walk(ast.parse(read(path))):
+            if isinstance(node, ast.Import):
+                targets.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    parts = package.split(".")
+                    base = ".".join(parts[:len(parts) - node.level + 1] + ([node.module] if node.module else []))
+                targets.update(base + "." + a.name if base + "." + a.name in modules else base for a in node.names)
+        graph[name] = {t for t in targets if t in modules and t != name}
+    return graph
+
+
+def cycles(graph):
+    """Each import circle, as the modules on it (depth-first search for a back edge)."""
+    found, state = [], {}
+
+    def visit(node, path):
+        state[node] = "open"
+        for target in sorted(graph[node]):
+            if state.get(target) == "open":
+                found.append(path[path.index(target):] + [target])
+            elif target not in state:
+                visit(target, path + [target])
+        state[node] = "done"
+    for node in sorted(graph):
+        if node not in state:
+            visit(node, [node])
+    return found
+
+
+def test_no_import_circles_back_not_even_through_an_import_inside_a_function():
+    assert cycles(import_graph(package_modules())) == []
+
+
+def test_the_circle_check_finds_a_circle_through_a_lazy_import():
+    assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c", "a"]]
+    assert cycles({"a": {"b"}, "b": set()}) == []

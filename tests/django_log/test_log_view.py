@@ -11,7 +11,7 @@ from django.test import Client
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from banner.django.log import log_url
+from banner.django.portal import log_url
 from banner.fingerprint import WIDTH
 from banner.django.models import ConsentRecord
 from banner.server.receiver import MAX_BODY
