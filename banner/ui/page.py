@@ -273,7 +273,7 @@ class Page:
         the veil) reaches the screen before the work that follows it (Interaction to Next Paint). In the
         order asked: a centre asked for just after a decision opens once that decision is applied. A
         page that paints no frame (hidden, or hidden meanwhile) gets it in a task at once, or after
-        PAINT_WAIT_MS at the latest. `then` must not raise (guard it)."""
+        PAINT_WAIT_MS at the latest."""
         self.painting.append(then)
         if len(self.painting) > 1:
             return
@@ -283,8 +283,11 @@ class Page:
             if not done:
                 done.append(True)
                 while self.painting:
-                    self.painting[0]()
-                    self.painting.pop(0)
+                    then = self.painting.pop(0)
+                    try:
+                        then()
+                    except Exception as error:      # reported, and the rest still runs
+                        self.error("after a click: %s: %s" % (type(error).__name__, error))
         if self.document.visibilityState != "visible":
             window.setTimeout(run, 0)
             return
