@@ -126,7 +126,7 @@ class App:
         if self.dialog is not None and self.dialog.node is not None:
             return
         self.page.opening(True)       # on its way: shown in this click's frame, the centre built after it
-        self.extra.run(lambda: self.page.after_paint(self.guard(lambda: self.open_dialog(opener))))
+        self.extra.run(lambda: self.page.after_paint(lambda: self.open_dialog(opener)))
 
     def open_dialog(self, opener):
         if self.dialog is None:
@@ -177,7 +177,7 @@ class App:
         self.page.announce_decision()
         self.close_preferences()
         self.first_layer.hide()
-        self.page.after_paint(self.guard(lambda: self.decided(before, previous, action, source)))
+        self.page.after_paint(lambda: self.decided(before, previous, action, source))
 
     def decided(self, before, previous, action, source):
         self.proof.decision(previous, action, source)

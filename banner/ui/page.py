@@ -286,7 +286,7 @@ class Page:
                     then = self.painting.pop(0)
                     try:
                         then()
-                    except Exception as error:      # reported, and the rest still runs
+                    except Exception as error:      # reported here (callers need no guard); the rest runs
                         self.error("after a click: %s: %s" % (type(error).__name__, error))
         if self.document.visibilityState != "visible":
             window.setTimeout(run, 0)
