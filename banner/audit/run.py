@@ -466,15 +466,17 @@ class _Run:
             return {"name": name, "label": spot and spot.get("label"), "error": error}
         label = spot["label"]
 
+        def reloading():
+            """A new document, or this one on its way out: the decision reloaded the page."""
+            return tab.try_evaluate("window.__auditStale === true && window.__auditLeaving !== true") is False
+
         def decided():
-            stale = tab.try_evaluate("window.__auditStale === true")
-            if stale is False:                       # a new document: the page reloaded
+            if reloading():
                 return "reload"
             current = tab.state(self.optional)
             return "event" if current and len(current.get("events") or []) > before else None
         how = cdp.wait_until(decided, 10)
-        if how == "event" and cdp.wait_until(lambda: tab.try_evaluate(
-                "window.__auditStale === true && window.__auditLeaving !== true") is False, RELOAD_GRACE_S):
+        if how == "event" and cdp.wait_until(reloading, RELOAD_GRACE_S):
             how = "reload"        # the event came, then the page reloads: the decision took back what had run
         if how == "reload":
             tab.wait_reload(crawl.LOAD_TIMEOUT)
