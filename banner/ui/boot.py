@@ -14,7 +14,7 @@ from banner.i18n import strings, interface_language, pick_language
 from banner.ui.app import App
 from banner.ui.page import Page
 from banner.ui.unavailable import build_unavailable
-from banner.ui.dom import closest, OPEN_SELECTOR, PRERENDERED_ATTR
+from banner.ui.dom import closest, PRERENDERED_ATTR
 from banner.lang import IN_MAIN_BUNDLE
 
 
@@ -29,15 +29,6 @@ def _parse_json(text, what):
         raise ConfigError(what, "is not valid JSON (%s)" % (getattr(error, "args", [""])[0] or error))
 
 
-def open_link(event):
-    """The [data-consent-open] element clicked, also inside an open shadow root (where event.target is
-    retargeted to the host): the first match along the event's path."""
-    for node in event.composedPath():
-        if getattr(node, "nodeType", 0) == 1 and node.matches(OPEN_SELECTOR):
-            return node
-    return None
-
-
 class Boot:
     def __init__(self, handoff):
         self.handoff = handoff
@@ -47,9 +38,10 @@ class Boot:
         # until data-config is read: the page's language if its strings are in the start-up bundle
         self.lang = interface_language(pick_language(list(IN_MAIN_BUNDLE), None, document.documentElement.lang),
                                        IN_MAIN_BUNDLE)
-        # Capture phase: the footer link is handled (and its default prevented) before a single-page
-        # router sees the click, so the router neither navigates instead nor stops it reaching us.
-        document.addEventListener("click", self.on_document_click, True)
+        # The footer link's clicks: the loader finds the link along each click's path, natively, in the
+        # capture phase (before a single-page router sees it), prevents its default and hands it here;
+        # no Python runs for the page's other clicks. Until `ready` it holds them (replay()).
+        handoff.openLink = self.open_preferences
         window.addEventListener("focus", self.on_focus)
         self.expose_api()
 
@@ -150,13 +142,6 @@ class Boot:
             self.open_preferences(pending[pending.length - 1])
 
     # -- events and API -----------------------------------------------------------------------------
-    def on_document_click(self, event):
-        link = open_link(event)
-        if link is None or not getattr(self.handoff, "ready", False):   # till then the loader holds it
-            return
-        event.preventDefault()
-        self.open_preferences(link)
-
     def on_focus(self, event):
         if self.app is not None:
             self.app.guard(self.app.resync)(event)

@@ -44,6 +44,7 @@
     ran: [], afterEarly: null,                                  // the early path
     announce: null, otherTab: null,                             // other tabs
     signal: null, observer: null, load: null, opening: null,    // services for Python (banner/ui/page.py)
+    openLink: null,                                             // the footer link's clicks, once ready
     runtimeSteps: null, bundle: null                            // the runtime's and the bundles' side
   };
 
@@ -136,10 +137,25 @@
     try { followScheme(cfg.darkClass); } catch (e) { /* an old browser: the light colours stay */ }
   }
 
+  // The footer link ("Gestion des cookies", [data-consent-open]), found here for every click of the page,
+  // natively, in the capture phase (before a single-page router sees it): held until Python is ready,
+  // then handed to it (boot.openLink). No Python runs for the page's other clicks.
   document.addEventListener("click", function (event) {
-    var link = !boot.ready && event.target.closest && event.target.closest(facts.openSelector);
-    if (link) { event.preventDefault(); boot.pending.push(link); opening(true); }
+    var link = openLink(event);
+    if (!link || (boot.ready && !boot.openLink)) { return; }    // failed closed: the link does what it does
+    event.preventDefault();
+    if (boot.ready) { boot.openLink(link); } else { boot.pending.push(link); opening(true); }
   }, true);
+
+  // The first footer link along the event's path, inside open shadow roots too (where event.target is
+  // retargeted to the host).
+  function openLink(event) {
+    var path = event.composedPath ? event.composedPath() : [event.target];
+    for (var i = 0; i < path.length; i++) {
+      if (path[i] && path[i].nodeType === 1 && path[i].matches(facts.openSelector)) { return path[i]; }
+    }
+    return null;
+  }
 
   // The preferences centre asked for before its code is in (the footer link, « Personnaliser »): in the
   // click's own frame a veil says it is on its way (consent.css). The one drawing of it: Python shows it

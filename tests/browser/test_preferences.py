@@ -279,6 +279,29 @@ def test_a_footer_click_made_while_the_banner_loads_is_not_lost(browser, site):
     assert browser.driver.current_url == url, "the held click still followed the link"
 
 
+
+def test_a_footer_link_inside_a_shadow_root_clicked_while_the_banner_loads_is_not_lost(browser, site):
+    """A web component's "Gestion des cookies" link, in its open shadow root, clicked before Python runs
+    (the click's target, seen from the document, is the component): the link is found along the click's
+    path and held, the centre opens once the banner has started, and the link does not navigate."""
+    url = site.page("/t/early-shadow-click.html", {"manifest": "/t/cookies.json"}, probes=False, body="""
+        <p id="early"></p><div id="host"></div>
+        <script>document.addEventListener("DOMContentLoaded", function () {
+          var root = document.getElementById("host").attachShadow({mode: "open"});
+          var link = document.createElement("a");
+          link.href = "#elsewhere";
+          link.setAttribute("data-consent-open", "");
+          link.textContent = "Gestion des cookies";
+          root.appendChild(link);
+          var boot = window.__consentBoot;
+          document.getElementById("early").textContent = boot && !boot.ready ? "clicked early" : "too late";
+          link.click();
+        });</script>""")
+    browser.open(url)
+    assert browser.find("#early").text == "clicked early"
+    assert_is_preferences_centre(browser, browser.wait_dialog())
+    assert browser.driver.current_url == url, "the held click still followed the link"
+
 # Words (runs without spaces) of the tables' text that a line break cuts in two.
 BROKEN_WORDS = """
 var out = [];
