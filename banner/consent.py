@@ -28,7 +28,7 @@ class Consent:
     __slots__ = ("version", "revision", "decided_at", "consent_id", "accepted", "fingerprints", "decided",
                  "providers")
 
-    def __init__(self, *, version, revision, decided_at, consent_id, accepted, fingerprints=None, decided=None,
+    def __init__(self, version, revision, decided_at, consent_id, accepted, fingerprints=None, decided=None,
                  providers=None):
         self.version = version
         self.revision = revision
@@ -147,9 +147,9 @@ def decide(manifest, action, now, consent_id, choices=(), previous=None, scope=N
             accepted.append(c)
             if mask is not None:
                 masks[c] = mask
-    return Consent(version=FORMAT_VERSION, revision=manifest.revision, decided_at=now,
-                   consent_id=consent_id if accepted else NO_CONSENT_ID, accepted=accepted, fingerprints=prints,
-                   decided=times, providers=masks)
+    # positional: in the page a call with keywords takes Brython's slow argument parser, on the click's path
+    return Consent(FORMAT_VERSION, manifest.revision, now, consent_id if accepted else NO_CONSENT_ID, accepted,
+                   prints, times, masks)
 
 
 def is_current(consent, manifest, now):

@@ -93,6 +93,6 @@ def closest(node, selector):
     DOM wrapper raises where JS returns null, and a raise costs about 0.5 ms in the page: every click
     asks this of its target, often to find nothing. So matches() (a boolean, never null) tells first
     whether there is an ancestor to find."""
-    if getattr(node, "nodeType", 0) != 1 or not node.matches(":is(%s), :is(%s) *" % (selector, selector)):
+    if getattr(node, "nodeType", 0) != 1 or not node.matches(":is(" + selector + "), :is(" + selector + ") *"):
         return None
     return node.closest(selector)
