@@ -17,8 +17,21 @@ PRIME = 0x01000193
 ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz"
 
 
+_NATIVE = []        # the page's own code_points, handed in by its shell (use_native); none in CPython
+
+
+def use_native(function):
+    """The page's shell hands in the loader's JavaScript FNV-1a over code points (rules.js fnvPoints; the
+    same numbers on the shared vectors, tests/core/test_loader_facts.py). In Brython, `^` and `&` on
+    integers go through BigInt: the loop below took milliseconds per category at every start (the
+    category fingerprints a first-layer click needs)."""
+    _NATIVE[:] = [function]
+
+
 def code_points(text):
-    """FNV-1a over the code points of `text` (a plain loop: the page runs it at every start)."""
+    """FNV-1a over the code points of `text`."""
+    if _NATIVE:
+        return _NATIVE[0](text)
     value = OFFSET
     for char in text:
         value = ((value ^ ord(char)) * PRIME) & 0xFFFFFFFF

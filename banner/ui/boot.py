@@ -16,6 +16,7 @@ from banner.ui.page import Page
 from banner.ui.unavailable import build_unavailable
 from banner.ui.dom import closest, PRERENDERED_ATTR
 from banner.lang import IN_MAIN_BUNDLE
+from banner.fnv import use_native
 
 
 SETTLE_POLL_MS = 20     # consentBanner.settled(): how often an unsettled banner is asked again
@@ -42,6 +43,8 @@ class Boot:
         # capture phase (before a single-page router sees it), prevents its default and hands it here;
         # no Python runs for the page's other clicks. Until `ready` it holds them (replay()).
         handoff.openLink = self.open_preferences
+        if getattr(handoff, "hash", None):
+            use_native(handoff.hash)
         window.addEventListener("focus", self.on_focus)
         self.expose_api()
 

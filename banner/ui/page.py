@@ -34,6 +34,7 @@ HANDOFF = (                    # the names, each with what it holds (comments: t
     "load",              # load(name): a promise of a lazily loaded bundle (consent-NAME.js)
     "opening",           # opening(on): the veil saying the centre is on its way, shown or lifted
     "openLink",          # set by Python: openLink(link), a footer link clicked once `ready` (boot.py)
+    "hash",              # hash(text): FNV-1a over code points in JavaScript, for banner.fnv (boot.py)
     "runtimeSteps",      # runtimeSteps(steps): the runtime's evaluation, in tasks (brython.js calls it)
     "bundle",            # bundle(stamp, vfs, modules): a compiled bundle registers itself (tools/release.py)
 )

@@ -44,6 +44,7 @@
     ran: [], afterEarly: null,                                  // the early path
     announce: null, otherTab: null,                             // other tabs
     signal: null, observer: null, load: null, opening: null,    // services for Python (banner/ui/page.py)
+    hash: null,                                                 // the core's FNV-1a, native (rules.js)
     openLink: null,                                             // the footer link's clicks, once ready
     runtimeSteps: null, bundle: null                            // the runtime's and the bundles' side
   };
@@ -361,6 +362,7 @@
   };
 
   /*RULES*/
+  boot.hash = fnvPoints;
 
   function storageKeys(area) {                              // banner.ui.page.Page.storage_keys
     try {

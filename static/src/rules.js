@@ -25,6 +25,16 @@ function fnv(text) {                                      // banner.fnv: base36(
   return h.toString(36);
 }
 
+function fnvPoints(text) {                                // banner.fnv.code_points, handed to Python (boot.hash)
+  var h = 0x811c9dc5;
+  for (var i = 0; i < text.length; i++) {
+    var point = text.codePointAt(i);
+    if (point > 0xffff) { i++; }                          // a surrogate pair: one code point, as in Python
+    h = Math.imul(h ^ point, 0x01000193) >>> 0;
+  }
+  return h;
+}
+
 function configKey(cfg) {                                 // banner.server.loader_facts.config_key
   return JSON.stringify(facts.keyFields.map(function (field) {
     var value = field in cfg ? cfg[field] : (field in facts.keyDefaults ? facts.keyDefaults[field] : null);

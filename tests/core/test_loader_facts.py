@@ -86,6 +86,8 @@ def test_the_loader_gives_the_shared_answers():
     for case in CASES["fnv"]:
         calls.append("fnv(%s)" % js(case["text"]))
         expected.append(case["utf16_base36"])
+        calls.append("fnvPoints(%s)" % js(case["text"]))     # the page's banner.fnv.code_points
+        expected.append(case["code_points"])
     for case in CASES["pick_language"]:
         calls.append("pickLanguage(%s, %s, %s)" % (js(case["languages"]), js(case["requested"]), js(case["html_lang"])))
         expected.append(case["expected"])
