@@ -95,11 +95,34 @@ def lone_surrogate(value):
     return None
 
 
+def _holds_surrogate(value, skip):
+    """Whether any string under a decoded JSON value (keys included; keys in `skip` at the top left out)
+    holds a lone surrogate. The usual answer, no, without the field path of every node, whose string
+    formatting took most of the check's time in the page."""
+    if isinstance(value, dict):
+        stack = [key for key in value if key not in skip] + [value[key] for key in value if key not in skip]
+    else:
+        stack = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str):
+            if lone_surrogate(node) is not None:
+                return True
+        elif isinstance(node, dict):
+            stack.extend(node.keys())
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return False
+
+
 def surrogate_problems(path, value, skip=()):
     """(path, message) for every string under a decoded JSON value holding a lone surrogate, with its
     field path ("cookies[2].purpose.fr"); keys in `skip` at the top are left to the caller. A key holding
     one is reported at its object's path and not entered (its path could not be printed). Iterative, so
     no nesting depth makes it recurse."""
+    if not _holds_surrogate(value, skip):
+        return []
     found, stack = [], [(path, value)]
     while stack:
         path, node = stack.pop()
