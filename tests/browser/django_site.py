@@ -38,7 +38,7 @@ if os.environ.get("TEST_CONSENT_MODE") == "1":
     CONSENT_BANNER["CONFIG"] = dict(CONSENT_BANNER["CONFIG"], googleConsentMode={"analytics": ["analytics_storage"]})
 
 # What a test reads of a page's start: the first #cb-banner the document holds, when it appears (was the
-# layer displayed? had the loader or Python run?), when the demo's analytics tag ran and what dataLayer
+# layer displayed? had the loader or Python run?), who made the analytics tag live, when it ran and what dataLayer
 # held then; with sessionStorage "clickAtOnce", that button of the server's layer is clicked the moment
 # it is parsed (before the loader can run); with "clickEarly", once the loader runs and before Python.
 OBSERVER = """
@@ -47,6 +47,10 @@ OBSERVER = """
   window.__first = null;
   var boot = function () { return window.__consentBoot; };
   new MutationObserver(function () {
+    // the analytics tag made live (a consented block opened, a blocked copy run): by the loader or by Python?
+    if (!window.__analyticsLive && document.querySelector('script[src*="analytics"]:not([type="text/plain"])')) {
+      window.__analyticsLive = {pythonStarted: !!(boot() && boot().ready)};
+    }
     var banner = document.getElementById("cb-banner");
     if (!banner) { return; }
     if (!window.__first) {
