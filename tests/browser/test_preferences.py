@@ -279,7 +279,6 @@ def test_a_footer_click_made_while_the_banner_loads_is_not_lost(browser, site):
     assert browser.driver.current_url == url, "the held click still followed the link"
 
 
-
 def test_a_footer_link_inside_a_shadow_root_clicked_while_the_banner_loads_is_not_lost(browser, site):
     """A web component's "Gestion des cookies" link, in its open shadow root, clicked before Python runs
     (the click's target, seen from the document, is the component): the link is found along the click's
@@ -301,6 +300,7 @@ def test_a_footer_link_inside_a_shadow_root_clicked_while_the_banner_loads_is_no
     assert browser.find("#early").text == "clicked early"
     assert_is_preferences_centre(browser, browser.wait_dialog())
     assert browser.driver.current_url == url, "the held click still followed the link"
+
 
 # Words (runs without spaces) of the tables' text that a line break cuts in two.
 BROKEN_WORDS = """
