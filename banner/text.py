@@ -95,25 +95,18 @@ def lone_surrogate(value):
     return None
 
 
-def _holds_surrogate(value, skip):
-    """Whether any string under a decoded JSON value (keys included; keys in `skip` at the top left out)
-    holds a lone surrogate. The usual answer, no, without the field path of every node, whose string
-    formatting took most of the check's time in the page."""
-    if isinstance(value, dict):
-        stack = [key for key in value if key not in skip] + [value[key] for key in value if key not in skip]
-    else:
-        stack = [value]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, str):
-            if lone_surrogate(node) is not None:
-                return True
-        elif isinstance(node, dict):
-            stack.extend(node.keys())
-            stack.extend(node.values())
-        elif isinstance(node, list):
-            stack.extend(node)
-    return False
+def _field_path(entry):
+    """The field path of a walk entry (parent entry, key or list index, whether it is an index, node):
+    built only for a node found wrong, since formatting one for every node took most of the check's
+    time in the page. Iterative, like the walk."""
+    keys = []
+    while entry[0] is not None:
+        keys.append(entry)
+        entry = entry[0]
+    path = entry[1]
+    for _, key, index, _ in reversed(keys):
+        path = "%s[%d]" % (path, key) if index else (path + "." if path else "") + str(key)
+    return path
 
 
 def surrogate_problems(path, value, skip=()):
@@ -121,26 +114,25 @@ def surrogate_problems(path, value, skip=()):
     field path ("cookies[2].purpose.fr"); keys in `skip` at the top are left to the caller. A key holding
     one is reported at its object's path and not entered (its path could not be printed). Iterative, so
     no nesting depth makes it recurse."""
-    if not _holds_surrogate(value, skip):
-        return []
-    found, stack = [], [(path, value)]
+    found, stack = [], [(None, path, False, value)]
     while stack:
-        path, node = stack.pop()
+        entry = stack.pop()
+        node = entry[3]
         if isinstance(node, str):
             char = lone_surrogate(node)
             if char is not None:
-                found.append((path, SURROGATE % ord(char)))
+                found.append((_field_path(entry), SURROGATE % ord(char)))
         elif isinstance(node, dict):
             items = [(k, v) for k, v in node.items() if k not in skip]
             for key, item in reversed(items):
                 char = lone_surrogate(key) if isinstance(key, str) else None
                 if char is not None:
-                    found.append((path, "a field name: " + SURROGATE % ord(char)))
+                    found.append((_field_path(entry), "a field name: " + SURROGATE % ord(char)))
                 else:
-                    stack.append(((path + "." if path else "") + str(key), item))
+                    stack.append((entry, key, False, item))
         elif isinstance(node, list):
             for i in range(len(node) - 1, -1, -1):
-                stack.append(("%s[%d]" % (path, i), node[i]))
+                stack.append((entry, i, True, node[i]))
         skip = ()
     return found
 
