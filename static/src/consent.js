@@ -142,7 +142,7 @@
   // natively, in the capture phase (before a single-page router sees it): held until Python is ready,
   // then handed to it (boot.openLink). No Python runs for the page's other clicks.
   document.addEventListener("click", function (event) {
-    var link = openLink(event);
+    var link = footerLink(event);
     if (!link || (boot.ready && !boot.openLink)) { return; }    // failed closed: the link does what it does
     event.preventDefault();
     if (boot.ready) { boot.openLink(link); } else { boot.pending.push(link); opening(true); }
@@ -150,7 +150,7 @@
 
   // The first footer link along the event's path, inside open shadow roots too (where event.target is
   // retargeted to the host).
-  function openLink(event) {
+  function footerLink(event) {
     var path = event.composedPath ? event.composedPath() : [event.target];
     for (var i = 0; i < path.length; i++) {
       if (path[i] && path[i].nodeType === 1 && path[i].matches(facts.openSelector)) { return path[i]; }
