@@ -173,12 +173,15 @@ def _url(data, key, check=is_safe_url):
     return value
 
 
-def parse_config(data, html_lang=""):
-    """Return (Config, warnings) from decoded data-config JSON, or raise ConfigError naming the key."""
+def parse_config(data, html_lang="", surrogate_free=False):
+    """Return (Config, warnings) from decoded data-config JSON, or raise ConfigError naming the key.
+    `surrogate_free`: the caller has found natively that the JSON text could not decode to a lone
+    surrogate (banner.ui.boot), so the walk over every string is skipped."""
     if not isinstance(data, dict):
         raise ConfigError("", "must be a JSON object such as {\"manifest\": \"/cookies.json\"}")
     manifest = data.get("manifest")
-    problems = surrogate_problems("", data, ["manifest"] if isinstance(manifest, dict) else [])
+    problems = [] if surrogate_free else surrogate_problems("", data, ["manifest"] if isinstance(manifest, dict)
+                                                            else [])
     if problems:                                # an inline manifest is the manifest parser's to check
         raise ConfigError(*problems[0])
     warnings = ["data-config: unknown key %r ignored" % k for k in data if k not in KNOWN_KEYS]

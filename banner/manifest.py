@@ -373,6 +373,10 @@ def _paths(check, path, data, storage):
     return value
 
 
+def _no_problems(path, value, skip=()):
+    return ()
+
+
 def parse_manifest(data, languages=("fr",), regex_ok=None):
     """Validate decoded manifest JSON for the given languages; return a Manifest or raise ManifestError."""
     result = None
@@ -381,18 +385,20 @@ def parse_manifest(data, languages=("fr",), regex_ok=None):
     return result
 
 
-def parse_in_steps(data, languages=("fr",), regex_ok=None):
+def parse_in_steps(data, languages=("fr",), regex_ok=None, surrogate_free=False):
     """parse_manifest() as a generator that yields None after each category and cookie, a point where
     the caller may pause, and the Manifest last (or raises ManifestError). The page parses a manifest in
     tasks of a few milliseconds (boot.py): in Brython each cookie takes about a millisecond on a desktop
-    CPU, four on a phone, and a portal may declare dozens."""
+    CPU, four on a phone, and a portal may declare dozens. `surrogate_free`: as for config.parse_config,
+    the caller vouches that no string can hold a lone surrogate, and the walks are skipped."""
+    walk = _no_problems if surrogate_free else surrogate_problems
     check = _Checker(list(languages))
     if not check.keys("", data, TOP_KEYS, ("revision", "categories", "cookies")):
         raise ManifestError(check.problems)
     if "$schema" in data and not isinstance(data["$schema"], str):
         check.fail("$schema", "must be a string")
     lists = [key for key in ("categories", "cookies") if isinstance(data.get(key), list)]
-    check.problems.extend(surrogate_problems("", data, lists))     # their items: one step each, below
+    check.problems.extend(walk("", data, lists))     # their items: one step each, below
     revision = data.get("revision")
     if "revision" in data and (not _is_int(revision) or not 1 <= revision <= MAX_REVISION):
         check.fail("revision", "must be an integer from 1 to %d" % MAX_REVISION)
@@ -406,7 +412,7 @@ def parse_in_steps(data, languages=("fr",), regex_ok=None):
         check.fail("categories", "at most %d categories (found %d)" % (MAX_CATEGORIES, len(raw_categories)))
     for i, item in enumerate(raw_categories):
         category = _category(check, "categories[%d]" % i, item, ids)
-        check.problems.extend(surrogate_problems("categories[%d]" % i, item))
+        check.problems.extend(walk("categories[%d]" % i, item))
         if category is not None:
             categories.append(category)
         yield None
@@ -420,7 +426,7 @@ def parse_in_steps(data, languages=("fr",), regex_ok=None):
     checked = []                            # by index, None where a cookie failed to parse
     for i, item in enumerate(raw_cookies):
         cookie = _cookie(check, "cookies[%d]" % i, item, ids, names, regex_ok)
-        check.problems.extend(surrogate_problems("cookies[%d]" % i, item))
+        check.problems.extend(walk("cookies[%d]" % i, item))
         checked.append(cookie)
         if cookie is not None:
             cookies.append(cookie)

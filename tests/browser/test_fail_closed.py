@@ -154,6 +154,13 @@ CASES = {
 }
 
 
+# In HTML a lone surrogate can only be escaped in the JSON ("\\udfff", above); a portal's own script can
+# write one as such into data-config. The page checks the JSON text natively before skipping its walk over
+# every string: it must see this form too.
+RAW_SURROGATE = ('<script>document.currentScript.previousElementSibling.setAttribute("data-config", '
+                 '\'{"manifest": "/t/cookies.json", "policyUrl": "/cookies/\\udfff"}\');</script>')
+
+
 def assert_fails_closed_and_explains(browser, words):
     errors = [e.replace("\\u003C", "<") for e in browser.banner_errors()]   # the log escapes "<"
     assert len(errors) == 1, "expected one console error, got %r" % errors
@@ -188,6 +195,15 @@ def test_bad_config_or_manifest_fails_closed_with_one_error_naming_the_field(bro
     browser.set_cookie("cookies_preferences", consent_value(accepted=["analytics"]))   # accepted earlier
     browser.open(url)
     assert_fails_closed_and_explains(browser, words)
+
+
+def test_a_lone_surrogate_a_script_wrote_into_data_config_fails_closed_too(browser, site):
+    url = site.page("/t/raw-surrogate.html", {"manifest": "/t/cookies.json"}, head=RAW_SURROGATE)
+    browser.set_cookie("cookies_preferences", consent_value(accepted=["analytics"]))
+    browser.open(url)
+    assert browser.js("return /[\\ud800-\\udfff]/u.test(document.querySelector('script[data-config]')"
+                      ".getAttribute('data-config'));"), "the page did not hold the character itself"
+    assert_fails_closed_and_explains(browser, ["policyUrl", "lone surrogate"])
 
 
 # --- Input that makes Python raise something no validator expected ----------------------------------------
