@@ -125,6 +125,11 @@ class Manifest:
                 return category
         return None
 
+    def declares(self, storage):
+        """Whether any entry is kept in `storage` ("cookie", "local", "session"): where none is, nothing
+        there is ours to clear, and the page does not read that area (its first read loads it)."""
+        return any(k.storage == storage for k in self.cookies)
+
     @property
     def optional_ids(self):
         """Every category a visitor answers for: those that need consent and the exempt ones."""
@@ -188,6 +193,9 @@ class _Checker:
 
     def __init__(self, languages):
         self.languages = languages
+        # the languages every text is keyed by, judged once: in the page a text's keys were judged one
+        # by one, for every text of the manifest at each page view
+        self.codes = [lang for lang in languages if is_language_code(lang)]
         self.problems = []
 
     def fail(self, path, message):
@@ -206,7 +214,7 @@ class _Checker:
         if isinstance(value, dict):
             result = {}
             for lang, item in value.items():
-                if not is_language_code(lang):
+                if lang not in self.codes and not is_language_code(lang):
                     self.fail(path, "%r is not a language code" % lang)
                 elif not isinstance(item, str) or not item.strip():
                     self.fail(path + "." + lang, "must be a non-empty string")

@@ -45,6 +45,8 @@ class Content:
                                                   decided):
             page.write_cookie(text)
         for area, storage in (("localStorage", "local"), ("sessionStorage", "session")):
+            if not self.session.manifest.declares(storage):
+                continue
             for key in self.session.storage_keys_to_remove(page.storage_keys(area), page.regex_test, storage):
                 page.remove_storage_key(key, area)
 

@@ -193,6 +193,10 @@ function earlyPlan(cookieText, early, now, gpc) {
           masks: at.masks};
 }
 
+function declares(early, storage) {                       // banner.manifest.Manifest.declares
+  return early.entries.some(function (e) { return e[0] === storage; });
+}
+
 function namesToClear(early, accepted, present, storage, test) {   // banner.cookies.names_to_clear
   var required = early.categories.filter(function (c) { return c.required; }).map(function (c) { return c.id; });
   var entries = early.entries.filter(function (e) { return e[0] === storage; });
