@@ -146,7 +146,9 @@ def is_cookie_name(value):
 def url_scheme(url):
     """The scheme a browser would see, after it strips leading spaces/controls and tabs/newlines inside.
     Returns '' for a relative URL."""
-    cleaned = "".join(c for c in url.lstrip(C0_AND_SPACE) if c not in "\t\n\r")
+    # native replace() rather than a generator over every character: in the page that cost microseconds a
+    # character, for each URL of the config and the manifest at every page view
+    cleaned = url.lstrip(C0_AND_SPACE).replace("\t", "").replace("\n", "").replace("\r", "")
     for i, c in enumerate(cleaned):
         if c == ":":
             return cleaned[:i].lower()
