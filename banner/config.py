@@ -7,7 +7,7 @@ Wrong types and unsafe URLs are errors: the banner then fails closed.
 """
 
 from .errors import ConfigError
-from .text import is_language_code, is_safe_url, is_fetch_url, is_identifier, surrogate_problems
+from .text import is_language_code, is_safe_url, is_fetch_url, is_identifier, surrogate_check
 from .i18n import pick_language
 
 DEFAULT_LANGUAGES = ("fr",)       # `languages` when data-config omits it
@@ -175,13 +175,11 @@ def _url(data, key, check=is_safe_url):
 
 def parse_config(data, html_lang="", surrogate_free=False):
     """Return (Config, warnings) from decoded data-config JSON, or raise ConfigError naming the key.
-    `surrogate_free`: the caller has found natively that the JSON text could not decode to a lone
-    surrogate (banner.ui.boot), so the walk over every string is skipped."""
+    `surrogate_free`: the caller vouches that no string can hold a lone surrogate (text.surrogate_check)."""
     if not isinstance(data, dict):
         raise ConfigError("", "must be a JSON object such as {\"manifest\": \"/cookies.json\"}")
     manifest = data.get("manifest")
-    problems = [] if surrogate_free else surrogate_problems("", data, ["manifest"] if isinstance(manifest, dict)
-                                                            else [])
+    problems = surrogate_check(surrogate_free)("", data, ["manifest"] if isinstance(manifest, dict) else [])
     if problems:                                # an inline manifest is the manifest parser's to check
         raise ConfigError(*problems[0])
     warnings = ["data-config: unknown key %r ignored" % k for k in data if k not in KNOWN_KEYS]

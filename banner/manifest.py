@@ -33,7 +33,7 @@ the page passes one built on JavaScript's RegExp, the CLI one built on Python's 
 """
 
 from .errors import ManifestError
-from .text import is_identifier, is_cookie_name, is_language_code, is_safe_url, is_host_name, host_of, surrogate_problems
+from .text import is_identifier, is_cookie_name, is_language_code, is_safe_url, is_host_name, host_of, surrogate_check
 
 TOP_KEYS = ("$schema", "revision", "categories", "cookies")
 CATEGORY_KEYS = ("id", "title", "description", "required", "exempt", "providers", "providerChoice")
@@ -381,10 +381,6 @@ def _paths(check, path, data, storage):
     return value
 
 
-def _no_problems(path, value, skip=()):
-    return ()
-
-
 def parse_manifest(data, languages=("fr",), regex_ok=None):
     """Validate decoded manifest JSON for the given languages; return a Manifest or raise ManifestError."""
     result = None
@@ -397,9 +393,9 @@ def parse_in_steps(data, languages=("fr",), regex_ok=None, surrogate_free=False)
     """parse_manifest() as a generator that yields None after each category and cookie, a point where
     the caller may pause, and the Manifest last (or raises ManifestError). The page parses a manifest in
     tasks of a few milliseconds (boot.py): in Brython each cookie takes about a millisecond on a desktop
-    CPU, four on a phone, and a portal may declare dozens. `surrogate_free`: as for config.parse_config,
-    the caller vouches that no string can hold a lone surrogate, and the walks are skipped."""
-    walk = _no_problems if surrogate_free else surrogate_problems
+    CPU, four on a phone, and a portal may declare dozens. `surrogate_free`: the caller vouches that no
+    string can hold a lone surrogate (text.surrogate_check)."""
+    walk = surrogate_check(surrogate_free)
     check = _Checker(list(languages))
     if not check.keys("", data, TOP_KEYS, ("revision", "categories", "cookies")):
         raise ManifestError(check.problems)

@@ -137,6 +137,17 @@ def surrogate_problems(path, value, skip=()):
     return found
 
 
+def _none_found(path, value, skip=()):
+    return []
+
+
+def surrogate_check(surrogate_free):
+    """surrogate_problems, or, when the caller has found natively that the JSON text could not decode to a
+    lone surrogate (`surrogate_free`: banner.ui.boot), a check that finds none without walking: the one
+    place both parsers skip the walk."""
+    return _none_found if surrogate_free else surrogate_problems
+
+
 def is_cookie_name(value):
     if not isinstance(value, str) or not value or len(value) > 256:
         return False
