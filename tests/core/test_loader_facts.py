@@ -277,6 +277,23 @@ def test_the_loader_judges_stored_choices_as_python_does():
     assert [(c[:160], a, e) for c, a, e in zip(calls, answers, expected) if a != e] == []
 
 
+def test_the_loader_reads_a_storage_area_only_where_python_would():
+    """The early path reads localStorage or sessionStorage (its first read loads the area) only where
+    Manifest.declares says the manifest keeps an entry: on the shared manifest and on copies of it
+    keeping entries in one area only."""
+    from banner.manifest import parse_manifest
+    data, calls, expected = EARLY["config"]["manifest"], [], []
+    for kept in (None, "cookie", "local", "session"):
+        cookies = [c for c in data["cookies"] if kept is None or c.get("storage", "cookie") == kept]
+        manifest = parse_manifest(dict(data, cookies=cookies), EARLY["config"]["languages"])
+        facts = loader_facts.early(dict(EARLY["config"], manifest=dict(data, cookies=cookies)), manifest)
+        for storage in ("cookie", "local", "session"):
+            calls.append("declares(%s, %s)" % (js(facts), js(storage)))
+            expected.append(manifest.declares(storage))
+    assert expected.count(True) == 6 and expected.count(False) == 6      # each area both kept and not
+    assert run_in_node(calls) == expected
+
+
 def test_the_loader_never_runs_early_what_python_would_not_accept_when_it_starts():
     """The plan runs only categories Python accepts at any moment until the margin has passed (Python
     starts in between), and the named cases give the plans a person expects."""
