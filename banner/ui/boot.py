@@ -91,8 +91,10 @@ class Boot:
         if isinstance(config.manifest, dict):
             self.later(lambda: self.with_manifest(config, config.manifest, clean))
         else:
+            # the loader's download when it started one (a JavaScript Promise, which Brython's `not`
+            # calls false: compare with what "none" is instead), so the manifest is fetched once
             promise = self.handoff.manifestText
-            if not promise:
+            if promise is None or promise is javascript.NULL or promise is javascript.UNDEFINED:
                 promise = window.fetch(config.manifest).then(lambda r: r.text() if r.ok else
                                                              window.Promise.reject("HTTP %s" % r.status))
             promise.then(lambda text: self.guarded(lambda: self.with_manifest(

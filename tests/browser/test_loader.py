@@ -16,7 +16,8 @@ DIST = os.path.join(ROOT, "static", "dist")
 
 # What one start-up leaves in the page: our styles once (adopted as a constructed sheet, or where the
 # browser has none, one consent.css switched to all media), one runtime and one bundle script, one
-# banner, styled, and one consent:change event.
+# download of the manifest (Python reads the one the loader started), one banner, styled, and one
+# consent:change event.
 ONE_START = """
 var ours = function (sheet) { return Array.prototype.some.call(sheet.cssRules, function (rule) {
   return rule.selectorText === ".cb-banner"; }); };
@@ -27,6 +28,8 @@ return {stylesheets: document.querySelectorAll('link[rel=stylesheet][href*="cons
         position: banner && getComputedStyle(banner).position,
         runtimes: document.querySelectorAll('script[src*="/brython.js"]').length,
         bundles: document.querySelectorAll('script[src*="consent.brython.js"]').length,
+        manifests: performance.getEntriesByType("resource").filter(function (e) {
+          return /cookies\\.json/.test(e.name); }).length,
         banners: document.querySelectorAll('#cb-banner').length,
         events: window.__events.length};"""
 
@@ -39,7 +42,7 @@ def test_the_start_up_runs_once_per_page_view(browser, site, path):
     browser.open(site.url(path))
     browser.wait_banner()
     assert browser.js(ONE_START) == {"stylesheets": 0, "media": None, "adopted": 1, "position": "fixed",
-                                     "runtimes": 1, "bundles": 1, "banners": 1, "events": 1}
+                                     "runtimes": 1, "bundles": 1, "manifests": 1, "banners": 1, "events": 1}
     assert not browser.js("return performance.getEntriesByType('resource').some(function (e) {"
                           " return /consent\\.css/.test(e.name); });"), "consent.css was requested"
     browser.reload()
@@ -60,7 +63,7 @@ def test_without_constructed_stylesheets_consent_css_is_loaded_once(browser, sit
                            head=NO_CONSTRUCTED_SHEETS))
     browser.wait_banner()
     assert browser.js(ONE_START) == {"stylesheets": 1, "media": "all", "adopted": 0, "position": "fixed",
-                                     "runtimes": 1, "bundles": 1, "banners": 1, "events": 1}
+                                     "runtimes": 1, "bundles": 1, "manifests": 1, "banners": 1, "events": 1}
     browser.reload()
     assert browser.js(ONE_START)["events"] == 1
     assert browser.console_errors() == []
