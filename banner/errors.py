@@ -13,6 +13,18 @@ is the portal's integrator, who has the manifest open in another window.
 
 CONSOLE_PREFIX = "consent-banner: "                   # every console message of ours starts with it
 FAIL_CLOSED = " — optional cookies stay refused."     # ends the one error a failed start-up reports
+# ...unless the loader had already run the scripts of a return visitor's stored choice (its early path):
+# nothing more runs, and the error says what did, followed by those categories.
+FAIL_AFTER_EARLY = " — nothing more runs; what the visitor's stored choice allows had already run: "
+
+
+def fail_closed(ran):
+    """How the one error of a failed start-up ends, given the categories the loader ran early."""
+    seen = []
+    for category in ran:
+        if category not in seen:
+            seen.append(category)
+    return FAIL_AFTER_EARLY + ", ".join(seen) + "." if seen else FAIL_CLOSED
 
 
 class BannerError(Exception):

@@ -31,7 +31,7 @@ from banner.ui.blocks import BLOCK_SELECTOR
 from banner.ui.page import CHANNEL
 from banner.ui.contract import CATEGORY, PROVIDER, SRC, TYPE
 from banner.ui.scripts import DONE, PENDING_SELECTOR, SKIPPED_ATTRIBUTES
-from banner.errors import CONSOLE_PREFIX, FAIL_CLOSED
+from banner.errors import CONSOLE_PREFIX, FAIL_AFTER_EARLY, FAIL_CLOSED
 from banner.fnv import base36, utf16
 from banner.ui.dom import (OPEN_SELECTOR, PRERENDERED_ATTR, ACTION_ATTR, LANGUAGE_ATTR, LANGUAGE_ACTION, CONTENT_ATTR,
                            DECISIONS, PENDING_ATTR, OPENING_ATTR, PENDING_KEY, PENDING_MAX_AGE_MS)
@@ -71,6 +71,7 @@ def facts():
         "pendingMaxAgeMs": PENDING_MAX_AGE_MS,
         "consolePrefix": CONSOLE_PREFIX,
         "failClosed": FAIL_CLOSED,
+        "failAfterEarly": FAIL_AFTER_EARLY,
         # the consent cookie as banner.cookies reads it
         "readVersions": [str(v) for v in READ_VERSIONS],
         "maxValueLength": MAX_VALUE_LENGTH,

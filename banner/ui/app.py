@@ -129,13 +129,14 @@ class App:
         self.extra.run(lambda: self.page.after_paint(lambda: self.open_dialog(opener)))
 
     def open_dialog(self, opener):
+        if not self.page.opening(False):
+            return              # the visitor took the page back while the centre's code downloaded
         if self.dialog is None:
             from banner.ui import preferences
             self.dialog = preferences.Dialog(
                 self.doc, self.strings,
                 lambda accepted, providers: preferences.build(self.view, accepted, providers),
                 self.on_click, self.guard, self.first_layer)
-        self.page.opening(False)
         self.dialog.open(opener, self.session.accepted, self.session.accepted_providers)
 
     def close_preferences(self):

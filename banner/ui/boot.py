@@ -7,7 +7,7 @@ import javascript
 from browser import window, document
 
 from banner import __version__
-from banner.errors import BannerError, ConfigError, FAIL_CLOSED
+from banner.errors import BannerError, ConfigError, ManifestError, fail_closed
 from banner.config import parse_config
 from banner.manifest import parse_in_steps
 from banner.i18n import strings, interface_language, pick_language
@@ -23,11 +23,27 @@ SETTLE_POLL_MS = 20     # consentBanner.settled(): how often an unsettled banner
 STEP_MS = 5        # a start-up task pauses after this long (Lighthouse counts a task over 50 ms on a phone, 4x slower)
 
 
-def _parse_json(text, what):
+def _parse_json(text, error_for):
+    """The JSON value of `text`; else the error `error_for(message)` builds (data-config or manifest)."""
     try:
         return javascript.JSON.parse(text)
     except Exception as error:
-        raise ConfigError(what, "is not valid JSON (%s)" % (getattr(error, "args", [""])[0] or error))
+        raise error_for("is not valid JSON (%s)" % (getattr(error, "args", [""])[0] or error))
+
+
+def _config_error(message):
+    return ConfigError("", message)
+
+
+def _manifest_error(url):
+    return lambda message: ManifestError([("", "%s %s" % (url, message))])
+
+
+def _reason(reason):
+    """Why a download failed, readable: the loader's "HTTP 404", or a JavaScript error's message (a
+    network failure's TypeError would print as Brython's "<Javascript object: ...>")."""
+    message = getattr(reason, "message", None)
+    return str(message) if isinstance(message, str) and message else str(reason)
 
 
 # What in a JSON text can decode to a lone surrogate: an unpaired one in the text itself (a "u" regex
@@ -79,7 +95,7 @@ class Boot:
         raw = self.handoff.config
         if raw is None or raw is javascript.UNDEFINED or raw is javascript.NULL:
             raise ConfigError("", "the script tag has no data-config attribute")
-        data = _parse_json(raw, "data-config")         # with an inline manifest, most of the work
+        data = _parse_json(raw, _config_error)         # with an inline manifest, most of the work
         clean = _surrogate_free(raw)
         self.later(lambda: self.with_config(data, clean))
 
@@ -98,9 +114,9 @@ class Boot:
                 promise = window.fetch(config.manifest).then(lambda r: r.text() if r.ok else
                                                              window.Promise.reject("HTTP %s" % r.status))
             promise.then(lambda text: self.guarded(lambda: self.with_manifest(
-                             config, _parse_json(text, "manifest " + config.manifest), _surrogate_free(text))),
-                         lambda reason: self.fail(ConfigError("manifest", "cannot load %s (%s)" % (
-                             config.manifest, reason))))
+                             config, _parse_json(text, _manifest_error(config.manifest)), _surrogate_free(text))),
+                         lambda reason: self.fail(ManifestError([("", "cannot load %s (%s)" % (
+                             config.manifest, _reason(reason)))])))
 
     def guarded(self, step):
         """Run a start-up step; whatever it raises fails closed with one named error."""
@@ -144,7 +160,7 @@ class Boot:
     def fail(self, error):
         """Fail closed: report once, run nothing optional, keep the footer link useful."""
         self.failure = str(error)
-        self.page.error(self.failure + FAIL_CLOSED)
+        self.page.error(self.failure + fail_closed(self.page.early_ran()))
         self.page.opening(False)
         painted = document.querySelector("[%s]" % PRERENDERED_ATTR)
         if painted is not None and painted.querySelector("[form]") is None:

@@ -246,10 +246,10 @@ class Page:
     def opening(self, on):
         """The veil saying the preferences centre is on its way (consent.css .cb-opening): shown in the
         click's own frame while the centre's code downloads, lifted once it opens or cannot. The loader's
-        drawing, the one it shows for clicks made before Python runs; none without a loader."""
+        drawing, the one it shows for clicks made before Python runs; none without a loader. Lifting it
+        answers False when the visitor dismissed it meanwhile (Escape, a click on it): no centre then."""
         veil = getattr(self.handoff, "opening", None)
-        if veil:
-            veil(bool(on))
+        return veil(bool(on)) is not False if veil else True
 
     def observer(self, selector, callback):
         """A MutationObserver calling `callback(found, removed)` only for added nodes matching `selector`

@@ -81,7 +81,9 @@
   };
 
   function fail(what) {
-    console.error(facts.consolePrefix + what + facts.failClosed);
+    // as banner/errors.py fail_closed: a return visit's consented scripts may have run already (early path)
+    var ran = boot.ran.filter(function (category, i) { return boot.ran.indexOf(category) === i; });
+    console.error(facts.consolePrefix + what + (ran.length ? facts.failAfterEarly + ran.join(", ") + "." : facts.failClosed));
     boot.ready = true;                                          // stop holding clicks on the footer link
     opening(false);
     var painted = document.querySelector("[" + facts.prerenderedAttr + "]");
@@ -89,13 +91,27 @@
     if (painted && !painted.querySelector("[form]")) { painted.remove(); }
   }
 
+  // A server that never answers would leave the banner waiting for good, with nothing in the console: one
+  // that has not started answering after this long fails closed (boot.py reports it). Only the wait for
+  // the answer's start counts, so a large manifest on a slow network still arrives.
+  var MANIFEST_ANSWER_MS = 10000;
+  function fetchManifest(url) {
+    var controller = window.AbortController ? new AbortController() : null, late = false;
+    var timer = controller && setTimeout(function () { late = true; controller.abort(); }, MANIFEST_ANSWER_MS);
+    return fetch(url, {credentials: "same-origin", signal: controller ? controller.signal : undefined}).then(
+      function (r) { clearTimeout(timer); return r.ok ? r.text() : Promise.reject("HTTP " + r.status); },
+      function (e) {
+        clearTimeout(timer);
+        return Promise.reject(late ? "no answer after " + MANIFEST_ANSWER_MS / 1000 + " s" : e);
+      });
+  }
+
   // Start the manifest download now, in parallel with the runtime; boot.py validates everything.
   var cfg = null;
   try {
     cfg = JSON.parse(boot.config || "null");
     if (cfg && typeof cfg.manifest === "string" && /^(https?:|\/|\.|[^:]*$)/i.test(cfg.manifest.trim())) {
-      boot.manifestText = fetch(new URL(cfg.manifest, document.baseURI), {credentials: "same-origin"})
-        .then(function (r) { return r.ok ? r.text() : Promise.reject("HTTP " + r.status); });
+      boot.manifestText = fetchManifest(new URL(cfg.manifest, document.baseURI));
       boot.manifestText.catch(function () {});                  // reported by boot.py, not as unhandled
     }
   } catch (e) { /* boot.py reports the bad JSON with its field */ }
@@ -161,17 +177,38 @@
   // The preferences centre asked for before its code is in (the footer link, « Personnaliser »): in the
   // click's own frame a veil says it is on its way (consent.css). The one drawing of it: Python shows it
   // too while the extra bundle downloads, and lifts it as the centre opens or when it cannot, through
-  // boot.opening (banner/ui/page.py: Page.opening).
+  // boot.opening (banner/ui/page.py: Page.opening). The veil covers the page, so the visitor can always
+  // take the page back (Escape, a click on the veil) when the wait is long (a slow network, a server that
+  // never answers): the centre asked for then does not open, and lifting the veil answers false.
+  var veilDismissed = false;
   function opening(on) {
     var veil = document.querySelector("[" + facts.openingAttr + "]");
-    if (!on) { if (veil) { veil.remove(); } return; }
-    if (veil || !document.body) { return; }
+    if (!on) {
+      if (veil) { veil.remove(); }
+      var wanted = !veilDismissed;
+      veilDismissed = false;
+      return wanted;
+    }
+    veilDismissed = false;
+    if (veil || !document.body) { return true; }
     veil = document.createElement("div");
     veil.className = "cb-opening";
     veil.setAttribute(facts.openingAttr, "");
     veil.setAttribute("aria-hidden", "true");
+    veil.addEventListener("click", dismissVeil);
     document.body.appendChild(veil);
+    return true;
   }
+  function dismissVeil() {
+    var veil = document.querySelector("[" + facts.openingAttr + "]");
+    if (!veil) { return; }
+    veil.remove();
+    veilDismissed = true;
+    boot.pending.length = 0;                                    // the footer clicks held meanwhile, too
+  }
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") { dismissVeil(); }
+  }, true);
   boot.opening = opening;
 
   // --- The first layer, painted ahead of Python on a first visit -------------------------------------

@@ -132,3 +132,28 @@ def test_a_manifest_edited_since_the_build_leaves_the_scripts_to_python(browser,
     browser.reset()
     visit(browser, early_site, consent_value(["analytics"]))            # control: the built manifest
     assert probes(browser)[0] == {"n": 1, "runtime": False}
+
+
+def test_a_start_up_that_fails_after_the_early_path_says_what_had_run(browser, early_site):
+    """The bundle never arrives after the loader ran a consented script: the one error says that this
+    script ran (for the stored choice), not that optional cookies stayed refused."""
+    base = "/t/early-no-bundle/"
+    added = {"/t/early-no-bundle.html": ("text/html; charset=utf-8", render_page(
+        CONFIG, body=ONE, probes=False, loader=base + "consent.js"))}
+    for name in ("consent.js", "brython.js"):                 # no consent.brython.js there: a 404
+        with open(os.path.join(DIST, name), "rb") as handle:
+            added[base + name] = ("text/javascript", handle.read())
+    early_site.routes.update(added)
+    try:
+        browser.set_cookie(CONSENT, consent_value(["analytics"]), url=early_site.url("/"))
+        browser.open(early_site.url("/t/early-no-bundle.html"), ready=False)
+        browser.wait_loader_settled()
+        errors = browser.wait(lambda d: browser.banner_errors(), "no error for the missing bundle")
+    finally:
+        for path in added:
+            early_site.routes.pop(path, None)
+    assert [p["n"] for p in probes(browser)] == [1], "the loader did not run the consented script"
+    assert len(errors) == 1 and "consent.brython.js" in errors[0], errors
+    assert "stay refused" not in errors[0], "the error says nothing optional ran, but a script did: %s" % errors[0]
+    assert "had already run: analytics." in errors[0], errors[0]
+    browser.expected_errors("consent.brython.js")               # the 404 itself

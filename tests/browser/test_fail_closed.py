@@ -6,12 +6,17 @@ scripts working, and the footer link explains instead of doing nothing. (Files o
 to load: test_loader.py.)"""
 
 import json
+import os
+import threading
+import time
 
 import pytest
 from selenium.webdriver.common.keys import Keys
 
-from browser_kit import assert_nothing_optional, assert_page_still_works, consent_value, demo_manifest
+from browser_kit import (ROOT, assert_nothing_optional, assert_page_still_works, consent_value,
+                         demo_manifest)
 
+DIST = os.path.join(ROOT, "static", "dist")
 INVALID_MANIFEST = demo_manifest()
 INVALID_MANIFEST["cookies"].append({"provider": "Régie", "name": "ads_id", "category": "marketing",
                                     "lifetime": "13 mois", "purpose": "Publicité ciblée."})
@@ -30,6 +35,14 @@ BROKEN = {
     "unsafe-manifest-url": ({"manifest": "javascript:alert(1)"}, {}, ["manifest", "javascript:alert(1)"]),
     "no-manifest": ({"languages": ["fr"]}, {}, ["manifest"]),
     "bad-languages": ({"manifest": "/t/cookies.json", "languages": "fr"}, {}, ["languages"]),
+}
+
+
+# How the one console error begins: what is at fault first, named once.
+BEGINS = {
+    "invalid-json": "consent-banner: data-config: is not valid JSON (",
+    "missing-manifest": "consent-banner: manifest: cannot load /t/missing.json (HTTP 404)",
+    "manifest-not-json": "consent-banner: manifest: /t/not-json.json is not valid JSON (",
 }
 
 
@@ -64,6 +77,8 @@ def fails_closed_and_explains(browser, site, case):
     assert len(errors) == 1, "expected one console error, got %r" % errors
     for word in words:
         assert word in errors[0], "the console error does not name %r: %s" % (word, errors[0])
+    if case in BEGINS:
+        assert BEGINS[case] in errors[0], "the console error does not begin as expected: %s" % errors[0]
     assert browser.js("return window.consentBanner.accepted('analytics');") is False
     assert "analytics" not in (browser.events()[-1] or [])
     assert browser.banner() is None
@@ -230,3 +245,79 @@ def test_an_unexpected_exception_during_start_up_fails_closed_and_explains(brows
     browser.set_cookie("cookies_preferences", consent_value(accepted=["analytics"]))
     browser.open(url)
     assert_fails_closed_and_explains(browser, ["start-up failed"])
+
+
+# --- A server that never answers -------------------------------------------------------------------------
+def late(release, content):
+    """A route body that answers `content` only once `release` is set (or after a minute)."""
+    def body(handler):
+        release.wait(60)
+        return content
+    return body
+
+
+VEIL = "var v = document.querySelector('.cb-opening'); return !!(v && v.getClientRects().length);"
+
+
+def test_a_manifest_that_never_comes_fails_closed_and_the_veil_gives_the_page_back(browser, site):
+    """The loader waits 10 s for the manifest's answer to start. Meanwhile the footer link's veil, which
+    covers the page, is dismissed with Escape and then no centre opens by itself; after the wait, one
+    error names the manifest, nothing optional runs and the footer link explains."""
+    release = threading.Event()
+    site.route("/t/never.json", "application/json", late(release, json.dumps(demo_manifest()).encode("utf-8")))
+    url = site.page("/t/never.html", {"manifest": "/t/never.json"})
+    browser.set_cookie("cookies_preferences", consent_value(accepted=["analytics"]))   # accepted earlier
+    try:
+        browser.open(url, ready=False)
+        browser.wait_js("return document.readyState === 'complete';")
+        browser.find("#manage").click()
+        assert browser.js(VEIL), "nothing showed that the centre is opening"
+        browser.active_element().send_keys(Keys.ESCAPE)
+        assert not browser.js(VEIL), "Escape did not take the veil away"
+        assert_page_still_works(browser)                    # the page's own button is clickable again
+        browser.find("#manage").click()
+        browser.wait_js(VEIL, "the footer link no longer shows the veil")
+        browser.js("document.querySelector('.cb-opening').click();")
+        assert not browser.js(VEIL), "a click on the veil did not take it away"
+        browser.wait(lambda d: browser.banner_errors(), "no error after the manifest's silence", timeout=20)
+        browser.wait_ready()
+    finally:
+        release.set()
+    errors = browser.banner_errors()
+    assert len(errors) == 1 and "manifest: cannot load /t/never.json (no answer after 10 s)" in errors[0], errors
+    assert browser.js("return !!document.querySelector('dialog[open]');") is False, \
+        "the centre opened although the visitor had dismissed the veil"
+    assert browser.js("return window.consentBanner.accepted('analytics');") is False
+    assert_nothing_optional(browser)
+    browser.find("#manage").click()
+    dialog = browser.wait_dialog()
+    assert "/t/never.json" in dialog.text
+
+
+def test_a_veil_dismissed_while_the_centre_downloads_opens_no_centre_when_it_arrives(browser, site):
+    """Python shows the veil too while the centre's code downloads: a visitor who takes the page back
+    meanwhile does not get the centre thrown at them when the code arrives."""
+    release = threading.Event()
+    for name in ("consent.js", "brython.js", "consent.brython.js", "consent-extra.js"):
+        with open(os.path.join(DIST, name), "rb") as handle:       # its own address: never from the cache
+            body = handle.read()
+        site.route("/t/late/" + name, "text/javascript", body if name != "consent-extra.js" else late(release, body))
+    try:
+        # no embed on the page: start-up does not wait for the centre's bundle
+        browser.open(site.page("/t/late-centre.html", {"manifest": "/t/cookies.json"}, loader="/t/late/consent.js",
+                               probes=False))
+        browser.wait_banner()
+        browser.find("#manage").click()
+        browser.wait_js(VEIL, "nothing showed that the centre is opening")
+        browser.active_element().send_keys(Keys.ESCAPE)
+        assert not browser.js(VEIL), "Escape did not take the veil away"
+        release.set()
+        browser.wait_js("return !!window.__BRYTHON__.precompiled['banner.ui.preferences'];",
+                        "the centre's code never arrived")
+        browser.settled()
+        time.sleep(0.5)                                      # a few frames: the centre would be open by now
+        assert browser.dialog() is None, "the centre opened although the visitor had dismissed the veil"
+        browser.find("#manage").click()                      # asked again, it opens
+        browser.wait_dialog()
+    finally:
+        release.set()
