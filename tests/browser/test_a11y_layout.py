@@ -8,6 +8,7 @@ import pytest
 from a11y_kit import (ax_node, axe, emulate, media, no_horizontal_scroll, open_centre, set_width,  # noqa: F401
                       zoom_text)
 from browser_kit import demo_manifest
+from demo.portal.settings import MANIFEST as PORTAL_MANIFEST     # the Django demo portal's
 
 DATASET = "/explore/dataset/frequentation-parkings/"
 
@@ -40,6 +41,22 @@ def check_no_horizontal_scroll(browser, where):
     assert ok, "horizontal scrolling in %s: the page is %dpx wide in a %dpx viewport" % (where, scroll, client)
 
 
+# A table wrapper that scrolls sideways cuts every line of its table at its edge: each must be scrolled
+# back and forth to be read (WCAG 1.4.10), though neither the page nor the centre scrolls.
+WIDE_TABLES = """
+return Array.from(arguments[0].querySelectorAll(".cb-table-wrap"), function (w) {
+  var caption = w.querySelector("caption");
+  return [caption ? caption.textContent.trim() : "", w.scrollWidth, w.clientWidth];
+}).filter(function (t) { return t[1] > t[2] + 1; });"""
+
+
+def check_tables_fit(browser, root, where):
+    assert browser.js("return arguments[0].querySelectorAll('.cb-table-wrap table').length;", root), \
+        "no cookie table in %s: the check proves nothing" % where
+    wide = browser.js(WIDE_TABLES, root)
+    assert wide == [], "in %s, cookie tables scroll sideways ([caption, scrollWidth, clientWidth]): %r" % (where, wide)
+
+
 def test_reflow_at_320_css_px(media, site):
     browser = media
     set_width(browser, 320, 640)
@@ -62,6 +79,28 @@ def test_reflow_at_320_css_px(media, site):
     browser.wait(lambda d: browser.find_all(".cb-embed"))
     check_no_horizontal_scroll(browser, "the dataset page with its embed placeholder at 320px")
     check_reachable(browser, browser.find(".cb-embed"), "the embed placeholder at 320px")
+
+
+@pytest.mark.parametrize("height", [640, 256])
+def test_cookie_tables_reflow_at_320_css_px(media, site, height):
+    """The Django portal's manifest names cookies_preferences_refreshed, wider than a stacked table at
+    320 px: in the centre and on the policy page (in the demo's own layout), the name breaks instead of
+    every line of its table running past the edge. 320x256 is the audit's short screen."""
+    browser = media
+    site.json("/t/portal-cookies.json", PORTAL_MANIFEST)
+    url = site.page("/t/policy-320.html", {"manifest": "/t/portal-cookies.json", "languages": ["fr", "en"]},
+                    head='<link rel="stylesheet" href="/demo.css">', probes=False,
+                    body="<h2>Les cookies de ce site</h2><div data-consent-policy></div>")
+    set_width(browser, 320, height)
+    browser.open(url)
+    browser.wait(lambda d: browser.find_all("[data-consent-policy] table"), "the policy tables were not generated")
+    where = "the policy page at 320x%d" % height
+    check_no_horizontal_scroll(browser, where)
+    check_tables_fit(browser, browser.find("[data-consent-policy]"), where)
+    dialog = open_centre(browser)
+    where = "the centre at 320x%d" % height
+    check_no_horizontal_scroll(browser, where)
+    check_tables_fit(browser, dialog, where)
 
 
 @pytest.mark.parametrize("height", [900, 500])
