@@ -14,6 +14,7 @@ import time
 
 import pytest
 
+from a11y_kit import contrast, effective_background, parse_colour, tab_until
 from browser_kit import consent_value, decode_consent, demo_manifest, render_page, serving
 from django_site import serve
 
@@ -21,6 +22,8 @@ DAY = 24 * 3600
 LIFETIME = 182 * DAY
 DATASET = "/explore/dataset/frequentation-parkings/"
 EXEMPT = ("audience",)      # the demo's exempt measurement: on whatever the visitor answers, until opposed
+ACCENT = (0.0, 0.0, 145.0, 1.0)         # the banner's buttons: --cb-accent, #000091
+FOCUS_RING = ["solid", "3px", "rgb(10, 118, 246)"]     # the banner's ring: --cb-focus, #0a76f6
 
 
 class Running:
@@ -100,6 +103,16 @@ def only_blocked_scripts(browser):
     assert all("Content Security Policy" in e or "Content-Security-Policy" in e for e in errors), errors
 
 
+def check_looks_like_the_banners_button(browser, button, where):
+    """The policy form's submit button is drawn as the banner's are (not as plain text): filled with the
+    accent, its text readable on it."""
+    colours = browser.js("var s = getComputedStyle(arguments[0]); return [s.backgroundColor, s.color];", button)
+    assert parse_colour(colours[0]) == ACCENT, "%s: « Enregistrer mes choix » is filled with %s, not the accent" % (
+        where, colours[0])
+    ratio = contrast(parse_colour(colours[1]), effective_background(browser, button))
+    assert ratio >= 4.5, "%s: « Enregistrer mes choix » text contrast %.2f:1 < 4.5:1" % (where, ratio)
+
+
 def withdraw_in_the_centre(browser):
     """The analytics tag ran: « Tout refuser » in the centre reloads the page (only a reload stops it), and
     then nothing of it runs or remains, its block closed again."""
@@ -161,6 +174,7 @@ def test_without_javascript_the_layer_and_the_policy_page_decide_and_withdraw(br
     browser.navigating(lambda: browser.button(browser.banner(), "Personnaliser").click(), ready=False)
     assert browser.js("return location.pathname + location.hash;") == "/pages/cookies/#cb-choices"
     form = browser.find("#cb-choices")
+    check_looks_like_the_banners_button(browser, browser.button(form, "Enregistrer mes choix"), "without JavaScript")
     pick(browser, "#cb-choices-analytics-1")
     browser.navigating(lambda: pick(browser, None, browser.button(form, "Enregistrer mes choix")), ready=False)
     assert stored(browser).accepted == ("analytics",) + EXEMPT
@@ -174,6 +188,25 @@ def test_without_javascript_the_layer_and_the_policy_page_decide_and_withdraw(br
                                          ("withdraw", "policy_form", "audience")]
     assert browser.js("return document.querySelectorAll('iframe[src], script[data-cb-ran]').length;") == 0
     only_blocked_scripts(browser)
+
+
+@pytest.mark.parametrize("scripts", [True, False], ids=["javascript", "no-javascript"])
+def test_the_policy_pages_form_has_the_banners_button_and_focus_ring(browser, portal, scripts):
+    """The choices form follows the policy, outside it: its button is the banner's, and so is the ring a
+    keyboard user sees on it, whether the banner's script runs or not."""
+    where = "with JavaScript" if scripts else "without JavaScript"
+    if not scripts:
+        no_script(browser, portal.base)
+    browser.open(portal.url("/pages/cookies/"), ready=scripts)
+    form = browser.find("#cb-choices")
+    button = browser.button(form, "Enregistrer mes choix")
+    check_looks_like_the_banners_button(browser, button, where)
+    browser.js("arguments[0].querySelector('input:not([type=hidden])').focus();", form)
+    assert tab_until(browser, "el.matches('#cb-choices button[type=submit]')", limit=10), "the button takes no focus"
+    ring = browser.js("var s = getComputedStyle(arguments[0]); return [s.outlineStyle, s.outlineWidth,"
+                      " s.outlineColor];", button)
+    assert ring == FOCUS_RING, "%s: the focused « Enregistrer mes choix » has %r, not the banner's ring" % (
+        where, ring)
 
 
 @pytest.mark.journey
