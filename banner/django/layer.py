@@ -17,6 +17,7 @@
 
 import base64
 import hashlib
+import html
 
 from banner.cookies import CONSENT_COOKIE
 from banner.fingerprint import layer_key
@@ -72,7 +73,11 @@ def first_layer(data, manifest, action_url, next_url):
 
 
 def hide_script(respect_gpc, nonce=None):
-    attrs = (' %s=""' % GPC_ATTR if respect_gpc is not False else "") + (' nonce="%s"' % nonce if nonce else "")
+    """The constant script before the first layer; `nonce`: the request's CSP nonce as text, or None (a
+    lazy nonce object is read here, never tested for truth: django-csp 4's is falsy until read)."""
+    nonce = None if nonce is None else str(nonce)
+    attrs = (' %s=""' % GPC_ATTR if respect_gpc is not False else "") + (
+        ' nonce="%s"' % html.escape(nonce) if nonce else "")
     return "<script%s>%s</script>" % (attrs, SCRIPT)
 
 

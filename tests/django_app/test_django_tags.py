@@ -454,3 +454,25 @@ def test_the_dsfr_first_layer_the_server_writes_has_the_specification_s_structur
     painted = layer_tree({"manifest": "/cookies.json", "languages": ["fr", "en"], "look": "dsfr",
                           "policyUrl": "/policy/"}, parse_manifest(DEMO_MANIFEST, ["fr", "en"]), "fr")
     assert tree_paths(painted) == ours
+
+
+def csp_portal():
+    """The portal behind django-csp 4's own middleware, its script-src allowing 'self' and the nonce."""
+    from csp.constants import NONCE, SELF
+    from django.test import override_settings
+    from djapp_kit import MIDDLEWARE
+    return override_settings(MIDDLEWARE=["csp.middleware.CSPMiddleware"] + MIDDLEWARE,
+                             CONTENT_SECURITY_POLICY={"DIRECTIVES": {"script-src": [SELF, NONCE]}})
+
+
+@portal(CONFIG={"googleConsentMode": {"analytics": ["analytics_storage"]}})
+def test_with_django_csp_every_script_the_tag_writes_carries_the_nonce_the_policy_allows():
+    with csp_portal():
+        response = get()
+    header = response["Content-Security-Policy"]
+    assert "'nonce-" in header, header
+    nonce = header.split("'nonce-", 1)[1].split("'", 1)[0]
+    tree = parse(response.content.decode("utf-8"))
+    scripts = [s for s in find_all(tree, "script") if "data-consent" not in s[1] and s[1].get("type") != "text/plain"]
+    assert len(scripts) == 3                   # consent-mode.js, the hiding script, the loader
+    assert [s[1].get("nonce") for s in scripts] == [nonce] * 3

@@ -52,6 +52,16 @@ def per_visitor(request):
     return True
 
 
+def csp_nonce(request):
+    """The request's CSP nonce as text (django-csp's `request.csp_nonce`), or None when there is none.
+    django-csp 4's nonce is a lazy object that is falsy until read, and reading it is what puts it in the
+    Content-Security-Policy header: so it is read as a string, and only None or "" count as no nonce."""
+    nonce = getattr(request, "csp_nonce", None) if request is not None else None
+    if nonce is None:
+        return None
+    return str(nonce) or None
+
+
 def _next_url(request):
     return request.get_full_path() if request is not None else "/"
 
@@ -60,14 +70,14 @@ def _next_url(request):
 def consent_banner(context):
     conf = banner_settings()
     request = _request(context)
-    nonce = getattr(request, "csp_nonce", None) if request is not None else None
+    nonce = csp_nonce(request)
     try:
         data, config, manifest = portal()
     except Exception as error:               # the page fails closed too, with its own console error
         log.error("consent banner: %s: %s", type(error).__name__, error)
         data, config, manifest = {}, None, None
     mine = per_visitor(request)
-    parts = _consent_mode(conf, config, manifest, request_consent(request) if mine else None)
+    parts = _consent_mode(conf, config, manifest, request_consent(request) if mine else None, nonce)
     if manifest is not None and conf["SERVER_RENDER"] and manifest.optional_ids:
         state = request_consent(request) if mine else None
         if state is None or state.first_visit:
@@ -78,11 +88,11 @@ def consent_banner(context):
                              format_html(' data-cb-early="{}"', json.dumps(early, ensure_ascii=False,
                                                                           separators=(",", ":")))
                              if early else "",
-                             format_html(' nonce="{}"', nonce) if nonce else ""))
+                             format_html(' nonce="{}"', nonce) if nonce is not None else ""))
     return mark_safe("\n".join(parts))
 
 
-def _consent_mode(conf, config, manifest, state):
+def _consent_mode(conf, config, manifest, state, nonce=None):
     """Google Consent Mode's default and the vendor signals, and on a per-visitor page the standing
     decision's, before any tag the page holds: a parser-blocking script of ours (allowed by 'self')."""
     if config is None or manifest is None or not (config.google_consent_mode or config.vendors):
@@ -96,9 +106,10 @@ def _consent_mode(conf, config, manifest, state):
         # a page shared by every visitor says only what holds before any choice; Python adds the rest
         signals["vendors"] = vendors.signals(config.vendors, manifest, state.accepted if state else None,
                                              state.decided if state else False)
-    return [format_html('<script src="{}" data-cb-consent-mode="{}"></script>',
+    return [format_html('<script src="{}" data-cb-consent-mode="{}"{}></script>',
                         static(posixpath.join(posixpath.dirname(conf["LOADER"]), "consent-mode.js")),
-                        json.dumps(signals, separators=(",", ":")))]
+                        json.dumps(signals, separators=(",", ":")),
+                        format_html(' nonce="{}"', nonce) if nonce is not None else "")]
 
 
 def _layer(conf, data, config, manifest, request, hidden_when_decided):
@@ -113,7 +124,7 @@ def _layer(conf, data, config, manifest, request, hidden_when_decided):
     parts = [format_html('<link rel="stylesheet" href="{}">',
                          static(posixpath.join(posixpath.dirname(conf["LOADER"]), "consent.css")))]
     if hidden_when_decided:
-        parts.append(mark_safe(hide_script(config.respect_gpc, getattr(request, "csp_nonce", None))))
+        parts.append(mark_safe(hide_script(config.respect_gpc, csp_nonce(request))))
     return parts + [mark_safe(layer)]
 
 
