@@ -1,7 +1,9 @@
 """The app's settings: one dict, `settings.CONSENT_BANNER`, read with its defaults filled in.
 
 Read at each call, not at import, so tests (override_settings) and a portal's per-environment settings
-are seen. A key the app does not know is an error, named, rather than a silently ignored typo.
+are seen. A key the app does not know is an error, named, rather than a silently ignored typo: system
+check W007 reports it, and at each request it fails closed like a broken manifest (logged, no banner,
+nothing optional accepted, the page served), never an HTTP 500.
 """
 
 from django.conf import settings as django_settings
@@ -58,3 +60,10 @@ def banner_settings():
         raise ImproperlyConfigured("CONSENT_BANNER: unknown key(s) %s; known: %s"
                                    % (", ".join(unknown), ", ".join(sorted(DEFAULTS))))
     return dict(DEFAULTS, **given)
+
+
+def given_settings():
+    """The settings as given over DEFAULTS, unknown keys left out: what a page that fails closed still
+    needs (the loader's path), when banner_settings() refuses them."""
+    given = getattr(django_settings, "CONSENT_BANNER", {}) or {}
+    return dict(DEFAULTS, **{k: v for k, v in given.items() if k in DEFAULTS} if isinstance(given, dict) else {})

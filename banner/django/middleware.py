@@ -87,8 +87,10 @@ def refresh(request, response, state):
     """Re-send the standing cookies_preferences with its remaining lifetime into the server's own copy, once
     a day at most (or at once when the browser's copies disagree), and only on a response no cache can give
     another visitor (one visitor's Set-Cookie must never be shared)."""
+    if state.session is None or state.value is None:
+        return                          # no standing decision, or settings that cannot be used (logged)
     conf = banner_settings()
-    if not conf["REFRESH"] or state.value is None or shareable(request, response):
+    if not conf["REFRESH"] or shareable(request, response):
         return
     copies = {v for n, v in parse_cookie_header(request.META.get("HTTP_COOKIE", "")) if n == CONSENT_COOKIE}
     if REFRESHED in request.COOKIES and len(copies) < 2:

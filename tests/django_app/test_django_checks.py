@@ -91,6 +91,9 @@ def test_a_manifest_that_cannot_be_used_is_said_once_at_check_time():
     with portal(MANIFEST="/nowhere/cookies.json"):
         message, hint = ours()["consent_banner.W007"]
         assert "FileNotFoundError" in message and "consent-banner validate" in hint
+    with portal(MANIFEST=with_marker(), POLICY="/cookies/"):
+        message, _ = ours()["consent_banner.W007"]
+        assert "unknown key(s) POLICY" in message
 
 
 # -- outside its features, the host project behaves as it did ---------------------------------------------

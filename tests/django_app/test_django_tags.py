@@ -476,3 +476,17 @@ def test_with_django_csp_every_script_the_tag_writes_carries_the_nonce_the_polic
     scripts = [s for s in find_all(tree, "script") if "data-consent" not in s[1] and s[1].get("type") != "text/plain"]
     assert len(scripts) == 3                   # consent-mode.js, the hiding script, the loader
     assert [s[1].get("nonce") for s in scripts] == [nonce] * 3
+
+
+@portal(POLICY="/cookies/")                    # a mistyped key (POLICY_URL)
+def test_an_unknown_setting_fails_closed_and_every_page_is_still_served(caplog):
+    accepted = {"cookies_preferences": consent_cookie(["analytics"])}
+    with caplog.at_level(logging.ERROR, logger="banner.django"):
+        tree = page(cookies=accepted)
+        assert get("/policy/", accepted).status_code == 200
+        assert get("/private/", accepted).status_code == 200
+        assert get("/plain/").status_code == 200
+    assert by_id(tree, "cb-banner") is None
+    assert config_of(tree) == {}
+    assert [t[1] for t in find_all(tree, "template")] == [{"data-cb-refused": ""}]     # nothing of the block
+    assert any("POLICY" in r.getMessage() for r in caplog.records)

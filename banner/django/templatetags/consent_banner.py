@@ -21,7 +21,7 @@ from banner.server import static_policy
 from banner.google import consent_default, consent_update
 from banner.django.caching import unsafe_cache
 from banner.django.choice import choice_url
-from banner.django.conf import banner_settings
+from banner.django.conf import banner_settings, given_settings
 from banner.django.gate import REFUSED, gate
 from banner.django.layer import choices_form, first_layer, hide_script
 from banner.django.portal import early_data, manifest_data, portal, request_consent
@@ -68,15 +68,15 @@ def _next_url(request):
 
 @register.simple_tag(takes_context=True)
 def consent_banner(context):
-    conf = banner_settings()
     request = _request(context)
     nonce = csp_nonce(request)
     try:
+        conf = banner_settings()
         data, config, manifest = portal()
     except Exception as error:               # the page fails closed too, with its own console error
         log.error("consent banner: %s: %s", type(error).__name__, error)
-        data, config, manifest = {}, None, None
-    mine = per_visitor(request)
+        conf, data, config, manifest = given_settings(), {}, None, None
+    mine = per_visitor(request) if manifest is not None else False
     parts = _consent_mode(conf, config, manifest, request_consent(request) if mine else None, nonce)
     if manifest is not None and conf["SERVER_RENDER"] and manifest.optional_ids:
         state = request_consent(request) if mine else None
