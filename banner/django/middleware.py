@@ -11,7 +11,9 @@ A withdrawal must reach what the page cannot delete. When the browser still send
 category the visitor's standing decision refuses (HttpOnly ones included), the response expires it on
 every path and domain it may have (right after a decision made through the form, those declared on other
 paths too); so it does, when the browser sends several copies of cookies_preferences, with the copies
-under a Domain the banner no longer writes (left by an earlier `COOKIE_DOMAIN`). Such a response is this
+under a Domain the banner no longer writes (left by an earlier `COOKIE_DOMAIN`); and a decision made
+through the form, whose answer writes the decision afresh under the page's key, expires every other
+copy the browser may hold (the server's refresh copy included: the next refresh makes it anew). Such a response is this
 visitor's: it is made private, so no cache keeps it (a page cached earlier is still served to others; the
 expiry goes out with the next response the server itself makes for this visitor).
 
@@ -119,17 +121,21 @@ def expiry_morsel(name, path, domain, secure):
     return cookie_morsel(name, "", 0, secure, domain, False, path)
 
 
-def stale_copies(host, cookie_domain, copies):
+def stale_copies(host, cookie_domain, copies, decided_now=False):
     """(name, path, domain) of the copies of cookies_preferences that may sit under a Domain the banner no
     longer writes: the page writes host-only or under `cookie_domain`, the server's copy under
-    server_copy_domain; any other domain of this host holds one only from an earlier COOKIE_DOMAIN."""
+    server_copy_domain; any other domain of this host holds one only from an earlier COOKIE_DOMAIN. When
+    the response writes a new decision (`decided_now`, the form), every copy but the page's goes: one
+    holding the older choice would otherwise outlive a withdrawal on the subdomains it reaches."""
+    if decided_now and copies:
+        return [(CONSENT_COOKIE, "/", d) for d in cookie_domains(host) if d != cookie_domain]
     if copies < 2:
         return []
     kept = {cookie_domain, server_copy_domain(host, cookie_domain)}
     return [(CONSENT_COOKIE, "/", d) for d in cookie_domains(host) if d not in kept]
 
 
-def expire_refused(request, response, state):
+def expire_refused(request, response, state, decided_now=None):
     """Expire, in this response, the cookies the standing decision refuses that the browser still sends,
     and stale copies of cookies_preferences, never a cookie the view itself writes; a response doing so
     becomes private (one visitor's Set-Cookie is never another's)."""
@@ -137,12 +143,14 @@ def expire_refused(request, response, state):
         return
     pairs = parse_cookie_header(request.META.get("HTTP_COOKIE", ""))
     host = request.get_host().rsplit(":", 1)[0].strip("[]")
-    decided_now = CONSENT_COOKIE in response.cookies
+    if decided_now is None:
+        decided_now = CONSENT_COOKIE in response.cookies
     targets = withdrawal_targets(state.manifest, state.accepted, [n for n, _ in pairs], host, request.path,
                                  regex_test, decided_now)
     written = {m.key for m in response.cookies.values()}
     targets = [t for t in targets if t[0] not in written]
-    targets += stale_copies(host, banner_settings()["COOKIE_DOMAIN"], sum(1 for n, _ in pairs if n == CONSENT_COOKIE))
+    targets += stale_copies(host, banner_settings()["COOKIE_DOMAIN"], sum(1 for n, _ in pairs if n == CONSENT_COOKIE),
+                            decided_now)
     if targets and shareable(request, response):
         patch_cache_control(response, private=True)
     for i, (name, path, domain) in enumerate(targets):
@@ -163,6 +171,7 @@ class ConsentMiddleware:
             # The page holds this visitor's decision, which their Cookie and Sec-GPC headers make.
             patch_vary_headers(response, ("Cookie", "Sec-GPC"))
             patch_cache_control(response, private=True)
+        decided_now = CONSENT_COOKIE in response.cookies       # by the view (the form), before any refresh
         refresh(request, response, state)
-        expire_refused(request, response, state)
+        expire_refused(request, response, state, decided_now)
         return response

@@ -56,6 +56,18 @@ def test_a_withdrawal_on_the_policy_page_replaces_an_acceptance():
 
 
 @portal()
+def test_a_withdrawal_through_the_form_is_host_only_and_expires_a_copy_under_the_host():
+    """The only copy the browser sends may be the server's refresh copy under Domain=<host> (Safari dropped
+    the page's), which subdomains read too: the answer writing the refusal host-only expires it."""
+    response = Client(HTTP_COOKIE="cookies_preferences=" + consent_cookie(["analytics"]),
+                      HTTP_HOST="portal.example", **SAME).post(URL, {"cb-action": "reject_all"})
+    written = [m for m in response.cookies.values() if m.key == "cookies_preferences" and m["max-age"] != 0]
+    assert len(written) == 1 and not written[0]["domain"] and decode_consent(written[0].value).accepted == ()
+    gone = [m["domain"] for m in response.cookies.values() if m.key == "cookies_preferences" and m["max-age"] == 0]
+    assert gone == ["portal.example"]
+
+
+@portal()
 @pytest.mark.parametrize("action", ["customise", "providers"])
 def test_customise_leads_to_the_policy_pages_choices_and_decides_nothing(action):
     response = post({"cb-action": action, "next": "/"}, **SAME)
