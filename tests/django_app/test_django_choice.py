@@ -220,3 +220,24 @@ def test_per_visitor_the_policy_form_ticks_the_providers_the_visitor_accepted():
         tree = parse(client.get("/policy/").content.decode("utf-8"))
     assert [(value, checked) for _, value, checked, _ in provider_boxes(tree)] == [
         ("Demo Dashboards", True), ("Tiles", False)]
+
+
+@portal()
+def test_behind_login_required_middleware_an_anonymous_visitor_still_decides_and_fetches_the_manifest():
+    """A portal whose pages need a login (Django 5.1's LoginRequiredMiddleware) still shows its banner to
+    anonymous visitors on its public pages: the app's views never answer with the login redirect."""
+    import django
+    from django.test import override_settings
+    from djapp_kit import MIDDLEWARE
+    if django.VERSION < (5, 1):
+        pytest.skip("LoginRequiredMiddleware is Django 5.1's")
+    auth = ["django.contrib.auth.middleware.AuthenticationMiddleware",
+            "django.contrib.auth.middleware.LoginRequiredMiddleware"]
+    with override_settings(MIDDLEWARE=MIDDLEWARE[:1] + auth + MIDDLEWARE[1:]):
+        assert Client().get("/plain/").status_code == 302                  # the portal's own pages do ask
+        manifest = Client().get("/consent/cookies.json")
+        assert manifest.status_code == 200 and manifest["Content-Type"].startswith("application/json")
+        decided = post({"cb-action": "reject_all", "next": "/"}, **SAME)
+        assert decided.status_code == 303 and stored(decided).accepted == ()
+        logged = Client().post("/consent/consent-log/", b"{}", content_type="application/json")
+        assert logged.status_code == 400                                    # read and judged, not redirected
