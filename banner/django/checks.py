@@ -15,6 +15,8 @@ host project's own commands.
   or DATABASE_MANIFEST is on and no version is published yet.
 - W008: DATABASE_MANIFEST is on and MANIFEST_URL is not the app's manifest view: the page would fetch
   another manifest than the published version the server decides with.
+- W009: POLICY_URL is neither a URL name of the URLconf nor a path or an absolute URL (a mistyped name):
+  the banner's policy links would lead to a relative address that serves nothing.
 """
 
 import json
@@ -67,7 +69,7 @@ def check_portal(app_configs=None, **kwargs):
                         "Until this is fixed every page logs this error, shows no banner and accepts nothing "
                         "optional. `consent-banner validate FILE --languages %s` names each problem of a manifest."
                         % ",".join(languages_or_default()))]
-    found = published_elsewhere + manifest_url(conf["MANIFEST_URL"])
+    found = published_elsewhere + manifest_url(conf["MANIFEST_URL"]) + policy_url(conf["POLICY_URL"])
     if conf["REFRESH"]:
         found += refresh_marker(data, codes)
     if conf["LANGUAGES"]:
@@ -161,6 +163,24 @@ def manifest_url(value):
                            "file, so the page's manifest request fails and the banner with it" % value, hint)]
     except Exception as error:
         return [warning(2, "MANIFEST_URL %r cannot be resolved: %s" % (value, error), hint)]
+
+
+def policy_url(value):
+    """W009: POLICY_URL is taken for a URL name (no leading "/" or ".", no scheme) that the URLconf does not
+    have: the page would link to it as a relative address (banner.django.portal._url)."""
+    if not value or value.startswith(("/", ".")) or "://" in value:
+        return []
+    from django.urls import NoReverseMatch, reverse
+    hint = ('Give the name of the policy page\'s URL pattern (path("cookies/", ..., name="cookie-policy") and '
+            '"POLICY_URL": "cookie-policy"), a path such as "/cookies/", or an absolute URL.')
+    try:
+        reverse(value)
+        return []
+    except NoReverseMatch:
+        return [warning(9, "POLICY_URL %r is not a URL name of the URLconf, nor a path or an absolute URL: the "
+                           "banner's policy links lead to a relative address that serves nothing" % value, hint)]
+    except Exception as error:           # no URLconf at all, a broken one: Django's own checks say so
+        return [warning(9, "POLICY_URL %r cannot be resolved: %s" % (value, error), hint)]
 
 
 def refresh_marker(data, codes):

@@ -118,3 +118,12 @@ def test_the_host_s_own_pages_and_missing_urls_answer_exactly_as_without_the_mid
                 with override_settings(MIDDLEWARE=without):
                     assert exchange(path, cookie) == mine, path
             assert mine[0] == (200 if path == "/plain/" else 404)
+
+
+def test_a_mistyped_policy_url_name_is_named_with_the_fix():
+    with portal(MANIFEST=with_marker(), MANIFEST_URL="consent_banner:manifest", POLICY_URL="cookie-polcy"):
+        message, hint = ours()["consent_banner.W009"]
+        assert "'cookie-polcy'" in message and "name=" in hint
+    for url in ("policy-page", "/cookies/", "./cookies/", "https://example.org/cookies"):
+        with portal(MANIFEST=with_marker(), MANIFEST_URL="consent_banner:manifest", POLICY_URL=url):
+            assert ours() == {}, url
