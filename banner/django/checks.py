@@ -17,6 +17,8 @@ host project's own commands.
   another manifest than the published version the server decides with.
 - W009: POLICY_URL is neither a URL name of the URLconf nor a path or an absolute URL (a mistyped name):
   the banner's policy links would lead to a relative address that serves nothing.
+- W010: several languages, the language choice writing django_language, and the manifest does not
+  declare that cookie: the policy does not name a cookie the portal sets.
 """
 
 import json
@@ -34,6 +36,11 @@ MARKER_TEXTS = {
     "lifetime": {"fr": "1 jour", "en": "1 day"},
     "purpose": {"fr": "Préférences de cookies : le serveur a renouvelé aujourd'hui le cookie de vos choix.",
                 "en": "Cookie preferences: the server renewed the cookie of your choices today."},
+}
+LANGUAGE_TEXTS = {
+    "lifetime": {"fr": "12 mois", "en": "12 months"},
+    "purpose": {"fr": "Langue : mémorise la langue choisie pour le portail.",
+                "en": "Language: remembers the language chosen for the portal."},
 }
 
 
@@ -61,7 +68,7 @@ def check_portal(app_configs=None, **kwargs):
         published_elsewhere = database_manifest_url(conf)
         codes = languages()
         data = manifest_data()
-        portal()
+        page_data = portal()[0]
     except DatabaseError:
         return published_elsewhere      # the manifest's tables are not migrated yet: `migrate` says so
     except Exception as error:
@@ -72,6 +79,8 @@ def check_portal(app_configs=None, **kwargs):
     found = published_elsewhere + manifest_url(conf["MANIFEST_URL"]) + policy_url(conf["POLICY_URL"])
     if conf["REFRESH"]:
         found += refresh_marker(data, codes)
+    if len(codes) > 1 and page_data.get("languageCookie"):
+        found += language_cookie(data, codes)
     if conf["LANGUAGES"]:
         for code in site_languages():
             given = pick_language(codes, None, code)
@@ -183,18 +192,41 @@ def policy_url(value):
         return [warning(9, "POLICY_URL %r cannot be resolved: %s" % (value, error), hint)]
 
 
+def _required_entry(data, codes, name, texts, **extra):
+    """A cookie entry for the manifest's required category, its texts in the banner's languages."""
+    required = [c.get("id") for c in data.get("categories", []) if isinstance(c, dict) and c.get("required") is True]
+    provider = next((k.get("provider") for k in data.get("cookies", [])
+                     if isinstance(k, dict) and k.get("category") == required[0] and k.get("provider")), None)
+    localized = {key: {code: value.get(code.split("-")[0], value["en"]) for code in codes} if len(codes) > 1
+                 else value.get(codes[0].split("-")[0], value["en"]) for key, value in texts.items()}
+    return dict({"name": name, "category": required[0], "provider": provider or "…"}, **extra,
+                lifetime=localized["lifetime"], purpose=localized["purpose"])
+
+
+def language_cookie(data, codes):
+    """W010: the banner's language choice writes django_language (languageCookie), which the manifest does
+    not declare: the cookie policy never names it."""
+    from banner.i18n import LANGUAGE_COOKIE
+    from .middleware import regex_test
+    required = [c.get("id") for c in data.get("categories", []) if isinstance(c, dict) and c.get("required") is True]
+    if not required or any(isinstance(k, dict) and k.get("storage", "cookie") == "cookie" and (
+            k.get("name") == LANGUAGE_COOKIE or (isinstance(k.get("match"), str) and regex_test(k["match"], LANGUAGE_COOKIE)))
+            for k in data.get("cookies", [])):
+        return []
+    entry = _required_entry(data, codes, LANGUAGE_COOKIE, LANGUAGE_TEXTS, multilingualOnly=True)
+    return [warning(10, "the banner offers %s and its language choice writes %r, which the manifest does not "
+                        "declare: the cookie policy does not name a cookie the portal sets"
+                        % (", ".join(codes), LANGUAGE_COOKIE),
+                    "Add to the manifest's \"cookies\": %s" % json.dumps(entry, ensure_ascii=False))]
+
+
 def refresh_marker(data, codes):
     """W003: the required category does not list the marker the middleware's daily refresh sets."""
     required = [c.get("id") for c in data.get("categories", []) if isinstance(c, dict) and c.get("required") is True]
     if not required or any(isinstance(k, dict) and k.get("name") == REFRESHED and k.get("category") == required[0]
                            for k in data.get("cookies", [])):
         return []
-    provider = next((k.get("provider") for k in data.get("cookies", [])
-                     if isinstance(k, dict) and k.get("category") == required[0] and k.get("provider")), None)
-    texts = {key: {code: value.get(code.split("-")[0], value["en"]) for code in codes} if len(codes) > 1
-             else value.get(codes[0].split("-")[0], value["en"]) for key, value in MARKER_TEXTS.items()}
-    entry = {"name": REFRESHED, "category": required[0], "provider": provider or "…",
-             "lifetime": texts["lifetime"], "purpose": texts["purpose"]}
+    entry = _required_entry(data, codes, REFRESHED, MARKER_TEXTS)
     return [warning(3, "the manifest's required category %r does not list %r, the one-day marker ConsentMiddleware "
                        "sets when it refreshes the consent cookie: the cookie policy does not name a cookie the "
                        "portal sets" % (required[0], REFRESHED),

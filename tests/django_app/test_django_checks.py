@@ -75,9 +75,11 @@ def test_several_languages_without_locale_middleware_are_named():
 
 
 def test_a_fresh_startproject_s_english_gets_the_hint_to_set_the_site_s_language():
-    french = {"revision": 1, "cookies": [], "categories": [
+    french = {"revision": 1, "categories": [
         {"id": "necessary", "required": True, "title": "Nécessaires", "description": "Le portail en a besoin."},
-        {"id": "analytics", "title": "Mesure d'audience", "description": "Statistiques de visite."}]}
+        {"id": "analytics", "title": "Mesure d'audience", "description": "Statistiques de visite."}],
+        "cookies": [{"name": "django_language", "category": "necessary", "provider": "Portail", "multilingualOnly": True,
+                     "lifetime": "12 mois", "purpose": "Langue choisie."}]}
     startproject = override_settings(LANGUAGE_CODE="en-us", LANGUAGES=__import__(
         "django.conf.global_settings", fromlist=["LANGUAGES"]).LANGUAGES)
     with portal(MANIFEST=french, MANIFEST_URL="consent_banner:manifest", REFRESH=False), startproject:
@@ -127,3 +129,23 @@ def test_a_mistyped_policy_url_name_is_named_with_the_fix():
     for url in ("policy-page", "/cookies/", "./cookies/", "https://example.org/cookies"):
         with portal(MANIFEST=with_marker(), MANIFEST_URL="consent_banner:manifest", POLICY_URL=url):
             assert ours() == {}, url
+
+
+def test_a_language_cookie_the_manifest_does_not_declare_is_named_with_the_entry_to_add():
+    """Two languages: the banner's language choice writes django_language, so the policy must list it."""
+    undeclared = with_marker()
+    undeclared["cookies"] = [k for k in undeclared["cookies"] if k["name"] != "django_language"]
+    with portal(MANIFEST=undeclared, MANIFEST_URL="consent_banner:manifest"):
+        message, hint = ours()["consent_banner.W010"]
+        assert "'django_language'" in message
+        entry = json.loads(hint.split(": ", 1)[1])
+        assert entry["name"] == "django_language" and entry["category"] == "necessary" and entry["multilingualOnly"]
+        assert set(entry["purpose"]) == {"fr", "en"}
+    fixed = json.loads(json.dumps(undeclared))
+    fixed["cookies"].append(entry)
+    with portal(MANIFEST=fixed, MANIFEST_URL="consent_banner:manifest"):
+        assert ours() == {}
+    # one language, or a portal whose banner does not write the cookie: nothing to declare
+    for extra in ({"LANGUAGES": ["fr"]}, {"CONFIG": {"languageCookie": False}}):
+        with portal(MANIFEST=undeclared, MANIFEST_URL="consent_banner:manifest", **extra):
+            assert "consent_banner.W010" not in ours(), extra
