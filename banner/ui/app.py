@@ -12,7 +12,7 @@ from banner.session import Session
 from banner.cookies import new_consent_id
 from banner.i18n import strings, interface_language, direction
 from banner.ui.dom import closest, OPEN_SELECTOR, ACTION_ATTR, LANGUAGE_ATTR
-from banner.ui import language, notice
+from banner.ui import carry, language, notice
 from banner.ui.content import Content
 from banner.ui.startup import StartUp
 from banner.ui.view import View
@@ -40,10 +40,8 @@ class App:
         self.first_layer = FirstLayer(self.doc, self.build_banner, self.guard(self.on_click),
                                       lambda node, resized: page.observe_size(node, self.guard(resized)))
         self.dialog = None       # preferences.Dialog, signals.GoogleSignals: extra bundle
-        self.google = None
-        self.vendors = None
-        self.live = None
-        self.reopen_button = None
+        self.google = self.vendors = None
+        self.live = self.reopen_button = None
         self.startup = None      # startup.StartUp, from start() on
         self.next_id = None      # the consent id of the next decision, drawn ahead (prepare)
         self.content = Content(page, self.session, manifest, self.new_embeds)
@@ -121,14 +119,14 @@ class App:
     def show(self):
         self.first_layer.show(self.session.changed)
 
-    def show_preferences(self, opener=None):
+    def show_preferences(self, opener=None, choices=None):
         opener = opener or self.doc.activeElement
         if self.dialog is not None and self.dialog.node is not None:
             return
         self.page.opening(True)       # on its way: shown in this click's frame, the centre built after it
-        self.extra.run(lambda: self.page.after_paint(lambda: self.open_dialog(opener)))
+        self.extra.run(lambda: self.page.after_paint(lambda: self.open_dialog(opener, choices)))
 
-    def open_dialog(self, opener):
+    def open_dialog(self, opener, choices=None):
         if not self.page.opening(False):
             return              # the visitor took the page back while the centre's code downloaded
         if self.dialog is None:
@@ -137,7 +135,9 @@ class App:
                 self.doc, self.strings,
                 lambda accepted, providers: preferences.build(self.view, accepted, providers),
                 self.on_click, self.guard, self.first_layer)
-        self.dialog.open(opener, self.session.accepted, self.session.accepted_providers)
+        # the switches as the stored choice sets them, or as `choices` (accepted, providers): carry.py
+        accepted, providers = choices or (self.session.accepted, self.session.accepted_providers)
+        self.dialog.open(opener, accepted, providers)
 
     def close_preferences(self):
         if self.dialog is not None:
@@ -210,7 +210,7 @@ class App:
         self.page.dispatch(accepted)
         if self.content.must_reload(before, previous):
             # Scripts that already ran cannot be unloaded: a reload is the only way to stop them.
-            self.page.window.location.reload()
+            carry.reload(self, saved=True)
 
     def choose_language(self, code):
         """A language button (language.py); True when the page is going away."""

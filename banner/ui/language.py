@@ -3,6 +3,7 @@ own URL (languageUrls), through django_language and a reload (languageCookie: th
 static page, the banner switching its own language in place."""
 
 from banner.i18n import strings, interface_language, language_cookie, direction
+from banner.ui import carry
 from banner.ui.dom import LANGUAGE_ATTR
 
 
@@ -17,7 +18,7 @@ def choose(app, code):
     if url is not None:
         app.page.window.location.assign(url)
     elif app.config.language_cookie:
-        app.page.window.location.reload()
+        carry.reload(app)                # the server renders the new language: the visitor's place is kept
     else:
         switch(app, code)
         return False

@@ -15,6 +15,7 @@ clicks and what the page shows from the extra bundle (policy page, reopen button
 could not come."""
 
 from banner.fingerprint import layer_key
+from banner.ui import carry
 from banner.ui.blocks import BLOCK_SELECTOR
 from banner.ui.dom import h, DECISIONS, EMBED_SELECTOR, LANGUAGE_ACTION, POLICY_SELECTOR
 
@@ -141,6 +142,7 @@ class StartUp:
         self.replay(app.page.early_actions(), app.page.painted_for())
         app.page.forget_kept_choice()
         app.first_layer.reveal()         # a kept decision that was not written: the layer asks again
+        carry.restore(app)               # the visitor's place, when the banner reloaded the last page
         if not app.page.save_data:       # the visitor asked for less data: fetched when asked for
             app.page.when_idle(app.guard(lambda: app.extra.run(lambda: None)))
         self.announced = True
