@@ -110,6 +110,21 @@ def _domain(value):
     return value.lstrip(".").lower()
 
 
+def check_cookie_domain(domain, host):
+    """A `cookieDomain` must be the page's host or a parent of it: the browser refuses a cookie written for
+    any other domain (and for a single label such as "com"), so no choice would ever be stored and every
+    page would ask again, with nothing to say why."""
+    host = (host or "").lower()
+    if not domain or not host:
+        return
+    if not (host == domain or host.endswith("." + domain)):
+        raise ConfigError("cookieDomain", "%r is not this page's host %r nor a parent domain of it: the browser "
+                                          "would refuse the consent cookie" % (domain, host))
+    if "." not in domain and host != domain:
+        raise ConfigError("cookieDomain", "%r is a top-level domain: the browser would refuse the consent "
+                                          "cookie (give the site's own domain, e.g. \"example.org\")" % (domain,))
+
+
 def _google(value):
     if value is None:
         return None

@@ -9,7 +9,7 @@ the latest on click.
 """
 
 from banner.session import Session
-from banner.cookies import new_consent_id
+from banner.cookies import CONSENT_COOKIE, new_consent_id
 from banner.i18n import strings, interface_language, direction
 from banner.ui.dom import closest, OPEN_SELECTOR, ACTION_ATTR, LANGUAGE_ATTR
 from banner.ui import carry, language, notice
@@ -82,9 +82,8 @@ class App:
 
     @property
     def settled(self):
-        """Nothing of the banner's is in flight: start-up over, the script queue run (its external scripts
-        loaded), the extra bundle in or failed. What the page holds now is what the answer gives it, until
-        the page or the visitor does something new (consentBanner.settled)."""
+        """Nothing of ours in flight (start-up over, the script queue run, the extra bundle in or failed): what
+        the page holds is what the answer gives it, until something new happens (consentBanner.settled)."""
         scripts = self.content.scripts
         return bool(self.startup and self.startup.done and not scripts.busy and not scripts.queue
                     and not self.extra.waiting and not self.page.painting)
@@ -135,8 +134,7 @@ class App:
                 self.doc, self.strings,
                 lambda accepted, providers: preferences.build(self.view, accepted, providers),
                 self.on_click, self.guard, self.first_layer)
-        # the switches as the stored choice sets them, or as `choices` (accepted, providers): carry.py
-        accepted, providers = choices or (self.session.accepted, self.session.accepted_providers)
+        accepted, providers = choices or (self.session.accepted, self.session.accepted_providers)  # carry.py
         self.dialog.open(opener, accepted, providers)
 
     def close_preferences(self):
@@ -183,6 +181,7 @@ class App:
     def decided(self, before, previous, action, source):
         self.proof.decision(previous, action, source)
         self.after_change(before, previous)
+        self.page.check_written(CONSENT_COOKIE)     # a cookieDomain or a setting the browser refuses
         self.live.textContent = ""
         self.live.textContent = self.strings["saved"]
 

@@ -8,7 +8,7 @@ from browser import window, document
 
 from banner import __version__
 from banner.errors import BannerError, ConfigError, ManifestError, fail_closed
-from banner.config import parse_config
+from banner.config import check_cookie_domain, parse_config
 from banner.manifest import parse_in_steps
 from banner.i18n import strings, interface_language, pick_language
 from banner.ui.app import App
@@ -101,6 +101,7 @@ class Boot:
 
     def with_config(self, data, clean):
         config, warnings = parse_config(data, document.documentElement.lang or "", clean)
+        check_cookie_domain(config.cookie_domain, self.page.hostname)
         for warning in warnings:
             self.page.warn(warning)
         self.lang = interface_language(config.language, self.page.available_languages)

@@ -57,6 +57,13 @@ class Page:
     def write_cookie(self, text):
         self.document.cookie = text
 
+    def check_written(self, name):
+        """Say so when the browser dropped the cookie `name` just written (a `cookieDomain` that is a public
+        suffix, cookies blocked for the site): the choice then holds on this page only."""
+        if not any(part.strip().startswith(name + "=") for part in self.cookie_text.split(";")):
+            self.error("the choice could not be stored: the browser refused the %s cookie (a cookieDomain it "
+                       "will not set, or cookies blocked for this site); it holds on this page only" % name)
+
     @property
     def hostname(self):
         return self.window.location.hostname

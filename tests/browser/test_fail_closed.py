@@ -147,6 +147,9 @@ CASES = {
     "config-language-number": ({"manifest": URL, "languages": ["fr", "en"], "language": 3}, None, ["language"]),
     "config-respect-gpc-string": ({"manifest": URL, "respectGPC": "yes"}, None, ["respectGPC"]),
     "config-cookie-domain-number": ({"manifest": URL, "cookieDomain": 42}, None, ["cookieDomain"]),
+    # a cookieDomain the browser would refuse on this host: no choice could ever be stored
+    "config-cookie-domain-elsewhere": ({"manifest": URL, "cookieDomain": "example.org"}, None,
+                                       ["cookieDomain", "example.org", "127.0.0.1"]),
     "config-cookie-domain-not-ascii": ({"manifest": URL, "cookieDomain": "bücher.example"}, None,
                                        ["cookieDomain", "punycode"]),
     "config-not-an-object": ('["/t/m.json"]', None, ["data-config", "JSON object"]),
@@ -321,3 +324,18 @@ def test_a_veil_dismissed_while_the_centre_downloads_opens_no_centre_when_it_arr
         browser.wait_dialog()
     finally:
         release.set()
+
+
+def test_a_choice_the_browser_refuses_to_store_is_reported_after_the_click(browser, site):
+    """"0.0.1" passes for a parent of the host 127.0.0.1 by its name, but a browser sets no Domain cookie on
+    an IP address: the click's decision holds on the page, and the console says it could not be stored."""
+    url = site.page("/t/domain-refused.html", {"manifest": "/t/cookies.json", "cookieDomain": "0.0.1"})
+    browser.open(url)
+    browser.button(browser.wait_banner(), "Tout refuser").click()
+    browser.wait_no_banner()
+    browser.settled()
+    assert browser.cookie("cookies_preferences") is None
+    errors = browser.banner_errors()
+    assert len(errors) == 1 and "the choice could not be stored" in errors[0] and "cookies_preferences" in errors[0], \
+        errors
+    assert_page_still_works(browser)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from banner.config import parse_config
+from banner.config import check_cookie_domain, parse_config
 from banner.errors import BannerError, ConfigError
 
 
@@ -234,6 +234,26 @@ def test_a_cookie_domain_not_in_ascii_asks_for_its_punycode_form(value):
 def test_a_null_cookie_domain_means_host_only():
     config, _ = parse_config({"manifest": "/m.json", "cookieDomain": None})
     assert config.cookie_domain is None
+
+
+@pytest.mark.parametrize("domain, host", [
+    ("example.org", "example.org"), ("example.org", "data.example.org"), ("gouv.fr", "portail.gouv.fr"),
+    ("localhost", "localhost"), (None, "127.0.0.1"), ("example.org", "DATA.Example.org"),
+])
+def test_a_cookie_domain_covering_the_page_s_host_is_accepted(domain, host):
+    check_cookie_domain(domain, host)
+
+
+@pytest.mark.parametrize("domain, host, words", [
+    ("example.org", "127.0.0.1", "is not this page's host '127.0.0.1' nor a parent domain of it"),
+    ("example.org", "badexample.org", "is not this page's host"),
+    ("data.example.org", "example.org", "is not this page's host"),
+    ("org", "example.org", "is a top-level domain"),
+])
+def test_a_cookie_domain_the_browser_would_refuse_for_this_host_is_an_error(domain, host, words):
+    with pytest.raises(ConfigError) as caught:
+        check_cookie_domain(domain, host)
+    assert caught.value.field == "cookieDomain" and words in str(caught.value)
 
 
 # --- respectGPC ------------------------------------------------------------------------------------------
