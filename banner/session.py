@@ -33,6 +33,9 @@ class Session:
         newest one that still stands wins, so a tampered copy can never hide the visitor's decision."""
         values = [value for name, value in parse_cookie_header(cookie_text) if name == CONSENT_COOKIE]
         decoded = [decode_consent(v) for v in values]
+        # a value no version of ours wrote (a hand edit, another program, a cut): the integrator is told
+        # (format 1 is an older version's: the visitor is simply asked again, as for any stale choice)
+        self.unreadable = [v for v, c in zip(values, decoded) if c is None and not v.startswith("1.")]
         standing = [c for c in decoded if c is not None and is_current(c, self.manifest, now)]
         self.consent = None
         for consent in standing:

@@ -14,6 +14,7 @@ Start-up ends (`then()`: boot honours the footer-link clicks it held) once the f
 clicks and what the page shows from the extra bundle (policy page, reopen button, placeholders) is in, or
 could not come."""
 
+from banner.cookies import CONSENT_COOKIE
 from banner.fingerprint import layer_key
 from banner.ui import carry
 from banner.ui.blocks import BLOCK_SELECTOR
@@ -52,6 +53,10 @@ class StartUp:
 
     def begin(self):
         app = self.app
+        if app.session.unreadable:
+            app.page.error("a stored %s value is not one the banner wrote or can read (%s): it counts as no "
+                           "choice, and the visitor is asked again" % (CONSENT_COOKIE, ", ".join(
+                               repr(v[:40] + ("…" if len(v) > 40 else "")) for v in app.session.unreadable)))
         app.live = h(app.doc, "div", {"class": "cb-sr-only", "role": "status", "aria-live": "polite",
                                       "lang": app.lang, "dir": app.direction, "data-cb-ui": True})
         app.doc.body.appendChild(app.live)

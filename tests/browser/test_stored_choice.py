@@ -111,3 +111,9 @@ def test_a_cookie_that_does_not_decode_counts_as_no_choice(browser, site, value)
     assert browser.js("return window.consentBanner.accepted('analytics');") is False
     assert browser.events() == [["necessary"]]
     assert_nothing_optional(browser)
+    # a value that does not decode is no choice of ours: one console error says so; a stale one is silent
+    errors = browser.banner_errors()
+    if decode_consent(value) is None:
+        assert len(errors) == 1 and "is not one the banner wrote" in errors[0], errors
+    else:
+        assert errors == []
