@@ -23,19 +23,15 @@ from banner.cookies import CONSENT_COOKIE
 from banner.fingerprint import layer_key
 from banner.i18n import direction, interface_language, localize, strings
 from banner.server.prerender import layer_tree
-from banner.ui.dom import ACTION_ATTR, CONTENT_ATTR, LANGUAGE_ATTR, PRERENDERED_ATTR
+from banner.ui.dom import (ACTION_ATTR, CATEGORY_FIELD, CHOICES_ID, CONTENT_ATTR, LANGUAGE_ATTR,
+                           PRERENDERED_ATTR, PROVIDER_FIELD)
 
 from banner.server.document import to_html
 
 FORM_ID = "cb-form"
-CHOICES_ID = "cb-choices"
 ACTION_FIELD = "cb-action"                  # the first layer's buttons: accept_all, reject_all, customise...
 LANGUAGE_FIELD = "cb-language"
 NEXT_FIELD = "next"
-CATEGORY_FIELD = "cb-category-"             # + category id: "1" accepted, "0" refused (the policy's form)
-# + category id, one value per ticked provider of a category offering a choice per provider, plus one
-# empty value that says the form asked (nothing ticked then refuses the category)
-PROVIDER_FIELD = "cb-provider-"
 DECIDED_ATTR = "data-cb-decided"            # on <html>: a choice is stored, the server's layer waits
 GPC_ATTR = "data-cb-gpc"                    # on the script: the portal respects Global Privacy Control
 # Painted with the page, the layer makes no entrance, and the live banner taking its place none either.

@@ -18,6 +18,13 @@ CONTENT_ATTR = "data-cb-content"                  # on a first layer the server 
 DECISIONS = ("accept_all", "reject_all")          # first-layer actions that decide (the layer leaves at once)
 PENDING_ATTR = "data-cb-pending"                  # a first layer whose decision Python has still to write: hidden
 OPENING_ATTR = "data-cb-opening"                  # the loader's veil: the centre was asked for, is on its way
+# The policy page's form of choices that works without JavaScript (banner.django.layer.choices_form),
+# which the page sets to the stored choice once Python runs (policy.mark_choices)
+CHOICES_ID = "cb-choices"
+CATEGORY_FIELD = "cb-category-"             # + category id: "1" accepted, "0" refused
+# + category id, one value per ticked provider of a category offering a choice per provider, plus one
+# empty value that says the form asked (nothing ticked then refuses the category)
+PROVIDER_FIELD = "cb-provider-"
 PENDING_KEY = "consent-banner:pending"            # sessionStorage: a decision clicked before Python ran
 PENDING_MAX_AGE_MS = 30 * 60 * 1000               # older than this, a kept decision is dropped unread
 

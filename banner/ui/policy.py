@@ -10,7 +10,7 @@ button, which needs it."""
 from banner.i18n import localize
 from banner.ui.browser_help import browser_only
 from banner.ui.contract import OPEN, POLICY
-from banner.ui.dom import h, select_all, POLICY_SELECTOR
+from banner.ui.dom import h, select_all, CATEGORY_FIELD, CHOICES_ID, POLICY_SELECTOR, PROVIDER_FIELD
 from banner.ui.looks import DEFAULT
 from banner.ui.tables import cookie_table, provider_list
 
@@ -48,6 +48,28 @@ def _add_button(doc, strings, target):
     manage = target.querySelector("[data-cb-policy-manage]")
     if manage is not None and target.querySelector(".cb-policy__open") is None:
         manage.parentNode.insertBefore(open_button(doc, strings), manage.nextSibling)
+
+
+def follow_choices(doc, session, event):
+    """The policy page's form of choices (the Django app's, which works without JavaScript) is the same
+    for every visitor of a page served to all. Once Python runs it shows the visitor's standing choice,
+    and again after each decision (`event`: the page's consent change), so that « Enregistrer mes choix »
+    pressed after a mere look changes nothing."""
+    form = doc.getElementById(CHOICES_ID)
+    if form is not None:
+        mark_choices(form, session)
+        doc.addEventListener(event, lambda e: mark_choices(form, session))
+
+
+def mark_choices(form, session):
+    accepted = session.accepted
+    for box in form.querySelectorAll("input[type=radio], input[type=checkbox]"):
+        name = box.getAttribute("name") or ""
+        if name.startswith(CATEGORY_FIELD):
+            box.checked = box.getAttribute("value") == ("1" if name[len(CATEGORY_FIELD):] in accepted else "0")
+        elif name.startswith(PROVIDER_FIELD) and name[len(PROVIDER_FIELD):] in accepted:
+            # a refused category keeps every provider ticked: its « Accepter » is then the act
+            box.checked = box.getAttribute("value") in session.accepted_providers(name[len(PROVIDER_FIELD):])
 
 
 def fill(view, roots=None):

@@ -19,6 +19,7 @@ from banner.fingerprint import layer_key
 from banner.ui import carry
 from banner.ui.blocks import BLOCK_SELECTOR
 from banner.ui.dom import h, DECISIONS, EMBED_SELECTOR, LANGUAGE_ACTION, POLICY_SELECTOR
+from banner.ui.page import EVENT
 
 
 def holds_embed_block(doc):
@@ -75,6 +76,7 @@ class StartUp:
         from banner.ui import policy, reopen
         app = self.app
         policy.fill(app.view)
+        policy.follow_choices(app.doc, app.session, EVENT)
         app.content.embeds = app.new_embeds()
         if app.config.reopen_button and app.reopen_button is None:
             app.reopen_button = reopen.build(app.view)

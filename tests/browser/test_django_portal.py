@@ -209,6 +209,28 @@ def test_the_policy_pages_form_has_the_banners_button_and_focus_ring(browser, po
         where, ring)
 
 
+CHOICE_STATE = """var f = document.getElementById('cb-choices'), out = {};
+f.querySelectorAll('input[type=radio]:checked').forEach(function (r) { out[r.name] = r.value; });
+return out;"""
+
+
+def test_the_policy_pages_form_shows_the_stored_choice_once_the_banner_runs(browser, portal):
+    """The page is the same for every visitor, so the server checks « Refuser »: once Python runs, the
+    form follows a decision made on the page and shows the stored one on the next visit, so that
+    « Enregistrer mes choix » pressed after a mere look withdraws nothing."""
+    browser.open(portal.url("/pages/cookies/"))
+    assert browser.js(CHOICE_STATE)["cb-category-analytics"] == "0"            # nothing chosen yet
+    browser.click_banner("Tout accepter")
+    browser.wait(lambda d: browser.js(CHOICE_STATE)["cb-category-analytics"] == "1",
+                 "the form did not follow the decision made on the page")
+    browser.reload()
+    browser.settled()
+    state = browser.js(CHOICE_STATE)
+    assert state["cb-category-analytics"] == "1", "the form does not show the stored acceptance: %r" % state
+    assert browser.js("return document.querySelectorAll('link[rel=stylesheet][href*=\"consent.css\"]').length;") \
+        == 1, "our stylesheet is linked more than once"
+
+
 @pytest.mark.journey
 def test_a_return_visit_keeps_the_layer_out_of_the_first_paint_and_opens_consented_blocks_before_python(
         browser, portal):

@@ -438,6 +438,20 @@ def test_the_policy_is_server_rendered_in_the_active_language_from_the_manifest(
         assert word in json.dumps(policy, ensure_ascii=False)
 
 
+def stylesheets(tree):
+    return [n for n in find_all(tree, "link") if n[1].get("href", "").endswith("consent.css")]
+
+
+@portal(PER_VISITOR=True)
+def test_a_policy_page_without_a_first_layer_brings_our_stylesheet_once():
+    """A per-visitor page once the visitor has chosen writes no layer, so no stylesheet came with it:
+    without JavaScript the policy's tables and its form's button would be drawn unstyled."""
+    decided = {"cookies_preferences": consent_cookie(["analytics"])}
+    assert len(stylesheets(page("/policy/", cookies=decided))) == 1
+    assert len(stylesheets(page("/", cookies=decided))) == 0          # nothing render-blocking elsewhere
+    assert len(stylesheets(page("/"))) == 1                           # a first visit: with the layer
+
+
 # -- the DSFR look: the first layer the server writes has DSFR's consent-banner structure ----------------------
 @portal(CONFIG={"look": "dsfr"})
 def test_the_dsfr_first_layer_the_server_writes_has_the_specification_s_structure():

@@ -113,19 +113,27 @@ def _consent_mode(conf, config, manifest, state, nonce=None):
 
 
 def _layer(conf, data, config, manifest, request, hidden_when_decided):
-    """The first layer with its stylesheet before it (render-blocking on purpose, and only here: the layer is
-    painted styled in the first frame); on a page for every visitor, the script that keeps it out of the
-    first paint when a choice is stored."""
+    """The first layer with its stylesheet before it (render-blocking on purpose: the layer is painted styled
+    in the first frame; elsewhere only the policy brings it, when no layer did); on a page for every
+    visitor, the script that keeps it out of the first paint when a choice is stored."""
     try:
         layer = first_layer(data, manifest, choice_url(), _next_url(request))
     except Exception as error:
         log.error("consent banner: the first layer was not rendered: %s", error)
         return []
-    parts = [format_html('<link rel="stylesheet" href="{}">',
-                         static(posixpath.join(posixpath.dirname(conf["LOADER"]), "consent.css")))]
+    parts = [_stylesheet(conf, request)]
     if hidden_when_decided:
         parts.append(mark_safe(hide_script(config.respect_gpc, csp_nonce(request))))
     return parts + [mark_safe(layer)]
+
+
+def _stylesheet(conf, request):
+    """consent.css, once per page: before the first layer, or else before the policy (a page without
+    JavaScript then still draws the policy's tables and its form's button as ours)."""
+    if request is not None:
+        request._consent_stylesheet = True
+    return format_html('<link rel="stylesheet" href="{}">',
+                       static(posixpath.join(posixpath.dirname(conf["LOADER"]), "consent.css")))
 
 
 class ConsentBlockNode(template.Node):
@@ -167,6 +175,8 @@ def consent_policy(context, level=2):
     try:
         data, _, manifest = portal()
         html = static_policy.render(data, manifest_data(), data["language"], level)
+        if request is None or not getattr(request, "_consent_stylesheet", False):
+            html = _stylesheet(banner_settings(), request) + html
         url = choice_url()
         if url is not None and manifest.optional_ids:
             state = request_consent(request) if per_visitor(request) else None
