@@ -43,6 +43,14 @@ MAX_NUMBER_DIGITS = 15                   # of the revision and the decision time
 CONSENT_ID_LENGTH = (8, 40)              # shortest and longest consent id read
 
 
+def is_consent_cookie(name, storage="cookie"):
+    """Whether a manifest entry (or a present cookie) is the banner's own consent cookie, which holds the
+    visitor's choice: deleted with a refusal, the refusal would be forgotten at once and asked again on
+    every page. The manifest refuses it in a category a visitor may refuse, by name or by `match`
+    (manifest._consent_cookie), and the clean-up never deletes it, whatever a manifest says."""
+    return storage == "cookie" and name == CONSENT_COOKIE
+
+
 def _age(consent, category):
     """Whole seconds between the category's decision and the latest one, rounded up and capped."""
     ms = consent.decided_at - consent.decided_time(category)
@@ -249,7 +257,7 @@ def withdrawal_targets(manifest, accepted, present, hostname, page_path, regex_t
         done.append(name)
     if everywhere:
         for k in clear:
-            if k.paths and k.name not in done:
+            if k.paths and k.name not in done and not is_consent_cookie(k.name):
                 targets += erase_targets(k.name, hostname, k.paths)
     return targets
 
@@ -270,15 +278,16 @@ def matches(info, name, regex_test):
 def names_to_clear(manifest, accepted, present, regex_test, storage="cookie"):
     """Present cookie names (or localStorage keys) that belong to refused categories. The required
     category is never cleared, whatever a `match` says (its entries' names and patterns are kept); the
-    exact name of an accepted entry is kept; names the manifest does not list are left."""
+    exact name of an accepted entry is kept; names the manifest does not list are left; the consent cookie
+    is never cleared (is_consent_cookie)."""
     keep = [k for k in manifest.cookies if k.storage == storage and
             (manifest.category(k.category).required or k.category in accepted)]
     clear = [k for k in manifest.cookies if k.storage == storage and k not in keep]
     required = [k for k in keep if manifest.category(k.category).required]
     result = []
     for name in present:
-        if name in result or any(k.name == name for k in keep) or any(matches(k, name, regex_test)
-                                                                       for k in required):
+        if name in result or is_consent_cookie(name, storage) or any(k.name == name for k in keep) or any(
+                matches(k, name, regex_test) for k in required):
             continue
         if any(matches(k, name, regex_test) for k in clear):
             result.append(name)
