@@ -27,11 +27,16 @@ Rules (mirrored by manifest.schema.json; tests keep the two in step):
   its `maxAgeDays`, at most 13 months, and none is a third party's (`domain`).
 - every human text is a string, or an object keyed by language code that has every configured language.
 - no string holds a lone surrogate (text.lone_surrogate): a server could not send it.
+- the banner's own consent cookie (cookies.CONSENT_COOKIE) is in no category a visitor may refuse, by name or
+  by `match`: a refusal would delete it, and with it the refusal (the clean-up spares it anyway). Declaring it
+  in the required category is recommended, not required.
 
-The core cannot compile regular expressions (no `re` in the page), so the caller passes `regex_ok(pattern)`;
-the page passes one built on JavaScript's RegExp, the CLI one built on Python's `re`.
+The core cannot compile regular expressions (no `re` in the page), so the caller passes `regex_ok(pattern)`,
+and `regex_ok(pattern, name)`: whether the pattern finds a match in `name` (as RegExp.test does); the page
+passes one built on JavaScript's RegExp, the CLI one built on Python's `re`.
 """
 
+from .cookies import CONSENT_COOKIE, is_consent_cookie
 from .errors import ManifestError
 from .text import is_identifier, is_cookie_name, is_language_code, is_safe_url, is_host_name, host_of, surrogate_check
 
@@ -358,6 +363,24 @@ def _exemption(check, categories, cookies):
                                                                                           cookie.category))
 
 
+def _consent_cookie(check, categories, cookies, regex_ok):
+    """The consent cookie in a category a visitor may refuse, by name or by `match` (is_consent_cookie)."""
+    optional = [c.id for c in categories if not c.required]
+    for i, cookie in enumerate(cookies):
+        if cookie is None or cookie.category not in optional:
+            continue
+        path = "cookies[%d]" % i
+        if is_consent_cookie(cookie.name, cookie.storage):
+            check.fail(path + ".category", "%r is the banner's own consent cookie, which holds the visitor's choice: "
+                                           "it belongs to the required category, not to %r, whose refusal would "
+                                           "delete it" % (cookie.name, cookie.category))
+        elif (cookie.storage == "cookie" and cookie.match is not None and regex_ok is not None
+              and regex_ok(cookie.match, CONSENT_COOKIE)):
+            check.fail(path + ".match", "%r matches %r, the banner's own consent cookie, which holds the visitor's "
+                                        "choice: refusing %r would delete it" % (cookie.match, CONSENT_COOKIE,
+                                                                                cookie.category))
+
+
 def is_cookie_path(value):
     """A Path attribute the banner may write: "/" then visible ASCII without ";", at most MAX_PATH long."""
     return (isinstance(value, str) and 0 < len(value) <= MAX_PATH and value[0] == "/"
@@ -436,6 +459,7 @@ def parse_in_steps(data, languages=("fr",), regex_ok=None, surrogate_free=False)
             cookies.append(cookie)
         yield None
     _exemption(check, categories, checked)
+    _consent_cookie(check, categories, checked, regex_ok)
     if check.problems:
         raise ManifestError(check.problems)
     yield Manifest(revision=revision, categories=categories, cookies=cookies, languages=list(languages))

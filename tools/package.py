@@ -41,8 +41,9 @@ NPM_TOOLS = dict({"validate.js": None, "bin/consent-banner-validate.js": VALIDAT
 
 def manifest_rules():
     """What the JavaScript validator takes from Python: banner.manifest's field names and limits,
-    banner.text's alphabets, the JSON depth limit of the tools and the lone-surrogate message."""
-    from banner import manifest, text
+    banner.text's alphabets, the JSON depth limit of the tools, the lone-surrogate message and the consent
+    cookie's name."""
+    from banner import cookies, manifest, text
     from banner.server.host import MAX_JSON_DEPTH
     return {"topKeys": list(manifest.TOP_KEYS), "categoryKeys": list(manifest.CATEGORY_KEYS),
             "providerKeys": list(manifest.PROVIDER_KEYS), "cookieKeys": list(manifest.COOKIE_KEYS),
@@ -51,7 +52,8 @@ def manifest_rules():
             "exemptMaxAgeDays": manifest.EXEMPT_MAX_AGE_DAYS, "maxIdentifier": text.MAX_IDENTIFIER, "lower": text.LOWER,
             "digits": text.DIGITS, "idChars": text.ID_CHARS, "tokenChars": text.TOKEN_CHARS,
             "safeSchemes": list(text.SAFE_SCHEMES), "c0AndSpace": text.C0_AND_SPACE, "surrogate": text.SURROGATE,
-            "textKeys": ["title", "description", "provider", "lifetime", "purpose"], "maxJsonDepth": MAX_JSON_DEPTH}
+            "textKeys": ["title", "description", "provider", "lifetime", "purpose"], "maxJsonDepth": MAX_JSON_DEPTH,
+            "consentCookie": cookies.CONSENT_COOKIE}
 
 
 def validator_source():

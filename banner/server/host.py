@@ -29,10 +29,12 @@ def load_json(handle):
     raise ValueError("arrays and objects nested more than %d levels deep (a manifest needs 5)" % MAX_JSON_DEPTH)
 
 
-def regex_ok(pattern):
-    """CPython's stand-in for the page's RegExp check: whether `pattern` compiles."""
+def regex_ok(pattern, name=None):
+    """CPython's stand-in for the page's RegExp check: whether `pattern` compiles; given a `name`, whether
+    it also finds a match in it (RegExp.test: anywhere in the name), as banner.manifest asks of the consent
+    cookie's name."""
     try:
-        re.compile(pattern)
+        compiled = re.compile(pattern)
     except re.error:
         return False
-    return True
+    return name is None or compiled.search(name) is not None

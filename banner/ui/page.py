@@ -84,12 +84,14 @@ class Page:
         self.window.crypto.getRandomValues(buffer)
         return [buffer[i] for i in range(count)]
 
-    def regex_ok(self, pattern):
+    def regex_ok(self, pattern, name=None):
+        """Whether `pattern` compiles as a RegExp; given a `name`, whether it also finds a match in it
+        (banner.manifest's contract)."""
         try:
-            self.window.RegExp.new(pattern)
+            compiled = self.window.RegExp.new(pattern)
         except Exception:
             return False
-        return True
+        return name is None or bool(compiled.test(name))
 
     def regex_test(self, pattern, name):
         if pattern not in self._regexes:

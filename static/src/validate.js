@@ -215,7 +215,7 @@
 
   function cookie(check, path, data, categoryIds, seen) {
     if (!check.keys(path, data, RULES.cookieKeys, ["name", "provider", "category", "lifetime", "purpose"])) { return null; }
-    var name = data.name, storage = has(data, "storage") ? data.storage : "cookie", match = data.match;
+    var name = data.name, storage = has(data, "storage") ? data.storage : "cookie", match = data.match, valid = null;
     if (RULES.storages.indexOf(storage) < 0) { check.fail(path + ".storage", "must be \"cookie\", \"local\" or \"session\""); }
     var key = JSON.stringify([storage, name]);
     if (storage === "cookie" && !isCookieName(name)) { check.fail(path + ".name", "must be a cookie name (visible ASCII, no spaces or separators)"); }
@@ -226,6 +226,7 @@
     if (has(data, "match")) {
       if (typeof match !== "string" || !match) { check.fail(path + ".match", "must be a non-empty string"); }
       else if (!regexOk(match)) { check.fail(path + ".match", "invalid regular expression " + pyRepr(match)); }
+      else { valid = match; }
     }
     var days = has(data, "maxAgeDays") ? data.maxAgeDays : null, domain = has(data, "domain") ? data.domain : null;
     if (has(data, "maxAgeDays") && (!isInt(days) || days < 0 || days > RULES.maxAgeDaysLimit)) {
@@ -241,7 +242,7 @@
     check.text(path, data, "purpose");
     check.flag(path, data, "multilingualOnly");
     paths(check, path, data, storage);
-    return {category: data.category, maxAgeDays: days, domain: domain};
+    return {name: name, storage: storage, match: valid, category: data.category, maxAgeDays: days, domain: domain};
   }
 
   function exemption(check, categories, cookies) {          // banner.manifest._exemption
@@ -259,6 +260,23 @@
       if (c.domain !== null) {
         check.fail(path + ".domain", "a cookie set by " + c.domain + " is a third party's: exempt audience " +
                    "measurement uses first-party cookies only (category " + pyRepr(c.category) + ")");
+      }
+    });
+  }
+
+  function consentCookie(check, categories, cookies) {      // banner.manifest._consent_cookie
+    var optional = categories.filter(function (c) { return !c.required; }).map(function (c) { return c.id; });
+    cookies.forEach(function (c, i) {
+      if (c === null || optional.indexOf(c.category) < 0) { return; }
+      var path = "cookies[" + i + "]";
+      if (c.storage === "cookie" && c.name === RULES.consentCookie) {
+        check.fail(path + ".category", pyRepr(c.name) + " is the banner's own consent cookie, which holds the " +
+                   "visitor's choice: it belongs to the required category, not to " + pyRepr(c.category) +
+                   ", whose refusal would delete it");
+      } else if (c.storage === "cookie" && c.match !== null && new RegExp(c.match).test(RULES.consentCookie)) {
+        check.fail(path + ".match", pyRepr(c.match) + " matches " + pyRepr(RULES.consentCookie) + ", the banner's " +
+                   "own consent cookie, which holds the visitor's choice: refusing " + pyRepr(c.category) +
+                   " would delete it");
       }
     });
   }
@@ -328,6 +346,7 @@
       return found;
     });
     exemption(check, categories, checked);
+    consentCookie(check, categories, checked);
     return check.problems;
   }
 

@@ -106,12 +106,14 @@ def test_without_a_regex_checker_a_pattern_is_not_compiled(load_fixture):
     assert parse_manifest(data, ["fr"]).cookies[1].match == "^stats(_"
 
 
-def test_the_regex_checker_is_called_with_the_pattern(load_fixture):
+def test_the_regex_checker_is_called_with_the_pattern_then_with_the_consent_cookie_name(load_fixture):
+    # the page's checker is built on RegExp: once to compile, once more, for an optional category's
+    # pattern, to test it on the consent cookie's name
     data = load_fixture("good/basic")
     data["cookies"][1]["match"] = "^stats_\\d+$"
     seen = []
-    parse_manifest(data, ["fr"], lambda pattern: seen.append(pattern) or True)
-    assert seen == ["^stats_\\d+$"]
+    parse_manifest(data, ["fr"], lambda pattern, name=None: seen.append((pattern, name)) or name is None)
+    assert seen == [("^stats_\\d+$", None), ("^stats_\\d+$", "cookies_preferences")]
 
 
 # --- bad manifests --------------------------------------------------------------------------------------

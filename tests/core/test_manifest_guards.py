@@ -1,16 +1,31 @@
-"""The clean-up spares the banner's own consent cookie, whatever a manifest says: deleted with a refusal,
-the refusal itself would be forgotten, and the banner would ask again on every page."""
+"""A manifest that used to pass `validate` and start without a word, now refused as it is read (by the page's
+parser, `consent-banner validate` and the npm validator, in the same words): the banner's own consent cookie
+in a category a visitor may refuse, by name or by a `match`. « Tout refuser » deleted the refusal with the
+refused cookies, and the banner asked again on every page.
 
+The clean-up spares the consent cookie even in a manifest that never went through the parser."""
+
+import copy
 import json
 import os
 import re
+import shutil
+import subprocess
+import sys
+
+import pytest
 
 from banner.cookies import CONSENT_COOKIE, names_to_clear, withdrawal_strings
+from banner.errors import ManifestError
 from banner.manifest import parse_manifest
 from banner.server.host import regex_ok
 
 from core_kit import ROOT
 
+sys.path.insert(0, os.path.join(ROOT, "tools"))
+import package  # noqa: E402
+
+NODE = shutil.which("node")
 DEMO = os.path.join(ROOT, "demo", "site", "cookies.json")
 CONSENT_AT, ANALYTICS_AT = 2, 4              # the demo's cookies_preferences and demo_analytics entries
 
@@ -23,7 +38,74 @@ def demo():
     return data
 
 
+def problems(data, languages=("fr", "en")):
+    try:
+        parse_manifest(data, languages, regex_ok)
+    except ManifestError as error:
+        return [tuple(p) for p in error.problems]
+    return []
+
+
 # --- the consent cookie ------------------------------------------------------------------------------------
+
+def consent_cookie_in_analytics():
+    data = demo()
+    data["cookies"][CONSENT_AT]["category"] = "analytics"
+    return data
+
+
+def consent_cookie_matched():
+    data = demo()
+    del data["cookies"][CONSENT_AT]
+    data["cookies"][ANALYTICS_AT - 1]["match"] = "^(demo_analytics|cookies_).*$"
+    return data
+
+
+def test_the_consent_cookie_declared_in_an_optional_category_is_refused_naming_the_field():
+    assert problems(consent_cookie_in_analytics()) == [(
+        "cookies[2].category", "'cookies_preferences' is the banner's own consent cookie, which holds the "
+        "visitor's choice: it belongs to the required category, not to 'analytics', whose refusal would delete it")]
+
+
+def test_an_optional_category_whose_match_takes_the_consent_cookie_is_refused_naming_the_field():
+    assert problems(consent_cookie_matched()) == [(
+        "cookies[3].match", "'^(demo_analytics|cookies_).*$' matches 'cookies_preferences', the banner's own "
+        "consent cookie, which holds the visitor's choice: refusing 'analytics' would delete it")]
+
+
+@pytest.mark.parametrize("pattern", [".*", "_", "preferences$", "^cookies", "^COOKIES_PREF|^cookies_pref"])
+def test_any_pattern_finding_the_consent_cookie_name_anywhere_is_refused(pattern):
+    data = demo()
+    data["cookies"][ANALYTICS_AT]["match"] = pattern
+    assert [p[0] for p in problems(data)] == ["cookies[4].match"]
+
+
+def test_an_exempt_category_may_not_take_the_consent_cookie_either():
+    data = demo()
+    data["categories"][1]["exempt"] = True
+    for entry in data["cookies"]:
+        entry["maxAgeDays"] = 182
+    assert problems(data) == []
+    data["cookies"][CONSENT_AT]["category"] = "analytics"
+    assert [p[0] for p in problems(data)] == ["cookies[2].category"]
+
+
+def test_the_consent_cookie_may_be_declared_in_the_required_category_or_not_at_all():
+    assert problems(demo()) == []
+    without = demo()
+    del without["cookies"][CONSENT_AT]
+    assert problems(without) == []
+    broad = demo()
+    broad["cookies"][0]["match"] = "^(sessionid|cookies_.*)$"     # the required category may name it
+    assert problems(broad) == []
+
+
+def test_a_storage_key_of_the_same_name_in_an_optional_category_is_not_the_cookie():
+    data = demo()
+    data["cookies"].append({"name": CONSENT_COOKIE, "storage": "local", "provider": "Outil", "category": "analytics",
+                            "lifetime": "13 mois", "purpose": "Mesure", "match": "^cookies_"})
+    assert problems(data) == []
+
 
 def unchecked(data):
     """A manifest as the parser would have built it, had it no rule about the consent cookie."""
@@ -60,3 +142,22 @@ def test_the_clean_up_still_deletes_a_local_storage_key_of_the_same_name():
     assert names_to_clear(manifest, ["necessary"], [CONSENT_COOKIE], regex_test, storage="local") == [CONSENT_COOKIE]
 
 
+# --- the npm validator says the same --------------------------------------------------------------------
+
+def js_problems(manifests):
+    script = ("var v = (function () { var module = {exports: {}}; %s; return module.exports; })();\n"
+              "var cases = JSON.parse(require('fs').readFileSync(0, 'utf8'));\n"
+              "console.log(JSON.stringify(cases.map(function (c) { return v.validate(c, {languages: ['fr', 'en']})"
+              ".problems.map(function (p) { return [p.path, p.message]; }); })));") % package.validator_source()
+    result = subprocess.run([NODE, "-e", script], input=json.dumps(manifests), capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 0, result.stderr
+    return [[tuple(p) for p in found] for found in json.loads(result.stdout)]
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_the_npm_validator_refuses_and_accepts_the_same_manifests_in_the_same_words():
+    manifests = [consent_cookie_in_analytics(), consent_cookie_matched(), demo()]
+    expected = [problems(copy.deepcopy(m)) for m in manifests]
+    assert sum(1 for e in expected if e) == 2
+    assert js_problems(manifests) == expected
