@@ -30,6 +30,8 @@ Rules (mirrored by manifest.schema.json; tests keep the two in step):
 - the banner's own consent cookie (cookies.CONSENT_COOKIE) is in no category a visitor may refuse, by name or
   by `match`: a refusal would delete it, and with it the refusal (the clean-up spares it anyway). Declaring it
   in the required category is recommended, not required.
+- no `match` repeats a group that holds a repetition of its own (`^(a+)+$`): on a long cookie name that
+  almost matches, such a pattern takes exponential time and freezes the page (nested_repetition).
 
 The core cannot compile regular expressions (no `re` in the page), so the caller passes `regex_ok(pattern)`,
 and `regex_ok(pattern, name)`: whether the pattern finds a match in `name` (as RegExp.test does); the page
@@ -329,6 +331,10 @@ def _cookie(check, path, data, category_ids, seen, regex_ok):
         elif regex_ok is not None and not regex_ok(match):
             check.fail(path + ".match", "invalid regular expression %r" % match)
             match = None
+        elif nested_repetition(match) is not None:
+            check.fail(path + ".match", "nested repetition can take exponential time: %r repeats a group that "
+                                        "itself holds a repetition" % nested_repetition(match))
+            match = None
     days, domain = data.get("maxAgeDays"), data.get("domain")
     if "maxAgeDays" in data and (not _is_int(days) or not 0 <= days <= MAX_AGE_DAYS_LIMIT):
         check.fail(path + ".maxAgeDays", "must be a whole number of days from 0 to %d" % MAX_AGE_DAYS_LIMIT)
@@ -361,6 +367,80 @@ def _exemption(check, categories, cookies):
             check.fail(path + ".domain", "a cookie set by %s is a third party's: exempt audience measurement "
                                          "uses first-party cookies only (category %r)" % (cookie.domain,
                                                                                           cookie.category))
+
+
+def _quantifier(pattern, i):
+    """The quantifier at `pattern[i]` as (least, most or None for no limit, index after it), or None."""
+    n, c = len(pattern), pattern[i] if i < len(pattern) else ""
+    if c in ("*", "+", "?"):
+        least, most, end = (0 if c != "+" else 1), (1 if c == "?" else None), i + 1
+    elif c == "{":                       # {n}, {n,}, {n,m}; {,m} too, as Python reads it (the server's clean-up)
+        j = i + 1
+        while j < n and pattern[j] in "0123456789":
+            j += 1
+        least = most = int(pattern[i + 1:j]) if j > i + 1 else None
+        if j < n and pattern[j] == ",":
+            k = j + 1
+            while k < n and pattern[k] in "0123456789":
+                k += 1
+            most, j = (int(pattern[j + 1:k]) if k > j + 1 else None), k
+        if j >= n or pattern[j] != "}" or (least is None and most is None):
+            return None                   # not a count: a literal brace
+        least, end = least or 0, j + 1
+    else:
+        return None
+    if end < n and pattern[end] == "?":  # lazy: the same repetition
+        end += 1
+    return least, most, end
+
+
+def _class_end(pattern, i):
+    """The index after the character class opening at `pattern[i]` ("["), as JavaScript reads it: a "]" right
+    after "[" or "[^" closes it, "\\" escapes the next character."""
+    n, j = len(pattern), i + 1
+    if j < n and pattern[j] == "^":
+        j += 1
+    while j < n:
+        if pattern[j] == "\\":
+            j += 2
+        elif pattern[j] == "]":
+            return j + 1
+        else:
+            j += 1
+    return n
+
+
+def nested_repetition(pattern):
+    """The first group of a regular expression repeated more than once (`*`, `+`, `{n,}`, `{n,m}` with m > 1)
+    that holds a repetition of its own (`*`, `+`, `{n,}`, `{n,m}` with m > n and m > 1), as its text with its
+    quantifier ("(a+)+"); None when there is none. Such a pattern can split a name between the two
+    repetitions in exponentially many ways: `^(a+)+$` tested on "aaaa...a!" (30 letters) froze a page for
+    seconds. A scan of the text, builtins only: an escaped character and a character class (`\\(`, `[(+]`)
+    are single characters."""
+    n, i, groups = len(pattern), 0, []   # groups: [start index, holds a repetition] of each open group
+    while i < n:
+        c, start, group = pattern[i], i, None
+        if c == "\\":
+            i += 2
+        elif c == "[":
+            i = _class_end(pattern, i)
+        elif c == "(":
+            groups.append([i, False])
+            i += 2 if pattern[i + 1:i + 2] == "?" else 1    # (?:, (?=, (?<name>...: not a quantifier
+            continue
+        elif c == ")" and groups:
+            group = groups.pop()
+            start, i = group[0], i + 1
+        else:
+            i += 1
+        found = _quantifier(pattern, i)
+        least, most, end = found if found is not None else (1, 1, i)
+        if group is not None and group[1] and (most is None or most > 1):
+            return pattern[start:end]
+        if groups and ((group is not None and group[1]) or most is None or (most > least and most > 1)):
+            groups[-1][1] = True
+        i = end
+    return None
 
 
 def _consent_cookie(check, categories, cookies, regex_ok):

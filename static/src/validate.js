@@ -213,6 +213,63 @@
 
   function regexOk(pattern) { try { new RegExp(pattern); return true; } catch (e) { return false; } }
 
+  function quantifier(pattern, i) {                        // banner.manifest._quantifier
+    var n = pattern.length, c = pattern[i], least, most, end, j, k;
+    if (c === "*" || c === "+" || c === "?") {
+      least = c === "+" ? 1 : 0; most = c === "?" ? 1 : null; end = i + 1;
+    } else if (c === "{") {
+      j = i + 1;
+      while (j < n && "0123456789".indexOf(pattern[j]) >= 0) { j++; }
+      least = most = j > i + 1 ? parseInt(pattern.slice(i + 1, j), 10) : null;
+      if (j < n && pattern[j] === ",") {
+        k = j + 1;
+        while (k < n && "0123456789".indexOf(pattern[k]) >= 0) { k++; }
+        most = k > j + 1 ? parseInt(pattern.slice(j + 1, k), 10) : null;
+        j = k;
+      }
+      if (j >= n || pattern[j] !== "}" || (least === null && most === null)) { return null; }
+      least = least || 0; end = j + 1;
+    } else {
+      return null;
+    }
+    if (end < n && pattern[end] === "?") { end++; }
+    return [least, most, end];
+  }
+
+  function classEnd(pattern, i) {                          // banner.manifest._class_end
+    var n = pattern.length, j = i + 1;
+    if (j < n && pattern[j] === "^") { j++; }
+    while (j < n) {
+      if (pattern[j] === "\\") { j += 2; }
+      else if (pattern[j] === "]") { return j + 1; }
+      else { j++; }
+    }
+    return n;
+  }
+
+  function nestedRepetition(pattern) {                     // banner.manifest.nested_repetition
+    var n = pattern.length, i = 0, groups = [];
+    while (i < n) {
+      var c = pattern[i], start = i, group = null;
+      if (c === "\\") { i += 2; }
+      else if (c === "[") { i = classEnd(pattern, i); }
+      else if (c === "(") {
+        groups.push([i, false]);
+        i += pattern[i + 1] === "?" ? 2 : 1;
+        continue;
+      }
+      else if (c === ")" && groups.length) { group = groups.pop(); start = group[0]; i++; }
+      else { i++; }
+      var found = quantifier(pattern, i) || [1, 1, i], least = found[0], most = found[1], end = found[2];
+      if (group !== null && group[1] && (most === null || most > 1)) { return pattern.slice(start, end); }
+      if (groups.length && ((group !== null && group[1]) || most === null || (most > least && most > 1))) {
+        groups[groups.length - 1][1] = true;
+      }
+      i = end;
+    }
+    return null;
+  }
+
   function cookie(check, path, data, categoryIds, seen) {
     if (!check.keys(path, data, RULES.cookieKeys, ["name", "provider", "category", "lifetime", "purpose"])) { return null; }
     var name = data.name, storage = has(data, "storage") ? data.storage : "cookie", match = data.match, valid = null;
@@ -226,6 +283,10 @@
     if (has(data, "match")) {
       if (typeof match !== "string" || !match) { check.fail(path + ".match", "must be a non-empty string"); }
       else if (!regexOk(match)) { check.fail(path + ".match", "invalid regular expression " + pyRepr(match)); }
+      else if (nestedRepetition(match) !== null) {
+        check.fail(path + ".match", "nested repetition can take exponential time: " + pyRepr(nestedRepetition(match)) +
+                   " repeats a group that itself holds a repetition");
+      }
       else { valid = match; }
     }
     var days = has(data, "maxAgeDays") ? data.maxAgeDays : null, domain = has(data, "domain") ? data.domain : null;

@@ -49,6 +49,8 @@ BAD_MANIFESTS = {
     "empty_match": (["fr", "en"], "cookies[0].match", "must be a non-empty string", True),
     "null_match": (["fr", "en"], "cookies[0].match", "must be a non-empty string", True),
     "invalid_regex": (["fr", "en"], "cookies[0].match", "invalid regular expression", False),
+    "nested_repetition_match": (["fr", "en"], "cookies[1].match", "nested repetition can take exponential time",
+                                False),
     "consent_cookie_in_optional_category": (["fr", "en"], "cookies[2].category",
                                             "'cookies_preferences' is the banner's own consent cookie", False),
     "consent_cookie_matched_by_optional_match": (["fr", "en"], "cookies[1].match",

@@ -1,11 +1,15 @@
-"""A manifest that used to pass `validate` and start without a word, now refused as it is read (by the page's
-parser, `consent-banner validate` and the npm validator, in the same words): the banner's own consent cookie
-in a category a visitor may refuse, by name or by a `match`. « Tout refuser » deleted the refusal with the
-refused cookies, and the banner asked again on every page.
+"""Two manifests that used to pass `validate` and start without a word, now refused as they are read (by the
+page's parser, `consent-banner validate` and the npm validator, in the same words):
+
+- the banner's own consent cookie in a category a visitor may refuse, by name or by a `match`: « Tout
+  refuser » deleted the refusal with the refused cookies, and the banner asked again on every page;
+- a `match` that repeats a group holding a repetition (`^(a+)+$`): tested on a long cookie name that almost
+  matches, it froze the page for seconds at start-up.
 
 The clean-up spares the consent cookie even in a manifest that never went through the parser."""
 
 import copy
+import glob
 import json
 import os
 import re
@@ -17,10 +21,10 @@ import pytest
 
 from banner.cookies import CONSENT_COOKIE, names_to_clear, withdrawal_strings
 from banner.errors import ManifestError
-from banner.manifest import parse_manifest
+from banner.manifest import nested_repetition, parse_manifest
 from banner.server.host import regex_ok
 
-from core_kit import ROOT
+from core_kit import FIXTURES, ROOT
 
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 import package  # noqa: E402
@@ -142,6 +146,71 @@ def test_the_clean_up_still_deletes_a_local_storage_key_of_the_same_name():
     assert names_to_clear(manifest, ["necessary"], [CONSENT_COOKIE], regex_test, storage="local") == [CONSENT_COOKIE]
 
 
+# --- nested repetition -------------------------------------------------------------------------------------
+
+REFUSED = [
+    ("^(a+)+$", "(a+)+"),
+    ("(a*)*", "(a*)*"),
+    ("^(?:ab+)*c", "(?:ab+)*"),
+    ("(\\d+,?)+x", "(\\d+,?)+"),
+    ("^_x(.*)*$", "(.*)*"),
+    ("((a)+b)+", "((a)+b)+"),                    # a repetition deeper inside counts too
+    ("(a{1,3})+$", "(a{1,3})+"),
+    ("(a{2,})*", "(a{2,})*"),
+    ("(a+){2,}", "(a+){2,}"),
+    ("(a+){2,5}", "(a+){2,5}"),
+    ("(a+)+?b", "(a+)+?"),                       # lazy is no faster on a failing name
+    ("^x(?=y)(?:[0-9]+)+$", "(?:[0-9]+)+"),
+    ("[(]x(y+)+", "(y+)+"),
+    ("\\(x(y+)+", "(y+)+"),
+]
+
+ACCEPTED = [                                      # none of them finds "cookies_preferences"
+    "^_pk_(id|ses)\\.", "^_ga(_.*)?$", "^demo_analytics(_.*)?$", "^_ga_[0-9A-Za-z]+$",
+    "^(_pcid|_pctx|_pprv|pa_vid|pa_user|atuserid)$",
+    "\\(a+\\)+",                                  # escaped parentheses: no group
+    "[(a+)]+",                                    # a class: "(", "+" and ")" are characters there
+    "([a+])+",                                    # a group repeated, but nothing repeats inside it
+    "(a{2})+", "^x(a{3,3})*",                     # a fixed count is no repetition
+    "^x(a+)?", "(a+){1}", "^x(a+){0,1}",          # a group taken at most once
+    "^x(a?)+", "x{2,}(ab)+", "a+b*(cd)*",
+]
+
+
+@pytest.mark.parametrize("pattern, group", REFUSED, ids=[p for p, _ in REFUSED])
+def test_a_match_repeating_a_group_that_repeats_is_refused_with_the_reason(pattern, group):
+    data = demo()
+    data["cookies"][ANALYTICS_AT]["match"] = pattern
+    assert problems(data) == [("cookies[4].match", "nested repetition can take exponential time: %r repeats a "
+                                                   "group that itself holds a repetition" % group)]
+
+
+@pytest.mark.parametrize("pattern", ACCEPTED)
+def test_a_match_without_nested_repetition_is_accepted(pattern):
+    data = demo()
+    data["cookies"][ANALYTICS_AT]["match"] = pattern
+    assert problems(data) == []
+
+
+def patterns_in_the_repository():
+    """Every `match` written in the demo, the good fixtures, the README and the docs."""
+    files = [DEMO] + glob.glob(os.path.join(ROOT, "demo", "site", "*.json")) + \
+        glob.glob(os.path.join(FIXTURES, "good", "*.json")) + [os.path.join(ROOT, "README.md")] + \
+        glob.glob(os.path.join(ROOT, "docs", "*.md")) + [os.path.join(ROOT, "tests", "core", "shared_cases.json")]
+    found = set()
+    for name in files:
+        with open(name, encoding="utf-8") as handle:
+            for literal in re.findall(r'"match":\s*("(?:[^"\\]|\\.)*")', handle.read()):
+                found.add(json.loads(literal))
+    return sorted(found)
+
+
+def test_every_pattern_the_repository_shows_is_still_accepted():
+    found = patterns_in_the_repository()
+    assert "^_pk_(id|ses)\\." in found and "^demo_analytics(_.*)?$" in found
+    assert [p for p in found if nested_repetition(p) is not None] == []
+
+
 # --- the npm validator says the same --------------------------------------------------------------------
 
 def js_problems(manifests):
@@ -155,9 +224,16 @@ def js_problems(manifests):
     return [[tuple(p) for p in found] for found in json.loads(result.stdout)]
 
 
+def with_match(pattern):
+    data = demo()
+    data["cookies"][ANALYTICS_AT]["match"] = pattern
+    return data
+
+
 @pytest.mark.skipif(NODE is None, reason="node is not installed")
 def test_the_npm_validator_refuses_and_accepts_the_same_manifests_in_the_same_words():
     manifests = [consent_cookie_in_analytics(), consent_cookie_matched(), demo()]
+    manifests += [with_match(p) for p, _ in REFUSED] + [with_match(p) for p in ACCEPTED + patterns_in_the_repository()]
     expected = [problems(copy.deepcopy(m)) for m in manifests]
-    assert sum(1 for e in expected if e) == 2
+    assert sum(1 for e in expected if e) == 2 + len(REFUSED)
     assert js_problems(manifests) == expected
