@@ -134,6 +134,11 @@ DUPLICATE_COOKIE = manifest_with(lambda m: m["cookies"].append(dict(m["cookies"]
 NO_REQUIRED = manifest_with(_set(["categories", 0, "required"], False))
 # Valid for Python's re (the CLI), not for JavaScript's RegExp: only the page's own check catches it.
 BAD_REGEX = manifest_with(_set(["cookies", 4, "match"], "^demo_(?P<kind>analytics)"))
+# The banner's own consent cookie in the optional category, by name or by a match: a refusal would delete it.
+CONSENT_COOKIE_OPTIONAL = manifest_with(_set(["cookies", 2, "category"], "analytics"))
+CONSENT_COOKIE_MATCHED = manifest_with(lambda m: (m["cookies"].pop(2), m["cookies"][3].update(
+    match="^(demo_analytics|cookies_).*$")))
+NESTED_REPETITION = manifest_with(_set(["cookies", 4, "match"], "^(a+)+$"))
 ONE_LANGUAGE_ONLY = manifest_with(_set(["categories", 1, "title"], {"fr": "Mesure d'audience"}))
 COOKIES_NOT_A_LIST = manifest_with(_set(["cookies"], {"sessionid": "necessary"}))
 # "\ud800" without its pair (JSON text, as the file is served: the character itself cannot be encoded).
@@ -163,6 +168,12 @@ CASES = {
     "duplicate-cookie-name": ({"manifest": URL}, DUPLICATE_COOKIE, ["cookies[5].name", "duplicate", "sessionid"]),
     "no-required-category": ({"manifest": URL}, NO_REQUIRED, ["categories", "required"]),
     "match-not-javascript": ({"manifest": URL}, BAD_REGEX, ["cookies[4].match", "(?P<kind>"]),
+    "consent-cookie-optional": ({"manifest": URL}, CONSENT_COOKIE_OPTIONAL,
+                                ["cookies[2].category", "cookies_preferences", "consent cookie"]),
+    "consent-cookie-matched": ({"manifest": URL}, CONSENT_COOKIE_MATCHED,
+                               ["cookies[3].match", "^(demo_analytics|cookies_).*$", "consent cookie"]),
+    "match-nested-repetition": ({"manifest": URL}, NESTED_REPETITION,
+                                ["cookies[4].match", "nested repetition can take exponential time", "(a+)+"]),
     "text-missing-a-language": ({"manifest": URL, "languages": ["fr", "en"]}, ONE_LANGUAGE_ONLY,
                                 ["categories[1].title", "'en'"]),
     "cookies-wrong-type": ({"manifest": URL}, COOKIES_NOT_A_LIST, ["cookies", "list"]),
@@ -213,6 +224,16 @@ def test_bad_config_or_manifest_fails_closed_with_one_error_naming_the_field(bro
     browser.set_cookie("cookies_preferences", consent_value(accepted=["analytics"]))   # accepted earlier
     browser.open(url)
     assert_fails_closed_and_explains(browser, words)
+
+
+def test_a_match_with_nested_repetition_fails_closed_on_the_page_it_froze(browser, site):
+    # the audit's page: "^(a+)+$" and a cookie of 30 letters and "!" blocked the main thread for 12.5 s while
+    # the refused category's cookies were cleared; refused as it is read, the pattern never runs
+    site.json("/t/m-nested-long.json", NESTED_REPETITION)
+    url = site.page("/t/bad-nested-long.html", {"manifest": "/t/m-nested-long.json"})
+    browser.set_cookie("a" * 30 + "!", "1")
+    browser.open(url)
+    assert_fails_closed_and_explains(browser, ["cookies[4].match", "nested repetition"])
 
 
 def test_a_lone_surrogate_a_script_wrote_into_data_config_fails_closed_too(browser, site):
