@@ -36,3 +36,22 @@ def release_step():
         sys.modules["release_step"] = module
         spec.loader.exec_module(module)
     return sys.modules["release_step"]
+
+
+def validator_problems(cases):
+    """[(manifest, languages)] -> the npm validator's problems for each ([path, message] lists), in one node
+    run of static/src/validate.js as the npm package ships it."""
+    import json
+    import shutil
+    import subprocess
+    import sys
+    sys.path.insert(0, os.path.join(ROOT, "tools"))
+    import package
+    script = ("var v = (function () { var module = {exports: {}}; %s; return module.exports; })();\n"
+              "var cases = JSON.parse(require('fs').readFileSync(0, 'utf8'));\n"
+              "console.log(JSON.stringify(cases.map(function (c) { return v.validate(c[0], {languages: c[1]})"
+              ".problems.map(function (p) { return [p.path, p.message]; }); })));") % package.validator_source()
+    result = subprocess.run([shutil.which("node"), "-e", script], input=json.dumps(cases), capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)

@@ -18,7 +18,7 @@ from banner.server.host import regex_ok
 from banner.errors import ManifestError
 from banner.manifest import parse_manifest, text_languages
 
-from core_kit import FIXTURES, ROOT
+from core_kit import FIXTURES, ROOT, validator_problems
 
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 import package  # noqa: E402
@@ -33,18 +33,6 @@ def python_problems(data, languages):
     except ManifestError as error:
         return [list(p) for p in error.problems]
     return []
-
-
-def js_problems(cases):
-    """[(data, languages)] -> the validator's problems for each, in one node run."""
-    script = ("var v = (function () { var module = {exports: {}}; %s; return module.exports; })();\n"
-              "var cases = JSON.parse(require('fs').readFileSync(0, 'utf8'));\n"
-              "console.log(JSON.stringify(cases.map(function (c) { return v.validate(c[0], {languages: c[1]})"
-              ".problems.map(function (p) { return [p.path, p.message]; }); })));") % package.validator_source()
-    result = subprocess.run([NODE, "-e", script], input=json.dumps(cases), capture_output=True, text=True,
-                            timeout=60)
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)
 
 
 def load(path):
@@ -98,7 +86,7 @@ def test_the_npm_validator_finds_exactly_the_problems_python_finds():
     table = cases()
     expected = [python_problems(data, languages) for data, languages in table]
     assert sum(1 for e in expected if e) > 45                 # the table does break things
-    assert js_problems(table) == expected
+    assert validator_problems(table) == expected
 
 
 @pytest.mark.skipif(NODE is None, reason="node is not installed")
