@@ -48,7 +48,7 @@ def manifest_rules():
     return {"topKeys": list(manifest.TOP_KEYS), "categoryKeys": list(manifest.CATEGORY_KEYS),
             "providerKeys": list(manifest.PROVIDER_KEYS), "cookieKeys": list(manifest.COOKIE_KEYS),
             "storages": list(manifest.STORAGES), "maxPath": manifest.MAX_PATH, "maxRevision": manifest.MAX_REVISION,
-            "maxCategories": manifest.MAX_CATEGORIES, "maxAgeDaysLimit": manifest.MAX_AGE_DAYS_LIMIT,
+            "maxCategories": manifest.MAX_CATEGORIES, "maxChoiceProviders": manifest.MAX_CHOICE_PROVIDERS, "maxAgeDaysLimit": manifest.MAX_AGE_DAYS_LIMIT,
             "exemptMaxAgeDays": manifest.EXEMPT_MAX_AGE_DAYS, "maxIdentifier": text.MAX_IDENTIFIER, "lower": text.LOWER,
             "digits": text.DIGITS, "idChars": text.ID_CHARS, "tokenChars": text.TOKEN_CHARS,
             "safeSchemes": list(text.SAFE_SCHEMES), "c0AndSpace": text.C0_AND_SPACE, "surrogate": text.SURROGATE,

@@ -162,14 +162,15 @@
     return value;
   };
 
-  function provider(check, path, data, names) {
-    if (!check.keys(path, data, RULES.providerKeys, ["name"])) { return; }
+  function provider(check, path, data, names) {                // true when it is one (banner.manifest._provider)
+    if (!check.keys(path, data, RULES.providerKeys, ["name"])) { return false; }
     var name = data.name, hosts = has(data, "hosts") ? data.hosts : [];
     if (typeof name !== "string" || !pyStrip(name)) { check.fail(path + ".name", "must be a non-empty string"); }
     else if (names.indexOf(name) >= 0) { check.fail(path + ".name", "duplicate provider " + pyRepr(name)); }
     names.push(name);
     if (has(data, "policyUrl") && !isSafeUrl(data.policyUrl)) { check.fail(path + ".policyUrl", "must be an http(s) or relative URL"); }
     if (!Array.isArray(hosts) || !hosts.every(isHostName)) { check.fail(path + ".hosts", "must be a list of host names (example.org)"); }
+    return true;
   }
 
   function category(check, path, data, seen) {
@@ -182,14 +183,22 @@
     if (required && exempt) {
       check.fail(path + ".exempt", "a category is strictly necessary or exempt audience measurement, not both");
     }
-    check.text(path, data, "title");
-    check.text(path, data, "description");
-    var raw = has(data, "providers") ? data.providers : [];
+    // in banner.manifest._category's order: the providers, the choice per provider, then the texts
+    var raw = has(data, "providers") ? data.providers : [], found = 0;
     if (!Array.isArray(raw)) { check.fail(path + ".providers", "must be a list"); }
     else {
       var names = [];
-      raw.forEach(function (item, i) { provider(check, path + ".providers[" + i + "]", item, names); });
+      raw.forEach(function (item, i) { if (provider(check, path + ".providers[" + i + "]", item, names)) { found++; } });
     }
+    var choice = check.flag(path, data, "providerChoice");
+    if (choice && (required || exempt)) {
+      check.fail(path + ".providerChoice", "only a category that needs consent offers a choice per provider");
+    } else if (choice && !(found >= 1 && found <= RULES.maxChoiceProviders)) {
+      check.fail(path + ".providerChoice", "a choice per provider needs 1 to " + RULES.maxChoiceProviders +
+                 " providers (found " + found + ")");
+    }
+    check.text(path, data, "title");
+    check.text(path, data, "description");
     return {id: cid, required: required, exempt: exempt};
   }
 

@@ -66,6 +66,14 @@ def broken(demo):
         edit(lambda d: (d["categories"][1].update(exempt=True), d["cookies"][4].update(maxAgeDays=400),
                         d["cookies"][3].update(maxAgeDays=30, domain="stats.example.net", category="analytics"))),
         edit(lambda d: d["cookies"][0].update(storage="local", domain="x.example", maxAgeDays=36501)),
+        # a choice per provider: only where consent is asked, for 1 to 20 providers, a boolean; its problems
+        # come before the texts', as Python finds them
+        edit(lambda d: d["categories"][0].update(providerChoice=True)),
+        edit(lambda d: d["categories"][1].update(providerChoice=True, providers=[])),
+        edit(lambda d: d["categories"][1].update(providerChoice=True, exempt=True)),
+        edit(lambda d: d["categories"][1].update(
+            providerChoice=True, providers=[{"name": "P%d" % i} for i in range(21)])),
+        edit(lambda d: d["categories"][1].update(providerChoice="yes", title={"fr": "x"})),
         ["not", "an", "object"],
         {"categories": [], "cookies": []},
     ]
