@@ -12,12 +12,12 @@ from banner.session import Session
 from banner.cookies import CONSENT_COOKIE, new_consent_id
 from banner.i18n import strings, interface_language, direction
 from banner.ui.dom import closest, OPEN_SELECTOR, ACTION_ATTR, LANGUAGE_ATTR
-from banner.ui import carry, language, notice
+from banner.ui import language, notice
 from banner.ui.content import Content
 from banner.ui.startup import StartUp
 from banner.ui.view import View
 from banner.ui.watch import Watch
-from banner.ui.extra import ExtraBundle
+from banner.ui.extra import ExtraBundle, reload_keeping_place
 from banner.ui.first_layer import FirstLayer
 from banner.ui.proof import ProofLog
 
@@ -209,7 +209,7 @@ class App:
         self.page.dispatch(accepted)
         if self.content.must_reload(before, previous):
             # Scripts that already ran cannot be unloaded: a reload is the only way to stop them.
-            carry.reload(self, saved=True)
+            reload_keeping_place(self, saved=True)
 
     def choose_language(self, code):
         """A language button (language.py); True when the page is going away."""

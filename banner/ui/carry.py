@@ -2,13 +2,14 @@
 the page (nothing else stops a script), and so does the Django app's language switch (the server renders
 the new language): without this, the visitor lands on <body> at the top of a new page, with no word that
 the choice was saved and, in the centre, without the switches they had moved. The note is kept in
-sessionStorage for a minute and read once by the next page's start-up (startup.StartUp.announce)."""
+sessionStorage for a minute and read once by the next page's start-up (startup.StartUp.announce). In the
+extra bundle: the start-up bundle only reloads through extra.reload_keeping_place, which notes the place
+when this module is in (a reload with the centre open always has it), and looks for a note (Page.reload_note)."""
 
 import javascript
 
-from banner.ui.dom import OPEN_SELECTOR, LANGUAGE_ATTR
+from banner.ui.dom import OPEN_SELECTOR, LANGUAGE_ATTR, RELOAD_NOTE_KEY as KEY
 
-KEY = "consent-banner:after-reload"
 MAX_AGE_MS = 60000
 
 

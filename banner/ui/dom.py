@@ -25,6 +25,7 @@ CATEGORY_FIELD = "cb-category-"             # + category id: "1" accepted, "0" r
 # + category id, one value per ticked provider of a category offering a choice per provider, plus one
 # empty value that says the form asked (nothing ticked then refuses the category)
 PROVIDER_FIELD = "cb-provider-"
+RELOAD_NOTE_KEY = "consent-banner:after-reload"   # sessionStorage: the visitor's place across our reload (carry.py)
 PENDING_KEY = "consent-banner:pending"            # sessionStorage: a decision clicked before Python ran
 PENDING_MAX_AGE_MS = 30 * 60 * 1000               # older than this, a kept decision is dropped unread
 

@@ -3,6 +3,16 @@ Consent Mode, consent log), loaded once and only when needed: every module of th
 in the page at start, so what the first layer does not use waits for the first sign that it will be."""
 
 
+def reload_keeping_place(app, saved=False):
+    """Reload the page (a withdrawal of what ran, the server's language): with the extra bundle in, its
+    carry.py first notes the visitor's place for the next page; without it, a plain reload."""
+    if app.extra.ready:
+        from banner.ui import carry
+        carry.reload(app, saved)
+    else:
+        app.page.window.location.reload()
+
+
 class ExtraBundle:
     """`run(then)` calls `then` once the bundle is in (at once when it already is). `loaded()` runs first,
     once: e.g. to complete the interface strings that came with the bundle."""

@@ -3,8 +3,8 @@ own URL (languageUrls), through django_language and a reload (languageCookie: th
 static page, the banner switching its own language in place."""
 
 from banner.i18n import strings, interface_language, language_cookie, direction
-from banner.ui import carry
 from banner.ui.dom import LANGUAGE_ATTR
+from banner.ui.extra import reload_keeping_place
 
 
 def choose(app, code):
@@ -18,7 +18,7 @@ def choose(app, code):
     if url is not None:
         app.page.window.location.assign(url)
     elif app.config.language_cookie:
-        carry.reload(app)                # the server renders the new language: the visitor's place is kept
+        reload_keeping_place(app)        # the server renders the new language: the visitor's place is kept
     else:
         switch(app, code)
         return False

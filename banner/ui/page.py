@@ -4,7 +4,7 @@ here as plain values and callables; nothing else in banner/ui touches `window` d
 
 from banner.lang import SHIPPED, IN_MAIN_BUNDLE
 from banner.errors import CONSOLE_PREFIX
-from banner.ui.dom import PENDING_KEY
+from banner.ui.dom import PENDING_KEY, RELOAD_NOTE_KEY
 
 EVENT = "consent:change"
 IDLE_TIMEOUT_MS = 2000             # when_idle: the page is never idle enough, prefetch anyway after this
@@ -219,6 +219,13 @@ class Page:
         """Actions clicked on the loader's ahead-of-time banner before Python started."""
         actions = getattr(self.handoff, "actions", None)
         return [actions[i] for i in range(actions.length)] if actions else []
+
+    def reload_note(self):
+        """Whether the banner left a note of the visitor's place when it reloaded the last page (carry.py)."""
+        try:
+            return bool(self.window.sessionStorage.getItem(RELOAD_NOTE_KEY))
+        except Exception:
+            return False
 
     def forget_kept_choice(self):
         """Remove the decision the loader kept in sessionStorage for Python (clicked before it ran, on

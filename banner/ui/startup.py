@@ -16,7 +16,6 @@ could not come."""
 
 from banner.cookies import CONSENT_COOKIE
 from banner.fingerprint import layer_key
-from banner.ui import carry
 from banner.ui.blocks import BLOCK_SELECTOR
 from banner.ui.dom import h, DECISIONS, EMBED_SELECTOR, LANGUAGE_ACTION, POLICY_SELECTOR
 from banner.ui.page import EVENT
@@ -149,7 +148,8 @@ class StartUp:
         self.replay(app.page.early_actions(), app.page.painted_for())
         app.page.forget_kept_choice()
         app.first_layer.reveal()         # a kept decision that was not written: the layer asks again
-        carry.restore(app)               # the visitor's place, when the banner reloaded the last page
+        if app.page.reload_note():       # the banner reloaded the last page: the visitor's place
+            app.extra.run(lambda: restore_place(app))
         if not app.page.save_data:       # the visitor asked for less data: fetched when asked for
             app.page.when_idle(app.guard(lambda: app.extra.run(lambda: None)))
         self.announced = True
@@ -178,3 +178,9 @@ class StartUp:
                 return app.show_preferences(app.first_layer.button(action))
             if action in ("accept_all", "reject_all"):
                 app.decide(action, scope=app.session.first_layer_scope, source="first_layer")
+
+
+def restore_place(app):
+    """The visitor's place after the banner's reload, from the extra bundle's carry.py."""
+    from banner.ui import carry
+    carry.restore(app)
