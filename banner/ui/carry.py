@@ -16,13 +16,14 @@ MAX_AGE_MS = 60000
 def reload(app, saved=False):
     """Reload the page, noting where the visitor was: the focused control and, when the centre is open,
     its opener and the switches as they are (saved: the status message says the choice was saved)."""
-    dialog = app.dialog
-    centre = None
+    dialog, centre, focus = app.dialog, None, app.doc.activeElement
     if dialog is not None and dialog.node is not None:
-        centre = {"opener": locate(app.doc, dialog.opener), "chosen": dialog.chosen(),
-                  "providers": dialog.chosen_providers()}
-    note = {"at": app.page.now(), "saved": saved, "focus": locate(app.doc, app.doc.activeElement),
-            "centre": centre}
+        if dialog.node.open:
+            centre = {"opener": locate(app.doc, dialog.opener), "chosen": dialog.chosen(),
+                      "providers": dialog.chosen_providers()}
+        else:
+            focus = dialog.opener or focus      # just closed: its "close", which gives focus back, is to come
+    note = {"at": app.page.now(), "saved": saved, "focus": locate(app.doc, focus), "centre": centre}
     try:
         app.page.window.sessionStorage.setItem(KEY, javascript.JSON.stringify(note))     # Python's values
     except Exception:
