@@ -7,7 +7,7 @@ Wrong types and unsafe URLs are errors: the banner then fails closed.
 """
 
 from .errors import ConfigError
-from .text import is_language_code, is_safe_url, is_fetch_url, is_identifier, surrogate_check
+from .text import is_language_code, is_safe_url, is_fetch_url, is_identifier, surrogate_check, within
 from .i18n import pick_language
 
 DEFAULT_LANGUAGES = ("fr",)       # `languages` when data-config omits it
@@ -117,7 +117,7 @@ def check_cookie_domain(domain, host):
     host = (host or "").lower()
     if not domain or not host:
         return
-    if not (host == domain or host.endswith("." + domain)):
+    if not within(host, domain):
         raise ConfigError("cookieDomain", "%r is not this page's host %r nor a parent domain of it: the browser "
                                           "would refuse the consent cookie" % (domain, host))
     if "." not in domain and host != domain:

@@ -40,7 +40,8 @@ passes one built on JavaScript's RegExp, the CLI one built on Python's `re`.
 
 from .cookies import CONSENT_COOKIE, is_consent_cookie
 from .errors import ManifestError
-from .text import is_identifier, is_cookie_name, is_language_code, is_safe_url, is_host_name, host_of, surrogate_check
+from .text import (is_identifier, is_cookie_name, is_language_code, is_safe_url, is_host_name, host_of,
+                   surrogate_check, within)
 
 TOP_KEYS = ("$schema", "revision", "categories", "cookies")
 CATEGORY_KEYS = ("id", "title", "description", "required", "exempt", "providers", "providerChoice")
@@ -163,7 +164,7 @@ class Manifest:
             return "provider %r is not declared for category %r" % (named, category_id)
         host = host_of(url)
         if host and host != (page_host or "").lower() and not any(
-                host == known or host.endswith("." + known) for p in providers for known in p.hosts):
+                within(host, known) for p in providers for known in p.hosts):
             return "host %r is not declared by a provider of category %r" % (host, category_id)
         return None
 
@@ -180,7 +181,7 @@ class Manifest:
         if not host or host == (page_host or "").lower():
             return None
         for provider in category.providers:
-            if any(host == known or host.endswith("." + known) for known in provider.hosts):
+            if any(within(host, known) for known in provider.hosts):
                 return provider.name
         return None
 
@@ -331,10 +332,12 @@ def _cookie(check, path, data, category_ids, seen, regex_ok):
         elif regex_ok is not None and not regex_ok(match):
             check.fail(path + ".match", "invalid regular expression %r" % match)
             match = None
-        elif nested_repetition(match) is not None:
-            check.fail(path + ".match", "nested repetition can take exponential time: %r repeats a group that "
-                                        "itself holds a repetition" % nested_repetition(match))
-            match = None
+        else:
+            nested = nested_repetition(match)
+            if nested is not None:
+                check.fail(path + ".match", "nested repetition can take exponential time: %r repeats a group that "
+                                            "itself holds a repetition" % nested)
+                match = None
     days, domain = data.get("maxAgeDays"), data.get("domain")
     if "maxAgeDays" in data and (not _is_int(days) or not 0 <= days <= MAX_AGE_DAYS_LIMIT):
         check.fail(path + ".maxAgeDays", "must be a whole number of days from 0 to %d" % MAX_AGE_DAYS_LIMIT)

@@ -57,6 +57,12 @@ def is_host_name(value):
     return True
 
 
+def within(host, domain):
+    """Whether `host` is `domain` or a host under it (both lower case): what a cookie's Domain attribute
+    covers, and the hosts a provider declares."""
+    return host == domain or host.endswith("." + domain)
+
+
 def host_of(url):
     """The lower-case host a browser loads an http(s) or scheme-relative URL from, or "" for a path on the
     page's own host. Read as the URL standard reads http(s) URLs, so that a blocked script cannot name one

@@ -3,6 +3,7 @@ storage, events, Google's gtag, beacons and lazily loaded bundles. The core rece
 here as plain values and callables; nothing else in banner/ui touches `window` directly."""
 
 from banner.lang import SHIPPED, IN_MAIN_BUNDLE
+from banner.cookies import parse_cookie_header
 from banner.errors import CONSOLE_PREFIX
 from banner.ui.dom import PENDING_KEY, RELOAD_NOTE_KEY
 
@@ -60,7 +61,7 @@ class Page:
     def check_written(self, name):
         """Say so when the browser dropped the cookie `name` just written (a `cookieDomain` that is a public
         suffix, cookies blocked for the site): the choice then holds on this page only."""
-        if not any(part.strip().startswith(name + "=") for part in self.cookie_text.split(";")):
+        if not any(found == name for found, _ in parse_cookie_header(self.cookie_text)):
             self.error("the choice could not be stored: the browser refused the %s cookie (a cookieDomain it "
                        "will not set, or cookies blocked for this site); it holds on this page only" % name)
 
