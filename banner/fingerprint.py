@@ -60,7 +60,7 @@ def layer_key(manifest):
     """What a first layer rendered ahead of time from this manifest was about: its revision, every
     category (id, required or not, its title in every language, as the layer lists them) and each
     optional category's fingerprint (what "Tout accepter" would record as shown). A click made on a
-    layer painted for another key must never decide anything (App.replay)."""
+    layer painted for another key must never decide anything (StartUp.replay)."""
     parts = [str(manifest.revision)]
     prints = fingerprints(manifest)
     for category in manifest.categories:

@@ -26,8 +26,10 @@ CATEGORY_FIELD = "cb-category-"             # + category id: "1" accepted, "0" r
 # empty value that says the form asked (nothing ticked then refuses the category)
 PROVIDER_FIELD = "cb-provider-"
 RELOAD_NOTE_KEY = "consent-banner:after-reload"   # sessionStorage: the visitor's place across our reload (carry.py)
-PENDING_KEY = "consent-banner:pending"            # sessionStorage: a decision clicked before Python ran
-PENDING_MAX_AGE_MS = 30 * 60 * 1000               # older than this, a kept decision is dropped unread
+# localStorage, not the tab's sessionStorage: a decision clicked before Python ran outlives the tab (closed
+# on a slow network before the runtime arrived) and is written by Python on the site's next page, any tab
+PENDING_KEY = "consent-banner:pending"
+PENDING_MAX_AGE_MS = 7 * 24 * 3600 * 1000         # older than this, a kept decision is dropped unread
 
 
 def h(doc, tag, attrs=None, children=None):

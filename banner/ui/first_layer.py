@@ -25,7 +25,7 @@ class FirstLayer:
         return self.node.querySelector('[%s="%s"]' % (ACTION_ATTR, action))
 
     def show(self, changed=(), pending=False):
-        """`pending`: a decision clicked before Python ran is about to be written (App.replay): the layer is
+        """`pending`: a decision clicked before Python ran is about to be written (StartUp.replay): the layer is
         in place but hidden (consent.css), as the loader hid the one it painted."""
         if self.node is not None:
             return
@@ -66,7 +66,7 @@ class FirstLayer:
             target.focus()
 
     def reveal(self):
-        """A layer hidden for a decision that is not written after all (App.replay) asks again."""
+        """A layer hidden for a decision that is not written after all (StartUp.replay) asks again."""
         if self.node is not None and self.node.hasAttribute(PENDING_ATTR):
             self.node.removeAttribute(PENDING_ATTR)
             self._reserve_space()

@@ -76,7 +76,7 @@ def take_place(doc, painted, banner):
     unmarked: the page lays nothing out again and sees no second, late largest paint (LCP), and focus
     stays where it is. Otherwise the live one replaces it: it does not slide in a second time, and the
     control that had focus in the painted one has it in the live one. One hidden for a decision clicked
-    on it before Python ran stays hidden (App.replay writes that decision next)."""
+    on it before Python ran stays hidden (StartUp.replay writes that decision next)."""
     pending = painted.hasAttribute(PENDING_ATTR)
     for name in (PRERENDERED_ATTR, CONTENT_ATTR, PENDING_ATTR):   # the marks go either way
         painted.removeAttribute(name)

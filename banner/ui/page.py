@@ -229,10 +229,10 @@ class Page:
             return False
 
     def forget_kept_choice(self):
-        """Remove the decision the loader kept in sessionStorage for Python (clicked before it ran, on
-        this page or an earlier one of the tab): Python has now written it, or judged it."""
+        """Remove the decision the loader kept in localStorage for Python (clicked before it ran, on
+        this page or an earlier one of the site): Python has now written it, or judged it."""
         try:
-            self.window.sessionStorage.removeItem(PENDING_KEY)
+            self.window.localStorage.removeItem(PENDING_KEY)
         except Exception:
             pass            # storage disabled: the loader could not keep one either
 

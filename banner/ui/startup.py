@@ -139,7 +139,7 @@ class StartUp:
 
     def announce(self):
         """Tell the page the categories in force, then answer the clicks held while starting (and a
-        decision an earlier page of the tab kept for Python), then prefetch the extra bundle once the
+        decision an earlier page of the site kept for Python), then prefetch the extra bundle once the
         page is idle, so that the centre needs no download when it is asked for."""
         app = self.app
         app.page.dispatch(app.session.accepted)

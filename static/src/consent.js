@@ -302,29 +302,30 @@
   });
 
   // --- A decision clicked before Python runs ---------------------------------------------------------
-  // The painted layer leaves at once (above), and the choice is kept in the tab's sessionStorage for
-  // Python: this page's, or, should the visitor leave before it starts, the next page's of the tab, which
-  // writes it as if it had been clicked on its own banner (banner/ui/app.py: replay; the painted content
-  // it was clicked on must be the live manifest's). The loader never acts on it: no cookie is written and
-  // nothing optional runs until Python has decided. A kept choice older than facts.pendingMaxAgeMs is
-  // ignored (Python removes it whatever its age).
+  // The painted layer leaves at once (above), and the choice is kept in localStorage for Python: this
+  // page's, or, should the visitor leave before it starts (another page, or the tab closed on a slow
+  // network), the next page's of the site, in any tab, which writes it as if it had been clicked on its
+  // own banner (banner/ui/startup.py: replay; the painted content it was clicked on must be the live
+  // manifest's, and no valid choice may be stored by then). The loader never acts on it: no cookie is
+  // written and nothing optional runs until Python has decided. A kept choice older than
+  // facts.pendingMaxAgeMs is ignored (Python removes it whatever its age).
   function keep(action) {
     try {
-      sessionStorage.setItem(facts.pendingKey, JSON.stringify({action: action, content: boot.paintedFor || null,
+      localStorage.setItem(facts.pendingKey, JSON.stringify({action: action, content: boot.paintedFor || null,
                                                                 at: Date.now()}));
     } catch (e) { /* no storage: this page's Python still replays the click */ }
   }
 
   function keptChoice() {
     var kept = null;
-    try { kept = JSON.parse(sessionStorage.getItem(facts.pendingKey) || "null"); } catch (e) { return null; }
+    try { kept = JSON.parse(localStorage.getItem(facts.pendingKey) || "null"); } catch (e) { return null; }
     var age = kept && Date.now() - kept.at;
     if (!kept || facts.decisions.indexOf(kept.action) < 0 || typeof kept.content !== "string" ||
         !(age >= 0 && age <= facts.pendingMaxAgeMs)) { return null; }
     return kept;
   }
 
-  var carried = keptChoice();                                  // from an earlier page of this tab
+  var carried = keptChoice();                                  // from an earlier page of the site
   if (carried) {
     boot.actions.push(carried.action);
     boot.paintedFor = carried.content;

@@ -1,7 +1,7 @@
 """A click on the banner is answered in the click's own frame, whatever has loaded, and Python still makes
 every decision: a choice clicked on the painted first layer before Python runs hides the layer at once,
 writes nothing, is kept for Python, and is recorded by the next page's Python when the visitor leaves
-first; nothing optional runs before Python has written it. The footer link shows at once that the
+first, even by closing the tab; nothing optional runs before Python has written it. The footer link shows at once that the
 centre is on its way. A started banner decides without waiting for the extra bundle.
 
 The pages use the demo portal's own data-config (the one static/dist/consent.js is built for), served
@@ -92,7 +92,7 @@ def click_early(browser, site, label):
     browser.button(banner, label).click()
     return browser.js("""var b = document.getElementById("cb-banner");
         return {visible: !!(b && b.getClientRects().length > 0), cookie: /(^|; )%s=/.test(document.cookie),
-                python: !!window.__consentBoot.ready, kept: sessionStorage.getItem(arguments[0])};""" % CONSENT,
+                python: !!window.__consentBoot.ready, kept: localStorage.getItem(arguments[0])};""" % CONSENT,
                       PENDING_KEY)
 
 
@@ -110,8 +110,48 @@ def test_an_early_refusal_hides_the_layer_at_once_and_the_next_page_records_it(b
     assert browser.events()[-1] == ["necessary"]
     assert browser.js("return window.__shownBanner;") is False, "the next page asked again"
     assert browser.banner() is None
-    assert browser.js("return sessionStorage.getItem(arguments[0]);", PENDING_KEY) is None
+    assert browser.js("return localStorage.getItem(arguments[0]);", PENDING_KEY) is None
     assert browser.js("return window.__probe || [];") == []
+
+
+def test_an_early_refusal_outlives_its_tab_closed_before_python_started(browser, kept_site):
+    """On a slow network the visitor refuses and closes the tab before the runtime has arrived: the site's
+    next page, opened in another tab, records the refusal and does not ask again. (Chromium only: the
+    suite drives Firefox through one BiDi tab, and WebKitWebDriver does not run a new tab's frames.)"""
+    driver = browser.driver
+    first = driver.current_window_handle
+    driver.switch_to.new_window("tab")
+    try:
+        after = click_early(browser, kept_site, "Tout refuser")
+    finally:
+        driver.close()                   # before Python has started: nothing of that tab is left
+        driver.switch_to.window(first)
+    assert after["visible"] is False and after["cookie"] is False and after["python"] is False
+    assert browser.cookie(CONSENT) is None
+
+    browser.navigating(lambda: driver.get(kept_site.url("/t/kept-b.html")))
+    stored = decode_consent(browser.cookie(CONSENT)["value"])
+    assert stored is not None and stored.accepted == (), "the refusal was lost with its tab"
+    assert browser.js("return window.__shownBanner;") is False, "the next page asked again"
+    assert browser.js("return localStorage.getItem(arguments[0]);", PENDING_KEY) is None
+    assert browser.js("return window.__probe || [];") == []
+
+
+def test_a_kept_choice_yields_to_a_choice_stored_meanwhile(browser, kept_site):
+    """A refusal kept by a tab that never started Python, and an acceptance made meanwhile in another tab:
+    the next page keeps the acceptance and drops the kept refusal."""
+    browser.open(kept_site.url("/t/kept-a.html"))
+    content = browser.js("return window.__consentBoot.paintedFor;")
+    assert content, "no first layer was painted ahead of Python"
+    browser.click_banner("Tout accepter")
+    browser.wait_no_banner()
+    accepted = browser.cookie(CONSENT)["value"]
+    browser.js("localStorage.setItem(arguments[0], JSON.stringify({action: 'reject_all', content: arguments[1], "
+               "at: Date.now()}));", PENDING_KEY, content)
+    browser.navigating(lambda: browser.driver.get(kept_site.url("/t/kept-b.html")))
+    assert browser.cookie(CONSENT)["value"] == accepted, "a kept refusal undid a later acceptance"
+    assert decode_consent(accepted).accepted == ("analytics",)
+    assert browser.js("return localStorage.getItem(arguments[0]);", PENDING_KEY) is None
 
 
 @pytest.mark.journey
@@ -133,12 +173,12 @@ def test_a_choice_kept_from_another_manifest_content_is_not_written_and_the_laye
     """The choice was clicked on a layer showing other content than the live manifest's: Python does not
     write it; the next page's first layer asks again."""
     browser.open(kept_site.url("/t/kept-a.html"), ready=False)
-    browser.js("sessionStorage.setItem(arguments[0], JSON.stringify({action: 'accept_all', content: 'other', "
+    browser.js("localStorage.setItem(arguments[0], JSON.stringify({action: 'accept_all', content: 'other', "
                "at: Date.now()}));", PENDING_KEY)
     browser.navigating(lambda: browser.driver.get(kept_site.url("/t/kept-b.html")))
     assert browser.cookie(CONSENT) is None
     assert browser.banner().is_displayed()
-    assert browser.js("return sessionStorage.getItem(arguments[0]);", PENDING_KEY) is None
+    assert browser.js("return localStorage.getItem(arguments[0]);", PENDING_KEY) is None
 
 
 @pytest.mark.journey
