@@ -6,6 +6,8 @@ and one blocked script. Each competitor is included with `defer`, the most favou
 
 import json
 
+from banner.ui.dom import PENDING_KEY        # where ours keeps a decision clicked before Python ran
+
 POLICY_URL = "/pages/cookies/"
 ANALYTICS_URL = "/analytics.js"          # the demo's stand-in audience tag (demo/site/analytics.js)
 
@@ -93,7 +95,7 @@ BANNERS = {
                         '#cb-banner [data-cb-action="reject_all"]'),
              "accept": ('#cb-banner .cb-actions [data-cb-action="accept_all"] || '
                         '#cb-banner [data-cb-action="accept_all"]'),
-             "consent": r"(?:^|; )cookies_preferences=",
+             "consent": r"(?:^|; )cookies_preferences=", "kept": PENDING_KEY,
              "blocked": 'data-consent="analytics"', "code": "/static/dist/", "idle": "/consent-extra.js"},
     "vanilla": {"label": "vanilla-cookieconsent 3.1.0", "short": "vanilla-cc", "root": "#cc-main .cm",
                 "manage": 'footer [data-cc="show-preferencesModal"]', "centre": "#cc-main .pm",

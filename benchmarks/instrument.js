@@ -3,9 +3,10 @@
    when a click reached the page, when the banner's consent cookie was written and when the analytics tag
    ran. Nothing polls during the load; the harness reads window.__bench afterwards.
    The file is a function expression: the harness appends the call with the banner's settings,
-   (function (cfg) {...})({root: CSS selector or null, consent: regex source}). */
+   (function (cfg) {...})({root: CSS selector or null, consent: regex source, centre: CSS selector or null,
+   kept: a localStorage key or null}). */
 (function (cfg) {
-  var B = window.__bench = {visible: null, fcp: null, longtasks: [], clickAt: null, cookieAt: null,
+  var B = window.__bench = {visible: null, fcp: null, longtasks: [], clickAt: null, cookieAt: null, keptAt: null,
                             cookieHow: null, armed: false, runStart: null, runtimeReady: null,
                             analyticsRan: null, goneAt: null, centreArmed: false, centreClickAt: null,
                             centreAt: null, events: []};
@@ -64,9 +65,15 @@
   // per-frame poll after the click is the fallback.
   var consent = new RegExp(cfg.consent);
   var desc = Object.getOwnPropertyDescriptor(Document.prototype, "cookie");
+  // The choice kept in the browser for good: the consent cookie, or (ours, cfg.kept) the localStorage
+  // record of a decision clicked before Python ran, which Python writes on this page or the next.
   var check = function (how) {
-    if (B.clickAt !== null && B.cookieAt === null && consent.test(desc.get.call(document))) {
+    if (B.clickAt === null) { return; }
+    if (B.cookieAt === null && consent.test(desc.get.call(document))) {
       B.cookieAt = performance.now(); B.cookieHow = how;
+    }
+    if (B.keptAt === null && (B.cookieAt !== null || (cfg.kept && localStorage.getItem(cfg.kept) !== null))) {
+      B.keptAt = performance.now();
     }
   };
   Object.defineProperty(Document.prototype, "cookie", {

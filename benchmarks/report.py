@@ -106,7 +106,12 @@ def responsiveness_targets(summary, clicks, lh):
     t = Targets()
     g3, lb = clicks.get("3g", {}), clicks.get("loopback", {})
     ours, vanilla = g3.get("ours", {}), g3.get("vanilla", {})
-    for key, limit, what in (("gone_ms", 1.0, "banner gone"), ("stored_ms", 2.0, "choice stored (consent cookie)")):
+    # "Choice stored" read two ways: kept for good in the browser (ours: the record Python writes from, on
+    # this page or the next; theirs: their cookie), and the consent cookie itself, which only Python writes.
+    for key, limit, what in (("gone_ms", 1.0, "banner gone"),
+                             ("kept_ms", 2.0, "choice stored, kept for good in the browser (ours: the record "
+                                              "Python writes it from)"),
+                             ("stored_ms", 2.0, "choice stored, consent cookie written")):
         if ours.get(key) is not None and vanilla.get(key):
             t.check(ours[key] <= limit * vanilla[key], "Regular 3G, « Tout refuser » as soon as the banner shows: "
                     "%s ≤ %.1f× vanilla-cookieconsent: %.0f ms vs %.0f ms (%.2f×)" % (

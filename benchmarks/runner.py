@@ -54,7 +54,7 @@ def instrument_source(kind):
         source = handle.read().rstrip()
     b = BANNERS[kind]
     return "%s(%s);" % (source, json.dumps({"root": b.get("root"), "consent": b.get("consent", "^$"),
-                                            "centre": b.get("centre")}))
+                                            "centre": b.get("centre"), "kept": b.get("kept")}))
 
 
 def new_driver(profile, width=1280, height=900, scale=None):
