@@ -135,9 +135,7 @@ def click_runs(base, runs, kinds, log):
                     log("  ! clicks %s %s round %d: %s — retrying once" % (condition, kind, rnd + 1, r["error"]))
                     r = dict(clicks.click_run(base, kind, condition), round=rnd, retry=True)
                 results.append(r)
-                log("  [clicks %d] %-9s %-13s %s" % (rnd + 1, condition, kind, ("ERROR " + r["error"]) if "error" in r
-                    else "early click lost" if r.get("lost") else "gone %s, stored %s, INP %s; centre %s, INP %s" % tuple(
-                        report.fmt(r.get(k), "ms") for k in clicks.KEYS)))
+                log("  [clicks %d] %-9s %-13s %s" % (rnd + 1, condition, kind, clicks.describe(r)))
     return results
 
 

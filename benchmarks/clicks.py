@@ -116,6 +116,16 @@ ROWS = [("gone_ms", "Click « Tout refuser » as soon as the banner shows → ba
         ("centre_inp_ms", "Interaction to Next Paint of the footer click (0: under 16 ms)", "ms")]
 
 
+def describe(run):
+    """One click session in the progress log: each of KEYS, or why there is no number."""
+    from .report import fmt
+    if "error" in run:
+        return "ERROR " + run["error"]
+    if run.get("lost"):
+        return "early click lost"
+    return "; ".join("%s %s" % (key[:-3], fmt(run.get(key), "ms")) for key in KEYS)
+
+
 def summarise(results):
     """medians[condition][kind][key] of the click sessions, with n (clicks that acted), lost (early
     clicks that did nothing) and failed."""

@@ -283,6 +283,15 @@ def test_an_early_click_that_was_lost_is_counted_as_lost_never_as_a_number():
     assert "tarteaucitron n=0 (1 early clicks lost)" in counts
 
 
+def test_a_click_sessions_progress_line_names_each_of_its_numbers():
+    from benchmarks import clicks
+    run = {key: 10 * (i + 1) for i, key in enumerate(clicks.KEYS)}
+    line = clicks.describe(run)
+    assert [part.split(" ")[0] for part in line.split("; ")] == [key[:-3] for key in clicks.KEYS]
+    assert clicks.describe({"lost": True}) == "early click lost"
+    assert clicks.describe({"error": "boom"}) == "ERROR boom"
+
+
 def test_the_usable_targets_are_met_at_their_limits_and_missed_beyond():
     def clicks(gone, stored, centre):
         return {"3g": {"ours": {"gone_ms": gone, "kept_ms": stored, "stored_ms": stored, "centre_ms": centre},
