@@ -1,6 +1,6 @@
 """Command line, `consent-banner` once installed (or `python -m banner`; CPython only, never bundled for the page):
 
-    consent-banner validate FILE [--languages fr,en] [--pages PATH ...] [--host HOST]
+    consent-banner validate [FILE] [--languages fr,en | --config CONFIG.json] [--pages PATH ...] [--host HOST]
     consent-banner decode VALUE
     consent-banner build [--config CONFIG.json [--manifest MANIFEST.json]] --out DIR
     consent-banner serve-log [--db consent-log.sqlite3] [--port 8001] [--path /consent-log/] [--allow-origin ORIGIN]
@@ -34,16 +34,32 @@ def _origin(value):
         raise argparse.ArgumentTypeError(str(error))
 
 
-def validate(path, languages, out, pages=None, host=None):
+def read_json(path, out):
+    """(data, None) from a JSON file, or (None, exit status) once the reason is printed."""
     try:
         with open(path, encoding="utf-8") as handle:
-            data = load_json(handle)
+            return load_json(handle), None
     except OSError as error:
         print("%s: cannot read: %s" % (path, error.strerror or error), file=out)
-        return 2
+        return None, 2
     except ValueError as error:
         print("%s: not valid JSON: %s" % (path, error), file=out)
-        return 1
+        return None, 1
+
+
+def validate(path, languages, out, pages=None, host=None, config_path=None):
+    config = None
+    if config_path:
+        config, status = read_config(config_path, path, languages, out)
+        if config is None:
+            return status
+        languages = config.languages
+    if path:
+        data, status = read_json(path, out)
+        if status:
+            return status
+    else:
+        path, data = "%s (its manifest)" % config_path, config.manifest
     langs = languages or text_languages(data) or ["fr"]
     try:
         manifest = parse_manifest(data, langs, regex_ok)
@@ -51,9 +67,51 @@ def validate(path, languages, out, pages=None, host=None):
         for field, message in error.problems:
             print("%s: %s: %s" % (path, field or "(top level)", message), file=out)
         return 1
+    if config is not None and not language_cookie_declared(config, manifest, path, out):
+        return 1
     print("%s: valid (revision %d, %d categories, %d cookies, languages: %s)" % (
         path, manifest.revision, len(manifest.categories), len(manifest.cookies), ", ".join(langs)), file=out)
     return check_pages(manifest, pages, host, out) if pages else 0
+
+
+def read_config(config_path, manifest_path, languages, out):
+    """--config: the portal's data-config, checked as the page checks it, or (None, exit status) once the
+    reason is printed. Its `languages` are the ones offered, so --languages may not say otherwise."""
+    from .config import parse_config
+    from .errors import ConfigError
+    if languages:
+        print("validate: give the languages once: --config's data-config names them", file=out)
+        return None, 2
+    data, status = read_json(config_path, out)
+    if status:
+        return None, status
+    try:
+        config, warnings = parse_config(data)
+    except ConfigError as error:
+        print("%s: %s" % (config_path, error), file=out)
+        return None, 1
+    for warning in warnings:
+        print("%s: %s" % (config_path, warning), file=out)
+    if not manifest_path and not isinstance(config.manifest, dict):
+        print("%s: its manifest is a URL (%s): give the manifest file too" % (config_path, config.manifest),
+              file=out)
+        return None, 2
+    return config, None
+
+
+def language_cookie_declared(config, manifest, path, out):
+    """Whether the cookie the banner's language choice writes (languageCookie, several languages) is in the
+    manifest: the cookie policy names every cookie the portal sets (the Django app's check W010 says the
+    same)."""
+    from .cookies import matches
+    from .i18n import LANGUAGE_COOKIE
+    if not config.language_cookie or len(config.languages) < 2 or any(
+            k.storage == "cookie" and matches(k, LANGUAGE_COOKIE, regex_ok) for k in manifest.cookies):
+        return True
+    print("%s: cookies: %r is not declared: the banner's language choice writes it (data-config: "
+          "languageCookie, languages %s), so the cookie policy must name it: add it to the required category"
+          % (path, LANGUAGE_COOKIE, ", ".join(config.languages)), file=out)
+    return False
 
 
 def check_pages(manifest, paths, host, out):
@@ -81,9 +139,12 @@ def make_parser():
     parser.add_argument("--version", action="version", version="consent-banner " + __version__)
     sub = parser.add_subparsers(dest="command", required=True)
     check = sub.add_parser("validate", help="check a cookie manifest against its schema rules")
-    check.add_argument("file")
+    check.add_argument("file", nargs="?", help="the manifest (may be left out when --config holds it inline)")
     check.add_argument("--languages", help="comma-separated codes the portal offers (default: every "
                                            "language the manifest's texts use)")
+    check.add_argument("--config", metavar="CONFIG.json",
+                       help="the portal's data-config: checked as the page checks it, its languages used, and "
+                            "the cookie its language choice writes (languageCookie) required in the manifest")
     check.add_argument("--pages", nargs="+", metavar="PATH",
                        help="the portal's HTML pages or Django templates (files or directories): name each "
                             "blocked element (script, iframe, image, player) or {%% consent_block %%} whose third "
@@ -129,7 +190,8 @@ def subcommands():
 
 def main(argv=None, out=None):
     out = out or sys.stdout
-    args = make_parser().parse_args(argv)
+    parser = make_parser()
+    args = parser.parse_args(argv)
     if args.command == "audit":
         return run_audit(args, out)
     if args.command == "build":
@@ -149,7 +211,9 @@ def main(argv=None, out=None):
         return 0
     if args.command == "validate":
         langs = [c.strip().lower() for c in args.languages.split(",") if c.strip()] if args.languages else None
-        return validate(args.file, langs, out, args.pages, args.host and args.host.lower())
+        if not args.file and not args.config:
+            parser.error("validate: give the manifest file (or --config with the manifest inline)")   # exits 2
+        return validate(args.file, langs, out, args.pages, args.host and args.host.lower(), args.config)
     consent = decode_consent(args.value)
     if consent is None:
         print("not a valid cookies_preferences value", file=out)

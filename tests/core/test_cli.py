@@ -57,6 +57,56 @@ def test_validate_prints_one_line_per_problem(fixture_path, tmp_path):
     ]
 
 
+def without_language_cookie(demo_path, tmp_path):
+    with open(demo_path, encoding="utf-8") as handle:
+        data = json.load(handle)
+    data["cookies"] = [c for c in data["cookies"] if c.get("name") != "django_language"]
+    file = tmp_path / "cookies.json"
+    file.write_text(json.dumps(data), encoding="utf-8")
+    return str(file), data
+
+
+def config_file(tmp_path, **config):
+    file = tmp_path / "config.json"
+    file.write_text(json.dumps(config), encoding="utf-8")
+    return str(file)
+
+
+def test_validate_with_the_config_requires_the_language_cookie_its_language_choice_writes(demo_path, tmp_path):
+    manifest, _ = without_language_cookie(demo_path, tmp_path)
+    config = config_file(tmp_path, manifest="/cookies.json", languages=["fr", "en"], languageCookie=True)
+    status, output = run("validate", manifest, "--config", config)
+    assert status == 1
+    assert output.startswith("%s: cookies: 'django_language' is not declared" % manifest)
+    # the same manifest passes when the language choice writes nothing, or only one language is offered
+    assert run("validate", manifest, "--config", config_file(tmp_path, manifest="/c.json", languages=["fr", "en"]))[0] == 0
+    assert run("validate", manifest, "--config", config_file(tmp_path, manifest="/c.json", languages=["fr"],
+                                                             languageCookie=True))[0] == 0
+    assert run("validate", demo_path, "--config", config)[0] == 0        # the demo declares it
+
+
+def test_validate_with_the_config_checks_it_as_the_page_does_and_uses_its_languages(demo_path, tmp_path):
+    bad = config_file(tmp_path, manifest="javascript:alert(1)")
+    assert run("validate", demo_path, "--config", bad) == (
+        1, "%s: data-config: manifest: must be an http(s) or relative URL (got 'javascript:alert(1)')\n" % bad)
+    unknown = config_file(tmp_path, manifest="/c.json", languages=["fr"], lang="en")
+    status, output = run("validate", demo_path, "--config", unknown)
+    assert status == 0
+    assert output.splitlines() == ["%s: data-config: unknown key 'lang' ignored" % unknown,
+                                   "%s: valid (revision 1, 2 categories, 5 cookies, languages: fr)" % demo_path]
+    assert run("validate", demo_path, "--config", unknown, "--languages", "fr")[0] == 2
+
+
+def test_validate_reads_a_manifest_held_inline_in_the_config(demo_path, tmp_path):
+    _, data = without_language_cookie(demo_path, tmp_path)
+    inline = config_file(tmp_path, manifest=data, languages=["fr", "en"], languageCookie=True)
+    status, output = run("validate", "--config", inline)
+    assert status == 1 and "%s (its manifest): cookies: 'django_language' is not declared" % inline in output
+    by_url = config_file(tmp_path, manifest="/cookies.json")
+    assert run("validate", "--config", by_url) == (
+        2, "%s: its manifest is a URL (/cookies.json): give the manifest file too\n" % by_url)
+
+
 def test_validate_without_languages_catches_a_text_translated_everywhere_but_once(fixture_path):
     file = fixture_path("bad/missing_english_title")
     status, output = run("validate", file)
