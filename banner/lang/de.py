@@ -14,7 +14,7 @@ STRINGS = {
     'saved': 'Ihre Auswahl wurde gespeichert.',
     'close': 'Schließen',
     'unavailable_title': 'Cookie-Einstellungen nicht verfügbar',
-    'unavailable_text': 'Die Cookie-Einstellungen konnten nicht gestartet werden ({reason}). Auf dieser Seite werden keine optionalen Cookies verwendet.',
+    'unavailable_text': 'Die Cookie-Einstellungen konnten nicht gestartet werden. Auf dieser Seite werden keine optionalen Cookies verwendet.',
     'accept_changed': 'Diese Kategorien akzeptieren',
     'reject_changed': 'Diese Kategorien ablehnen',
     'refuse_effect': 'Eine Ablehnung ändert nur die optionalen Dienste.',

@@ -14,7 +14,7 @@ STRINGS = {
     'saved': 'Your choices have been saved.',
     'close': 'Close',
     'unavailable_title': 'Cookie settings unavailable',
-    'unavailable_text': 'The cookie preferences centre could not start ({reason}). No optional cookie is used on this page.',
+    'unavailable_text': 'The cookie preferences centre could not start. No optional cookie is used on this page.',
     'accept_changed': 'Accept these categories',
     'reject_changed': 'Refuse these categories',
     'refuse_effect': 'Refusing changes nothing but the optional services.',

@@ -14,7 +14,7 @@ STRINGS = {
     'saved': 'Sus elecciones se han guardado.',
     'close': 'Cerrar',
     'unavailable_title': 'Configuración de cookies no disponible',
-    'unavailable_text': 'La configuración de cookies no pudo iniciarse ({reason}). En esta página no se utiliza ninguna cookie opcional.',
+    'unavailable_text': 'La configuración de cookies no pudo iniciarse. En esta página no se utiliza ninguna cookie opcional.',
     'accept_changed': 'Aceptar estas categorías',
     'reject_changed': 'Rechazar estas categorías',
     'refuse_effect': 'Rechazar solo cambia los servicios opcionales.',

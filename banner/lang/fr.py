@@ -14,7 +14,7 @@ STRINGS = {
     'saved': 'Vos choix ont été enregistrés.',
     'close': 'Fermer',
     'unavailable_title': 'Gestion des cookies indisponible',
-    'unavailable_text': "Le centre de gestion des cookies n'a pas pu démarrer ({reason}). Aucun cookie optionnel n'est utilisé sur cette page.",
+    'unavailable_text': "Le centre de gestion des cookies n'a pas pu démarrer. Aucun cookie optionnel n'est utilisé sur cette page.",
     'accept_changed': 'Accepter ces catégories',
     'reject_changed': 'Refuser ces catégories',
     'refuse_effect': "Refuser ne change rien d'autre que les services optionnels.",

@@ -14,7 +14,7 @@ STRINGS = {
     'saved': 'Le sue scelte sono state salvate.',
     'close': 'Chiudi',
     'unavailable_title': 'Impostazioni cookie non disponibili',
-    'unavailable_text': 'Le impostazioni dei cookie non si sono avviate ({reason}). In questa pagina non viene usato alcun cookie facoltativo.',
+    'unavailable_text': 'Le impostazioni dei cookie non si sono avviate. In questa pagina non viene usato alcun cookie facoltativo.',
     'accept_changed': 'Accetta queste categorie',
     'reject_changed': 'Rifiuta queste categorie',
     'refuse_effect': 'Rifiutare cambia solo i servizi facoltativi.',

@@ -14,7 +14,7 @@ STRINGS = {
     'saved': 'Uw keuzes zijn opgeslagen.',
     'close': 'Sluiten',
     'unavailable_title': 'Cookie-instellingen niet beschikbaar',
-    'unavailable_text': 'De cookie-instellingen konden niet starten ({reason}). Op deze pagina worden geen optionele cookies gebruikt.',
+    'unavailable_text': 'De cookie-instellingen konden niet starten. Op deze pagina worden geen optionele cookies gebruikt.',
     'accept_changed': 'Deze categorieën accepteren',
     'reject_changed': 'Deze categorieën weigeren',
     'refuse_effect': 'Weigeren verandert alleen de optionele diensten.',

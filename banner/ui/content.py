@@ -9,6 +9,8 @@ the script queue (scripts.py), media.py, blocks.py and the embeds (embeds.py, fr
 
 from banner.ui import media
 from banner.ui.blocks import open_blocks
+from banner.ui.contract import CATEGORY
+from banner.ui.dom import select_all
 from banner.ui.scripts import Scripts, sent_live
 
 
@@ -23,6 +25,7 @@ class Content:
                                self.permits)
         self.embeds = None                  # embeds.Embeds, from the extra bundle: ensure_embeds()
         self.new_embeds = new_embeds        # App.new_embeds: built in the texts of the moment
+        self.unknown = []                   # data-consent values naming no category, each reported once
 
     def undeclared(self, category_id, named, url):
         """Why the manifest forbids this content whatever the visitor says (Manifest.undeclared), or None."""
@@ -56,11 +59,24 @@ class Content:
         self.activate()
 
     def activate(self):
+        self.report_unknown(self.roots)
         self.open_blocks(self.roots)
         self.show_media(self.roots)
         if self.embeds is not None:
             self.embeds.refresh(self.session.accepted, self.roots)
         self.run_scripts(self.roots)
+
+    def report_unknown(self, roots):
+        """A `data-consent` naming no category of the manifest (a typo: "analytic") can never run, whatever
+        the visitor says: one console error per such value says so, rather than silence."""
+        for root in roots:
+            for element in select_all(root, "[%s]" % CATEGORY):
+                category = element.getAttribute(CATEGORY)
+                if category not in self.unknown and self.manifest.category(category) is None:
+                    self.unknown.append(category)
+                    self.page.error("%s=\"%s\" names no category of the manifest (%s): this %s never runs" % (
+                        CATEGORY, category, ", ".join(c.id for c in self.manifest.categories),
+                        element.tagName.lower()))
 
     def open_blocks(self, nodes):
         self.ran += open_blocks(nodes, self.session.accepted, self.permits)

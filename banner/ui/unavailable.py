@@ -1,5 +1,7 @@
 """What the footer link opens when the banner could not start: an explanation, not silence. Part of the
-start-up bundle, since it must work when nothing else does."""
+start-up bundle, since it must work when nothing else does. The technical reason (the console error's, in
+English) follows in a paragraph of its own marked as English (RGAA 8.7), for whoever the visitor reports
+it to: the explanation itself is in the visitor's language."""
 
 from banner.ui.dom import h
 
@@ -15,5 +17,6 @@ def build_unavailable(doc, strings, lang, reason):
               [strings["close"]]),
         ]),
         h(doc, "div", {"class": "cb-prefs__body"}, [
-            h(doc, "p", {"class": "cb-text"}, [strings["unavailable_text"].replace("{reason}", reason)])]),
+            h(doc, "p", {"class": "cb-text"}, [strings["unavailable_text"]]),
+            h(doc, "p", {"class": "cb-text"}, [h(doc, "code", {"lang": "en", "dir": "ltr"}, [reason])])]),
     ])

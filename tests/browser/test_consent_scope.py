@@ -158,6 +158,26 @@ def test_content_from_an_undeclared_provider_stays_blocked_with_a_console_error(
     assert any("Traqueur Inconnu" in e and "iframe" in e for e in errors), errors
 
 
+TYPO = ('<script type="text/plain" data-consent="analytic">window.__typo = true;</script>'
+        '<script type="text/plain" data-consent="analytic">window.__typo2 = true;</script>'
+        '<iframe id="typo-frame" title="Vidéo" data-consent="video" data-src="/t/frame.html?typo"></iframe>'
+        '<script type="text/plain" data-consent="analytics">window.__declared = true;</script>')
+
+
+def test_content_naming_no_category_of_the_manifest_is_reported_once_per_name_and_never_runs(browser, site):
+    """A typo in data-consent: the portal team hears it in the console, however the visitor answers."""
+    browser.open(site.page("/t/a-typo.html", {"manifest": "/t/cookies.json", "languages": ["fr", "en"]},
+                           probes=False, body=TYPO))
+    browser.click_banner("Tout accepter")
+    browser.wait_js("return window.__declared === true", "the declared category's script did not run")
+    assert browser.js("return [window.__typo, window.__typo2];") == [None, None]
+    assert browser.js("return document.getElementById('typo-frame').getAttribute('src')") in (None, "about:blank")
+    errors = [e.replace('\\"', '"') for e in browser.banner_errors()]        # the log escapes quotes
+    assert len([e for e in errors if 'data-consent="analytic" names no category' in e]) == 1, errors
+    assert any('data-consent="video" names no category' in e and "iframe" in e for e in errors), errors
+    assert all("analytics" in e for e in errors if "names no category" in e), "the error lists the categories"
+
+
 def test_the_first_layer_says_what_refusing_changes_and_links_to_the_providers_in_the_centre(browser, site):
     browser.open(site.url("/"))
     banner = browser.wait_banner()

@@ -93,6 +93,10 @@ def fails_closed_and_explains(browser, site, case):
     assert title.is_displayed() and title.text.strip()
     for word in words:
         assert word in dialog.text, "the explanation does not name %r: %s" % (word, dialog.text)
+    # the console's English reason is set apart and marked as English in the visitor's French dialog
+    reason = browser.js("var d = arguments[0], code = d.querySelector('[lang=en]');"
+                        "return [d.getAttribute('lang'), code && code.textContent];", dialog)
+    assert reason[0] == "fr" and reason[1] and all(word in reason[1] for word in words), reason
     browser.active_element().send_keys(Keys.ESCAPE)
     browser.wait_no_dialog()
     browser.js("window.consentBanner.showPreferences();")          # the API explains too
