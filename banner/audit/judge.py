@@ -9,7 +9,8 @@ Then:
   site) in a state whose choice does not accept its category is a violation: before a choice, after
   refusal, still present after withdrawal, outside a single category's choice. A required category's
   cookies and hosts are allowed everywhere; what the manifest does not declare has no category, so it
-  is allowed nowhere but after « Tout accepter ».
+  is allowed nowhere but after « Tout accepter ». The portal's own site is not another site, but for a
+  host an optional category's provider declares (a tracker it hosts itself).
 - a cookie, storage key or host the manifest does not declare at all is a violation, with a drafted
   manifest entry (banner.audit.drafts). IndexedDB databases cannot be declared (the manifest has no such
   storage): one before consent is a violation all the same.
@@ -215,9 +216,9 @@ def judge(report, manifest):
 
         for request in state.get("requests", []):
             host = request["host"]
-            if portal and same_site(host, portal):
-                continue                      # the portal's own site: not a third party
             category, provider = host_category(manifest, host)
+            if _portal_own(host, portal, category, required):
+                continue
             subject = {"type": "host", "host": host}
             if category is None:
                 findings.add(("undeclared", "host", host), "undeclared_host", VIOLATION,
@@ -229,6 +230,13 @@ def judge(report, manifest):
                              ("requests to %s" % host, _because(category, titles, provider)), subject, state["id"],
                              request.get("page"), category, request.get("initiator"), phrase=_contacted(where))
     return findings.list()
+
+
+def _portal_own(host, portal, category, required):
+    """Whether a request to `host` is the portal's own business, not judged: a host of its own site that no
+    provider of an optional category declares. A tracker the portal hosts itself (a Matomo on
+    stats.portal.example) is declared by its provider, and must wait for consent like any third party."""
+    return bool(portal) and same_site(host, portal) and (category is None or category in required)
 
 
 def category_title(category):

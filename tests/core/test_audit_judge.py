@@ -224,6 +224,24 @@ def test_hosts_of_the_required_category_and_of_the_portal_s_own_site_are_allowed
     assert judge(report, manifest) == []
 
 
+def test_a_tracker_the_portal_hosts_on_its_own_site_waits_for_consent_like_a_third_party(demo_data):
+    data = copy.deepcopy(demo_data())
+    data["categories"][1]["providers"].append({"name": "Matomo", "hosts": ["stats.portal.example"]})
+    manifest = parse_manifest(data, ["fr", "en"])
+    report = clean(manifest)
+    report["host"] = "www.portal.example"
+    for state in report["states"]:
+        state["requests"] += [{"host": h, "url": "https://%s/matomo.php" % h, "page": PORTAL, "document": None,
+                               "initiator": PORTAL + "matomo.js", "type": "Ping"}
+                              for h in ("stats.portal.example", "static.portal.example")]
+    found = judge(report, manifest)
+    assert kinds(found) == [("without_consent", "stats.portal.example")]     # static.: the portal's, undeclared
+    assert found[0]["states"] == ["before", "refuse", "withdraw"]
+    assert found[0]["message"] == (
+        "requests to stats.portal.example made before any choice, after « Tout refuser » and after withdrawal: "
+        "category « Mesure d'audience » (provider Matomo) is not accepted")
+
+
 def test_an_undeclared_host_gets_a_drafted_provider(manifest):
     report = clean(manifest)
     states(report, "accept")[0]["requests"].append({"host": "stats.other.example", "url": "https://stats.other.example/",
