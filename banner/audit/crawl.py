@@ -75,10 +75,18 @@ RECORDER = r"""
 PAGE_STATE = r"""
 (function (categories) {
   var boot = window.__consentBoot, api = window.consentBanner, audit = window.__consentAudit || {events: []};
+  // shown: laid out, visible, not transparent (itself or an ancestor: opacity multiplies), and on screen
   function shown(node) {
     if (!node) { return false; }
     var style = getComputedStyle(node), box = node.getBoundingClientRect();
-    return style.display !== "none" && style.visibility !== "hidden" && box.width > 0 && box.height > 0;
+    if (style.display === "none" || style.visibility !== "visible" || !(box.width > 0 && box.height > 0)) {
+      return false;
+    }
+    if (box.right <= 0 || box.bottom <= 0 || box.left >= innerWidth || box.top >= innerHeight) { return false; }
+    for (var up = node; up; up = up.parentElement) {
+      if (!(parseFloat(getComputedStyle(up).opacity) > 0)) { return false; }
+    }
+    return true;
   }
   var accepted = {};
   categories.forEach(function (id) {

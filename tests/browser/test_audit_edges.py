@@ -1,0 +1,76 @@
+"""`consent-banner audit` in Debian's Chromium on pages that try its judgement at the edges: a banner present
+but invisible (transparent, off screen), a page the audit reads and skips whose server sets a cookie, a
+cookie Chromium refuses, and start URLs that are no page at all (an error, a JSON or CSS file).
+
+One audit of 3 pages shared by the module's tests (about 20 s on 2 cores).
+"""
+
+import json
+import threading
+from http.server import ThreadingHTTPServer
+from urllib.parse import urlsplit
+
+import pytest
+
+from banner.audit import audit
+
+from browser_kit import demo_manifest, render_page
+from demo.server import make_handler
+
+CONFIG = {"manifest": "/t/cookies.json", "languages": ["fr", "en"]}
+LINKS = "".join("<a href='%s'>%s</a> " % (path, path) for path in ("/not-ours/", "/transparent/", "/off-screen/"))
+HTML = "text/html; charset=utf-8"
+ROUTES = {
+    "/": (HTML, render_page(CONFIG, body=LINKS, probes=False)),
+    # present and laid out, but nobody sees it: its parent transparent, or below the bottom of the screen
+    "/transparent/": (HTML, render_page(CONFIG, probes=False, head="<style>body { opacity: 0 }</style>")),
+    "/off-screen/": (HTML, render_page(CONFIG, probes=False,
+                                       head="<style>#cb-banner { transform: translateY(100vh) }</style>")),
+    "/not-ours/": (HTML, b"<!doctype html><html lang='fr'><title>Autre</title><p>Pas de banni\xc3\xa8re.</p></html>"),
+    "/t/cookies.json": ("application/json", json.dumps(demo_manifest()).encode("utf-8")),
+    "/data.json": ("application/json", b'{"not": "a page"}'),
+    "/style.css": ("text/css", b"body { color: black }"),
+}
+SET_COOKIE = {
+    "/not-ours/": ["fx_probed=1; Path=/; Max-Age=600"],           # read by the audit, never rendered: not stored
+    "/": ["fx_insecure=1; SameSite=None; Path=/"],                # refused by Chromium: SameSite=None needs Secure
+}
+
+
+class Portal:
+    """The pages above on a free port of 127.0.0.1, with their Set-Cookie headers."""
+
+    def __init__(self):
+        base = make_handler(["fr", "en"], routes=ROUTES)
+
+        class Handler(base):
+            def end_headers(self):
+                for line in SET_COOKIE.get(urlsplit(self.path).path, ()):
+                    self.send_header("Set-Cookie", line)
+                base.end_headers(self)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = "http://127.0.0.1:%d/" % self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture(scope="module")
+def portal(servers):
+    running = Portal()
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="module")
+def audited(portal):
+    return audit(portal.url, pages=3)
+
+
+def test_a_banner_nobody_can_see_is_not_shown(audited, portal):
+    assert audited["pages"] == [portal.url, portal.url + "transparent/", portal.url + "off-screen/"]
+    hidden = [f for f in audited["findings"] if f["kind"] == "banner_not_shown"]
+    assert sorted(p for f in hidden for p in f["pages"]) == [portal.url + "off-screen/", portal.url + "transparent/"]
