@@ -32,6 +32,9 @@ START_TIMEOUT = 20           # seconds for the banner to start once the page has
 QUIET = 0.3                  # the network counts as quiet after this long without a request...
 QUIET_MAX = 4.0              # ...or after this long, whatever still runs
 STALLED = 2.0                # a request unanswered this long (a long poll, a beacon cut by a reload) waits no more
+# The fragment on the audit's own fetches (candidate pages, the sitemap): never sent, but DevTools reports it
+# (`urlFragment`), so their requests and Set-Cookie headers are told from the page's.
+PROBE_MARK = "#consent-audit-probe"
 NOT_PAGES = re.compile(r"\.(pdf|zip|gz|jpe?g|png|gif|svg|webp|ico|css|js|json|xml|csv|xlsx?|docx?|odt|ods|mp[34]|"
                        r"webm|ogg|woff2?|ttf|txt)$", re.I)
 
@@ -105,11 +108,11 @@ STATUS = """(performance.getEntriesByType("navigation")[0] || {}).responseStatus
 # Candidate pages read without being rendered (no script of theirs runs, no cookie sent or stored): where
 # each ends up, its status, and the data-config of its loader tag, if any.
 PROBE = r"""
-(async function (urls) {
+(async function (urls, mark) {
   var out = [];
   for (var i = 0; i < urls.length; i++) {
     try {
-      var answer = await fetch(urls[i], {credentials: "omit", redirect: "follow", signal: AbortSignal.timeout(10000)});
+      var answer = await fetch(urls[i] + mark, {credentials: "omit", redirect: "follow", signal: AbortSignal.timeout(10000)});
       var html = /html/i.test(answer.headers.get("content-type") || "");
       var page = html ? new DOMParser().parseFromString(await answer.text(), "text/html") : null;
       var tag = page && page.querySelector("script[data-config]");
@@ -120,7 +123,13 @@ PROBE = r"""
     }
   }
   return out;
-})(%s)
+})
+"""
+# /sitemap.xml's text, or "" (fetched as the candidates are)
+SITEMAP = r"""
+fetch("/sitemap.xml" + %s, {credentials: "omit"}).then(function (r) {
+  return r.ok && /xml/.test(r.headers.get("content-type") || "") ? r.text() : "";
+}).catch(function () { return ""; })
 """
 
 LINKS = r"""Array.prototype.map.call(document.querySelectorAll("a[href]"), function (a) { return a.href; })"""
@@ -156,6 +165,15 @@ LOCATE = r"""
 """
 
 
+def probe_script(urls):
+    """The expression reading candidate pages `urls` (PROBE), its fetches marked as the audit's own."""
+    return "(%s)(%s, %s)" % (PROBE.strip(), json.dumps(list(urls)), json.dumps(PROBE_MARK))
+
+
+def sitemap_script():
+    return SITEMAP % json.dumps(PROBE_MARK)
+
+
 class PageError(Exception):
     """A page could not be loaded or read."""
 
@@ -180,6 +198,7 @@ class Tab:
         self.lock = threading.Lock()
         self.requests = []             # other-host requests, as recorded
         self.request_urls = {}         # requestId -> url (for Set-Cookie attribution)
+        self.probes = set()            # requestIds of the audit's own fetches (PROBE_MARK)
         self.inflight = {}             # requestId -> when it was sent
         self.last_activity = now()
         self.set_cookie = {}           # cookie name -> URL of the response that set it
@@ -227,14 +246,7 @@ class Tab:
                 self.inflight.pop(params.get("requestId"), None)
                 self.last_activity = now()
         elif method == "Network.responseReceivedExtraInfo":
-            headers = {k.lower(): v for k, v in (params.get("headers") or {}).items()}
-            url = self.request_urls.get(params.get("requestId"))
-            for line in (headers.get("set-cookie") or "").split("\n"):
-                name = line.split("=", 1)[0].strip()
-                if name and url:
-                    self.set_cookie.setdefault(name, url)
-                    with self.lock:
-                        self.set_cookie_lines.append((line, url, self.page_url))
+            self._set_cookies(params)
         elif method == "Runtime.consoleAPICalled" and params.get("type") == "error" and session == self.session:
             text = " ".join(str(a.get("value", a.get("description", ""))) for a in params.get("args", []))
             self.console.append(text)
@@ -243,12 +255,30 @@ class Tab:
             self.console.append("uncaught " + ((details.get("exception") or {}).get("description")
                                                or details.get("text", "")))
 
+    def _set_cookies(self, params):
+        """The cookies a response's Set-Cookie stored: not those of the audit's own fetches (sent without
+        credentials, nothing they set is kept), nor those Chromium blocked (`blockedCookies`)."""
+        url = self.request_urls.get(params.get("requestId"))
+        if not url or params.get("requestId") in self.probes:
+            return
+        headers = {k.lower(): v for k, v in (params.get("headers") or {}).items()}
+        blocked = {(b.get("cookieLine") or "").strip() for b in params.get("blockedCookies") or []}
+        for line in (headers.get("set-cookie") or "").split("\n"):
+            name = line.split("=", 1)[0].strip()
+            if name and line.strip() not in blocked:
+                self.set_cookie.setdefault(name, url)
+                with self.lock:
+                    self.set_cookie_lines.append((line, url, self.page_url))
+
     def _request(self, params):
         url = params.get("request", {}).get("url", "")
         with self.lock:
             self.inflight[params.get("requestId")] = now()
             self.request_urls[params.get("requestId")] = url
             self.last_activity = now()
+        if params.get("request", {}).get("urlFragment") == PROBE_MARK or params.get("requestId") in self.probes:
+            self.probes.add(params.get("requestId"))          # the audit's own, redirects included
+            return
         scheme = url.split(":", 1)[0].lower()
         page = self.page_url
         if scheme not in ("http", "https", "ws", "wss") or not page:
@@ -424,7 +454,7 @@ class Recorder:
             lines = tab.set_cookie_lines[self.lines_from:]
             self.lines_from = len(tab.set_cookie_lines)
         for line, url, at in lines:
-            self._written_cookie(line, url, at or page, taken, server=True)
+            self._written_cookie(line, url, at or page, taken, host_of(url))
         for cookie in tab.cookies():
             key = (cookie["name"], cookie.get("domain", ""), cookie.get("path", "/"))
             if key in self.cookies:
@@ -456,12 +486,14 @@ class Recorder:
                 # the parser was named first; the script running when it asked is more precise
                 self.seen_requests[key]["initiator"] = request["initiator"]
 
-    def _written_cookie(self, text, by, page, taken, server=False):
-        """Keep what set a cookie (not a deletion), in case the cookie is gone before a snapshot."""
+    def _written_cookie(self, text, by, page, taken, response_host=None):
+        """Keep what set a cookie (not a deletion), in case the cookie is gone before a snapshot. A response's
+        cookie (`response_host`: the host that answered) belongs to that host, a script's to its page's."""
         cookie = parse_set_cookie(text, taken)
         if cookie is None or cookie["deleted"] or cookie["name"] in self.written_cookies:
             return
-        host = host_of(page)
+        server = response_host is not None
+        host = response_host if server else host_of(page)
         if cookie["httpOnly"] and not server or cookie["domain"] and not (
                 host == cookie["domain"] or host.endswith("." + cookie["domain"])):
             return                                  # refused: a script's HttpOnly cookie, another site's domain

@@ -234,9 +234,7 @@ class _Run:
             shot = crawl.screenshot_record(tab, "before", "The first visit: the banner as shown before any choice")
             self.pages, self.skipped = [self.start], []
             candidates = crawl.candidate_links(tab.try_evaluate(crawl.LINKS) or [], self.start)
-            sitemap = tab.try_evaluate(
-                "fetch('/sitemap.xml', {credentials: 'omit'}).then(function (r) { return r.ok && "
-                "/xml/.test(r.headers.get('content-type') || '') ? r.text() : ''; }).catch(function () { return ''; })")
+            sitemap = tab.try_evaluate(crawl.sitemap_script())
             candidates += [u for u in crawl.sitemap_urls(sitemap, self.start) if u not in candidates]
             self.progress.total = min(self.max_pages, 1 + len(candidates)) * (4 + len(self.optional))
             self.progress.step("before", self.start)
@@ -246,7 +244,7 @@ class _Run:
             while candidates and 1 + len(found) < self.max_pages:
                 wanted = self.max_pages - 1 - len(found)
                 batch, candidates = candidates[:wanted], candidates[wanted:]
-                probes = tab.try_evaluate(crawl.PROBE % json.dumps(batch), timeout=15 + 10 * len(batch))
+                probes = tab.try_evaluate(crawl.probe_script(batch), timeout=15 + 10 * len(batch))
                 for probe in probes or [{"url": url, "error": "no answer"} for url in batch]:
                     reason = self.skip_reason(probe, found)
                     if reason:

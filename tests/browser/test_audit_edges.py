@@ -74,3 +74,10 @@ def test_a_banner_nobody_can_see_is_not_shown(audited, portal):
     assert audited["pages"] == [portal.url, portal.url + "transparent/", portal.url + "off-screen/"]
     hidden = [f for f in audited["findings"] if f["kind"] == "banner_not_shown"]
     assert sorted(p for f in hidden for p in f["pages"]) == [portal.url + "off-screen/", portal.url + "transparent/"]
+
+
+def test_a_page_the_audit_only_read_leaves_no_cookie_in_the_report(audited, portal):
+    assert audited["skipped"] == [{"url": portal.url + "not-ours/", "reason": "no consent-banner loader on this page"}]
+    names = {c["name"] for state in audited["states"] for c in state["cookies"]}
+    assert "fx_probed" not in names and "fx_insecure" not in names
+    assert [f["kind"] for f in audited["findings"]] == ["banner_not_shown"] * 2
