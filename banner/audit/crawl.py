@@ -113,10 +113,10 @@ PROBE = r"""
   for (var i = 0; i < urls.length; i++) {
     try {
       var answer = await fetch(urls[i] + mark, {credentials: "omit", redirect: "follow", signal: AbortSignal.timeout(10000)});
-      var html = /html/i.test(answer.headers.get("content-type") || "");
+      var type = answer.headers.get("content-type") || "", html = /html/i.test(type);
       var page = html ? new DOMParser().parseFromString(await answer.text(), "text/html") : null;
       var tag = page && page.querySelector("script[data-config]");
-      out.push({url: urls[i], final: answer.url, status: answer.status, html: html,
+      out.push({url: urls[i], final: answer.url, status: answer.status, html: html, type: type.split(";")[0].trim(),
                 config: tag ? tag.getAttribute("data-config") : null});
     } catch (e) {
       out.push({url: urls[i], error: String(e && e.message || e)});

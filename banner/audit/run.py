@@ -218,6 +218,9 @@ class _Run:
             self.loads += 1
             first = tab.wait_started([])
             if first is None:
+                reason = _not_a_page(tab)
+                if reason:
+                    raise AuditError("cannot audit %s: %s" % (self.start, reason))
                 raise AuditError(
                     "%s has no consent-banner loader (window.__consentBoot is absent). The audit knows only this "
                     "banner: it acts through its buttons and API. A page with another banner is out of its scope."
@@ -277,7 +280,7 @@ class _Run:
         if probe.get("status", 200) >= 400:
             return "HTTP %s" % probe["status"]
         if not probe.get("html"):
-            return "not an HTML page"
+            return "not an HTML page (%s)" % (probe.get("type") or "no Content-Type")
         if probe.get("config") is None:
             return "no consent-banner loader on this page"
         ref = crawl.manifest_ref(probe["config"], final)
@@ -492,6 +495,18 @@ class _Run:
                 "api": after.get("api", {}), "bannerShown": bool(after.get("bannerShown")),
                 "centreOpen": bool(after.get("centreOpen")),
                 "consentCookie": judge.decoded_cookie(value) if value is not None else None, "error": None}
+
+
+def _not_a_page(tab):
+    """Why the page loaded is no page to audit at all (an HTTP error, a JSON or CSS file), or None: then
+    what it lacks is our loader. Said as a skipped page's reason is."""
+    status = tab.try_evaluate(crawl.STATUS)
+    if isinstance(status, int) and status >= 400:
+        return "HTTP %d" % status
+    kind = tab.try_evaluate("document.contentType") or ""
+    if "html" not in kind:
+        return "not an HTML page (%s)" % (kind or "no Content-Type")
+    return None
 
 
 def wait_centre(tab, optional):

@@ -12,13 +12,14 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from banner.audit import audit
+from banner.audit import AuditError, audit
 
 from browser_kit import demo_manifest, render_page
 from demo.server import make_handler
 
 CONFIG = {"manifest": "/t/cookies.json", "languages": ["fr", "en"]}
-LINKS = "".join("<a href='%s'>%s</a> " % (path, path) for path in ("/not-ours/", "/transparent/", "/off-screen/"))
+LINKS = "".join("<a href='%s'>%s</a> " % (path, path) for path in ("/not-ours/", "/feed/", "/transparent/",
+                                                                        "/off-screen/"))
 HTML = "text/html; charset=utf-8"
 ROUTES = {
     "/": (HTML, render_page(CONFIG, body=LINKS, probes=False)),
@@ -29,6 +30,7 @@ ROUTES = {
     "/not-ours/": (HTML, b"<!doctype html><html lang='fr'><title>Autre</title><p>Pas de banni\xc3\xa8re.</p></html>"),
     "/t/cookies.json": ("application/json", json.dumps(demo_manifest()).encode("utf-8")),
     "/data.json": ("application/json", b'{"not": "a page"}'),
+    "/feed/": ("application/json", b'{"not": "a page"}'),
     "/style.css": ("text/css", b"body { color: black }"),
 }
 SET_COOKIE = {
@@ -77,7 +79,30 @@ def test_a_banner_nobody_can_see_is_not_shown(audited, portal):
 
 
 def test_a_page_the_audit_only_read_leaves_no_cookie_in_the_report(audited, portal):
-    assert audited["skipped"] == [{"url": portal.url + "not-ours/", "reason": "no consent-banner loader on this page"}]
+    assert audited["skipped"][0] == {"url": portal.url + "not-ours/", "reason": "no consent-banner loader on this page"}
     names = {c["name"] for state in audited["states"] for c in state["cookies"]}
     assert "fx_probed" not in names and "fx_insecure" not in names
     assert [f["kind"] for f in audited["findings"]] == ["banner_not_shown"] * 2
+
+
+def test_a_page_skipped_for_not_being_html_says_what_it_is(audited, portal):
+    assert audited["skipped"][1:] == [{"url": portal.url + "feed/", "reason": "not an HTML page (application/json)"}]
+
+
+@pytest.mark.parametrize("path, reason", [
+    ("missing/", "HTTP 404"),
+    ("data.json", "not an HTML page (application/json)"),
+    ("style.css", "not an HTML page (text/css)"),
+])
+def test_a_start_url_that_is_no_page_is_refused_saying_what_it_is(portal, path, reason):
+    with pytest.raises(AuditError) as refused:
+        audit(portal.url + path)
+    assert str(refused.value) == "cannot audit %s%s: %s" % (portal.url, path, reason)
+
+
+def test_an_html_page_without_our_loader_is_out_of_the_audit_s_scope(portal):
+    with pytest.raises(AuditError) as refused:
+        audit(portal.url + "not-ours/")
+    assert str(refused.value) == (
+        "%snot-ours/ has no consent-banner loader (window.__consentBoot is absent). The audit knows only this banner: "
+        "it acts through its buttons and API. A page with another banner is out of its scope." % portal.url)
