@@ -121,6 +121,9 @@ def _read_manifest_file(path):
             text = handle.read()
     except OSError as error:
         raise AuditError("%s: cannot read: %s" % (path, error.strerror or error))
+    except UnicodeDecodeError as error:       # a ValueError, not an OSError: it would end in a traceback
+        raise AuditError("%s: not UTF-8 (byte 0x%02x at offset %d): a manifest is JSON, saved as UTF-8"
+                         % (path, error.object[error.start], error.start))
     return {"source": path, "text": text}
 
 

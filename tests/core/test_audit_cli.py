@@ -84,6 +84,15 @@ def test_usage_errors_exit_2_with_one_line_before_any_browser_starts(argv, messa
     assert out.getvalue() == message
 
 
+def test_a_manifest_file_that_is_not_utf8_exits_2_with_one_line(tmp_path):
+    latin1 = tmp_path / "cookies.json"
+    latin1.write_bytes('{"title": "Café"}'.encode("latin-1"))            # saved as Latin-1: é is the byte 0xe9
+    out = io.StringIO()
+    assert main(["audit", PORTAL, "--manifest", str(latin1)], out=out) == 2
+    assert out.getvalue() == "audit: %s: not UTF-8 (byte 0xe9 at offset 14): a manifest is JSON, saved as UTF-8\n" \
+        % latin1
+
+
 def test_an_out_path_that_is_a_file_is_refused(tmp_path):
     (tmp_path / "report").write_text("x")
     out = io.StringIO()
