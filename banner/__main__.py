@@ -188,12 +188,14 @@ def subcommands():
     return list(next(a for a in make_parser()._actions if isinstance(a, argparse._SubParsersAction)).choices)
 
 
-def main(argv=None, out=None):
+def main(argv=None, out=None, err=None):
+    """Run one sub-command; `out` and `err` stand for standard output and error (the audit's errors go to
+    `err`, so that its summary on `out` can be kept apart from them)."""
     out = out or sys.stdout
     parser = make_parser()
     args = parser.parse_args(argv)
     if args.command == "audit":
-        return run_audit(args, out)
+        return run_audit(args, out, err=err)
     if args.command == "build":
         from .server.build import run
         return run(args)
@@ -227,24 +229,26 @@ def main(argv=None, out=None):
     return 0
 
 
-def run_audit(args, out, progress=None):
-    """`audit`: the summary on `out`, the progress on stderr; 0 clean, 1 violations, 2 could not run."""
+def run_audit(args, out, progress=None, err=None):
+    """`audit`: the summary on `out`, the progress and any error on `err` (stderr), as a command's errors go;
+    0 clean, 1 violations, 2 could not run."""
+    err = err or sys.stderr
     from .audit import audit, AuditError
     resolve = {}
     for item in args.resolve:
         host, _, address = item.partition("=")
         if not host or not address:
-            print("audit: --resolve %s: expected HOST=ADDRESS" % item, file=out)
+            print("audit: --resolve %s: expected HOST=ADDRESS" % item, file=err)
             return 2
         resolve[host.strip().lower()] = address.strip()
     try:
         report = audit(args.url, manifest=args.manifest, pages=args.pages, out=args.out,
-                       progress=progress or sys.stderr, chromium=args.chromium, resolve=resolve)
+                       progress=progress or err, chromium=args.chromium, resolve=resolve)
     except AuditError as error:
-        print("audit: %s" % error, file=out)
+        print("audit: %s" % error, file=err)
         return 2
     except KeyboardInterrupt:           # Chromium is closed on the way out
-        print("audit: interrupted", file=out)
+        print("audit: interrupted", file=err)
         return 2
     from .audit.report import summary
     out.write(summary(report))

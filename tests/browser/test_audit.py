@@ -190,9 +190,9 @@ def test_the_reports_are_written_and_the_evidence_is_self_contained(faulty):
 def test_a_start_url_that_is_no_page_of_ours_stops_the_audit_with_exit_status_2(faulty):
     _, fixture, _ = faulty
     url = "http://127.0.0.1:%d/hit.gif" % fixture.tracker.server_address[1]
-    out = io.StringIO()
-    assert main(["audit", url], out=out) == 2
-    assert out.getvalue() == "audit: cannot audit %s: not an HTML page (image/gif)\n" % url
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["audit", url], out=out, err=err) == 2
+    assert (out.getvalue(), err.getvalue()) == ("", "audit: cannot audit %s: not an HTML page (image/gif)\n" % url)
     closed = "http://127.0.0.1:%d/" % fixture.free_port()
     with pytest.raises(AuditError, match="^cannot open %s: net::ERR_CONNECTION_REFUSED$" % closed):
         audit(closed)
