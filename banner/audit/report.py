@@ -7,6 +7,7 @@ import copy
 import html
 import json
 import os
+import re
 import tempfile
 
 SCHEMA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "report.schema.json")
@@ -139,8 +140,14 @@ dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}dt{font-wei
 """
 
 
+CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
 def e(value):
-    return html.escape("" if value is None else str(value), quote=True)
+    """Text for the HTML report: escaped, and the control characters a page could put in a name (an ESC in a
+    storage key) shown as \\x1b, as the summary shows them: raw, they are invisible, or break the file."""
+    text = CONTROLS.sub(lambda m: "\\x%02x" % ord(m.group()), "" if value is None else str(value))
+    return html.escape(text, quote=True)
 
 
 def _table(headers, rows):
@@ -230,11 +237,15 @@ def evidence(report):
              e(p.get("failed") or p.get("loadError") or ("after the click" if p.get("afterAction") else ""))]
             for p in state.get("pages", [])]))
         parts.append("<h3>Cookies</h3>")
+        if any(c.get("transient") for c in state.get("cookies", [])):
+            parts.append("<p class=\"muted\">transient: written, then deleted before the audit looked (recorded from "
+                         "what was written).</p>")
         parts.append(_table(["name", "domain", "path", "lifetime", "expires", "flags", "first seen", "set by"], [
             [e(c["name"]), e(c["domain"]), e(c["path"]), e(_lifetime(c.get("lifetime"))), e(c.get("expires") or ""),
              e(" ".join(f for f, on in (("HttpOnly", c.get("httpOnly")), ("Secure", c.get("secure")),
                                         ("SameSite=%s" % c.get("sameSite"), c.get("sameSite")),
-                                        ("Partitioned", c.get("partitioned"))) if on)),
+                                        ("Partitioned", c.get("partitioned")),
+                                        ("transient", c.get("transient"))) if on)),
              e(c.get("firstSeen")), e(c.get("setBy") or "")] for c in state.get("cookies", [])]))
         parts.append("<h3>Storage</h3>")
         parts.append(_table(["kind", "name", "origin", "first seen", "set by"], [

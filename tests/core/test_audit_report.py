@@ -85,3 +85,21 @@ def test_the_summary_never_sends_a_page_s_control_characters_to_the_terminal(man
     text = reports.summary(faulty(manifest, name="evil\x1b[2J\x07"))
     assert "\x1b" not in text and "\x07" not in text
     assert "cookie evil\\x1b[2J\\x07 on 127.0.0.1" in text
+
+
+def test_the_evidence_report_shows_a_page_s_control_characters_escaped_as_the_summary_does(manifest):
+    report = faulty(manifest, name="evil\x1b[2J\x07")
+    report["states"][0]["storage"][0]["name"] = "key\x1b]0;title\x9b"
+    page = reports.evidence(report)
+    assert re.findall(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", page) == []
+    assert "evil\\x1b[2J\\x07" in page and "key\\x1b]0;title\\x9b" in page
+
+
+def test_the_evidence_report_marks_a_cookie_deleted_before_the_audit_looked(manifest):
+    report = full_report(manifest, [])
+    report["states"][0]["cookies"].append(dict(report["states"][2]["cookies"][-1], name="fx_early", transient=True))
+    page = reports.evidence(report)
+    row = re.search(r"<tr><td>fx_early</td>.*?</tr>", page).group()
+    assert "transient" in row
+    assert "transient: written, then deleted before the audit looked" in page
+    assert page.count("transient") == 2                       # the one cookie, and what the word means
