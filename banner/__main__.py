@@ -67,7 +67,7 @@ def validate(path, languages, out, pages=None, host=None, config_path=None):
         for field, message in error.problems:
             print("%s: %s: %s" % (path, field or "(top level)", message), file=out)
         return 1
-    if config is not None and not language_cookie_declared(config, manifest, path, out):
+    if config is not None and not config_fits(config, manifest, config_path, path, out):
         return 1
     print("%s: valid (revision %d, %d categories, %d cookies, languages: %s)" % (
         path, manifest.revision, len(manifest.categories), len(manifest.cookies), ", ".join(langs)), file=out)
@@ -97,6 +97,17 @@ def read_config(config_path, manifest_path, languages, out):
               file=out)
         return None, 2
     return config, None
+
+
+def config_fits(config, manifest, config_path, path, out):
+    """Whether the data-config and the manifest agree, each problem printed as the page would log it: the
+    categories `googleConsentMode` and `vendors` name, and the language cookie."""
+    from . import google, vendors
+    found = google.problems(config.google_consent_mode or {}, manifest) + vendors.problems(config.vendors or {},
+                                                                                           manifest)
+    for problem in found:
+        print("%s: %s" % (config_path, problem), file=out)
+    return language_cookie_declared(config, manifest, path, out) and not found
 
 
 def language_cookie_declared(config, manifest, path, out):

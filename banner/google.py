@@ -17,6 +17,13 @@ def unknown_categories(mapping, manifest):
     return [c for c in mapping if c not in ids]
 
 
+def exempt_categories(mapping, manifest):
+    """Exempt categories named in googleConsentMode (a configuration error): the CNIL's exemption covers an
+    audience measurement it can vouch for, never Google's tags, so their types are never granted from one
+    (an exempt category stays accepted after « Tout refuser »: refusing would grant more than not answering)."""
+    return [c.id for c in manifest.categories if c.id in mapping and c.exempt]
+
+
 def consent_default():
     """Every Consent Mode type denied (config.py accepts no other types in a mapping), waiting briefly for
     the update a stored choice sends."""
@@ -25,11 +32,26 @@ def consent_default():
     return signal
 
 
-def consent_update(mapping, accepted):
-    """granted for each type mapped from an accepted category, denied for every other mapped type."""
+def consent_update(mapping, accepted, never=()):
+    """granted for each type mapped from an accepted category, denied for every other mapped type; the
+    categories in `never` (exempt_categories) grant nothing."""
     signal = {}
     for category, types in mapping.items():
         for item in types:
             if signal.get(item) != "granted":
-                signal[item] = "granted" if category in accepted else "denied"
+                signal[item] = "granted" if category in accepted and category not in never else "denied"
     return signal
+
+
+def problems(mapping, manifest):
+    """What is wrong with a googleConsentMode mapping against the manifest (validate --config says the same)."""
+    found = []
+    unknown = unknown_categories(mapping, manifest)
+    if unknown:
+        found.append("data-config: googleConsentMode: unknown categories %s" % ", ".join(unknown))
+    exempt = exempt_categories(mapping, manifest)
+    if exempt:
+        found.append("data-config: googleConsentMode: %s: exempt, and Google's tags are not covered by the "
+                     "CNIL's exemption: their types stay denied (map a category that needs consent)" % ", ".join(exempt))
+    return found
+

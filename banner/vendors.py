@@ -8,7 +8,8 @@ until the visitor opposes it. The answers are lists of signals, each one plain J
 tool's documented global (static/src/signals.js runs them, in the page and in the file the Django app
 writes before tags it sends live):
 
-- ["push", NAME, ARGS]: window[NAME] = window[NAME] || []; window[NAME].push(ARGS) (Matomo's `_paq` queue)
+- ["push", NAME, ARGS, REPLACES]: window[NAME] = window[NAME] || []; window[NAME].push(ARGS) (Matomo's `_paq`
+  queue), after removing from a queue still an array the commands named in REPLACES
 - ["merge", NAME, OBJECT]: OBJECT merged into window[NAME] (Piano Analytics' `pdl` configuration, read when
   its SDK loads)
 - ["call", PATH, ARGS]: the function at PATH called with ARGS when it exists (`pa.consent.setMode`)
@@ -26,7 +27,17 @@ Whatever the signals, the banner keeps a vendor's tag blocked while its category
 the page when a category whose tags ran is withdrawn: the signals tell the tool, the reload stops it.
 """
 
+from .consent import MAX_AGE_DAYS
+
 PIANO_REQUIRE = "v2"                # Piano Analytics' consent API version the modes belong to
+# Matomo keeps a refusal (forgetConsentGiven, and optUserOut, the same function) in its own cookie
+# mtm_consent_removed, for 30 years unless told for how many hours: as long as the banner keeps a choice.
+MATOMO_REFUSAL_HOURS = MAX_AGE_DAYS * 24
+# Matomo's tracker applies some commands of its queue first (requireConsent, setConsentGiven) and the
+# others in order: a queue holding an older forgetConsentGiven then a newer setConsentGiven would end
+# refused. Each consent command replaces, in a queue the tracker has not taken yet, the ones it supersedes.
+MATOMO_DECISIONS = ["setConsentGiven", "forgetConsentGiven"]
+MATOMO_OPPOSITION = ["optUserOut", "forgetUserOptOut"]
 PIANO_ON, PIANO_EXEMPT, PIANO_OFF = "opt-in", "essential", "opt-out"
 DSFR_OPT_OUT = "_EA_"               # the DSFR analytics package's localStorage key: "1" disables it
 
@@ -34,7 +45,7 @@ DSFR_OPT_OUT = "_EA_"               # the DSFR analytics package's localStorage 
 def before(vendor, exempt):
     """The signals the page gives before the vendor's tag can run, no choice known."""
     if vendor == "matomo":
-        return [] if exempt else [["push", "_paq", ["requireConsent"]]]
+        return [] if exempt else [["push", "_paq", ["requireConsent"], ["requireConsent"]]]
     if vendor == "piano":
         return [["merge", "pdl", {"requireConsent": PIANO_REQUIRE,
                                   "consent": {"defaultPreset": {"PA": PIANO_EXEMPT if exempt else PIANO_OFF}}}]]
@@ -45,8 +56,10 @@ def update(vendor, exempt, on):
     """The signals of a decision (or of a stored one at start): the vendor's category `on` or not."""
     if vendor == "matomo":
         if exempt:
-            return [["push", "_paq", ["forgetUserOptOut" if on else "optUserOut"]]]
-        return [["push", "_paq", ["setConsentGiven" if on else "forgetConsentGiven"]]]
+            command = ["forgetUserOptOut"] if on else ["optUserOut", MATOMO_REFUSAL_HOURS]
+            return [["push", "_paq", command, MATOMO_OPPOSITION]]
+        command = ["setConsentGiven"] if on else ["forgetConsentGiven", MATOMO_REFUSAL_HOURS]
+        return [["push", "_paq", command, MATOMO_DECISIONS]]
     if vendor == "piano":
         mode = (PIANO_EXEMPT if exempt else PIANO_ON) if on else PIANO_OFF
         return [["merge", "pdl", {"consent": {"defaultPreset": {"PA": mode}}}],
@@ -70,9 +83,15 @@ def signals(mapping, manifest, accepted=None, decided=False):
 
 
 def updates(mapping, manifest, accepted):
-    """Every vendor's `update` for the accepted category ids `accepted`."""
+    """Every vendor's `update` for the accepted category ids `accepted`. A tool mapped to a category that
+    is not optional (unknown_categories: reported) is told that it is refused, whatever holds."""
     return [s for vendor, category_id in mapping.items()
-            for s in update(vendor, is_exempt(manifest, category_id), category_id in accepted)]
+            for s in update(vendor, is_exempt(manifest, category_id), is_on(manifest, category_id, accepted))]
+
+
+def is_on(manifest, category_id, accepted):
+    """Whether a tool mapped to `category_id` is told that it may measure: an optional category accepted."""
+    return category_id in accepted and category_id in manifest.optional_ids
 
 
 def is_exempt(manifest, category_id):
@@ -83,3 +102,13 @@ def is_exempt(manifest, category_id):
 def unknown_categories(mapping, manifest):
     """Categories named in `vendors` that the manifest does not define, or that are strictly necessary."""
     return [c for c in mapping.values() if c not in manifest.optional_ids]
+
+
+def problems(mapping, manifest):
+    """What is wrong with a vendors mapping against the manifest (validate --config says the same)."""
+    unknown = unknown_categories(mapping, manifest)
+    if not unknown:
+        return []
+    return ["data-config: vendors: %s: not an optional category of the manifest: its tool is told that it "
+            "is refused" % ", ".join(unknown)]
+

@@ -167,7 +167,8 @@ def early(config_data, manifest, manifest_text=None):
     }
     mapping = config_data.get("vendors")
     if isinstance(mapping, dict) and mapping:
-        found["vendors"] = [[c] + vendor_signals(v, vendors.is_exempt(manifest, c)) for v, c in mapping.items()]
+        found["vendors"] = [[c] + vendor_signals(v, vendors.is_exempt(manifest, c), c in manifest.optional_ids)
+                            for v, c in mapping.items()]
     return found
 
 
@@ -182,6 +183,8 @@ def _category(category, prints):
     return found
 
 
-def vendor_signals(vendor, exempt):
-    """A tool's signals as the early path picks them: before, then accepted, then refused."""
-    return [vendors.before(vendor, exempt), vendors.update(vendor, exempt, True), vendors.update(vendor, exempt, False)]
+def vendor_signals(vendor, exempt, optional=True):
+    """A tool's signals as the early path picks them: before, then accepted, then refused (a tool mapped to a
+    category that is not optional is told that it is refused either way, as vendors.updates tells it)."""
+    return [vendors.before(vendor, exempt), vendors.update(vendor, exempt, optional),
+            vendors.update(vendor, exempt, False)]

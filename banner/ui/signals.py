@@ -2,7 +2,7 @@
 holds before any blocked tag can run, then an update for every stored or new choice. The signals
 themselves are banner/google.py's and banner/vendors.py's."""
 
-from banner.google import consent_default, consent_update, unknown_categories
+from banner.google import consent_default, consent_update, exempt_categories, problems as google_problems
 from banner import vendors
 
 
@@ -16,14 +16,14 @@ class GoogleSignals:
     def default(self, sent_already=False):
         """`sent_already`: the page holds a "default" before any of ours (banner.django's consent-mode.js
         runs before the tags it sends live); a second one would only restart its wait for an update."""
-        unknown = unknown_categories(self.mapping, self.manifest)
-        if unknown:
-            self.report("data-config: googleConsentMode: unknown categories %s" % ", ".join(unknown))
+        for problem in google_problems(self.mapping, self.manifest):
+            self.report(problem)
         if not sent_already:
             self.gtag("consent", "default", consent_default())
 
     def update(self, accepted):
-        self.gtag("consent", "update", consent_update(self.mapping, accepted))
+        never = exempt_categories(self.mapping, self.manifest)
+        self.gtag("consent", "update", consent_update(self.mapping, accepted, never))
 
 
 class VendorSignals:
@@ -39,10 +39,8 @@ class VendorSignals:
     def start(self, accepted, decided):
         """Before the page's blocked tags run, with the categories in force and whether a choice holds. A
         server's consent-mode.js may have sent these already: sent again, they leave the same state."""
-        unknown = vendors.unknown_categories(self.mapping, self.manifest)
-        if unknown:
-            self.report("data-config: vendors: %s: not an optional category of the manifest: its tool is "
-                        "told that it is refused" % ", ".join(unknown))
+        for problem in vendors.problems(self.mapping, self.manifest):
+            self.report(problem)
         self.signal(vendors.signals(self.mapping, self.manifest, accepted, decided))
 
     def update(self, accepted):

@@ -82,12 +82,15 @@ class StartUp:
             app.doc.body.appendChild(app.reopen_button)
 
     def start_signals(self):
-        """Google's consent default and the vendors' signals, before any tag runs."""
+        """Google's consent default (and a stored choice's update) and the vendors' signals, before any
+        tag runs: a Google tag reads the consent state when it runs."""
         from banner.ui.signals import GoogleSignals, VendorSignals
         app, config, page = self.app, self.app.config, self.app.page
         if config.google_consent_mode:
             app.google = GoogleSignals(page.gtag, page.error, config.google_consent_mode, app.manifest)
             app.google.default(page.consent_default_sent())
+            if app.session.decided:      # a stored choice: its update too, before an accepted tag runs
+                app.google.update(app.session.accepted)
         if config.vendors:
             app.vendors = VendorSignals(page.signal, page.error, config.vendors, app.manifest)
             app.vendors.start(app.session.accepted, app.session.decided)
@@ -143,8 +146,6 @@ class StartUp:
         page is idle, so that the centre needs no download when it is asked for."""
         app = self.app
         app.page.dispatch(app.session.accepted)
-        if app.session.decided and app.google is not None:
-            app.google.update(app.session.accepted)
         self.replay(app.page.early_actions(), app.page.painted_for())
         app.page.forget_kept_choice()
         app.first_layer.reveal()         # a kept decision that was not written: the layer asks again

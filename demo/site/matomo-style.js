@@ -7,21 +7,24 @@
  * (developer.matomo.org: "JavaScript Tracking Client", "Tracking consent") and not from its code:
  *
  * - commands queue in `window._paq` until the tracker loads, then each `_paq.push([name, ...args])` runs at
- *   once. Of the queued ones, the configuration and consent commands run first, then the rest in order;
+ *   once. Of the queued ones, the configuration commands, `requireConsent` and `setConsentGiven` run
+ *   first, then the rest in order (so a queued `forgetConsentGiven` runs after any queued
+ *   `setConsentGiven`, as with Matomo's tracker);
  * - `requireConsent`: nothing is sent and no cookie is written until `setConsentGiven`; the hits made
  *   meanwhile wait and are sent then;
- * - `setConsentGiven`: consent for this page view; `forgetConsentGiven`: consent withdrawn, its cookies
- *   deleted, the refusal remembered in `mtm_consent_removed`, consent required again;
- * - `optUserOut`: opposition remembered in `mtm_consent_removed`, cookies deleted, nothing sent any more;
- *   `forgetUserOptOut` removes it;
+ * - `setConsentGiven`: consent for this page view; `forgetConsentGiven(hours)`: consent withdrawn, its
+ *   cookies deleted, the refusal remembered in `mtm_consent_removed` for `hours` (30 years without it),
+ *   consent required again;
+ * - `optUserOut(hours)`: the same function in Matomo's tracker: opposition remembered in
+ *   `mtm_consent_removed`, cookies deleted, nothing sent any more; `forgetUserOptOut` removes it;
  * - `trackPageView` and the heart beat (`enableHeartBeatTimer(seconds)`) send a hit (an image request to
  *   the tracker URL) and write the visitor cookie `_pk_id.<site>.<hash>` (13 months) and the session
  *   cookie `_pk_ses.<site>.<hash>` (30 minutes).
  */
 (function () {
   "use strict";
-  var FIRST = ["setTrackerUrl", "setSiteId", "requireConsent", "setConsentGiven", "forgetConsentGiven",
-               "optUserOut", "forgetUserOptOut"];
+  var FIRST = ["setTrackerUrl", "setSiteId", "requireConsent", "setConsentGiven"];
+  var THIRTY_YEARS = 946080000;           // seconds: mtm_consent_removed when no lifetime is given
   var HASH = "d3m0";
   var state = {url: null, site: null, required: false, given: false, waiting: [], beat: null};
 
@@ -60,17 +63,17 @@
       state.waiting = [];
       waiting.forEach(send);
     },
-    forgetConsentGiven: function () {
+    forgetConsentGiven: function (hours) {
       state.given = false;
       state.required = true;
       state.waiting = [];
       deleteCookies();
-      setCookie("mtm_consent_removed", String(Date.now()), 33696000);
+      setCookie("mtm_consent_removed", String(Date.now()), hours ? hours * 3600 : THIRTY_YEARS);
     },
-    optUserOut: function () {
+    optUserOut: function (hours) {
       state.given = false;
       deleteCookies();
-      setCookie("mtm_consent_removed", String(Date.now()), 33696000);
+      setCookie("mtm_consent_removed", String(Date.now()), hours ? hours * 3600 : THIRTY_YEARS);
     },
     forgetUserOptOut: function () { setCookie("mtm_consent_removed", "", 0); },
     trackPageView: function (title) {

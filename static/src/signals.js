@@ -2,7 +2,9 @@
  * One function, written here once: tools/release.py puts it into the loader (consent.js, where Python calls
  * it as __consentBoot.signal) and into consent-mode.js (which a server writes before the tags it sends
  * live). A signal is [operation, name, value]:
- *   ["push", "_paq", [...]]        window._paq = window._paq || []; window._paq.push([...])
+ *   ["push", "_paq", [...], names] window._paq = window._paq || []; window._paq.push([...]), after removing
+ *                                  from a queue still an array (the tool not loaded yet) the commands
+ *                                  `names` lists: an older consent command never outlives a newer one
  *   ["merge", "pdl", {...}]        {...} merged, object by object, into window.pdl = window.pdl || {}
  *   ["call", "pa.consent.setMode", [...]]   that function called with [...] when it exists (tool loaded)
  *   ["store", "_EA_", "1"]         localStorage.setItem("_EA_", "1")
@@ -22,9 +24,13 @@ function (signals, report) {
     });
     return into;
   }
-  function run(operation, name, value) {
+  function run(operation, name, value, replaces) {
     if (operation === "push") {
-      (window[name] = window[name] || []).push(value);
+      var queue = window[name] = window[name] || [];
+      for (var j = Array.isArray(queue) && replaces ? queue.length - 1 : -1; j >= 0; j--) {
+        if (Array.isArray(queue[j]) && replaces.indexOf(queue[j][0]) >= 0) { queue.splice(j, 1); }
+      }
+      queue.push(value);
     } else if (operation === "merge") {
       window[name] = merge(window[name] || {}, value);
     } else if (operation === "call") {
@@ -41,7 +47,7 @@ function (signals, report) {
   }
   for (var i = 0; i < signals.length; i++) {
     try {
-      run(signals[i][0], signals[i][1], signals[i][2]);
+      run(signals[i][0], signals[i][1], signals[i][2], signals[i][3]);
     } catch (e) {
       report("a vendor signal failed (" + signals[i][0] + " " + signals[i][1] + "): " + e);
     }

@@ -8,7 +8,7 @@ import os
 import pytest
 
 from browser_kit import ROOT, consent_value
-from browser_kit import GOOGLE_TYPES, READ_DATA_LAYER, STUB_WATCH, document_script
+from browser_kit import GOOGLE_MAPPING, GOOGLE_TYPES, READ_DATA_LAYER, STUB_WATCH, document_script
 
 with open(os.path.join(ROOT, "demo", "site", "cookies-google.json"), encoding="utf-8") as _handle:
     GOOGLE_MANIFEST = json.load(_handle)
@@ -60,10 +60,30 @@ def test_a_stored_choice_sends_one_update_on_load_after_the_default(google, site
     browser.set_cookie("cookies_preferences", consent_value(["analytics", "ads"], manifest=GOOGLE_MANIFEST))
     browser.open(site.url("/google/"))
     assert browser.banner() is None
-    assert_default_first(consent_commands(browser, stub_saw(browser)))
-    commands = consent_commands(browser)
-    assert commands == [["consent", "default", DENIED_DEFAULT],
-                        ["consent", "update", dict({t: "granted" for t in ADS}, analytics_storage="granted")]]
+    expected = [["consent", "default", DENIED_DEFAULT],
+                ["consent", "update", dict({t: "granted" for t in ADS}, analytics_storage="granted")]]
+    # the accepted tag, when it runs, finds the stored choice's update already there, not only the default
+    assert consent_commands(browser, stub_saw(browser)) == expected
+    assert consent_commands(browser) == expected
+
+
+INLINE_TAG = ('<script type="text/plain" data-consent="analytics">'
+              'window.__inlineSaw = Array.from(window.dataLayer || [], function (e) { return Array.from(e); });'
+              '</script>')
+
+
+def test_an_accepted_inline_google_tag_runs_after_the_stored_choices_update(browser, site):
+    """An inline `gtag("config", ...)` runs the moment it is let in: the stored choice's update must
+    already be in dataLayer then, not only the default."""
+    site.json("/t/google-cookies.json", GOOGLE_MANIFEST)
+    url = site.page("/t/google-inline.html", {"manifest": "/t/google-cookies.json", "languages": ["fr"],
+                                              "googleConsentMode": GOOGLE_MAPPING}, probes=False, body=INLINE_TAG)
+    browser.set_cookie("cookies_preferences", consent_value(["analytics", "ads"], manifest=GOOGLE_MANIFEST))
+    browser.open(url)
+    saw = browser.wait_js("return window.__inlineSaw", "the accepted inline tag never ran")
+    assert consent_commands(browser, saw) == [
+        ["consent", "default", DENIED_DEFAULT],
+        ["consent", "update", dict({t: "granted" for t in ADS}, analytics_storage="granted")]]
 
 
 def test_a_custom_choice_of_analytics_only_keeps_ads_denied(google, site):

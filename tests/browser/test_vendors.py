@@ -156,6 +156,33 @@ def test_matomo_needing_consent_waits_for_it_and_a_withdrawal_stops_it_for_good(
     assert_silent_after(browser, site, "/t/hit/matomo", time.time(), "_pk_")
 
 
+def test_matomo_accepted_after_a_refusal_before_its_tag_loaded_measures_and_keeps_no_refusal(browser, vendor_site):
+    """« Tout refuser », then « Tout accepter » in the centre: Matomo's tag loads only then and applies
+    setConsentGiven before the rest of its queue, so a forgetConsentGiven left there would refuse again."""
+    site = vendor_site
+    browser.open(page(site, "matomo-change", "matomo", "analytics", MATOMO_TAG))
+    browser.click_banner("Tout refuser")
+    browser.wait_no_banner()
+    browser.find("#manage").click()
+    browser.wait_dialog()
+    browser.click_dialog("Tout accepter")
+    browser.wait_no_dialog()
+    browser.wait(lambda d: hits(site, "/t/hit/matomo"), "the accepted tool measured nothing")
+    assert "forgetConsentGiven" not in matomo_log(browser)
+    assert "mtm_consent_removed" not in browser.document_cookies()
+
+
+def test_matomo_keeps_a_refusal_as_long_as_the_banner_keeps_the_choice_not_30_years(browser, vendor_site):
+    browser.open(page(vendor_site, "matomo-refused", "matomo", "analytics", MATOMO_TAG))
+    browser.click_banner("Tout refuser")
+    browser.wait_no_banner()
+    # its tracker loads now (as when the portal loads it unblocked) and applies the queued refusal
+    browser.js("var s = document.createElement('script'); s.src = '/matomo-style.js'; document.head.appendChild(s);")
+    browser.wait(lambda d: browser.cookie("mtm_consent_removed"), "Matomo kept no refusal")
+    kept_days = (browser.cookie("mtm_consent_removed")["expires"] - time.time()) / 86400
+    assert 181 <= kept_days <= 182.01, kept_days
+
+
 @pytest.mark.journey
 def test_exempt_matomo_measures_before_any_choice_and_stops_when_opposed(browser, vendor_site):
     site = vendor_site

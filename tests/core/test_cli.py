@@ -97,6 +97,22 @@ def test_validate_with_the_config_checks_it_as_the_page_does_and_uses_its_langua
     assert run("validate", demo_path, "--config", unknown, "--languages", "fr")[0] == 2
 
 
+def test_validate_with_the_config_names_google_and_vendor_mappings_the_page_would_report(manifest_data, tmp_path):
+    from test_exempt import with_exempt
+    manifest = tmp_path / "exempt.json"
+    manifest.write_text(json.dumps(with_exempt(manifest_data)), encoding="utf-8")
+    config = config_file(tmp_path, manifest="/c.json", languages=["fr"],
+                         googleConsentMode={"audience": ["analytics_storage", "ad_storage"]},
+                         vendors={"matomo": "necessary", "piano": "audiance"})
+    status, output = run("validate", str(manifest), "--config", config)
+    assert status == 1
+    assert output.splitlines() == [
+        "%s: data-config: googleConsentMode: audience: exempt, and Google's tags are not covered by the CNIL's "
+        "exemption: their types stay denied (map a category that needs consent)" % config,
+        "%s: data-config: vendors: necessary, audiance: not an optional category of the manifest: its tool is "
+        "told that it is refused" % config]
+
+
 def test_validate_reads_a_manifest_held_inline_in_the_config(demo_path, tmp_path):
     _, data = without_language_cookie(demo_path, tmp_path)
     inline = config_file(tmp_path, manifest=data, languages=["fr", "en"], languageCookie=True)

@@ -72,3 +72,18 @@ def test_a_category_changed_since_the_choice_is_denied_until_asked_again(manifes
     assert consent_update(MAPPING, session.accepted) == {
         "security_storage": "granted", "analytics_storage": "granted",
         "ad_storage": "denied", "ad_user_data": "denied", "ad_personalization": "denied"}
+
+
+def test_an_exempt_category_grants_no_google_type_so_refusing_never_grants_more_than_not_answering(manifest_data):
+    from banner.google import exempt_categories, problems
+    from banner.manifest import parse_manifest
+    from test_exempt import with_exempt
+    manifest = parse_manifest(with_exempt(manifest_data), ["fr"])
+    mapping = {"audience": ["ad_storage", "analytics_storage"], "analytics": ["analytics_storage"]}
+    never = exempt_categories(mapping, manifest)
+    assert never == ["audience"]
+    # after « Tout refuser » the exempt category is still accepted: its types stay denied all the same
+    assert consent_update(mapping, ["necessary", "audience"], never) == {"ad_storage": "denied",
+                                                                         "analytics_storage": "denied"}
+    assert consent_update(mapping, ["necessary", "audience", "analytics"], never)["analytics_storage"] == "granted"
+    assert [p.split(": ")[2] for p in problems(mapping, manifest)] == ["audience"]

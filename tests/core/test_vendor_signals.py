@@ -2,15 +2,21 @@
 its tag can run, then every decision, in the calls its own documentation names; a bad `vendors` value is
 refused with a message naming the key."""
 
+import json
+import shutil
+import subprocess
+
 import pytest
 
 from banner.config import parse_config
 from banner.errors import ConfigError
 from banner.manifest import parse_manifest
 from banner import vendors
+from core_kit import read
 from test_exempt import with_exempt
 
 MAPPING = {"matomo": "audience", "piano": "analytics", "dsfrAnalytics": "analytics"}
+HOURS, DECISIONS, OPPOSITION = vendors.MATOMO_REFUSAL_HOURS, vendors.MATOMO_DECISIONS, vendors.MATOMO_OPPOSITION
 
 
 @pytest.fixture
@@ -21,7 +27,7 @@ def manifest(manifest_data):
 def test_before_any_choice_matomo_waits_for_consent_and_piano_starts_opted_out(manifest):
     found = vendors.signals({"matomo": "analytics", "piano": "analytics", "dsfrAnalytics": "analytics"},
                             manifest)
-    assert found == [["push", "_paq", ["requireConsent"]],
+    assert found == [["push", "_paq", ["requireConsent"], ["requireConsent"]],
                      ["merge", "pdl", {"requireConsent": "v2", "consent": {"defaultPreset": {"PA": "opt-out"}}}]]
 
 
@@ -32,7 +38,7 @@ def test_an_exempt_category_runs_matomo_unconditionally_and_piano_in_its_essenti
 
 def test_a_stored_choice_follows_the_before_signals_for_every_tool(manifest):
     found = vendors.signals(MAPPING, manifest, ["necessary", "analytics"], decided=True)
-    assert found[-4:] == [["push", "_paq", ["optUserOut"]],                     # audience opposed
+    assert found[-4:] == [["push", "_paq", ["optUserOut", HOURS], OPPOSITION],     # audience opposed
                           ["merge", "pdl", {"consent": {"defaultPreset": {"PA": "opt-in"}}}],
                           ["call", "pa.consent.setMode", ["opt-in"]],
                           ["remove", "_EA_"]]
@@ -42,17 +48,23 @@ def test_with_no_choice_only_an_exempt_tool_the_browser_opposes_is_told_so(manif
     assert vendors.signals(MAPPING, manifest, ["necessary", "audience"], decided=False) == \
         vendors.signals(MAPPING, manifest)                                    # nothing beyond `before`
     gpc = vendors.signals(MAPPING, manifest, ["necessary"], decided=False)   # Global Privacy Control
-    assert gpc[len(vendors.signals(MAPPING, manifest)):] == [["push", "_paq", ["optUserOut"]]]
+    assert gpc[len(vendors.signals(MAPPING, manifest)):] == [["push", "_paq", ["optUserOut", HOURS], OPPOSITION]]
 
 
 @pytest.mark.parametrize("exempt, on, expected", [
-    (False, True, [["push", "_paq", ["setConsentGiven"]]]),
-    (False, False, [["push", "_paq", ["forgetConsentGiven"]]]),
-    (True, True, [["push", "_paq", ["forgetUserOptOut"]]]),
-    (True, False, [["push", "_paq", ["optUserOut"]]]),
+    (False, True, [["push", "_paq", ["setConsentGiven"], DECISIONS]]),
+    (False, False, [["push", "_paq", ["forgetConsentGiven", HOURS], DECISIONS]]),
+    (True, True, [["push", "_paq", ["forgetUserOptOut"], OPPOSITION]]),
+    (True, False, [["push", "_paq", ["optUserOut", HOURS], OPPOSITION]]),
 ])
 def test_matomo_is_given_its_consent_api_calls(exempt, on, expected):
+    """Each replaces the earlier ones of its kind in a queue Matomo has not taken yet (signals.js)."""
     assert vendors.update("matomo", exempt, on) == expected
+
+
+def test_matomo_keeps_a_refusal_as_long_as_the_banner_keeps_a_choice_not_its_default_30_years():
+    from banner.consent import MAX_AGE_SECONDS
+    assert HOURS * 3600 == MAX_AGE_SECONDS
 
 
 @pytest.mark.parametrize("exempt, on, mode", [(False, True, "opt-in"), (False, False, "opt-out"),
@@ -72,8 +84,9 @@ def test_a_category_the_manifest_lacks_or_that_is_required_is_named(manifest):
     assert vendors.unknown_categories({"matomo": "nope", "piano": "necessary", "dsfrAnalytics": "analytics"},
                                       manifest) == ["nope", "necessary"]
     # and its tool is told it is refused, whatever was accepted
-    assert vendors.updates({"matomo": "nope"}, manifest, ["necessary", "analytics", "audience"]) == \
-        [["push", "_paq", ["forgetConsentGiven"]]]
+    for category in ("nope", "necessary"):                  # the required category is always "accepted"
+        assert vendors.updates({"matomo": category}, manifest, ["necessary", "analytics", "audience"]) == \
+            [["push", "_paq", ["forgetConsentGiven", HOURS], DECISIONS]]
 
 
 # --- data-config ------------------------------------------------------------------------------------------
@@ -94,3 +107,24 @@ def test_a_bad_vendors_value_is_refused_naming_the_key(value, field, words):
     with pytest.raises(ConfigError) as caught:
         parse_config({"manifest": "/m.json", "vendors": value})
     assert caught.value.field == field and words in str(caught.value)
+
+
+# --- the signals as the page runs them (static/src/signals.js, under node) ---------------------------------
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
+def test_a_matomo_queue_not_taken_yet_holds_only_the_latest_consent_command(manifest):
+    """Refused on one page view's start, then accepted before matomo.js has loaded: its tracker applies
+    setConsentGiven before the other commands, so an older forgetConsentGiven left in its queue would win."""
+    mapping = {"matomo": "analytics"}
+    steps = [vendors.signals(mapping, manifest, ["necessary"], decided=True),      # the loader's early path
+             vendors.signals(mapping, manifest, ["necessary"], decided=True),      # Python's start
+             vendors.updates(mapping, manifest, ["necessary", "analytics"])]       # « Tout accepter »
+    script = ("var window = globalThis, run = (%s);\n"
+              "window._paq = [['setSiteId', '1']];\n"
+              "%s.forEach(function (s) { run(s, function (m) { throw new Error(m); }); });\n"
+              "window._paq.push(['trackPageView']);\n"
+              "process.stdout.write(JSON.stringify(window._paq));") % (read("static", "src", "signals.js"),
+                                                                          json.dumps(steps))
+    queue = json.loads(subprocess.run([shutil.which("node"), "-e", script], capture_output=True, text=True,
+                                      check=True).stdout)
+    assert queue == [["setSiteId", "1"], ["requireConsent"], ["setConsentGiven"], ["trackPageView"]]

