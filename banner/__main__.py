@@ -96,6 +96,10 @@ def read_config(config_path, manifest_path, languages, out):
         print("%s: its manifest is a URL (%s): give the manifest file too" % (config_path, config.manifest),
               file=out)
         return None, 2
+    if manifest_path and isinstance(config.manifest, dict):
+        print("%s: its manifest is inline, and the page reads that one: leave out %s" % (config_path, manifest_path),
+              file=out)
+        return None, 2
     return config, None
 
 

@@ -32,9 +32,10 @@ def consent_default():
     return signal
 
 
-def consent_update(mapping, accepted, never=()):
-    """granted for each type mapped from an accepted category, denied for every other mapped type; the
-    categories in `never` (exempt_categories) grant nothing."""
+def consent_update(mapping, accepted, manifest):
+    """granted for each type mapped from an accepted category, denied for every other mapped type; an
+    exempt category grants nothing (exempt_categories: worked out here, so no caller can forget it)."""
+    never = exempt_categories(mapping, manifest)
     signal = {}
     for category, types in mapping.items():
         for item in types:

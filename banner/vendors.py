@@ -91,7 +91,12 @@ def updates(mapping, manifest, accepted):
 
 def is_on(manifest, category_id, accepted):
     """Whether a tool mapped to `category_id` is told that it may measure: an optional category accepted."""
-    return category_id in accepted and category_id in manifest.optional_ids
+    return category_id in accepted and can_measure(manifest, category_id)
+
+
+def can_measure(manifest, category_id):
+    """Whether a tool mapped to `category_id` may ever be told that it may measure (unknown_categories)."""
+    return category_id in manifest.optional_ids
 
 
 def is_exempt(manifest, category_id):
@@ -101,7 +106,7 @@ def is_exempt(manifest, category_id):
 
 def unknown_categories(mapping, manifest):
     """Categories named in `vendors` that the manifest does not define, or that are strictly necessary."""
-    return [c for c in mapping.values() if c not in manifest.optional_ids]
+    return [c for c in mapping.values() if not can_measure(manifest, c)]
 
 
 def problems(mapping, manifest):

@@ -3,7 +3,7 @@ main runs do), then, once the page is idle, the footer's "Gestion des cookies" l
 fresh profile, its first visit cold; the page is not waited for (WebDriver's page load strategy "none"),
 so the click can come while the banner's scripts are still downloading. Everything is timed in the page
 by instrument.js (window.__bench): when each click reached the page, when the banner was gone (its root no
-longer visible), when the choice was kept for good in the browser (a cookie, or ours: the localStorage
+longer visible), when the choice was kept in the browser (a cookie, or ours: the localStorage
 record of a decision clicked before Python ran, which Python writes on this page or the site's next),
 when the consent cookie was written, when the preferences centre was visible, and the
 Event Timing entries of each interaction (Interaction to Next Paint: the longest entry of the
@@ -108,8 +108,8 @@ def click_run(base, kind, condition):
 
 KEYS = ("gone_ms", "kept_ms", "stored_ms", "reject_inp_ms", "centre_ms", "centre_inp_ms")
 ROWS = [("gone_ms", "Click « Tout refuser » as soon as the banner shows → banner gone", "ms"),
-        ("kept_ms", "Same click → choice kept in the browser for good (theirs: their cookie; ours: the cookie, "
-                    "or the record Python writes it from)", "ms"),
+        ("kept_ms", "Same click → choice kept in the browser (theirs: their cookie; ours: the cookie, or the "
+                    "record Python writes it from)", "ms"),
         ("stored_ms", "Same click → consent cookie written", "ms"),
         ("reject_inp_ms", "Interaction to Next Paint of that click (0: under 16 ms)", "ms"),
         ("centre_ms", "Footer link, page idle → preferences centre visible", "ms"),

@@ -65,7 +65,7 @@
   // per-frame poll after the click is the fallback.
   var consent = new RegExp(cfg.consent);
   var desc = Object.getOwnPropertyDescriptor(Document.prototype, "cookie");
-  // The choice kept in the browser for good: the consent cookie, or (ours, cfg.kept) the localStorage
+  // The choice kept in the browser: the consent cookie, or (ours, cfg.kept) the localStorage
   // record of a decision clicked before Python ran, which Python writes on this page or the next.
   var check = function (how) {
     if (B.clickAt === null) { return; }
@@ -80,6 +80,12 @@
     configurable: true, enumerable: true, get: desc.get,
     set: function (value) { desc.set.call(this, value); check("setter"); }
   });
+  // Ours keeps a choice clicked before Python ran in localStorage (cfg.kept): timed at its write too.
+  var setItem = Storage.prototype.setItem;
+  Storage.prototype.setItem = function (key, value) {
+    setItem.call(this, key, value);
+    if (cfg.kept && key === cfg.kept && this === window.localStorage) { check("setter"); }
+  };
   // After the reject click: the first frame in which the banner's root is no longer visible ("gone"); after
   // a click on the footer link (centreArmed): the first frame, or mutation, showing the centre.
   window.addEventListener("click", function () {

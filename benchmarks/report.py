@@ -106,11 +106,11 @@ def responsiveness_targets(summary, clicks, lh):
     t = Targets()
     g3, lb = clicks.get("3g", {}), clicks.get("loopback", {})
     ours, vanilla = g3.get("ours", {}), g3.get("vanilla", {})
-    # "Choice stored" read two ways: kept for good in the browser (ours: the record Python writes from, on
+    # "Choice stored" read two ways: kept in the browser (ours: the record Python writes from, on
     # this page or the next; theirs: their cookie), and the consent cookie itself, which only Python writes.
     for key, limit, what in (("gone_ms", 1.0, "banner gone"),
-                             ("kept_ms", 2.0, "choice stored, kept for good in the browser (ours: the record "
-                                              "Python writes it from)"),
+                             ("kept_ms", 2.0, "choice stored, kept in the browser (ours: the record Python "
+                                              "writes it from, on this page or the next within a week)"),
                              ("stored_ms", 2.0, "choice stored, consent cookie written")):
         if ours.get(key) is not None and vanilla.get(key):
             t.check(ours[key] <= limit * vanilla[key], "Regular 3G, « Tout refuser » as soon as the banner shows: "

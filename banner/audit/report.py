@@ -7,7 +7,6 @@ import copy
 import html
 import json
 import os
-import re
 import tempfile
 
 SCHEMA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "report.schema.json")
@@ -140,13 +139,11 @@ dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}dt{font-wei
 """
 
 
-CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
 def e(value):
-    """Text for the HTML report: escaped, and the control characters a page could put in a name (an ESC in a
-    storage key) shown as \\x1b, as the summary shows them: raw, they are invisible, or break the file."""
-    text = CONTROLS.sub(lambda m: "\\x%02x" % ord(m.group()), "" if value is None else str(value))
+    """Text for the HTML report: escaped, and what printable() escapes for the summary (an ESC in a storage
+    key, a bidi override or a zero-width character in a name) shown escaped the same way: raw, they are
+    invisible, reorder the text around them, or break the file. Tabs and line breaks stay."""
+    text = "".join(c if c in "\t\n" else printable(c) for c in ("" if value is None else str(value)))
     return html.escape(text, quote=True)
 
 

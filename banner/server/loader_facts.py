@@ -167,7 +167,7 @@ def early(config_data, manifest, manifest_text=None):
     }
     mapping = config_data.get("vendors")
     if isinstance(mapping, dict) and mapping:
-        found["vendors"] = [[c] + vendor_signals(v, vendors.is_exempt(manifest, c), c in manifest.optional_ids)
+        found["vendors"] = [[c] + vendor_signals(v, vendors.is_exempt(manifest, c), vendors.can_measure(manifest, c))
                             for v, c in mapping.items()]
     return found
 

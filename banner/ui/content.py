@@ -59,8 +59,8 @@ class Content:
         self.activate()
 
     def activate(self):
-        self.report_unknown(self.roots)
         self.open_blocks(self.roots)
+        self.report_unknown(self.roots)             # blocks opened: what they held is in the page now
         self.show_media(self.roots)
         if self.embeds is not None:
             self.embeds.refresh(self.session.accepted, self.roots)

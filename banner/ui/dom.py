@@ -29,7 +29,10 @@ RELOAD_NOTE_KEY = "consent-banner:after-reload"   # sessionStorage: the visitor'
 # localStorage, not the tab's sessionStorage: a decision clicked before Python ran outlives the tab (closed
 # on a slow network before the runtime arrived) and is written by Python on the site's next page, any tab
 PENDING_KEY = "consent-banner:pending"
-PENDING_MAX_AGE_MS = 7 * 24 * 3600 * 1000         # older than this, a kept decision is dropped unread
+# Older than this, a kept decision is dropped unread. A refusal only turns things off: it is kept for a
+# week. An acceptance, written on a page that shows no banner, could be another person's at a shared
+# computer days later: it is kept only for the visit (half an hour), as in the tab's storage before.
+PENDING_MAX_AGE_MS = {"reject_all": 7 * 24 * 3600 * 1000, "accept_all": 30 * 60 * 1000}
 
 
 def h(doc, tag, attrs=None, children=None):

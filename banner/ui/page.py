@@ -5,7 +5,7 @@ here as plain values and callables; nothing else in banner/ui touches `window` d
 from banner.lang import SHIPPED, IN_MAIN_BUNDLE
 from banner.cookies import parse_cookie_header
 from banner.errors import CONSOLE_PREFIX
-from banner.ui.dom import PENDING_KEY, RELOAD_NOTE_KEY
+from banner.ui.dom import PENDING_KEY, PENDING_MAX_AGE_MS, RELOAD_NOTE_KEY
 
 EVENT = "consent:change"
 IDLE_TIMEOUT_MS = 2000             # when_idle: the page is never idle enough, prefetch anyway after this
@@ -228,11 +228,25 @@ class Page:
         except Exception:
             return False
 
-    def forget_kept_choice(self):
-        """Remove the decision the loader kept in localStorage for Python (clicked before it ran, on
-        this page or an earlier one of the site): Python has now written it, or judged it."""
+    def forget_kept_choice(self, actions):
+        """Remove the decision the loader kept in localStorage for Python (clicked before it ran) once
+        judged: the one this page carried or kept (its action among `actions`, the clicks Python has just
+        replayed), or one too old or unreadable to count. Another tab's, kept after this page's loader
+        looked, stays for the site's next page."""
         try:
-            self.window.localStorage.removeItem(PENDING_KEY)
+            storage = self.window.localStorage
+            text = storage.getItem(PENDING_KEY)
+            if not text:
+                return
+            try:
+                kept = self.window.JSON.parse(text)
+                action, age = kept.action, self.now() - kept.at
+                limit = PENDING_MAX_AGE_MS.get(action)
+                judged = action in actions or limit is None or not 0 <= age <= limit
+            except Exception:
+                judged = True                   # not a record of ours any more
+            if judged:
+                storage.removeItem(PENDING_KEY)
         except Exception:
             pass            # storage disabled: the loader could not keep one either
 

@@ -2,7 +2,7 @@
 holds before any blocked tag can run, then an update for every stored or new choice. The signals
 themselves are banner/google.py's and banner/vendors.py's."""
 
-from banner.google import consent_default, consent_update, exempt_categories, problems as google_problems
+from banner.google import consent_default, consent_update, problems as google_problems
 from banner import vendors
 
 
@@ -22,8 +22,7 @@ class GoogleSignals:
             self.gtag("consent", "default", consent_default())
 
     def update(self, accepted):
-        never = exempt_categories(self.mapping, self.manifest)
-        self.gtag("consent", "update", consent_update(self.mapping, accepted, never))
+        self.gtag("consent", "update", consent_update(self.mapping, accepted, self.manifest))
 
 
 class VendorSignals:

@@ -146,8 +146,9 @@ class StartUp:
         page is idle, so that the centre needs no download when it is asked for."""
         app = self.app
         app.page.dispatch(app.session.accepted)
-        self.replay(app.page.early_actions(), app.page.painted_for())
-        app.page.forget_kept_choice()
+        actions = app.page.early_actions()
+        self.replay(actions, app.page.painted_for())
+        app.page.forget_kept_choice(actions)
         app.first_layer.reveal()         # a kept decision that was not written: the layer asks again
         if app.page.reload_note():       # the banner reloaded the last page: the visitor's place
             app.extra.run(lambda: restore_place(app))

@@ -55,6 +55,7 @@ class Watch:
         """Treat `nodes` as the start-up treats the page: blocks of accepted categories opened (what they
         held comes back through the observer), scripts in insertion order, then iframes and the
         placeholders of closed blocks."""
+        self.content.report_unknown(nodes)
         if any(holds(n, BLOCK_SELECTOR) for n in nodes):
             self.content.open_blocks(nodes)
         scripts = [n for n in nodes if holds(n, PENDING_SELECTOR)]

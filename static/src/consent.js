@@ -308,7 +308,7 @@
   // own banner (banner/ui/startup.py: replay; the painted content it was clicked on must be the live
   // manifest's, and no valid choice may be stored by then). The loader never acts on it: no cookie is
   // written and nothing optional runs until Python has decided. A kept choice older than
-  // facts.pendingMaxAgeMs is ignored (Python removes it whatever its age).
+  // facts.pendingMaxAgeMs allows for its action is ignored (and removed by the next page's Python).
   function keep(action) {
     try {
       localStorage.setItem(facts.pendingKey, JSON.stringify({action: action, content: boot.paintedFor || null,
@@ -321,7 +321,7 @@
     try { kept = JSON.parse(localStorage.getItem(facts.pendingKey) || "null"); } catch (e) { return null; }
     var age = kept && Date.now() - kept.at;
     if (!kept || facts.decisions.indexOf(kept.action) < 0 || typeof kept.content !== "string" ||
-        !(age >= 0 && age <= facts.pendingMaxAgeMs)) { return null; }
+        !(age >= 0 && age <= facts.pendingMaxAgeMs[kept.action])) { return null; }
     return kept;
   }
 

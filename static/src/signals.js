@@ -1,7 +1,7 @@
 /* consent-banner: run vendor signals (banner/vendors.py computes them) on the tools' documented globals.
  * One function, written here once: tools/release.py puts it into the loader (consent.js, where Python calls
  * it as __consentBoot.signal) and into consent-mode.js (which a server writes before the tags it sends
- * live). A signal is [operation, name, value]:
+ * live). A signal is [operation, name, value], and a push may name what it replaces:
  *   ["push", "_paq", [...], names] window._paq = window._paq || []; window._paq.push([...]), after removing
  *                                  from a queue still an array (the tool not loaded yet) the commands
  *                                  `names` lists: an older consent command never outlives a newer one

@@ -154,6 +154,43 @@ def test_a_kept_choice_yields_to_a_choice_stored_meanwhile(browser, kept_site):
     assert browser.js("return localStorage.getItem(arguments[0]);", PENDING_KEY) is None
 
 
+def keep_as_another_tab(browser, action, age_ms=0):
+    """What another tab's loader keeps when « action » is clicked there before its Python ran."""
+    browser.js("localStorage.setItem(arguments[0], JSON.stringify({action: arguments[1], content: "
+               "window.__consentBoot.paintedFor, at: Date.now() - arguments[2]}));", PENDING_KEY, action, age_ms)
+
+
+def test_a_choice_another_tab_kept_after_this_pages_loader_looked_stays_for_the_next_page(browser, kept_site):
+    """This page's loader found nothing kept; another tab then keeps a refusal and is closed before its
+    Python ran. This page's Python does not write it (it never showed it) and leaves it for the next page."""
+    browser.open(kept_site.url("/t/kept-a.html"), ready=False)
+    painted_banner(browser)
+    assert not python_started(browser)
+    keep_as_another_tab(browser, "reject_all")
+    browser.wait_js("return !!(window.__consentBoot && window.__consentBoot.ready);", "Python did not start",
+                    timeout=SLOW_RUNTIME * 5)
+    assert browser.js("return localStorage.getItem(arguments[0]);", PENDING_KEY) is not None, \
+        "the other tab's refusal was removed unwritten"
+    browser.navigating(lambda: browser.driver.get(kept_site.url("/t/kept-b.html")))
+    assert decode_consent(browser.cookie(CONSENT)["value"]).accepted == ()
+    assert browser.js("return localStorage.getItem(arguments[0]);", PENDING_KEY) is None
+
+
+def test_a_kept_refusal_counts_for_a_week_and_a_kept_acceptance_for_the_visit_only(browser, kept_site):
+    """An acceptance would be written on a page showing no banner: days later, at a shared computer, it
+    could be another person's. A refusal only turns things off."""
+    browser.open(kept_site.url("/t/kept-a.html"), ready=False)
+    painted_banner(browser)
+    keep_as_another_tab(browser, "accept_all", 31 * 60 * 1000)
+    browser.navigating(lambda: browser.driver.get(kept_site.url("/t/kept-b.html")))
+    assert browser.cookie(CONSENT) is None and browser.banner().is_displayed()
+    assert browser.js("return localStorage.getItem(arguments[0]);", PENDING_KEY) is None, "a stale record stayed"
+    keep_as_another_tab(browser, "reject_all", 6 * 24 * 3600 * 1000)
+    browser.navigating(lambda: browser.driver.get(kept_site.url("/t/kept-a.html")))
+    assert decode_consent(browser.cookie(CONSENT)["value"]).accepted == ()
+    assert browser.js("return window.__shownBanner;") is False
+
+
 @pytest.mark.journey
 def test_an_early_acceptance_runs_nothing_optional_before_the_next_pages_python_has_written_it(
         browser, kept_site):

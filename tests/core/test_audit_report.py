@@ -93,6 +93,10 @@ def test_the_evidence_report_shows_a_page_s_control_characters_escaped_as_the_su
     page = reports.evidence(report)
     assert re.findall(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", page) == []
     assert "evil\\x1b[2J\\x07" in page and "key\\x1b]0;title\\x9b" in page
+    # a bidi override or a zero-width character would reorder or hide what the page wrote: shown escaped
+    report["states"][0]["storage"][0]["name"] = "gpj.\u202eexe\u200b"
+    page = reports.evidence(report)
+    assert "\u202e" not in page and "\u200b" not in page and "gpj.\\u202eexe\\u200b" in page
 
 
 def test_the_evidence_report_marks_a_cookie_deleted_before_the_audit_looked(manifest):

@@ -118,6 +118,8 @@ def test_validate_reads_a_manifest_held_inline_in_the_config(demo_path, tmp_path
     inline = config_file(tmp_path, manifest=data, languages=["fr", "en"], languageCookie=True)
     status, output = run("validate", "--config", inline)
     assert status == 1 and "%s (its manifest): cookies: 'django_language' is not declared" % inline in output
+    assert run("validate", demo_path, "--config", inline) == (
+        2, "%s: its manifest is inline, and the page reads that one: leave out %s\n" % (inline, demo_path))
     by_url = config_file(tmp_path, manifest="/cookies.json")
     assert run("validate", "--config", by_url) == (
         2, "%s: its manifest is a URL (/cookies.json): give the manifest file too\n" % by_url)

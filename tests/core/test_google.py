@@ -32,31 +32,31 @@ def test_the_default_denies_every_type_and_waits_for_the_update():
     assert WAIT_FOR_UPDATE_MS == 500
 
 
-def test_the_update_grants_the_types_of_accepted_categories_and_denies_the_other_mapped_types():
-    assert consent_update(MAPPING, ["necessary", "analytics"]) == {
+def test_the_update_grants_the_types_of_accepted_categories_and_denies_the_other_mapped_types(manifest):
+    assert consent_update(MAPPING, ["necessary", "analytics"], manifest) == {
         "security_storage": "granted", "analytics_storage": "granted",
         "ad_storage": "denied", "ad_user_data": "denied", "ad_personalization": "denied"}
 
 
-def test_the_update_after_accept_all_grants_every_mapped_type():
-    assert set(consent_update(MAPPING, ["necessary", "analytics", "ads", "video"]).values()) == {"granted"}
+def test_the_update_after_accept_all_grants_every_mapped_type(manifest):
+    assert set(consent_update(MAPPING, ["necessary", "analytics", "ads", "video"], manifest).values()) == {"granted"}
 
 
-def test_the_update_names_only_mapped_types():
-    assert set(consent_update(MAPPING, [])) == {"security_storage", "analytics_storage", "ad_storage", "ad_user_data",
-                                                "ad_personalization"}
-    assert consent_update({"analytics": ["analytics_storage"]}, []) == {"analytics_storage": "denied"}
+def test_the_update_names_only_mapped_types(manifest):
+    assert set(consent_update(MAPPING, [], manifest)) == {"security_storage", "analytics_storage", "ad_storage",
+                                                          "ad_user_data", "ad_personalization"}
+    assert consent_update({"analytics": ["analytics_storage"]}, [], manifest) == {"analytics_storage": "denied"}
 
 
 @pytest.mark.parametrize("mapping", [
     {"analytics": ["analytics_storage", "ad_storage"], "ads": ["ad_storage"]},
     {"ads": ["ad_storage"], "analytics": ["analytics_storage", "ad_storage"]},
 ])
-def test_a_type_mapped_from_two_categories_is_granted_when_either_is_accepted_whatever_the_order(mapping):
-    assert consent_update(mapping, ["analytics"])["ad_storage"] == "granted"
-    assert consent_update(mapping, ["ads"])["ad_storage"] == "granted"
-    assert consent_update(mapping, ["ads"])["analytics_storage"] == "denied"
-    assert consent_update(mapping, [])["ad_storage"] == "denied"
+def test_a_type_mapped_from_two_categories_is_granted_when_either_is_accepted_whatever_the_order(mapping, manifest):
+    assert consent_update(mapping, ["analytics"], manifest)["ad_storage"] == "granted"
+    assert consent_update(mapping, ["ads"], manifest)["ad_storage"] == "granted"
+    assert consent_update(mapping, ["ads"], manifest)["analytics_storage"] == "denied"
+    assert consent_update(mapping, [], manifest)["ad_storage"] == "denied"
 
 
 def test_unknown_categories_lists_mapped_categories_the_manifest_does_not_define(manifest):
@@ -69,7 +69,7 @@ def test_a_category_changed_since_the_choice_is_denied_until_asked_again(manifes
     prints = dict(fingerprints(manifest), ads="000000")
     entries = ":".join("%s=1~%s" % (c, f) for c, f in prints.items())
     session = Session(manifest, config(), "cookies_preferences=2.1.%d.%s.%s" % (NOW, CID, entries), NOW)
-    assert consent_update(MAPPING, session.accepted) == {
+    assert consent_update(MAPPING, session.accepted, manifest) == {
         "security_storage": "granted", "analytics_storage": "granted",
         "ad_storage": "denied", "ad_user_data": "denied", "ad_personalization": "denied"}
 
@@ -80,10 +80,9 @@ def test_an_exempt_category_grants_no_google_type_so_refusing_never_grants_more_
     from test_exempt import with_exempt
     manifest = parse_manifest(with_exempt(manifest_data), ["fr"])
     mapping = {"audience": ["ad_storage", "analytics_storage"], "analytics": ["analytics_storage"]}
-    never = exempt_categories(mapping, manifest)
-    assert never == ["audience"]
+    assert exempt_categories(mapping, manifest) == ["audience"]
     # after « Tout refuser » the exempt category is still accepted: its types stay denied all the same
-    assert consent_update(mapping, ["necessary", "audience"], never) == {"ad_storage": "denied",
+    assert consent_update(mapping, ["necessary", "audience"], manifest) == {"ad_storage": "denied",
                                                                          "analytics_storage": "denied"}
-    assert consent_update(mapping, ["necessary", "audience", "analytics"], never)["analytics_storage"] == "granted"
+    assert consent_update(mapping, ["necessary", "audience", "analytics"], manifest)["analytics_storage"] == "granted"
     assert [p.split(": ")[2] for p in problems(mapping, manifest)] == ["audience"]

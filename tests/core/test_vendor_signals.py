@@ -16,7 +16,9 @@ from core_kit import read
 from test_exempt import with_exempt
 
 MAPPING = {"matomo": "audience", "piano": "analytics", "dsfrAnalytics": "analytics"}
-HOURS, DECISIONS, OPPOSITION = vendors.MATOMO_REFUSAL_HOURS, vendors.MATOMO_DECISIONS, vendors.MATOMO_OPPOSITION
+# Matomo's refusal cookie lives 182 days (the banner's term for a choice), not its 30-year default; each
+# consent command replaces, in a queue Matomo has not taken yet, the ones of its kind
+HOURS, DECISIONS, OPPOSITION = 182 * 24, ["setConsentGiven", "forgetConsentGiven"], ["optUserOut", "forgetUserOptOut"]
 
 
 @pytest.fixture
@@ -61,10 +63,6 @@ def test_matomo_is_given_its_consent_api_calls(exempt, on, expected):
     """Each replaces the earlier ones of its kind in a queue Matomo has not taken yet (signals.js)."""
     assert vendors.update("matomo", exempt, on) == expected
 
-
-def test_matomo_keeps_a_refusal_as_long_as_the_banner_keeps_a_choice_not_its_default_30_years():
-    from banner.consent import MAX_AGE_SECONDS
-    assert HOURS * 3600 == MAX_AGE_SECONDS
 
 
 @pytest.mark.parametrize("exempt, on, mode", [(False, True, "opt-in"), (False, False, "opt-out"),
@@ -111,6 +109,19 @@ def test_a_bad_vendors_value_is_refused_naming_the_key(value, field, words):
 
 # --- the signals as the page runs them (static/src/signals.js, under node) ---------------------------------
 
+def run_signals(steps):
+    """Matomo's queue, still an array (its tracker not loaded), after each list of signals in `steps` and
+    the page's own trackPageView."""
+    script = ("var window = globalThis, run = (%s);\n"
+              "window._paq = [['setSiteId', '1']];\n"
+              "%s.forEach(function (s) { run(s, function (m) { throw new Error(m); }); });\n"
+              "window._paq.push(['trackPageView']);\n"
+              "process.stdout.write(JSON.stringify(window._paq));") % (read("static", "src", "signals.js"),
+                                                                          json.dumps(steps))
+    return json.loads(subprocess.run([shutil.which("node"), "-e", script], capture_output=True, text=True,
+                                     check=True).stdout)
+
+
 @pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
 def test_a_matomo_queue_not_taken_yet_holds_only_the_latest_consent_command(manifest):
     """Refused on one page view's start, then accepted before matomo.js has loaded: its tracker applies
@@ -119,12 +130,12 @@ def test_a_matomo_queue_not_taken_yet_holds_only_the_latest_consent_command(mani
     steps = [vendors.signals(mapping, manifest, ["necessary"], decided=True),      # the loader's early path
              vendors.signals(mapping, manifest, ["necessary"], decided=True),      # Python's start
              vendors.updates(mapping, manifest, ["necessary", "analytics"])]       # « Tout accepter »
-    script = ("var window = globalThis, run = (%s);\n"
-              "window._paq = [['setSiteId', '1']];\n"
-              "%s.forEach(function (s) { run(s, function (m) { throw new Error(m); }); });\n"
-              "window._paq.push(['trackPageView']);\n"
-              "process.stdout.write(JSON.stringify(window._paq));") % (read("static", "src", "signals.js"),
-                                                                          json.dumps(steps))
-    queue = json.loads(subprocess.run([shutil.which("node"), "-e", script], capture_output=True, text=True,
-                                      check=True).stdout)
-    assert queue == [["setSiteId", "1"], ["requireConsent"], ["setConsentGiven"], ["trackPageView"]]
+    assert run_signals(steps) == [["setSiteId", "1"], ["requireConsent"], ["setConsentGiven"], ["trackPageView"]]
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
+def test_an_exempt_matomo_opposed_then_accepted_again_before_it_loaded_holds_only_the_last_word(manifest):
+    mapping = {"matomo": "audience"}
+    steps = [vendors.updates(mapping, manifest, ["necessary"]),                    # opposed (GPC, the centre)
+             vendors.updates(mapping, manifest, ["necessary", "audience"])]        # accepted again
+    assert run_signals(steps) == [["setSiteId", "1"], ["forgetUserOptOut"], ["trackPageView"]]

@@ -18,7 +18,7 @@ from django.utils.safestring import mark_safe
 
 from banner import vendors
 from banner.server import static_policy
-from banner.google import consent_default, consent_update, exempt_categories
+from banner.google import consent_default, consent_update
 from banner.django.caching import unsafe_cache
 from banner.django.choice import choice_url
 from banner.django.conf import banner_settings, given_settings
@@ -101,8 +101,7 @@ def _consent_mode(conf, config, manifest, state, nonce=None):
     if config.google_consent_mode:
         signals["default"] = consent_default()
         if state is not None and state.decided:
-            signals["update"] = consent_update(config.google_consent_mode, state.accepted,
-                                               exempt_categories(config.google_consent_mode, manifest))
+            signals["update"] = consent_update(config.google_consent_mode, state.accepted, manifest)
     if config.vendors:
         # a page shared by every visitor says only what holds before any choice; Python adds the rest
         signals["vendors"] = vendors.signals(config.vendors, manifest, state.accepted if state else None,
