@@ -116,4 +116,3 @@ def problems(mapping, manifest):
         return []
     return ["data-config: vendors: %s: not an optional category of the manifest: its tool is told that it "
             "is refused" % ", ".join(unknown)]
-

@@ -280,10 +280,9 @@ class _Run:
         final = probe.get("final") or probe["url"]
         if urlsplit(final)[:2] != urlsplit(self.start)[:2]:
             return "redirects to another site (%s)" % final
-        if probe.get("status", 200) >= 400:
-            return "HTTP %s" % probe["status"]
-        if not probe.get("html"):
-            return "not an HTML page (%s)" % (probe.get("type") or "no Content-Type")
+        unusable = _unusable(probe.get("status", 200), probe.get("type"), probe.get("html"))
+        if unusable:
+            return unusable
         if probe.get("config") is None:
             return "no consent-banner loader on this page"
         ref = crawl.manifest_ref(probe["config"], final)
@@ -503,11 +502,16 @@ class _Run:
 def _not_a_page(tab):
     """Why the page loaded is no page to audit at all (an HTTP error, a JSON or CSS file), or None: then
     what it lacks is our loader. Said as a skipped page's reason is."""
-    status = tab.try_evaluate(crawl.STATUS)
+    kind = tab.try_evaluate("document.contentType") or ""
+    return _unusable(tab.try_evaluate(crawl.STATUS), kind, "html" in kind)
+
+
+def _unusable(status, kind, html):
+    """The reason a page that answered is no page at all, as a skipped page and a refused start URL both
+    say it (None: it is an HTML page)."""
     if isinstance(status, int) and status >= 400:
         return "HTTP %d" % status
-    kind = tab.try_evaluate("document.contentType") or ""
-    if "html" not in kind:
+    if not html:
         return "not an HTML page (%s)" % (kind or "no Content-Type")
     return None
 

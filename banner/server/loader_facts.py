@@ -183,7 +183,7 @@ def _category(category, prints):
     return found
 
 
-def vendor_signals(vendor, exempt, optional=True):
+def vendor_signals(vendor, exempt, optional):
     """A tool's signals as the early path picks them: before, then accepted, then refused (a tool mapped to a
     category that is not optional is told that it is refused either way, as vendors.updates tells it)."""
     return [vendors.before(vendor, exempt), vendors.update(vendor, exempt, optional),

@@ -60,7 +60,6 @@ class Content:
 
     def activate(self):
         self.open_blocks(self.roots)
-        self.report_unknown(self.roots)             # blocks opened: what they held is in the page now
         self.show_media(self.roots)
         if self.embeds is not None:
             self.embeds.refresh(self.session.accepted, self.roots)

@@ -127,6 +127,9 @@ class StartUp:
 
     def activate(self):
         self.app.content.activate()
+        # once, blocks opened: what they held is in the page now; later content is reported as the
+        # observer brings it (Watch.adopt_nodes), not rescanned after every decision
+        self.app.content.report_unknown(self.app.content.roots)
         self.activated = True
         self.app.watch.start()
         self.later(self.show_first)

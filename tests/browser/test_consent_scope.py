@@ -176,6 +176,11 @@ def test_content_naming_no_category_of_the_manifest_is_reported_once_per_name_an
     assert len([e for e in errors if 'data-consent="analytic" names no category' in e]) == 1, errors
     assert any('data-consent="video" names no category' in e and "iframe" in e for e in errors), errors
     assert all("analytics" in e for e in errors if "names no category" in e), "the error lists the categories"
+    # content a framework adds later is reported as the page's observer brings it
+    browser.js("var s = document.createElement('script'); s.type = 'text/plain';"
+               "s.setAttribute('data-consent', 'statistics'); document.body.appendChild(s);")
+    browser.wait(lambda d: any('data-consent=\\"statistics\\" names no category' in e
+                               for e in browser.banner_errors()), "content added later was not reported")
 
 
 def test_the_first_layer_says_what_refusing_changes_and_links_to_the_providers_in_the_centre(browser, site):
