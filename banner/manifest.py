@@ -192,8 +192,15 @@ class Manifest:
                 if k.category == category_id and (multilingual or not k.multilingual_only)]
 
 
-def _is_int(value):
-    return isinstance(value, int) and not isinstance(value, bool)
+def whole_number(value):
+    """`value` as an int if it is a whole number, else None. JSON has one number type: `2.0` is the number 2
+    (JSON Schema's `integer` says so, and the page's JSON.parse cannot tell them apart), so Python, which
+    reads it as a float, takes it as 2 too; one reading everywhere keeps the cookie's revision the same."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value if isinstance(value, int) else None
 
 
 class _Checker:
@@ -338,8 +345,8 @@ def _cookie(check, path, data, category_ids, seen, regex_ok):
                 check.fail(path + ".match", "nested repetition can take exponential time: %r repeats a group that "
                                             "itself holds a repetition" % nested)
                 match = None
-    days, domain = data.get("maxAgeDays"), data.get("domain")
-    if "maxAgeDays" in data and (not _is_int(days) or not 0 <= days <= MAX_AGE_DAYS_LIMIT):
+    days, domain = whole_number(data.get("maxAgeDays")), data.get("domain")
+    if "maxAgeDays" in data and (days is None or not 0 <= days <= MAX_AGE_DAYS_LIMIT):
         check.fail(path + ".maxAgeDays", "must be a whole number of days from 0 to %d" % MAX_AGE_DAYS_LIMIT)
         days = None
     if "domain" in data and (storage != "cookie" or not is_host_name(domain)):
@@ -509,8 +516,8 @@ def parse_in_steps(data, languages=("fr",), regex_ok=None, surrogate_free=False)
         check.fail("$schema", "must be a string")
     lists = [key for key in ("categories", "cookies") if isinstance(data.get(key), list)]
     check.problems.extend(walk("", data, lists))     # their items: one step each, below
-    revision = data.get("revision")
-    if "revision" in data and (not _is_int(revision) or not 1 <= revision <= MAX_REVISION):
+    revision = whole_number(data.get("revision"))
+    if "revision" in data and (revision is None or not 1 <= revision <= MAX_REVISION):
         check.fail("revision", "must be an integer from 1 to %d" % MAX_REVISION)
     categories, cookies, ids, names = [], [], [], []
     raw_categories = data.get("categories", [])

@@ -27,6 +27,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from banner.errors import BannerError
+from banner.manifest import whole_number
 
 from .models import ConsentRecord, ManifestDraft, ManifestVersion
 
@@ -131,7 +132,8 @@ def current_revision():
         revision = manifest_data().get("revision")
     except Exception:
         return None
-    return revision if isinstance(revision, int) and not isinstance(revision, bool) and revision >= 1 else None
+    revision = whole_number(revision)
+    return revision if revision is not None and revision >= 1 else None
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

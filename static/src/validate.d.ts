@@ -22,7 +22,7 @@ export interface Options {
 
 /** Checks a decoded manifest with the rules and messages of `consent-banner validate`. */
 export declare function validate(manifest: unknown, options?: Options): Result;
-/** The same from the file's text (JSON errors, and revisions such as `2.0` JSON.parse would hide). */
+/** The same from the file's text: a text that is not JSON gives `json`, the parser's message. */
 export declare function validateText(text: string, options?: Options): Result;
 /** The languages a manifest's texts use. */
 export declare function textLanguages(manifest: unknown): string[];

@@ -3,7 +3,7 @@
    const {validate} = require("consent-banner");
    validate(JSON.parse(text), {languages: ["fr", "en"]})
      // -> {valid: false, languages: ["fr", "en"], problems: [{path: "cookies[4].category", message: "unknown category 'stats'"}]}
-   validateText(text, {languages})           // the same from the file's text (JSON errors and `2.0` revisions too)
+   validateText(text, {languages})           // the same from the file's text (JSON errors too)
    npx consent-banner-validate cookies.json [--languages fr,en]
 
    Its field names, limits and alphabets are Python's, written in by tools/package.py from banner/manifest.py
@@ -433,42 +433,12 @@
             problems: found.map(function (p) { return {path: p[0], message: p[1]}; })};
   }
 
-  function topLevelLiteral(text, key) {                    // the source text of a top-level number, or null
-    var depth = 0, i = 0, last = null;
-    while (i < text.length) {
-      var c = text[i];
-      if (c === '"') {
-        var end = i + 1;
-        while (end < text.length && text[end] !== '"') { end += text[end] === "\\" ? 2 : 1; }
-        var name = text.slice(i + 1, end);
-        i = end + 1;
-        if (depth === 1 && name === key) {
-          var m = /^\s*:\s*(-?[0-9][0-9.eE+-]*)/.exec(text.slice(i));
-          if (m) { last = m[1]; }
-        }
-        continue;
-      }
-      if (c === "{" || c === "[") { depth++; } else if (c === "}" || c === "]") { depth--; }
-      i++;
-    }
-    return last;
-  }
-
-  /** validate() from a manifest file's text: a text that is not JSON is {valid: false, json: "why"}; a
-      `revision` written 2.0 or 2e0 is not an integer, as Python reads it. */
+  /** validate() from a manifest file's text: a text that is not JSON is {valid: false, json: "why"}. */
   function validateText(text, options) {
     var data;
     try { data = JSON.parse(text); }
     catch (error) { return {valid: false, json: error.message, languages: [], problems: []}; }
-    var result = validate(data, options), literal = topLevelLiteral(text, "revision");
-    if (literal !== null && /[.eE]/.test(literal) && isObject(data) &&
-        !result.problems.some(function (p) { return p.path === "revision"; })) {
-      var at = result.problems.findIndex(function (p) { return p.path !== "" && p.path !== "$schema"; });
-      var problem = {path: "revision", message: "must be an integer from 1 to " + RULES.maxRevision};
-      result.problems.splice(at < 0 ? result.problems.length : at, 0, problem);
-      result.valid = false;
-    }
-    return result;
+    return validate(data, options);
   }
 
   return {validate: validate, validateText: validateText, textLanguages: textLanguages, rules: RULES};

@@ -204,6 +204,18 @@ def test_an_unknown_field_is_rejected_wherever_it_is(parse, load_fixture, where,
     assert problems_of(parse, data) == [(path, "unknown field %r" % key)]
 
 
+def test_whole_numbers_written_with_a_decimal_point_read_as_the_page_reads_them(parse, load_fixture):
+    """JSON has one number type: the page's JSON.parse reads `2.0` as 2, so Python must too, or the Django
+    app would refuse a manifest the page runs, and write a revision the page's cookie does not carry."""
+    data = load_fixture("good/basic")
+    text = json.dumps(data).replace('"revision": 1', '"revision": 2.0', 1)
+    data = json.loads(text)
+    data["cookies"][0]["maxAgeDays"] = 30.0
+    manifest = parse(data)
+    assert (manifest.revision, type(manifest.revision)) == (2, int)
+    assert (manifest.cookies[0].max_age_days, type(manifest.cookies[0].max_age_days)) == (30, int)
+
+
 @pytest.mark.parametrize("revision", ["1", 1.5, True, 0, -3, None, 10 ** 15])
 def test_a_revision_that_is_not_an_integer_from_1_to_15_digits_is_rejected(parse, load_fixture, revision):
     data = load_fixture("good/basic")

@@ -106,10 +106,12 @@ def test_the_npm_command_prints_what_the_python_command_prints(tmp_path):
     files = {"demo.json": open(DEMO_MANIFEST, encoding="utf-8").read(),
              "two.json": open(os.path.join(FIXTURES, "good", "basic.json"), encoding="utf-8").read().replace(
                  '"revision": 1', '"revision": 2.0'),
+             "half.json": open(os.path.join(FIXTURES, "good", "basic.json"), encoding="utf-8").read().replace(
+                 '"revision": 1', '"revision": 2.5'),
              "bad.json": open(os.path.join(FIXTURES, "bad", "unknown_cookie_category.json"), encoding="utf-8").read()}
     for name, text in files.items():
         (tmp_path / name).write_text(text, encoding="utf-8")
-    for argv in (["demo.json"], ["demo.json", "--languages", "fr,en,de"], ["two.json"], ["bad.json"],
+    for argv in (["demo.json"], ["demo.json", "--languages", "fr,en,de"], ["two.json"], ["half.json"], ["bad.json"],
                  ["missing.json"]):
         out = io.StringIO()
         cwd = os.getcwd()
