@@ -147,8 +147,12 @@ def decide(manifest, action, now, consent_id, choices=(), previous=None, scope=N
             accepted.append(c)
             if mask is not None:
                 masks[c] = mask
+    # Only what needs consent is worth proving: a choice keeping exempt measurement alone on (« Tout refuser »
+    # with an exempt category) names no one either.
+    exempt = manifest.exempt_ids
+    proves = [c for c in accepted if c not in exempt]
     # positional: in the page a call with keywords takes Brython's slow argument parser, on the click's path
-    return Consent(FORMAT_VERSION, manifest.revision, now, consent_id if accepted else NO_CONSENT_ID, accepted,
+    return Consent(FORMAT_VERSION, manifest.revision, now, consent_id if proves else NO_CONSENT_ID, accepted,
                    prints, times, masks)
 
 

@@ -95,3 +95,15 @@ def test_a_category_is_never_both_required_and_exempt(manifest_data):
     with pytest.raises(ManifestError) as raised:
         parse_manifest(data, ["fr"])
     assert any(p == "categories[0].exempt" for p, _ in raised.value.problems)
+
+
+def test_refusing_everything_that_needs_consent_stores_no_identifier_though_measurement_stays_on(exempt):
+    """« Tout refuser » keeps exempt measurement on, and nothing about that needs proving: the six-month cookie
+    must not carry a consent id that tells this visitor from every other who refused."""
+    from banner.consent import NO_CONSENT_ID
+    first = decide(exempt, "reject_all", NOW, "aaaaaaaaaaaaaaaa")
+    second = decide(exempt, "custom", NOW, "bbbbbbbbbbbbbbbb", ["audience"])
+    assert list(first.accepted) == list(second.accepted) == ["audience"]
+    assert first.consent_id == second.consent_id == NO_CONSENT_ID
+    assert encode_consent(first) == encode_consent(second)
+    assert decide(exempt, "accept_all", NOW, "aaaaaaaaaaaaaaaa").consent_id == "aaaaaaaaaaaaaaaa"
