@@ -18,8 +18,8 @@ browser will build from it (banner.django.html), never on the input text.
 
 Either way every URL the browser would fetch or connect to by itself (`src`, a duplicated attribute as
 the parser keeps it, `srcset`, `poster`, `data`, `background`, `ping`, `link href`, SVG `href` and
-`xlink:href`, CSS `url()`, `@import` and `image-set()`, the documents in `srcdoc`, what `<noscript>`
-holds for a browser without JavaScript) must be the page's own or on a host a provider of CAT declares.
+`xlink:href`, the values an SVG `<set>` or `<animate>` gives such an attribute, CSS `url()`, `@import` and
+`image-set()`, the documents in `srcdoc`, what `<noscript>` holds for a browser without JavaScript) must be the page's own or on a host a provider of CAT declares.
 A block that names anything else, holds `<base>` or a refresh, or CSS the check cannot read (escapes)
 is not sent at all (an empty template takes its place), and the portal's log says why, once per block.
 """
@@ -40,6 +40,10 @@ URL_ATTRIBUTES = ("src", "poster", "background", "codebase", "lowsrc", "dynsrc")
 URL_LISTS = ("srcset", "imagesrcset", "ping")
 OBJECT_DATA = ("object", "embed")
 MAX_SRCDOC_DEPTH = 3
+# SVG animation elements set another attribute of their target (`attributeName`) to the values of these:
+# where that attribute holds a URL (an <image>'s href) or CSS, the values are judged as it would be.
+SVG_ANIMATIONS = ("set", "animate", "animatecolor", "animatemotion", "animatetransform")
+ANIMATION_VALUES = ("to", "from", "by", "values")
 # A data: URL loads nothing from the network; where it is a document or a script it runs code instead.
 DATA_ALLOWED = ("img", "source", "video", "audio", "input", "image", "picture", "track")
 
@@ -121,6 +125,8 @@ class Check:
                 if depth >= MAX_SRCDOC_DEPTH:
                     raise Refused("iframes nested in srcdoc deeper than %d" % MAX_SRCDOC_DEPTH)
                 self.nodes(parse(value, None), depth + 1)
+        if node.namespace != "html" and name.lower() in SVG_ANIMATIONS:
+            self.animation(node, name)
         if name == "style":
             self.css("".join(c for c in node.children if isinstance(c, str)), name)
         if node.is_html("noscript"):
@@ -129,6 +135,26 @@ class Check:
         self.nodes(node.children, depth)
         if node.content is not None:
             self.nodes(node.content, depth)
+
+
+    def animation(self, node, name):
+        """The values an SVG animation gives its target's attribute, judged as that attribute is (a URL, a
+        list of them, CSS); `values` holds several, separated by semicolons."""
+        target = (node.get("attributeName") or node.get("attributename") or "").strip(WHITESPACE).lower()
+        target = target.split(":")[-1]                  # xlink:href is href
+        if target not in URL_ATTRIBUTES + URL_LISTS + ("href", "data", "style"):
+            return
+        for key, value in node.attrs:
+            if key.lower() not in ANIMATION_VALUES:
+                continue
+            for piece in value.split(";") if key.lower() == "values" else [value]:
+                if target == "style":
+                    self.css(piece, name)
+                elif target in URL_LISTS:
+                    for url in list_urls(piece):
+                        self.url(url, name)
+                elif piece.strip(WHITESPACE):
+                    self.url(piece, name)
 
 
 def list_urls(value):

@@ -61,6 +61,11 @@ def test_every_hostile_input_gives_a_block_that_reads_back_the_same_or_nothing(e
     ('<svg><image href="https://t.example/i.png"></image></svg>', "svg href"),
     ('<svg><image xlink:href="https://t.example/i.png"></image></svg>', "xlink:href"),
     ('<svg><script href="https://t.example/s.js"></script></svg>', "svg script"),
+    ('<svg><image><set attributeName="href" to="https://t.example/s.png"></set></image></svg>', "svg set"),
+    ('<svg><image><animate attributeName="xlink:href" values="/own.png;https://t.example/a.png"></animate>'
+     '</image></svg>', "svg animate values"),
+    ('<svg><rect><set attributeName="style" to="fill: url(https://t.example/f.svg#g)"></set></rect></svg>',
+     "svg set style"),
     ('<div style="background: url(https://t.example/b.png)">x</div>', "style url"),
     ('<style>@import "https://t.example/i.css";</style>', "@import"),
     ('<div style="background-image: image-set(\'https://t.example/a.png\' 1x)">x</div>', "image-set"),
@@ -84,6 +89,8 @@ def test_an_undeclared_url_wherever_the_browser_reads_it_refuses_the_block(fragm
     '<div style="background: url(/own.png)"><svg><use href="#icon"></use></svg></div>',
     '<iframe data-provider="Demo Dashboards" src="https://declared.example/embed" title="Carte"></iframe>',
     '<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" alt="">',
+    '<svg><image><animate attributeName="href" values="/a.png;https://declared.example/b.png"></animate></image>'
+    '<rect><animate attributeName="width" from="0" to="10" dur="1s"></animate></rect></svg>',
 ])
 def test_declared_urls_and_the_pages_own_go_live_when_accepted(fragment):
     out = run(fragment, True)
