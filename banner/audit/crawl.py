@@ -78,18 +78,77 @@ RECORDER = r"""
 PAGE_STATE = r"""
 (function (categories) {
   var boot = window.__consentBoot, api = window.consentBanner, audit = window.__consentAudit || {events: []};
-  // shown: laid out, visible, not transparent (itself or an ancestor: opacity multiplies), and on screen
+  // shown: laid out, visible, not transparent (itself or an ancestor: opacity multiplies), and at least SEEN px
+  // each way of it left on screen once the clip and clip-path of it and its ancestors have cut it
+  var SEEN = 10;
+  function px(text, whole) {            // "12px" or "50%%" (of whole) in px; NaN for calc(), keywords, auto
+    var found = /^(-?[\d.]+)(px|%%)$/.exec(text || "");
+    return found ? parseFloat(found[1]) * (found[2] === "%%" ? whole / 100 : 1) : NaN;
+  }
+  function or(value, fallback) { return isNaN(value) ? fallback : value; }
+  function cut(area, keep) {
+    return {left: Math.max(area.left, keep.left), top: Math.max(area.top, keep.top),
+            right: Math.min(area.right, keep.right), bottom: Math.min(area.bottom, keep.bottom)};
+  }
+  // what a node's own box and, when it lets them overflow visibly, its descendants' boxes cover
+  function drawn(node, style) {
+    var box = node.getBoundingClientRect(), area = {left: box.left, top: box.top, right: box.right, bottom: box.bottom};
+    if (style.overflowX !== "visible" && style.overflowY !== "visible") { return area; }
+    Array.prototype.forEach.call(node.querySelectorAll("*"), function (inner) {
+      var r = inner.getBoundingClientRect();
+      if (r.width > 0 && r.height > 0) {
+        area = {left: Math.min(area.left, r.left), top: Math.min(area.top, r.top),
+                right: Math.max(area.right, r.right), bottom: Math.max(area.bottom, r.bottom)};
+      }
+    });
+    return area;
+  }
+  // the part of the screen a node's `clip` (positioned boxes only) and `clip-path` leave it and its
+  // descendants: a rect (a circle or an ellipse only when too small to leave SEEN px), or null for no cut
+  function clipOf(node, style) {
+    var box = node.getBoundingClientRect(), w = box.width, h = box.height, keep = null, found, v;
+    var all = {left: -Infinity, top: -Infinity, right: Infinity, bottom: Infinity}, none = {left: 0, top: 0, right: 0, bottom: 0};
+    if ((found = /^rect\((.*)\)$/.exec(style.clip)) && /^(absolute|fixed)$/.test(style.position)) {
+      v = found[1].split(/\s*,\s*|\s+/);                  // top, right, bottom, left from the top left corner
+      keep = {top: box.top + or(px(v[0]), 0), right: box.left + or(px(v[1]), w),
+              bottom: box.top + or(px(v[2]), h), left: box.left + or(px(v[3]), 0)};
+    }
+    var path = /^(inset|circle|ellipse|polygon)\((.*)\)/.exec(style.clipPath || "");
+    if (path && path[1] === "inset") {
+      v = path[2].split(" round ")[0].trim().split(/\s+/);
+      v = [v[0], v[1] || v[0], v[2] || v[0], v[3] || v[1] || v[0]];
+      var inset = {top: box.top + px(v[0], h), right: box.right - px(v[1], w), bottom: box.bottom - px(v[2], h),
+                   left: box.left + px(v[3], w)};
+      if (![inset.top, inset.right, inset.bottom, inset.left].some(isNaN)) { keep = cut(keep || all, inset); }
+    } else if (path && path[1] === "polygon") {
+      v = path[2].replace(/^(nonzero|evenodd)\s*,\s*/, "").split(/\s*,\s*/).map(function (point) {
+        var xy = point.split(/\s+/);
+        return [box.left + px(xy[0], w), box.top + px(xy[1], h)];
+      });
+      if (!v.some(function (xy) { return isNaN(xy[0]) || isNaN(xy[1]); })) {
+        keep = cut(keep || all, {left: Math.min.apply(null, v.map(function (xy) { return xy[0]; })),
+                                 right: Math.max.apply(null, v.map(function (xy) { return xy[0]; })),
+                                 top: Math.min.apply(null, v.map(function (xy) { return xy[1]; })),
+                                 bottom: Math.max.apply(null, v.map(function (xy) { return xy[1]; }))});
+      }
+    } else if (path) {                                    // circle(R at ...), ellipse(RX RY at ...)
+      v = path[2].split(" at ")[0].trim().split(/\s+/);
+      var radii = path[1] === "circle" ? [px(v[0], Math.sqrt((w * w + h * h) / 2))] : [px(v[0], w), px(v[1], h)];
+      if (radii.some(function (r) { return r * 2 < SEEN; })) { keep = none; }
+    }
+    return keep;
+  }
   function shown(node) {
     if (!node) { return false; }
-    var style = getComputedStyle(node), box = node.getBoundingClientRect();
-    if (style.display === "none" || style.visibility !== "visible" || !(box.width > 0 && box.height > 0)) {
-      return false;
-    }
-    if (box.right <= 0 || box.bottom <= 0 || box.left >= innerWidth || box.top >= innerHeight) { return false; }
+    var style = getComputedStyle(node);
+    if (style.display === "none" || style.visibility !== "visible") { return false; }
+    var area = cut(drawn(node, style), {left: 0, top: 0, right: innerWidth, bottom: innerHeight});
     for (var up = node; up; up = up.parentElement) {
-      if (!(parseFloat(getComputedStyle(up).opacity) > 0)) { return false; }
+      var its = up === node ? style : getComputedStyle(up), keep = clipOf(up, its);
+      if (!(parseFloat(its.opacity) > 0)) { return false; }
+      if (keep) { area = cut(area, keep); }
     }
-    return true;
+    return area.right - area.left >= SEEN && area.bottom - area.top >= SEEN;
   }
   var accepted = {};
   categories.forEach(function (id) {
