@@ -265,6 +265,7 @@ class Tab:
         self.console = []              # console errors and uncaught exceptions of the page
         self.children = {}             # child session -> target info (frames, workers)
         self.page_url = None           # the page being crawled, for attribution
+        self.decision = None           # mark() just before the click that made the last decision
         self.context = browser.send("Target.createBrowserContext", {"disposeOnDetach": True})["browserContextId"]
         target = browser.send("Target.createTarget", {"url": "about:blank", "browserContextId": self.context,
                                                        "width": WIDTH, "height": HEIGHT})["targetId"]
@@ -284,6 +285,11 @@ class Tab:
 
     def send(self, method, params=None, timeout=None):
         return self.browser.send(method, params, self.session, timeout)
+
+    def mark(self):
+        """Where the requests and Set-Cookie headers recorded so far end: a Recorder given it starts there."""
+        with self.lock:
+            return len(self.requests), len(self.set_cookie_lines)
 
     # -- events (reader thread: never wait for an answer here) ---------------------------------------------
     def on_event(self, session, method, params):
@@ -486,17 +492,16 @@ def initiator_of(initiator):
 
 class Recorder:
     """What one state stores: cookies, storage keys and requests, each with where it was first seen, from
-    its creation on (requests and Set-Cookie headers the tab saw before are not its own)."""
+    its creation on, or from `since` (a Tab.mark()) when given (requests and Set-Cookie headers the tab saw
+    before are not its own)."""
 
-    def __init__(self, tab):
+    def __init__(self, tab, since=None):
         self.tab = tab
         self.cookies = {}              # (name, domain, path) -> record
         self.storage = {}              # (origin, kind, name) -> record
         self.written = {}              # (kind, cookie or key name) -> script that wrote it
         self.written_cookies = {}      # cookie name -> a record made from what set it (its first setting)
-        with tab.lock:
-            self.lines_from = len(tab.set_cookie_lines)
-            self.requests_from = len(tab.requests)
+        self.requests_from, self.lines_from = since or tab.mark()
         self.seen_requests = {}
         self.requests = []
 

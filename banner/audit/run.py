@@ -346,12 +346,15 @@ class _Run:
                 state = tab.state(self.optional)
             else:                   # what the page does before the decision is the `before` state's finding
                 state = self.visit(tab, Recorder(tab), self.start, state_id, [])
+            tab.decision = None
             if state is None or state.get("failed"):
                 action, shot = {"name": act.name, "error": "the banner did not start on %s" % self.start}, None
             else:
                 action, shot = act(tab, state)
             action["page"] = tab.page_url
-            recorder = Recorder(tab)            # from the decision on
+            # from the decisive click on: what it sets off at once (a tag's click trigger, the answer to a
+            # request made then) is the decision's, though it came before the decision was read
+            recorder = Recorder(tab, tab.decision)
             recorder.snapshot(tab.page_url)
             records.append({"url": tab.page_url, "afterAction": True, "bannerShown": action.get("bannerShown"),
                             "api": action.get("api", {})})
@@ -464,6 +467,7 @@ class _Run:
         before = len((state or {}).get("events") or [])
         tab.try_evaluate("window.__auditStale = true; window.__auditLeaving = false; addEventListener("
                          "'beforeunload', function () { window.__auditLeaving = true; })")
+        tab.decision = tab.mark()
         spot, error = tab.click(selector)
         if error:
             return {"name": name, "label": spot and spot.get("label"), "error": error}
