@@ -262,6 +262,7 @@ class Tab:
         self.last_activity = now()
         self.set_cookie = {}           # cookie name -> URL of the response that set it
         self.set_cookie_lines = []     # (Set-Cookie line, response URL, page) as they come
+        self.early_answers = {}        # requestId -> its Set-Cookie headers, come before the request itself
         self.console = []              # console errors and uncaught exceptions of the page
         self.children = {}             # child session -> target info (frames, workers)
         self.page_url = None           # the page being crawled, for attribution
@@ -324,7 +325,13 @@ class Tab:
         """The cookies a response's Set-Cookie stored: not those of the audit's own fetches (sent without
         credentials, nothing they set is kept), nor those Chromium blocked (`blockedCookies`)."""
         url = self.request_urls.get(params.get("requestId"))
-        if not url or params.get("requestId") in self.probes:
+        if not url:
+            # a request a script makes while it keeps the page busy (a click handler's) is told of once it
+            # returns, by which time a quick answer may have come: its cookies wait for its URL
+            with self.lock:
+                self.early_answers[params.get("requestId")] = params
+            return
+        if params.get("requestId") in self.probes:
             return
         headers = {k.lower(): v for k, v in (params.get("headers") or {}).items()}
         blocked = {(b.get("cookieLine") or "").strip() for b in params.get("blockedCookies") or []}
@@ -341,9 +348,12 @@ class Tab:
             self.inflight[params.get("requestId")] = now()
             self.request_urls[params.get("requestId")] = url
             self.last_activity = now()
+            early = self.early_answers.pop(params.get("requestId"), None)
         if params.get("request", {}).get("urlFragment") == PROBE_MARK or params.get("requestId") in self.probes:
             self.probes.add(params.get("requestId"))          # the audit's own, redirects included
             return
+        if early:
+            self._set_cookies(early)
         scheme = url.split(":", 1)[0].lower()
         page = self.page_url
         if scheme not in ("http", "https", "ws", "wss") or not page:

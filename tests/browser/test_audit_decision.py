@@ -104,3 +104,10 @@ def test_a_request_made_by_the_click_that_decides_belongs_to_the_state_it_decide
         ("without_consent", ["refuse", "withdraw"], [portal.url])]
     assert found[0]["message"].startswith("requests to %s made after « Tout refuser » and after withdrawal" % TRACKER)
 
+
+def test_a_cookie_set_in_answer_to_the_refusal_click_is_stored_after_refusal(audited, portal):
+    # the banner deletes it (analytics is refused), but it was stored
+    assert [(c["name"], c.get("transient")) for c in state(audited, "refuse")["cookies"]
+            if c["name"] == "demo_analytics_click"] == [("demo_analytics_click", True)]
+    found = [f for f in audited["findings"] if (f["subject"] or {}).get("name") == "demo_analytics_click"]
+    assert [(f["kind"], f["states"]) for f in found] == [("without_consent", ["refuse", "withdraw"])]
