@@ -2,7 +2,7 @@
 but invisible (transparent, off screen, clipped away, shrunk to a dot), a page the audit reads and skips whose server sets a cookie, a
 cookie Chromium refuses, and start URLs that are no page at all (an error, a JSON or CSS file).
 
-One audit of 6 pages shared by the module's tests (about 20 s on 2 cores).
+One audit of 6 pages shared by the module's tests (about 30 s on 2 cores).
 """
 
 import json
