@@ -57,6 +57,30 @@ def placeholder(view, attrs, text, providers, provider):
     ])
 
 
+def _placeholder_of(frame):
+    """Looked up in the frame's own tree: the document, a shadow root or a fragment not yet inserted."""
+    fid = frame.getAttribute(PLACEHOLDER_KEY)
+    if not fid:
+        return None
+    return frame.getRootNode().querySelector('[data-cb-placeholder="%s"]' % fid)
+
+
+def _drawn(view, frame, fid, text, providers):
+    """The look's placeholder for `frame` (`fid` its id), in the embed's box: as wide as the embed and at
+    least as tall. `providers` None: no buttons."""
+    width = frame.getAttribute("width") or (str(frame.offsetWidth) if frame.offsetWidth else None)
+    height = frame.getAttribute("height") or (str(frame.offsetHeight) if frame.offsetHeight else None)
+    label = frame.getAttribute("title") or _provider(frame)
+    attrs = {"data-cb-placeholder": fid, "role": "group", "aria-label": label, "lang": view.lang, "dir": view.direction}
+    node = view.look.placeholder(view, attrs, text, providers, _provider(frame))
+    # Sized through the CSSOM, not a style attribute, which a CSP without 'unsafe-inline' would block.
+    if width and width.replace("px", "").isdigit():
+        node.style.width = width.replace("px", "") + "px"
+    if height and height.replace("px", "").isdigit():
+        node.style.minHeight = height.replace("px", "") + "px"
+    return node
+
+
 class Embeds:
     def __init__(self, view, report, guard, accept_category, allowed_once, page_host, undeclared, permits):
         self.view = view                    # the placeholders are built in its look
@@ -103,7 +127,7 @@ class Embeds:
     def hold(self, block):
         """A closed block holding an embed shows that embed's placeholder in front of it."""
         frame = block.content.querySelector(EMBED_SELECTOR)
-        if frame is None or block.parentNode is None or self._placeholder_of(block) is not None:
+        if frame is None or block.parentNode is None or _placeholder_of(block) is not None:
             return
         block.setAttribute(PLACEHOLDER_KEY, self._frame_id(block))
         block.parentNode.insertBefore(self._build(frame, block), block)
@@ -126,10 +150,10 @@ class Embeds:
             if not frame.hasAttribute(REFUSED):
                 self.report("blocked iframe stays blocked: " + problem)
             frame.setAttribute(REFUSED, "")
-            if self._placeholder_of(frame) is None:
+            if _placeholder_of(frame) is None:
                 self.block(frame)
             return
-        placeholder = self._placeholder_of(frame)
+        placeholder = _placeholder_of(frame)
         if placeholder is not None:
             placeholder.remove()
         frame.removeAttribute("hidden")
@@ -144,10 +168,10 @@ class Embeds:
             if not player.hasAttribute(REFUSED):
                 self.report("blocked media stays blocked: " + problem)
             player.setAttribute(REFUSED, "")
-            if self._placeholder_of(player) is None:
+            if _placeholder_of(player) is None:
                 self.block(player)
             return
-        placeholder = self._placeholder_of(player)
+        placeholder = _placeholder_of(player)
         if placeholder is not None:
             placeholder.remove()
         player.removeAttribute("hidden")
@@ -158,7 +182,7 @@ class Embeds:
             frame = media.hide(frame)                      # a player stops at once
         elif frame.hasAttribute("src"):
             frame = self._unloaded(frame)                  # withdrawal stops the embedded service now
-        if self._placeholder_of(frame) is not None:
+        if _placeholder_of(frame) is not None:
             return
         frame.setAttribute(PLACEHOLDER_KEY, self._frame_id(frame))
         if frame.parentNode is None:
@@ -192,20 +216,11 @@ class Embeds:
         self.count += 1
         return "cb-frame-%d" % self.count
 
-    def _placeholder_of(self, frame):
-        """Looked up in the frame's own tree: the document, a shadow root or a fragment not yet inserted."""
-        fid = frame.getAttribute(PLACEHOLDER_KEY)
-        if not fid:
-            return None
-        return frame.getRootNode().querySelector('[data-cb-placeholder="%s"]' % fid)
-
     def _build(self, frame, block=None):
         """The placeholder of `frame`, or of the closed `block` holding it."""
         strings = self.strings
         category = self.manifest.category(frame.getAttribute(CATEGORY))
         cat_title = localize(category.title, self.language) if category else frame.getAttribute(CATEGORY)
-        width = frame.getAttribute("width") or (str(frame.offsetWidth) if frame.offsetWidth else None)
-        height = frame.getAttribute("height") or (str(frame.offsetHeight) if frame.offsetHeight else None)
         # A third party the category does not declare never loads, whatever the visitor says: no buttons
         # that would record a consent and load nothing, the reason instead.
         undeclared = (media.problem(frame, self.undeclared) if frame.tagName != "IFRAME" else self.undeclared(
@@ -214,16 +229,7 @@ class Embeds:
         text = strings["placeholder_undeclared" if undeclared else "placeholder_text"].replace(
             "{provider}", _provider(frame)).replace("{category}", cat_title)
         providers = None if undeclared else self._providers_text(category, cat_title)
-        fid = (block or frame).getAttribute(PLACEHOLDER_KEY)
-        label = frame.getAttribute("title") or _provider(frame)
-        attrs = {"data-cb-placeholder": fid, "role": "group", "aria-label": label, "lang": self.lang,
-                 "dir": self.direction}
-        node = self.view.look.placeholder(self.view, attrs, text, providers, _provider(frame))
-        # Sized through the CSSOM, not a style attribute, which a CSP without 'unsafe-inline' would block.
-        if width and width.replace("px", "").isdigit():
-            node.style.width = width.replace("px", "") + "px"
-        if height and height.replace("px", "").isdigit():
-            node.style.minHeight = height.replace("px", "") + "px"
+        node = _drawn(self.view, frame, (block or frame).getAttribute(PLACEHOLDER_KEY), text, providers)
         node.addEventListener("click", self.guard(lambda ev: self.on_click(ev, frame, block)))
         return node
 
@@ -251,3 +257,4 @@ class Embeds:
             self.allowed_once(frame.getAttribute(CATEGORY))
         else:
             self.accept_category(frame.getAttribute(CATEGORY), self.provider(frame))
+

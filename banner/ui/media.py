@@ -59,13 +59,17 @@ def show(element):
         element.load()
 
 
+def shown(element):
+    """Whether one of the element's kept addresses is back in use (the browser may be loading it)."""
+    return any(n.getAttribute(kept) is not None and n.hasAttribute(used)
+               for n in _nodes(element) for kept, used in ADDRESSES)
+
+
 def hide(element):
     """Take the addresses away again; return the element now in place. A player is replaced by a copy
     without them (removed, it stops and lets go of what it was loading, as an iframe does; pause() and
     load() hung WebKitGTK's media back-end)."""
-    shown = [n for n in _nodes(element) for kept, used in ADDRESSES
-             if n.getAttribute(kept) is not None and n.hasAttribute(used)]
-    if not shown:
+    if not shown(element):
         return element
     if element.tagName in PLAYERS and element.parentNode is not None:
         fresh = element.cloneNode(True)
