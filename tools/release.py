@@ -60,7 +60,8 @@ CPYTHON_ONLY = {"__main__.py"}            # the command line; the rest of the CP
 CPYTHON_SUBPACKAGES = {"server", "django", "audit"}
 EXTRA = {"banner.ui.preferences", "banner.ui.tables", "banner.ui.policy", "banner.ui.embeds", "banner.ui.reopen",
          "banner.ui.signals", "banner.google", "banner.vendors", "banner.record",
-         "banner.ui.browser_help", "banner.ui.dsfr_centre", "banner.ui.carry"}          # plus the French and English `_more` strings
+         "banner.ui.browser_help", "banner.ui.dsfr_centre", "banner.ui.carry",
+         "banner.ui.failed_embeds"}          # plus the French and English `_more` strings
 TERSER = os.path.join(ROOT, "node_modules", ".bin", "terser")
 COMPILER = os.path.join(ROOT, "tools", "compile_python.js")    # Brython's compiler in Node (release only)
 

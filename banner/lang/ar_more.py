@@ -35,6 +35,7 @@ STRINGS = {
     'placeholder_providers': 'مقدّمو الخدمات في فئة «{category}»: {providers}.',
     'placeholder_no_providers': 'لا تستعين فئة «{category}» بأي مقدّم خدمة خارجي.',
     'placeholder_undeclared': 'لا يمكن عرض هذا المحتوى: مقدّم الخدمة {provider} غير مُعلَن في فئة «{category}» في سياسة ملفات تعريف الارتباط لهذه البوابة.',
+    'placeholder_failed': 'لا يمكن عرض هذا المحتوى المقدَّم من {provider}: تعذّر تحميل إعدادات ملفات تعريف الارتباط.',
     'providers_missing': 'غير مُعلَن، لذا يبقى محظورًا دائمًا في هذه الصفحة حتى إن وافقت: {providers}.',
     'choices_title': 'اختياراتك، فئة بفئة',
     'choice_accept': 'قبول',

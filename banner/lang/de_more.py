@@ -35,6 +35,7 @@ STRINGS = {
     'placeholder_providers': 'Anbieter der Kategorie „{category}“: {providers}.',
     'placeholder_no_providers': 'Die Kategorie „{category}“ nutzt keinen Drittanbieter.',
     'placeholder_undeclared': 'Dieser Inhalt kann nicht angezeigt werden: Sein Anbieter, {provider}, ist in der Kategorie „{category}“ der Cookie-Richtlinie dieses Portals nicht angegeben.',
+    'placeholder_failed': 'Dieser Inhalt von {provider} kann nicht angezeigt werden: Die Cookie-Einstellungen konnten nicht geladen werden.',
     'providers_missing': 'Nicht angegeben und daher auf dieser Seite immer blockiert, auch wenn Sie zustimmen: {providers}.',
     'choices_title': 'Ihre Auswahl, Kategorie für Kategorie',
     'choice_accept': 'Akzeptieren',

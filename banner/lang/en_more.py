@@ -35,6 +35,7 @@ STRINGS = {
     'placeholder_providers': 'Providers of the “{category}” category: {providers}.',
     'placeholder_no_providers': 'The “{category}” category uses no third-party provider.',
     'placeholder_undeclared': "This content cannot be shown: its provider, {provider}, is not declared in the “{category}” category of this portal's cookie policy.",
+    'placeholder_failed': 'This content, provided by {provider}, cannot be shown: the cookie settings could not load.',
     'providers_missing': 'Not declared, so always blocked on this page, even if you accept: {providers}.',
     'choices_title': 'Your choices, category by category',
     'choice_accept': 'Accept',

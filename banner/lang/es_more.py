@@ -35,6 +35,7 @@ STRINGS = {
     'placeholder_providers': 'Proveedores de la categoría «{category}»: {providers}.',
     'placeholder_no_providers': 'La categoría «{category}» no recurre a ningún proveedor externo.',
     'placeholder_undeclared': 'Este contenido no se puede mostrar: su proveedor, {provider}, no está declarado en la categoría «{category}» de la política de cookies de este portal.',
+    'placeholder_failed': 'Este contenido, proporcionado por {provider}, no se puede mostrar: la configuración de cookies no pudo cargarse.',
     'providers_missing': 'No declarado, por lo que siempre está bloqueado en esta página, aunque acepte: {providers}.',
     'choices_title': 'Sus elecciones, categoría por categoría',
     'choice_accept': 'Aceptar',

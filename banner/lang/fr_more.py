@@ -35,6 +35,7 @@ STRINGS = {
     'placeholder_providers': 'Prestataires de la catégorie « {category} » : {providers}.',
     'placeholder_no_providers': 'La catégorie « {category} » ne fait appel à aucun prestataire tiers.',
     'placeholder_undeclared': "Ce contenu ne peut pas s'afficher : son prestataire, {provider}, n'est pas déclaré dans la catégorie « {category} » de la politique de cookies de ce portail.",
+    'placeholder_failed': "Ce contenu, fourni par {provider}, ne peut pas s'afficher : la gestion des cookies n'a pas pu se charger.",
     'providers_missing': 'Non déclaré, donc toujours bloqué sur cette page, même si vous acceptez : {providers}.',
     'choices_title': 'Vos choix, catégorie par catégorie',
     'choice_accept': 'Accepter',

@@ -35,6 +35,7 @@ STRINGS = {
     'placeholder_providers': 'Fornitori della categoria «{category}»: {providers}.',
     'placeholder_no_providers': 'La categoria «{category}» non si avvale di alcun fornitore terzo.',
     'placeholder_undeclared': 'Questo contenuto non può essere mostrato: il suo fornitore, {provider}, non è dichiarato nella categoria «{category}» della politica sui cookie di questo portale.',
+    'placeholder_failed': 'Questo contenuto, fornito da {provider}, non può essere mostrato: non è stato possibile caricare le impostazioni dei cookie.',
     'providers_missing': 'Non dichiarato, quindi sempre bloccato in questa pagina, anche se accetti: {providers}.',
     'choices_title': 'Le tue scelte, categoria per categoria',
     'choice_accept': 'Accetta',

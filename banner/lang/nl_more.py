@@ -35,6 +35,7 @@ STRINGS = {
     'placeholder_providers': 'Aanbieders van de categorie ‘{category}’: {providers}.',
     'placeholder_no_providers': 'De categorie ‘{category}’ maakt geen gebruik van externe aanbieders.',
     'placeholder_undeclared': 'Deze inhoud kan niet worden getoond: de aanbieder, {provider}, is niet opgegeven in de categorie ‘{category}’ van het cookiebeleid van dit portaal.',
+    'placeholder_failed': 'Deze inhoud van {provider} kan niet worden getoond: de cookie-instellingen konden niet worden geladen.',
     'providers_missing': 'Niet opgegeven en daarom op deze pagina altijd geblokkeerd, ook als u akkoord gaat: {providers}.',
     'choices_title': 'Uw keuzes, per categorie',
     'choice_accept': 'Accepteren',

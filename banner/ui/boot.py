@@ -1,7 +1,8 @@
 """Start-up: the only module the loader calls (`boot.main()`). It turns the loader's hand-off
 (`window.__consentBoot`: the raw data-config text, the manifest text promise, clicks made while Brython
 was loading) into an App, or, when anything is wrong, fails closed: one console error naming the
-problem, nothing optional runs, and the footer link opens an explanation instead of doing nothing."""
+problem, nothing optional runs, the footer link opens an explanation instead of doing nothing, and each
+blocked embed's box says why it stays empty (failed_embeds.py)."""
 
 import javascript
 from browser import window, document
@@ -14,7 +15,8 @@ from banner.i18n import strings, interface_language, pick_language
 from banner.ui.app import App
 from banner.ui.page import Page
 from banner.ui.unavailable import build_unavailable
-from banner.ui.dom import closest, PRERENDERED_ATTR
+from banner.ui.blocks import BLOCK_SELECTOR
+from banner.ui.dom import closest, EMBED_SELECTOR, PRERENDERED_ATTR
 from banner.lang import IN_MAIN_BUNDLE
 from banner.fnv import use_native
 
@@ -63,7 +65,10 @@ class Boot:
         self.handoff = handoff
         self.page = Page(window, document, handoff)
         self.app = None
+        self.config = None
         self.failure = None
+        self.explaining = False         # failed: the embeds' explanation is on its way (explain_embeds)
+        self.failed_embeds = None       # failed_embeds.FailedEmbeds, once it has come
         # until data-config is read: the page's language if its strings are in the start-up bundle
         self.lang = interface_language(pick_language(list(IN_MAIN_BUNDLE), None, document.documentElement.lang),
                                        IN_MAIN_BUNDLE)
@@ -105,6 +110,7 @@ class Boot:
         for warning in warnings:
             self.page.warn(warning)
         self.lang = interface_language(config.language, self.page.available_languages)
+        self.config = config
         if isinstance(config.manifest, dict):
             self.later(lambda: self.with_manifest(config, config.manifest, clean))
         else:
@@ -167,7 +173,25 @@ class Boot:
         if painted is not None and painted.querySelector("[form]") is None:
             painted.remove()          # its buttons could never act (a server's form posts to it again)
         self.page.dispatch([])
+        self.explain_embeds()
         self.replay()
+
+    def explain_embeds(self):
+        """Failed: each blocked embed's box says why it stays empty, in the look and language data-config
+        chose when it could be read (failed_embeds.py, extra bundle: fetched as a working page prefetches it,
+        or only for the embeds the page holds when the visitor asks for less data)."""
+        if not (self.explaining or self.failed_embeds or (
+                self.page.save_data and document.querySelector(EMBED_SELECTOR + ", " + BLOCK_SELECTOR) is None)):
+            self.explaining = True
+            self.page.load_bundle("extra", self.explained, self.explained)
+
+    def explained(self, *failed):
+        """The extra bundle came, or could not (`failed`: why; the embeds' boxes stay blank then)."""
+        if not failed:
+            from banner.ui.failed_embeds import FailedEmbeds        # extra bundle
+            self.failed_embeds = FailedEmbeds(self.page, self.lang, self.config,
+                                              [document] + list(self.handoff.roots or []))
+        self.explaining = False
 
     def replay(self):
         """Clicks on the footer link made while the runtime was loading are honoured now."""
@@ -197,20 +221,24 @@ class Boot:
 
     def apply(self, node):
         """consentBanner.apply(node): treat a fragment a framework rendered (watch.py). Before start-up a
-        shadow root is kept for start-up (the rest of the page is treated then anyway); failed: nothing."""
+        shadow root is kept for start-up (the rest of the page is treated then anyway); failed: its embeds
+        explained (failed_embeds.py), nothing else."""
         if self.app is not None:
             self.app.guard(self.app.watch.adopt)(node)
-        elif self.failure is None and node.nodeType == 11 and getattr(node, "host", None):
+        elif self.failed_embeds is not None:
+            self.failed_embeds.adopt(node)
+        elif (self.failure is None or self.explaining) and node.nodeType == 11 and getattr(node, "host", None):
             self.handoff.roots.push(node)
 
     def settled(self):
         """consentBanner.settled(): a Promise resolved once the banner has treated what the page holds, the
         content it has just added included (asked from the next task on, after the observer's records), and
-        has nothing in flight (App.settled), or has failed closed. Tests and portals wait on it instead of
-        guessing a delay."""
+        has nothing in flight (App.settled), or has failed closed (and its embeds say so). Tests and portals
+        wait on it instead of guessing a delay."""
         def executor(resolve, reject):
             def check(*args):
-                if self.failure is not None or (self.app is not None and self.app.settled):
+                failed = self.failure is not None and not self.explaining
+                if failed or (self.app is not None and self.app.settled):
                     resolve(True)
                 else:
                     window.setTimeout(check, SETTLE_POLL_MS)

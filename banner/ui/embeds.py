@@ -6,7 +6,9 @@ and so does a closed block (blocks.py) holding an embed: its placeholder stands 
 "Autoriser une fois" opens that block for this page view.
 The App hands in only what an embed needs: a View (texts, the manifest, the look its placeholders are
 drawn in), an error report, the "accept this category" and "allowed once" actions, and Content's rules
-(undeclared, permits), the very ones the page's scripts and media go by."""
+(undeclared, permits), the very ones the page's scripts and media go by.
+When the banner fails closed, the same placeholders, without buttons, say that the cookie settings could
+not load (explain_failure, which failed_embeds.py calls)."""
 
 from banner.i18n import localize
 from banner.text import is_safe_url
@@ -258,3 +260,45 @@ class Embeds:
         else:
             self.accept_category(frame.getAttribute(CATEGORY), self.provider(frame))
 
+
+# -- the banner failed closed --------------------------------------------------------------------------------
+FAILED_ID = "cb-frame-failed-"          # the id of a placeholder explain_failure drew, and a count
+_failed = [0]
+
+
+def _loaded(frame):
+    """Whether the embed has its address back (a start-up that failed late may have let an accepted one in)."""
+    if frame.tagName == "IFRAME":
+        return frame.getAttribute("src") not in (None, "about:blank")
+    return media.shown(frame)
+
+
+def explain_failure(view, roots):
+    """The banner failed closed (failed_embeds.py): each blocked embed in `roots`, and each closed block
+    holding one, shows its placeholder in the page's look saying that the cookie settings could not load,
+    with no button, since nothing can be accepted; the embed keeps its address in data-src, so nothing of
+    it loads. A placeholder a start-up that failed late had drawn, buttons and all, gives way to this one;
+    an embed already loaded is left as it is. Calling it again on the same content changes nothing."""
+    for root in roots:
+        for block in select_all(root, BLOCK_SELECTOR):
+            frame = block.content.querySelector(EMBED_SELECTOR)
+            if frame is not None and block.parentNode is not None:
+                _stand_in(view, block, frame)
+        for frame in select_all(root, EMBED_SELECTOR):
+            if frame.parentNode is not None and not _loaded(frame):
+                _stand_in(view, frame, frame)
+                frame.setAttribute("hidden", "")
+
+
+def _stand_in(view, target, frame):
+    """The failure's placeholder in front of `target` (the embed `frame`, or the closed block holding it)."""
+    drawn = _placeholder_of(target)
+    if drawn is not None:
+        if (target.getAttribute(PLACEHOLDER_KEY) or "").startswith(FAILED_ID):
+            return
+        drawn.remove()
+    _failed[0] += 1
+    fid = FAILED_ID + str(_failed[0])
+    target.setAttribute(PLACEHOLDER_KEY, fid)
+    text = view.strings["placeholder_failed"].replace("{provider}", _provider(frame))
+    target.parentNode.insertBefore(_drawn(view, frame, fid, text, None), target)
