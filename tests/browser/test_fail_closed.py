@@ -2,8 +2,8 @@
 duplicate ids, no required category, a `match` JavaScript cannot compile, a text missing for a configured
 language, input that makes Python raise something no validator expected) reports one console error
 naming the problem, runs nothing optional even for a visitor who had accepted, leaves the page's own
-scripts working, and the footer link explains instead of doing nothing. (Files of the banner that fail
-to load: test_loader.py.)"""
+scripts working, the footer link explains instead of doing nothing, and each blocked embed's box says
+why it stays empty. (Files of the banner that fail to load: test_loader.py.)"""
 
 import json
 import os
@@ -13,8 +13,8 @@ import time
 import pytest
 from selenium.webdriver.common.keys import Keys
 
-from browser_kit import (ROOT, assert_nothing_optional, assert_page_still_works, consent_value,
-                         demo_manifest)
+from browser_kit import (HIT_PREFIX, ROOT, assert_nothing_optional, assert_page_still_works, consent_value,
+                         demo_manifest, resources, strings)
 
 DIST = os.path.join(ROOT, "static", "dist")
 INVALID_MANIFEST = demo_manifest()
@@ -364,3 +364,95 @@ def test_a_choice_the_browser_refuses_to_store_is_reported_after_the_click(brows
     assert len(errors) == 1 and "the choice could not be stored" in errors[0] and "cookies_preferences" in errors[0], \
         errors
     assert_page_still_works(browser)
+
+
+# --- Embeds: their boxes say why they stay empty ----------------------------------------------------------
+# An embed of another host (the second demo server, which records what reaches it under HIT_PREFIX), in
+# an iframe sized by the portal, and another in a closed block (<template data-consent>, the Django app's).
+EMBED_PATH = HIT_PREFIX + "embed"
+EMBEDS = """
+<iframe id="map" title="Carte" data-consent="analytics" data-provider="Demo Dashboards" width="400" height="200"
+        data-src="%(host)s%(path)s"></iframe>
+<template data-consent="analytics"><iframe title="Vidéo" data-consent="analytics" data-provider="Vidéos Démo"
+        data-src="%(host)s%(path)s-in-block"></iframe></template>
+"""
+LATE_EMBED = """
+var frame = document.createElement("iframe");
+frame.id = "late"; frame.title = "Tableau"; frame.setAttribute("data-consent", "analytics");
+frame.setAttribute("data-provider", "Demo Dashboards"); frame.setAttribute("data-src", arguments[0]);
+document.getElementById("main").appendChild(frame);"""
+# What the visitor sees where an embed would be: the box in front of it (its placeholder), and the embed.
+READ_BOX = """
+var target = document.querySelector(arguments[0]), frame = target.matches("iframe") ? target
+  : target.content.querySelector("iframe");
+var box = target.previousElementSibling;
+return {src: frame.getAttribute("src"), shown: target.getClientRects().length > 0,
+        text: box && box.textContent, role: box && box.getAttribute("role"), lang: box && box.getAttribute("lang"),
+        label: box && box.getAttribute("aria-label"), buttons: box ? box.querySelectorAll("button").length : -1,
+        visible: !!box && box.getClientRects().length > 0, look: box && box.className,
+        width: box && Math.round(box.getBoundingClientRect().width),
+        height: box && Math.round(box.getBoundingClientRect().height)};"""
+
+# name -> (data-config, page language, the placeholder's class); each fails at another step: data-config
+# unreadable (before Python knows the look), the manifest missing, an exception nothing expected.
+FAILED_WITH_EMBEDS = {
+    "invalid-json": ('{"manifest": "/t/cookies.json", "languages": ["fr", "en"', "en", "cb-embed"),
+    "missing-manifest": ({"manifest": "/t/missing.json", "languages": ["fr", "en"]}, "fr", "cb-embed"),
+    "missing-manifest-dsfr": ({"manifest": "/t/missing.json", "look": "dsfr"}, "fr", "fr-consent-placeholder"),
+    "start-up-exception": ('{"manifest": "/t/cookies.json"}', "fr", "cb-embed"),
+}
+EMBED_JOURNEYS = ("invalid-json", "missing-manifest")
+
+
+@pytest.mark.journey
+@pytest.mark.parametrize("case", EMBED_JOURNEYS)
+def test_a_failed_start_says_in_each_embeds_box_why_it_stays_empty_in_every_engine(browser, site, servers, case):
+    failed_start_explains_embeds(browser, site, servers, case)
+
+
+@pytest.mark.parametrize("case", [c for c in FAILED_WITH_EMBEDS if c not in EMBED_JOURNEYS])
+def test_a_failed_start_says_in_each_embeds_box_why_it_stays_empty(browser, site, servers, case):
+    failed_start_explains_embeds(browser, site, servers, case)
+
+
+def failed_start_explains_embeds(browser, site, servers, case):
+    """Each blocked embed's box shows, in the visitor's language and in the portal's look, that the content
+    cannot be shown because the cookie settings could not load, with no button (nothing can be accepted);
+    nothing of the embed loads, not even for a visitor who had accepted its category. An embed the page
+    adds afterwards gets the same box."""
+    config, lang, look = FAILED_WITH_EMBEDS[case]
+    third_party = servers.mono
+    path = "%s-%s" % (EMBED_PATH, case)
+    url = site.page("/t/failed-embeds-%s.html" % case, config, lang=lang,
+                    body=EMBEDS % {"host": third_party.base, "path": path},
+                    head=COOKIE_THROWS if case == "start-up-exception" else "")
+    browser.set_cookie("cookies_preferences", consent_value(accepted=["analytics"]))   # accepted earlier
+    browser.open(url)
+    browser.settled()
+    browser.expected_errors("/t/missing.json")               # the browser's own line for the 404
+    assert len(browser.banner_errors()) == 1
+    explanation = strings(lang)["placeholder_failed"]
+
+    for target, provider, label in (("#map", "Demo Dashboards", "Carte"),
+                                    ("template[data-consent]", "Vidéos Démo", "Vidéo")):
+        box = browser.js(READ_BOX, target)
+        assert box["text"] and explanation.replace("{provider}", provider) in box["text"], (target, box)
+        assert box["visible"] and box["role"] == "group" and box["label"] == label and box["lang"] == lang, box
+        assert box["buttons"] == 0, "a failed start offered a button on an embed: %r" % box
+        assert look in box["look"].split(), box
+        assert box["src"] is None and not box["shown"], "the embed itself is shown or has its address: %r" % box
+    box = browser.js(READ_BOX, "#map")
+    assert box["width"] == 400 and box["height"] >= 200, "the box does not keep the embed's size: %r" % box
+
+    browser.js(LATE_EMBED, third_party.url(path + "-late"))
+    late = explanation.replace("{provider}", "Demo Dashboards")
+    browser.wait(lambda d: late in (browser.js(READ_BOX, "#late")["text"] or ""),
+                 "an embed added after the failure got no explanation")
+    browser.settled()
+    assert browser.js(READ_BOX, "#late")["buttons"] == 0
+    reached = [hit["path"] for hit in third_party.hits if hit["path"].startswith(path)]
+    assert reached == [], "a request reached the embed's host: %r" % reached
+    assert not [p for p in resources(browser) if p.startswith(path)]
+    assert_nothing_optional(browser)
+    assert_page_still_works(browser)
+    assert len(browser.banner_errors()) == 1, "explaining the embeds logged more errors"
