@@ -122,6 +122,11 @@ def decide(manifest, action, now, consent_id, choices=(), previous=None, scope=N
     providerChoice category it accepts (a category it does not list: all of them; none: refused)."""
     if action not in ACTIONS:
         raise ValueError("unknown action %r" % action)
+    if previous is not None and now <= previous.decided_at:
+        # Later than the choice it replaces, whatever the clocks say: the browser may keep several copies
+        # (the Django refresh's, a form's stamped by the server's clock) and the newest counts, so a
+        # withdrawal stamped by a clock running behind would lose to the acceptance it withdraws.
+        now = previous.decided_at + 1
     if action == "reject_all":                  # exempt categories keep the answer they have (default: on)
         choices = [c for c in manifest.exempt_ids
                    if previous is None or c not in previous.fingerprints or c in previous.accepted]

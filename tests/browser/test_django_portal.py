@@ -433,3 +433,21 @@ def test_a_refresh_racing_a_withdrawal_never_undoes_it(named_portal):
     browser.reload()
     assert browser.js("return window.__analyticsRan || 0;") == 0 and browser.banner() is None
     assert browser.js("return consentBanner.accepted('analytics');") is False
+
+
+def test_a_withdrawal_outranks_an_acceptance_stamped_by_a_clock_running_ahead(named_portal):
+    """The server's copy of the cookie holds an acceptance stamped two minutes ahead of the visitor's clock
+    (the form decides with the server's clock, the refresh copies what it made). The visitor withdraws in
+    the page, with their own clock: on the next page the withdrawal must be the choice that counts."""
+    browser, url = named_portal.browser, named_portal.url
+    browser.reset()
+    browser.set_cookie("django_language", "fr", url=url())
+    ahead = consent_value(["analytics"], decided_at=int(time.time() * 1000) + 120_000)
+    browser.set_cookie("cookies_preferences", ahead, url=url(), domain=".portal.test")   # the server's copy
+    browser.open(url())
+    assert browser.js("return window.__analyticsRan;") == 1
+    browser.find("footer [data-consent-open]").click()
+    browser.navigating(lambda: browser.click_dialog("Tout refuser"))
+    browser.reload()
+    assert browser.js("return window.__analyticsRan || 0;") == 0 and browser.banner() is None
+    assert browser.js("return consentBanner.accepted('analytics');") is False

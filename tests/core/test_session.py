@@ -107,6 +107,18 @@ def test_a_decision_read_back_by_the_next_page_view_gives_the_same_categories(de
     assert next_view.accepted == ["necessary", "analytics"]
 
 
+def test_a_withdrawal_stamped_by_a_clock_running_behind_still_outranks_the_acceptance_it_withdraws(demo, config):
+    """The browser keeps two copies when the Django refresh copied an acceptance the server's form stamped
+    with the server's clock; the page withdraws with the visitor's clock, two minutes behind. The next page
+    view reads both copies, and the newest counts: it must be the withdrawal."""
+    acceptance = value(demo, ["analytics"], decided_at=NOW + 120_000)
+    both = "cookies_preferences=%s" % acceptance
+    written = Session(demo, config(), both, NOW).decide("reject_all", NOW, CID).split(";")[0]
+    next_view = Session(demo, config(), "%s; %s" % (written, both), NOW + 1000)
+    assert next_view.accepted == ["necessary"]
+    assert not next_view.needs_banner
+
+
 def test_decide_on_https_with_a_cookie_domain_writes_a_secure_domain_cookie(demo, config):
     session = Session(demo, config(cookieDomain=".example.org"), "", NOW, secure=True)
     written = session.decide("reject_all", NOW, CID)
