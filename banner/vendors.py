@@ -40,6 +40,11 @@ MATOMO_DECISIONS = ["setConsentGiven", "forgetConsentGiven"]
 MATOMO_OPPOSITION = ["optUserOut", "forgetUserOptOut"]
 PIANO_ON, PIANO_EXEMPT, PIANO_OFF = "opt-in", "essential", "opt-out"
 DSFR_OPT_OUT = "_EA_"               # the DSFR analytics package's localStorage key: "1" disables it
+# The DSFR analytics package's files as the DSFR ships them (or any analytics file on a path naming the
+# DSFR). Loaded with the page, not blocked, it loads
+# Eulerian as soon as it runs: before the banner can write its opt-out for a visitor who opposed it
+# elsewhere (another subdomain, the server's form) or whose browser sends Global Privacy Control.
+DSFR_FILES = ("analytics.module.js", "analytics.module.min.js", "analytics.nomodule.js", "analytics.nomodule.min.js")
 
 
 def before(vendor, exempt):
@@ -107,6 +112,22 @@ def is_exempt(manifest, category_id):
 def unknown_categories(mapping, manifest):
     """Categories named in `vendors` that the manifest does not define, or that are strictly necessary."""
     return [c for c in mapping.values() if not can_measure(manifest, c)]
+
+
+def unblocked(mapping, sources):
+    """The console error for the DSFR analytics package loaded with the page (`sources`: the `src` of the
+    page's scripts the banner did not run), or None."""
+    if "dsfrAnalytics" not in mapping:
+        return None
+    for src in sources:
+        path = src.split("#")[0].split("?")[0].lower()
+        name = path.rsplit("/", 1)[-1]
+        if name in DSFR_FILES or ("dsfr" in path and "analytics" in name):
+            return ("vendors: dsfrAnalytics: %s runs with the page, not blocked: it loads Eulerian before the "
+                    "banner can give it its opt-out, even for a visitor who opposed it or whose browser sends "
+                    "Global Privacy Control; block it: <script type=\"text/plain\" data-consent=\"%s\" "
+                    "data-type=\"module\" data-src=...>" % (src, mapping["dsfrAnalytics"]))
+    return None
 
 
 def problems(mapping, manifest):

@@ -110,6 +110,11 @@ class Page:
     def remove_storage_key(self, key, area="localStorage"):
         getattr(self.window, area).removeItem(key)
 
+    def live_script_sources(self):
+        """The `src` of the page's scripts the banner did not run (neither blocked nor sent live by a server)."""
+        found = self.document.querySelectorAll("script[src]:not([data-consent]):not([data-cb-ran])")
+        return [found.item(i).getAttribute("src") for i in range(found.length)]
+
     def error(self, message):
         self.window.console.error(CONSOLE_PREFIX + message)
 

@@ -35,10 +35,12 @@ class VendorSignals:
         self.mapping = mapping      # data-config vendors: {vendor: category id}
         self.manifest = manifest
 
-    def start(self, accepted, decided):
+    def start(self, accepted, decided, live_sources=()):
         """Before the page's blocked tags run, with the categories in force and whether a choice holds. A
-        server's consent-mode.js may have sent these already: sent again, they leave the same state."""
-        for problem in vendors.problems(self.mapping, self.manifest):
+        server's consent-mode.js may have sent these already: sent again, they leave the same state.
+        `live_sources`: the `src` of the page's scripts the banner did not run (vendors.unblocked)."""
+        for problem in vendors.problems(self.mapping, self.manifest) + \
+                [p for p in [vendors.unblocked(self.mapping, live_sources)] if p]:
             self.report(problem)
         self.signal(vendors.signals(self.mapping, self.manifest, accepted, decided))
 

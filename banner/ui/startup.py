@@ -93,7 +93,7 @@ class StartUp:
                 app.google.update(app.session.accepted)
         if config.vendors:
             app.vendors = VendorSignals(page.signal, page.error, config.vendors, app.manifest)
-            app.vendors.start(app.session.accepted, app.session.decided)
+            app.vendors.start(app.session.accepted, app.session.decided, page.live_script_sources())
             # A tool may run outside the banner's blocking (the DSFR analytics package loads with the DSFR,
             # a server may send its tag live): withdrawing its category reloads the page, as for a tag we ran.
             app.content.ran += [c for c in config.vendors.values() if c in app.session.accepted]

@@ -6,7 +6,8 @@ the rest of the page view and afterwards (no hit, no cookie written back).
   documented `_paq` API (a journey in Chromium, Firefox and WebKit: consent-based and exempt);
 - Piano Analytics: its own SDK, piano-analytics-js 6.17.0 from npm (consent v2 modes);
 - the DSFR analytics package: its own module, @gouvfr/dsfr 1.14.4 from npm, loaded on every page as the
-  DSFR documents it (its `_EA_` opt-out keeps it from loading Eulerian).
+  DSFR documents it, blocked like any tag (its `_EA_` opt-out keeps it from loading Eulerian: given before
+  it runs, even when Global Privacy Control or an opposition made elsewhere answers).
 
 The tools' collection servers are the test server's HIT_PREFIX (conftest.hit_recording)."""
 
@@ -16,8 +17,8 @@ import time
 
 import pytest
 
-from browser_kit import (CSP_RECORDER, NONCE, ROOT, Served, add_json, base_routes, csp_handler, hit_recording,
-                         render_page, with_nonce)
+from browser_kit import (CSP_RECORDER, GPC_ON, NONCE, ROOT, Served, add_json, base_routes, csp_handler,
+                         document_script, hit_recording, render_page, with_nonce)
 from test_exempt_measurement import exempt_manifest
 
 PIANO_SDK = os.path.join(ROOT, "node_modules", "piano-analytics-js", "dist", "browser", "piano-analytics.js")
@@ -73,8 +74,10 @@ DSFR_CONFIG = b'window.dsfr = {analytics: {domain: location.host + "/t/hit/euler
 DSFR_HEAD = """
 <script src="/v/dsfr-config.js"></script>
 <script type="module" src="/v/dsfr.js"></script>
-<script type="module" src="/v/dsfr-analytics.js"></script>
+<script type="text/plain" data-consent="%(category)s" data-type="module" data-src="/v/dsfr-analytics.js"></script>
 """
+DSFR_LIVE = DSFR_HEAD.replace('type="text/plain" data-consent="%(category)s" data-type="module" data-src=',
+                              'type="module" src=')
 
 
 @pytest.fixture
@@ -244,13 +247,14 @@ def test_exempt_piano_runs_in_its_essential_mode_until_opposed(browser, vendor_s
 
 def test_the_dsfr_analytics_package_loads_eulerian_until_opposed_then_never(browser, vendor_site):
     site = vendor_site
-    url = page(site, "dsfr-exempt", "dsfrAnalytics", "audience", head=DSFR_HEAD)
+    url = page(site, "dsfr-exempt", "dsfrAnalytics", "audience", head=DSFR_HEAD % {"category": "audience"})
     browser.open(url)
     browser.wait_banner()
     browser.wait(lambda d: hits(site, "/t/hit/eulerian"), "the DSFR package did not load Eulerian")
+    browser.wait(lambda d: browser.js("return typeof window._EA_disabled;") == "function", "Eulerian did not run")
     assert browser.js("return window._EA_disabled();") is None
     withdraw(browser, AUDIENCE)
-    assert browser.js("return [localStorage.getItem('_EA_'), window._EA_disabled()];") == ["1", "1"]
+    assert browser.js("return localStorage.getItem('_EA_');") == "1"
     seen = len(hits(site, "/t/hit/eulerian"))
     browser.reload()
     time.sleep(1)
@@ -266,6 +270,33 @@ def test_the_dsfr_analytics_package_loads_eulerian_until_opposed_then_never(brow
     browser.wait(lambda d: len(hits(site, "/t/hit/eulerian")) > seen, "Eulerian did not come back")
 
 
+def test_the_dsfr_analytics_package_never_loads_eulerian_for_a_browser_sending_global_privacy_control(
+        browser, vendor_site):
+    """Exempt measurement is off for a visitor whose browser sends GPC: the package, blocked, hears its
+    opt-out before it runs, and never contacts Eulerian, from the first page on."""
+    site = vendor_site
+    url = page(site, "dsfr-gpc", "dsfrAnalytics", "audience", head=DSFR_HEAD % {"category": "audience"})
+    with document_script(browser, GPC_ON):
+        browser.open(url)
+        browser.settled()
+        browser.reload()
+        browser.settled()
+        time.sleep(1)
+        assert browser.js("return localStorage.getItem('_EA_');") == "1"
+    assert hits(site, "/t/hit/eulerian") == []
+
+
+def test_the_dsfr_analytics_package_loaded_with_the_page_is_named_in_the_console(browser, vendor_site):
+    """Loaded with the page, the package has loaded Eulerian before the banner could say no: the portal
+    team is told to block it."""
+    site = vendor_site
+    browser.open(page(site, "dsfr-live", "dsfrAnalytics", "audience", head=DSFR_LIVE))
+    browser.settled()
+    errors = [e["message"] for e in browser.console() if e["level"] == "SEVERE" and "dsfrAnalytics" in e["message"]]
+    assert len(errors) == 1 and "/v/dsfr-analytics.js runs with the page, not blocked" in errors[0]
+    assert 'data-consent="audience"' in errors[0].replace('\\"', '"')
+
+
 # --- Under the strict Content-Security-Policy README documents ------------------------------------------
 
 @pytest.fixture
@@ -279,7 +310,7 @@ def csp_site(servers):
     routes["/v/dsfr-config.js"] = ("text/javascript", DSFR_CONFIG)
     routes["/t/blank.html"] = ("text/html; charset=utf-8", b"<!doctype html><title>blank</title>")
     for name, tool, tag, head in (("matomo", "matomo", MATOMO_TAG, ""), ("piano", "piano", PIANO_TAG, ""),
-                                  ("dsfr", "dsfrAnalytics", "", DSFR_HEAD)):
+                                  ("dsfr", "dsfrAnalytics", "", DSFR_HEAD % {"category": "analytics"})):
         add_json(routes, "/v/%s.json" % name, manifest("analytics"))
         html = render_page({"manifest": "/v/%s.json" % name, "vendors": {tool: "analytics"}}, probes=False,
                            body=tag % {"category": "analytics"}, head=head).decode("utf-8")

@@ -139,3 +139,14 @@ def test_an_exempt_matomo_opposed_then_accepted_again_before_it_loaded_holds_onl
     steps = [vendors.updates(mapping, manifest, ["necessary"]),                    # opposed (GPC, the centre)
              vendors.updates(mapping, manifest, ["necessary", "audience"])]        # accepted again
     assert run_signals(steps) == [["setSiteId", "1"], ["forgetUserOptOut"], ["trackPageView"]]
+
+
+def test_the_dsfr_analytics_package_loaded_with_the_page_is_one_error_naming_its_file_and_the_fix():
+    from banner.vendors import unblocked
+    mapping = {"dsfrAnalytics": "audience"}
+    for src in ("/static/dsfr/analytics/analytics.module.min.js", "https://cdn.example/npm/@gouvfr/dsfr@1.14.4/"
+                "dist/analytics/analytics.nomodule.js?v=2", "/v/dsfr-analytics.js"):
+        problem = unblocked(mapping, ["/static/consent.js", src])
+        assert src in problem and 'data-consent="audience"' in problem
+    assert unblocked(mapping, ["/static/consent.js", "/js/analytics.js", "/static/dsfr/dsfr.module.min.js"]) is None
+    assert unblocked({"matomo": "audience"}, ["/static/dsfr/analytics/analytics.module.min.js"]) is None
