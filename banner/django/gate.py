@@ -12,9 +12,10 @@ browser will build from it (banner.django.html), never on the input text.
   provider whose content the block holds accepted: banner.session.Session.allows on
   banner.manifest.Manifest.provider_of of each URL and `data-provider` it vets; a block holding only the
   portal's own content, which no provider claims, goes live there only when every provider is accepted):
-  the block itself, its scripts marked as run
-  (`data-cb-ran`: the page never runs them again and reloads on withdrawal) and its iframes carrying
-  `data-src` (so a withdrawal can blank them).
+  the block itself after an empty `<template data-cb-live="CAT">` (banner/ui/blocks.py's LIVE: the page
+  counts CAT as run, so a withdrawal reloads it, whatever the block holds: an `<object>`, an `<embed>`,
+  a `srcdoc` document, an image cannot be taken back), its scripts marked as run too (`data-cb-ran`: the
+  page never runs them again) and its iframes carrying `data-src` (blanked at once on withdrawal).
 
 Either way every URL the browser would fetch or connect to by itself (`src`, a duplicated attribute as
 the parser keeps it, `srcset`, `poster`, `data`, `background`, `ping`, `link href`, SVG `href` and
@@ -22,11 +23,14 @@ the parser keeps it, `srcset`, `poster`, `data`, `background`, `ping`, `link hre
 `image-set()`, the documents in `srcdoc`, what `<noscript>` holds for a browser without JavaScript) must be the page's own or on a host a provider of CAT declares.
 A block that names anything else, holds `<base>` or a refresh, or CSS the check cannot read (escapes)
 is not sent at all (an empty template takes its place), and the portal's log says why, once per block.
+The marks the page trusts are the server's alone: a `data-cb-live` the block holds is dropped, live or
+closed, and so is the `data-cb-ran` of a script in a closed block.
 """
 
 import logging
 
 from banner.text import url_scheme
+from banner.ui.blocks import LIVE
 from banner.ui.scripts import CATEGORY, DONE, PROVIDER, SRC, TYPE
 
 from .html import Element, parse, round_trips, serialize
@@ -206,6 +210,7 @@ def _strings(text):
 # -- what is sent -------------------------------------------------------------------------------------------
 def _static_contract(node, category):
     """A script or iframe inside a closed block as a portal writes it by hand for the page to run."""
+    _unmarked(node)
     if node.namespace != "math" and node.name == "script":
         src = node.get("src") if node.namespace == "html" else (node.get("href") or node.get("xlink:href"))
         kept = [(k, v) for k, v in node.attrs
@@ -220,11 +225,18 @@ def _static_contract(node, category):
 
 def _live(node, category):
     """A script or iframe sent live: marked for the page (run already; blanked on withdrawal)."""
+    _unmarked(node)
     if node.is_html("script"):
         node.attrs = [(k, v) for k, v in node.attrs if k not in (CATEGORY, DONE)] + [(CATEGORY, category), (DONE, "")]
     elif node.is_html("iframe") and node.has("src"):
         node.attrs = [(k, v) for k, v in node.attrs if k not in (CATEGORY, SRC)] + [
             (CATEGORY, category), (SRC, node.get("src"))]
+
+
+def _unmarked(node):
+    """No LIVE mark but the server's own (live())."""
+    if node.has(LIVE):
+        node.attrs = [(k, v) for k, v in node.attrs if k != LIVE]
 
 
 def _each(nodes, mark, category):
@@ -246,7 +258,11 @@ def closed(nodes, category):
 
 
 def live(nodes, category):
+    """The block as it is, marked: its scripts and iframes (_live), and the whole of it by an empty template
+    before it (LIVE) when it holds any element."""
     _each(nodes, _live, category)
+    if any(isinstance(node, Element) for node in nodes):
+        return [Element("html", "template", [(LIVE, category)], [], [])] + nodes
     return nodes
 
 

@@ -10,6 +10,12 @@ treat any other). An opened block counts as run: withdrawing its category reload
 image or a script it brought cannot be taken back. A block holding an embed shows the embed's placeholder
 while it stays closed (embeds.py).
 
+On a per-visitor page the server sends a block of an accepted category live instead: its content, after
+an empty `<template data-cb-live="CAT">` (LIVE). What that block holds ran at parse (an `<object>`, an
+`<embed>`, a `srcdoc` document, an image: nothing the page can take back), so the mark counts CAT as run,
+like an opened block. The server writes the mark and strips any the block itself holds; one written by
+the portal elsewhere can only make a withdrawal reload the page, never let anything run.
+
 The server vetted every URL in a block against its category's providers before writing it with
 `data-consent`; a block naming an undeclared third party is sent without it and is never opened.
 """
@@ -19,6 +25,20 @@ from banner.ui.dom import select_all
 
 BLOCK_SELECTOR = marked("template")
 PLACEHOLDER_KEY = "data-cb-frame"           # on a closed block shown by a placeholder (embeds.py)
+LIVE = "data-cb-live"                       # the server's mark before a block it sent live (banner.django.gate)
+LIVE_SELECTOR = "template[%s]" % LIVE
+
+
+def live_blocks(nodes):
+    """The categories of the blocks the server sent live among `nodes` (elements, documents, fragments):
+    their LIVE marks, the nodes themselves included."""
+    found = []
+    for node in nodes:
+        if node.nodeType == 1 and node.matches(LIVE_SELECTOR):
+            found.append(node.getAttribute(LIVE))
+        if node.nodeType in (1, 9, 11):
+            found += [mark.getAttribute(LIVE) for mark in node.querySelectorAll(LIVE_SELECTOR)]
+    return found
 
 
 def open_block(block):

@@ -1,14 +1,14 @@
 """The page's blocked content kept in step with the visitor's answer: the cookies and storage keys of
 refused categories cleared, and what is accepted let in (closed blocks opened, images and media given
 their addresses, embeds loaded or given their placeholder, scripts run in order). It also remembers which
-categories ran something in this page view (`ran`): that cannot be taken back, so withdrawing one of them
-reloads the page.
+categories ran something in this page view (`ran`: scripts run, blocks opened, blocks the server sent
+live): that cannot be taken back, so withdrawing one of them reloads the page.
 
 The App decides; this controller only applies the Session's answers to the page, through the Page (I/O),
 the script queue (scripts.py), media.py, blocks.py and the embeds (embeds.py, from the extra bundle)."""
 
 from banner.ui import media
-from banner.ui.blocks import open_blocks
+from banner.ui.blocks import live_blocks, open_blocks
 from banner.ui.contract import CATEGORY
 from banner.ui.dom import select_all
 from banner.ui.scripts import Scripts, sent_live
@@ -37,8 +37,10 @@ class Content:
         return self.session.permits(category_id, named, urls, self.page.hostname)
 
     def count_sent_live(self, categories=()):
-        """What ran before the banner: scripts the server sent live, and tools outside our blocking."""
-        self.ran += sent_live(self.page.document) + list(categories)
+        """What ran before the banner: blocks and scripts the server sent live, and tools outside our
+        blocking."""
+        document = self.page.document
+        self.ran += live_blocks([document]) + sent_live(document) + list(categories)
 
     def clear_refused(self, decided=False):
         """Delete the cookies and storage keys of refused categories (after a decision, also their cookies

@@ -1,4 +1,5 @@
-"""The demo portal's URLs, plus a blank page of the same origin (tests set sessionStorage from it)."""
+"""The demo portal's URLs, plus a blank page of the same origin (tests set sessionStorage from it), the gate's
+hostile corpus in blocks, and single blocks of players (BLOCKS)."""
 
 import json
 import os
@@ -21,6 +22,22 @@ GATE_PAGE = """{% load consent_banner %}<!doctype html><html lang="fr"><head><me
   window.__ran.push(String(what)); };</script></head><body>{% consent_banner %}<main>
 {% for fragment in fragments %}{% consent_block "analytics" %}{{ fragment|safe }}{% endconsent_block %}
 {% endfor %}</main></body></html>"""
+# One block of the analytics category, whose provider (TEST_GATE) is declared.example: players and documents
+# a visitor's withdrawal must stop (tests/browser/test_block_withdrawal.py).
+PLAYER = "http://declared.example/player.html"
+BLOCKS = {
+    "object": '<object data="%s" type="text/html" width="300" height="150"></object>' % PLAYER,
+    "embed": '<embed src="%s" type="text/html" width="300" height="150">' % PLAYER,
+    "srcdoc": '<iframe title="Lecteur" width="300" height="150" srcdoc="&lt;script '
+              'src=&quot;http://declared.example/beat.js&quot;&gt;&lt;/script&gt;"></iframe>',
+    "iframe-and-object": '<iframe title="Lecteur" src="%s" width="300" height="150"></iframe>'
+                         '<object data="%s" type="text/html" width="300" height="150"></object>' % (PLAYER, PLAYER),
+    "text": "Aucun lecteur sur cette page.",
+}
+BLOCK_PAGE = """{%% load consent_banner %%}<!doctype html><html lang="fr"><head><meta charset="utf-8">
+<link rel="icon" href="data:,"><title>bloc</title></head><body>{%% consent_banner %%}
+<main><h1>Bloc</h1>{%% consent_block "analytics" %%}%s{%% endconsent_block %%}</main>
+<footer><a href="#" data-consent-open>Gestion des cookies</a></footer></body></html>"""
 
 
 @never_cache
@@ -36,8 +53,13 @@ def gate_page(request, start, stop):
     return HttpResponse(engines["django"].from_string(GATE_PAGE).render({"fragments": fragments}, request))
 
 
+def block_page(request, name):
+    return HttpResponse(engines["django"].from_string(BLOCK_PAGE % BLOCKS[name]).render({}, request))
+
+
 urlpatterns = demo + [
     path("gate/<int:start>/<int:stop>/", gate_page),
+    path("t/block/<str:name>/", block_page),
     path("t/slow/", slow),
     path("t/blank.html", lambda request: HttpResponse(
         b"<!doctype html><html lang='fr'><head><meta charset='utf-8'><link rel='icon' href='data:,'>"

@@ -94,7 +94,42 @@ def test_an_undeclared_url_wherever_the_browser_reads_it_refuses_the_block(fragm
 ])
 def test_declared_urls_and_the_pages_own_go_live_when_accepted(fragment):
     out = run(fragment, True)
-    assert out != REFUSED and "<template" not in out
+    assert out != REFUSED and "<template data-consent" not in out
+    assert out.startswith(LIVE_MARK) and out.count("<template") == 1
+
+
+LIVE_MARK = '<template data-cb-live="analytics"></template>'
+PLAYER = "https://declared.example/player.html"
+
+
+@pytest.mark.parametrize("fragment", [
+    '<object data="%s" type="text/html"></object>' % PLAYER,
+    '<embed src="%s" type="text/html">' % PLAYER,
+    '<iframe srcdoc="&lt;script src=%s&gt;&lt;/script&gt;"></iframe>' % PLAYER,
+    '<p>Lecteur : <iframe src="%s" title="Lecteur"></iframe></p>' % PLAYER,
+    '<img src="https://declared.example/p.gif" alt="">',
+])
+def test_a_live_block_tells_the_page_its_category_ran_whatever_it_holds(fragment):
+    """Nothing of these can be taken back by the page: its mark counts the category as run (a withdrawal
+    reloads), one mark per block, before what it holds."""
+    nodes = parse(run(fragment, True), "body")
+    marks = [n for n in nodes if hasattr(n, "name") and n.name == "template"]
+    assert nodes[0] is marks[0] and len(marks) == 1
+    assert marks[0].attrs == [("data-cb-live", "analytics")] and marks[0].content == []
+
+
+def test_a_live_block_of_text_alone_needs_no_mark():
+    assert run("Bonjour &amp; bienvenue", True) == "Bonjour &amp; bienvenue"
+
+
+@pytest.mark.parametrize("live", [False, True], ids=["closed", "live"])
+def test_a_mark_written_in_the_block_itself_is_dropped(live):
+    """Only the server says a block went live: a mark in the block, naming another category or not, is
+    left out (closed: it would count once opened; live: it would name what did not run)."""
+    out = run('<template data-cb-live="ads"></template><div data-cb-live=""><img src="/a.png" alt=""></div>', live)
+    assert out.count("data-cb-live") == (1 if live else 0)
+    if live:
+        assert out.startswith(LIVE_MARK)
 
 
 @pytest.mark.parametrize("fragment, why", [
@@ -128,7 +163,7 @@ def test_what_is_sent_is_the_tree_the_browser_reads_not_the_input_text():
     assert [n.name for n in template.content if hasattr(n, "name")] == ["script"]
     assert template.content[1].attrs[0] == ("type", "text/plain")
     # a duplicated attribute: the first one is the browser's, and the only one sent
-    assert run('<img src="/a.png" src="https://t.example/b.png">', True) == '<img src="/a.png">'
+    assert run('<img src="/a.png" src="https://t.example/b.png">', True) == LIVE_MARK + '<img src="/a.png">'
 
 
 def test_css_urls_are_read_in_every_form():

@@ -29,7 +29,8 @@ def choice_portal(tmp_path):
 
 
 def sent(cookie):
-    """Each block of the page: "live" (its content as written, nothing closed) or "closed" (one template)."""
+    """Each block of the page: "live" (its content as written after the server's mark, nothing closed) or
+    "closed" (one template)."""
     client = Client()
     if cookie is not None:
         client.cookies["cookies_preferences"] = cookie
@@ -39,9 +40,9 @@ def sent(cookie):
     found = {}
     for name in PROVIDER_BLOCKS:
         holder = by_id(tree, name)
-        templates = find_all(holder, "template")
-        if templates:
-            assert [t[1] for t in templates] == [{"data-consent": "analytics"}], name
+        templates = [t[1] for t in find_all(holder, "template")]
+        if templates != [{"data-cb-live": "analytics"}]:
+            assert templates == [{"data-consent": "analytics"}], name
             found[name] = "closed"
         else:
             assert find_all(holder, "script") or find_all(holder, "iframe"), name
