@@ -42,6 +42,11 @@ class Content:
         document = self.page.document
         self.ran += live_blocks([document]) + sent_live(document) + list(categories)
 
+    def count_live(self, nodes):
+        """Blocks the server sent live in content added later (a single-page portal's view taken from a
+        per-visitor page): they ran on insertion."""
+        self.ran += live_blocks(nodes)
+
     def clear_refused(self, decided=False):
         """Delete the cookies and storage keys of refused categories (after a decision, also their cookies
         declared on other paths, which this page cannot see)."""

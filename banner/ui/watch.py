@@ -4,18 +4,20 @@ the browser, and in-page navigation (pushState, popstate, hash changes) swaps th
 One MutationObserver (made by the loader, which filters its records natively) watches the document (and each
 shadow root handed to `consentBanner.apply`), so a blocked script, iframe or cookie-policy element added at
 any time is treated like one present at start-up: scripts of accepted categories run, in insertion order,
-the others stay inert until their category is accepted; iframes get their src or their placeholder, and what
-a re-render of <body> removed of the banner comes back. Navigation itself needs nothing: it is the content
+the others stay inert until their category is accepted; iframes get their src or their placeholder, a block
+a per-visitor page sent live (its mark, blocks.py) counts as run, and what a re-render of <body> removed of
+the banner comes back. Navigation itself needs nothing: it is the content
 it adds that counts, whatever the router. Links [data-consent-open] need nothing either: boot.py listens on
 the document, so a link of a new view works as soon as it is there."""
 
-from banner.ui.blocks import BLOCK_SELECTOR
+from banner.ui.blocks import BLOCK_SELECTOR, LIVE_SELECTOR
 from banner.ui.dom import EMBED_SELECTOR, POLICY_SELECTOR
 from banner.ui.media import MEDIA_SELECTOR
 from banner.ui.scripts import PENDING_SELECTOR
 
 OPTIONS = {"childList": True, "subtree": True}
-WATCHED = ", ".join((PENDING_SELECTOR, EMBED_SELECTOR, POLICY_SELECTOR, BLOCK_SELECTOR, MEDIA_SELECTOR))
+WATCHED = ", ".join((PENDING_SELECTOR, EMBED_SELECTOR, POLICY_SELECTOR, BLOCK_SELECTOR, MEDIA_SELECTOR,
+                     LIVE_SELECTOR))
 
 
 def holds(node, selector):
@@ -56,6 +58,8 @@ class Watch:
         held comes back through the observer), scripts in insertion order, then iframes and the
         placeholders of closed blocks."""
         self.content.report_unknown(nodes)
+        if any(holds(n, LIVE_SELECTOR) for n in nodes):
+            self.content.count_live(nodes)      # a block the server sent live ran on insertion
         if any(holds(n, BLOCK_SELECTOR) for n in nodes):
             self.content.open_blocks(nodes)
         scripts = [n for n in nodes if holds(n, PENDING_SELECTOR)]

@@ -1,8 +1,9 @@
 """A `{% consent_block %}` holding a player the page cannot unload (an `<object>`, an `<embed>`, an iframe's
 `srcdoc` document running the third party's script) is stopped by a refusal, whichever way it came in:
 
-- per-visitor pages: the server sent the block live, since the visitor had accepted its category; after a
-  withdrawal in the centre the page reloads and the block comes back closed.
+- per-visitor pages: the server sent the block live, since the visitor had accepted its category (in the
+  page, or in a view a single-page portal fetched later); after a withdrawal in the centre the page
+  reloads and the block comes back closed.
 
 What is measured is what the third party receives: the demo Django portal (tests/browser/django_site.py,
 TEST_GATE: the analytics category declares `declared.example`) in a Chromium of its own whose
@@ -144,3 +145,22 @@ def test_per_visitor_a_live_block_of_any_player_stops_on_withdrawal(per_visitor_
         len(late), sorted(set(late)))
     assert len(browser.find_all("main template[data-consent=analytics]")) == 1      # closed again
     assert browser.js("return consentBanner.accepted('analytics');") is False
+
+
+# A single-page portal's navigation (Turbo, htmx): the next view fetched from the server, put in place.
+NEXT_VIEW = """return fetch(arguments[0]).then(function (answer) { return answer.text(); }).then(function (html) {
+  var view = new DOMParser().parseFromString(html, "text/html").querySelector("main");
+  document.querySelector("main").replaceWith(document.importNode(view, true));
+});"""
+
+
+def test_per_visitor_a_live_block_a_single_page_portal_brings_in_later_stops_on_withdrawal(per_visitor_blocks):
+    site = per_visitor_blocks
+    browser = open_page(site, "/t/block/text/", accepted=["analytics"])
+    browser.js(NEXT_VIEW, site.url("/t/block/object/"))
+    playing(site)
+    browser.find("footer [data-consent-open]").click()
+    late = after_refusal(site, lambda: browser.click_dialog("Tout refuser"))
+    assert late == [], "the provider still received %d requests after « Tout refuser »: %s" % (
+        len(late), sorted(set(late)))
+    assert browser.find_all("main object") == []
