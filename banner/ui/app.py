@@ -112,7 +112,7 @@ class App:
     def new_embeds(self):
         from banner.ui.embeds import Embeds
         return Embeds(self.view, self.page.error, self.guard, self.accept_category, self.proof.once,
-                      self.page.hostname, self.content.undeclared, self.content.permits)
+                      self.page.hostname, self.content.undeclared, self.content.permits, self.content.opened_once)
 
     # -- first layer and preferences centre -----------------------------------------------------------
     def show(self):

@@ -7,8 +7,9 @@ base URL, handler), whatever the block holds. When CAT is accepted the page open
 the template's place, and what it holds follows the static contract from there (its scripts are
 `type="text/plain"` and its iframes have no `src`, so the script queue and the embeds treat them as they
 treat any other). An opened block counts as run: withdrawing its category reloads the page, since an
-image or a script it brought cannot be taken back. A block holding an embed shows the embed's placeholder
-while it stays closed (embeds.py).
+image or a script it brought cannot be taken back. So does a block opened by "Autoriser une fois" on its
+embed's placeholder (embeds.py), for any decision that leaves its category refused. A block holding an
+embed shows the embed's placeholder while it stays closed.
 
 On a per-visitor page the server sends a block of an accepted category live instead: its content, after
 an empty `<template data-cb-live="CAT">` (LIVE). What that block holds ran at parse (an `<object>`, an

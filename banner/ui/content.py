@@ -2,7 +2,8 @@
 refused categories cleared, and what is accepted let in (closed blocks opened, images and media given
 their addresses, embeds loaded or given their placeholder, scripts run in order). It also remembers which
 categories ran something in this page view (`ran`: scripts run, blocks opened, blocks the server sent
-live): that cannot be taken back, so withdrawing one of them reloads the page.
+live, blocks "Autoriser une fois" opened): that cannot be taken back, so withdrawing one of them reloads
+the page.
 
 The App decides; this controller only applies the Session's answers to the page, through the Page (I/O),
 the script queue (scripts.py), media.py, blocks.py and the embeds (embeds.py, from the extra bundle)."""
@@ -26,6 +27,7 @@ class Content:
         self.embeds = None                  # embeds.Embeds, from the extra bundle: ensure_embeds()
         self.new_embeds = new_embeds        # App.new_embeds: built in the texts of the moment
         self.unknown = []                   # data-consent values naming no category, each reported once
+        self.once = []                      # categories of the blocks "Autoriser une fois" opened
 
     def undeclared(self, category_id, named, url):
         """Why the manifest forbids this content whatever the visitor says (Manifest.undeclared), or None."""
@@ -104,11 +106,20 @@ class Content:
         fragment handed to consentBanner.apply) are treated too."""
         self.ensure_embeds().refresh(self.session.accepted, self.roots + [n for n in nodes if not n.isConnected])
 
+    def opened_once(self, category):
+        """"Autoriser une fois" opened a closed block (embeds.py): what it holds ran and cannot be unloaded,
+        so its category counts as run, and a decision leaving that category refused reloads the page."""
+        self.ran.append(category)
+        self.once.append(category)
+
     def end_once(self):
         """A decision ends "Autoriser une fois" where it leaves the embed refused."""
         if self.embeds is not None:
             self.embeds.end_once(self.session.accepted, self.roots)
 
     def must_reload(self, before, previous):
-        """Whether the decision just made took back content that already ran (Session.withdrawn)."""
-        return bool(self.session.withdrawn(before, self.ran, previous))
+        """Whether the decision just made took back content that already ran (Session.withdrawn), or left
+        refused, by the rule that opens blocks (open_blocks), the category of a block allowed once (which
+        `before` may not hold: allowing once accepts nothing)."""
+        once = [c for c in self.once if c not in self.session.accepted or not self.permits(c, None, [])]
+        return bool(once or self.session.withdrawn(before, self.ran, previous))

@@ -4,9 +4,12 @@ hidden and an accessible placeholder takes its box, naming the provider, with "A
 Iframes added to the page later, or handed over by consentBanner.apply, get the same treatment (watch.py),
 and so does a closed block (blocks.py) holding an embed: its placeholder stands in front of it, and
 "Autoriser une fois" opens that block for this page view.
+A block opened that way counts as run for its category (Content.opened_once): what it holds besides the
+embed (an `<object>`, an image, a `srcdoc` document) cannot be unloaded as an iframe is, so a decision
+that leaves that category refused reloads the page.
 The App hands in only what an embed needs: a View (texts, the manifest, the look its placeholders are
 drawn in), an error report, the "accept this category" and "allowed once" actions, and Content's rules
-(undeclared, permits), the very ones the page's scripts and media go by.
+(undeclared, permits), the very ones the page's scripts and media go by, and what it counts as run.
 When the banner fails closed, the same placeholders, without buttons, say that the cookie settings could
 not load (explain_failure, which failed_embeds.py calls)."""
 
@@ -84,7 +87,8 @@ def _drawn(view, frame, fid, text, providers):
 
 
 class Embeds:
-    def __init__(self, view, report, guard, accept_category, allowed_once, page_host, undeclared, permits):
+    def __init__(self, view, report, guard, accept_category, allowed_once, page_host, undeclared, permits,
+                 opened_once):
         self.view = view                    # the placeholders are built in its look
         self.doc = view.doc
         self.strings = view.strings         # the interface strings, complete (extra bundle)
@@ -102,6 +106,7 @@ class Embeds:
         self.undeclared = undeclared
         # Content.permits: in a category offering a choice per provider, this embed's provider is accepted
         self.permits = permits
+        self.opened_once = opened_once          # Content.opened_once: a block "Autoriser une fois" opened
 
     def _permitted(self, frame, accepted):
         """The visitor's answer lets `frame` load: its category, and its provider where that is asked."""
@@ -253,6 +258,7 @@ class Embeds:
                 each.setAttribute("data-cb-once", "")
             if block is not None:
                 open_block(block)
+                self.opened_once(block.getAttribute(CATEGORY))
             for each in frames:
                 self.load(each)
             frame.focus()

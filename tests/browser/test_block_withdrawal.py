@@ -3,7 +3,9 @@
 
 - per-visitor pages: the server sent the block live, since the visitor had accepted its category (in the
   page, or in a view a single-page portal fetched later); after a withdrawal in the centre the page
-  reloads and the block comes back closed.
+  reloads and the block comes back closed;
+- pages the same for every visitor: the block came closed and « Autoriser une fois » on its placeholder
+  opened it for this page view; « Tout refuser » on the first layer then reloads the page.
 
 What is measured is what the third party receives: the demo Django portal (tests/browser/django_site.py,
 TEST_GATE: the analytics category declares `declared.example`) in a Chromium of its own whose
@@ -100,6 +102,13 @@ def per_visitor_blocks(tmp_path_factory):
     site.stop()
 
 
+@pytest.fixture(scope="module")
+def shared_blocks(tmp_path_factory):
+    site = BlockSite(tmp_path_factory.mktemp("shared-blocks"))
+    yield site
+    site.stop()
+
+
 def open_page(site, path, accepted=None):
     browser = site.browser
     browser.reset()
@@ -164,3 +173,20 @@ def test_per_visitor_a_live_block_a_single_page_portal_brings_in_later_stops_on_
     assert late == [], "the provider still received %d requests after « Tout refuser »: %s" % (
         len(late), sorted(set(late)))
     assert browser.find_all("main object") == []
+
+
+def test_a_block_allowed_once_stops_with_the_first_layers_refusal(shared_blocks):
+    site = shared_blocks
+    browser = open_page(site, "/t/block/iframe-and-object/")
+    browser.wait_banner()
+    holder = browser.wait(lambda d: browser.find_all("[data-cb-placeholder]"), "no placeholder")[0]
+    browser.js("arguments[0].scrollIntoView({block: 'center'});", holder)
+    allowed = time.time()
+    browser.button(holder, "Autoriser une fois").click()
+    browser.wait(lambda d: "/player.html" in site.provider.since(allowed), "allow once loaded nothing")
+    assert browser.find_all("main object") != []                                   # the whole block opened
+    playing(site)
+    late = after_refusal(site, lambda: browser.click_banner("Tout refuser"))
+    assert late == [], "the provider still received %d requests after « Tout refuser »: %s" % (
+        len(late), sorted(set(late)))
+    assert browser.find_all("main object") == [] and browser.find_all("[data-cb-placeholder]") != []
