@@ -8,8 +8,8 @@ A block opened that way counts as run for its category (Content.opened_once): wh
 embed (an `<object>`, an image, a `srcdoc` document) cannot be unloaded as an iframe is, so a decision
 that leaves that category refused reloads the page.
 The App hands in only what an embed needs: a View (texts, the manifest, the look its placeholders are
-drawn in), an error report, the "accept this category" and "allowed once" actions, and Content's rules
-(undeclared, permits), the very ones the page's scripts and media go by, and what it counts as run.
+drawn in), an error report, the "accept this category" and "allowed once" actions, Content's rules
+(undeclared, permits), the very ones the page's scripts and media go by, and Content.opened_once.
 When the banner fails closed, the same placeholders, without buttons, say that the cookie settings could
 not load (explain_failure, which failed_embeds.py calls)."""
 
