@@ -38,7 +38,8 @@ class App:
         self.session = Session(manifest, config, page.cookie_text, page.now(), page.secure, page.gpc)
         self.extra = ExtraBundle(page.load_bundle, self.extra_failed, self.guard, self.complete_strings)
         self.first_layer = FirstLayer(self.doc, self.build_banner, self.guard(self.on_click),
-                                      lambda node, resized: page.observe_size(node, self.guard(resized)))
+                                      lambda node, resized: page.observe_size(node, self.guard(resized)),
+                                      page.painted_layer)
         self.dialog = None       # preferences.Dialog, signals.GoogleSignals: extra bundle
         self.google = self.vendors = None
         self.live = self.reopen_button = None

@@ -16,7 +16,7 @@ from banner.ui.app import App
 from banner.ui.page import Page
 from banner.ui.unavailable import build_unavailable
 from banner.ui.blocks import BLOCK_SELECTOR
-from banner.ui.dom import closest, EMBED_SELECTOR, PRERENDERED_ATTR
+from banner.ui.dom import closest, EMBED_SELECTOR
 from banner.lang import IN_MAIN_BUNDLE
 from banner.fnv import use_native
 
@@ -169,7 +169,7 @@ class Boot:
         self.failure = str(error)
         self.page.error(self.failure + fail_closed(self.page.early_ran()))
         self.page.opening(False)
-        painted = document.querySelector("[%s]" % PRERENDERED_ATTR)
+        painted = self.page.painted_layer()
         if painted is not None and painted.querySelector("[form]") is None:
             painted.remove()          # its buttons could never act (a server's form posts to it again)
         self.page.dispatch([])

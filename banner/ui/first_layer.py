@@ -2,15 +2,14 @@
 after a choice with focus kept on the page, and the page padded so that it never hides the focused
 element. What the banner holds is notice.py's; what its buttons do is the App's (`on_click`)."""
 
-from banner.ui.dom import focus_main, PRERENDERED_ATTR, ACTION_ATTR, PENDING_ATTR
+from banner.ui.dom import focus_main, ACTION_ATTR, PENDING_ATTR
 from banner.ui.notice import take_place
-
-PRERENDERED = "[%s]" % PRERENDERED_ATTR
 
 
 class FirstLayer:
-    def __init__(self, doc, build, on_click, observe_size):
+    def __init__(self, doc, build, on_click, observe_size, painted):
         self.doc = doc
+        self.painted = painted      # () -> the layer shown ahead of Python (Page.painted_layer), or None
         self.build = build          # changed categories -> the banner's <section> (notice.build)
         self.on_click = on_click
         self.observe_size = observe_size    # (node, resized) -> an observer with disconnect(), or None
@@ -30,7 +29,7 @@ class FirstLayer:
         if self.node is not None:
             return
         node = self.build(changed)
-        painted = self.doc.querySelector(PRERENDERED)
+        painted = self.painted()
         if painted is None:
             self.doc.body.insertBefore(node, self.doc.body.firstChild)   # early in the tab order
         else:
@@ -92,7 +91,7 @@ class FirstLayer:
 
     def drop_prerendered(self):
         """No banner is needed after all: remove the one the loader painted, keeping focus on the page."""
-        painted = self.doc.querySelector(PRERENDERED)
+        painted = self.painted()
         if painted is not None:
             had_focus = painted.contains(self.doc.activeElement)
             painted.remove()

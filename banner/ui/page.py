@@ -5,7 +5,7 @@ here as plain values and callables; nothing else in banner/ui touches `window` d
 from banner.lang import SHIPPED, IN_MAIN_BUNDLE
 from banner.cookies import parse_cookie_header
 from banner.errors import CONSOLE_PREFIX
-from banner.ui.dom import PENDING_KEY, PENDING_MAX_AGE_MS, RELOAD_NOTE_KEY
+from banner.ui.dom import PENDING_KEY, PENDING_MAX_AGE_MS, PRERENDERED_ATTR, RELOAD_NOTE_KEY
 
 EVENT = "consent:change"
 IDLE_TIMEOUT_MS = 2000             # when_idle: the page is never idle enough, prefetch anyway after this
@@ -26,6 +26,7 @@ HANDOFF = (                    # the names, each with what it holds (comments: t
     "build",             # the hash of the shipped code, for the consent log's records
     "actions",           # clicks on the painted first layer, replayed by Python
     "paintedFor",        # the manifest content the painted layer was built from (fingerprint.layer_key)
+    "layer",             # the one first layer shown ahead of Python: the loader's, or the server's beside its tag
     "ran",               # categories whose scripts the loader ran early
     "afterEarly",        # afterEarly(then): Python's script queue waits for the loader's
     "announce",          # announce(): tell the other tabs a decision was stored
@@ -254,6 +255,15 @@ class Page:
                 storage.removeItem(PENDING_KEY)
         except Exception:
             pass            # storage disabled: the loader could not keep one either
+
+    def painted_layer(self):
+        """The first layer shown ahead of Python that the live banner takes over: the one the loader painted,
+        or the one the server wrote with the loader's tag (the loader's `layer`), while it is in the page
+        and still marked; else None. Never another element with its marks: the page's content can have them."""
+        layer = getattr(self.handoff, "layer", None)
+        if not layer or not layer.isConnected or not layer.hasAttribute(PRERENDERED_ATTR):
+            return None
+        return layer
 
     def painted_for(self):
         """The manifest content (fingerprint.layer_key) the loader's ahead-of-time banner was built from,

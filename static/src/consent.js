@@ -40,7 +40,7 @@
     config: me.getAttribute("data-config"), manifestText: null, pending: [], roots: [], ready: false,
     later: null,                                                // start-up's steps (banner/ui/boot.py)
     nonce: me.nonce || "", build: /*BUILD*/"",                  // tools/release.py: hash of the shipped code
-    actions: [], paintedFor: null,                              // the painted first layer's clicks
+    actions: [], paintedFor: null, layer: null,                 // the painted first layer and its clicks
     ran: [], afterEarly: null,                                  // the early path
     announce: null, otherTab: null,                             // other tabs
     signal: null, observer: null, load: null, opening: null,    // services for Python (banner/ui/page.py)
@@ -48,6 +48,13 @@
     openLink: null,                                             // the footer link's clicks, once ready
     runtimeSteps: null, bundle: null                            // the runtime's and the bundles' side
   };
+
+  // The one first layer shown ahead of Python whose clicks count, and that Python takes over: the one the
+  // server wrote with this very tag, just before it ({% consent_banner %}, banner.django), or the one
+  // painted below (put). Never another element carrying its marks: the page's content can carry any
+  // data-* attribute (a contributor's HTML kept by a sanitizer), and a click on it is no choice.
+  var sibling = me.previousElementSibling;
+  if (sibling && sibling.hasAttribute(facts.prerenderedAttr)) { boot.layer = sibling; }
 
   // Vendor signals (banner/vendors.py) on the tools' globals: static/src/signals.js, put in by tools/release.py.
   var runSignals = /*SIGNALS*/null;
@@ -86,7 +93,7 @@
     console.error(facts.consolePrefix + what + (ran.length ? facts.failAfterEarly + ran.join(", ") + "." : facts.failClosed));
     boot.ready = true;                                          // stop holding clicks on the footer link
     opening(false);
-    var painted = document.querySelector("[" + facts.prerenderedAttr + "]");
+    var painted = boot.layer;
     // its buttons could never act, unless the server wrote them as a form's (they post to it again)
     if (painted && !painted.querySelector("[form]")) { painted.remove(); }
   }
@@ -277,17 +284,19 @@
   function put(banner) {
     if (!banner || boot.ready || !document.body || document.getElementById("cb-banner")) { return; }
     banner.setAttribute(facts.prerenderedAttr, "");
+    boot.layer = banner;
     boot.paintedFor = prerendered.content;                      // Python replays clicks only for this content
     document.body.insertBefore(banner, document.body.firstChild);
   }
 
-  // Clicks on a first layer shown ahead of Python: the one painted above, or one the server rendered into
-  // the page (banner.django), which names the manifest content it shows; Python replays them only when
-  // its live manifest has that same content.
+  // Clicks on the first layer shown ahead of Python (boot.layer: the one painted above, or the server's,
+  // which names the manifest content it shows), until Python takes its place (and unmarks it); Python
+  // replays them only when its live manifest has that same content.
   document.addEventListener("click", function (event) {
-    var layer = !boot.ready && event.target.closest && event.target.closest("[" + facts.prerenderedAttr + "]");
-    var target = layer && event.target.closest("[" + facts.actionAttr + "], [" + facts.languageAttr + "]");
-    if (!target) { return; }
+    var layer = !boot.ready && boot.layer, target = event.target;
+    target = layer && layer.hasAttribute(facts.prerenderedAttr) && target.closest &&
+      target.closest("[" + facts.actionAttr + "], [" + facts.languageAttr + "]");
+    if (!target || !layer.contains(target)) { return; }
     if (target.type === "submit") { event.preventDefault(); }   // a server's form: Python decides it here
     if (layer.hasAttribute(facts.contentAttr)) { boot.paintedFor = layer.getAttribute(facts.contentAttr); }
     var action = target.getAttribute(facts.actionAttr) || facts.languageAction + target.getAttribute(facts.languageAttr);
@@ -329,10 +338,7 @@
   if (carried) {
     boot.actions.push(carried.action);
     boot.paintedFor = carried.content;
-    whenParsed(function () {                                    // a layer the server wrote: hidden too
-      var layer = document.querySelector("[" + facts.prerenderedAttr + "]");
-      if (layer && !boot.ready) { layer.setAttribute(facts.pendingAttr, ""); }
-    });
+    if (boot.layer) { boot.layer.setAttribute(facts.pendingAttr, ""); }   // the server's: hidden too
   }
 
   // --- Other tabs, and pages restored from the back/forward cache ------------------------------------

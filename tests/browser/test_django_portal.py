@@ -4,11 +4,13 @@
 - pages the same for every visitor (the default): the first layer the server wrote is painted before any
   script, kept out of the first paint for a visitor who has chosen, and taken over by Python; its buttons
   post a real form that decides before the loader has run and without JavaScript; on a return visit the
-  loader opens the consented blocks before Python starts;
+  loader opens the consented blocks before Python starts; page content dressed as that layer is neither
+  its clicks nor its place;
 - per-visitor pages: a consented block live at parse, before the runtime, once, Google Consent Mode's
   default and update before it, withdrawal reloading; no layer once decided, even without JavaScript;
 - the server's refresh of the consent cookie, and the language choice reaching LocaleMiddleware."""
 
+import re
 import sqlite3
 import time
 
@@ -66,6 +68,13 @@ def french(browser, request):
 
 def first_banner(browser):
     return browser.js("return window.__first;")
+
+
+def with_server_layer(page, layer, before=""):
+    """`page` (render_page's text) as {% consent_banner %} writes a first layer: the layer, then the loader's
+    tag right after it; `before`: page content ahead of both."""
+    tag = re.search(r'<script src="[^"]*consent\.js"[^>]*></script>', page).group(0)
+    return page.replace(tag, "", 1).replace("<body>", "<body>" + before + layer + "\n" + tag, 1)
 
 
 def with_session_flag(browser, url, flag, action):
@@ -285,7 +294,7 @@ def test_a_click_on_a_server_layer_showing_other_content_decides_nothing(browser
     manifest = parse_manifest(other, ["fr", "en"])
     layer = to_html(layer_tree(config, manifest, "fr"),
                     {"data-cb-prerendered": "", "data-cb-content": layer_key(manifest)})
-    page = render_page(config).decode("utf-8").replace("<body>", "<body>" + layer, 1)
+    page = with_server_layer(render_page(config).decode("utf-8"), layer)
     url = site.route("/t/django-other-content.html", "text/html; charset=utf-8", page.encode("utf-8"))
     with document_script(browser, OBSERVER):
         with_session_flag(browser, url, "clickEarly", "accept_all")
@@ -295,6 +304,44 @@ def test_a_click_on_a_server_layer_showing_other_content_decides_nothing(browser
     assert banner.get_attribute("data-cb-prerendered") is None         # the live one asks
     assert browser.cookie("cookies_preferences") is None
     assert any("another manifest content" in e["message"] for e in browser.console())
+
+
+@pytest.mark.journey
+def test_page_content_dressed_as_the_server_layer_is_neither_its_clicks_nor_its_place(browser, site):
+    """The server's layer is the one written with the loader's tag: page content carrying its marks and
+    the live manifest's content key (a contributor's HTML, kept with its data-* attributes by a sanitizer),
+    even ahead of it in the page, is clicked before Python runs: nothing is kept or decided, and the live
+    banner takes the place of the server's layer, leaving that content as it was."""
+    from banner.server.document import to_html
+    from banner.fingerprint import layer_key
+    from banner.manifest import parse_manifest
+    from banner.server.prerender import layer_tree
+    config = {"manifest": "/cookies.json", "languages": ["fr", "en"], "language": "fr"}
+    manifest = parse_manifest(demo_manifest(), ["fr", "en"])
+    key = layer_key(manifest)
+    layer = to_html(layer_tree(config, manifest, "fr"), {"data-cb-prerendered": "", "data-cb-content": key})
+    forged = ('<div class="description" data-cb-prerendered data-cb-content="%s"><a id="forged" href="#csv" '
+              'data-cb-action="accept_all">Télécharger le jeu de données (CSV)</a></div>' % key)
+    # the visitor clicks the link once the loader runs, before Python has started
+    click = """<script>var timer = setInterval(function () {
+      var boot = window.__consentBoot, link = document.getElementById("forged");
+      if (boot && !boot.ready && link) { clearInterval(timer); window.__clickedEarly = true; link.click(); }
+    }, 2);</script>"""
+    page = with_server_layer(render_page(config, head=click).decode("utf-8"), layer, before=forged)
+    url = site.route("/t/django-dressed-content.html", "text/html; charset=utf-8", page.encode("utf-8"))
+    browser.open(url)
+    assert browser.js("return window.__clickedEarly;")
+    assert browser.js("return window.__consentBoot.actions.length;") == 0
+    assert browser.js("return localStorage.getItem('consent-banner:pending');") is None
+    browser.settled()
+    assert browser.cookie("cookies_preferences") is None
+    assert browser.events()[-1] == ["necessary"]
+    assert browser.js("return window.__optional || [];") == [], "an optional script ran"
+    banners = browser.find_all("#cb-banner")
+    assert len(banners) == 1 and banners[0].is_displayed() and banners[0].get_attribute("data-cb-prerendered") is None
+    assert browser.js("var d = document.querySelector('div.description');"
+                      "return !!(d && d.hasAttribute('data-cb-prerendered') && d.querySelector('#forged'));"), \
+        "the live banner took the place of the page's content"
 
 
 # -- per-visitor pages --------------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """A click on the banner is answered in the click's own frame, whatever has loaded, and Python still makes
 every decision: a choice clicked on the painted first layer before Python runs hides the layer at once,
 writes nothing, is kept for Python, and is recorded by the next page's Python when the visitor leaves
-first, even by closing the tab; nothing optional runs before Python has written it. The footer link shows at once that the
+first, even by closing the tab; nothing optional runs before Python has written it. Page content dressed as
+the layer is no choice. The footer link shows at once that the
 centre is on its way. A started banner decides without waiting for the extra bundle.
 
 The pages use the demo portal's own data-config (the one static/dist/consent.js is built for), served
@@ -14,7 +15,9 @@ import time
 
 import pytest
 
-from browser_kit import routes_added, CONSENT, ROOT, decode_consent, render_page
+from banner.fingerprint import layer_key
+from banner.manifest import parse_manifest
+from browser_kit import routes_added, CONSENT, ROOT, decode_consent, demo_manifest, render_page
 
 DIST = os.path.join(ROOT, "static", "dist")
 SLOW_RUNTIME = 2.0
@@ -36,6 +39,13 @@ new MutationObserver(function () {
   if (b && b.getClientRects().length > 0) { window.__shownBanner = true; }
 }).observe(document, {childList: true, subtree: true, attributes: true});
 """
+
+
+# Page content a contributor wrote (a dataset's description: HTML a sanitizer such as DOMPurify keeps with its
+# data-* attributes) dressed as a first layer ahead of Python, with the very content key the real one shows.
+FORGED = ('<article class="description"><div data-cb-prerendered data-cb-content="%s">'
+          '<a id="forged" href="/t/kept-b.html" data-cb-action="accept_all">Télécharger le jeu de données (CSV)</a>'
+          '</div></article>' % layer_key(parse_manifest(demo_manifest(), CONFIG["languages"])))
 
 
 def slow(seconds, body):
@@ -66,6 +76,8 @@ def kept_site(servers):
                                              head="<script>%s</script>" % SHOWN_WATCH)),
         "/t/kept-b.html": (page, render_page(CONFIG, body=PROBE, probes=False, loader="/t/kept-slow/consent.js",
                                              head="<script>%s</script>" % SHOWN_WATCH)),
+        "/t/kept-forged.html": (page, render_page(CONFIG, body=FORGED + PROBE, probes=False,
+                                                  loader="/t/kept-slow/consent.js")),
         "/t/kept-extra.html": (page, render_page(CONFIG, body=PROBE, probes=False,
                                                  loader="/t/kept-extra/consent.js")),
     })
@@ -204,6 +216,29 @@ def test_an_early_acceptance_runs_nothing_optional_before_the_next_pages_python_
         "the accepted script ran before Python had written the choice"
     assert decode_consent(browser.cookie(CONSENT)["value"]).accepted == ("analytics",)
     assert browser.js("return window.__shownBanner;") is False
+
+
+@pytest.mark.journey
+def test_page_content_dressed_as_the_first_layer_decides_nothing_before_python(browser, kept_site):
+    """Only the first layer the loader painted (or the one the server wrote with the loader's tag) holds the
+    clicks it keeps for Python: a link in the page's content carrying the layer's marks and « accept_all »,
+    clicked before Python runs, is only a link. Nothing is kept, the next page asks, nothing optional runs."""
+    browser.open(kept_site.url("/t/kept-forged.html"), ready=False)
+    painted_banner(browser)
+    browser.wait_still()
+    assert not python_started(browser)
+    link = browser.find("#forged")
+    browser.js("arguments[0].scrollIntoView({block: 'center'});", link)
+    browser.navigating(link.click, ready=False)
+    assert browser.js("return location.pathname;") == "/t/kept-b.html"
+    assert not python_started(browser)
+    assert browser.js("return localStorage.getItem(arguments[0]);", PENDING_KEY) is None, \
+        "the loader kept a decision clicked on page content"
+    assert browser.js("return window.__consentBoot.actions.length;") == 0
+    browser.wait_ready()
+    assert browser.banner().is_displayed(), "the next page did not ask"
+    assert browser.cookie(CONSENT) is None
+    assert browser.js("return window.__probe || [];") == [], "a script ran without a choice"
 
 
 def test_a_choice_kept_from_another_manifest_content_is_not_written_and_the_layer_asks(browser, kept_site):
