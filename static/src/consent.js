@@ -24,7 +24,8 @@
                   "<script src=\".../consent.js\" defer data-config='{...}'>, next to brython.js and the bundles");
     return;
   }
-  if (window.__consentBoot) { return; }                      // included twice: the first one wins
+  // included twice: the first one wins (an element with that id or name is the page's, not a loader)
+  if (window.__consentBoot && Object.getPrototypeOf(window.__consentBoot) === Object.prototype) { return; }
   var base = me.src.replace(/[^\/]*([?#].*)?$/, "");
   var version = (me.src.match(/[?&]v=([^&#]*)/) || [])[1];
   var suffix = version ? "?v=" + version : "";

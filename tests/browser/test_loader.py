@@ -50,6 +50,18 @@ def test_the_start_up_runs_once_per_page_view(browser, site, path):
     assert browser.console_errors() == []
 
 
+@pytest.mark.journey
+def test_page_content_named_like_the_hand_off_does_not_stop_the_banner(browser, site):
+    """An element whose id is the loader's global (`window.__consentBoot` then names it) is the page's:
+    the loader took it for an earlier copy of itself and quit, leaving no banner at all."""
+    browser.open(site.page("/t/clobbered.html", {"manifest": "/t/cookies.json", "languages": ["fr"]},
+                           body='<div id="__consentBoot">Jeu de données</div>'))
+    browser.wait_banner()
+    browser.click_banner("Tout refuser")
+    browser.wait_no_banner()
+    assert browser.cookie("cookies_preferences") is not None
+
+
 # A browser without constructed stylesheets (Safari before 16.4, Firefox before 101).
 NO_CONSTRUCTED_SHEETS = "<script>window.CSSStyleSheet = undefined;</script>"
 
