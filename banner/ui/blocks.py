@@ -33,13 +33,8 @@ LIVE_SELECTOR = "template[%s]" % LIVE
 def live_blocks(nodes):
     """The categories of the blocks the server sent live among `nodes` (elements, documents, fragments):
     their LIVE marks, the nodes themselves included."""
-    found = []
-    for node in nodes:
-        if node.nodeType == 1 and node.matches(LIVE_SELECTOR):
-            found.append(node.getAttribute(LIVE))
-        if node.nodeType in (1, 9, 11):
-            found += [mark.getAttribute(LIVE) for mark in node.querySelectorAll(LIVE_SELECTOR)]
-    return found
+    return [mark.getAttribute(LIVE) for node in nodes if node.nodeType in (1, 9, 11)
+            for mark in select_all(node, LIVE_SELECTOR)]
 
 
 def open_block(block):

@@ -6,6 +6,7 @@ from banner.lang import SHIPPED, IN_MAIN_BUNDLE
 from banner.cookies import parse_cookie_header
 from banner.errors import CONSOLE_PREFIX
 from banner.ui.dom import PENDING_KEY, PENDING_MAX_AGE_MS, PRERENDERED_ATTR, RELOAD_NOTE_KEY
+from banner.ui.scripts import UNMARKED_SELECTOR
 
 EVENT = "consent:change"
 IDLE_TIMEOUT_MS = 2000             # when_idle: the page is never idle enough, prefetch anyway after this
@@ -113,7 +114,7 @@ class Page:
 
     def live_script_sources(self):
         """The `src` of the page's scripts the banner did not run (neither blocked nor sent live by a server)."""
-        found = self.document.querySelectorAll("script[src]:not([data-consent]):not([data-cb-ran])")
+        found = self.document.querySelectorAll(UNMARKED_SELECTOR)
         return [found.item(i).getAttribute("src") for i in range(found.length)]
 
     def error(self, message):

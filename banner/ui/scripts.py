@@ -27,6 +27,8 @@ SKIPPED_ATTRIBUTES = ("type", SRC, TYPE, "nonce", DONE)
 # A script the server already sent live because the visitor had accepted its category (banner.django's
 # {% consent_block %}): it ran at parse; on withdrawal only a reload stops it, as for the ones run here.
 SENT_LIVE_SELECTOR = marked("script") + "[" + DONE + ']:not([type="text/plain"])'
+# Scripts of the page's own, neither blocked nor sent live: nothing of ours ran them (Page.live_script_sources).
+UNMARKED_SELECTOR = "script[src]:not([%s]):not([%s])" % (CATEGORY, DONE)
 
 
 def sent_live(doc):
